@@ -1,0 +1,243 @@
+//! Code lists of the workforce model, with the CSWW census codes they carry.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The contract behind a spell. `Permanent` and `FixedTerm` are *employed*
+/// social workers in DfE's sense; `Agency` workers are counted apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpellKind {
+    Permanent,
+    FixedTerm,
+    Agency,
+}
+
+impl SpellKind {
+    pub const ALL: [SpellKind; 3] = [
+        SpellKind::Permanent,
+        SpellKind::FixedTerm,
+        SpellKind::Agency,
+    ];
+
+    /// Permanent and fixed-term spells are employed; agency spells are not.
+    pub fn is_employed(self) -> bool {
+        !matches!(self, SpellKind::Agency)
+    }
+
+    /// The word used in the canonical CSV format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpellKind::Permanent => "permanent",
+            SpellKind::FixedTerm => "fixed_term",
+            SpellKind::Agency => "agency",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SpellKind> {
+        SpellKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl fmt::Display for SpellKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// CSWW `OrgRole`: the social worker's role in the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum OrgRole {
+    SeniorManager = 1,
+    MiddleManager = 2,
+    FirstLineManager = 3,
+    SeniorPractitioner = 4,
+    CaseHolder = 5,
+    QualifiedWithoutCases = 6,
+}
+
+impl OrgRole {
+    pub const ALL: [OrgRole; 6] = [
+        OrgRole::SeniorManager,
+        OrgRole::MiddleManager,
+        OrgRole::FirstLineManager,
+        OrgRole::SeniorPractitioner,
+        OrgRole::CaseHolder,
+        OrgRole::QualifiedWithoutCases,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<OrgRole> {
+        OrgRole::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// DfE's label for the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgRole::SeniorManager => "Senior manager",
+            OrgRole::MiddleManager => "Middle manager",
+            OrgRole::FirstLineManager => "First line manager",
+            OrgRole::SeniorPractitioner => "Senior practitioner",
+            OrgRole::CaseHolder => "Case holder",
+            OrgRole::QualifiedWithoutCases => "Qualified without cases",
+        }
+    }
+}
+
+/// CSWW `ReasonLeave` codes 1-10, kept as the code itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReasonLeave(u8);
+
+impl ReasonLeave {
+    pub const RESIGNATION: ReasonLeave = ReasonLeave(1);
+    pub const RETIRED: ReasonLeave = ReasonLeave(5);
+    pub const OTHER: ReasonLeave = ReasonLeave(8);
+
+    pub fn from_code(code: u8) -> Option<ReasonLeave> {
+        (1..=10).contains(&code).then_some(ReasonLeave(code))
+    }
+
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    pub fn label(self) -> &'static str {
+        match self.0 {
+            1 => "Resignation",
+            2 => "Voluntary redundancy",
+            3 => "Compulsory redundancy",
+            4 => "Dismissed",
+            5 => "Retired",
+            6 => "Deceased",
+            7 => "Moved to a non-child-and-family social work role within the authority",
+            8 => "Other",
+            9 => "Not known",
+            _ => "Not yet collected",
+        }
+    }
+}
+
+/// CSWW `ReasonAbsence` codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AbsenceReason {
+    /// SIC: sickness. The only reason that counts towards working days lost.
+    Sickness,
+    /// MAT: maternity or paternity.
+    Maternity,
+    /// OTH: other paid authorised.
+    OtherPaid,
+    /// PUB: public duties.
+    PublicDuties,
+    /// TRN: training.
+    Training,
+    /// UNA: unauthorised.
+    Unauthorised,
+    /// UNP: unpaid authorised.
+    UnpaidAuthorised,
+}
+
+impl AbsenceReason {
+    pub const ALL: [AbsenceReason; 7] = [
+        AbsenceReason::Sickness,
+        AbsenceReason::Maternity,
+        AbsenceReason::OtherPaid,
+        AbsenceReason::PublicDuties,
+        AbsenceReason::Training,
+        AbsenceReason::Unauthorised,
+        AbsenceReason::UnpaidAuthorised,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AbsenceReason::Sickness => "SIC",
+            AbsenceReason::Maternity => "MAT",
+            AbsenceReason::OtherPaid => "OTH",
+            AbsenceReason::PublicDuties => "PUB",
+            AbsenceReason::Training => "TRN",
+            AbsenceReason::Unauthorised => "UNA",
+            AbsenceReason::UnpaidAuthorised => "UNP",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AbsenceReason> {
+        AbsenceReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// CSWW `GenderCurrent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Gender {
+    NotKnown = 0,
+    Male = 1,
+    Female = 2,
+    NotSpecified = 9,
+}
+
+impl Gender {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<Gender> {
+        match code {
+            0 => Some(Gender::NotKnown),
+            1 => Some(Gender::Male),
+            2 => Some(Gender::Female),
+            9 => Some(Gender::NotSpecified),
+            _ => None,
+        }
+    }
+}
+
+/// CSWW `Ethnicity` codes (the 2022 format's list).
+pub const ETHNICITY_CODES: [&str; 18] = [
+    "WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
+    "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+];
+
+/// How a social worker qualified. Step Up and Frontline are the routes the
+/// census asks about (`StepUpGrad`, `FrontlineGrad`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualificationRoute {
+    Undergraduate,
+    Postgraduate,
+    StepUp,
+    Frontline,
+    Apprenticeship,
+    International,
+    Other,
+}
+
+impl QualificationRoute {
+    pub const ALL: [QualificationRoute; 7] = [
+        QualificationRoute::Undergraduate,
+        QualificationRoute::Postgraduate,
+        QualificationRoute::StepUp,
+        QualificationRoute::Frontline,
+        QualificationRoute::Apprenticeship,
+        QualificationRoute::International,
+        QualificationRoute::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualificationRoute::Undergraduate => "undergraduate",
+            QualificationRoute::Postgraduate => "postgraduate",
+            QualificationRoute::StepUp => "step_up",
+            QualificationRoute::Frontline => "frontline",
+            QualificationRoute::Apprenticeship => "apprenticeship",
+            QualificationRoute::International => "international",
+            QualificationRoute::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<QualificationRoute> {
+        QualificationRoute::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+}

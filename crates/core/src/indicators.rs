@@ -1,0 +1,494 @@
+//! The indicator engine: DfE's children's social work workforce indicators,
+//! computed exactly as `docs/indicators.md` (the project's copy of the
+//! canonical specification) defines them, for any 12-month period, for the
+//! whole authority or by team or by organisational role.
+//!
+//! Every figure that Sightline shows anywhere is computed here, once.
+
+use crate::calendar::{next_day, previous_day, Calendar, Date, Period};
+use crate::codes::{AbsenceReason, OrgRole};
+use crate::model::{Absence, PersonIdx, Spell, Workforce};
+use serde::Serialize;
+
+// ---------------------------------------------------------------------------
+// The formulas. Each rate is undefined (None) when its denominator is 0.
+
+fn percent(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator != 0.0).then(|| 100.0 * numerator / denominator)
+}
+
+/// DfE: "FTE leavers in the year to 30 September divided by FTE in post at
+/// 30 September" (the same with headcounts for the headcount rate).
+pub fn turnover_rate(leavers: f64, inpost: f64) -> Option<f64> {
+    percent(leavers, inpost)
+}
+
+/// DfE: "FTE agency social workers divided by the sum of FTE agency social
+/// workers and FTE social workers" (the same with headcounts).
+pub fn agency_rate(agency: f64, inpost: f64) -> Option<f64> {
+    percent(agency, agency + inpost)
+}
+
+/// Vacancies as a share of vacancies plus FTE in post.
+pub fn vacancy_rate(vacancy: f64, inpost: f64) -> Option<f64> {
+    percent(vacancy, vacancy + inpost)
+}
+
+/// Share of agency FTE that covers vacancies.
+pub fn agency_cover_rate(agency_cover: f64, agency: f64) -> Option<f64> {
+    percent(agency_cover, agency)
+}
+
+/// Share of vacant FTE covered by agency workers.
+pub fn vacancy_agency_cover_rate(agency_cover: f64, vacancy: f64) -> Option<f64> {
+    percent(agency_cover, vacancy)
+}
+
+/// DfE: "total cases held by FTE social workers, including agency workers,
+/// in post divided by the FTE of those in post that held one or more cases".
+pub fn caseload(cases: f64, case_holders_fte: f64) -> Option<f64> {
+    (case_holders_fte != 0.0).then(|| cases / case_holders_fte)
+}
+
+/// Working days lost to sickness as a share of the working days of the FTE in post.
+pub fn absence_rate(working_days_lost: f64, inpost: f64, divisor: f64) -> Option<f64> {
+    percent(working_days_lost, inpost * divisor)
+}
+
+/// D in the absence rate: 253 working days, or 254 when the period holds a 29 February.
+pub fn absence_divisor(period: Period) -> f64 {
+    if period.contains_leap_day() {
+        254.0
+    } else {
+        253.0
+    }
+}
+
+/// Working days of an absence episode that count in `period`: the working
+/// days of the episode inside the period; when the HR system recorded
+/// `days_lost`, that figure as given for an episode wholly inside the period,
+/// or prorated by working days for one that crosses its start or end.
+pub fn working_days_lost_in(absence: &Absence, period: Period, calendar: &Calendar) -> f64 {
+    let from = absence.start.max(period.start);
+    let to = absence.end.min(period.end);
+    if to < from {
+        return 0.0;
+    }
+    let inside = calendar.working_days(from, to) as f64;
+    match absence.days_lost {
+        None => inside,
+        Some(given) if absence.start >= period.start && absence.end <= period.end => given,
+        Some(given) => {
+            let whole = calendar.working_days(absence.start, absence.end) as f64;
+            if whole == 0.0 {
+                0.0
+            } else {
+                given * inside / whole
+            }
+        }
+    }
+}
+
+/// DfE rounding for display and export: half away from zero to `places`.
+pub fn round_dfe(x: f64, places: i32) -> f64 {
+    let scale = 10f64.powi(places);
+    let scaled = x * scale;
+    // Nudge by far less than any real difference so that 36.05 stored as
+    // 36.04999... still rounds up, as it would on paper.
+    (scaled + scaled.signum() * 1e-7).round() / scale
+}
+
+// ---------------------------------------------------------------------------
+// The indicators.
+
+/// Every DfE indicator for one period and one group, unrounded. Field names
+/// are DfE's column names. Rates are `None` where undefined; vacancy figures
+/// are `None` where there is no establishment to measure them against.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicators {
+    pub inpost_fte: f64,
+    pub inpost_headcount: u32,
+    pub starters_fte: f64,
+    pub starters_headcount: u32,
+    pub leavers_fte: f64,
+    pub leavers_headcount: u32,
+    pub turnover_rate_fte: Option<f64>,
+    pub turnover_rate_headcount: Option<f64>,
+    pub agency_fte: f64,
+    pub agency_headcount: u32,
+    pub agency_rate_fte: Option<f64>,
+    pub agency_rate_headcount: Option<f64>,
+    pub agency_cover_fte: Option<f64>,
+    pub agency_cover_rate_fte: Option<f64>,
+    pub vacancy_fte: Option<f64>,
+    pub vacancy_rate_fte: Option<f64>,
+    pub vacancy_agency_cover_rate_fte: Option<f64>,
+    pub case_holders_fte: f64,
+    pub cases: u64,
+    pub caseload_fte: Option<f64>,
+    pub working_days_lost_fte: f64,
+    pub absence_rate_fte: Option<f64>,
+}
+
+/// Moves into and out of a group (a team or a role) by people who stay
+/// employed by the authority: not starters or leavers of the authority.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Moves {
+    pub moves_in_fte: f64,
+    pub moves_in_headcount: u32,
+    pub moves_out_fte: f64,
+    pub moves_out_headcount: u32,
+}
+
+/// How to split the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// The whole authority: the figures DfE publishes.
+    Authority,
+    /// By team. Vacancies are measured against each team's establishment.
+    Team,
+    /// By CSWW organisational role. The canonical establishment has no
+    /// required role, so vacancy figures are not given by role.
+    OrgRole,
+}
+
+/// The indicators of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupIndicators {
+    /// Team name, or the role's code as text; `None` for the whole authority.
+    pub group: Option<String>,
+    pub indicators: Indicators,
+    pub moves: Moves,
+}
+
+/// Counts accumulated per group before the rates are derived.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    inpost_fte: f64,
+    inpost_headcount: u32,
+    starters_fte: f64,
+    starters_headcount: u32,
+    leavers_fte: f64,
+    leavers_headcount: u32,
+    agency_fte: f64,
+    agency_headcount: u32,
+    vacancy_fte: Option<f64>,
+    agency_cover_fte: Option<f64>,
+    case_holders_fte: f64,
+    cases: u64,
+    working_days_lost_fte: f64,
+    moves: Moves,
+}
+
+impl Tally {
+    fn into_indicators(self, divisor: f64) -> Indicators {
+        let rate_or_none = |a: Option<f64>, b: Option<f64>, f: fn(f64, f64) -> Option<f64>| {
+            a.zip(b).and_then(|(a, b)| f(a, b))
+        };
+        Indicators {
+            turnover_rate_fte: turnover_rate(self.leavers_fte, self.inpost_fte),
+            turnover_rate_headcount: turnover_rate(
+                self.leavers_headcount as f64,
+                self.inpost_headcount as f64,
+            ),
+            agency_rate_fte: agency_rate(self.agency_fte, self.inpost_fte),
+            agency_rate_headcount: agency_rate(
+                self.agency_headcount as f64,
+                self.inpost_headcount as f64,
+            ),
+            agency_cover_rate_fte: rate_or_none(
+                self.agency_cover_fte,
+                Some(self.agency_fte),
+                agency_cover_rate,
+            ),
+            vacancy_rate_fte: rate_or_none(self.vacancy_fte, Some(self.inpost_fte), vacancy_rate),
+            vacancy_agency_cover_rate_fte: rate_or_none(
+                self.agency_cover_fte,
+                self.vacancy_fte,
+                vacancy_agency_cover_rate,
+            ),
+            caseload_fte: caseload(self.cases as f64, self.case_holders_fte),
+            absence_rate_fte: absence_rate(self.working_days_lost_fte, self.inpost_fte, divisor),
+            inpost_fte: self.inpost_fte,
+            inpost_headcount: self.inpost_headcount,
+            starters_fte: self.starters_fte,
+            starters_headcount: self.starters_headcount,
+            leavers_fte: self.leavers_fte,
+            leavers_headcount: self.leavers_headcount,
+            agency_fte: self.agency_fte,
+            agency_headcount: self.agency_headcount,
+            agency_cover_fte: self.agency_cover_fte,
+            vacancy_fte: self.vacancy_fte,
+            case_holders_fte: self.case_holders_fte,
+            cases: self.cases,
+            working_days_lost_fte: self.working_days_lost_fte,
+        }
+    }
+}
+
+/// Adds `key` to `seen` and reports whether it was new (small per-person sets).
+fn first_time<T: PartialEq>(seen: &mut Vec<T>, key: T) -> bool {
+    if seen.contains(&key) {
+        false
+    } else {
+        seen.push(key);
+        true
+    }
+}
+
+/// The indicators of the whole authority for `period`.
+pub fn indicators(wf: &Workforce, calendar: &Calendar, period: Period) -> Indicators {
+    let mut all = indicators_by(wf, calendar, period, Grouping::Authority);
+    all.pop().expect("one group for the authority").indicators
+}
+
+/// The indicators for `period`, one entry per group.
+///
+/// People are counted in each group they are in post in; a move between
+/// groups without a gap in employment is a move out of one and into the
+/// other, never a leaver or starter. Cases and working days lost belong to a
+/// person, so they count in the person's main group at the reference date
+/// (the group of their in-post spell with the largest FTE; employed spells
+/// first for working days lost).
+pub fn indicators_by(
+    wf: &Workforce,
+    calendar: &Calendar,
+    period: Period,
+    grouping: Grouping,
+) -> Vec<GroupIndicators> {
+    let r = period.end;
+    let group_count = match grouping {
+        Grouping::Authority => 1,
+        Grouping::Team => wf.teams().len(),
+        Grouping::OrgRole => OrgRole::ALL.len(),
+    };
+    let key = |s: &Spell| -> usize {
+        match grouping {
+            Grouping::Authority => 0,
+            Grouping::Team => s.team.0 as usize,
+            Grouping::OrgRole => s.org_role.code() as usize - 1,
+        }
+    };
+    let mut tallies = vec![Tally::default(); group_count];
+    let mut team_inpost = vec![0.0; wf.teams().len()];
+    let mut team_agency = vec![0.0; wf.teams().len()];
+
+    let mut seen_inpost: Vec<usize> = Vec::new();
+    let mut seen_events: Vec<(u8, usize, Date)> = Vec::new();
+    for p in wf.person_indices() {
+        let spells = wf.spells_of(p);
+        if spells.is_empty() {
+            continue;
+        }
+        seen_inpost.clear();
+        seen_events.clear();
+        let employed_on = |d: Date| spells.iter().any(|s| s.kind.is_employed() && s.covers(d));
+        let employed_in_group_on = |g: usize, d: Date| {
+            spells
+                .iter()
+                .any(|s| s.kind.is_employed() && key(s) == g && s.covers(d))
+        };
+        // (group, fte) of the person's largest in-post spell, and of the largest employed one.
+        let mut main_any: Option<(usize, f64)> = None;
+        let mut main_employed: Option<(usize, f64)> = None;
+        for s in spells {
+            let g = key(s);
+            let t = &mut tallies[g];
+            if s.in_post_at(r) {
+                if main_any.is_none_or(|(_, f)| s.fte > f) {
+                    main_any = Some((g, s.fte));
+                }
+                if s.kind.is_employed() {
+                    if main_employed.is_none_or(|(_, f)| s.fte > f) {
+                        main_employed = Some((g, s.fte));
+                    }
+                    t.inpost_fte += s.fte;
+                    team_inpost[s.team.0 as usize] += s.fte;
+                    if first_time(&mut seen_inpost, g) {
+                        t.inpost_headcount += 1;
+                    }
+                } else {
+                    t.agency_fte += s.fte;
+                    t.agency_headcount += 1;
+                    team_agency[s.team.0 as usize] += s.fte;
+                }
+            }
+            if !s.kind.is_employed() {
+                continue;
+            }
+            if let Some(e) = s.end.filter(|e| period.contains(*e)) {
+                let after = next_day(e);
+                if !employed_on(after) {
+                    t.leavers_fte += s.fte;
+                    if first_time(&mut seen_events, (0, g, e)) {
+                        t.leavers_headcount += 1;
+                    }
+                } else if grouping != Grouping::Authority && !employed_in_group_on(g, after) {
+                    t.moves.moves_out_fte += s.fte;
+                    if first_time(&mut seen_events, (1, g, e)) {
+                        t.moves.moves_out_headcount += 1;
+                    }
+                }
+            }
+            if period.contains(s.start) {
+                let before = previous_day(s.start);
+                if !employed_on(before) {
+                    t.starters_fte += s.fte;
+                    if first_time(&mut seen_events, (2, g, s.start)) {
+                        t.starters_headcount += 1;
+                    }
+                } else if grouping != Grouping::Authority && !employed_in_group_on(g, before) {
+                    t.moves.moves_in_fte += s.fte;
+                    if first_time(&mut seen_events, (3, g, s.start)) {
+                        t.moves.moves_in_headcount += 1;
+                    }
+                }
+            }
+        }
+        if let Some((main, _)) = main_any {
+            let cases = wf.cases_held_at(p, r);
+            if cases > 0 {
+                tallies[main].cases += u64::from(cases);
+                for s in spells.iter().filter(|s| s.in_post_at(r)) {
+                    tallies[key(s)].case_holders_fte += s.fte;
+                }
+            }
+        }
+        if let Some((main, _)) = main_employed {
+            tallies[main].working_days_lost_fte += sickness_days_lost(wf, p, period, calendar);
+        }
+    }
+
+    if !wf.establishment().is_empty() && grouping != Grouping::OrgRole {
+        let mut establishment = vec![0.0; wf.teams().len()];
+        for e in wf.establishment().iter().filter(|e| e.applies_at(r)) {
+            establishment[e.team.0 as usize] += e.fte;
+        }
+        for team in 0..wf.teams().len() {
+            let vacancy = (establishment[team] - team_inpost[team]).max(0.0);
+            let cover = team_agency[team].min(vacancy);
+            let t = &mut tallies[if grouping == Grouping::Team { team } else { 0 }];
+            *t.vacancy_fte.get_or_insert(0.0) += vacancy;
+            *t.agency_cover_fte.get_or_insert(0.0) += cover;
+        }
+    }
+
+    let divisor = absence_divisor(period);
+    tallies
+        .into_iter()
+        .enumerate()
+        .map(|(g, t)| GroupIndicators {
+            group: match grouping {
+                Grouping::Authority => None,
+                Grouping::Team => Some(wf.teams()[g].clone()),
+                Grouping::OrgRole => Some(OrgRole::ALL[g].code().to_string()),
+            },
+            moves: t.moves.clone(),
+            indicators: t.into_indicators(divisor),
+        })
+        .collect()
+}
+
+/// Working days lost to sickness by a person in `period`.
+fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &Calendar) -> f64 {
+    wf.absences_of(p)
+        .iter()
+        .filter(|a| {
+            a.reason == AbsenceReason::Sickness && a.start <= period.end && a.end >= period.start
+        })
+        .map(|a| working_days_lost_in(a, period, calendar))
+        .sum()
+}
+
+/// The 12-month figures to the last day of each month from `first` to
+/// `last` (both month ends included), one entry per month and group.
+pub fn monthly_series(
+    wf: &Workforce,
+    calendar: &Calendar,
+    first: Date,
+    last: Date,
+    grouping: Grouping,
+) -> Vec<(Period, Vec<GroupIndicators>)> {
+    let mut out = Vec::new();
+    let mut month_end = crate::calendar::month_end(first);
+    while month_end <= last {
+        let period = Period::twelve_months_to(month_end);
+        out.push((period, indicators_by(wf, calendar, period, grouping)));
+        month_end = crate::calendar::month_end(next_day(month_end));
+    }
+    out
+}
+
+impl Indicators {
+    /// The figures as DfE publishes them: FTEs, rates, caseload and days to
+    /// one decimal place; headcounts and cases are whole already.
+    pub fn rounded(&self) -> Indicators {
+        let r1 = |x: f64| round_dfe(x, 1);
+        let o1 = |x: Option<f64>| x.map(r1);
+        Indicators {
+            inpost_fte: r1(self.inpost_fte),
+            inpost_headcount: self.inpost_headcount,
+            starters_fte: r1(self.starters_fte),
+            starters_headcount: self.starters_headcount,
+            leavers_fte: r1(self.leavers_fte),
+            leavers_headcount: self.leavers_headcount,
+            turnover_rate_fte: o1(self.turnover_rate_fte),
+            turnover_rate_headcount: o1(self.turnover_rate_headcount),
+            agency_fte: r1(self.agency_fte),
+            agency_headcount: self.agency_headcount,
+            agency_rate_fte: o1(self.agency_rate_fte),
+            agency_rate_headcount: o1(self.agency_rate_headcount),
+            agency_cover_fte: o1(self.agency_cover_fte),
+            agency_cover_rate_fte: o1(self.agency_cover_rate_fte),
+            vacancy_fte: o1(self.vacancy_fte),
+            vacancy_rate_fte: o1(self.vacancy_rate_fte),
+            vacancy_agency_cover_rate_fte: o1(self.vacancy_agency_cover_rate_fte),
+            case_holders_fte: r1(self.case_holders_fte),
+            cases: self.cases,
+            caseload_fte: o1(self.caseload_fte),
+            working_days_lost_fte: r1(self.working_days_lost_fte),
+            absence_rate_fte: o1(self.absence_rate_fte),
+        }
+    }
+}
+
+impl Indicators {
+    /// A figure by its DfE column name (see [`crate::published::FIELDS`]).
+    pub fn field(&self, name: &str) -> Option<f64> {
+        match name {
+            "inpost_fte" => Some(self.inpost_fte),
+            "inpost_headcount" => Some(self.inpost_headcount as f64),
+            "starters_fte" => Some(self.starters_fte),
+            "starters_headcount" => Some(self.starters_headcount as f64),
+            "leavers_fte" => Some(self.leavers_fte),
+            "leavers_headcount" => Some(self.leavers_headcount as f64),
+            "turnover_rate_fte" => self.turnover_rate_fte,
+            "turnover_rate_headcount" => self.turnover_rate_headcount,
+            "agency_fte" => Some(self.agency_fte),
+            "agency_headcount" => Some(self.agency_headcount as f64),
+            "agency_rate_fte" => self.agency_rate_fte,
+            "agency_rate_headcount" => self.agency_rate_headcount,
+            "agency_cover_fte" => self.agency_cover_fte,
+            "agency_cover_rate_fte" => self.agency_cover_rate_fte,
+            "vacancy_fte" => self.vacancy_fte,
+            "vacancy_rate_fte" => self.vacancy_rate_fte,
+            "vacancy_agency_cover_rate_fte" => self.vacancy_agency_cover_rate_fte,
+            "case_holders_fte" => Some(self.case_holders_fte),
+            "cases" => Some(self.cases as f64),
+            "caseload_fte" => self.caseload_fte,
+            "working_days_lost_fte" => Some(self.working_days_lost_fte),
+            "absence_rate_fte" => self.absence_rate_fte,
+            _ => None,
+        }
+    }
+}
+
+impl Moves {
+    pub fn rounded(&self) -> Moves {
+        Moves {
+            moves_in_fte: round_dfe(self.moves_in_fte, 1),
+            moves_out_fte: round_dfe(self.moves_out_fte, 1),
+            ..self.clone()
+        }
+    }
+}

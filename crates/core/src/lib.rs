@@ -1,0 +1,21 @@
+//! Sightline's core: the workforce model and the indicator engine.
+//!
+//! No IO happens here: callers hand in a [`Workforce`] built from whatever
+//! source, and get figures back. Every figure Sightline reports is defined
+//! once, in [`indicators`].
+
+pub mod calendar;
+pub mod codes;
+pub mod indicators;
+pub mod model;
+pub mod published;
+
+pub use calendar::{Calendar, Date, Period};
+pub use codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+pub use indicators::{
+    indicators, indicators_by, monthly_series, GroupIndicators, Grouping, Indicators, Moves,
+};
+pub use model::{
+    Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce,
+    WorkforceBuilder,
+};

@@ -1,0 +1,306 @@
+//! The time-aware workforce model: people, spells, establishment, absences,
+//! caseload snapshots and teams.
+//!
+//! Everything is held as dated facts; the state of the workforce at any date
+//! is derived, never stored. Later capabilities (supervision, CPD, ASYE
+//! reviews, recruitment, incentives, exit interviews) attach to a
+//! [`PersonIdx`] or [`TeamId`] as further dated fact tables beside these.
+
+use crate::calendar::Date;
+use crate::codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Index of a person in [`Workforce::persons`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersonIdx(pub u32);
+
+/// Index of a team in [`Workforce::teams`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TeamId(pub u32);
+
+/// A social worker known to the authority, employed or agency.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Person {
+    /// Stable identifier within the authority.
+    pub id: String,
+    /// Social Work England registration number.
+    pub swe_no: Option<String>,
+    pub birth_date: Option<Date>,
+    pub gender: Option<Gender>,
+    /// CSWW ethnicity code (see [`crate::codes::ETHNICITY_CODES`]).
+    pub ethnicity: Option<String>,
+    pub qualification_date: Option<Date>,
+    pub qualification_route: Option<QualificationRoute>,
+}
+
+/// An unbroken period in one team, one role, at one FTE.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spell {
+    pub person: PersonIdx,
+    pub kind: SpellKind,
+    pub team: TeamId,
+    pub org_role: OrgRole,
+    /// First day of the spell.
+    pub start: Date,
+    /// Last day of the spell; `None` while open.
+    pub end: Option<Date>,
+    /// Full-time equivalent, 0 < fte <= 1.
+    pub fte: f64,
+    /// Why the person left, on a spell that ends in leaving.
+    pub reason_leave: Option<ReasonLeave>,
+}
+
+impl Spell {
+    /// DfE: in post at `r` when it started on or before `r` and ends after `r`.
+    /// A spell ending on the reference date is a leaver, not in post.
+    #[inline]
+    pub fn in_post_at(&self, r: Date) -> bool {
+        self.start <= r && self.end.is_none_or(|e| e > r)
+    }
+
+    /// Whether the spell covers day `d` (start and end both included).
+    #[inline]
+    pub fn covers(&self, d: Date) -> bool {
+        self.start <= d && self.end.is_none_or(|e| d <= e)
+    }
+}
+
+/// Funded social work FTE in a team over a span of time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Establishment {
+    pub team: TeamId,
+    pub fte: f64,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub post_id: Option<String>,
+    pub org_role: Option<OrgRole>,
+}
+
+impl Establishment {
+    /// Funding applies at `r` when `start <= r <= end` (or no end).
+    pub fn applies_at(&self, r: Date) -> bool {
+        self.start <= r && self.end.is_none_or(|e| r <= e)
+    }
+}
+
+/// An episode of absence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Absence {
+    pub person: PersonIdx,
+    pub start: Date,
+    pub end: Date,
+    pub reason: AbsenceReason,
+    /// Working days lost as the HR system records them, when it does.
+    pub days_lost: Option<f64>,
+}
+
+/// Cases held by a person on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseloadSnapshot {
+    pub person: PersonIdx,
+    pub date: Date,
+    pub cases: u32,
+}
+
+/// The whole workforce of one authority as dated facts, indexed for fast
+/// questions about any date. Build it with [`WorkforceBuilder`].
+#[derive(Debug, Clone, Default)]
+pub struct Workforce {
+    teams: Vec<String>,
+    persons: Vec<Person>,
+    /// Sorted by person, then start date.
+    spells: Vec<Spell>,
+    establishment: Vec<Establishment>,
+    /// Sorted by person, then start date.
+    absences: Vec<Absence>,
+    /// Sorted by person, then date.
+    caseloads: Vec<CaseloadSnapshot>,
+    spell_ranges: Vec<Range<u32>>,
+    absence_ranges: Vec<Range<u32>>,
+    caseload_ranges: Vec<Range<u32>>,
+}
+
+fn ranges_by_person<T>(
+    items: &[T],
+    persons: usize,
+    person: impl Fn(&T) -> PersonIdx,
+) -> Vec<Range<u32>> {
+    let mut ranges = vec![0..0; persons];
+    let mut i = 0;
+    while i < items.len() {
+        let p = person(&items[i]);
+        let mut j = i + 1;
+        while j < items.len() && person(&items[j]) == p {
+            j += 1;
+        }
+        ranges[p.0 as usize] = i as u32..j as u32;
+        i = j;
+    }
+    ranges
+}
+
+impl Workforce {
+    pub fn teams(&self) -> &[String] {
+        &self.teams
+    }
+    pub fn team_name(&self, team: TeamId) -> &str {
+        &self.teams[team.0 as usize]
+    }
+    pub fn team_id(&self, name: &str) -> Option<TeamId> {
+        self.teams
+            .iter()
+            .position(|t| t == name)
+            .map(|i| TeamId(i as u32))
+    }
+    pub fn persons(&self) -> &[Person] {
+        &self.persons
+    }
+    pub fn person(&self, p: PersonIdx) -> &Person {
+        &self.persons[p.0 as usize]
+    }
+    pub fn spells(&self) -> &[Spell] {
+        &self.spells
+    }
+    pub fn establishment(&self) -> &[Establishment] {
+        &self.establishment
+    }
+    pub fn absences(&self) -> &[Absence] {
+        &self.absences
+    }
+    pub fn caseloads(&self) -> &[CaseloadSnapshot] {
+        &self.caseloads
+    }
+
+    /// A person's spells, in order of start date.
+    pub fn spells_of(&self, p: PersonIdx) -> &[Spell] {
+        let r = &self.spell_ranges[p.0 as usize];
+        &self.spells[r.start as usize..r.end as usize]
+    }
+    /// A person's absence episodes, in order of start date.
+    pub fn absences_of(&self, p: PersonIdx) -> &[Absence] {
+        let r = &self.absence_ranges[p.0 as usize];
+        &self.absences[r.start as usize..r.end as usize]
+    }
+    /// A person's caseload snapshots, in order of date.
+    pub fn caseloads_of(&self, p: PersonIdx) -> &[CaseloadSnapshot] {
+        let r = &self.caseload_ranges[p.0 as usize];
+        &self.caseloads[r.start as usize..r.end as usize]
+    }
+
+    pub fn person_indices(&self) -> impl Iterator<Item = PersonIdx> {
+        (0..self.persons.len() as u32).map(PersonIdx)
+    }
+
+    /// Whether the person holds an employed (permanent or fixed-term) spell on day `d`.
+    pub fn is_employed_on(&self, p: PersonIdx, d: Date) -> bool {
+        self.spells_of(p)
+            .iter()
+            .any(|s| s.kind.is_employed() && s.covers(d))
+    }
+
+    /// Spells in post at `r`: the state of the workforce on that date.
+    pub fn in_post_at(&self, r: Date) -> impl Iterator<Item = &Spell> {
+        self.spells.iter().filter(move |s| s.in_post_at(r))
+    }
+
+    /// Funded FTE of a team at `r`.
+    pub fn establishment_at(&self, team: TeamId, r: Date) -> f64 {
+        self.establishment
+            .iter()
+            .filter(|e| e.team == team && e.applies_at(r))
+            .map(|e| e.fte)
+            .sum()
+    }
+
+    /// Cases held at `r`: the cases of the person's latest snapshot dated in
+    /// `[r - 30 days, r]`, rows of the same date added up; 0 when none.
+    pub fn cases_held_at(&self, p: PersonIdx, r: Date) -> u32 {
+        let snaps = self.caseloads_of(p);
+        let after = snaps.partition_point(|s| s.date <= r);
+        let Some(latest) = after.checked_sub(1).map(|i| snaps[i].date) else {
+            return 0;
+        };
+        if (r - latest).num_days() > 30 {
+            return 0;
+        }
+        snaps[..after]
+            .iter()
+            .rev()
+            .take_while(|s| s.date == latest)
+            .map(|s| s.cases)
+            .sum()
+    }
+}
+
+/// Collects facts in any order, interning teams and people by name, then
+/// indexes them into a [`Workforce`].
+#[derive(Debug, Default)]
+pub struct WorkforceBuilder {
+    wf: Workforce,
+    team_index: HashMap<String, TeamId>,
+    person_index: HashMap<String, PersonIdx>,
+}
+
+impl WorkforceBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The team called `name`, added on first use.
+    pub fn team(&mut self, name: &str) -> TeamId {
+        if let Some(t) = self.team_index.get(name) {
+            return *t;
+        }
+        let t = TeamId(self.wf.teams.len() as u32);
+        self.wf.teams.push(name.to_string());
+        self.team_index.insert(name.to_string(), t);
+        t
+    }
+
+    /// The person with identifier `id`, added on first use.
+    pub fn person(&mut self, id: &str) -> PersonIdx {
+        if let Some(p) = self.person_index.get(id) {
+            return *p;
+        }
+        let p = PersonIdx(self.wf.persons.len() as u32);
+        self.wf.persons.push(Person {
+            id: id.to_string(),
+            ..Person::default()
+        });
+        self.person_index.insert(id.to_string(), p);
+        p
+    }
+
+    /// The details of a person, for filling in attributes.
+    pub fn person_mut(&mut self, p: PersonIdx) -> &mut Person {
+        &mut self.wf.persons[p.0 as usize]
+    }
+
+    pub fn add_spell(&mut self, spell: Spell) {
+        self.wf.spells.push(spell);
+    }
+    pub fn add_establishment(&mut self, e: Establishment) {
+        self.wf.establishment.push(e);
+    }
+    pub fn add_absence(&mut self, a: Absence) {
+        self.wf.absences.push(a);
+    }
+    pub fn add_caseload(&mut self, c: CaseloadSnapshot) {
+        self.wf.caseloads.push(c);
+    }
+
+    pub fn build(self) -> Workforce {
+        let mut wf = self.wf;
+        let n = wf.persons.len();
+        wf.spells
+            .sort_by(|a, b| (a.person, a.start, a.end).cmp(&(b.person, b.start, b.end)));
+        wf.absences
+            .sort_by(|a, b| (a.person, a.start).cmp(&(b.person, b.start)));
+        wf.caseloads.sort_unstable_by_key(|c| (c.person, c.date));
+        wf.spell_ranges = ranges_by_person(&wf.spells, n, |s| s.person);
+        wf.absence_ranges = ranges_by_person(&wf.absences, n, |a| a.person);
+        wf.caseload_ranges = ranges_by_person(&wf.caseloads, n, |c| c.person);
+        wf
+    }
+}

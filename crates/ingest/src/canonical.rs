@@ -1,0 +1,989 @@
+//! The canonical CSV directory format (`docs/data-formats.md`): reading with
+//! row-level validation, and writing.
+//!
+//! Files: `spells.csv` (required), `establishment.csv`, `absences.csv`,
+//! `caseloads.csv` and `people.csv` (optional). UTF-8 with or without a byte
+//! order mark, LF or CRLF line endings, quoted fields, columns in any order,
+//! unknown columns ignored.
+
+use chrono::NaiveDate;
+use sightline_core::codes::ETHNICITY_CODES;
+use sightline_core::{
+    Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, Person,
+    PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce,
+    WorkforceBuilder,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const SPELLS: &str = "spells.csv";
+pub const ESTABLISHMENT: &str = "establishment.csv";
+pub const ABSENCES: &str = "absences.csv";
+pub const CASELOADS: &str = "caseloads.csv";
+pub const PEOPLE: &str = "people.csv";
+
+/// One invalid row: where it is, what it holds and which rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub file: &'static str,
+    /// Line number in the file, the header being line 1.
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub rule: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} line {}, column `{}`",
+            self.file, self.line, self.column
+        )?;
+        if !self.value.is_empty() {
+            write!(f, ", value `{}`", self.value)?;
+        }
+        write!(f, ": {}", self.rule)
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{dir}: no {SPELLS} there; a data directory needs at least spells.csv (see docs/data-formats.md)")]
+    NoSpells { dir: PathBuf },
+    #[error(
+        "{file}: the header has no column `{column}`, which is required (columns found: {found})"
+    )]
+    MissingColumn {
+        file: &'static str,
+        column: &'static str,
+        found: String,
+    },
+    #[error("{file} line {line}: {message}")]
+    Malformed {
+        file: &'static str,
+        line: u64,
+        message: String,
+    },
+    #[error("{} invalid row(s); nothing was computed. Fix them, or run with --lenient to skip them.\n{}", .0.len(), list_problems(.0))]
+    InvalidRows(Vec<RowProblem>),
+}
+
+fn list_problems(problems: &[RowProblem]) -> String {
+    const SHOWN: usize = 50;
+    let mut out: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("  {p}"))
+        .collect();
+    if problems.len() > SHOWN {
+        out.push(format!("  ... and {} more", problems.len() - SHOWN));
+    }
+    out.join("\n")
+}
+
+/// What to do with invalid rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// Any invalid row stops the read: nothing is computed from bad data.
+    #[default]
+    Strict,
+    /// Invalid rows are skipped and reported; the rest is read.
+    Lenient,
+}
+
+/// A dataset read from a directory, with the rows skipped in lenient mode.
+#[derive(Debug)]
+pub struct Loaded {
+    pub workforce: Workforce,
+    pub skipped: Vec<RowProblem>,
+}
+
+/// Reads a canonical data directory.
+pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError> {
+    let read = |name: &str, required: bool| -> Result<Option<Vec<u8>>, ReadError> {
+        let path = dir.join(name);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::NoSpells {
+                dir: dir.to_path_buf(),
+            }),
+            Err(source) => Err(ReadError::Io { path, source }),
+        }
+    };
+    let spells = read(SPELLS, true)?.expect("required file read");
+    let people = read(PEOPLE, false)?;
+    let establishment = read(ESTABLISHMENT, false)?;
+    let absences = read(ABSENCES, false)?;
+    let caseloads = read(CASELOADS, false)?;
+
+    // Parse the files side by side; the rows are joined afterwards.
+    let (spells, people, establishment, absences, caseloads) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| absences.as_deref().map(parse_absences).transpose());
+        let c = scope.spawn(|| caseloads.as_deref().map(parse_caseloads).transpose());
+        let s = parse_spells(&spells);
+        let p = people.as_deref().map(parse_people).transpose();
+        let e = establishment
+            .as_deref()
+            .map(parse_establishment)
+            .transpose();
+        (
+            s,
+            p,
+            e,
+            a.join().expect("absences reader"),
+            c.join().expect("caseloads reader"),
+        )
+    });
+    let (spells, mut problems) = spells?;
+    let mut builder = WorkforceBuilder::new();
+    let mut swe_seen: HashMap<PersonIdx, (String, u64)> = HashMap::new();
+    let mut interned: Vec<(u64, Spell)> = Vec::with_capacity(spells.len());
+    for (line, raw) in spells {
+        let person = builder.person(&raw.person_id);
+        if let Some(swe) = raw.swe_no {
+            match swe_seen.get(&person) {
+                Some((other, other_line)) if *other != swe => {
+                    problems.push(RowProblem {
+                        file: SPELLS,
+                        line,
+                        column: "swe_no".into(),
+                        value: swe,
+                        rule: format!(
+                            "person `{}` has SWE number `{other}` on line {other_line}",
+                            raw.person_id
+                        ),
+                    });
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    builder.person_mut(person).swe_no = Some(swe.clone());
+                    swe_seen.insert(person, (swe, line));
+                }
+            }
+        }
+        let team = builder.team(&raw.team);
+        interned.push((
+            line,
+            Spell {
+                person,
+                team,
+                ..raw.spell
+            },
+        ));
+    }
+    let repeated = repeated_rows(
+        SPELLS,
+        &mut interned,
+        |s| (s.person.0, s.start),
+        |a, b| a == b,
+        Some(&|a: &Spell, b: &Spell| {
+            (a.kind, a.team, a.org_role) == (b.kind, b.team, b.org_role)
+                && spans_overlap((a.start, a.end), (b.start, b.end))
+        }),
+        |s| ("start_date".into(), s.start.to_string()),
+    );
+    keep_valid(interned, &repeated, |s| builder.add_spell(s));
+    problems.extend(repeated);
+
+    if let Some((rows, more)) = people? {
+        problems.extend(more);
+        for (_, mut row) in rows {
+            let p = builder.person(&row.id);
+            let existing = builder.person_mut(p);
+            if row.swe_no.is_none() {
+                row.swe_no = existing.swe_no.take();
+            }
+            *existing = row;
+        }
+    }
+    if let Some((rows, more)) = establishment? {
+        problems.extend(more);
+        let mut interned: Vec<(u64, Establishment)> = rows
+            .into_iter()
+            .map(|(line, (team, e))| {
+                (
+                    line,
+                    Establishment {
+                        team: builder.team(&team),
+                        ..e
+                    },
+                )
+            })
+            .collect();
+        let repeated = repeated_rows(
+            ESTABLISHMENT,
+            &mut interned,
+            |e| (e.team.0, e.start),
+            |a, b| a == b,
+            None,
+            |e| ("start_date".into(), e.start.to_string()),
+        );
+        keep_valid(interned, &repeated, |e| builder.add_establishment(e));
+        problems.extend(repeated);
+    }
+    if let Some((rows, more)) = absences? {
+        problems.extend(more);
+        let mut interned: Vec<(u64, Absence)> = rows
+            .into_iter()
+            .map(|(line, (id, a))| {
+                (
+                    line,
+                    Absence {
+                        person: builder.person(&id),
+                        ..a
+                    },
+                )
+            })
+            .collect();
+        let repeated = repeated_rows(
+            ABSENCES,
+            &mut interned,
+            |a| (a.person.0, a.start),
+            |a, b| (a.start, a.end, a.reason) == (b.start, b.end, b.reason),
+            None,
+            |a| ("start_date".into(), a.start.to_string()),
+        );
+        keep_valid(interned, &repeated, |a| builder.add_absence(a));
+        problems.extend(repeated);
+    }
+    if let Some((rows, more)) = caseloads? {
+        // Several rows for one person and date add up (cases held in several teams).
+        problems.extend(more);
+        for (_, (id, c)) in rows {
+            let person = builder.person(&id);
+            builder.add_caseload(CaseloadSnapshot { person, ..c });
+        }
+    }
+    problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+    if strictness == Strictness::Strict && !problems.is_empty() {
+        return Err(ReadError::InvalidRows(problems));
+    }
+    Ok(Loaded {
+        workforce: builder.build(),
+        skipped: problems,
+    })
+}
+
+/// Hands every row whose line has no problem to `add`.
+fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], mut add: impl FnMut(T)) {
+    let bad: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
+    for (line, t) in rows {
+        if !bad.contains(&line) {
+            add(t);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Row parsing.
+
+struct Columns {
+    index: Vec<Option<usize>>,
+}
+
+impl Columns {
+    fn new(
+        file: &'static str,
+        headers: &csv::ByteRecord,
+        required: &[&'static str],
+        optional: &[&'static str],
+    ) -> Result<Columns, ReadError> {
+        let names: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    &h
+                };
+                h.trim().to_ascii_lowercase()
+            })
+            .collect();
+        let mut index = Vec::new();
+        for column in required {
+            let i =
+                names
+                    .iter()
+                    .position(|n| n == column)
+                    .ok_or_else(|| ReadError::MissingColumn {
+                        file,
+                        column,
+                        found: names.join(", "),
+                    })?;
+            index.push(Some(i));
+        }
+        for column in optional {
+            index.push(names.iter().position(|n| n == column));
+        }
+        Ok(Columns { index })
+    }
+}
+
+/// Reads the fields of one row, turning each failure into a [`RowProblem`].
+struct Row<'r> {
+    file: &'static str,
+    line: u64,
+    record: &'r csv::ByteRecord,
+    cols: &'r Columns,
+    names: &'r [&'static str],
+}
+
+impl<'r> Row<'r> {
+    fn problem(&self, column: &str, value: &str, rule: impl Into<String>) -> RowProblem {
+        RowProblem {
+            file: self.file,
+            line: self.line,
+            column: column.to_string(),
+            value: value.to_string(),
+            rule: rule.into(),
+        }
+    }
+
+    /// The trimmed text of column `k` (in the order required then optional), "" when absent.
+    fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
+        let Some(i) = self.cols.index[k] else {
+            return Ok("");
+        };
+        let bytes = self.record.get(i).unwrap_or(b"");
+        std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
+            self.problem(
+                self.names[k],
+                &String::from_utf8_lossy(bytes),
+                "not valid UTF-8 text",
+            )
+        })
+    }
+
+    fn required(&self, k: usize) -> Result<&'r str, RowProblem> {
+        let t = self.text(k)?;
+        if t.is_empty() {
+            return Err(self.problem(self.names[k], "", "a value is required"));
+        }
+        Ok(t)
+    }
+
+    fn optional(&self, k: usize) -> Result<Option<&'r str>, RowProblem> {
+        self.text(k).map(|t| (!t.is_empty()).then_some(t))
+    }
+
+    fn date(&self, k: usize) -> Result<Date, RowProblem> {
+        let t = self.required(k)?;
+        parse_date(t)
+            .ok_or_else(|| self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD"))
+    }
+
+    fn optional_date(&self, k: usize) -> Result<Option<Date>, RowProblem> {
+        match self.optional(k)? {
+            None => Ok(None),
+            Some(t) => parse_date(t)
+                .map(Some)
+                .ok_or_else(|| self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD")),
+        }
+    }
+
+    fn number(&self, k: usize, t: &str) -> Result<f64, RowProblem> {
+        t.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| self.problem(self.names[k], t, "not a number"))
+    }
+
+    fn end_not_before_start(
+        &self,
+        start: Date,
+        end: Option<Date>,
+        k_end: usize,
+    ) -> Result<(), RowProblem> {
+        match end {
+            Some(e) if e < start => Err(self.problem(
+                self.names[k_end],
+                &e.to_string(),
+                format!("the end date is before the start date {start}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse_date(t: &str) -> Option<Date> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
+fn is_swe_number(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() > 2
+        && b[..2].iter().all(u8::is_ascii_alphabetic)
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+type Parsed<T> = Result<(Vec<T>, Vec<RowProblem>), ReadError>;
+
+/// Runs `parse_row` over every record of a file, keeping rows that parse and
+/// collecting the problems of those that do not.
+fn parse_file<'b, T>(
+    file: &'static str,
+    bytes: &'b [u8],
+    required: &[&'static str],
+    optional: &[&'static str],
+    mut parse_row: impl FnMut(&Row<'_>) -> Result<T, RowProblem>,
+) -> Parsed<T> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes);
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| ReadError::Malformed {
+            file,
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let cols = Columns::new(file, &headers, required, optional)?;
+    let names: Vec<&'static str> = required.iter().chain(optional).copied().collect();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(ReadError::Malformed {
+                    file,
+                    line,
+                    message: e.to_string(),
+                });
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1
+            && record
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
+            continue; // a blank line
+        }
+        let row = Row {
+            file,
+            line,
+            record: &record,
+            cols: &cols,
+            names: &names,
+        };
+        match parse_row(&row) {
+            Ok(t) => rows.push(t),
+            Err(p) => problems.push(p),
+        }
+    }
+    Ok((rows, problems))
+}
+
+struct RawSpell {
+    person_id: String,
+    swe_no: Option<String>,
+    team: String,
+    spell: Spell,
+}
+
+fn parse_spells(bytes: &[u8]) -> Parsed<(u64, RawSpell)> {
+    let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
+    let optional = ["swe_no", "end_date", "reason_leave"];
+    parse_file(SPELLS, bytes, &required, &optional, |row| {
+        let person_id = row.required(0)?;
+        let kind_text = row.required(1)?;
+        let kind = SpellKind::parse(kind_text).ok_or_else(|| {
+            row.problem(
+                "kind",
+                kind_text,
+                "unknown kind: use permanent, fixed_term or agency",
+            )
+        })?;
+        let team = row.required(2)?;
+        let role_text = row.required(3)?;
+        let org_role = role_text
+            .parse::<u8>()
+            .ok()
+            .and_then(OrgRole::from_code)
+            .ok_or_else(|| {
+                row.problem(
+                    "org_role",
+                    role_text,
+                    "unknown CSWW OrgRole code: use 1 to 6",
+                )
+            })?;
+        let start = row.date(4)?;
+        let fte_text = row.required(5)?;
+        let fte = row.number(5, fte_text)?;
+        if !(fte > 0.0 && fte <= 1.0) {
+            return Err(row.problem("fte", fte_text, "FTE must be greater than 0 and at most 1"));
+        }
+        let swe_no = row.optional(6)?;
+        if let Some(s) = swe_no.filter(|s| !is_swe_number(s)) {
+            return Err(row.problem(
+                "swe_no",
+                s,
+                "an SWE number is two letters followed by digits",
+            ));
+        }
+        let end = row.optional_date(7)?;
+        row.end_not_before_start(start, end, 7)?;
+        let reason_leave = match row.optional(8)? {
+            None => None,
+            Some(t) => Some(
+                t.parse::<u8>()
+                    .ok()
+                    .and_then(ReasonLeave::from_code)
+                    .ok_or_else(|| {
+                        row.problem(
+                            "reason_leave",
+                            t,
+                            "unknown CSWW ReasonLeave code: use 1 to 10",
+                        )
+                    })?,
+            ),
+        };
+        Ok((
+            row.line,
+            RawSpell {
+                person_id: person_id.to_string(),
+                swe_no: swe_no.map(str::to_string),
+                team: team.to_string(),
+                spell: Spell {
+                    person: PersonIdx(0),
+                    kind,
+                    team: TeamId(0),
+                    org_role,
+                    start,
+                    end,
+                    fte,
+                    reason_leave,
+                },
+            },
+        ))
+    })
+}
+
+/// Rows of `file` that repeat an earlier row exactly (`same`), or, for rows
+/// that must not overlap in time, overlap one (`overlaps`). `rows` holds
+/// (line, item); the lines of the rows to drop are returned with their problems.
+fn repeated_rows<T>(
+    file: &'static str,
+    rows: &mut [(u64, T)],
+    group_key: impl Fn(&T) -> (u32, Date),
+    same: impl Fn(&T, &T) -> bool,
+    overlaps: Option<&dyn Fn(&T, &T) -> bool>,
+    describe: impl Fn(&T) -> (String, String),
+) -> Vec<RowProblem> {
+    rows.sort_by(|a, b| (group_key(&a.1), a.0).cmp(&(group_key(&b.1), b.0)));
+    let mut problems = Vec::new();
+    let mut flagged = std::collections::HashSet::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let person = group_key(&rows[i].1).0;
+        let mut j = i;
+        while j < rows.len() && group_key(&rows[j].1).0 == person {
+            j += 1;
+        }
+        for b in i..j {
+            for a in i..b {
+                let (line_a, x) = (&rows[a].0, &rows[a].1);
+                let y = &rows[b].1;
+                if flagged.contains(line_a) {
+                    continue;
+                }
+                let rule = if same(x, y) {
+                    format!("duplicate of the row on line {line_a}")
+                } else if overlaps.is_some_and(|o| o(x, y)) {
+                    format!(
+                        "overlaps the identical spell (same kind, team and role) on line {line_a}"
+                    )
+                } else {
+                    continue;
+                };
+                let (column, value) = describe(y);
+                flagged.insert(rows[b].0);
+                problems.push(RowProblem {
+                    file,
+                    line: rows[b].0,
+                    column,
+                    value,
+                    rule,
+                });
+                break;
+            }
+        }
+        i = j;
+    }
+    problems
+}
+
+fn spans_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
+    a.0 <= b.1.unwrap_or(Date::MAX) && b.0 <= a.1.unwrap_or(Date::MAX)
+}
+
+fn parse_people(bytes: &[u8]) -> Parsed<(u64, Person)> {
+    let optional = [
+        "swe_no",
+        "birth_date",
+        "gender",
+        "ethnicity",
+        "qualification_date",
+        "qualification_route",
+    ];
+    parse_file(PEOPLE, bytes, &["person_id"], &optional, |row| {
+        let id = row.required(0)?.to_string();
+        let swe_no = row.optional(1)?;
+        if let Some(s) = swe_no.filter(|s| !is_swe_number(s)) {
+            return Err(row.problem(
+                "swe_no",
+                s,
+                "an SWE number is two letters followed by digits",
+            ));
+        }
+        let gender = match row.optional(3)? {
+            None => None,
+            Some(t) => Some(
+                t.parse::<u8>()
+                    .ok()
+                    .and_then(Gender::from_code)
+                    .ok_or_else(|| {
+                        row.problem(
+                            "gender",
+                            t,
+                            "unknown CSWW GenderCurrent code: use 0, 1, 2 or 9",
+                        )
+                    })?,
+            ),
+        };
+        let ethnicity = match row.optional(4)? {
+            None => None,
+            Some(t) if ETHNICITY_CODES.contains(&t) => Some(t.to_string()),
+            Some(t) => {
+                return Err(row.problem(
+                    "ethnicity",
+                    t,
+                    "unknown CSWW Ethnicity code (see docs/data-formats.md)",
+                ))
+            }
+        };
+        let qualification_route = match row.optional(6)? {
+            None => None,
+            Some(t) => Some(QualificationRoute::parse(t).ok_or_else(|| {
+                row.problem("qualification_route", t, "unknown route: use undergraduate, postgraduate, step_up, frontline, apprenticeship, international or other")
+            })?),
+        };
+        Ok((
+            row.line,
+            Person {
+                id,
+                swe_no: swe_no.map(str::to_string),
+                birth_date: row.optional_date(2)?,
+                gender,
+                ethnicity,
+                qualification_date: row.optional_date(5)?,
+                qualification_route,
+            },
+        ))
+    })
+}
+
+fn parse_establishment(bytes: &[u8]) -> Parsed<(u64, (String, Establishment))> {
+    parse_file(
+        ESTABLISHMENT,
+        bytes,
+        &["team", "fte", "start_date"],
+        &["end_date", "post_id", "org_role"],
+        |row| {
+            let team = row.required(0)?.to_string();
+            let fte_text = row.required(1)?;
+            let fte = row.number(1, fte_text)?;
+            if fte <= 0.0 {
+                return Err(row.problem("fte", fte_text, "funded FTE must be greater than 0"));
+            }
+            let start = row.date(2)?;
+            let end = row.optional_date(3)?;
+            row.end_not_before_start(start, end, 3)?;
+            let org_role = match row.optional(5)? {
+                None => None,
+                Some(t) => Some(
+                    t.parse::<u8>()
+                        .ok()
+                        .and_then(OrgRole::from_code)
+                        .ok_or_else(|| {
+                            row.problem("org_role", t, "unknown CSWW OrgRole code: use 1 to 6")
+                        })?,
+                ),
+            };
+            let post_id = row.optional(4)?.map(str::to_string);
+            Ok((
+                row.line,
+                (
+                    team,
+                    Establishment {
+                        team: TeamId(0),
+                        fte,
+                        start,
+                        end,
+                        post_id,
+                        org_role,
+                    },
+                ),
+            ))
+        },
+    )
+}
+
+fn parse_absences(bytes: &[u8]) -> Parsed<(u64, (String, Absence))> {
+    let required = ["person_id", "start_date", "end_date", "reason"];
+    parse_file(ABSENCES, bytes, &required, &["days_lost"], |row| {
+        let id = row.required(0)?.to_string();
+        let start = row.date(1)?;
+        let end = row.date(2)?;
+        row.end_not_before_start(start, Some(end), 2)?;
+        let reason_text = row.required(3)?;
+        let reason = AbsenceReason::from_code(reason_text).ok_or_else(|| {
+            row.problem(
+                "reason",
+                reason_text,
+                "unknown CSWW ReasonAbsence code: use SIC, MAT, OTH, PUB, TRN, UNA or UNP",
+            )
+        })?;
+        let days_lost = match row.optional(4)? {
+            None => None,
+            Some(t) => {
+                let d = row.number(4, t)?;
+                if d < 0.0 {
+                    return Err(row.problem("days_lost", t, "days lost cannot be negative"));
+                }
+                Some(d)
+            }
+        };
+        Ok((
+            row.line,
+            (
+                id,
+                Absence {
+                    person: PersonIdx(0),
+                    start,
+                    end,
+                    reason,
+                    days_lost,
+                },
+            ),
+        ))
+    })
+}
+
+fn parse_caseloads(bytes: &[u8]) -> Parsed<(u64, (String, CaseloadSnapshot))> {
+    parse_file(
+        CASELOADS,
+        bytes,
+        &["person_id", "date", "cases"],
+        &[],
+        |row| {
+            let id = row.required(0)?.to_string();
+            let date = row.date(1)?;
+            let t = row.required(2)?;
+            let cases = t
+                .parse::<u32>()
+                .map_err(|_| row.problem("cases", t, "cases must be a whole number, 0 or more"))?;
+            Ok((
+                row.line,
+                (
+                    id,
+                    CaseloadSnapshot {
+                        person: PersonIdx(0),
+                        date,
+                        cases,
+                    },
+                ),
+            ))
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+/// Formats an FTE or day count without trailing zeros (up to 6 decimals).
+fn decimal(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+fn opt_date(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Writes `workforce` as a canonical directory. Each file is written beside
+/// its final name and renamed into place, so a failed write leaves no
+/// half-written file behind.
+pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let person_id = |p: PersonIdx| workforce.person(p).id.as_str();
+    write_file(
+        dir,
+        SPELLS,
+        &[
+            "person_id",
+            "swe_no",
+            "kind",
+            "team",
+            "org_role",
+            "start_date",
+            "end_date",
+            "fte",
+            "reason_leave",
+        ],
+        |w| {
+            for s in workforce.spells() {
+                let person = workforce.person(s.person);
+                w.write_record([
+                    person.id.as_str(),
+                    person.swe_no.as_deref().unwrap_or(""),
+                    s.kind.as_str(),
+                    workforce.team_name(s.team),
+                    &s.org_role.code().to_string(),
+                    &s.start.to_string(),
+                    &opt_date(s.end),
+                    &decimal(s.fte),
+                    &s.reason_leave
+                        .map(|r| r.code().to_string())
+                        .unwrap_or_default(),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    write_file(
+        dir,
+        PEOPLE,
+        &[
+            "person_id",
+            "swe_no",
+            "birth_date",
+            "gender",
+            "ethnicity",
+            "qualification_date",
+            "qualification_route",
+        ],
+        |w| {
+            for p in workforce.persons() {
+                w.write_record([
+                    p.id.as_str(),
+                    p.swe_no.as_deref().unwrap_or(""),
+                    &opt_date(p.birth_date),
+                    &p.gender.map(|g| g.code().to_string()).unwrap_or_default(),
+                    p.ethnicity.as_deref().unwrap_or(""),
+                    &opt_date(p.qualification_date),
+                    p.qualification_route.map(|r| r.as_str()).unwrap_or(""),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    write_file(
+        dir,
+        ESTABLISHMENT,
+        &[
+            "team",
+            "fte",
+            "start_date",
+            "end_date",
+            "post_id",
+            "org_role",
+        ],
+        |w| {
+            for e in workforce.establishment() {
+                w.write_record([
+                    workforce.team_name(e.team),
+                    &decimal(e.fte),
+                    &e.start.to_string(),
+                    &opt_date(e.end),
+                    e.post_id.as_deref().unwrap_or(""),
+                    &e.org_role.map(|r| r.code().to_string()).unwrap_or_default(),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    write_file(
+        dir,
+        ABSENCES,
+        &["person_id", "start_date", "end_date", "reason", "days_lost"],
+        |w| {
+            for a in workforce.absences() {
+                w.write_record([
+                    person_id(a.person),
+                    &a.start.to_string(),
+                    &a.end.to_string(),
+                    a.reason.code(),
+                    &a.days_lost.map(decimal).unwrap_or_default(),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    write_file(dir, CASELOADS, &["person_id", "date", "cases"], |w| {
+        for c in workforce.caseloads() {
+            w.write_record([
+                person_id(c.person),
+                &c.date.to_string(),
+                &c.cases.to_string(),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+fn write_file(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+    rows: impl FnOnce(&mut csv::Writer<fs::File>) -> csv::Result<()>,
+) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".{name}.partial"));
+    let result = (|| {
+        let mut w = csv::Writer::from_writer(fs::File::create(&tmp)?);
+        w.write_record(header)?;
+        rows(&mut w)?;
+        let mut file = w.into_inner().map_err(|e| e.into_error())?;
+        file.flush()?;
+        file.sync_all()
+    })();
+    match result {
+        Ok(()) => fs::rename(&tmp, dir.join(name)),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! `sightline`: the command line. It wires the crates together; the
+//! figures are all computed in `sightline-core`.
+
+mod output;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use sightline_core::published::Published;
+use sightline_core::{indicators_by, monthly_series, Calendar, Grouping, Period};
+use sightline_ingest::{read_dir, write_dir, Strictness};
+use sightline_synth::{synthesize, Basis, Request};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sightline",
+    version,
+    about = "Sightline: workforce intelligence for children's social care",
+    long_about = "Sightline turns records of who worked where, when and at what FTE into the children's \
+social work workforce indicators that the Department for Education (DfE) publishes: turnover, agency, \
+vacancies, caseloads and sickness absence, for any census year, any date, and any team.\n\n\
+Start with `sightline synth` to make a practice dataset, then `sightline indicators` to see its figures."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work out the DfE workforce indicators from a data folder.
+    #[command(
+        long_about = "Work out the DfE workforce indicators from a data folder in Sightline's \
+canonical format (spells.csv, and optionally establishment.csv, absences.csv, caseloads.csv, people.csv; \
+see docs/data-formats.md).\n\nChoose the period with one of --year, --years, --as-of or --monthly. \
+If any row of the data is invalid, nothing is worked out: each problem is listed with its file, line, \
+column and value. Use --lenient to skip invalid rows instead (each is still listed).\n\n\
+Examples:\n  sightline indicators --data demo --year 2024\n  sightline indicators --data demo --years 2019-2025 --format csv\n  \
+sightline indicators --data demo --as-of 2025-03-31 --by team --format table"
+    )]
+    Indicators(IndicatorsArgs),
+    /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
+    #[command(
+        long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
+sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
+With --la, the data is calibrated to the authority's figures as DfE published them: for a single year \
+every published figure comes out exactly (to DfE's rounding); over several years as close as the \
+published figures allow, and every figure that could not be matched is listed with the difference.\n\
+With --people instead, it makes a plausible authority of about that many social workers.\n\n\
+Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
+sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo"
+    )]
+    Synth(SynthArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object (or an array for several periods or groups), DfE's field names.
+    Json,
+    /// Comma-separated values, one row per period and group.
+    Csv,
+    /// A table to read on screen.
+    Table,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum By {
+    /// One set of figures per team; moves between teams are shown apart from leavers.
+    Team,
+    /// One set of figures per CSWW organisational role (1 senior manager ... 6 qualified without cases).
+    OrgRole,
+}
+
+#[derive(clap::Args)]
+struct IndicatorsArgs {
+    /// The data folder (canonical CSV files).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// A census year: 1 October of the year before to 30 September.
+    #[arg(long, value_name = "YYYY", group = "when")]
+    year: Option<i32>,
+    /// A range of census years, e.g. 2017-2025.
+    #[arg(long, value_name = "FROM-TO", group = "when")]
+    years: Option<String>,
+    /// The 12 months to this date, e.g. 2025-03-31.
+    #[arg(long, value_name = "YYYY-MM-DD", group = "when")]
+    as_of: Option<String>,
+    /// The 12 months to the end of each month in a range, e.g. 2023-01..2025-03.
+    #[arg(long, value_name = "YYYY-MM..YYYY-MM", group = "when")]
+    monthly: Option<String>,
+    /// Split the figures by team or by organisational role.
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Skip invalid rows (each is listed) instead of stopping.
+    #[arg(long)]
+    lenient: bool,
+    /// Your own non-working days (a CSV file with a `date` column), instead of England and Wales bank holidays.
+    #[arg(long, value_name = "FILE")]
+    calendar: Option<PathBuf>,
+    /// Give figures unrounded instead of to DfE's rounding.
+    #[arg(long)]
+    unrounded: bool,
+}
+
+#[derive(clap::Args)]
+struct SynthArgs {
+    /// The authority to model, by name (as DfE spells it) or old LA code, e.g. 839.
+    #[arg(
+        long,
+        value_name = "NAME_OR_CODE",
+        conflicts_with = "people",
+        required_unless_present = "people"
+    )]
+    la: Option<String>,
+    /// Instead of --la: about how many social workers the made-up authority has.
+    #[arg(long, value_name = "N")]
+    people: Option<u32>,
+    /// Census years to build, e.g. 2021 or 2019-2025.
+    #[arg(long, value_name = "YYYY or FROM-TO")]
+    years: String,
+    /// The same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the data folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Caseload snapshots a year for each case holder (12 = monthly).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=12))]
+    snapshots_per_year: u32,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Indicators(args) => run_indicators(args),
+        Command::Synth(args) => run_synth(args),
+    }
+}
+
+fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>> {
+    let bad = || format!("`{text}` is not a year or a range of years such as 2019-2025");
+    let (a, b) = text.split_once('-').unwrap_or((text, text));
+    let a: i32 = a.trim().parse().with_context(bad)?;
+    let b: i32 = b.trim().parse().with_context(bad)?;
+    if a > b || !(1990..=2100).contains(&a) || !(1990..=2100).contains(&b) {
+        bail!(bad());
+    }
+    Ok(a..=b)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .with_context(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+fn parse_month(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .with_context(|| format!("`{text}` is not a month in the form YYYY-MM"))
+}
+
+fn run_indicators(args: IndicatorsArgs) -> Result<()> {
+    let calendar = match &args.calendar {
+        None => Calendar::england_and_wales(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Calendar::from_csv(&text).with_context(|| format!("{}", path.display()))?
+        }
+    };
+    let strictness = if args.lenient {
+        Strictness::Lenient
+    } else {
+        Strictness::Strict
+    };
+    let loaded = read_dir(&args.data, strictness)?;
+    for problem in &loaded.skipped {
+        eprintln!("skipped: {problem}");
+    }
+    let grouping = match args.by {
+        None => Grouping::Authority,
+        Some(By::Team) => Grouping::Team,
+        Some(By::OrgRole) => Grouping::OrgRole,
+    };
+    let wf = &loaded.workforce;
+    let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if let Some(y) = args.year {
+        let p = Period::census_year(y);
+        (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
+    } else if let Some(ys) = &args.years {
+        let periods = parse_years(ys)?
+            .map(|y| {
+                let p = Period::census_year(y);
+                (p, indicators_by(wf, &calendar, p, grouping))
+            })
+            .collect();
+        (periods, true)
+    } else if let Some(d) = &args.as_of {
+        let p = Period::twelve_months_to(parse_date(d)?);
+        (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
+    } else if let Some(range) = &args.monthly {
+        let (a, b) = range
+            .split_once("..")
+            .context("--monthly takes a range such as 2023-01..2025-03")?;
+        let (first, last) = (
+            parse_month(a)?,
+            sightline_core::calendar::month_end(parse_month(b)?),
+        );
+        if last < first {
+            bail!("--monthly: the range {range} ends before it starts");
+        }
+        (monthly_series(wf, &calendar, first, last, grouping), true)
+    } else {
+        bail!("say which period: --year YYYY, --years FROM-TO, --as-of YYYY-MM-DD or --monthly FROM..TO");
+    };
+    let rows = output::rows(&periods, !args.unrounded);
+    let text = match args.format {
+        Format::Json => output::json(&rows, many || args.by.is_some())?,
+        Format::Csv => output::csv(&rows, args.by.is_some()),
+        Format::Table => output::table(&rows),
+    };
+    println!("{text}");
+    Ok(())
+}
+
+fn run_synth(args: SynthArgs) -> Result<()> {
+    let years = parse_years(&args.years)?;
+    let basis = match (&args.la, args.people) {
+        (Some(la), _) => {
+            let published = Published::shipped();
+            let rows: Vec<_> = published.authority(la).into_iter().cloned().collect();
+            let Some(first) = rows.first() else {
+                let wanted = la.to_lowercase();
+                let mut near: Vec<&str> = published
+                    .rows
+                    .iter()
+                    .filter(|r| {
+                        r.la_name.to_lowercase().contains(&wanted)
+                            || wanted.contains(&r.la_name.to_lowercase())
+                    })
+                    .map(|r| r.la_name.as_str())
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                let hint = if near.is_empty() {
+                    "Use the name as DfE spells it, or the three-digit old LA code.".to_string()
+                } else {
+                    format!("Did you mean: {}?", near.join("; "))
+                };
+                bail!("no local authority called `{la}` in DfE's published figures. {hint}");
+            };
+            Basis::Published {
+                authority: first.la_name.clone(),
+                rows,
+            }
+        }
+        (None, Some(people)) => Basis::Size { people },
+        (None, None) => bail!("say which authority to model (--la) or how large (--people)"),
+    };
+    let mut request = Request::new(basis, years, args.seed);
+    request.detail.snapshots_per_year = args.snapshots_per_year;
+    let calendar = Calendar::england_and_wales();
+    let synthesis = synthesize(&request, &calendar)?;
+    write_dir(&synthesis.workforce, &args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("{}", output::synth_summary(&synthesis, &args.out));
+    Ok(())
+}

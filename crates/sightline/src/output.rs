@@ -1,0 +1,267 @@
+//! Presentation of the engine's figures: JSON, CSV and on-screen tables.
+
+use serde::Serialize;
+use sightline_core::published::{field_label, field_places, FIELDS};
+use sightline_core::{GroupIndicators, Indicators, Moves, Period};
+use sightline_synth::Synthesis;
+use std::fmt::Write;
+use std::path::Path;
+
+/// One output row: a period, perhaps a group, and its figures.
+#[derive(Serialize)]
+pub struct Row {
+    /// The census year, or the reference date for other 12-month periods.
+    pub time_period: serde_json::Value,
+    pub period_start: String,
+    pub period_end: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(flatten)]
+    pub indicators: Indicators,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub moves: Option<Moves>,
+}
+
+pub fn rows(periods: &[(Period, Vec<GroupIndicators>)], rounded: bool) -> Vec<Row> {
+    periods
+        .iter()
+        .flat_map(|(period, groups)| {
+            groups.iter().map(move |g| Row {
+                time_period: match period.census_year_label() {
+                    Some(y) => serde_json::Value::from(y),
+                    None => serde_json::Value::from(period.end.to_string()),
+                },
+                period_start: period.start.to_string(),
+                period_end: period.end.to_string(),
+                group: g.group.clone(),
+                indicators: if rounded {
+                    g.indicators.rounded()
+                } else {
+                    g.indicators.clone()
+                },
+                moves: g.group.is_some().then(|| {
+                    if rounded {
+                        g.moves.rounded()
+                    } else {
+                        g.moves.clone()
+                    }
+                }),
+            })
+        })
+        .collect()
+}
+
+pub fn json(rows: &[Row], array: bool) -> serde_json::Result<String> {
+    if array || rows.len() != 1 {
+        serde_json::to_string_pretty(rows)
+    } else {
+        serde_json::to_string_pretty(&rows[0])
+    }
+}
+
+fn cell(value: Option<f64>, places: i32) -> String {
+    match value {
+        None => String::new(),
+        Some(v) if places == 0 => format!("{v:.0}"),
+        Some(v) => {
+            // Unrounded figures keep their digits; rounded ones show one place.
+            let one = format!("{v:.1}");
+            if one.parse::<f64>().ok() == Some(v) {
+                one
+            } else {
+                format!("{v}")
+            }
+        }
+    }
+}
+
+const MOVES: [&str; 4] = [
+    "moves_in_fte",
+    "moves_in_headcount",
+    "moves_out_fte",
+    "moves_out_headcount",
+];
+
+fn move_value(m: &Moves, name: &str) -> f64 {
+    match name {
+        "moves_in_fte" => m.moves_in_fte,
+        "moves_in_headcount" => m.moves_in_headcount as f64,
+        "moves_out_fte" => m.moves_out_fte,
+        _ => m.moves_out_headcount as f64,
+    }
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn csv(rows: &[Row], grouped: bool) -> String {
+    let mut out = String::from("time_period,period_start,period_end");
+    if grouped {
+        out.push_str(",group");
+    }
+    for f in FIELDS {
+        write!(out, ",{f}").expect("string");
+    }
+    if grouped {
+        for m in MOVES {
+            write!(out, ",{m}").expect("string");
+        }
+    }
+    for r in rows {
+        let tp = match &r.time_period {
+            serde_json::Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        write!(out, "\n{tp},{},{}", r.period_start, r.period_end).expect("string");
+        if grouped {
+            write!(out, ",{}", csv_field(r.group.as_deref().unwrap_or(""))).expect("string");
+        }
+        for f in FIELDS {
+            write!(out, ",{}", cell(r.indicators.field(f), field_places(f))).expect("string");
+        }
+        if let Some(m) = r.moves.as_ref().filter(|_| grouped) {
+            for name in MOVES {
+                let places = if name.ends_with("fte") { 1 } else { 0 };
+                write!(out, ",{}", cell(Some(move_value(m, name)), places)).expect("string");
+            }
+        }
+    }
+    out
+}
+
+/// Figures down the side, one column per period or group.
+pub fn table(rows: &[Row]) -> String {
+    let heading = |r: &Row| {
+        let when = match &r.time_period {
+            serde_json::Value::String(s) => format!("12 months to {s}"),
+            v => format!("{v}"),
+        };
+        match &r.group {
+            Some(g) if rows.iter().all(|x| x.time_period == r.time_period) => g.clone(),
+            Some(g) => format!("{when} {g}"),
+            None => when,
+        }
+    };
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut header = vec![String::new()];
+    header.extend(rows.iter().map(heading));
+    lines.push(header);
+    for f in FIELDS {
+        let mut line = vec![field_label(f).to_string()];
+        line.extend(rows.iter().map(|r| match r.indicators.field(f) {
+            None => "-".to_string(),
+            v => cell(v, field_places(f)),
+        }));
+        lines.push(line);
+    }
+    if rows.iter().any(|r| r.moves.is_some()) {
+        for (name, label) in MOVES.iter().zip([
+            "Moved in from another group (FTE)",
+            "Moved in (headcount)",
+            "Moved out to another group (FTE)",
+            "Moved out (headcount)",
+        ]) {
+            let mut line = vec![label.to_string()];
+            let places = if name.ends_with("fte") { 1 } else { 0 };
+            line.extend(rows.iter().map(|r| {
+                r.moves
+                    .as_ref()
+                    .map_or("-".into(), |m| cell(Some(move_value(m, name)), places))
+            }));
+            lines.push(line);
+        }
+    }
+    let widths: Vec<usize> = (0..lines[0].len())
+        .map(|c| {
+            lines
+                .iter()
+                .map(|l| l[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        for (c, text) in line.iter().enumerate() {
+            if c == 0 {
+                write!(out, "{text:<w$}", w = widths[0]).expect("string");
+            } else {
+                write!(out, "  {text:>w$}", w = widths[c]).expect("string");
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("\n'-' means not defined (for example a rate whose denominator is 0, or vacancies without establishment data).");
+    out
+}
+
+pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
+    let wf = &s.workforce;
+    let mut text = String::new();
+    let years = match (s.years.first(), s.years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => String::new(),
+    };
+    let what = s
+        .authority
+        .as_deref()
+        .map_or("a synthetic authority".to_string(), |a| {
+            format!("a synthetic {a}")
+        });
+    writeln!(
+        text,
+        "Wrote {what}, census years {years}, to {}:\n  {} people, {} spells, {} establishment rows, {} absences, {} caseload snapshots.",
+        out.display(),
+        wf.persons().len(),
+        wf.spells().len(),
+        wf.establishment().len(),
+        wf.absences().len(),
+        wf.caseloads().len()
+    )
+    .expect("string");
+    if s.authority.is_some() {
+        if s.unmatched.is_empty() {
+            write!(
+                text,
+                "Every one of the {} published figures is reproduced to DfE's rounding.",
+                s.compared
+            )
+            .expect("string");
+        } else {
+            writeln!(
+                text,
+                "{} of {} published figures are reproduced to DfE's rounding. Not matched (DfE's figures for \
+these years are not all consistent with each other):",
+                s.compared - s.unmatched.len(),
+                s.compared
+            )
+            .expect("string");
+            writeln!(
+                text,
+                "  {:<6}{:<32}{:>12}{:>12}{:>12}",
+                "year", "figure", "published", "produced", "difference"
+            )
+            .expect("string");
+            for u in &s.unmatched {
+                let show = |v: Option<f64>| v.map_or("-".to_string(), |v| v.to_string());
+                writeln!(
+                    text,
+                    "  {:<6}{:<32}{:>12}{:>12}{:>12}",
+                    u.year,
+                    u.field,
+                    u.published,
+                    show(u.produced),
+                    show(u.difference)
+                )
+                .expect("string");
+            }
+        }
+    }
+    text.trim_end().to_string()
+}
