@@ -2,7 +2,7 @@
 //! targets exactly: who is in post, who starts and leaves and when, at what
 //! FTE, in which team, with which agency cover, cases and sickness.
 
-use crate::targets::{from_units, YearTargets, UNIT};
+use crate::targets::{from_units, YearTargets, MIN_FTE, UNIT};
 use chrono::{Datelike, Duration};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -29,8 +29,6 @@ pub const TEAMS: [(&str, f64); 8] = [
 /// The team kept free of agency workers when uncovered vacancies must exist
 /// beside agency workers who cover none.
 const AGENCY_FREE_TEAM: usize = 6;
-
-const MIN_FTE: i64 = UNIT / 10;
 
 #[derive(Debug, Clone)]
 struct Open {
@@ -111,6 +109,8 @@ pub fn adjust_total(
 ) -> Result<Vec<usize>, i64> {
     let mut changed = Vec::new();
     let mut order: Vec<usize> = (0..values.len()).filter(|i| movable[*i]).collect();
+    // A total too small for `lo` each (DfE shows a few) lowers the floor.
+    let lo = lo.min(target / (values.len().max(1) as i64)).max(1);
     for _pass in 0..200 {
         let gap = target - values.iter().sum::<i64>();
         if gap == 0 {
@@ -606,6 +606,12 @@ impl<'c> Population<'c> {
             if agency_holder_fte + self.fte_of(p) <= t.case_holders_fte {
                 agency_holder_fte += self.fte_of(p);
                 holders.push(p);
+            }
+        }
+        // Employed case holders make up the rest, which no contract below 0.1 FTE can.
+        if (1..MIN_FTE).contains(&(t.case_holders_fte - agency_holder_fte)) {
+            if let Some(p) = holders.pop() {
+                agency_holder_fte -= self.fte_of(p);
             }
         }
         let employed_holder_fte = (t.case_holders_fte - agency_holder_fte).min(t.inpost_fte);

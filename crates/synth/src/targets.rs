@@ -109,17 +109,79 @@ fn grid(r: (i64, i64), n: i64) -> Vec<i64> {
         .map(|k| r.0 + k * step)
         .take_while(|x| *x <= r.1)
         .collect();
+    if v.last() != Some(&r.1) {
+        v.push(r.1);
+    }
     // Try the middle first: it is the safest choice when several fit.
     v.sort_by_key(|x| (x - mid(r)).abs());
     v
 }
 
-/// How many published figures the chosen values miss.
+/// How many published figures the chosen values miss, plus the structural
+/// rules they break (each of which the built data would then miss).
 fn misses(row: &PublishedRow, t: &YearTargets, divisor: f64) -> usize {
-    computed(t, divisor)
+    let values = computed(t, divisor);
+    let missed = values
         .iter()
-        .filter(|(field, value)| !matches_published(row.cell(field), *value))
-        .count()
+        .zip(&row.cells)
+        .filter(|((_, value), cell)| !matches_published(**cell, *value))
+        .count();
+    missed + impossible(t).len()
+}
+
+/// Smallest FTE of one contract that the synthetic data uses.
+pub const MIN_FTE: i64 = UNIT / 10;
+
+/// The structural rules a set of targets breaks: an FTE total that its
+/// headcount cannot make (each person above 0 and at most 1 FTE; none
+/// without people),
+/// more cover than agency or vacancy.
+pub fn impossible(t: &YearTargets) -> Vec<&'static str> {
+    let mut broken = Vec::new();
+    for (name, fte, heads) in [
+        ("inpost_fte", t.inpost_fte, t.inpost_headcount),
+        ("starters_fte", t.starters_fte, t.starters_headcount),
+        ("leavers_fte", t.leavers_fte, t.leavers_headcount),
+        ("agency_fte", t.agency_fte, t.agency_headcount),
+    ] {
+        let heads = i64::from(heads);
+        if fte > heads * UNIT || fte < heads || (heads == 0) != (fte == 0) {
+            broken.push(name);
+        }
+    }
+    if t.agency_cover_fte > t.agency_fte.min(t.vacancy_fte) {
+        broken.push("agency_cover_fte");
+    }
+    if !case_holders_fit(t, t.case_holders_fte) {
+        broken.push("case_holders_fte");
+    }
+    broken
+}
+
+/// Whether employed staff can make up the case-holder FTE that agency
+/// workers (who hold cases first) leave, and the rest of the in-post FTE,
+/// as whole people of 0.1 to 1 FTE each.
+fn case_holders_fit(t: &YearTargets, holders: i64) -> bool {
+    let employed_holders = holders - t.agency_fte.min(holders);
+    let rest = t.inpost_fte - employed_holders;
+    if employed_holders < 0 || rest < 0 {
+        return false;
+    }
+    let fewest = |fte: i64| (fte + UNIT - 1) / UNIT;
+    let most = |fte: i64| fte / MIN_FTE;
+    let heads = i64::from(t.inpost_headcount);
+    fewest(employed_holders) + fewest(rest) <= heads && most(employed_holders) + most(rest) >= heads
+}
+
+/// Narrows the range of an FTE to what its headcount can make.
+fn within_headcount(range: Option<(i64, i64)>, heads: Option<u32>) -> Option<(i64, i64)> {
+    match (range, heads) {
+        (Some((lo, hi)), Some(h)) => {
+            let (a, b) = (lo.max(i64::from(h)), hi.min(i64::from(h) * UNIT));
+            Some(if a <= b { (a, b) } else { (lo, hi) })
+        }
+        (r, _) => r,
+    }
 }
 
 /// Whether a value, rounded as DfE rounds, is what DfE published.
@@ -134,13 +196,14 @@ pub fn matches_published(cell: Cell, value: Option<f64>) -> bool {
     }
 }
 
-/// Every published figure as these targets would produce it.
-pub fn computed(t: &YearTargets, divisor: f64) -> Vec<(&'static str, Option<f64>)> {
+/// Every published figure as these targets would produce it, in the order of
+/// [`sightline_core::published::FIELDS`].
+pub fn computed(t: &YearTargets, divisor: f64) -> [(&'static str, Option<f64>); 22] {
     let f = from_units;
     let (i, ih) = (f(t.inpost_fte), t.inpost_headcount as f64);
     let (a, ah) = (f(t.agency_fte), t.agency_headcount as f64);
     let (v, ac) = (f(t.vacancy_fte), f(t.agency_cover_fte));
-    vec![
+    [
         ("inpost_fte", Some(i)),
         ("inpost_headcount", Some(ih)),
         ("starters_fte", Some(f(t.starters_fte))),
@@ -194,12 +257,13 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
     let n = |f: &str| row.number(f);
     let headcount = |f: &str| n(f).map(|x| x.round() as u32);
 
-    let inpost_range = count_range(c("inpost_fte"))
-        .or_else(|| {
-            headcount("inpost_headcount")
-                .map(|h| (to_units(h as f64 * 0.92), to_units(h as f64 * 0.92)))
-        })
-        .ok_or(NoInPostFigures { year })?;
+    let inpost_range =
+        within_headcount(count_range(c("inpost_fte")), headcount("inpost_headcount"))
+            .or_else(|| {
+                headcount("inpost_headcount")
+                    .map(|h| (to_units(h as f64 * 0.92), to_units(h as f64 * 0.92)))
+            })
+            .ok_or(NoInPostFigures { year })?;
     let approx_inpost = from_units(mid(inpost_range));
     let inpost_headcount =
         headcount("inpost_headcount").unwrap_or((approx_inpost / 0.92).ceil() as u32);
@@ -211,10 +275,29 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
     let agency_headcount_default = n("agency_rate_headcount")
         .map_or(0, |q| (inpost_headcount as f64 * share(q)).round() as u32);
     let agency_headcount = headcount("agency_headcount").unwrap_or(agency_headcount_default);
-    let leavers_default = |i: i64| to_units(from_units(i) * 0.14);
+    let agency_count = within_headcount(count_range(c("agency_fte")), Some(agency_headcount));
+    let leavers_count = within_headcount(
+        count_range(c("leavers_fte")),
+        headcount("leavers_headcount"),
+    );
+    let starters_count = within_headcount(
+        count_range(c("starters_fte")),
+        headcount("starters_headcount"),
+    );
+    // Unpublished FTEs follow their headcounts where those were published.
+    let leavers_default = |i: i64| {
+        headcount("leavers_headcount").map_or(to_units(from_units(i) * 0.14), |h| {
+            to_units(h as f64 * 0.93)
+        })
+    };
+    let starters_default = |i: i64| {
+        headcount("starters_headcount").map_or(i * 13 / 100, |h| to_units(h as f64 * 0.94))
+    };
 
     let mut best: Option<(usize, YearTargets)> = None;
-    for i in grid(inpost_range, 40) {
+    // Candidates that miss nothing, to choose among once case holders are fitted.
+    let mut perfect: Vec<YearTargets> = Vec::new();
+    'search: for i in grid(inpost_range, 40) {
         let i_f = i as f64;
         let agency_implied = scale(rate_range(c("agency_rate_fte")), &|q| i_f * share(q));
         let vacancy_implied = scale(rate_range(c("vacancy_rate_fte")), &|q| i_f * share(q));
@@ -239,14 +322,14 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
                     vec![choice]
                 }
             };
-        for a in around(agency_choice, count_range(c("agency_fte")), agency_implied) {
+        for a in around(agency_choice, agency_count, agency_implied) {
             for v in around(
                 vacancy_choice,
                 count_range(c("vacancy_fte")),
                 vacancy_implied,
             ) {
                 let leavers = pick(
-                    count_range(c("leavers_fte")),
+                    leavers_count,
                     scale(rate_range(c("turnover_rate_fte")), &|q| i_f * q / 100.0),
                     leavers_default(i),
                 );
@@ -278,7 +361,7 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
                     year,
                     inpost_fte: i,
                     inpost_headcount,
-                    starters_fte: pick(count_range(c("starters_fte")), None, i * 13 / 100),
+                    starters_fte: pick(starters_count, None, starters_default(i)),
                     starters_headcount: headcount("starters_headcount").unwrap_or(0),
                     leavers_fte: leavers,
                     leavers_headcount: headcount("leavers_headcount").unwrap_or(0),
@@ -291,22 +374,37 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
                     working_days_lost: days,
                 };
                 let score = misses(row, &t, divisor);
+                if score == 0 {
+                    perfect.push(t.clone());
+                    if perfect.len() >= 64 {
+                        break 'search;
+                    }
+                }
                 if best.as_ref().is_none_or(|(s, _)| score < *s) {
                     best = Some((score, t));
                 }
-                if score == 0 {
-                    break;
-                }
             }
-            if best.as_ref().is_some_and(|(s, _)| *s == 0) {
-                break;
-            }
-        }
-        if best.as_ref().is_some_and(|(s, _)| *s == 0) {
-            break;
         }
     }
-    let (_, mut t) = best.expect("at least one candidate");
+    let candidates = if perfect.is_empty() {
+        vec![best.expect("at least one candidate").1]
+    } else {
+        perfect
+    };
+    let fitted: Vec<(YearTargets, bool)> = candidates
+        .into_iter()
+        .map(|t| with_case_holders(row, t))
+        .collect();
+    let chosen = fitted.iter().position(|(_, fits)| *fits).unwrap_or(0);
+    Ok(fitted.into_iter().nth(chosen).expect("a candidate").0)
+}
+
+/// Fills in cases and case-holder FTE, which are tied only to each other
+/// and to how the in-post and agency FTE can be split; says whether a
+/// case-holder FTE was found that the split allows.
+fn with_case_holders(row: &PublishedRow, mut t: YearTargets) -> (YearTargets, bool) {
+    let c = |f: &str| row.cell(f);
+    let n = |f: &str| row.number(f);
     fill_headcount_defaults(&mut t);
     // Caseload: cases and case holders are tied only to each other.
     let cases = n("cases").map(|x| x.round() as u64);
@@ -324,12 +422,22 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
         let holders = count_range(c("case_holders_fte")).map_or(default_holders, mid);
         (from_units(holders) * per).round() as u64
     });
-    t.case_holders_fte = pick(
+    let first_choice = pick(
         count_range(c("case_holders_fte")),
         holders_implied(t.cases),
         default_holders,
     );
-    Ok(t)
+    let holders_range = match (count_range(c("case_holders_fte")), holders_implied(t.cases)) {
+        (Some(cr), Some((lo, hi))) => {
+            Some((cr.0.max(lo.ceil() as i64), cr.1.min(hi.floor() as i64)))
+        }
+        (cr, _) => cr,
+    };
+    let fitting = holders_range
+        .filter(|(lo, hi)| lo <= hi)
+        .and_then(|r| grid(r, 200).into_iter().find(|h| case_holders_fit(&t, *h)));
+    t.case_holders_fte = fitting.unwrap_or(first_choice);
+    (t, fitting.is_some())
 }
 
 /// Headcounts DfE did not publish, from the FTE beside them.
