@@ -225,6 +225,9 @@ pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
         wf.caseloads().len()
     )
     .expect("string");
+    for note in &s.notes {
+        writeln!(text, "Note: {note}.").expect("string");
+    }
     if s.authority.is_some() {
         if s.unmatched.is_empty() {
             write!(
@@ -233,6 +236,14 @@ pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
                 s.compared
             )
             .expect("string");
+            if s.unmatched.iter().any(|u| u.field == "starters_headcount") {
+                writeln!(
+                    text,
+                    "  (Starters are what the published headcounts imply: in post at 30 September = in post a year \
+earlier + starters - leavers; DfE's own figures do not always add up that way.)"
+                )
+                .expect("string");
+            }
         } else {
             writeln!(
                 text,
@@ -242,6 +253,14 @@ these years are not all consistent with each other):",
                 s.compared
             )
             .expect("string");
+            if s.unmatched.iter().any(|u| u.field == "starters_headcount") {
+                writeln!(
+                    text,
+                    "  (Starters are what the published headcounts imply: in post at 30 September = in post a year \
+earlier + starters - leavers; DfE's own figures do not always add up that way.)"
+                )
+                .expect("string");
+            }
             writeln!(
                 text,
                 "  {:<6}{:<32}{:>12}{:>12}{:>12}",

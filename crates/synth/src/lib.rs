@@ -73,6 +73,8 @@ pub struct Synthesis {
     pub unmatched: Vec<Unmatched>,
     /// Published figures compared (numbers and `low`).
     pub compared: usize,
+    /// What the synthesis had to decide for itself, in words.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -92,6 +94,7 @@ pub enum SynthError {
 /// Builds the synthetic workforce the request describes.
 pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(request.seed);
+    let mut notes = Vec::new();
     let (targets, published): (Vec<YearTargets>, Vec<PublishedRow>) = match &request.basis {
         Basis::Published { authority, rows } => {
             let chosen: Vec<PublishedRow> = rows
@@ -110,10 +113,23 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
                         .join(", "),
                 });
             }
-            let targets = chosen
-                .iter()
-                .map(targets::solve)
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut targets: Vec<YearTargets> = Vec::new();
+            for row in &chosen {
+                match targets::solve(row) {
+                    Ok(t) => targets.push(t),
+                    // A year DfE has no in-post figures for is built like the year before.
+                    Err(e) => match targets.last().cloned() {
+                        Some(before) => {
+                            notes.push(format!("{e}; it is built like {}", before.year));
+                            targets.push(YearTargets {
+                                year: row.time_period,
+                                ..before
+                            });
+                        }
+                        None => return Err(e.into()),
+                    },
+                }
+            }
             (targets, chosen)
         }
         Basis::Size { people } => {
@@ -183,6 +199,7 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
         years: targets.iter().map(|t| t.year).collect(),
         unmatched,
         compared,
+        notes,
     })
 }
 

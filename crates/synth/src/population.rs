@@ -277,9 +277,13 @@ impl<'c> Population<'c> {
     }
 
     /// The first day a change to the person's open spell can take effect in `[from, to]`.
+    ///
+    /// Never the first day of the year: a change on 1 October would end the
+    /// spell before it on 30 September, and a spell ending on the reference
+    /// date is not in post on it (DfE's rule), so last year's figures would move.
     fn change_window(&self, p: usize, from: Date, to: Date) -> Option<(Date, Date)> {
         let start = self.open[p].as_ref()?.start;
-        let first = from.max(next_day(start));
+        let first = next_day(from).max(next_day(start));
         (first <= to).then_some((first, to))
     }
 
