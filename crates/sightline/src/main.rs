@@ -234,6 +234,28 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
     Ok(())
 }
 
+/// Other authorities whose names contain the one asked for (or the reverse):
+/// a reorganised authority's successor, or the full form of a short name.
+fn authority_hint(published: &Published, la: &str) -> String {
+    let wanted = la.to_lowercase();
+    let mut near: Vec<&str> = published
+        .rows
+        .iter()
+        .map(|r| r.la_name.as_str())
+        .filter(|name| {
+            let name = name.to_lowercase();
+            !name.is_empty() && name != wanted && (name.contains(&wanted) || wanted.contains(&name))
+        })
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    if near.is_empty() {
+        "Use the name as DfE spells it, or the three-digit old LA code.".to_string()
+    } else {
+        format!("Did you mean: {}?", near.join("; "))
+    }
+}
+
 fn run_synth(args: SynthArgs) -> Result<()> {
     let years = parse_years(&args.years)?;
     let basis = match (&args.la, args.people) {
@@ -241,29 +263,22 @@ fn run_synth(args: SynthArgs) -> Result<()> {
             let published = Published::shipped();
             let rows: Vec<_> = published.authority(la).into_iter().cloned().collect();
             let Some(first) = rows.first() else {
-                let wanted = la.to_lowercase();
-                let mut near: Vec<&str> = published
-                    .rows
-                    .iter()
-                    .filter(|r| {
-                        r.la_name.to_lowercase().contains(&wanted)
-                            || wanted.contains(&r.la_name.to_lowercase())
-                    })
-                    .map(|r| r.la_name.as_str())
-                    .collect();
-                near.sort_unstable();
-                near.dedup();
-                let hint = if near.is_empty() {
-                    "Use the name as DfE spells it, or the three-digit old LA code.".to_string()
-                } else {
-                    format!("Did you mean: {}?", near.join("; "))
-                };
-                bail!("no local authority called `{la}` in DfE's published figures. {hint}");
+                bail!(
+                    "no local authority called `{la}` in DfE's published figures. {}",
+                    authority_hint(&published, la)
+                );
             };
-            Basis::Published {
-                authority: first.la_name.clone(),
-                rows,
+            let authority = first.la_name.clone();
+            if !rows.iter().any(|r| years.contains(&r.time_period)) {
+                let available: Vec<String> =
+                    rows.iter().map(|r| r.time_period.to_string()).collect();
+                bail!(
+                    "DfE publishes figures for {authority} only for {}. {}",
+                    available.join(", "),
+                    authority_hint(&published, &authority)
+                );
             }
+            Basis::Published { authority, rows }
         }
         (None, Some(people)) => Basis::Size { people },
         (None, None) => bail!("say which authority to model (--la) or how large (--people)"),
