@@ -400,6 +400,37 @@ fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &C
         .sum()
 }
 
+/// The indicators for several periods, worked out side by side on the
+/// machine's cores; in the order of `periods`.
+pub fn indicators_for_periods(
+    wf: &Workforce,
+    calendar: &Calendar,
+    periods: &[Period],
+    grouping: Grouping,
+) -> Vec<(Period, Vec<GroupIndicators>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(periods.len())
+        .max(1);
+    let chunk = periods.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = periods
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| (*p, indicators_by(wf, calendar, *p, grouping)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("indicator worker"))
+            .collect()
+    })
+}
+
 /// The 12-month figures to the last day of each month from `first` to
 /// `last` (both month ends included), one entry per month and group.
 pub fn monthly_series(
@@ -409,14 +440,13 @@ pub fn monthly_series(
     last: Date,
     grouping: Grouping,
 ) -> Vec<(Period, Vec<GroupIndicators>)> {
-    let mut out = Vec::new();
+    let mut periods = Vec::new();
     let mut month_end = crate::calendar::month_end(first);
     while month_end <= last {
-        let period = Period::twelve_months_to(month_end);
-        out.push((period, indicators_by(wf, calendar, period, grouping)));
+        periods.push(Period::twelve_months_to(month_end));
         month_end = crate::calendar::month_end(next_day(month_end));
     }
-    out
+    indicators_for_periods(wf, calendar, &periods, grouping)
 }
 
 impl Indicators {

@@ -8,7 +8,7 @@
 
 use crate::calendar::Date;
 use crate::codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Index of a person in [`Workforce::persons`].

@@ -7,13 +7,13 @@
 //! unknown columns ignored.
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, Person,
     PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce,
     WorkforceBuilder,
 };
-use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::io::Write;
@@ -145,44 +145,26 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             c.join().expect("caseloads reader"),
         )
     });
-    let (spells, mut problems) = spells?;
+    let ((spells, mut problems), spell_ids) = spells?;
     let mut builder = WorkforceBuilder::new();
-    let mut swe_seen: HashMap<PersonIdx, (String, u64)> = HashMap::new();
-    let mut interned: Vec<(u64, Spell)> = Vec::with_capacity(spells.len());
-    for (line, raw) in spells {
-        let person = builder.person(&raw.person_id);
-        if let Some(swe) = raw.swe_no {
-            match swe_seen.get(&person) {
-                Some((other, other_line)) if *other != swe => {
-                    problems.push(RowProblem {
-                        file: SPELLS,
-                        line,
-                        column: "swe_no".into(),
-                        value: swe,
-                        rule: format!(
-                            "person `{}` has SWE number `{other}` on line {other_line}",
-                            raw.person_id
-                        ),
-                    });
-                    continue;
-                }
-                Some(_) => {}
-                None => {
-                    builder.person_mut(person).swe_no = Some(swe.clone());
-                    swe_seen.insert(person, (swe, line));
-                }
-            }
-        }
-        let team = builder.team(&raw.team);
-        interned.push((
-            line,
-            Spell {
-                person,
-                team,
-                ..raw.spell
-            },
-        ));
+    let persons = spell_ids.ids.resolve(&mut builder);
+    for (local, swe) in spell_ids.swe_numbers.into_iter().enumerate() {
+        builder.person_mut(persons[local]).swe_no = swe;
     }
+    let teams: Vec<TeamId> = spell_ids.teams.iter().map(|t| builder.team(t)).collect();
+    let mut interned: Vec<(u64, Spell)> = spells
+        .into_iter()
+        .map(|(line, s)| {
+            (
+                line,
+                Spell {
+                    person: persons[s.person.0 as usize],
+                    team: teams[s.team.0 as usize],
+                    ..s
+                },
+            )
+        })
+        .collect();
     let repeated = repeated_rows(
         SPELLS,
         &mut interned,
@@ -233,15 +215,16 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
         keep_valid(interned, &repeated, |e| builder.add_establishment(e));
         problems.extend(repeated);
     }
-    if let Some((rows, more)) = absences? {
+    if let Some(((rows, more), ids)) = absences? {
         problems.extend(more);
+        let persons = ids.resolve(&mut builder);
         let mut interned: Vec<(u64, Absence)> = rows
             .into_iter()
             .map(|(line, (id, a))| {
                 (
                     line,
                     Absence {
-                        person: builder.person(&id),
+                        person: persons[id as usize],
                         ..a
                     },
                 )
@@ -258,12 +241,15 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
         keep_valid(interned, &repeated, |a| builder.add_absence(a));
         problems.extend(repeated);
     }
-    if let Some((rows, more)) = caseloads? {
+    if let Some(((rows, more), ids)) = caseloads? {
         // Several rows for one person and date add up (cases held in several teams).
         problems.extend(more);
+        let persons = ids.resolve(&mut builder);
         for (_, (id, c)) in rows {
-            let person = builder.person(&id);
-            builder.add_caseload(CaseloadSnapshot { person, ..c });
+            builder.add_caseload(CaseloadSnapshot {
+                person: persons[id as usize],
+                ..c
+            });
         }
     }
     problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
@@ -278,6 +264,10 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
 
 /// Hands every row whose line has no problem to `add`.
 fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], mut add: impl FnMut(T)) {
+    if problems.is_empty() {
+        rows.into_iter().for_each(|(_, t)| add(t));
+        return;
+    }
     let bad: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
     for (line, t) in rows {
         if !bad.contains(&line) {
@@ -353,13 +343,19 @@ impl<'r> Row<'r> {
         }
     }
 
-    /// The trimmed text of column `k` (in the order required then optional), "" when absent.
-    fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
+    /// The bytes of column `k` (in the order required then optional),
+    /// without surrounding spaces; empty when the column is absent.
+    fn raw(&self, k: usize) -> &'r [u8] {
         let Some(i) = self.cols.index[k] else {
-            return Ok("");
+            return b"";
         };
-        let bytes = self.record.get(i).unwrap_or(b"");
-        std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
+        self.record.get(i).unwrap_or(b"").trim_ascii()
+    }
+
+    /// The trimmed text of column `k`, "" when absent.
+    fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
+        let bytes = self.raw(k);
+        std::str::from_utf8(bytes).map_err(|_| {
             self.problem(
                 self.names[k],
                 &String::from_utf8_lossy(bytes),
@@ -381,9 +377,14 @@ impl<'r> Row<'r> {
     }
 
     fn date(&self, k: usize) -> Result<Date, RowProblem> {
-        let t = self.required(k)?;
-        parse_date(t)
-            .ok_or_else(|| self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD"))
+        // Dates are read from the bytes: the common case needs no text at all.
+        match parse_date_bytes(self.raw(k)) {
+            Some(d) => Ok(d),
+            None => {
+                let t = self.required(k)?;
+                Err(self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD"))
+            }
+        }
     }
 
     fn optional_date(&self, k: usize) -> Result<Option<Date>, RowProblem> {
@@ -421,7 +422,10 @@ impl<'r> Row<'r> {
 
 /// Parses `YYYY-MM-DD` strictly.
 pub fn parse_date(t: &str) -> Option<Date> {
-    let b = t.as_bytes();
+    parse_date_bytes(t.as_bytes())
+}
+
+fn parse_date_bytes(b: &[u8]) -> Option<Date> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -441,6 +445,9 @@ fn is_swe_number(t: &str) -> bool {
 }
 
 type Parsed<T> = Result<(Vec<T>, Vec<RowProblem>), ReadError>;
+
+/// A large file's rows, each naming its person by a number in `PersonIds`.
+type ParsedWithIds<T> = Result<((Vec<T>, Vec<RowProblem>), PersonIds), ReadError>;
 
 /// Runs `parse_row` over every record of a file, keeping rows that parse and
 /// collecting the problems of those that do not.
@@ -505,17 +512,36 @@ fn parse_file<'b, T>(
     Ok((rows, problems))
 }
 
-struct RawSpell {
-    person_id: String,
-    swe_no: Option<String>,
-    team: String,
-    spell: Spell,
+/// What the spells file names by text, numbered in order of first sight.
+#[derive(Default)]
+struct SpellIds {
+    ids: PersonIds,
+    /// Each person's SWE number, from the first row that gives one.
+    swe_numbers: Vec<Option<String>>,
+    swe_lines: Vec<u64>,
+    teams: Vec<String>,
 }
 
-fn parse_spells(bytes: &[u8]) -> Parsed<(u64, RawSpell)> {
+impl SpellIds {
+    fn team(&mut self, name: &str) -> u32 {
+        match self.teams.iter().position(|t| t == name) {
+            Some(i) => i as u32,
+            None => {
+                self.teams.push(name.to_string());
+                self.teams.len() as u32 - 1
+            }
+        }
+    }
+}
+
+/// Spells, with people and teams as local numbers (see [`SpellIds`]).
+fn parse_spells(
+    bytes: &[u8],
+) -> Result<((Vec<(u64, Spell)>, Vec<RowProblem>), SpellIds), ReadError> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
     let optional = ["swe_no", "end_date", "reason_leave"];
-    parse_file(SPELLS, bytes, &required, &optional, |row| {
+    let mut names = SpellIds::default();
+    let parsed = parse_file(SPELLS, bytes, &required, &optional, |row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
         let kind = SpellKind::parse(kind_text).ok_or_else(|| {
@@ -569,25 +595,43 @@ fn parse_spells(bytes: &[u8]) -> Parsed<(u64, RawSpell)> {
                     })?,
             ),
         };
+        let person = names.ids.intern(person_id) as usize;
+        if names.swe_numbers.len() <= person {
+            names.swe_numbers.push(None);
+            names.swe_lines.push(0);
+        }
+        if let Some(swe) = swe_no {
+            match &names.swe_numbers[person] {
+                Some(other) if other != swe => {
+                    let rule = format!(
+                        "person `{person_id}` has SWE number `{other}` on line {}",
+                        names.swe_lines[person]
+                    );
+                    return Err(row.problem("swe_no", swe, rule));
+                }
+                Some(_) => {}
+                None => {
+                    names.swe_numbers[person] = Some(swe.to_string());
+                    names.swe_lines[person] = row.line;
+                }
+            }
+        }
+        let team = TeamId(names.team(team));
         Ok((
             row.line,
-            RawSpell {
-                person_id: person_id.to_string(),
-                swe_no: swe_no.map(str::to_string),
-                team: team.to_string(),
-                spell: Spell {
-                    person: PersonIdx(0),
-                    kind,
-                    team: TeamId(0),
-                    org_role,
-                    start,
-                    end,
-                    fte,
-                    reason_leave,
-                },
+            Spell {
+                person: PersonIdx(person as u32),
+                kind,
+                team,
+                org_role,
+                start,
+                end,
+                fte,
+                reason_leave,
             },
         ))
-    })
+    })?;
+    Ok((parsed, names))
 }
 
 /// Rows of `file` that repeat an earlier row exactly (`same`), or, for rows
@@ -601,7 +645,7 @@ fn repeated_rows<T>(
     overlaps: Option<&dyn Fn(&T, &T) -> bool>,
     describe: impl Fn(&T) -> (String, String),
 ) -> Vec<RowProblem> {
-    rows.sort_by(|a, b| (group_key(&a.1), a.0).cmp(&(group_key(&b.1), b.0)));
+    rows.sort_by_cached_key(|(line, t)| (group_key(t), *line));
     let mut problems = Vec::new();
     let mut flagged = std::collections::HashSet::new();
     let mut i = 0;
@@ -760,10 +804,11 @@ fn parse_establishment(bytes: &[u8]) -> Parsed<(u64, (String, Establishment))> {
     )
 }
 
-fn parse_absences(bytes: &[u8]) -> Parsed<(u64, (String, Absence))> {
+fn parse_absences(bytes: &[u8]) -> ParsedWithIds<(u64, (u32, Absence))> {
+    let mut ids = PersonIds::default();
     let required = ["person_id", "start_date", "end_date", "reason"];
-    parse_file(ABSENCES, bytes, &required, &["days_lost"], |row| {
-        let id = row.required(0)?.to_string();
+    let parsed = parse_file(ABSENCES, bytes, &required, &["days_lost"], |row| {
+        let id = ids.intern(row.required(0)?);
         let start = row.date(1)?;
         let end = row.date(2)?;
         row.end_not_before_start(start, Some(end), 2)?;
@@ -798,26 +843,32 @@ fn parse_absences(bytes: &[u8]) -> Parsed<(u64, (String, Absence))> {
                 },
             ),
         ))
-    })
+    })?;
+    Ok((parsed, ids))
 }
 
-fn parse_caseloads(bytes: &[u8]) -> Parsed<(u64, (String, CaseloadSnapshot))> {
-    parse_file(
+fn parse_caseloads(bytes: &[u8]) -> ParsedWithIds<(u64, (u32, CaseloadSnapshot))> {
+    let mut ids = PersonIds::default();
+    let parsed = parse_file(
         CASELOADS,
         bytes,
         &["person_id", "date", "cases"],
         &[],
         |row| {
-            let id = row.required(0)?.to_string();
+            let person = ids.intern(row.required(0)?);
             let date = row.date(1)?;
-            let t = row.required(2)?;
-            let cases = t
-                .parse::<u32>()
-                .map_err(|_| row.problem("cases", t, "cases must be a whole number, 0 or more"))?;
+            let raw = row.raw(2);
+            let cases = parse_count(raw).ok_or_else(|| {
+                row.problem(
+                    "cases",
+                    &String::from_utf8_lossy(raw),
+                    "cases must be a whole number, 0 or more",
+                )
+            })?;
             Ok((
                 row.line,
                 (
-                    id,
+                    person,
                     CaseloadSnapshot {
                         person: PersonIdx(0),
                         date,
@@ -826,7 +877,43 @@ fn parse_caseloads(bytes: &[u8]) -> Parsed<(u64, (String, CaseloadSnapshot))> {
                 ),
             ))
         },
-    )
+    )?;
+    Ok((parsed, ids))
+}
+
+/// A whole number of at most nine digits, from its bytes.
+fn parse_count(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |acc, c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// Person identifiers seen in one file, numbered in order of first sight,
+/// so that a file's rows carry a number rather than a copy of the text.
+#[derive(Default)]
+struct PersonIds {
+    index: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl PersonIds {
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(i) = self.index.get(id) {
+            return *i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(id.to_string());
+        self.index.insert(id.to_string(), i);
+        i
+    }
+
+    /// The workforce's index for each local number.
+    fn resolve(&self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
+        self.names.iter().map(|n| builder.person(n)).collect()
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,9 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
-use sightline_core::{indicators_by, monthly_series, Calendar, Grouping, Period};
+use sightline_core::{
+    indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period,
+};
 use sightline_ingest::{read_dir, write_dir, Strictness};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
@@ -199,13 +201,11 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
         let p = Period::census_year(y);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
     } else if let Some(ys) = &args.years {
-        let periods = parse_years(ys)?
-            .map(|y| {
-                let p = Period::census_year(y);
-                (p, indicators_by(wf, &calendar, p, grouping))
-            })
-            .collect();
-        (periods, true)
+        let periods: Vec<Period> = parse_years(ys)?.map(Period::census_year).collect();
+        (
+            indicators_for_periods(wf, &calendar, &periods, grouping),
+            true,
+        )
     } else if let Some(d) = &args.as_of {
         let p = Period::twelve_months_to(parse_date(d)?);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
