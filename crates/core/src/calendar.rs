@@ -8,8 +8,7 @@ pub type Date = NaiveDate;
 
 /// England and Wales bank holidays 2010-2035 as shipped with Sightline
 /// (see `data/calendar/SOURCES.md`).
-const ENGLAND_AND_WALES: &str =
-    include_str!("../../../data/calendar/england_and_wales_bank_holidays.csv");
+const ENGLAND_AND_WALES: &str = include_str!("../../../data/calendar/england_and_wales_bank_holidays.csv");
 
 /// The day after `d`.
 pub fn next_day(d: Date) -> Date {
@@ -23,11 +22,7 @@ pub fn previous_day(d: Date) -> Date {
 
 /// The last day of the month that contains `d`.
 pub fn month_end(d: Date) -> Date {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
+    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
     previous_day(NaiveDate::from_ymd_opt(y, m, 1).expect("first of a month"))
 }
 
@@ -57,10 +52,7 @@ impl Period {
         let year_before = end
             .with_year(end.year() - 1)
             .unwrap_or_else(|| NaiveDate::from_ymd_opt(end.year() - 1, 2, 28).expect("28 Feb"));
-        Period {
-            start: next_day(year_before),
-            end,
-        }
+        Period { start: next_day(year_before), end }
     }
 
     /// The census year whose reference date is `self.end`, when this period is one.
@@ -122,18 +114,9 @@ impl Calendar {
             if line.trim().is_empty() {
                 continue;
             }
-            let value = line
-                .split(',')
-                .nth(col)
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"');
-            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                CalendarError::BadDate {
-                    line: i + 1,
-                    value: value.to_string(),
-                }
-            })?;
+            let value = line.split(',').nth(col).unwrap_or("").trim().trim_matches('"');
+            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map_err(|_| CalendarError::BadDate { line: i + 1, value: value.to_string() })?;
             holidays.push(date);
         }
         Ok(Calendar::from_holidays(holidays))
@@ -160,11 +143,7 @@ impl Calendar {
             prefix.push(count);
             d = next_day(d);
         }
-        Calendar {
-            holidays,
-            base,
-            prefix,
-        }
+        Calendar { holidays, base, prefix }
     }
 
     pub fn holidays(&self) -> &[Date] {
@@ -173,8 +152,7 @@ impl Calendar {
 
     /// Whether `d` is a working day: Monday to Friday and not a holiday.
     pub fn is_working_day(&self, d: Date) -> bool {
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-            && self.holidays.binary_search(&d).is_err()
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && self.holidays.binary_search(&d).is_err()
     }
 
     /// Working days in `[from, to]`, both included; 0 when `to < from`.
@@ -241,10 +219,7 @@ mod tests {
         assert!(cal.is_working_day(d("2024-12-25")));
         assert_eq!(
             Calendar::from_csv("date\nsoon\n").unwrap_err(),
-            CalendarError::BadDate {
-                line: 2,
-                value: "soon".into()
-            }
+            CalendarError::BadDate { line: 2, value: "soon".into() }
         );
     }
 }

@@ -14,11 +14,7 @@ pub enum SpellKind {
 }
 
 impl SpellKind {
-    pub const ALL: [SpellKind; 3] = [
-        SpellKind::Permanent,
-        SpellKind::FixedTerm,
-        SpellKind::Agency,
-    ];
+    pub const ALL: [SpellKind; 3] = [SpellKind::Permanent, SpellKind::FixedTerm, SpellKind::Agency];
 
     /// Permanent and fixed-term spells are employed; agency spells are not.
     pub fn is_employed(self) -> bool {
@@ -194,8 +190,8 @@ impl Gender {
 
 /// CSWW `Ethnicity` codes (the 2022 format's list).
 pub const ETHNICITY_CODES: [&str; 18] = [
-    "WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
-    "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    "WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH",
+    "CHNE", "OOTH", "REFU", "NOBT",
 ];
 
 /// How a social worker qualified. Step Up and Frontline are the routes the
@@ -236,8 +232,6 @@ impl QualificationRoute {
     }
 
     pub fn parse(text: &str) -> Option<QualificationRoute> {
-        QualificationRoute::ALL
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        QualificationRoute::ALL.into_iter().find(|r| r.as_str() == text)
     }
 }

@@ -182,25 +182,14 @@ struct Tally {
 
 impl Tally {
     fn into_indicators(self, divisor: f64) -> Indicators {
-        let rate_or_none = |a: Option<f64>, b: Option<f64>, f: fn(f64, f64) -> Option<f64>| {
-            a.zip(b).and_then(|(a, b)| f(a, b))
-        };
+        let rate_or_none =
+            |a: Option<f64>, b: Option<f64>, f: fn(f64, f64) -> Option<f64>| a.zip(b).and_then(|(a, b)| f(a, b));
         Indicators {
             turnover_rate_fte: turnover_rate(self.leavers_fte, self.inpost_fte),
-            turnover_rate_headcount: turnover_rate(
-                self.leavers_headcount as f64,
-                self.inpost_headcount as f64,
-            ),
+            turnover_rate_headcount: turnover_rate(self.leavers_headcount as f64, self.inpost_headcount as f64),
             agency_rate_fte: agency_rate(self.agency_fte, self.inpost_fte),
-            agency_rate_headcount: agency_rate(
-                self.agency_headcount as f64,
-                self.inpost_headcount as f64,
-            ),
-            agency_cover_rate_fte: rate_or_none(
-                self.agency_cover_fte,
-                Some(self.agency_fte),
-                agency_cover_rate,
-            ),
+            agency_rate_headcount: agency_rate(self.agency_headcount as f64, self.inpost_headcount as f64),
+            agency_cover_rate_fte: rate_or_none(self.agency_cover_fte, Some(self.agency_fte), agency_cover_rate),
             vacancy_rate_fte: rate_or_none(self.vacancy_fte, Some(self.inpost_fte), vacancy_rate),
             vacancy_agency_cover_rate_fte: rate_or_none(
                 self.agency_cover_fte,
@@ -250,12 +239,7 @@ pub fn indicators(wf: &Workforce, calendar: &Calendar, period: Period) -> Indica
 /// person, so they count in the person's main group at the reference date
 /// (the group of their in-post spell with the largest FTE; employed spells
 /// first for working days lost).
-pub fn indicators_by(
-    wf: &Workforce,
-    calendar: &Calendar,
-    period: Period,
-    grouping: Grouping,
-) -> Vec<GroupIndicators> {
+pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, grouping: Grouping) -> Vec<GroupIndicators> {
     let r = period.end;
     let group_count = match grouping {
         Grouping::Authority => 1,
@@ -283,11 +267,8 @@ pub fn indicators_by(
         seen_inpost.clear();
         seen_events.clear();
         let employed_on = |d: Date| spells.iter().any(|s| s.kind.is_employed() && s.covers(d));
-        let employed_in_group_on = |g: usize, d: Date| {
-            spells
-                .iter()
-                .any(|s| s.kind.is_employed() && key(s) == g && s.covers(d))
-        };
+        let employed_in_group_on =
+            |g: usize, d: Date| spells.iter().any(|s| s.kind.is_employed() && key(s) == g && s.covers(d));
         // (group, fte) of the person's largest in-post spell, and of the largest employed one.
         let mut main_any: Option<(usize, f64)> = None;
         let mut main_employed: Option<(usize, f64)> = None;
@@ -393,9 +374,7 @@ pub fn indicators_by(
 fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &Calendar) -> f64 {
     wf.absences_of(p)
         .iter()
-        .filter(|a| {
-            a.reason == AbsenceReason::Sickness && a.start <= period.end && a.end >= period.start
-        })
+        .filter(|a| a.reason == AbsenceReason::Sickness && a.start <= period.end && a.end >= period.start)
         .map(|a| working_days_lost_in(a, period, calendar))
         .sum()
 }
@@ -408,26 +387,18 @@ pub fn indicators_for_periods(
     periods: &[Period],
     grouping: Grouping,
 ) -> Vec<(Period, Vec<GroupIndicators>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(periods.len())
-        .max(1);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(periods.len()).max(1);
     let chunk = periods.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = periods
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|p| (*p, indicators_by(wf, calendar, *p, grouping)))
-                        .collect::<Vec<_>>()
+                    part.iter().map(|p| (*p, indicators_by(wf, calendar, *p, grouping))).collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("indicator worker"))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().expect("indicator worker")).collect()
     })
 }
 

@@ -13,10 +13,8 @@ pub mod published;
 pub use calendar::{Calendar, Date, Period};
 pub use codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 pub use indicators::{
-    indicators, indicators_by, indicators_for_periods, monthly_series, GroupIndicators, Grouping,
-    Indicators, Moves,
+    indicators, indicators_by, indicators_for_periods, monthly_series, GroupIndicators, Grouping, Indicators, Moves,
 };
 pub use model::{
-    Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce,
-    WorkforceBuilder,
+    Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };

@@ -8,7 +8,9 @@
 
 use crate::calendar::Date;
 use crate::codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Index of a person in [`Workforce::persons`].
@@ -121,11 +123,7 @@ pub struct Workforce {
     caseload_ranges: Vec<Range<u32>>,
 }
 
-fn ranges_by_person<T>(
-    items: &[T],
-    persons: usize,
-    person: impl Fn(&T) -> PersonIdx,
-) -> Vec<Range<u32>> {
+fn ranges_by_person<T>(items: &[T], persons: usize, person: impl Fn(&T) -> PersonIdx) -> Vec<Range<u32>> {
     let mut ranges = vec![0..0; persons];
     let mut i = 0;
     while i < items.len() {
@@ -148,10 +146,7 @@ impl Workforce {
         &self.teams[team.0 as usize]
     }
     pub fn team_id(&self, name: &str) -> Option<TeamId> {
-        self.teams
-            .iter()
-            .position(|t| t == name)
-            .map(|i| TeamId(i as u32))
+        self.teams.iter().position(|t| t == name).map(|i| TeamId(i as u32))
     }
     pub fn persons(&self) -> &[Person] {
         &self.persons
@@ -194,9 +189,7 @@ impl Workforce {
 
     /// Whether the person holds an employed (permanent or fixed-term) spell on day `d`.
     pub fn is_employed_on(&self, p: PersonIdx, d: Date) -> bool {
-        self.spells_of(p)
-            .iter()
-            .any(|s| s.kind.is_employed() && s.covers(d))
+        self.spells_of(p).iter().any(|s| s.kind.is_employed() && s.covers(d))
     }
 
     /// Spells in post at `r`: the state of the workforce on that date.
@@ -206,11 +199,7 @@ impl Workforce {
 
     /// Funded FTE of a team at `r`.
     pub fn establishment_at(&self, team: TeamId, r: Date) -> f64 {
-        self.establishment
-            .iter()
-            .filter(|e| e.team == team && e.applies_at(r))
-            .map(|e| e.fte)
-            .sum()
+        self.establishment.iter().filter(|e| e.team == team && e.applies_at(r)).map(|e| e.fte).sum()
     }
 
     /// Cases held at `r`: the cases of the person's latest snapshot dated in
@@ -224,22 +213,29 @@ impl Workforce {
         if (r - latest).num_days() > 30 {
             return 0;
         }
-        snaps[..after]
-            .iter()
-            .rev()
-            .take_while(|s| s.date == latest)
-            .map(|s| s.cases)
-            .sum()
+        snaps[..after].iter().rev().take_while(|s| s.date == latest).map(|s| s.cases).sum()
     }
 }
 
 /// Collects facts in any order, interning teams and people by name, then
 /// indexes them into a [`Workforce`].
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct WorkforceBuilder {
     wf: Workforce,
     team_index: HashMap<String, TeamId>,
-    person_index: HashMap<String, PersonIdx>,
+    /// People by identifier: the table holds indices into `wf.persons`, so
+    /// each identifier is stored once, in its `Person`.
+    person_index: HashTable<PersonIdx>,
+}
+
+impl std::fmt::Debug for WorkforceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkforceBuilder").field("wf", &self.wf).finish_non_exhaustive()
+    }
+}
+
+fn hash_id(id: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 impl WorkforceBuilder {
@@ -260,19 +256,20 @@ impl WorkforceBuilder {
 
     /// The person with identifier `id`, added on first use.
     pub fn person(&mut self, id: &str) -> PersonIdx {
-        if let Some(p) = self.person_index.get(id) {
+        let persons = &self.wf.persons;
+        let hash = hash_id(id);
+        if let Some(p) = self.person_index.find(hash, |p| persons[p.0 as usize].id == id) {
             return *p;
         }
-        let p = PersonIdx(self.wf.persons.len() as u32);
-        self.wf.persons.push(Person {
-            id: id.to_string(),
-            ..Person::default()
-        });
-        self.person_index.insert(id.to_string(), p);
+        let p = PersonIdx(persons.len() as u32);
+        self.wf.persons.push(Person { id: id.to_string(), ..Person::default() });
+        let persons = &self.wf.persons;
+        self.person_index.insert_unique(hash, p, |q| hash_id(&persons[q.0 as usize].id));
         p
     }
 
-    /// The details of a person, for filling in attributes.
+    /// The details of a person, for filling in attributes. The identifier
+    /// is the person's key: replace the details, keep the `id`.
     pub fn person_mut(&mut self, p: PersonIdx) -> &mut Person {
         &mut self.wf.persons[p.0 as usize]
     }
@@ -293,10 +290,8 @@ impl WorkforceBuilder {
     pub fn build(self) -> Workforce {
         let mut wf = self.wf;
         let n = wf.persons.len();
-        wf.spells
-            .sort_by(|a, b| (a.person, a.start, a.end).cmp(&(b.person, b.start, b.end)));
-        wf.absences
-            .sort_by(|a, b| (a.person, a.start).cmp(&(b.person, b.start)));
+        wf.spells.sort_by_key(|s| (s.person, s.start, s.end));
+        wf.absences.sort_by_key(|a| (a.person, a.start));
         wf.caseloads.sort_unstable_by_key(|c| (c.person, c.date));
         wf.spell_ranges = ranges_by_person(&wf.spells, n, |s| s.person);
         wf.absence_ranges = ranges_by_person(&wf.absences, n, |a| a.person);

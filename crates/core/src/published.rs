@@ -70,8 +70,7 @@ pub fn field_index(name: &str) -> Option<usize> {
 /// Decimal places DfE publishes a field to.
 pub fn field_places(name: &str) -> i32 {
     match name {
-        "inpost_headcount" | "starters_headcount" | "leavers_headcount" | "agency_headcount"
-        | "cases" => 0,
+        "inpost_headcount" | "starters_headcount" | "leavers_headcount" | "agency_headcount" | "cases" => 0,
         _ => 1,
     }
 }
@@ -101,10 +100,7 @@ impl Cell {
             "u" => Cell::LowReliability,
             "low" => Cell::Low,
             "" => Cell::Unavailable,
-            t => Cell::Number(
-                t.parse::<f64>()
-                    .map_err(|_| format!("`{t}` is neither a number nor a DfE symbol"))?,
-            ),
+            t => Cell::Number(t.parse::<f64>().map_err(|_| format!("`{t}` is neither a number nor a DfE symbol"))?),
         })
     }
 
@@ -196,10 +192,7 @@ impl Published {
         let mut lines = text.lines();
         let header = split_csv_line(lines.next().ok_or("the file is empty")?);
         let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or(format!("the header has no column `{name}`"))
+            header.iter().position(|h| h.trim() == name).ok_or(format!("the header has no column `{name}`"))
         };
         let (tp, level, region, old, new, name) = (
             col("time_period")?,
@@ -209,10 +202,7 @@ impl Published {
             col("new_la_code")?,
             col("la_name")?,
         );
-        let field_cols = FIELDS
-            .iter()
-            .map(|f| col(f))
-            .collect::<Result<Vec<_>, _>>()?;
+        let field_cols = FIELDS.iter().map(|f| col(f)).collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::new();
         for (i, line) in lines.enumerate() {
             if line.trim().is_empty() {
@@ -232,9 +222,7 @@ impl Published {
                 cells[k] = Cell::parse(get(*c)).map_err(at)?;
             }
             rows.push(PublishedRow {
-                time_period: get(tp)
-                    .parse()
-                    .map_err(|_| at(format!("bad time_period `{}`", get(tp))))?,
+                time_period: get(tp).parse().map_err(|_| at(format!("bad time_period `{}`", get(tp))))?,
                 level,
                 region_name: get(region).to_string(),
                 old_la_code: get(old).parse().ok(),
@@ -272,18 +260,11 @@ mod tests {
     fn shipped_file_reads_with_symbols_kept_apart() {
         let p = Published::shipped();
         let bcp = p.authority("bournemouth, christchurch and poole");
-        assert_eq!(
-            bcp.iter().map(|r| r.time_period).collect::<Vec<_>>(),
-            (2019..=2025).collect::<Vec<_>>()
-        );
+        assert_eq!(bcp.iter().map(|r| r.time_period).collect::<Vec<_>>(), (2019..=2025).collect::<Vec<_>>());
         let y2021 = bcp.iter().find(|r| r.time_period == 2021).unwrap();
         assert_eq!(y2021.number("turnover_rate_fte"), Some(36.0));
         assert_eq!(y2021.old_la_code, Some(839));
-        let sunderland = p
-            .authority("394")
-            .into_iter()
-            .find(|r| r.time_period == 2025)
-            .unwrap();
+        let sunderland = p.authority("394").into_iter().find(|r| r.time_period == 2025).unwrap();
         assert_eq!(sunderland.cell("agency_fte"), Cell::Low);
         assert_eq!(sunderland.number("agency_fte"), None);
     }

@@ -6,113 +6,73 @@
 //! with --nocapture).
 
 use sightline_core::indicators::{
-    absence_divisor, absence_rate, agency_cover_rate, agency_rate, caseload, round_dfe,
-    turnover_rate, vacancy_agency_cover_rate, vacancy_rate,
+    absence_divisor, absence_rate, agency_cover_rate, agency_rate, caseload, round_dfe, turnover_rate,
+    vacancy_agency_cover_rate, vacancy_rate,
 };
 use sightline_core::published::{Level, Published, PublishedRow};
 use sightline_core::Period;
 
-type Formula = fn(f64, f64) -> Option<f64>;
+type Formula = Box<dyn Fn(f64, f64) -> Option<f64>>;
 
-/// (rate, numerator, denominator field, formula, places of the numerator and denominator)
-fn rates(
-    divisor: f64,
-) -> Vec<(
-    &'static str,
-    &'static str,
-    &'static str,
-    Box<dyn Fn(f64, f64) -> Option<f64>>,
-    f64,
-    f64,
-)> {
-    let b = |f: Formula| -> Box<dyn Fn(f64, f64) -> Option<f64>> { Box::new(f) };
+/// A published rate and the published counts it is computed from, with the
+/// half-width of each count's rounding (0 for whole numbers).
+struct Rate {
+    name: &'static str,
+    numerator: &'static str,
+    denominator: &'static str,
+    formula: Formula,
+    numerator_half: f64,
+    denominator_half: f64,
+}
+
+fn rates(divisor: f64) -> Vec<Rate> {
+    let rate = |name, numerator, denominator, formula: Formula, halves: (f64, f64)| Rate {
+        name,
+        numerator,
+        denominator,
+        formula,
+        numerator_half: halves.0,
+        denominator_half: halves.1,
+    };
+    let fte = (0.05, 0.05);
+    let heads = (0.0, 0.0);
     vec![
-        (
-            "turnover_rate_fte",
-            "leavers_fte",
-            "inpost_fte",
-            b(turnover_rate),
-            0.05,
-            0.05,
-        ),
-        (
-            "turnover_rate_headcount",
-            "leavers_headcount",
-            "inpost_headcount",
-            b(turnover_rate),
-            0.0,
-            0.0,
-        ),
-        (
-            "agency_rate_fte",
-            "agency_fte",
-            "inpost_fte",
-            b(agency_rate),
-            0.05,
-            0.05,
-        ),
-        (
-            "agency_rate_headcount",
-            "agency_headcount",
-            "inpost_headcount",
-            b(agency_rate),
-            0.0,
-            0.0,
-        ),
-        (
-            "agency_cover_rate_fte",
-            "agency_cover_fte",
-            "agency_fte",
-            b(agency_cover_rate),
-            0.05,
-            0.05,
-        ),
-        (
-            "vacancy_rate_fte",
-            "vacancy_fte",
-            "inpost_fte",
-            b(vacancy_rate),
-            0.05,
-            0.05,
-        ),
-        (
+        rate("turnover_rate_fte", "leavers_fte", "inpost_fte", Box::new(turnover_rate), fte),
+        rate("turnover_rate_headcount", "leavers_headcount", "inpost_headcount", Box::new(turnover_rate), heads),
+        rate("agency_rate_fte", "agency_fte", "inpost_fte", Box::new(agency_rate), fte),
+        rate("agency_rate_headcount", "agency_headcount", "inpost_headcount", Box::new(agency_rate), heads),
+        rate("agency_cover_rate_fte", "agency_cover_fte", "agency_fte", Box::new(agency_cover_rate), fte),
+        rate("vacancy_rate_fte", "vacancy_fte", "inpost_fte", Box::new(vacancy_rate), fte),
+        rate(
             "vacancy_agency_cover_rate_fte",
             "agency_cover_fte",
             "vacancy_fte",
-            b(vacancy_agency_cover_rate),
-            0.05,
-            0.05,
+            Box::new(vacancy_agency_cover_rate),
+            fte,
         ),
-        (
-            "caseload_fte",
-            "cases",
-            "case_holders_fte",
-            b(caseload),
-            0.0,
-            0.05,
-        ),
-        (
+        rate("caseload_fte", "cases", "case_holders_fte", Box::new(caseload), (0.0, 0.05)),
+        rate(
             "absence_rate_fte",
             "working_days_lost_fte",
             "inpost_fte",
             Box::new(move |w, i| absence_rate(w, i, divisor)),
-            0.05,
-            0.05,
+            fte,
         ),
     ]
 }
 
-fn check(
-    row: &PublishedRow,
-    exact: &mut usize,
-    explained: &mut usize,
-    contradictions: &mut Vec<String>,
-) {
+fn check(row: &PublishedRow, exact: &mut usize, explained: &mut usize, contradictions: &mut Vec<String>) {
     let divisor = absence_divisor(Period::census_year(row.time_period));
-    for (name, num, den, f, num_half, den_half) in rates(divisor) {
-        let (Some(published), Some(n), Some(d)) =
-            (row.number(name), row.number(num), row.number(den))
-        else {
+    for Rate {
+        name,
+        numerator: num,
+        denominator: den,
+        formula: f,
+        numerator_half: num_half,
+        denominator_half: den_half,
+    } in rates(divisor)
+    {
+        let (Some(published), Some(n), Some(d)) = (row.number(name), row.number(num), row.number(den)) else {
             continue;
         };
         let Some(value) = f(n, d) else { continue };
@@ -141,31 +101,17 @@ fn check(
 fn published_rates_follow_from_published_counts() {
     let published = Published::shipped();
     let (mut exact, mut explained, mut contradictions) = (0, 0, Vec::new());
-    for row in published
-        .rows
-        .iter()
-        .filter(|r| r.level == Level::LocalAuthority)
-    {
+    for row in published.rows.iter().filter(|r| r.level == Level::LocalAuthority) {
         check(row, &mut exact, &mut explained, &mut contradictions);
     }
-    println!(
-        "{exact} exact, {explained} within input rounding, {} contradictions:",
-        contradictions.len()
-    );
+    println!("{exact} exact, {explained} within input rounding, {} contradictions:", contradictions.len());
     for c in &contradictions {
         println!("  {c}");
     }
     let total = exact + explained + contradictions.len();
     assert!(total > 10_000, "the file was read: {total} rates");
-    assert!(
-        exact as f64 / total as f64 > 0.95,
-        "{exact} of {total} exact"
-    );
-    assert!(
-        contradictions.is_empty(),
-        "{} published rates contradict their counts",
-        contradictions.len()
-    );
+    assert!(exact as f64 / total as f64 > 0.95, "{exact} of {total} exact");
+    assert!(contradictions.is_empty(), "{} published rates contradict their counts", contradictions.len());
 }
 
 /// 253 working days (254 in a year with 29 February) reproduces the
@@ -177,17 +123,11 @@ fn the_absence_divisor_reproduces_published_absence_rates() {
     let matches = |shift: f64| {
         let mut hit = 0;
         let mut all = 0;
-        for row in published
-            .rows
-            .iter()
-            .filter(|r| r.level == Level::LocalAuthority)
-        {
+        for row in published.rows.iter().filter(|r| r.level == Level::LocalAuthority) {
             let divisor = absence_divisor(Period::census_year(row.time_period)) + shift;
-            let (Some(w), Some(i), Some(p)) = (
-                row.number("working_days_lost_fte"),
-                row.number("inpost_fte"),
-                row.number("absence_rate_fte"),
-            ) else {
+            let (Some(w), Some(i), Some(p)) =
+                (row.number("working_days_lost_fte"), row.number("inpost_fte"), row.number("absence_rate_fte"))
+            else {
                 continue;
             };
             all += 1;

@@ -8,9 +8,8 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use proptest::prelude::*;
 use sightline_core::{
-    indicators, indicators_by, Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date,
-    Establishment, Grouping, Indicators, OrgRole, Period, ReasonLeave, Spell, SpellKind, TeamId,
-    Workforce, WorkforceBuilder,
+    indicators, indicators_by, Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date, Establishment, Grouping,
+    Indicators, OrgRole, Period, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 use std::collections::BTreeSet;
 
@@ -37,37 +36,21 @@ struct Reference {
 fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
     let spells = wf.spells();
     let employed = |s: &Spell| s.kind != SpellKind::Agency;
-    let covers = |s: &Spell, d: Date| s.start <= d && s.end.map_or(true, |e| d <= e);
-    let in_post = |s: &Spell| s.start <= r && s.end.map_or(true, |e| e > r);
-    let employed_on = |person, d| {
-        spells
-            .iter()
-            .any(|s| s.person == person && employed(s) && covers(s, d))
-    };
+    let covers = |s: &Spell, d: Date| s.start <= d && s.end.is_none_or(|e| d <= e);
+    let in_post = |s: &Spell| s.start <= r && s.end.is_none_or(|e| e > r);
+    let employed_on = |person, d| spells.iter().any(|s| s.person == person && employed(s) && covers(s, d));
     let in_year = |d: Date| p0 <= d && d <= r;
 
-    let inpost: Vec<&Spell> = spells
-        .iter()
-        .filter(|s| employed(s) && in_post(s))
-        .collect();
+    let inpost: Vec<&Spell> = spells.iter().filter(|s| employed(s) && in_post(s)).collect();
     let leavers: Vec<&Spell> = spells
         .iter()
-        .filter(|s| {
-            employed(s)
-                && s.end
-                    .is_some_and(|e| in_year(e) && !employed_on(s.person, e + Duration::days(1)))
-        })
+        .filter(|s| employed(s) && s.end.is_some_and(|e| in_year(e) && !employed_on(s.person, e + Duration::days(1))))
         .collect();
     let starters: Vec<&Spell> = spells
         .iter()
-        .filter(|s| {
-            employed(s) && in_year(s.start) && !employed_on(s.person, s.start - Duration::days(1))
-        })
+        .filter(|s| employed(s) && in_year(s.start) && !employed_on(s.person, s.start - Duration::days(1)))
         .collect();
-    let agency: Vec<&Spell> = spells
-        .iter()
-        .filter(|s| !employed(s) && in_post(s))
-        .collect();
+    let agency: Vec<&Spell> = spells.iter().filter(|s| !employed(s) && in_post(s)).collect();
 
     let mut teams: BTreeSet<TeamId> = spells.iter().map(|s| s.team).collect();
     teams.extend(wf.establishment().iter().map(|e| e.team));
@@ -76,7 +59,7 @@ fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
         let est: f64 = wf
             .establishment()
             .iter()
-            .filter(|e| e.team == *t && e.start <= r && e.end.map_or(true, |x| x >= r))
+            .filter(|e| e.team == *t && e.start <= r && e.end.is_none_or(|x| x >= r))
             .map(|e| e.fte)
             .sum();
         let fte: f64 = inpost.iter().filter(|s| s.team == *t).map(|s| s.fte).sum();
@@ -89,32 +72,17 @@ fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
 
     let mut case_holders_fte = 0.0;
     let mut cases = 0u64;
-    let people_in_post: BTreeSet<_> = spells
-        .iter()
-        .filter(|s| in_post(s))
-        .map(|s| s.person)
-        .collect();
+    let people_in_post: BTreeSet<_> = spells.iter().filter(|s| in_post(s)).map(|s| s.person).collect();
     for p in &people_in_post {
-        let window: Vec<&CaseloadSnapshot> = wf
-            .caseloads()
-            .iter()
-            .filter(|c| c.person == *p && c.date <= r && (r - c.date).num_days() <= 30)
-            .collect();
+        let window: Vec<&CaseloadSnapshot> =
+            wf.caseloads().iter().filter(|c| c.person == *p && c.date <= r && (r - c.date).num_days() <= 30).collect();
         let held: u64 = match window.iter().map(|c| c.date).max() {
-            Some(latest) => window
-                .iter()
-                .filter(|c| c.date == latest)
-                .map(|c| c.cases as u64)
-                .sum(),
+            Some(latest) => window.iter().filter(|c| c.date == latest).map(|c| c.cases as u64).sum(),
             None => 0,
         };
         cases += held;
         if held >= 1 {
-            case_holders_fte += spells
-                .iter()
-                .filter(|s| s.person == *p && in_post(s))
-                .map(|s| s.fte)
-                .sum::<f64>();
+            case_holders_fte += spells.iter().filter(|s| s.person == *p && in_post(s)).map(|s| s.fte).sum::<f64>();
         }
     }
 
@@ -158,23 +126,11 @@ fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
 
     Reference {
         inpost_fte: inpost.iter().map(|s| s.fte).sum(),
-        inpost_headcount: inpost
-            .iter()
-            .map(|s| s.person)
-            .collect::<BTreeSet<_>>()
-            .len(),
+        inpost_headcount: inpost.iter().map(|s| s.person).collect::<BTreeSet<_>>().len(),
         starters_fte: starters.iter().map(|s| s.fte).sum(),
-        starters_headcount: starters
-            .iter()
-            .map(|s| (s.person, s.start))
-            .collect::<BTreeSet<_>>()
-            .len(),
+        starters_headcount: starters.iter().map(|s| (s.person, s.start)).collect::<BTreeSet<_>>().len(),
         leavers_fte: leavers.iter().map(|s| s.fte).sum(),
-        leavers_headcount: leavers
-            .iter()
-            .map(|s| (s.person, s.end))
-            .collect::<BTreeSet<_>>()
-            .len(),
+        leavers_headcount: leavers.iter().map(|s| (s.person, s.end)).collect::<BTreeSet<_>>().len(),
         agency_fte: agency.iter().map(|s| s.fte).sum(),
         agency_headcount: agency.len(),
         vacancy_fte: has_establishment.then_some(vacancy),
@@ -205,114 +161,51 @@ fn rate(n: f64, d: f64) -> Option<f64> {
 fn assert_agrees(e: &Indicators, r: &Reference, what: &str) {
     let checks: Vec<(&str, bool)> = vec![
         ("inpost_fte", close(e.inpost_fte, r.inpost_fte)),
-        (
-            "inpost_headcount",
-            e.inpost_headcount as usize == r.inpost_headcount,
-        ),
+        ("inpost_headcount", e.inpost_headcount as usize == r.inpost_headcount),
         ("starters_fte", close(e.starters_fte, r.starters_fte)),
-        (
-            "starters_headcount",
-            e.starters_headcount as usize == r.starters_headcount,
-        ),
+        ("starters_headcount", e.starters_headcount as usize == r.starters_headcount),
         ("leavers_fte", close(e.leavers_fte, r.leavers_fte)),
-        (
-            "leavers_headcount",
-            e.leavers_headcount as usize == r.leavers_headcount,
-        ),
-        (
-            "turnover_rate_fte",
-            close_opt(e.turnover_rate_fte, rate(r.leavers_fte, r.inpost_fte)),
-        ),
+        ("leavers_headcount", e.leavers_headcount as usize == r.leavers_headcount),
+        ("turnover_rate_fte", close_opt(e.turnover_rate_fte, rate(r.leavers_fte, r.inpost_fte))),
         (
             "turnover_rate_headcount",
-            close_opt(
-                e.turnover_rate_headcount,
-                rate(r.leavers_headcount as f64, r.inpost_headcount as f64),
-            ),
+            close_opt(e.turnover_rate_headcount, rate(r.leavers_headcount as f64, r.inpost_headcount as f64)),
         ),
         ("agency_fte", close(e.agency_fte, r.agency_fte)),
-        (
-            "agency_headcount",
-            e.agency_headcount as usize == r.agency_headcount,
-        ),
-        (
-            "agency_rate_fte",
-            close_opt(
-                e.agency_rate_fte,
-                rate(r.agency_fte, r.agency_fte + r.inpost_fte),
-            ),
-        ),
+        ("agency_headcount", e.agency_headcount as usize == r.agency_headcount),
+        ("agency_rate_fte", close_opt(e.agency_rate_fte, rate(r.agency_fte, r.agency_fte + r.inpost_fte))),
         (
             "agency_rate_headcount",
             close_opt(
                 e.agency_rate_headcount,
-                rate(
-                    r.agency_headcount as f64,
-                    (r.agency_headcount + r.inpost_headcount) as f64,
-                ),
+                rate(r.agency_headcount as f64, (r.agency_headcount + r.inpost_headcount) as f64),
             ),
         ),
         ("vacancy_fte", close_opt(e.vacancy_fte, r.vacancy_fte)),
-        (
-            "agency_cover_fte",
-            close_opt(e.agency_cover_fte, r.agency_cover_fte),
-        ),
-        (
-            "vacancy_rate_fte",
-            close_opt(
-                e.vacancy_rate_fte,
-                r.vacancy_fte.and_then(|v| rate(v, v + r.inpost_fte)),
-            ),
-        ),
+        ("agency_cover_fte", close_opt(e.agency_cover_fte, r.agency_cover_fte)),
+        ("vacancy_rate_fte", close_opt(e.vacancy_rate_fte, r.vacancy_fte.and_then(|v| rate(v, v + r.inpost_fte)))),
         (
             "agency_cover_rate_fte",
-            close_opt(
-                e.agency_cover_rate_fte,
-                r.agency_cover_fte.and_then(|c| rate(c, r.agency_fte)),
-            ),
+            close_opt(e.agency_cover_rate_fte, r.agency_cover_fte.and_then(|c| rate(c, r.agency_fte))),
         ),
         (
             "vacancy_agency_cover_rate_fte",
             close_opt(
                 e.vacancy_agency_cover_rate_fte,
-                r.agency_cover_fte
-                    .zip(r.vacancy_fte)
-                    .and_then(|(c, v)| rate(c, v)),
+                r.agency_cover_fte.zip(r.vacancy_fte).and_then(|(c, v)| rate(c, v)),
             ),
         ),
-        (
-            "case_holders_fte",
-            close(e.case_holders_fte, r.case_holders_fte),
-        ),
+        ("case_holders_fte", close(e.case_holders_fte, r.case_holders_fte)),
         ("cases", e.cases == r.cases),
         (
             "caseload_fte",
-            close_opt(
-                e.caseload_fte,
-                (r.case_holders_fte != 0.0).then(|| r.cases as f64 / r.case_holders_fte),
-            ),
+            close_opt(e.caseload_fte, (r.case_holders_fte != 0.0).then(|| r.cases as f64 / r.case_holders_fte)),
         ),
-        (
-            "working_days_lost_fte",
-            close(e.working_days_lost_fte, r.working_days_lost),
-        ),
-        (
-            "absence_rate_fte",
-            close_opt(
-                e.absence_rate_fte,
-                rate(r.working_days_lost, r.inpost_fte * r.divisor),
-            ),
-        ),
+        ("working_days_lost_fte", close(e.working_days_lost_fte, r.working_days_lost)),
+        ("absence_rate_fte", close_opt(e.absence_rate_fte, rate(r.working_days_lost, r.inpost_fte * r.divisor))),
     ];
-    let wrong: Vec<&str> = checks
-        .iter()
-        .filter(|(_, ok)| !ok)
-        .map(|(f, _)| *f)
-        .collect();
-    assert!(
-        wrong.is_empty(),
-        "{what}: engine and reference differ on {wrong:?}\nengine: {e:?}"
-    );
+    let wrong: Vec<&str> = checks.iter().filter(|(_, ok)| !ok).map(|(f, _)| *f).collect();
+    assert!(wrong.is_empty(), "{what}: engine and reference differ on {wrong:?}\nengine: {e:?}");
 }
 
 // ---------------------------------------------------------------------------
@@ -362,14 +255,7 @@ fn segment() -> impl Strategy<Value = Segment> {
         1u8..=6,
         prop_oneof![3 => Just(10u8), 1 => 1u8..10],
     )
-        .prop_map(|(length, gap, kind, team, role, fte)| Segment {
-            length,
-            gap,
-            kind,
-            team,
-            role,
-            fte,
-        })
+        .prop_map(|(length, gap, kind, team, role, fte)| Segment { length, gap, kind, team, role, fte })
 }
 
 #[derive(Debug, Clone)]
@@ -381,18 +267,8 @@ struct Chain {
 }
 
 fn chain() -> impl Strategy<Value = Chain> {
-    (
-        0u8..10,
-        date_offset(),
-        prop::collection::vec(segment(), 1..4),
-        any::<bool>(),
-    )
-        .prop_map(|(person, start, segments, open)| Chain {
-            person,
-            start,
-            segments,
-            open,
-        })
+    (0u8..10, date_offset(), prop::collection::vec(segment(), 1..4), any::<bool>())
+        .prop_map(|(person, start, segments, open)| Chain { person, start, segments, open })
 }
 
 #[derive(Debug, Clone)]
@@ -406,23 +282,9 @@ struct Data {
 fn data() -> impl Strategy<Value = Data> {
     (
         prop::collection::vec(chain(), 0..14),
+        prop::collection::vec((0u8..4, 1u8..40, date_offset(), prop::option::of(date_offset())), 0..8),
         prop::collection::vec(
-            (
-                0u8..4,
-                1u8..40,
-                date_offset(),
-                prop::option::of(date_offset()),
-            ),
-            0..8,
-        ),
-        prop::collection::vec(
-            (
-                0u8..10,
-                date_offset(),
-                0u16..60,
-                prop::bool::weighted(0.8),
-                prop::option::of(0u8..60),
-            ),
+            (0u8..10, date_offset(), 0u16..60, prop::bool::weighted(0.8), prop::option::of(0u8..60)),
             0..20,
         ),
         prop::collection::vec((0u8..10, date_offset(), 0u8..25), 0..40),
@@ -446,11 +308,7 @@ fn build(data: &Data) -> Workforce {
         for (k, s) in c.segments.iter().enumerate() {
             let last = k + 1 == c.segments.len();
             let end = start + Duration::days(s.length as i64);
-            let kind = [
-                SpellKind::Permanent,
-                SpellKind::FixedTerm,
-                SpellKind::Agency,
-            ][s.kind as usize];
+            let kind = [SpellKind::Permanent, SpellKind::FixedTerm, SpellKind::Agency][s.kind as usize];
             b.add_spell(Spell {
                 person,
                 kind,
@@ -481,21 +339,13 @@ fn build(data: &Data) -> Workforce {
             person,
             start: day(start),
             end: day(start) + Duration::days(len as i64),
-            reason: if sick {
-                AbsenceReason::Sickness
-            } else {
-                AbsenceReason::Training
-            },
+            reason: if sick { AbsenceReason::Sickness } else { AbsenceReason::Training },
             days_lost: days_lost.map(|d| d as f64 / 2.0),
         });
     }
     for &(p, date, cases) in &data.caseloads {
         let person = b.person(&format!("p{p}"));
-        b.add_caseload(CaseloadSnapshot {
-            person,
-            date: day(date),
-            cases: cases as u32,
-        });
+        b.add_caseload(CaseloadSnapshot { person, date: day(date), cases: cases as u32 });
     }
     b.build()
 }
@@ -503,9 +353,7 @@ fn build(data: &Data) -> Workforce {
 fn periods() -> Vec<Period> {
     let mut p: Vec<Period> = (2022..=2024).map(Period::census_year).collect();
     for d in ["2023-03-31", "2024-02-29", "2024-12-31"] {
-        p.push(Period::twelve_months_to(
-            NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
-        ));
+        p.push(Period::twelve_months_to(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()));
     }
     p
 }
@@ -616,18 +464,11 @@ proptest! {
 #[test]
 fn an_empty_workforce_has_no_rates() {
     let wf = WorkforceBuilder::new().build();
-    let i = indicators(
-        &wf,
-        &Calendar::england_and_wales(),
-        Period::census_year(2024),
-    );
+    let i = indicators(&wf, &Calendar::england_and_wales(), Period::census_year(2024));
     assert_eq!(i.inpost_fte, 0.0);
     assert_eq!(i.turnover_rate_fte, None);
     assert_eq!(i.agency_rate_fte, None);
-    assert_eq!(
-        i.vacancy_fte, None,
-        "no establishment: vacancies unknown, not 0"
-    );
+    assert_eq!(i.vacancy_fte, None, "no establishment: vacancies unknown, not 0");
     assert_eq!(i.caseload_fte, None);
     assert_eq!(i.absence_rate_fte, None);
 }

@@ -6,13 +6,13 @@
 //! order mark, LF or CRLF line endings, quoted fields, columns in any order,
 //! unknown columns ignored.
 
+use crate::table::{read_table, Part, Row};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::{
-    Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, Person,
-    PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce,
-    WorkforceBuilder,
+    Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, Person, PersonIdx,
+    QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 use std::fmt;
 use std::fs;
@@ -39,11 +39,7 @@ pub struct RowProblem {
 
 impl fmt::Display for RowProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} line {}, column `{}`",
-            self.file, self.line, self.column
-        )?;
+        write!(f, "{} line {}, column `{}`", self.file, self.line, self.column)?;
         if !self.value.is_empty() {
             write!(f, ", value `{}`", self.value)?;
         }
@@ -54,37 +50,20 @@ impl fmt::Display for RowProblem {
 #[derive(Debug, Error)]
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{dir}: no {SPELLS} there; a data directory needs at least spells.csv (see docs/data-formats.md)")]
     NoSpells { dir: PathBuf },
-    #[error(
-        "{file}: the header has no column `{column}`, which is required (columns found: {found})"
-    )]
-    MissingColumn {
-        file: &'static str,
-        column: &'static str,
-        found: String,
-    },
+    #[error("{file}: the header has no column `{column}`, which is required (columns found: {found})")]
+    MissingColumn { file: &'static str, column: &'static str, found: String },
     #[error("{file} line {line}: {message}")]
-    Malformed {
-        file: &'static str,
-        line: u64,
-        message: String,
-    },
+    Malformed { file: &'static str, line: u64, message: String },
     #[error("{} invalid row(s); nothing was computed. Fix them, or run with --lenient to skip them.\n{}", .0.len(), list_problems(.0))]
     InvalidRows(Vec<RowProblem>),
 }
 
 fn list_problems(problems: &[RowProblem]) -> String {
     const SHOWN: usize = 50;
-    let mut out: Vec<String> = problems
-        .iter()
-        .take(SHOWN)
-        .map(|p| format!("  {p}"))
-        .collect();
+    let mut out: Vec<String> = problems.iter().take(SHOWN).map(|p| format!("  {p}")).collect();
     if problems.len() > SHOWN {
         out.push(format!("  ... and {} more", problems.len() - SHOWN));
     }
@@ -115,56 +94,65 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
         match fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::NoSpells {
-                dir: dir.to_path_buf(),
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::NoSpells { dir: dir.to_path_buf() }),
             Err(source) => Err(ReadError::Io { path, source }),
         }
     };
-    let spells = read(SPELLS, true)?.expect("required file read");
+    let spells = read(SPELLS, true)?.expect("a required file is read or an error");
     let people = read(PEOPLE, false)?;
     let establishment = read(ESTABLISHMENT, false)?;
     let absences = read(ABSENCES, false)?;
     let caseloads = read(CASELOADS, false)?;
-
-    // Parse the files side by side; the rows are joined afterwards.
+    // The files are parsed side by side (large ones in parts), then their
+    // rows are joined on people and teams in file order.
     let (spells, people, establishment, absences, caseloads) = std::thread::scope(|scope| {
+        let s = scope.spawn(|| parse_spells(&spells));
         let a = scope.spawn(|| absences.as_deref().map(parse_absences).transpose());
-        let c = scope.spawn(|| caseloads.as_deref().map(parse_caseloads).transpose());
-        let s = parse_spells(&spells);
-        let p = people.as_deref().map(parse_people).transpose();
-        let e = establishment
-            .as_deref()
-            .map(parse_establishment)
-            .transpose();
-        (
-            s,
-            p,
-            e,
-            a.join().expect("absences reader"),
-            c.join().expect("caseloads reader"),
-        )
+        let p = scope.spawn(|| people.as_deref().map(parse_people).transpose());
+        let e = establishment.as_deref().map(parse_establishment).transpose();
+        let c = caseloads.as_deref().map(parse_caseloads).transpose();
+        let join = "a reader thread finishes";
+        (s.join().expect(join), p.join().expect(join), e, a.join().expect(join), c)
     });
-    let ((spells, mut problems), spell_ids) = spells?;
     let mut builder = WorkforceBuilder::new();
-    let persons = spell_ids.ids.resolve(&mut builder);
-    for (local, swe) in spell_ids.swe_numbers.into_iter().enumerate() {
-        builder.person_mut(persons[local]).swe_no = swe;
+    let mut problems = Vec::new();
+    let mut interned: Vec<(u64, Spell)> = Vec::new();
+    let mut swe_lines: FxHashMap<PersonIdx, u64> = FxHashMap::default();
+    for part in spells? {
+        problems.extend(part.problems);
+        let names = part.state;
+        let persons = names.ids.resolve(&mut builder);
+        let teams: Vec<TeamId> = names.teams.iter().map(|t| builder.team(t)).collect();
+        for (local, swe) in names.swe_numbers.into_iter().enumerate() {
+            let (Some(swe), person) = (swe, persons[local]) else {
+                continue;
+            };
+            let line = names.swe_lines[local];
+            match builder.person_mut(person).swe_no.clone() {
+                None => {
+                    builder.person_mut(person).swe_no = Some(swe);
+                    swe_lines.insert(person, line);
+                }
+                Some(other) if other != swe => {
+                    problems.push(RowProblem {
+                        file: SPELLS,
+                        line,
+                        column: "swe_no".into(),
+                        value: swe,
+                        rule: format!(
+                            "person `{}` has SWE number `{other}` on line {}",
+                            builder.person_mut(person).id,
+                            swe_lines[&person]
+                        ),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        interned.extend(part.rows.into_iter().map(|(line, s)| {
+            (line, Spell { person: persons[s.person.0 as usize], team: teams[s.team.0 as usize], ..s })
+        }));
     }
-    let teams: Vec<TeamId> = spell_ids.teams.iter().map(|t| builder.team(t)).collect();
-    let mut interned: Vec<(u64, Spell)> = spells
-        .into_iter()
-        .map(|(line, s)| {
-            (
-                line,
-                Spell {
-                    person: persons[s.person.0 as usize],
-                    team: teams[s.team.0 as usize],
-                    ..s
-                },
-            )
-        })
-        .collect();
     let repeated = repeated_rows(
         SPELLS,
         &mut interned,
@@ -176,34 +164,30 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
         }),
         |s| ("start_date".into(), s.start.to_string()),
     );
-    keep_valid(interned, &repeated, |s| builder.add_spell(s));
     problems.extend(repeated);
+    keep_valid(interned, &problems, SPELLS, |s| builder.add_spell(s));
 
-    if let Some((rows, more)) = people? {
-        problems.extend(more);
-        for (_, mut row) in rows {
-            let p = builder.person(&row.id);
-            let existing = builder.person_mut(p);
-            if row.swe_no.is_none() {
-                row.swe_no = existing.swe_no.take();
+    if let Some(parts) = people? {
+        for part in parts {
+            problems.extend(part.problems);
+            for (_, mut row) in part.rows {
+                let p = builder.person(&row.id);
+                let existing = builder.person_mut(p);
+                if row.swe_no.is_none() {
+                    row.swe_no = existing.swe_no.take();
+                }
+                *existing = row;
             }
-            *existing = row;
         }
     }
-    if let Some((rows, more)) = establishment? {
-        problems.extend(more);
-        let mut interned: Vec<(u64, Establishment)> = rows
-            .into_iter()
-            .map(|(line, (team, e))| {
-                (
-                    line,
-                    Establishment {
-                        team: builder.team(&team),
-                        ..e
-                    },
-                )
-            })
-            .collect();
+    if let Some(parts) = establishment? {
+        let mut interned: Vec<(u64, Establishment)> = Vec::new();
+        for part in parts {
+            problems.extend(part.problems);
+            interned.extend(
+                part.rows.into_iter().map(|(line, (team, e))| (line, Establishment { team: builder.team(&team), ..e })),
+            );
+        }
         let repeated = repeated_rows(
             ESTABLISHMENT,
             &mut interned,
@@ -212,24 +196,18 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             None,
             |e| ("start_date".into(), e.start.to_string()),
         );
-        keep_valid(interned, &repeated, |e| builder.add_establishment(e));
         problems.extend(repeated);
+        keep_valid(interned, &problems, ESTABLISHMENT, |e| builder.add_establishment(e));
     }
-    if let Some(((rows, more), ids)) = absences? {
-        problems.extend(more);
-        let persons = ids.resolve(&mut builder);
-        let mut interned: Vec<(u64, Absence)> = rows
-            .into_iter()
-            .map(|(line, (id, a))| {
-                (
-                    line,
-                    Absence {
-                        person: persons[id as usize],
-                        ..a
-                    },
-                )
-            })
-            .collect();
+    if let Some(parts) = absences? {
+        let mut interned: Vec<(u64, Absence)> = Vec::new();
+        for part in parts {
+            problems.extend(part.problems);
+            let persons = part.state.resolve(&mut builder);
+            interned.extend(
+                part.rows.into_iter().map(|(line, (id, a))| (line, Absence { person: persons[id as usize], ..a })),
+            );
+        }
         let repeated = repeated_rows(
             ABSENCES,
             &mut interned,
@@ -238,39 +216,31 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             None,
             |a| ("start_date".into(), a.start.to_string()),
         );
-        keep_valid(interned, &repeated, |a| builder.add_absence(a));
         problems.extend(repeated);
+        keep_valid(interned, &problems, ABSENCES, |a| builder.add_absence(a));
     }
-    if let Some(((rows, more), ids)) = caseloads? {
+    if let Some(parts) = caseloads? {
         // Several rows for one person and date add up (cases held in several teams).
-        problems.extend(more);
-        let persons = ids.resolve(&mut builder);
-        for (_, (id, c)) in rows {
-            builder.add_caseload(CaseloadSnapshot {
-                person: persons[id as usize],
-                ..c
-            });
+        for part in parts {
+            problems.extend(part.problems);
+            let persons = part.state.resolve(&mut builder);
+            for (_, (id, c)) in part.rows {
+                builder.add_caseload(CaseloadSnapshot { person: persons[id as usize], ..c });
+            }
         }
     }
     problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
     if strictness == Strictness::Strict && !problems.is_empty() {
         return Err(ReadError::InvalidRows(problems));
     }
-    Ok(Loaded {
-        workforce: builder.build(),
-        skipped: problems,
-    })
+    Ok(Loaded { workforce: builder.build(), skipped: problems })
 }
 
-/// Hands every row whose line has no problem to `add`.
-fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], mut add: impl FnMut(T)) {
-    if problems.is_empty() {
-        rows.into_iter().for_each(|(_, t)| add(t));
-        return;
-    }
-    let bad: std::collections::HashSet<u64> = problems.iter().map(|p| p.line).collect();
+/// Hands every row of `file` whose line has no problem to `add`.
+fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], file: &str, mut add: impl FnMut(T)) {
+    let bad: std::collections::HashSet<u64> = problems.iter().filter(|p| p.file == file).map(|p| p.line).collect();
     for (line, t) in rows {
-        if !bad.contains(&line) {
+        if bad.is_empty() || !bad.contains(&line) {
             add(t);
         }
     }
@@ -279,100 +249,17 @@ fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], mut add: impl FnM
 // ---------------------------------------------------------------------------
 // Row parsing.
 
-struct Columns {
-    index: Vec<Option<usize>>,
-}
-
-impl Columns {
-    fn new(
-        file: &'static str,
-        headers: &csv::ByteRecord,
-        required: &[&'static str],
-        optional: &[&'static str],
-    ) -> Result<Columns, ReadError> {
-        let names: Vec<String> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let h = String::from_utf8_lossy(h);
-                let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}')
-                } else {
-                    &h
-                };
-                h.trim().to_ascii_lowercase()
-            })
-            .collect();
-        let mut index = Vec::new();
-        for column in required {
-            let i =
-                names
-                    .iter()
-                    .position(|n| n == column)
-                    .ok_or_else(|| ReadError::MissingColumn {
-                        file,
-                        column,
-                        found: names.join(", "),
-                    })?;
-            index.push(Some(i));
-        }
-        for column in optional {
-            index.push(names.iter().position(|n| n == column));
-        }
-        Ok(Columns { index })
-    }
-}
-
-/// Reads the fields of one row, turning each failure into a [`RowProblem`].
-struct Row<'r> {
-    file: &'static str,
-    line: u64,
-    record: &'r csv::ByteRecord,
-    cols: &'r Columns,
-    names: &'r [&'static str],
-}
-
-impl<'r> Row<'r> {
-    fn problem(&self, column: &str, value: &str, rule: impl Into<String>) -> RowProblem {
-        RowProblem {
-            file: self.file,
-            line: self.line,
-            column: column.to_string(),
-            value: value.to_string(),
-            rule: rule.into(),
-        }
-    }
-
-    /// The bytes of column `k` (in the order required then optional),
-    /// without surrounding spaces; empty when the column is absent.
-    fn raw(&self, k: usize) -> &'r [u8] {
-        let Some(i) = self.cols.index[k] else {
-            return b"";
-        };
-        self.record.get(i).unwrap_or(b"").trim_ascii()
-    }
-
-    /// The trimmed text of column `k`, "" when absent.
-    fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
-        let bytes = self.raw(k);
-        std::str::from_utf8(bytes).map_err(|_| {
-            self.problem(
-                self.names[k],
-                &String::from_utf8_lossy(bytes),
-                "not valid UTF-8 text",
-            )
-        })
-    }
-
-    fn required(&self, k: usize) -> Result<&'r str, RowProblem> {
+/// The checks every canonical file shares, on top of [`table::Row`].
+impl Row<'_> {
+    fn required(&self, k: usize) -> Result<&str, RowProblem> {
         let t = self.text(k)?;
         if t.is_empty() {
-            return Err(self.problem(self.names[k], "", "a value is required"));
+            return Err(self.problem(self.name(k), "", "a value is required"));
         }
         Ok(t)
     }
 
-    fn optional(&self, k: usize) -> Result<Option<&'r str>, RowProblem> {
+    fn optional(&self, k: usize) -> Result<Option<&str>, RowProblem> {
         self.text(k).map(|t| (!t.is_empty()).then_some(t))
     }
 
@@ -382,36 +269,42 @@ impl<'r> Row<'r> {
             Some(d) => Ok(d),
             None => {
                 let t = self.required(k)?;
-                Err(self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD"))
+                Err(self.problem(self.name(k), t, "not a date in the form YYYY-MM-DD"))
             }
         }
     }
 
     fn optional_date(&self, k: usize) -> Result<Option<Date>, RowProblem> {
-        match self.optional(k)? {
-            None => Ok(None),
-            Some(t) => parse_date(t)
-                .map(Some)
-                .ok_or_else(|| self.problem(self.names[k], t, "not a date in the form YYYY-MM-DD")),
+        if self.raw(k).is_empty() {
+            return Ok(None);
         }
+        self.date(k).map(Some)
     }
 
     fn number(&self, k: usize, t: &str) -> Result<f64, RowProblem> {
-        t.parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite())
-            .ok_or_else(|| self.problem(self.names[k], t, "not a number"))
+        t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| self.problem(self.name(k), t, "not a number"))
     }
 
-    fn end_not_before_start(
-        &self,
-        start: Date,
-        end: Option<Date>,
-        k_end: usize,
-    ) -> Result<(), RowProblem> {
+    fn code<T>(&self, k: usize, parse: impl Fn(&str) -> Option<T>, rule: &str) -> Result<Option<T>, RowProblem> {
+        match self.optional(k)? {
+            None => Ok(None),
+            Some(t) => parse(t).map(Some).ok_or_else(|| self.problem(self.name(k), t, rule)),
+        }
+    }
+
+    fn swe_number(&self, k: usize) -> Result<Option<&str>, RowProblem> {
+        match self.optional(k)? {
+            Some(s) if !is_swe_number(s) => {
+                Err(self.problem(self.name(k), s, "an SWE number is two letters followed by digits"))
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn end_not_before_start(&self, start: Date, end: Option<Date>, k_end: usize) -> Result<(), RowProblem> {
         match end {
             Some(e) if e < start => Err(self.problem(
-                self.names[k_end],
+                self.name(k_end),
                 &e.to_string(),
                 format!("the end date is before the start date {start}"),
             )),
@@ -430,93 +323,57 @@ fn parse_date_bytes(b: &[u8]) -> Option<Date> {
         return None;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
 fn is_swe_number(t: &str) -> bool {
     let b = t.as_bytes();
-    b.len() > 2
-        && b[..2].iter().all(u8::is_ascii_alphabetic)
-        && b[2..].iter().all(u8::is_ascii_digit)
+    b.len() > 2 && b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-type Parsed<T> = Result<(Vec<T>, Vec<RowProblem>), ReadError>;
-
-/// A large file's rows, each naming its person by a number in `PersonIds`.
-type ParsedWithIds<T> = Result<((Vec<T>, Vec<RowProblem>), PersonIds), ReadError>;
-
-/// Runs `parse_row` over every record of a file, keeping rows that parse and
-/// collecting the problems of those that do not.
-fn parse_file<'b, T>(
-    file: &'static str,
-    bytes: &'b [u8],
-    required: &[&'static str],
-    optional: &[&'static str],
-    mut parse_row: impl FnMut(&Row<'_>) -> Result<T, RowProblem>,
-) -> Parsed<T> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| ReadError::Malformed {
-            file,
-            line: 1,
-            message: e.to_string(),
-        })?
-        .clone();
-    let cols = Columns::new(file, &headers, required, optional)?;
-    let names: Vec<&'static str> = required.iter().chain(optional).copied().collect();
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(ReadError::Malformed {
-                    file,
-                    line,
-                    message: e.to_string(),
-                });
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1
-            && record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
-            continue; // a blank line
-        }
-        let row = Row {
-            file,
-            line,
-            record: &record,
-            cols: &cols,
-            names: &names,
-        };
-        match parse_row(&row) {
-            Ok(t) => rows.push(t),
-            Err(p) => problems.push(p),
-        }
+/// A whole number of at most nine digits, from its bytes.
+fn parse_count(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
     }
-    Ok((rows, problems))
+    b.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
 }
 
-/// What the spells file names by text, numbered in order of first sight.
+/// A table's parts as [`table::read_table`] gives them.
+type Parts<T, S = ()> = Result<Vec<Part<T, S>>, ReadError>;
+
+/// Person identifiers seen in one part of a file, numbered in order of
+/// first sight, so that its rows carry a number rather than a copy of the text.
+#[derive(Default)]
+struct PersonIds {
+    index: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl PersonIds {
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(i) = self.index.get(id) {
+            return *i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(id.to_string());
+        self.index.insert(id.to_string(), i);
+        i
+    }
+
+    /// The workforce's index for each local number.
+    fn resolve(&self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
+        self.names.iter().map(|n| builder.person(n)).collect()
+    }
+}
+
+/// What a part of the spells file names by text, numbered in order of first sight.
 #[derive(Default)]
 struct SpellIds {
     ids: PersonIds,
-    /// Each person's SWE number, from the first row that gives one.
+    /// Each person's SWE number, from the first row that gives one, and that row's line.
     swe_numbers: Vec<Option<String>>,
     swe_lines: Vec<u64>,
     teams: Vec<String>,
@@ -534,67 +391,36 @@ impl SpellIds {
     }
 }
 
-/// Spells, with people and teams as local numbers (see [`SpellIds`]).
-fn parse_spells(
-    bytes: &[u8],
-) -> Result<((Vec<(u64, Spell)>, Vec<RowProblem>), SpellIds), ReadError> {
+/// Spells, with people and teams as numbers local to each part (see [`SpellIds`]).
+fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
     let optional = ["swe_no", "end_date", "reason_leave"];
-    let mut names = SpellIds::default();
-    let parsed = parse_file(SPELLS, bytes, &required, &optional, |row| {
+    read_table(SPELLS, bytes, &required, &optional, |names: &mut SpellIds, row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
-        let kind = SpellKind::parse(kind_text).ok_or_else(|| {
-            row.problem(
-                "kind",
-                kind_text,
-                "unknown kind: use permanent, fixed_term or agency",
-            )
-        })?;
+        let kind = SpellKind::parse(kind_text)
+            .ok_or_else(|| row.problem("kind", kind_text, "unknown kind: use permanent, fixed_term or agency"))?;
         let team = row.required(2)?;
         let role_text = row.required(3)?;
         let org_role = role_text
             .parse::<u8>()
             .ok()
             .and_then(OrgRole::from_code)
-            .ok_or_else(|| {
-                row.problem(
-                    "org_role",
-                    role_text,
-                    "unknown CSWW OrgRole code: use 1 to 6",
-                )
-            })?;
+            .ok_or_else(|| row.problem("org_role", role_text, "unknown CSWW OrgRole code: use 1 to 6"))?;
         let start = row.date(4)?;
         let fte_text = row.required(5)?;
         let fte = row.number(5, fte_text)?;
         if !(fte > 0.0 && fte <= 1.0) {
             return Err(row.problem("fte", fte_text, "FTE must be greater than 0 and at most 1"));
         }
-        let swe_no = row.optional(6)?;
-        if let Some(s) = swe_no.filter(|s| !is_swe_number(s)) {
-            return Err(row.problem(
-                "swe_no",
-                s,
-                "an SWE number is two letters followed by digits",
-            ));
-        }
+        let swe_no = row.swe_number(6)?;
         let end = row.optional_date(7)?;
         row.end_not_before_start(start, end, 7)?;
-        let reason_leave = match row.optional(8)? {
-            None => None,
-            Some(t) => Some(
-                t.parse::<u8>()
-                    .ok()
-                    .and_then(ReasonLeave::from_code)
-                    .ok_or_else(|| {
-                        row.problem(
-                            "reason_leave",
-                            t,
-                            "unknown CSWW ReasonLeave code: use 1 to 10",
-                        )
-                    })?,
-            ),
-        };
+        let reason_leave = row.code(
+            8,
+            |t| t.parse::<u8>().ok().and_then(ReasonLeave::from_code),
+            "unknown CSWW ReasonLeave code: use 1 to 10",
+        )?;
         let person = names.ids.intern(person_id) as usize;
         if names.swe_numbers.len() <= person {
             names.swe_numbers.push(None);
@@ -603,10 +429,8 @@ fn parse_spells(
         if let Some(swe) = swe_no {
             match &names.swe_numbers[person] {
                 Some(other) if other != swe => {
-                    let rule = format!(
-                        "person `{person_id}` has SWE number `{other}` on line {}",
-                        names.swe_lines[person]
-                    );
+                    let rule =
+                        format!("person `{person_id}` has SWE number `{other}` on line {}", names.swe_lines[person]);
                     return Err(row.problem("swe_no", swe, rule));
                 }
                 Some(_) => {}
@@ -617,32 +441,22 @@ fn parse_spells(
             }
         }
         let team = TeamId(names.team(team));
-        Ok((
-            row.line,
-            Spell {
-                person: PersonIdx(person as u32),
-                kind,
-                team,
-                org_role,
-                start,
-                end,
-                fte,
-                reason_leave,
-            },
-        ))
-    })?;
-    Ok((parsed, names))
+        Ok((row.line, Spell { person: PersonIdx(person as u32), kind, team, org_role, start, end, fte, reason_leave }))
+    })
 }
+
+/// Whether two rows that must not overlap in time do.
+type Overlaps<'f, T> = &'f dyn Fn(&T, &T) -> bool;
 
 /// Rows of `file` that repeat an earlier row exactly (`same`), or, for rows
 /// that must not overlap in time, overlap one (`overlaps`). `rows` holds
-/// (line, item); the lines of the rows to drop are returned with their problems.
+/// (line, item), sorted here by `group_key` and line.
 fn repeated_rows<T>(
     file: &'static str,
     rows: &mut [(u64, T)],
     group_key: impl Fn(&T) -> (u32, Date),
     same: impl Fn(&T, &T) -> bool,
-    overlaps: Option<&dyn Fn(&T, &T) -> bool>,
+    overlaps: Option<Overlaps<'_, T>>,
     describe: impl Fn(&T) -> (String, String),
 ) -> Vec<RowProblem> {
     rows.sort_by_cached_key(|(line, t)| (group_key(t), *line));
@@ -650,36 +464,28 @@ fn repeated_rows<T>(
     let mut flagged = std::collections::HashSet::new();
     let mut i = 0;
     while i < rows.len() {
-        let person = group_key(&rows[i].1).0;
-        let mut j = i;
-        while j < rows.len() && group_key(&rows[j].1).0 == person {
+        let group = group_key(&rows[i].1).0;
+        let mut j = i + 1;
+        while j < rows.len() && group_key(&rows[j].1).0 == group {
             j += 1;
         }
-        for b in i..j {
+        for b in i + 1..j {
             for a in i..b {
-                let (line_a, x) = (&rows[a].0, &rows[a].1);
+                let (line_a, x) = (rows[a].0, &rows[a].1);
                 let y = &rows[b].1;
-                if flagged.contains(line_a) {
+                if flagged.contains(&line_a) {
                     continue;
                 }
                 let rule = if same(x, y) {
                     format!("duplicate of the row on line {line_a}")
                 } else if overlaps.is_some_and(|o| o(x, y)) {
-                    format!(
-                        "overlaps the identical spell (same kind, team and role) on line {line_a}"
-                    )
+                    format!("overlaps the identical spell (same kind, team and role) on line {line_a}")
                 } else {
                     continue;
                 };
                 let (column, value) = describe(y);
                 flagged.insert(rows[b].0);
-                problems.push(RowProblem {
-                    file,
-                    line: rows[b].0,
-                    column,
-                    value,
-                    rule,
-                });
+                problems.push(RowProblem { file, line: rows[b].0, column, value, rule });
                 break;
             }
         }
@@ -692,122 +498,62 @@ fn spans_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
     a.0 <= b.1.unwrap_or(Date::MAX) && b.0 <= a.1.unwrap_or(Date::MAX)
 }
 
-fn parse_people(bytes: &[u8]) -> Parsed<(u64, Person)> {
-    let optional = [
-        "swe_no",
-        "birth_date",
-        "gender",
-        "ethnicity",
-        "qualification_date",
-        "qualification_route",
-    ];
-    parse_file(PEOPLE, bytes, &["person_id"], &optional, |row| {
-        let id = row.required(0)?.to_string();
-        let swe_no = row.optional(1)?;
-        if let Some(s) = swe_no.filter(|s| !is_swe_number(s)) {
-            return Err(row.problem(
-                "swe_no",
-                s,
-                "an SWE number is two letters followed by digits",
-            ));
-        }
-        let gender = match row.optional(3)? {
-            None => None,
-            Some(t) => Some(
-                t.parse::<u8>()
-                    .ok()
-                    .and_then(Gender::from_code)
-                    .ok_or_else(|| {
-                        row.problem(
-                            "gender",
-                            t,
-                            "unknown CSWW GenderCurrent code: use 0, 1, 2 or 9",
-                        )
-                    })?,
-            ),
-        };
-        let ethnicity = match row.optional(4)? {
-            None => None,
-            Some(t) if ETHNICITY_CODES.contains(&t) => Some(t.to_string()),
-            Some(t) => {
-                return Err(row.problem(
-                    "ethnicity",
-                    t,
-                    "unknown CSWW Ethnicity code (see docs/data-formats.md)",
-                ))
-            }
-        };
-        let qualification_route = match row.optional(6)? {
-            None => None,
-            Some(t) => Some(QualificationRoute::parse(t).ok_or_else(|| {
-                row.problem("qualification_route", t, "unknown route: use undergraduate, postgraduate, step_up, frontline, apprenticeship, international or other")
-            })?),
-        };
+fn parse_people(bytes: &[u8]) -> Parts<(u64, Person)> {
+    let optional = ["swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"];
+    read_table(PEOPLE, bytes, &["person_id"], &optional, |_: &mut (), row| {
+        let ethnicity = row.code(
+            4,
+            |t| ETHNICITY_CODES.contains(&t).then(|| t.to_string()),
+            "unknown CSWW Ethnicity code (see docs/data-formats.md)",
+        )?;
         Ok((
             row.line,
             Person {
-                id,
-                swe_no: swe_no.map(str::to_string),
+                id: row.required(0)?.to_string(),
+                swe_no: row.swe_number(1)?.map(str::to_string),
                 birth_date: row.optional_date(2)?,
-                gender,
+                gender: row.code(
+                    3,
+                    |t| t.parse::<u8>().ok().and_then(Gender::from_code),
+                    "unknown CSWW GenderCurrent code: use 0, 1, 2 or 9",
+                )?,
                 ethnicity,
                 qualification_date: row.optional_date(5)?,
-                qualification_route,
+                qualification_route: row.code(
+                    6,
+                    QualificationRoute::parse,
+                    "unknown route: use undergraduate, postgraduate, step_up, frontline, apprenticeship, international or other",
+                )?,
             },
         ))
     })
 }
 
-fn parse_establishment(bytes: &[u8]) -> Parsed<(u64, (String, Establishment))> {
-    parse_file(
-        ESTABLISHMENT,
-        bytes,
-        &["team", "fte", "start_date"],
-        &["end_date", "post_id", "org_role"],
-        |row| {
-            let team = row.required(0)?.to_string();
-            let fte_text = row.required(1)?;
-            let fte = row.number(1, fte_text)?;
-            if fte <= 0.0 {
-                return Err(row.problem("fte", fte_text, "funded FTE must be greater than 0"));
-            }
-            let start = row.date(2)?;
-            let end = row.optional_date(3)?;
-            row.end_not_before_start(start, end, 3)?;
-            let org_role = match row.optional(5)? {
-                None => None,
-                Some(t) => Some(
-                    t.parse::<u8>()
-                        .ok()
-                        .and_then(OrgRole::from_code)
-                        .ok_or_else(|| {
-                            row.problem("org_role", t, "unknown CSWW OrgRole code: use 1 to 6")
-                        })?,
-                ),
-            };
-            let post_id = row.optional(4)?.map(str::to_string);
-            Ok((
-                row.line,
-                (
-                    team,
-                    Establishment {
-                        team: TeamId(0),
-                        fte,
-                        start,
-                        end,
-                        post_id,
-                        org_role,
-                    },
-                ),
-            ))
-        },
-    )
+fn parse_establishment(bytes: &[u8]) -> Parts<(u64, (String, Establishment))> {
+    let optional = ["end_date", "post_id", "org_role"];
+    read_table(ESTABLISHMENT, bytes, &["team", "fte", "start_date"], &optional, |_: &mut (), row| {
+        let team = row.required(0)?.to_string();
+        let fte_text = row.required(1)?;
+        let fte = row.number(1, fte_text)?;
+        if fte <= 0.0 {
+            return Err(row.problem("fte", fte_text, "funded FTE must be greater than 0"));
+        }
+        let start = row.date(2)?;
+        let end = row.optional_date(3)?;
+        row.end_not_before_start(start, end, 3)?;
+        let org_role = row.code(
+            5,
+            |t| t.parse::<u8>().ok().and_then(OrgRole::from_code),
+            "unknown CSWW OrgRole code: use 1 to 6",
+        )?;
+        let post_id = row.optional(4)?.map(str::to_string);
+        Ok((row.line, (team, Establishment { team: TeamId(0), fte, start, end, post_id, org_role })))
+    })
 }
 
-fn parse_absences(bytes: &[u8]) -> ParsedWithIds<(u64, (u32, Absence))> {
-    let mut ids = PersonIds::default();
+fn parse_absences(bytes: &[u8]) -> Parts<(u64, (u32, Absence)), PersonIds> {
     let required = ["person_id", "start_date", "end_date", "reason"];
-    let parsed = parse_file(ABSENCES, bytes, &required, &["days_lost"], |row| {
+    read_table(ABSENCES, bytes, &required, &["days_lost"], |ids: &mut PersonIds, row| {
         let id = ids.intern(row.required(0)?);
         let start = row.date(1)?;
         let end = row.date(2)?;
@@ -830,90 +576,20 @@ fn parse_absences(bytes: &[u8]) -> ParsedWithIds<(u64, (u32, Absence))> {
                 Some(d)
             }
         };
-        Ok((
-            row.line,
-            (
-                id,
-                Absence {
-                    person: PersonIdx(0),
-                    start,
-                    end,
-                    reason,
-                    days_lost,
-                },
-            ),
-        ))
-    })?;
-    Ok((parsed, ids))
-}
-
-fn parse_caseloads(bytes: &[u8]) -> ParsedWithIds<(u64, (u32, CaseloadSnapshot))> {
-    let mut ids = PersonIds::default();
-    let parsed = parse_file(
-        CASELOADS,
-        bytes,
-        &["person_id", "date", "cases"],
-        &[],
-        |row| {
-            let person = ids.intern(row.required(0)?);
-            let date = row.date(1)?;
-            let raw = row.raw(2);
-            let cases = parse_count(raw).ok_or_else(|| {
-                row.problem(
-                    "cases",
-                    &String::from_utf8_lossy(raw),
-                    "cases must be a whole number, 0 or more",
-                )
-            })?;
-            Ok((
-                row.line,
-                (
-                    person,
-                    CaseloadSnapshot {
-                        person: PersonIdx(0),
-                        date,
-                        cases,
-                    },
-                ),
-            ))
-        },
-    )?;
-    Ok((parsed, ids))
-}
-
-/// A whole number of at most nine digits, from its bytes.
-fn parse_count(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 9 {
-        return None;
-    }
-    b.iter().try_fold(0u32, |acc, c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        Ok((row.line, (id, Absence { person: PersonIdx(0), start, end, reason, days_lost })))
     })
 }
 
-/// Person identifiers seen in one file, numbered in order of first sight,
-/// so that a file's rows carry a number rather than a copy of the text.
-#[derive(Default)]
-struct PersonIds {
-    index: FxHashMap<String, u32>,
-    names: Vec<String>,
-}
-
-impl PersonIds {
-    fn intern(&mut self, id: &str) -> u32 {
-        if let Some(i) = self.index.get(id) {
-            return *i;
-        }
-        let i = self.names.len() as u32;
-        self.names.push(id.to_string());
-        self.index.insert(id.to_string(), i);
-        i
-    }
-
-    /// The workforce's index for each local number.
-    fn resolve(&self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
-        self.names.iter().map(|n| builder.person(n)).collect()
-    }
+fn parse_caseloads(bytes: &[u8]) -> Parts<(u64, (u32, CaseloadSnapshot)), PersonIds> {
+    read_table(CASELOADS, bytes, &["person_id", "date", "cases"], &[], |ids: &mut PersonIds, row| {
+        let person = ids.intern(row.required(0)?);
+        let date = row.date(1)?;
+        let raw = row.raw(2);
+        let cases = parse_count(raw).ok_or_else(|| {
+            row.problem("cases", &String::from_utf8_lossy(raw), "cases must be a whole number, 0 or more")
+        })?;
+        Ok((row.line, (person, CaseloadSnapshot { person: PersonIdx(0), date, cases })))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -939,17 +615,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
     write_file(
         dir,
         SPELLS,
-        &[
-            "person_id",
-            "swe_no",
-            "kind",
-            "team",
-            "org_role",
-            "start_date",
-            "end_date",
-            "fte",
-            "reason_leave",
-        ],
+        &["person_id", "swe_no", "kind", "team", "org_role", "start_date", "end_date", "fte", "reason_leave"],
         |w| {
             for s in workforce.spells() {
                 let person = workforce.person(s.person);
@@ -962,9 +628,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
                     &s.start.to_string(),
                     &opt_date(s.end),
                     &decimal(s.fte),
-                    &s.reason_leave
-                        .map(|r| r.code().to_string())
-                        .unwrap_or_default(),
+                    &s.reason_leave.map(|r| r.code().to_string()).unwrap_or_default(),
                 ])?;
             }
             Ok(())
@@ -973,15 +637,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
     write_file(
         dir,
         PEOPLE,
-        &[
-            "person_id",
-            "swe_no",
-            "birth_date",
-            "gender",
-            "ethnicity",
-            "qualification_date",
-            "qualification_route",
-        ],
+        &["person_id", "swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"],
         |w| {
             for p in workforce.persons() {
                 w.write_record([
@@ -997,55 +653,34 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
             Ok(())
         },
     )?;
-    write_file(
-        dir,
-        ESTABLISHMENT,
-        &[
-            "team",
-            "fte",
-            "start_date",
-            "end_date",
-            "post_id",
-            "org_role",
-        ],
-        |w| {
-            for e in workforce.establishment() {
-                w.write_record([
-                    workforce.team_name(e.team),
-                    &decimal(e.fte),
-                    &e.start.to_string(),
-                    &opt_date(e.end),
-                    e.post_id.as_deref().unwrap_or(""),
-                    &e.org_role.map(|r| r.code().to_string()).unwrap_or_default(),
-                ])?;
-            }
-            Ok(())
-        },
-    )?;
-    write_file(
-        dir,
-        ABSENCES,
-        &["person_id", "start_date", "end_date", "reason", "days_lost"],
-        |w| {
-            for a in workforce.absences() {
-                w.write_record([
-                    person_id(a.person),
-                    &a.start.to_string(),
-                    &a.end.to_string(),
-                    a.reason.code(),
-                    &a.days_lost.map(decimal).unwrap_or_default(),
-                ])?;
-            }
-            Ok(())
-        },
-    )?;
+    write_file(dir, ESTABLISHMENT, &["team", "fte", "start_date", "end_date", "post_id", "org_role"], |w| {
+        for e in workforce.establishment() {
+            w.write_record([
+                workforce.team_name(e.team),
+                &decimal(e.fte),
+                &e.start.to_string(),
+                &opt_date(e.end),
+                e.post_id.as_deref().unwrap_or(""),
+                &e.org_role.map(|r| r.code().to_string()).unwrap_or_default(),
+            ])?;
+        }
+        Ok(())
+    })?;
+    write_file(dir, ABSENCES, &["person_id", "start_date", "end_date", "reason", "days_lost"], |w| {
+        for a in workforce.absences() {
+            w.write_record([
+                person_id(a.person),
+                &a.start.to_string(),
+                &a.end.to_string(),
+                a.reason.code(),
+                &a.days_lost.map(decimal).unwrap_or_default(),
+            ])?;
+        }
+        Ok(())
+    })?;
     write_file(dir, CASELOADS, &["person_id", "date", "cases"], |w| {
         for c in workforce.caseloads() {
-            w.write_record([
-                person_id(c.person),
-                &c.date.to_string(),
-                &c.cases.to_string(),
-            ])?;
+            w.write_record([person_id(c.person), &c.date.to_string(), &c.cases.to_string()])?;
         }
         Ok(())
     })

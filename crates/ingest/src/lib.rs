@@ -2,5 +2,6 @@
 //! read with row-level validation and written back.
 
 pub mod canonical;
+mod table;
 
 pub use canonical::{read_dir, write_dir, Loaded, ReadError, RowProblem, Strictness};

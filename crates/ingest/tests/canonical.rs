@@ -41,53 +41,20 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
     );
     let dir = dir_with(&[
         ("spells.csv", &spells),
-        (
-            "absences.csv",
-            "person_id,start_date,end_date,reason\na,2023-03-01,2023-03-02,FLU\n",
-        ),
+        ("absences.csv", "person_id,start_date,end_date,reason\na,2023-03-01,2023-03-02,FLU\n"),
         ("caseloads.csv", "person_id,date,cases\na,2023-03-01,-2\n"),
     ]);
     let found = problems(dir.path());
     let shown: Vec<String> = found.iter().map(|p| p.to_string()).collect();
     let expect = [
         ("spells.csv", 3, "start_date", "2023-02-30", "not a date"),
-        (
-            "spells.csv",
-            4,
-            "end_date",
-            "2023-04-01",
-            "before the start date",
-        ),
-        (
-            "spells.csv",
-            5,
-            "fte",
-            "1.5",
-            "greater than 0 and at most 1",
-        ),
+        ("spells.csv", 4, "end_date", "2023-04-01", "before the start date"),
+        ("spells.csv", 5, "fte", "1.5", "greater than 0 and at most 1"),
         ("spells.csv", 6, "kind", "contractor", "unknown kind"),
         ("spells.csv", 7, "org_role", "7", "OrgRole"),
-        (
-            "spells.csv",
-            8,
-            "start_date",
-            "2023-01-01",
-            "duplicate of the row on line 2",
-        ),
-        (
-            "spells.csv",
-            10,
-            "start_date",
-            "2023-06-01",
-            "overlaps the identical spell",
-        ),
-        (
-            "spells.csv",
-            11,
-            "swe_no",
-            "XX",
-            "two letters followed by digits",
-        ),
+        ("spells.csv", 8, "start_date", "2023-01-01", "duplicate of the row on line 2"),
+        ("spells.csv", 10, "start_date", "2023-06-01", "overlaps the identical spell"),
+        ("spells.csv", 11, "swe_no", "XX", "two letters followed by digits"),
         ("spells.csv", 12, "reason_leave", "11", "ReasonLeave"),
         ("absences.csv", 2, "reason", "FLU", "ReasonAbsence"),
         ("caseloads.csv", 2, "cases", "-2", "whole number"),
@@ -111,40 +78,23 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
 
 #[test]
 fn lenient_reading_skips_bad_rows_and_keeps_the_rest() {
-    let spells = format!(
-        "{HEADER}\na,,permanent,MASH,5,2023-01-01,,1,\nb,,permanent,MASH,5,2023-13-01,,1,\n"
-    );
+    let spells = format!("{HEADER}\na,,permanent,MASH,5,2023-01-01,,1,\nb,,permanent,MASH,5,2023-13-01,,1,\n");
     let dir = dir_with(&[("spells.csv", &spells)]);
     let loaded = read_dir(dir.path(), Strictness::Lenient).unwrap();
     assert_eq!(loaded.skipped.len(), 1);
     assert_eq!(loaded.skipped[0].line, 3);
     assert_eq!(loaded.workforce.spells().len(), 1);
-    let strict = read_dir(dir.path(), Strictness::Strict)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        strict.contains("nothing was computed") && strict.contains("--lenient"),
-        "{strict}"
-    );
+    let strict = read_dir(dir.path(), Strictness::Strict).unwrap_err().to_string();
+    assert!(strict.contains("nothing was computed") && strict.contains("--lenient"), "{strict}");
 }
 
 #[test]
 fn a_missing_required_column_or_file_is_a_clear_error() {
-    let dir = dir_with(&[(
-        "spells.csv",
-        "person_id,kind,team,start_date,fte\na,permanent,MASH,2023-01-01,1\n",
-    )]);
-    let e = read_dir(dir.path(), Strictness::Lenient)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("spells.csv") && e.contains("org_role") && e.contains("required"),
-        "{e}"
-    );
+    let dir = dir_with(&[("spells.csv", "person_id,kind,team,start_date,fte\na,permanent,MASH,2023-01-01,1\n")]);
+    let e = read_dir(dir.path(), Strictness::Lenient).unwrap_err().to_string();
+    assert!(e.contains("spells.csv") && e.contains("org_role") && e.contains("required"), "{e}");
     let empty = tempfile::tempdir().unwrap();
-    let e = read_dir(empty.path(), Strictness::Strict)
-        .unwrap_err()
-        .to_string();
+    let e = read_dir(empty.path(), Strictness::Strict).unwrap_err().to_string();
     assert!(e.contains("spells.csv"), "{e}");
 }
 
@@ -156,11 +106,7 @@ fn bom_crlf_quotes_extra_columns_and_any_column_order_are_fine() {
     let dir = dir_with(&[("spells.csv", spells)]);
     let wf = read_dir(dir.path(), Strictness::Strict).unwrap().workforce;
     assert_eq!(wf.teams(), ["Child in Need"]);
-    let i = indicators(
-        &wf,
-        &Calendar::england_and_wales(),
-        Period::census_year(2023),
-    );
+    let i = indicators(&wf, &Calendar::england_and_wales(), Period::census_year(2023));
     assert_eq!((i.inpost_fte, i.agency_fte), (0.5, 1.0));
 }
 
@@ -175,10 +121,7 @@ fn what_is_written_reads_back_the_same() {
     assert_eq!(back.persons(), request.persons());
     for y in 2022..=2024 {
         let p = Period::census_year(y);
-        assert_eq!(
-            indicators(&back, &calendar, p),
-            indicators(&request, &calendar, p)
-        );
+        assert_eq!(indicators(&back, &calendar, p), indicators(&request, &calendar, p));
     }
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -211,22 +154,8 @@ fn hand_built_workforce() -> sightline_core::Workforce {
         fte,
         reason_leave: None,
     };
-    b.add_spell(spell(
-        a,
-        mash,
-        SpellKind::Permanent,
-        "2021-01-04",
-        Some("2022-12-31"),
-        0.8108,
-    ));
-    b.add_spell(spell(
-        a,
-        cin,
-        SpellKind::Permanent,
-        "2023-01-01",
-        Some("2024-09-30"),
-        1.0,
-    ));
+    b.add_spell(spell(a, mash, SpellKind::Permanent, "2021-01-04", Some("2022-12-31"), 0.8108));
+    b.add_spell(spell(a, cin, SpellKind::Permanent, "2023-01-01", Some("2024-09-30"), 1.0));
     b.add_spell(spell(c, cin, SpellKind::Agency, "2022-03-01", None, 1.0));
     b.add_establishment(Establishment {
         team: cin,
@@ -243,20 +172,8 @@ fn hand_built_workforce() -> sightline_core::Workforce {
         reason: AbsenceReason::Sickness,
         days_lost: Some(7.5),
     });
-    b.add_caseload(CaseloadSnapshot {
-        person: a,
-        date: d("2023-09-29"),
-        cases: 14,
-    });
-    b.add_caseload(CaseloadSnapshot {
-        person: a,
-        date: d("2023-09-29"),
-        cases: 3,
-    });
-    b.add_caseload(CaseloadSnapshot {
-        person: c,
-        date: d("2024-09-02"),
-        cases: 20,
-    });
+    b.add_caseload(CaseloadSnapshot { person: a, date: d("2023-09-29"), cases: 14 });
+    b.add_caseload(CaseloadSnapshot { person: a, date: d("2023-09-29"), cases: 3 });
+    b.add_caseload(CaseloadSnapshot { person: c, date: d("2024-09-02"), cases: 20 });
     b.build()
 }

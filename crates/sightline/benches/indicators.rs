@@ -48,20 +48,12 @@ fn read_and_compute_nine_years(b: divan::Bencher) {
 #[divan::bench(sample_count = 20)]
 fn read_only(b: divan::Bencher) {
     let dir = fixture();
-    b.bench(|| {
-        read_dir(dir, Strictness::Strict)
-            .expect("valid")
-            .workforce
-            .spells()
-            .len()
-    });
+    b.bench(|| read_dir(dir, Strictness::Strict).expect("valid").workforce.spells().len());
 }
 
 #[divan::bench(sample_count = 20)]
 fn compute_nine_years(b: divan::Bencher) {
-    let wf = read_dir(fixture(), Strictness::Strict)
-        .expect("valid")
-        .workforce;
+    let wf = read_dir(fixture(), Strictness::Strict).expect("valid").workforce;
     let calendar = Calendar::england_and_wales();
     b.bench(|| nine_years(&wf, &calendar));
 }

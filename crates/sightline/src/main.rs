@@ -7,9 +7,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
-use sightline_core::{
-    indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period,
-};
+use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
 use sightline_ingest::{read_dir, write_dir, Strictness};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
@@ -33,27 +31,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Work out the DfE workforce indicators from a data folder.
-    #[command(
-        long_about = "Work out the DfE workforce indicators from a data folder in Sightline's \
+    #[command(long_about = "Work out the DfE workforce indicators from a data folder in Sightline's \
 canonical format (spells.csv, and optionally establishment.csv, absences.csv, caseloads.csv, people.csv; \
 see docs/data-formats.md).\n\nChoose the period with one of --year, --years, --as-of or --monthly. \
 If any row of the data is invalid, nothing is worked out: each problem is listed with its file, line, \
 column and value. Use --lenient to skip invalid rows instead (each is still listed).\n\n\
 Examples:\n  sightline indicators --data demo --year 2024\n  sightline indicators --data demo --years 2019-2025 --format csv\n  \
-sightline indicators --data demo --as-of 2025-03-31 --by team --format table"
-    )]
+sightline indicators --data demo --as-of 2025-03-31 --by team --format table")]
     Indicators(IndicatorsArgs),
     /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
-    #[command(
-        long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
+    #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
 sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
 With --la, the data is calibrated to the authority's figures as DfE published them: for a single year \
 every published figure comes out exactly (to DfE's rounding); over several years as close as the \
 published figures allow, and every figure that could not be matched is listed with the difference.\n\
 With --people instead, it makes a plausible authority of about that many social workers.\n\n\
 Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
-sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo"
-    )]
+sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo")]
     Synth(SynthArgs),
 }
 
@@ -111,12 +105,7 @@ struct IndicatorsArgs {
 #[derive(clap::Args)]
 struct SynthArgs {
     /// The authority to model, by name (as DfE spells it) or old LA code, e.g. 839.
-    #[arg(
-        long,
-        value_name = "NAME_OR_CODE",
-        conflicts_with = "people",
-        required_unless_present = "people"
-    )]
+    #[arg(long, value_name = "NAME_OR_CODE", conflicts_with = "people", required_unless_present = "people")]
     la: Option<String>,
     /// Instead of --la: about how many social workers the made-up authority has.
     #[arg(long, value_name = "N")]
@@ -177,16 +166,11 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
     let calendar = match &args.calendar {
         None => Calendar::england_and_wales(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             Calendar::from_csv(&text).with_context(|| format!("{}", path.display()))?
         }
     };
-    let strictness = if args.lenient {
-        Strictness::Lenient
-    } else {
-        Strictness::Strict
-    };
+    let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
     let loaded = read_dir(&args.data, strictness)?;
     for problem in &loaded.skipped {
         eprintln!("skipped: {problem}");
@@ -202,21 +186,13 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
     } else if let Some(ys) = &args.years {
         let periods: Vec<Period> = parse_years(ys)?.map(Period::census_year).collect();
-        (
-            indicators_for_periods(wf, &calendar, &periods, grouping),
-            true,
-        )
+        (indicators_for_periods(wf, &calendar, &periods, grouping), true)
     } else if let Some(d) = &args.as_of {
         let p = Period::twelve_months_to(parse_date(d)?);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
     } else if let Some(range) = &args.monthly {
-        let (a, b) = range
-            .split_once("..")
-            .context("--monthly takes a range such as 2023-01..2025-03")?;
-        let (first, last) = (
-            parse_month(a)?,
-            sightline_core::calendar::month_end(parse_month(b)?),
-        );
+        let (a, b) = range.split_once("..").context("--monthly takes a range such as 2023-01..2025-03")?;
+        let (first, last) = (parse_month(a)?, sightline_core::calendar::month_end(parse_month(b)?));
         if last < first {
             bail!("--monthly: the range {range} ends before it starts");
         }
@@ -270,8 +246,7 @@ fn run_synth(args: SynthArgs) -> Result<()> {
             };
             let authority = first.la_name.clone();
             if !rows.iter().any(|r| years.contains(&r.time_period)) {
-                let available: Vec<String> =
-                    rows.iter().map(|r| r.time_period.to_string()).collect();
+                let available: Vec<String> = rows.iter().map(|r| r.time_period.to_string()).collect();
                 bail!(
                     "DfE publishes figures for {authority} only for {}. {}",
                     available.join(", "),
@@ -287,8 +262,7 @@ fn run_synth(args: SynthArgs) -> Result<()> {
     request.detail.snapshots_per_year = args.snapshots_per_year;
     let calendar = Calendar::england_and_wales();
     let synthesis = synthesize(&request, &calendar)?;
-    write_dir(&synthesis.workforce, &args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_dir(&synthesis.workforce, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("{}", output::synth_summary(&synthesis, &args.out));
     Ok(())
 }

@@ -34,18 +34,8 @@ pub fn rows(periods: &[(Period, Vec<GroupIndicators>)], rounded: bool) -> Vec<Ro
                 period_start: period.start.to_string(),
                 period_end: period.end.to_string(),
                 group: g.group.clone(),
-                indicators: if rounded {
-                    g.indicators.rounded()
-                } else {
-                    g.indicators.clone()
-                },
-                moves: g.group.is_some().then(|| {
-                    if rounded {
-                        g.moves.rounded()
-                    } else {
-                        g.moves.clone()
-                    }
-                }),
+                indicators: if rounded { g.indicators.rounded() } else { g.indicators.clone() },
+                moves: g.group.is_some().then(|| if rounded { g.moves.rounded() } else { g.moves.clone() }),
             })
         })
         .collect()
@@ -75,12 +65,7 @@ fn cell(value: Option<f64>, places: i32) -> String {
     }
 }
 
-const MOVES: [&str; 4] = [
-    "moves_in_fte",
-    "moves_in_headcount",
-    "moves_out_fte",
-    "moves_out_headcount",
-];
+const MOVES: [&str; 4] = ["moves_in_fte", "moves_in_headcount", "moves_out_fte", "moves_out_headcount"];
 
 fn move_value(m: &Moves, name: &str) -> f64 {
     match name {
@@ -168,23 +153,14 @@ pub fn table(rows: &[Row]) -> String {
         ]) {
             let mut line = vec![label.to_string()];
             let places = if name.ends_with("fte") { 1 } else { 0 };
-            line.extend(rows.iter().map(|r| {
-                r.moves
-                    .as_ref()
-                    .map_or("-".into(), |m| cell(Some(move_value(m, name)), places))
-            }));
+            line.extend(
+                rows.iter().map(|r| r.moves.as_ref().map_or("-".into(), |m| cell(Some(move_value(m, name)), places))),
+            );
             lines.push(line);
         }
     }
-    let widths: Vec<usize> = (0..lines[0].len())
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths: Vec<usize> =
+        (0..lines[0].len()).map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for line in &lines {
         for (c, text) in line.iter().enumerate() {
@@ -196,7 +172,9 @@ pub fn table(rows: &[Row]) -> String {
         }
         out.push('\n');
     }
-    out.push_str("\n'-' means not defined (for example a rate whose denominator is 0, or vacancies without establishment data).");
+    out.push_str(
+        "\n'-' means not defined (for example a rate whose denominator is 0, or vacancies without establishment data).",
+    );
     out
 }
 
@@ -208,12 +186,7 @@ pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
         (Some(a), _) => a.to_string(),
         _ => String::new(),
     };
-    let what = s
-        .authority
-        .as_deref()
-        .map_or("a synthetic authority".to_string(), |a| {
-            format!("a synthetic {a}")
-        });
+    let what = s.authority.as_deref().map_or("a synthetic authority".to_string(), |a| format!("a synthetic {a}"));
     writeln!(
         text,
         "Wrote {what}, census years {years}, to {}:\n  {} people, {} spells, {} establishment rows, {} absences, {} caseload snapshots.",
@@ -230,12 +203,8 @@ pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
     }
     if s.authority.is_some() {
         if s.unmatched.is_empty() {
-            write!(
-                text,
-                "Every one of the {} published figures is reproduced to DfE's rounding.",
-                s.compared
-            )
-            .expect("string");
+            write!(text, "Every one of the {} published figures is reproduced to DfE's rounding.", s.compared)
+                .expect("string");
             if s.unmatched.iter().any(|u| u.field == "starters_headcount") {
                 writeln!(
                     text,
@@ -261,12 +230,8 @@ earlier + starters - leavers; DfE's own figures do not always add up that way.)"
                 )
                 .expect("string");
             }
-            writeln!(
-                text,
-                "  {:<6}{:<32}{:>12}{:>12}{:>12}",
-                "year", "figure", "published", "produced", "difference"
-            )
-            .expect("string");
+            writeln!(text, "  {:<6}{:<32}{:>12}{:>12}{:>12}", "year", "figure", "published", "produced", "difference")
+                .expect("string");
             for u in &s.unmatched {
                 let show = |v: Option<f64>| v.map_or("-".to_string(), |v| v.to_string());
                 writeln!(

@@ -4,10 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn sightline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sightline"))
-        .args(args)
-        .output()
-        .expect("run sightline")
+    Command::new(env!("CARGO_BIN_EXE_sightline")).args(args).output().expect("run sightline")
 }
 
 fn stdout(o: &Output) -> String {
@@ -30,102 +27,34 @@ fn synth(dir: &Path, args: &[&str]) -> Output {
 #[test]
 fn bcp_2021_prints_turnover_and_vacancy_as_dfe_published() {
     let dir = tempfile::tempdir().unwrap();
-    let o = synth(
-        dir.path(),
-        &[
-            "--la",
-            "Bournemouth, Christchurch and Poole",
-            "--years",
-            "2021",
-        ],
-    );
-    assert!(
-        stdout(&o).contains("Every one of the 22 published figures is reproduced"),
-        "{}",
-        stdout(&o)
-    );
+    let o = synth(dir.path(), &["--la", "Bournemouth, Christchurch and Poole", "--years", "2021"]);
+    assert!(stdout(&o).contains("Every one of the 22 published figures is reproduced"), "{}", stdout(&o));
     let d = dir.path().to_str().unwrap();
-    let v = json(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--year",
-        "2021",
-        "--format",
-        "json",
-    ]));
+    let v = json(&sightline(&["indicators", "--data", d, "--year", "2021", "--format", "json"]));
     assert_eq!(v["time_period"], 2021);
     assert_eq!(v["turnover_rate_fte"], 36.0);
     assert_eq!(v["vacancy_rate_fte"], 27.2);
     assert_eq!(v["inpost_headcount"], 223);
     let table = stdout(&sightline(&["indicators", "--data", d, "--year", "2021"]));
-    assert!(
-        table.contains("Turnover rate (FTE) %") && table.contains("36.0"),
-        "{table}"
-    );
+    assert!(table.contains("Turnover rate (FTE) %") && table.contains("36.0"), "{table}");
 }
 
 #[test]
 fn years_give_an_array_and_by_team_gives_groups() {
     let dir = tempfile::tempdir().unwrap();
-    synth(
-        dir.path(),
-        &["--people", "60", "--years", "2022-2024", "--seed", "3"],
-    );
+    synth(dir.path(), &["--people", "60", "--years", "2022-2024", "--seed", "3"]);
     let d = dir.path().to_str().unwrap();
-    let years = json(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--years",
-        "2022-2024",
-        "--format",
-        "json",
-    ]));
+    let years = json(&sightline(&["indicators", "--data", d, "--years", "2022-2024", "--format", "json"]));
     let years = years.as_array().expect("an array");
-    assert_eq!(
-        years
-            .iter()
-            .map(|y| y["time_period"].as_i64().unwrap())
-            .collect::<Vec<_>>(),
-        [2022, 2023, 2024]
-    );
-    let teams = json(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--year",
-        "2024",
-        "--by",
-        "team",
-        "--format",
-        "json",
-    ]));
+    assert_eq!(years.iter().map(|y| y["time_period"].as_i64().unwrap()).collect::<Vec<_>>(), [2022, 2023, 2024]);
+    let teams = json(&sightline(&["indicators", "--data", d, "--year", "2024", "--by", "team", "--format", "json"]));
     let teams = teams.as_array().expect("an array");
     assert_eq!(teams.len(), 8);
-    assert!(teams
-        .iter()
-        .all(|t| t["group"].is_string() && t.get("moves_in_headcount").is_some()));
-    let as_of = json(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--as-of",
-        "2024-03-31",
-        "--format",
-        "json",
-    ]));
+    assert!(teams.iter().all(|t| t["group"].is_string() && t.get("moves_in_headcount").is_some()));
+    let as_of = json(&sightline(&["indicators", "--data", d, "--as-of", "2024-03-31", "--format", "json"]));
     assert_eq!(as_of["time_period"], "2024-03-31");
     assert_eq!(as_of["period_start"], "2023-04-01");
-    let csv = stdout(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--monthly",
-        "2024-01..2024-03",
-        "--format",
-        "csv",
-    ]));
+    let csv = stdout(&sightline(&["indicators", "--data", d, "--monthly", "2024-01..2024-03", "--format", "csv"]));
     assert_eq!(csv.lines().count(), 4, "{csv}");
     assert!(csv.starts_with("time_period,period_start,period_end,inpost_fte,"));
 }
@@ -133,26 +62,10 @@ fn years_give_an_array_and_by_team_gives_groups() {
 #[test]
 fn the_same_seed_gives_the_same_files() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    synth(
-        a.path(),
-        &["--people", "40", "--years", "2023", "--seed", "9"],
-    );
-    synth(
-        b.path(),
-        &["--people", "40", "--years", "2023", "--seed", "9"],
-    );
-    for f in [
-        "spells.csv",
-        "people.csv",
-        "absences.csv",
-        "caseloads.csv",
-        "establishment.csv",
-    ] {
-        assert_eq!(
-            std::fs::read(a.path().join(f)).unwrap(),
-            std::fs::read(b.path().join(f)).unwrap(),
-            "{f}"
-        );
+    synth(a.path(), &["--people", "40", "--years", "2023", "--seed", "9"]);
+    synth(b.path(), &["--people", "40", "--years", "2023", "--seed", "9"]);
+    for f in ["spells.csv", "people.csv", "absences.csv", "caseloads.csv", "establishment.csv"] {
+        assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
     }
 }
 
@@ -165,70 +78,25 @@ fn invalid_data_stops_with_the_problems_unless_lenient() {
     )
     .unwrap();
     let d = dir.path().to_str().unwrap();
-    let strict = sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--year",
-        "2023",
-        "--format",
-        "json",
-    ]);
+    let strict = sightline(&["indicators", "--data", d, "--year", "2023", "--format", "json"]);
     assert!(!strict.status.success());
-    assert!(
-        strict.stdout.is_empty(),
-        "nothing is computed from invalid data"
-    );
+    assert!(strict.stdout.is_empty(), "nothing is computed from invalid data");
     let err = String::from_utf8_lossy(&strict.stderr);
-    assert!(
-        err.contains("spells.csv line 3, column `start_date`, value `01/02/2023`"),
-        "{err}"
-    );
-    let lenient = sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--year",
-        "2023",
-        "--format",
-        "json",
-        "--lenient",
-    ]);
+    assert!(err.contains("spells.csv line 3, column `start_date`, value `01/02/2023`"), "{err}");
+    let lenient = sightline(&["indicators", "--data", d, "--year", "2023", "--format", "json", "--lenient"]);
     assert_eq!(json(&lenient)["inpost_headcount"], 1);
     assert!(String::from_utf8_lossy(&lenient.stderr).contains("skipped: spells.csv line 3"));
 }
 
 #[test]
 fn an_unknown_or_reorganised_authority_gets_suggestions() {
-    let o = sightline(&[
-        "synth",
-        "--la",
-        "Christchurch",
-        "--years",
-        "2021",
-        "--out",
-        "/nonexistent/x",
-    ]);
+    let o = sightline(&["synth", "--la", "Christchurch", "--years", "2021", "--out", "/nonexistent/x"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("Did you mean: Bournemouth, Christchurch and Poole?"),
-        "{err}"
-    );
-    let o = sightline(&[
-        "synth",
-        "--la",
-        "Bournemouth",
-        "--years",
-        "2021",
-        "--out",
-        "/nonexistent/x",
-    ]);
+    assert!(err.contains("Did you mean: Bournemouth, Christchurch and Poole?"), "{err}");
+    let o = sightline(&["synth", "--la", "Bournemouth", "--years", "2021", "--out", "/nonexistent/x"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("only for 2017, 2018") && err.contains("Bournemouth, Christchurch and Poole"),
-        "{err}"
-    );
+    assert!(err.contains("only for 2017, 2018") && err.contains("Bournemouth, Christchurch and Poole"), "{err}");
 }
 
 #[test]
@@ -246,19 +114,8 @@ fn an_own_calendar_changes_working_days() {
     .unwrap();
     std::fs::write(dir.path().join("closures.csv"), "date\n2023-12-27\n").unwrap();
     let d = dir.path().to_str().unwrap();
-    let bank = json(&sightline(&[
-        "indicators",
-        "--data",
-        d,
-        "--year",
-        "2024",
-        "--format",
-        "json",
-    ]));
-    assert_eq!(
-        bank["working_days_lost_fte"], 3.0,
-        "25 and 26 December are bank holidays"
-    );
+    let bank = json(&sightline(&["indicators", "--data", d, "--year", "2024", "--format", "json"]));
+    assert_eq!(bank["working_days_lost_fte"], 3.0, "25 and 26 December are bank holidays");
     let cal = dir.path().join("closures.csv");
     let own = json(&sightline(&[
         "indicators",

@@ -22,10 +22,7 @@ use thiserror::Error;
 #[derive(Debug, Clone)]
 pub enum Basis {
     /// An authority's published rows (one per year, any years).
-    Published {
-        authority: String,
-        rows: Vec<PublishedRow>,
-    },
+    Published { authority: String, rows: Vec<PublishedRow> },
     /// A plausible authority with about this many social workers in post.
     Size { people: u32 },
 }
@@ -40,14 +37,7 @@ pub struct Request {
 
 impl Request {
     pub fn new(basis: Basis, years: RangeInclusive<i32>, seed: u64) -> Request {
-        Request {
-            basis,
-            years,
-            seed,
-            detail: Detail {
-                snapshots_per_year: 12,
-            },
-        }
+        Request { basis, years, seed, detail: Detail { snapshots_per_year: 12 } }
     }
 }
 
@@ -80,11 +70,7 @@ pub struct Synthesis {
 #[derive(Debug, Error, PartialEq)]
 pub enum SynthError {
     #[error("DfE publishes no figures for {authority} in {years}; it has figures for {available}")]
-    NoYears {
-        authority: String,
-        years: String,
-        available: String,
-    },
+    NoYears { authority: String, years: String, available: String },
     #[error(transparent)]
     NoInPost(#[from] targets::NoInPostFigures),
     #[error("--people must be at least 10")]
@@ -97,20 +83,13 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
     let mut notes = Vec::new();
     let (targets, published): (Vec<YearTargets>, Vec<PublishedRow>) = match &request.basis {
         Basis::Published { authority, rows } => {
-            let chosen: Vec<PublishedRow> = rows
-                .iter()
-                .filter(|r| request.years.contains(&r.time_period))
-                .cloned()
-                .collect();
+            let chosen: Vec<PublishedRow> =
+                rows.iter().filter(|r| request.years.contains(&r.time_period)).cloned().collect();
             if chosen.is_empty() {
                 return Err(SynthError::NoYears {
                     authority: authority.clone(),
                     years: format!("{}-{}", request.years.start(), request.years.end()),
-                    available: rows
-                        .iter()
-                        .map(|r| r.time_period.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    available: rows.iter().map(|r| r.time_period.to_string()).collect::<Vec<_>>().join(", "),
                 });
             }
             let mut targets: Vec<YearTargets> = Vec::new();
@@ -121,10 +100,7 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
                     Err(e) => match targets.last().cloned() {
                         Some(before) => {
                             notes.push(format!("{e}; it is built like {}", before.year));
-                            targets.push(YearTargets {
-                                year: row.time_period,
-                                ..before
-                            });
+                            targets.push(YearTargets { year: row.time_period, ..before });
                         }
                         None => return Err(e.into()),
                     },
@@ -136,28 +112,15 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
             if *people < 10 {
                 return Err(SynthError::TooSmall);
             }
-            (
-                plausible_targets(*people, request.years.clone(), &mut rng),
-                Vec::new(),
-            )
+            (plausible_targets(*people, request.years.clone(), &mut rng), Vec::new())
         }
     };
 
     let first = &targets[0];
-    let before_first =
-        sightline_core::calendar::previous_day(Period::census_year(first.year).start);
-    let mut population = Population::new(
-        ChaCha8Rng::seed_from_u64(rng.gen()),
-        calendar,
-        request.detail,
-    );
-    let continuing =
-        (first.inpost_headcount + first.leavers_headcount).saturating_sub(first.starters_headcount);
-    population.seed(
-        before_first,
-        continuing.max(first.leavers_headcount),
-        first.agency_headcount * 3 / 5,
-    );
+    let before_first = sightline_core::calendar::previous_day(Period::census_year(first.year).start);
+    let mut population = Population::new(ChaCha8Rng::seed_from_u64(rng.gen()), calendar, request.detail);
+    let continuing = (first.inpost_headcount + first.leavers_headcount).saturating_sub(first.starters_headcount);
+    population.seed(before_first, continuing.max(first.leavers_headcount), first.agency_headcount * 3 / 5);
     for t in &targets {
         population.year(t);
     }
@@ -175,8 +138,7 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
             compared += 1;
             let value = produced.field(field);
             if !matches_published(cell, value) {
-                let rounded =
-                    value.map(|v| sightline_core::indicators::round_dfe(v, field_places(field)));
+                let rounded = value.map(|v| sightline_core::indicators::round_dfe(v, field_places(field)));
                 unmatched.push(Unmatched {
                     year: row.time_period,
                     field,
@@ -205,11 +167,7 @@ pub fn synthesize(request: &Request, calendar: &Calendar) -> Result<Synthesis, S
 
 /// Targets for a plausible authority of about `people` social workers,
 /// near England's recent figures, drifting a little year to year.
-fn plausible_targets(
-    people: u32,
-    years: RangeInclusive<i32>,
-    rng: &mut ChaCha8Rng,
-) -> Vec<YearTargets> {
+fn plausible_targets(people: u32, years: RangeInclusive<i32>, rng: &mut ChaCha8Rng) -> Vec<YearTargets> {
     let mut headcount = people as f64;
     years
         .map(|year| {

@@ -9,9 +9,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sightline_core::calendar::{next_day, previous_day};
 use sightline_core::{
-    Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date, Establishment, Gender, OrgRole,
-    PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce,
-    WorkforceBuilder,
+    Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, PersonIdx,
+    QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 
 /// Children's social care teams and their share of the establishment.
@@ -82,17 +81,7 @@ fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
 
 /// A contracted FTE as councils' staff hold them: mostly full time.
 fn typical_fte(rng: &mut ChaCha8Rng) -> i64 {
-    weighted(
-        rng,
-        &[
-            (10_000, 0.72),
-            (8_000, 0.1),
-            (9_000, 0.04),
-            (6_000, 0.06),
-            (5_000, 0.05),
-            (4_000, 0.03),
-        ],
-    )
+    weighted(rng, &[(10_000, 0.72), (8_000, 0.1), (9_000, 0.04), (6_000, 0.06), (5_000, 0.05), (4_000, 0.03)])
 }
 
 /// Moves `values` (only where `movable`) until they sum to `target`,
@@ -123,19 +112,11 @@ pub fn adjust_total(
             if gap == 0 {
                 break;
             }
-            let room = if gap > 0 {
-                hi - values[i]
-            } else {
-                values[i] - lo
-            };
+            let room = if gap > 0 { hi - values[i] } else { values[i] - lo };
             if room <= 0 {
                 continue;
             }
-            let want = if gap.abs() >= UNIT / 10 {
-                (gap.abs() / (UNIT / 10)).min(2) * (UNIT / 10)
-            } else {
-                gap.abs()
-            };
+            let want = if gap.abs() >= UNIT / 10 { (gap.abs() / (UNIT / 10)).min(2) * (UNIT / 10) } else { gap.abs() };
             let step = want.min(room);
             values[i] += step * gap.signum();
             gap -= step * gap.signum();
@@ -177,11 +158,7 @@ impl<'c> Population<'c> {
     fn new_person(&mut self, joined: Date, newly_qualified: bool) -> usize {
         let i = self.persons.len();
         let rng = &mut self.rng;
-        let age_years = if newly_qualified {
-            rng.gen_range(22..36)
-        } else {
-            rng.gen_range(26..62)
-        };
+        let age_years = if newly_qualified { rng.gen_range(22..36) } else { rng.gen_range(26..62) };
         let birth = joined - Duration::days(age_years * 365 + rng.gen_range(0..365));
         let qualified = if newly_qualified {
             joined - Duration::days(rng.gen_range(20..200))
@@ -200,14 +177,7 @@ impl<'c> Population<'c> {
                 (QualificationRoute::International, 0.03),
             ],
         );
-        let gender = weighted(
-            rng,
-            &[
-                (Gender::Female, 0.82),
-                (Gender::Male, 0.17),
-                (Gender::NotSpecified, 0.01),
-            ],
-        );
+        let gender = weighted(rng, &[(Gender::Female, 0.82), (Gender::Male, 0.17), (Gender::NotSpecified, 0.01)]);
         let ethnicity = weighted(
             rng,
             &[
@@ -289,11 +259,7 @@ impl<'c> Population<'c> {
 
     fn open_people(&self, kind_employed: bool) -> Vec<usize> {
         (0..self.persons.len())
-            .filter(|p| {
-                self.open[*p]
-                    .as_ref()
-                    .is_some_and(|o| o.kind.is_employed() == kind_employed)
-            })
+            .filter(|p| self.open[*p].as_ref().is_some_and(|o| o.kind.is_employed() == kind_employed))
             .collect()
     }
 
@@ -308,9 +274,7 @@ impl<'c> Population<'c> {
             if self.fte_of(p) == v {
                 continue;
             }
-            let (a, b) = self
-                .change_window(p, from, to)
-                .expect("only movable people are changed");
+            let (a, b) = self.change_window(p, from, to).expect("only movable people are changed");
             let on = random_date(&mut self.rng, a, b);
             self.change(p, on, |o| o.fte = v);
         }
@@ -320,21 +284,14 @@ impl<'c> Population<'c> {
     /// whose spell can change in `[from, to]`.
     fn fit_fte(&mut self, people: &[usize], target: i64, from: Date, to: Date) -> Result<(), i64> {
         let mut values: Vec<i64> = people.iter().map(|p| self.fte_of(*p)).collect();
-        let movable: Vec<bool> = people
-            .iter()
-            .map(|p| self.change_window(*p, from, to).is_some())
-            .collect();
+        let movable: Vec<bool> = people.iter().map(|p| self.change_window(*p, from, to).is_some()).collect();
         let result = adjust_total(&mut self.rng, &mut values, &movable, target, MIN_FTE, UNIT);
         self.apply_fte(people, &values, from, to);
         result.map(|_| ())
     }
 
     fn random_team(&mut self) -> usize {
-        let weights: Vec<(usize, f64)> = TEAMS
-            .iter()
-            .enumerate()
-            .map(|(i, (_, w))| (i, *w))
-            .collect();
+        let weights: Vec<(usize, f64)> = TEAMS.iter().enumerate().map(|(i, (_, w))| (i, *w)).collect();
         weighted(&mut self.rng, &weights)
     }
 
@@ -361,36 +318,14 @@ impl<'c> Population<'c> {
             let service_days = (self.rng.gen::<f64>().powi(2) * 15.0 * 365.0) as i64 + 30;
             let start = before - Duration::days(service_days);
             let p = self.new_person(start, service_days < 400);
-            let (team, role, fte) = (
-                self.random_team(),
-                self.random_role(),
-                typical_fte(&mut self.rng),
-            );
-            self.open_spell(
-                p,
-                Open {
-                    kind: SpellKind::Permanent,
-                    team,
-                    role,
-                    fte,
-                    start,
-                },
-            );
+            let (team, role, fte) = (self.random_team(), self.random_role(), typical_fte(&mut self.rng));
+            self.open_spell(p, Open { kind: SpellKind::Permanent, team, role, fte, start });
         }
         for _ in 0..agency {
             let start = before - Duration::days(self.rng.gen_range(7..900));
             let p = self.new_person(start, false);
             let team = self.random_team();
-            self.open_spell(
-                p,
-                Open {
-                    kind: SpellKind::Agency,
-                    team,
-                    role: OrgRole::CaseHolder,
-                    fte: UNIT,
-                    start,
-                },
-            );
+            self.open_spell(p, Open { kind: SpellKind::Agency, team, role: OrgRole::CaseHolder, fte: UNIT, start });
         }
     }
 
@@ -404,35 +339,17 @@ impl<'c> Population<'c> {
         employed.shuffle(&mut self.rng);
         // More leave than published when that is the only way to reach the headcount in post.
         let surplus = employed.len().saturating_sub(t.inpost_headcount as usize);
-        let leaver_count = (t.leavers_headcount as usize)
-            .max(surplus)
-            .min(employed.len());
+        let leaver_count = (t.leavers_headcount as usize).max(surplus).min(employed.len());
         let leavers: Vec<usize> = employed[..leaver_count].to_vec();
         let leave_dates: Vec<Date> = leavers
             .iter()
-            .map(|_| {
-                if self.rng.gen_bool(0.03) {
-                    r
-                } else {
-                    random_date(&mut self.rng, p0, r)
-                }
-            })
+            .map(|_| if self.rng.gen_bool(0.03) { r } else { random_date(&mut self.rng, p0, r) })
             .collect();
         {
             let mut values: Vec<i64> = leavers.iter().map(|p| self.fte_of(*p)).collect();
-            let movable: Vec<bool> = leavers
-                .iter()
-                .zip(&leave_dates)
-                .map(|(p, e)| self.change_window(*p, p0, *e).is_some())
-                .collect();
-            let _ = adjust_total(
-                &mut self.rng,
-                &mut values,
-                &movable,
-                t.leavers_fte,
-                MIN_FTE,
-                UNIT,
-            );
+            let movable: Vec<bool> =
+                leavers.iter().zip(&leave_dates).map(|(p, e)| self.change_window(*p, p0, *e).is_some()).collect();
+            let _ = adjust_total(&mut self.rng, &mut values, &movable, t.leavers_fte, MIN_FTE, UNIT);
             for ((&p, &v), &e) in leavers.iter().zip(&values).zip(&leave_dates) {
                 if v != self.fte_of(p) {
                     let (a, b) = self.change_window(p, p0, e).expect("movable");
@@ -469,40 +386,16 @@ impl<'c> Population<'c> {
             let newly_qualified = self.rng.gen_bool(0.45);
             let p = self.new_person(start, newly_qualified);
             let team = self.random_team();
-            let role = if newly_qualified {
-                OrgRole::CaseHolder
-            } else {
-                self.random_role()
-            };
-            let kind = if self.rng.gen_bool(0.08) {
-                SpellKind::FixedTerm
-            } else {
-                SpellKind::Permanent
-            };
+            let role = if newly_qualified { OrgRole::CaseHolder } else { self.random_role() };
+            let kind = if self.rng.gen_bool(0.08) { SpellKind::FixedTerm } else { SpellKind::Permanent };
             let fte = typical_fte(&mut self.rng);
-            self.open_spell(
-                p,
-                Open {
-                    kind,
-                    team,
-                    role,
-                    fte,
-                    start,
-                },
-            );
+            self.open_spell(p, Open { kind, team, role, fte, start });
             starters.push(p);
         }
         {
             let mut values: Vec<i64> = starters.iter().map(|p| self.fte_of(*p)).collect();
             let all = vec![true; starters.len()];
-            let _ = adjust_total(
-                &mut self.rng,
-                &mut values,
-                &all,
-                t.starters_fte,
-                MIN_FTE,
-                UNIT,
-            );
+            let _ = adjust_total(&mut self.rng, &mut values, &all, t.starters_fte, MIN_FTE, UNIT);
             for (&p, &v) in starters.iter().zip(&values) {
                 self.open[p].as_mut().expect("open").fte = v;
             }
@@ -545,11 +438,8 @@ impl<'c> Population<'c> {
         let target = t.agency_headcount as usize;
         let mut kept = Vec::new();
         for p in current {
-            let in_free_team = self.open[p]
-                .as_ref()
-                .is_some_and(|o| o.team == AGENCY_FREE_TEAM);
-            let ends =
-                kept.len() >= target || (keep_free && in_free_team) || self.rng.gen_bool(0.35);
+            let in_free_team = self.open[p].as_ref().is_some_and(|o| o.team == AGENCY_FREE_TEAM);
+            let ends = kept.len() >= target || (keep_free && in_free_team) || self.rng.gen_bool(0.35);
             if ends {
                 let start = self.open[p].as_ref().expect("open").start;
                 let end = random_date(&mut self.rng, p0.max(start), r);
@@ -560,10 +450,7 @@ impl<'c> Population<'c> {
         }
         while kept.len() < target {
             let start = random_date(&mut self.rng, p0, r);
-            let former = self
-                .to_agency
-                .iter()
-                .position(|(p, left)| *left < start && self.open[*p].is_none());
+            let former = self.to_agency.iter().position(|(p, left)| *left < start && self.open[*p].is_none());
             let p = match former {
                 Some(i) => self.to_agency.swap_remove(i).0,
                 None => self.new_person(start, false),
@@ -572,26 +459,9 @@ impl<'c> Population<'c> {
             while keep_free && team == AGENCY_FREE_TEAM {
                 team = self.random_team();
             }
-            let role = if self.rng.gen_bool(0.85) {
-                OrgRole::CaseHolder
-            } else {
-                OrgRole::SeniorPractitioner
-            };
-            let fte = if self.rng.gen_bool(0.9) {
-                UNIT
-            } else {
-                typical_fte(&mut self.rng)
-            };
-            self.open_spell(
-                p,
-                Open {
-                    kind: SpellKind::Agency,
-                    team,
-                    role,
-                    fte,
-                    start,
-                },
-            );
+            let role = if self.rng.gen_bool(0.85) { OrgRole::CaseHolder } else { OrgRole::SeniorPractitioner };
+            let fte = if self.rng.gen_bool(0.9) { UNIT } else { typical_fte(&mut self.rng) };
+            self.open_spell(p, Open { kind: SpellKind::Agency, team, role, fte, start });
             kept.push(p);
         }
         let _ = self.fit_fte(&kept, t.agency_fte, p0, r);
@@ -623,17 +493,10 @@ impl<'c> Population<'c> {
         employed.shuffle(&mut self.rng);
         // Case-holding roles first.
         employed.sort_by_key(|p| {
-            !matches!(
-                self.open[*p].as_ref().map(|o| o.role),
-                Some(OrgRole::CaseHolder | OrgRole::SeniorPractitioner)
-            )
+            !matches!(self.open[*p].as_ref().map(|o| o.role), Some(OrgRole::CaseHolder | OrgRole::SeniorPractitioner))
         });
         let n = employed.len() as i64;
-        let share = if t.inpost_fte > 0 {
-            employed_holder_fte as f64 / t.inpost_fte as f64
-        } else {
-            0.0
-        };
+        let share = if t.inpost_fte > 0 { employed_holder_fte as f64 / t.inpost_fte as f64 } else { 0.0 };
         let mut k = ((n as f64 * share).round() as i64).clamp(0, n);
         if employed_holder_fte > 0 {
             k = k.max(1);
@@ -695,14 +558,11 @@ impl<'c> Population<'c> {
         }
         // Vacancies nobody covers go where all agency is cover, or where there is no agency.
         let uncovered = t.vacancy_fte - vacancy.iter().sum::<i64>();
-        let open_to_uncovered: Vec<usize> = (0..TEAMS.len())
-            .filter(|tm| agency_by_team[*tm] == 0 || fully_agency_cover[*tm])
-            .collect();
+        let open_to_uncovered: Vec<usize> =
+            (0..TEAMS.len()).filter(|tm| agency_by_team[*tm] == 0 || fully_agency_cover[*tm]).collect();
         if uncovered > 0 && !open_to_uncovered.is_empty() {
-            let weights: Vec<f64> = open_to_uncovered
-                .iter()
-                .map(|tm| TEAMS[*tm].1 * self.rng.gen_range(0.5..1.5))
-                .collect();
+            let weights: Vec<f64> =
+                open_to_uncovered.iter().map(|tm| TEAMS[*tm].1 * self.rng.gen_range(0.5..1.5)).collect();
             let total: f64 = weights.iter().sum();
             let mut given = 0;
             for (k, tm) in open_to_uncovered.iter().enumerate() {
@@ -720,11 +580,7 @@ impl<'c> Population<'c> {
                 inpost[team] + vacancy[team]
             } else {
                 // Fully staffed, or staffed above establishment.
-                let slack = if self.rng.gen_bool(0.4) {
-                    self.rng.gen_range(0..=UNIT)
-                } else {
-                    0
-                };
+                let slack = if self.rng.gen_bool(0.4) { self.rng.gen_range(0..=UNIT) } else { 0 };
                 (inpost[team] - slack).max(0)
             };
             if funded > 0 {
@@ -741,18 +597,9 @@ impl<'c> Population<'c> {
     }
 
     /// Cases at 30 September (and earlier snapshots through the year).
-    fn caseloads_at(
-        &mut self,
-        t: &YearTargets,
-        holders: &[usize],
-        agency: &[usize],
-        p0: Date,
-        r: Date,
-    ) {
-        let weights: Vec<f64> = holders
-            .iter()
-            .map(|p| from_units(self.fte_of(*p)) * self.rng.gen_range(0.6..1.4))
-            .collect();
+    fn caseloads_at(&mut self, t: &YearTargets, holders: &[usize], agency: &[usize], p0: Date, r: Date) {
+        let weights: Vec<f64> =
+            holders.iter().map(|p| from_units(self.fte_of(*p)) * self.rng.gen_range(0.6..1.4)).collect();
         let cases = share_out(t.cases, &weights);
         let mut in_post: Vec<usize> = self.open_people(true);
         in_post.extend_from_slice(agency);
@@ -761,20 +608,14 @@ impl<'c> Population<'c> {
             at_r[*p] = *c;
         }
         for p in in_post {
-            self.caseloads.push(CaseloadSnapshot {
-                person: PersonIdx(p as u32),
-                date: r,
-                cases: at_r[p],
-            });
+            self.caseloads.push(CaseloadSnapshot { person: PersonIdx(p as u32), date: r, cases: at_r[p] });
             // Earlier snapshots, at month ends before the 30-day window.
             let step = (12 / self.detail.snapshots_per_year.clamp(1, 12)) as i32;
             let open_start = self.open[p].as_ref().expect("open").start;
             let r_month = r.year() * 12 + r.month0() as i32;
             for k in 1..self.detail.snapshots_per_year.clamp(1, 12) as i32 {
                 let m = r_month - k * step;
-                let Some(first) =
-                    Date::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
-                else {
+                let Some(first) = Date::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1) else {
                     continue;
                 };
                 let day = sightline_core::calendar::month_end(first);
@@ -782,11 +623,7 @@ impl<'c> Population<'c> {
                     continue;
                 }
                 let c = (at_r[p] as f64 * self.rng.gen_range(0.75..1.25)).round() as u32;
-                self.caseloads.push(CaseloadSnapshot {
-                    person: PersonIdx(p as u32),
-                    date: day,
-                    cases: c,
-                });
+                self.caseloads.push(CaseloadSnapshot { person: PersonIdx(p as u32), date: day, cases: c });
             }
         }
     }
@@ -806,14 +643,9 @@ impl<'c> Population<'c> {
             let p = people[self.rng.gen_range(0..people.len())];
             let first_day = self.first_employed_day_in(p, p0);
             let long = self.rng.gen_bool(0.12);
-            let days = if long {
-                self.rng.gen_range(20..70)
-            } else {
-                self.rng.gen_range(1..6)
-            };
+            let days = if long { self.rng.gen_range(20..70) } else { self.rng.gen_range(1..6) };
             let whole_days = days.min((remaining + UNIT - 1) / UNIT);
-            let Some((start, end)) = self.place_working_days(first_day, r, whole_days as u32)
-            else {
+            let Some((start, end)) = self.place_working_days(first_day, r, whole_days as u32) else {
                 continue;
             };
             if taken[p].iter().any(|(a, b)| *a <= end && start <= *b) {
@@ -836,22 +668,12 @@ impl<'c> Population<'c> {
         for _ in 0..people.len() / 10 {
             let p = people[self.rng.gen_range(0..people.len())];
             let first_day = self.first_employed_day_in(p, p0);
-            let reason = if self.rng.gen_bool(0.7) {
-                AbsenceReason::Training
-            } else {
-                AbsenceReason::OtherPaid
-            };
+            let reason = if self.rng.gen_bool(0.7) { AbsenceReason::Training } else { AbsenceReason::OtherPaid };
             let days = self.rng.gen_range(1..4);
             if let Some((start, end)) = self.place_working_days(first_day, r, days) {
                 if !taken[p].iter().any(|(a, b)| *a <= end && start <= *b) {
                     taken[p].push((start, end));
-                    self.absences.push(Absence {
-                        person: PersonIdx(p as u32),
-                        start,
-                        end,
-                        reason,
-                        days_lost: None,
-                    });
+                    self.absences.push(Absence { person: PersonIdx(p as u32), start, end, reason, days_lost: None });
                 }
             }
         }
@@ -915,9 +737,7 @@ impl<'c> Population<'c> {
             *b.person_mut(p) = person;
         }
         self.spells.into_iter().for_each(|s| b.add_spell(s));
-        self.establishment
-            .into_iter()
-            .for_each(|e| b.add_establishment(e));
+        self.establishment.into_iter().for_each(|e| b.add_establishment(e));
         self.absences.into_iter().for_each(|a| b.add_absence(a));
         self.caseloads.into_iter().for_each(|c| b.add_caseload(c));
         b.build()
@@ -962,15 +782,8 @@ mod tests {
         let changed = adjust_total(&mut rng, &mut v, &movable, 1_184_000, MIN_FTE, UNIT).unwrap();
         assert_eq!(v.iter().sum::<i64>(), 1_184_000);
         assert!(v.iter().all(|x| (MIN_FTE..=UNIT).contains(x)));
-        assert!(
-            changed.len() < 10,
-            "only a few contracts change: {}",
-            changed.len()
-        );
-        assert_eq!(
-            adjust_total(&mut rng, &mut [10_000], &[true], 20_000, MIN_FTE, UNIT),
-            Err(10_000)
-        );
+        assert!(changed.len() < 10, "only a few contracts change: {}", changed.len());
+        assert_eq!(adjust_total(&mut rng, &mut [10_000], &[true], 20_000, MIN_FTE, UNIT), Err(10_000));
     }
 
     #[test]

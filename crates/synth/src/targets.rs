@@ -8,8 +8,8 @@
 //! with the engine's own formula functions, round to every published rate.
 
 use sightline_core::indicators::{
-    absence_rate, agency_cover_rate, agency_rate, caseload, round_dfe, turnover_rate,
-    vacancy_agency_cover_rate, vacancy_rate,
+    absence_rate, agency_cover_rate, agency_rate, caseload, round_dfe, turnover_rate, vacancy_agency_cover_rate,
+    vacancy_rate,
 };
 use sightline_core::published::{Cell, PublishedRow};
 use sightline_core::Period;
@@ -48,11 +48,10 @@ pub struct YearTargets {
 /// clear of the boundaries. `None` when nothing was published.
 fn count_range(cell: Cell) -> Option<(i64, i64)> {
     match cell {
-        Cell::Number(p) if p == 0.0 => Some((0, 0)),
-        Cell::Number(p) => Some((
-            ((p - 0.05) * UNIT as f64).ceil() as i64 + 1,
-            ((p + 0.05) * UNIT as f64).floor() as i64 - 1,
-        )),
+        Cell::Number(0.0) => Some((0, 0)),
+        Cell::Number(p) => {
+            Some((((p - 0.05) * UNIT as f64).ceil() as i64 + 1, ((p + 0.05) * UNIT as f64).floor() as i64 - 1))
+        }
         Cell::Low => Some((1, UNIT / 20 - 1)),
         _ => None,
     }
@@ -61,7 +60,7 @@ fn count_range(cell: Cell) -> Option<(i64, i64)> {
 /// The open interval of a rate that rounds to `cell`.
 fn rate_range(cell: Cell) -> Option<(f64, f64)> {
     match cell {
-        Cell::Number(p) if p == 0.0 => Some((0.0, 0.0)),
+        Cell::Number(0.0) => Some((0.0, 0.0)),
         Cell::Number(p) => Some((p - 0.05 + 1e-7, p + 0.05 - 1e-7)),
         Cell::Low => Some((1e-7, 0.05 - 1e-7)),
         _ => None,
@@ -77,9 +76,7 @@ fn mid(r: (i64, i64)) -> i64 {
 /// point of the implied range nearest the count's range when they do not
 /// (the published rate wins over the published count).
 fn pick(count: Option<(i64, i64)>, implied: Option<(f64, f64)>, fallback: i64) -> i64 {
-    let implied = implied
-        .map(|(lo, hi)| (lo.ceil() as i64, hi.floor() as i64))
-        .filter(|(lo, hi)| lo <= hi);
+    let implied = implied.map(|(lo, hi)| (lo.ceil() as i64, hi.floor() as i64)).filter(|(lo, hi)| lo <= hi);
     match (count, implied) {
         (Some(c), Some(i)) => {
             let lo = c.0.max(i.0);
@@ -105,10 +102,7 @@ fn grid(r: (i64, i64), n: i64) -> Vec<i64> {
         return vec![r.0];
     }
     let step = (span / n).max(1);
-    let mut v: Vec<i64> = (0..)
-        .map(|k| r.0 + k * step)
-        .take_while(|x| *x <= r.1)
-        .collect();
+    let mut v: Vec<i64> = (0..).map(|k| r.0 + k * step).take_while(|x| *x <= r.1).collect();
     if v.last() != Some(&r.1) {
         v.push(r.1);
     }
@@ -121,11 +115,7 @@ fn grid(r: (i64, i64), n: i64) -> Vec<i64> {
 /// rules they break (each of which the built data would then miss).
 fn misses(row: &PublishedRow, t: &YearTargets, divisor: f64) -> usize {
     let values = computed(t, divisor);
-    let missed = values
-        .iter()
-        .zip(&row.cells)
-        .filter(|((_, value), cell)| !matches_published(**cell, *value))
-        .count();
+    let missed = values.iter().zip(&row.cells).filter(|((_, value), cell)| !matches_published(**cell, *value)).count();
     missed + impossible(t).len()
 }
 
@@ -211,10 +201,7 @@ pub fn computed(t: &YearTargets, divisor: f64) -> [(&'static str, Option<f64>); 
         ("leavers_fte", Some(f(t.leavers_fte))),
         ("leavers_headcount", Some(t.leavers_headcount as f64)),
         ("turnover_rate_fte", turnover_rate(f(t.leavers_fte), i)),
-        (
-            "turnover_rate_headcount",
-            turnover_rate(t.leavers_headcount as f64, ih),
-        ),
+        ("turnover_rate_headcount", turnover_rate(t.leavers_headcount as f64, ih)),
         ("agency_fte", Some(a)),
         ("agency_headcount", Some(ah)),
         ("agency_rate_fte", agency_rate(a, i)),
@@ -223,27 +210,20 @@ pub fn computed(t: &YearTargets, divisor: f64) -> [(&'static str, Option<f64>); 
         ("agency_cover_rate_fte", agency_cover_rate(ac, a)),
         ("vacancy_fte", Some(v)),
         ("vacancy_rate_fte", vacancy_rate(v, i)),
-        (
-            "vacancy_agency_cover_rate_fte",
-            vacancy_agency_cover_rate(ac, v),
-        ),
+        ("vacancy_agency_cover_rate_fte", vacancy_agency_cover_rate(ac, v)),
         ("case_holders_fte", Some(f(t.case_holders_fte))),
         ("cases", Some(t.cases as f64)),
-        (
-            "caseload_fte",
-            caseload(t.cases as f64, f(t.case_holders_fte)),
-        ),
+        ("caseload_fte", caseload(t.cases as f64, f(t.case_holders_fte))),
         ("working_days_lost_fte", Some(f(t.working_days_lost))),
-        (
-            "absence_rate_fte",
-            absence_rate(f(t.working_days_lost), i, divisor),
-        ),
+        ("absence_rate_fte", absence_rate(f(t.working_days_lost), i, divisor)),
     ]
 }
 
 /// Why a year cannot be built at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{year}: DfE published no in-post FTE or headcount for this authority, so there is nothing to build the year from")]
+#[error(
+    "{year}: DfE published no in-post FTE or headcount for this authority, so there is nothing to build the year from"
+)]
 pub struct NoInPostFigures {
     pub year: i32,
 }
@@ -257,42 +237,26 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
     let n = |f: &str| row.number(f);
     let headcount = |f: &str| n(f).map(|x| x.round() as u32);
 
-    let inpost_range =
-        within_headcount(count_range(c("inpost_fte")), headcount("inpost_headcount"))
-            .or_else(|| {
-                headcount("inpost_headcount")
-                    .map(|h| (to_units(h as f64 * 0.92), to_units(h as f64 * 0.92)))
-            })
-            .ok_or(NoInPostFigures { year })?;
+    let inpost_range = within_headcount(count_range(c("inpost_fte")), headcount("inpost_headcount"))
+        .or_else(|| headcount("inpost_headcount").map(|h| (to_units(h as f64 * 0.92), to_units(h as f64 * 0.92))))
+        .ok_or(NoInPostFigures { year })?;
     let approx_inpost = from_units(mid(inpost_range));
-    let inpost_headcount =
-        headcount("inpost_headcount").unwrap_or((approx_inpost / 0.92).ceil() as u32);
+    let inpost_headcount = headcount("inpost_headcount").unwrap_or((approx_inpost / 0.92).ceil() as u32);
 
     // Rates that imply a count from in-post FTE, as unit ranges.
     let scale = |r: Option<(f64, f64)>, g: &dyn Fn(f64) -> f64| r.map(|(lo, hi)| (g(lo), g(hi)));
     let share = |q: f64| q / (100.0 - q); // x / (x + I) = q%  =>  x = I q / (100 - q)
 
-    let agency_headcount_default = n("agency_rate_headcount")
-        .map_or(0, |q| (inpost_headcount as f64 * share(q)).round() as u32);
+    let agency_headcount_default =
+        n("agency_rate_headcount").map_or(0, |q| (inpost_headcount as f64 * share(q)).round() as u32);
     let agency_headcount = headcount("agency_headcount").unwrap_or(agency_headcount_default);
     let agency_count = within_headcount(count_range(c("agency_fte")), Some(agency_headcount));
-    let leavers_count = within_headcount(
-        count_range(c("leavers_fte")),
-        headcount("leavers_headcount"),
-    );
-    let starters_count = within_headcount(
-        count_range(c("starters_fte")),
-        headcount("starters_headcount"),
-    );
+    let leavers_count = within_headcount(count_range(c("leavers_fte")), headcount("leavers_headcount"));
+    let starters_count = within_headcount(count_range(c("starters_fte")), headcount("starters_headcount"));
     // Unpublished FTEs follow their headcounts where those were published.
-    let leavers_default = |i: i64| {
-        headcount("leavers_headcount").map_or(to_units(from_units(i) * 0.14), |h| {
-            to_units(h as f64 * 0.93)
-        })
-    };
-    let starters_default = |i: i64| {
-        headcount("starters_headcount").map_or(i * 13 / 100, |h| to_units(h as f64 * 0.94))
-    };
+    let leavers_default =
+        |i: i64| headcount("leavers_headcount").map_or(to_units(from_units(i) * 0.14), |h| to_units(h as f64 * 0.93));
+    let starters_default = |i: i64| headcount("starters_headcount").map_or(i * 13 / 100, |h| to_units(h as f64 * 0.94));
 
     let mut best: Option<(usize, YearTargets)> = None;
     // Candidates that miss nothing, to choose among once case holders are fitted.
@@ -301,60 +265,39 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
         let i_f = i as f64;
         let agency_implied = scale(rate_range(c("agency_rate_fte")), &|q| i_f * share(q));
         let vacancy_implied = scale(rate_range(c("vacancy_rate_fte")), &|q| i_f * share(q));
-        let agency_choice = pick(
-            count_range(c("agency_fte")),
-            agency_implied,
-            to_units(agency_headcount as f64 * 0.97),
-        );
+        let agency_choice =
+            pick(count_range(c("agency_fte")), agency_implied, to_units(agency_headcount as f64 * 0.97));
         let vacancy_choice = pick(count_range(c("vacancy_fte")), vacancy_implied, i / 8);
-        let around =
-            |choice: i64, count: Option<(i64, i64)>, implied: Option<(f64, f64)>| -> Vec<i64> {
-                let range = match (count, implied) {
-                    (Some(c), Some((lo, hi))) => {
-                        (c.0.max(lo.ceil() as i64), c.1.min(hi.floor() as i64))
-                    }
-                    (Some(c), None) => c,
-                    _ => (choice, choice),
-                };
-                if range.0 <= range.1 {
-                    grid(range, 12)
-                } else {
-                    vec![choice]
-                }
+        let around = |choice: i64, count: Option<(i64, i64)>, implied: Option<(f64, f64)>| -> Vec<i64> {
+            let range = match (count, implied) {
+                (Some(c), Some((lo, hi))) => (c.0.max(lo.ceil() as i64), c.1.min(hi.floor() as i64)),
+                (Some(c), None) => c,
+                _ => (choice, choice),
             };
+            if range.0 <= range.1 {
+                grid(range, 12)
+            } else {
+                vec![choice]
+            }
+        };
         for a in around(agency_choice, agency_count, agency_implied) {
-            for v in around(
-                vacancy_choice,
-                count_range(c("vacancy_fte")),
-                vacancy_implied,
-            ) {
+            for v in around(vacancy_choice, count_range(c("vacancy_fte")), vacancy_implied) {
                 let leavers = pick(
                     leavers_count,
                     scale(rate_range(c("turnover_rate_fte")), &|q| i_f * q / 100.0),
                     leavers_default(i),
                 );
-                let cover_by_agency = scale(rate_range(c("agency_cover_rate_fte")), &|q| {
-                    a as f64 * q / 100.0
-                });
-                let cover_by_vacancy =
-                    scale(rate_range(c("vacancy_agency_cover_rate_fte")), &|q| {
-                        v as f64 * q / 100.0
-                    });
+                let cover_by_agency = scale(rate_range(c("agency_cover_rate_fte")), &|q| a as f64 * q / 100.0);
+                let cover_by_vacancy = scale(rate_range(c("vacancy_agency_cover_rate_fte")), &|q| v as f64 * q / 100.0);
                 let implied_cover = match (cover_by_agency, cover_by_vacancy) {
                     (Some(x), Some(y)) => Some((x.0.max(y.0), x.1.min(y.1))),
                     (x, y) => x.or(y),
                 };
-                let cover = pick(
-                    count_range(c("agency_cover_fte")),
-                    implied_cover,
-                    a.min(v) * 4 / 5,
-                )
-                .clamp(0, a.min(v));
+                let cover =
+                    pick(count_range(c("agency_cover_fte")), implied_cover, a.min(v) * 4 / 5).clamp(0, a.min(v));
                 let days = pick(
                     count_range(c("working_days_lost_fte")),
-                    scale(rate_range(c("absence_rate_fte")), &|q| {
-                        i_f * divisor * q / 100.0
-                    }),
+                    scale(rate_range(c("absence_rate_fte")), &|q| i_f * divisor * q / 100.0),
                     (i_f * divisor * 0.035) as i64,
                 );
                 let t = YearTargets {
@@ -386,15 +329,8 @@ pub fn solve(row: &PublishedRow) -> Result<YearTargets, NoInPostFigures> {
             }
         }
     }
-    let candidates = if perfect.is_empty() {
-        vec![best.expect("at least one candidate").1]
-    } else {
-        perfect
-    };
-    let fitted: Vec<(YearTargets, bool)> = candidates
-        .into_iter()
-        .map(|t| with_case_holders(row, t))
-        .collect();
+    let candidates = if perfect.is_empty() { vec![best.expect("at least one candidate").1] } else { perfect };
+    let fitted: Vec<(YearTargets, bool)> = candidates.into_iter().map(|t| with_case_holders(row, t)).collect();
     let chosen = fitted.iter().position(|(_, fits)| *fits).unwrap_or(0);
     Ok(fitted.into_iter().nth(chosen).expect("a candidate").0)
 }
@@ -409,12 +345,7 @@ fn with_case_holders(row: &PublishedRow, mut t: YearTargets) -> (YearTargets, bo
     // Caseload: cases and case holders are tied only to each other.
     let cases = n("cases").map(|x| x.round() as u64);
     let holders_implied = |cases: u64| {
-        rate_range(c("caseload_fte")).map(|(lo, hi)| {
-            (
-                cases as f64 * UNIT as f64 / hi,
-                cases as f64 * UNIT as f64 / lo,
-            )
-        })
+        rate_range(c("caseload_fte")).map(|(lo, hi)| (cases as f64 * UNIT as f64 / hi, cases as f64 * UNIT as f64 / lo))
     };
     let default_holders = (t.inpost_fte + t.agency_fte) * 2 / 3;
     t.cases = cases.unwrap_or_else(|| {
@@ -422,15 +353,9 @@ fn with_case_holders(row: &PublishedRow, mut t: YearTargets) -> (YearTargets, bo
         let holders = count_range(c("case_holders_fte")).map_or(default_holders, mid);
         (from_units(holders) * per).round() as u64
     });
-    let first_choice = pick(
-        count_range(c("case_holders_fte")),
-        holders_implied(t.cases),
-        default_holders,
-    );
+    let first_choice = pick(count_range(c("case_holders_fte")), holders_implied(t.cases), default_holders);
     let holders_range = match (count_range(c("case_holders_fte")), holders_implied(t.cases)) {
-        (Some(cr), Some((lo, hi))) => {
-            Some((cr.0.max(lo.ceil() as i64), cr.1.min(hi.floor() as i64)))
-        }
+        (Some(cr), Some((lo, hi))) => Some((cr.0.max(lo.ceil() as i64), cr.1.min(hi.floor() as i64))),
         (cr, _) => cr,
     };
     let fitting = holders_range
@@ -459,23 +384,12 @@ mod tests {
     #[test]
     fn bcp_2021_is_solved_exactly() {
         let p = Published::shipped();
-        let row = p
-            .authority("839")
-            .into_iter()
-            .find(|r| r.time_period == 2021)
-            .unwrap()
-            .clone();
+        let row = p.authority("839").into_iter().find(|r| r.time_period == 2021).unwrap().clone();
         let t = solve(&row).unwrap();
         let divisor = sightline_core::indicators::absence_divisor(Period::census_year(2021));
         assert_eq!(misses(&row, &t, divisor), 0, "{t:?}");
         assert_eq!(t.inpost_headcount, 223);
-        assert_eq!(
-            round_dfe(
-                turnover_rate(from_units(t.leavers_fte), from_units(t.inpost_fte)).unwrap(),
-                1
-            ),
-            36.0
-        );
+        assert_eq!(round_dfe(turnover_rate(from_units(t.leavers_fte), from_units(t.inpost_fte)).unwrap(), 1), 36.0);
     }
 
     #[test]

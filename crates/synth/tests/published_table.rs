@@ -14,16 +14,9 @@ fn single_year_synthesis_reproduces_every_consistent_authority_year() {
     let mut consistent = 0;
     let mut inconsistent = Vec::new();
     let mut failures = Vec::new();
-    for row in published
-        .rows
-        .iter()
-        .filter(|r| r.level == Level::LocalAuthority)
-    {
+    for row in published.rows.iter().filter(|r| r.level == Level::LocalAuthority) {
         let Ok(t) = targets::solve(row) else {
-            inconsistent.push(format!(
-                "{} {}: no in-post figures",
-                row.la_name, row.time_period
-            ));
+            inconsistent.push(format!("{} {}: no in-post figures", row.la_name, row.time_period));
             continue;
         };
         let period = sightline_core::Period::census_year(row.time_period);
@@ -35,10 +28,7 @@ fn single_year_synthesis_reproduces_every_consistent_authority_year() {
             .collect();
         unsolved.extend(targets::impossible(&t));
         let request = Request::new(
-            Basis::Published {
-                authority: row.la_name.clone(),
-                rows: vec![row.clone()],
-            },
+            Basis::Published { authority: row.la_name.clone(), rows: vec![row.clone()] },
             row.time_period..=row.time_period,
             1,
         );
@@ -46,35 +36,21 @@ fn single_year_synthesis_reproduces_every_consistent_authority_year() {
         if unsolved.is_empty() {
             consistent += 1;
             if !s.unmatched.is_empty() {
-                failures.push(format!(
-                    "{} {}: {:?}",
-                    row.la_name, row.time_period, s.unmatched
-                ));
+                failures.push(format!("{} {}: {:?}", row.la_name, row.time_period, s.unmatched));
             }
         } else {
-            inconsistent.push(format!(
-                "{} {}: {}",
-                row.la_name,
-                row.time_period,
-                unsolved.join(", ")
-            ));
+            inconsistent.push(format!("{} {}: {}", row.la_name, row.time_period, unsolved.join(", ")));
         }
     }
     if std::env::var_os("SIGHTLINE_SHOW_INCONSISTENT").is_some() {
         eprintln!("{}", inconsistent.join("\n"));
     }
-    eprintln!(
-        "{consistent} consistent authority-years reproduced; {} inconsistent",
-        inconsistent.len()
-    );
+    eprintln!("{consistent} consistent authority-years reproduced; {} inconsistent", inconsistent.len());
     assert!(
         failures.is_empty(),
         "{} consistent authority-years not reproduced:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    assert!(
-        consistent >= 1300,
-        "only {consistent} authority-years found consistent"
-    );
+    assert!(consistent >= 1300, "only {consistent} authority-years found consistent");
 }
