@@ -343,7 +343,8 @@ impl<'c> Population<'c> {
         let leavers: Vec<usize> = employed[..leaver_count].to_vec();
         let leave_dates: Vec<Date> = leavers
             .iter()
-            .map(|_| if self.rng.gen_bool(0.03) { r } else { random_date(&mut self.rng, p0, r) })
+            // Not on 1 October: an FTE change before leaving must fit in the year.
+            .map(|_| if self.rng.gen_bool(0.03) { r } else { random_date(&mut self.rng, next_day(p0), r) })
             .collect();
         {
             let mut values: Vec<i64> = leavers.iter().map(|p| self.fte_of(*p)).collect();
@@ -437,6 +438,7 @@ impl<'c> Population<'c> {
         current.shuffle(&mut self.rng);
         let target = t.agency_headcount as usize;
         let mut kept = Vec::new();
+        let mut new_assignments = Vec::new();
         for p in current {
             let in_free_team = self.open[p].as_ref().is_some_and(|o| o.team == AGENCY_FREE_TEAM);
             let ends = kept.len() >= target || (keep_free && in_free_team) || self.rng.gen_bool(0.35);
@@ -463,8 +465,22 @@ impl<'c> Population<'c> {
             let fte = if self.rng.gen_bool(0.9) { UNIT } else { typical_fte(&mut self.rng) };
             self.open_spell(p, Open { kind: SpellKind::Agency, team, role, fte, start });
             kept.push(p);
+            new_assignments.push(p);
         }
-        let _ = self.fit_fte(&kept, t.agency_fte, p0, r);
+        // New assignments take their FTE from the start; carried-on ones change it.
+        let mut values: Vec<i64> = kept.iter().map(|p| self.fte_of(*p)).collect();
+        let movable: Vec<bool> =
+            kept.iter().map(|p| new_assignments.contains(p) || self.change_window(*p, p0, r).is_some()).collect();
+        let _ = adjust_total(&mut self.rng, &mut values, &movable, t.agency_fte, MIN_FTE, UNIT);
+        for (&p, &v) in kept.iter().zip(&values) {
+            if new_assignments.contains(&p) {
+                self.open[p].as_mut().expect("open").fte = v;
+            }
+        }
+        let carried: Vec<usize> = kept.iter().copied().filter(|p| !new_assignments.contains(p)).collect();
+        let carried_values: Vec<i64> =
+            kept.iter().zip(&values).filter(|(p, _)| !new_assignments.contains(p)).map(|(_, v)| *v).collect();
+        self.apply_fte(&carried, &carried_values, p0, r);
         kept
     }
 
