@@ -49,6 +49,19 @@ With --people instead, it makes a plausible authority of about that many social 
 Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
 sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo")]
     Synth(SynthArgs),
+    /// Try Sightline on a demo authority: made-up staff, real published figures.
+    #[command(long_about = "Build a demo authority and show its figures. The demo is a synthetic \
+Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is made up, but its \
+figures are calibrated to what DfE published for the council. The data folder is kept, so you can go on \
+with `sightline indicators --data DIR ...`.")]
+    Demo(DemoArgs),
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    /// Where to write the demo data folder.
+    #[arg(long, value_name = "DIR", default_value = "sightline-demo")]
+    out: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,6 +151,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Indicators(args) => run_indicators(args),
         Command::Synth(args) => run_synth(args),
+        Command::Demo(args) => run_demo(args),
     }
 }
 
@@ -160,6 +174,38 @@ fn parse_date(text: &str) -> Result<NaiveDate> {
 fn parse_month(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
         .with_context(|| format!("`{text}` is not a month in the form YYYY-MM"))
+}
+
+fn run_demo(args: DemoArgs) -> Result<()> {
+    let dir = args.out.to_string_lossy().into_owned();
+    run_synth(SynthArgs {
+        la: Some("839".into()),
+        people: None,
+        years: "2019-2025".into(),
+        seed: 1,
+        out: args.out.clone(),
+        snapshots_per_year: 12,
+    })?;
+    print_out("\nThe authority, census years 2019 to 2025:\n")?;
+    let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
+        data: args.out.clone(),
+        year,
+        years: years.map(str::to_string),
+        as_of: None,
+        monthly: None,
+        by,
+        format: Format::Table,
+        lenient: false,
+        calendar: None,
+        unrounded: false,
+    };
+    run_indicators(indicators(Some("2019-2025"), None, None))?;
+    print_out("\nBy team, census year 2025:\n")?;
+    run_indicators(indicators(None, Some(2025), Some(By::Team)))?;
+    print_out(&format!(
+        "\nNext: sightline indicators --data {dir} --as-of 2025-03-31 --by team\n      \
+sightline indicators --data {dir} --years 2019-2025 --format csv > figures.csv\n      sightline --help"
+    ))
 }
 
 fn run_indicators(args: IndicatorsArgs) -> Result<()> {
@@ -206,8 +252,34 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
         Format::Csv => output::csv(&rows, args.by.is_some()),
         Format::Table => output::table(&rows),
     };
-    println!("{text}");
-    Ok(())
+    print_out(&text)
+}
+
+/// Prints to standard output; a reader that stops reading (`| head`) ends
+/// the program quietly rather than with an error.
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
+    }
+}
+
+/// Marks a folder written by `synth`, so that it may be written again.
+const SYNTHETIC_MARK: &str = ".sightline-synthetic";
+
+/// Refuses to write synthetic data over a folder holding anything else.
+fn check_out_dir(dir: &std::path::Path) -> Result<()> {
+    let Ok(mut entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    if dir.join(SYNTHETIC_MARK).exists() || entries.next().is_none() {
+        return Ok(());
+    }
+    bail!(
+        "{} already holds files that Sightline did not make; choose a new or empty folder for synthetic data \
+(nothing was written)",
+        dir.display()
+    )
 }
 
 /// Other authorities whose names contain the one asked for (or the reverse):
@@ -234,6 +306,7 @@ fn authority_hint(published: &Published, la: &str) -> String {
 
 fn run_synth(args: SynthArgs) -> Result<()> {
     let years = parse_years(&args.years)?;
+    check_out_dir(&args.out)?;
     let basis = match (&args.la, args.people) {
         (Some(la), _) => {
             let published = Published::shipped();
@@ -263,6 +336,10 @@ fn run_synth(args: SynthArgs) -> Result<()> {
     let calendar = Calendar::england_and_wales();
     let synthesis = synthesize(&request, &calendar)?;
     write_dir(&synthesis.workforce, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!("{}", output::synth_summary(&synthesis, &args.out));
-    Ok(())
+    std::fs::write(
+        args.out.join(SYNTHETIC_MARK),
+        "Made by `sightline synth`: every person in this folder is made up.\n",
+    )
+    .with_context(|| format!("cannot write {}", args.out.display()))?;
+    print_out(&output::synth_summary(&synthesis, &args.out))
 }

@@ -26,7 +26,9 @@ pub fn rows(periods: &[(Period, Vec<GroupIndicators>)], rounded: bool) -> Vec<Ro
     periods
         .iter()
         .flat_map(|(period, groups)| {
-            groups.iter().map(move |g| Row {
+            let mut groups: Vec<&GroupIndicators> = groups.iter().collect();
+            groups.sort_by(|a, b| a.group.cmp(&b.group));
+            groups.into_iter().map(move |g| Row {
                 time_period: match period.census_year_label() {
                     Some(y) => serde_json::Value::from(y),
                     None => serde_json::Value::from(period.end.to_string()),

@@ -130,3 +130,17 @@ fn an_own_calendar_changes_working_days() {
     ]));
     assert_eq!(own["working_days_lost_fte"], 4.0);
 }
+
+#[test]
+fn synthetic_data_never_overwrites_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spells.csv"), "real data\n").unwrap();
+    let o = sightline(&["synth", "--people", "20", "--years", "2024", "--out", dir.path().to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read_to_string(dir.path().join("spells.csv")).unwrap(), "real data\n");
+    // A folder synth made before may be made again.
+    let made = tempfile::tempdir().unwrap();
+    synth(made.path(), &["--people", "20", "--years", "2024"]);
+    synth(made.path(), &["--people", "20", "--years", "2024", "--seed", "2"]);
+}
