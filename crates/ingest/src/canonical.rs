@@ -459,7 +459,7 @@ fn repeated_rows<T>(
     overlaps: Option<Overlaps<'_, T>>,
     describe: impl Fn(&T) -> (String, String),
 ) -> Vec<RowProblem> {
-    rows.sort_by_cached_key(|(line, t)| (group_key(t), *line));
+    rows.sort_unstable_by_key(|(line, t)| (group_key(t), *line));
     let mut problems = Vec::new();
     let mut flagged = std::collections::HashSet::new();
     let mut i = 0;
