@@ -105,15 +105,36 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
     let caseloads = read(CASELOADS, false)?;
     // The files are parsed side by side (large ones in parts), then their
     // rows are joined on people and teams in file order.
-    let (spells, people, establishment, absences, caseloads) = std::thread::scope(|scope| {
-        let s = scope.spawn(|| parse_spells(&spells));
-        let a = scope.spawn(|| absences.as_deref().map(parse_absences).transpose());
-        let p = scope.spawn(|| people.as_deref().map(parse_people).transpose());
-        let e = establishment.as_deref().map(parse_establishment).transpose();
-        let c = caseloads.as_deref().map(parse_caseloads).transpose();
+    // Each file's rows are joined in as soon as it is parsed, while the
+    // later files are still being parsed.
+    std::thread::scope(|scope| {
+        let people = scope.spawn(|| people.as_deref().map(parse_people));
+        let establishment = scope.spawn(|| establishment.as_deref().map(parse_establishment));
+        let absences = scope.spawn(|| absences.as_deref().map(parse_absences));
+        let caseloads = scope.spawn(|| caseloads.as_deref().map(parse_caseloads));
+        let spells = parse_spells(&spells);
         let join = "a reader thread finishes";
-        (s.join().expect(join), p.join().expect(join), e, a.join().expect(join), c)
-    });
+        assemble(
+            strictness,
+            spells,
+            || people.join().expect(join),
+            || establishment.join().expect(join),
+            || absences.join().expect(join),
+            || caseloads.join().expect(join),
+        )
+    })
+}
+
+/// Joins the parsed files into a workforce, in file order, checking the
+/// rules that span rows (duplicates, overlaps, SWE numbers).
+fn assemble(
+    strictness: Strictness,
+    spells: Parts<(u64, Spell), SpellIds>,
+    people: impl FnOnce() -> Option<Parts<(u64, Person)>>,
+    establishment: impl FnOnce() -> Option<Parts<(u64, (String, Establishment))>>,
+    absences: impl FnOnce() -> Option<Parts<(u64, (u32, Absence)), PersonIds>>,
+    caseloads: impl FnOnce() -> Option<Parts<(u64, (u32, CaseloadSnapshot)), PersonIds>>,
+) -> Result<Loaded, ReadError> {
     let mut builder = WorkforceBuilder::new();
     let mut problems = Vec::new();
     let mut interned: Vec<(u64, Spell)> = Vec::new();
@@ -153,21 +174,77 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             (line, Spell { person: persons[s.person.0 as usize], team: teams[s.team.0 as usize], ..s })
         }));
     }
-    let repeated = repeated_rows(
-        SPELLS,
-        &mut interned,
-        |s| (s.person.0, s.start),
-        |a, b| a == b,
-        Some(&|a: &Spell, b: &Spell| {
-            (a.kind, a.team, a.org_role) == (b.kind, b.team, b.org_role)
-                && spans_overlap((a.start, a.end), (b.start, b.end))
-        }),
-        |s| ("start_date".into(), s.start.to_string()),
-    );
-    problems.extend(repeated);
-    keep_valid(interned, &problems, SPELLS, |s| builder.add_spell(s));
+    // The checks across rows (duplicates, overlaps) sort whole files: they
+    // run beside the joining of the files after them.
+    std::thread::scope(|scope| -> Result<(), ReadError> {
+        let spell_check = scope.spawn(move || {
+            let repeated = repeated_rows(
+                SPELLS,
+                &mut interned,
+                |s| (s.person.0, s.start),
+                |a, b| a == b,
+                Some(&|a: &Spell, b: &Spell| {
+                    (a.kind, a.team, a.org_role) == (b.kind, b.team, b.org_role)
+                        && spans_overlap((a.start, a.end), (b.start, b.end))
+                }),
+                |s| ("start_date".into(), s.start.to_string()),
+            );
+            (interned, repeated)
+        });
+        let absence_check =
+            join_people_establishment_absences(&mut builder, &mut problems, people, establishment, absences)?.map(
+                |mut interned| {
+                    scope.spawn(move || {
+                        let repeated = repeated_rows(
+                            ABSENCES,
+                            &mut interned,
+                            |a| (a.person.0, a.start),
+                            |a, b| (a.start, a.end, a.reason) == (b.start, b.end, b.reason),
+                            None,
+                            |a| ("start_date".into(), a.start.to_string()),
+                        );
+                        (interned, repeated)
+                    })
+                },
+            );
+        if let Some(parts) = caseloads().transpose()? {
+            // Several rows for one person and date add up (cases held in several teams).
+            for part in parts {
+                problems.extend(part.problems);
+                let persons = part.state.resolve(&mut builder);
+                for (_, (id, c)) in part.rows {
+                    builder.add_caseload(CaseloadSnapshot { person: persons[id as usize], ..c });
+                }
+            }
+        }
+        let join = "a check thread finishes";
+        let (spells, repeated) = spell_check.join().expect(join);
+        problems.extend(repeated);
+        keep_valid(spells, &problems, SPELLS, |s| builder.add_spell(s));
+        if let Some(check) = absence_check {
+            let (absences, repeated) = check.join().expect(join);
+            problems.extend(repeated);
+            keep_valid(absences, &problems, ABSENCES, |a| builder.add_absence(a));
+        }
+        Ok(())
+    })?;
+    problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+    if strictness == Strictness::Strict && !problems.is_empty() {
+        return Err(ReadError::InvalidRows(problems));
+    }
+    Ok(Loaded { workforce: builder.build(), skipped: problems })
+}
 
-    if let Some(parts) = people? {
+/// Joins in people and establishment, and the absences' people; returns the
+/// absences, still to be checked for duplicates.
+fn join_people_establishment_absences(
+    builder: &mut WorkforceBuilder,
+    problems: &mut Vec<RowProblem>,
+    people: impl FnOnce() -> Option<Parts<(u64, Person)>>,
+    establishment: impl FnOnce() -> Option<Parts<(u64, (String, Establishment))>>,
+    absences: impl FnOnce() -> Option<Parts<(u64, (u32, Absence)), PersonIds>>,
+) -> Result<Option<Vec<(u64, Absence)>>, ReadError> {
+    if let Some(parts) = people().transpose()? {
         for part in parts {
             problems.extend(part.problems);
             for (_, mut row) in part.rows {
@@ -180,7 +257,7 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             }
         }
     }
-    if let Some(parts) = establishment? {
+    if let Some(parts) = establishment().transpose()? {
         let mut interned: Vec<(u64, Establishment)> = Vec::new();
         for part in parts {
             problems.extend(part.problems);
@@ -197,43 +274,20 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
             |e| ("start_date".into(), e.start.to_string()),
         );
         problems.extend(repeated);
-        keep_valid(interned, &problems, ESTABLISHMENT, |e| builder.add_establishment(e));
+        keep_valid(interned, problems, ESTABLISHMENT, |e| builder.add_establishment(e));
     }
-    if let Some(parts) = absences? {
+    if let Some(parts) = absences().transpose()? {
         let mut interned: Vec<(u64, Absence)> = Vec::new();
         for part in parts {
             problems.extend(part.problems);
-            let persons = part.state.resolve(&mut builder);
+            let persons = part.state.resolve(builder);
             interned.extend(
                 part.rows.into_iter().map(|(line, (id, a))| (line, Absence { person: persons[id as usize], ..a })),
             );
         }
-        let repeated = repeated_rows(
-            ABSENCES,
-            &mut interned,
-            |a| (a.person.0, a.start),
-            |a, b| (a.start, a.end, a.reason) == (b.start, b.end, b.reason),
-            None,
-            |a| ("start_date".into(), a.start.to_string()),
-        );
-        problems.extend(repeated);
-        keep_valid(interned, &problems, ABSENCES, |a| builder.add_absence(a));
+        return Ok(Some(interned));
     }
-    if let Some(parts) = caseloads? {
-        // Several rows for one person and date add up (cases held in several teams).
-        for part in parts {
-            problems.extend(part.problems);
-            let persons = part.state.resolve(&mut builder);
-            for (_, (id, c)) in part.rows {
-                builder.add_caseload(CaseloadSnapshot { person: persons[id as usize], ..c });
-            }
-        }
-    }
-    problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
-    if strictness == Strictness::Strict && !problems.is_empty() {
-        return Err(ReadError::InvalidRows(problems));
-    }
-    Ok(Loaded { workforce: builder.build(), skipped: problems })
+    Ok(None)
 }
 
 /// Hands every row of `file` whose line has no problem to `add`.

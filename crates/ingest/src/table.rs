@@ -89,7 +89,8 @@ pub(crate) struct Part<T, S> {
     pub state: S,
 }
 
-/// Parts smaller than this are not worth a thread of their own.
+/// Parts smaller than this are not worth a thread of their own (files are
+/// also read side by side, and each part interns its identifiers anew).
 const MIN_PART: usize = 1 << 20;
 
 /// Reads a table, handing each row to `parse_row` with a per-part state.
