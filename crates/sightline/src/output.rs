@@ -207,14 +207,6 @@ pub fn synth_summary(s: &Synthesis, out: &Path) -> String {
         if s.unmatched.is_empty() {
             write!(text, "Every one of the {} published figures is reproduced to DfE's rounding.", s.compared)
                 .expect("string");
-            if s.unmatched.iter().any(|u| u.field == "starters_headcount") {
-                writeln!(
-                    text,
-                    "  (Starters are what the published headcounts imply: in post at 30 September = in post a year \
-earlier + starters - leavers; DfE's own figures do not always add up that way.)"
-                )
-                .expect("string");
-            }
         } else {
             writeln!(
                 text,
