@@ -266,7 +266,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         }
         seen_inpost.clear();
         seen_events.clear();
-        let employed_on = |d: Date| spells.iter().any(|s| s.kind.is_employed() && s.covers(d));
+        let employed_on = |d: Date| wf.is_employed_on(p, d);
         let employed_in_group_on =
             |g: usize, d: Date| spells.iter().any(|s| s.kind.is_employed() && key(s) == g && s.covers(d));
         // (group, fte) of the person's largest in-post spell, and of the largest employed one.
@@ -491,5 +491,119 @@ impl Moves {
             moves_out_fte: round_dfe(self.moves_out_fte, 1),
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{ReasonLeave, SpellKind};
+    use crate::model::{CaseloadSnapshot, Establishment, Spell, WorkforceBuilder};
+
+    fn d(s: &str) -> Date {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Census year 2024. `a` moves from MASH to Child in Need on 1 April;
+    /// `b` leaves MASH on 30 September (a leaver, not in post); `c` works
+    /// 0.5 in each team and holds 12 cases; one agency worker in MASH.
+    fn example() -> Workforce {
+        let mut b = WorkforceBuilder::new();
+        let (mash, cin) = (b.team("MASH"), b.team("Child in Need"));
+        let mut add = |id: &str, team, kind, start: &str, end: Option<&str>, fte: f64, reason: Option<ReasonLeave>| {
+            let person = b.person(id);
+            b.add_spell(Spell {
+                person,
+                kind,
+                team,
+                org_role: OrgRole::CaseHolder,
+                start: d(start),
+                end: end.map(d),
+                fte,
+                reason_leave: reason,
+            });
+        };
+        add("a", mash, SpellKind::Permanent, "2020-01-01", Some("2024-03-31"), 1.0, None);
+        add("a", cin, SpellKind::Permanent, "2024-04-01", None, 1.0, None);
+        add("b", mash, SpellKind::Permanent, "2019-05-01", Some("2024-09-30"), 0.6, Some(ReasonLeave::RESIGNATION));
+        add("c", mash, SpellKind::FixedTerm, "2024-01-08", None, 0.5, None);
+        add("c", cin, SpellKind::FixedTerm, "2024-01-08", None, 0.5, None);
+        add("g", mash, SpellKind::Agency, "2024-06-01", None, 1.0, None);
+        let c = b.person("c");
+        b.add_caseload(CaseloadSnapshot { person: c, date: d("2024-09-27"), cases: 12 });
+        b.add_establishment(Establishment {
+            team: mash,
+            fte: 2.0,
+            start: d("2023-01-01"),
+            end: None,
+            post_id: None,
+            org_role: None,
+        });
+        b.add_establishment(Establishment {
+            team: cin,
+            fte: 1.0,
+            start: d("2023-01-01"),
+            end: None,
+            post_id: None,
+            org_role: None,
+        });
+        b.build()
+    }
+
+    #[test]
+    fn the_authority_and_its_teams() {
+        let wf = example();
+        let cal = Calendar::england_and_wales();
+        let y = Period::census_year(2024);
+        let all = indicators(&wf, &cal, y);
+        assert_eq!((all.inpost_fte, all.inpost_headcount), (2.0, 2));
+        assert_eq!((all.leavers_fte, all.leavers_headcount), (0.6, 1));
+        assert_eq!((all.starters_fte, all.starters_headcount), (1.0, 1), "c's two posts start together: one starter");
+        assert_eq!(all.turnover_rate_fte, Some(30.0));
+        // MASH: 2.0 funded, 0.5 in post -> 1.5 vacant, covered by the 1.0 agency worker.
+        // Child in Need: 1.0 funded, 1.5 in post -> over establishment, no vacancy.
+        assert_eq!((all.vacancy_fte, all.agency_cover_fte), (Some(1.5), Some(1.0)));
+        assert_eq!(all.agency_cover_rate_fte, Some(100.0));
+        assert_eq!(all.case_holders_fte, 1.0);
+        assert_eq!(all.caseload_fte, Some(12.0));
+
+        let teams = indicators_by(&wf, &cal, y, Grouping::Team);
+        let team = |name: &str| teams.iter().find(|g| g.group.as_deref() == Some(name)).unwrap();
+        let (mash, cin) = (team("MASH"), team("Child in Need"));
+        assert_eq!((mash.moves.moves_out_headcount, mash.moves.moves_out_fte), (1, 1.0), "a's move is out of MASH");
+        assert_eq!((cin.moves.moves_in_headcount, cin.moves.moves_in_fte), (1, 1.0), "and into Child in Need");
+        assert_eq!(mash.indicators.leavers_headcount, 1, "only b left MASH");
+        assert_eq!(cin.indicators.leavers_headcount, 0);
+        assert_eq!(mash.indicators.inpost_headcount + cin.indicators.inpost_headcount, 3, "c counts in both teams");
+        assert_eq!((mash.indicators.vacancy_fte, cin.indicators.vacancy_fte), (Some(1.5), Some(0.0)));
+        assert_eq!((mash.indicators.case_holders_fte, cin.indicators.case_holders_fte), (0.5, 0.5));
+        assert_eq!(mash.indicators.cases + cin.indicators.cases, 12, "cases count once, in c's main team");
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_dfe(36.05, 1), 36.1);
+        assert_eq!(round_dfe(36.04999, 1), 36.0);
+        assert_eq!(round_dfe(0.15, 1), 0.2);
+        assert_eq!(round_dfe(2.5, 0), 3.0);
+    }
+
+    #[test]
+    fn days_lost_follow_the_hr_record_or_the_calendar() {
+        let cal = Calendar::england_and_wales();
+        let y = Period::census_year(2024);
+        let absence = |start: &str, end: &str, days_lost: Option<f64>| crate::model::Absence {
+            person: crate::model::PersonIdx(0),
+            start: d(start),
+            end: d(end),
+            reason: AbsenceReason::Sickness,
+            days_lost,
+        };
+        // Mon 23 to Fri 27 September 2024: five working days.
+        assert_eq!(working_days_lost_in(&absence("2024-09-23", "2024-09-27", None), y, &cal), 5.0);
+        assert_eq!(working_days_lost_in(&absence("2024-09-23", "2024-09-27", Some(2.5)), y, &cal), 2.5);
+        // Mon 30 September to Fri 4 October: one of five working days falls in the year.
+        assert_eq!(working_days_lost_in(&absence("2024-09-30", "2024-10-04", Some(4.0)), y, &cal), 0.8);
+        assert_eq!(working_days_lost_in(&absence("2024-10-01", "2024-10-04", None), y, &cal), 0.0);
     }
 }

@@ -299,3 +299,73 @@ impl WorkforceBuilder {
         wf
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{OrgRole, SpellKind};
+
+    fn d(s: &str) -> Date {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn spell(person: PersonIdx, team: TeamId, kind: SpellKind, start: &str, end: Option<&str>, fte: f64) -> Spell {
+        Spell {
+            person,
+            kind,
+            team,
+            org_role: OrgRole::CaseHolder,
+            start: d(start),
+            end: end.map(d),
+            fte,
+            reason_leave: None,
+        }
+    }
+
+    /// A worker who moves team on 1 April, and an agency worker.
+    fn example() -> (Workforce, PersonIdx, PersonIdx) {
+        let mut b = WorkforceBuilder::new();
+        let (mash, cin) = (b.team("MASH"), b.team("Child in Need"));
+        let (a, g) = (b.person("a"), b.person("g"));
+        b.add_spell(spell(a, cin, SpellKind::Permanent, "2024-04-01", None, 0.8));
+        b.add_spell(spell(a, mash, SpellKind::Permanent, "2022-01-10", Some("2024-03-31"), 1.0));
+        b.add_spell(spell(g, mash, SpellKind::Agency, "2024-01-01", Some("2024-09-30"), 1.0));
+        b.add_establishment(Establishment {
+            team: cin,
+            fte: 2.0,
+            start: d("2024-01-01"),
+            end: None,
+            post_id: None,
+            org_role: None,
+        });
+        b.add_caseload(CaseloadSnapshot { person: a, date: d("2024-08-01"), cases: 9 });
+        b.add_caseload(CaseloadSnapshot { person: a, date: d("2024-09-02"), cases: 4 });
+        b.add_caseload(CaseloadSnapshot { person: a, date: d("2024-09-02"), cases: 7 });
+        (b.build(), a, g)
+    }
+
+    #[test]
+    fn the_workforce_on_any_date() {
+        let (wf, a, g) = example();
+        assert_eq!(wf.spells_of(a)[0].start, d("2022-01-10"), "spells are in date order");
+        let team_at = |r: &str| wf.in_post_at(d(r)).map(|s| wf.team_name(s.team).to_string()).collect::<Vec<_>>();
+        assert_eq!(team_at("2024-03-30"), ["MASH", "MASH"]);
+        assert_eq!(team_at("2024-04-01"), ["Child in Need", "MASH"]);
+        assert_eq!(team_at("2024-09-30"), ["Child in Need"], "a spell ending on the day is not in post");
+        assert!(wf.is_employed_on(a, d("2024-03-31")) && wf.is_employed_on(a, d("2024-04-01")));
+        assert!(!wf.is_employed_on(g, d("2024-06-01")), "agency work is not employment");
+        assert_eq!(wf.establishment_at(wf.team_id("Child in Need").unwrap(), d("2023-12-31")), 0.0);
+        assert_eq!(wf.establishment_at(wf.team_id("Child in Need").unwrap(), d("2024-01-01")), 2.0);
+    }
+
+    #[test]
+    fn cases_held_are_the_latest_snapshot_within_30_days() {
+        let (wf, a, g) = example();
+        assert_eq!(wf.cases_held_at(a, d("2024-09-30")), 11, "same-day rows add up");
+        assert_eq!(wf.cases_held_at(a, d("2024-08-31")), 9);
+        assert_eq!(wf.cases_held_at(a, d("2024-10-02")), 11, "30 days after is still held");
+        assert_eq!(wf.cases_held_at(a, d("2024-10-03")), 0, "a stale snapshot counts for nothing");
+        assert_eq!(wf.cases_held_at(a, d("2024-07-31")), 0);
+        assert_eq!(wf.cases_held_at(g, d("2024-09-01")), 0);
+    }
+}
