@@ -103,10 +103,9 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
     let establishment = read(ESTABLISHMENT, false)?;
     let absences = read(ABSENCES, false)?;
     let caseloads = read(CASELOADS, false)?;
-    // The files are parsed side by side (large ones in parts), then their
-    // rows are joined on people and teams in file order.
-    // Each file's rows are joined in as soon as it is parsed, while the
-    // later files are still being parsed.
+    // The files are parsed side by side (large ones in parts); each file's
+    // rows are joined on people and teams, in file order, as soon as it is
+    // parsed, while the later files are still being parsed.
     std::thread::scope(|scope| {
         let people = scope.spawn(|| people.as_deref().map(parse_people));
         let establishment = scope.spawn(|| establishment.as_deref().map(parse_establishment));

@@ -438,7 +438,6 @@ impl<'c> Population<'c> {
         current.shuffle(&mut self.rng);
         let target = t.agency_headcount as usize;
         let mut kept = Vec::new();
-        let mut new_assignments = Vec::new();
         for p in current {
             let in_free_team = self.open[p].as_ref().is_some_and(|o| o.team == AGENCY_FREE_TEAM);
             let ends = kept.len() >= target || (keep_free && in_free_team) || self.rng.gen_bool(0.35);
@@ -450,6 +449,8 @@ impl<'c> Population<'c> {
                 kept.push(p);
             }
         }
+        // Carried-on assignments come first in `kept`, new ones after.
+        let carried_on = kept.len();
         while kept.len() < target {
             let start = random_date(&mut self.rng, p0, r);
             let former = self.to_agency.iter().position(|(p, left)| *left < start && self.open[*p].is_none());
@@ -465,21 +466,22 @@ impl<'c> Population<'c> {
             let fte = if self.rng.gen_bool(0.9) { UNIT } else { typical_fte(&mut self.rng) };
             self.open_spell(p, Open { kind: SpellKind::Agency, team, role, fte, start });
             kept.push(p);
-            new_assignments.push(p);
         }
         // New assignments take their FTE from the start; carried-on ones change it.
+        let is_new: Vec<bool> = (0..kept.len()).map(|i| i >= carried_on).collect();
         let mut values: Vec<i64> = kept.iter().map(|p| self.fte_of(*p)).collect();
         let movable: Vec<bool> =
-            kept.iter().map(|p| new_assignments.contains(p) || self.change_window(*p, p0, r).is_some()).collect();
+            kept.iter().zip(&is_new).map(|(p, new)| *new || self.change_window(*p, p0, r).is_some()).collect();
         let _ = adjust_total(&mut self.rng, &mut values, &movable, t.agency_fte, MIN_FTE, UNIT);
-        for (&p, &v) in kept.iter().zip(&values) {
-            if new_assignments.contains(&p) {
+        let (mut carried, mut carried_values) = (Vec::new(), Vec::new());
+        for ((&p, &v), &new) in kept.iter().zip(&values).zip(&is_new) {
+            if new {
                 self.open[p].as_mut().expect("open").fte = v;
+            } else {
+                carried.push(p);
+                carried_values.push(v);
             }
         }
-        let carried: Vec<usize> = kept.iter().copied().filter(|p| !new_assignments.contains(p)).collect();
-        let carried_values: Vec<i64> =
-            kept.iter().zip(&values).filter(|(p, _)| !new_assignments.contains(p)).map(|(_, v)| *v).collect();
         self.apply_fte(&carried, &carried_values, p0, r);
         kept
     }
