@@ -274,6 +274,14 @@ impl WorkforceBuilder {
         &mut self.wf.persons[p.0 as usize]
     }
 
+    /// Room for this many more spells, absences and caseload snapshots, so
+    /// that a large read does not grow the tables step by step.
+    pub fn reserve(&mut self, spells: usize, absences: usize, caseloads: usize) {
+        self.wf.spells.reserve(spells);
+        self.wf.absences.reserve(absences);
+        self.wf.caseloads.reserve(caseloads);
+    }
+
     pub fn add_spell(&mut self, spell: Spell) {
         self.wf.spells.push(spell);
     }
@@ -285,6 +293,15 @@ impl WorkforceBuilder {
     }
     pub fn add_caseload(&mut self, c: CaseloadSnapshot) {
         self.wf.caseloads.push(c);
+    }
+
+    /// Many caseload snapshots at once (moved in, not copied, when they are the first).
+    pub fn add_caseloads(&mut self, mut snapshots: Vec<CaseloadSnapshot>) {
+        if self.wf.caseloads.is_empty() {
+            self.wf.caseloads = snapshots;
+        } else {
+            self.wf.caseloads.append(&mut snapshots);
+        }
     }
 
     pub fn build(self) -> Workforce {

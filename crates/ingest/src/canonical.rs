@@ -132,7 +132,7 @@ fn assemble(
     people: impl FnOnce() -> Option<Parts<(u64, Person)>>,
     establishment: impl FnOnce() -> Option<Parts<(u64, (String, Establishment))>>,
     absences: impl FnOnce() -> Option<Parts<(u64, (u32, Absence)), PersonIds>>,
-    caseloads: impl FnOnce() -> Option<Parts<(u64, (u32, CaseloadSnapshot)), PersonIds>>,
+    caseloads: impl FnOnce() -> Option<Parts<CaseloadSnapshot, PersonIds>>,
 ) -> Result<Loaded, ReadError> {
     let mut builder = WorkforceBuilder::new();
     let mut problems = Vec::new();
@@ -208,20 +208,24 @@ fn assemble(
             );
         if let Some(parts) = caseloads().transpose()? {
             // Several rows for one person and date add up (cases held in several teams).
-            for part in parts {
+            builder.reserve(0, 0, parts.iter().map(|p| p.rows.len()).sum());
+            for mut part in parts {
                 problems.extend(part.problems);
                 let persons = part.state.resolve(&mut builder);
-                for (_, (id, c)) in part.rows {
-                    builder.add_caseload(CaseloadSnapshot { person: persons[id as usize], ..c });
+                for c in &mut part.rows {
+                    c.person = persons[c.person.0 as usize];
                 }
+                builder.add_caseloads(part.rows);
             }
         }
         let join = "a check thread finishes";
         let (spells, repeated) = spell_check.join().expect(join);
+        builder.reserve(spells.len(), 0, 0);
         problems.extend(repeated);
         keep_valid(spells, &problems, SPELLS, |s| builder.add_spell(s));
         if let Some(check) = absence_check {
             let (absences, repeated) = check.join().expect(join);
+            builder.reserve(0, absences.len(), 0);
             problems.extend(repeated);
             keep_valid(absences, &problems, ABSENCES, |a| builder.add_absence(a));
         }
@@ -401,19 +405,23 @@ type Parts<T, S = ()> = Result<Vec<Part<T, S>>, ReadError>;
 /// first sight, so that its rows carry a number rather than a copy of the text.
 #[derive(Default)]
 struct PersonIds {
-    index: FxHashMap<String, u32>,
+    index: FxHashMap<Box<[u8]>, u32>,
     names: Vec<String>,
 }
 
 impl PersonIds {
-    fn intern(&mut self, id: &str) -> u32 {
-        if let Some(i) = self.index.get(id) {
-            return *i;
+    /// The number of the person named in column `k` of `row`. Identifiers
+    /// are matched by their bytes; each is checked as text once, when first seen.
+    fn intern(&mut self, row: &Row<'_>, k: usize) -> Result<u32, RowProblem> {
+        let raw = row.raw(k);
+        if let Some(i) = self.index.get(raw) {
+            return Ok(*i);
         }
+        let id = row.required(k)?;
         let i = self.names.len() as u32;
         self.names.push(id.to_string());
-        self.index.insert(id.to_string(), i);
-        i
+        self.index.insert(raw.into(), i);
+        Ok(i)
     }
 
     /// The workforce's index for each local number.
@@ -474,7 +482,7 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             |t| t.parse::<u8>().ok().and_then(ReasonLeave::from_code),
             "unknown CSWW ReasonLeave code: use 1 to 10",
         )?;
-        let person = names.ids.intern(person_id) as usize;
+        let person = names.ids.intern(row, 0)? as usize;
         if names.swe_numbers.len() <= person {
             names.swe_numbers.push(None);
             names.swe_lines.push(0);
@@ -607,7 +615,7 @@ fn parse_establishment(bytes: &[u8]) -> Parts<(u64, (String, Establishment))> {
 fn parse_absences(bytes: &[u8]) -> Parts<(u64, (u32, Absence)), PersonIds> {
     let required = ["person_id", "start_date", "end_date", "reason"];
     read_table(ABSENCES, bytes, &required, &["days_lost"], |ids: &mut PersonIds, row| {
-        let id = ids.intern(row.required(0)?);
+        let id = ids.intern(row, 0)?;
         let start = row.date(1)?;
         let end = row.date(2)?;
         row.end_not_before_start(start, Some(end), 2)?;
@@ -633,15 +641,16 @@ fn parse_absences(bytes: &[u8]) -> Parts<(u64, (u32, Absence)), PersonIds> {
     })
 }
 
-fn parse_caseloads(bytes: &[u8]) -> Parts<(u64, (u32, CaseloadSnapshot)), PersonIds> {
+/// Caseload snapshots, each `person` a number local to its part (see [`PersonIds`]).
+fn parse_caseloads(bytes: &[u8]) -> Parts<CaseloadSnapshot, PersonIds> {
     read_table(CASELOADS, bytes, &["person_id", "date", "cases"], &[], |ids: &mut PersonIds, row| {
-        let person = ids.intern(row.required(0)?);
+        let person = ids.intern(row, 0)?;
         let date = row.date(1)?;
         let raw = row.raw(2);
         let cases = parse_count(raw).ok_or_else(|| {
             row.problem("cases", &String::from_utf8_lossy(raw), "cases must be a whole number, 0 or more")
         })?;
-        Ok((row.line, (person, CaseloadSnapshot { person: PersonIdx(0), date, cases })))
+        Ok(CaseloadSnapshot { person: PersonIdx(person), date, cases })
     })
 }
 

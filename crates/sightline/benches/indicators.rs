@@ -9,6 +9,10 @@ use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+/// The allocator the `sightline` binary uses, so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
