@@ -498,11 +498,8 @@ impl Moves {
 mod tests {
     use super::*;
     use crate::codes::{ReasonLeave, SpellKind};
-    use crate::model::{CaseloadSnapshot, Establishment, Spell, WorkforceBuilder};
-
-    fn d(s: &str) -> Date {
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::model::test_support::{d, spell};
+    use crate::model::{CaseloadSnapshot, Establishment, WorkforceBuilder};
 
     /// Census year 2024. `a` moves from MASH to Child in Need on 1 April;
     /// `b` leaves MASH on 30 September (a leaver, not in post); `c` works
@@ -512,16 +509,7 @@ mod tests {
         let (mash, cin) = (b.team("MASH"), b.team("Child in Need"));
         let mut add = |id: &str, team, kind, start: &str, end: Option<&str>, fte: f64, reason: Option<ReasonLeave>| {
             let person = b.person(id);
-            b.add_spell(Spell {
-                person,
-                kind,
-                team,
-                org_role: OrgRole::CaseHolder,
-                start: d(start),
-                end: end.map(d),
-                fte,
-                reason_leave: reason,
-            });
+            b.add_spell(Spell { reason_leave: reason, ..spell(person, team, kind, start, end, fte) });
         };
         add("a", mash, SpellKind::Permanent, "2020-01-01", Some("2024-03-31"), 1.0, None);
         add("a", cin, SpellKind::Permanent, "2024-04-01", None, 1.0, None);

@@ -317,16 +317,18 @@ impl WorkforceBuilder {
     }
 }
 
+/// Small builders for the core's own tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
     use crate::codes::{OrgRole, SpellKind};
 
-    fn d(s: &str) -> Date {
+    pub fn d(s: &str) -> Date {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn spell(person: PersonIdx, team: TeamId, kind: SpellKind, start: &str, end: Option<&str>, fte: f64) -> Spell {
+    /// A case holder's spell from `start` to `end` (None: still open).
+    pub fn spell(person: PersonIdx, team: TeamId, kind: SpellKind, start: &str, end: Option<&str>, fte: f64) -> Spell {
         Spell {
             person,
             kind,
@@ -338,6 +340,13 @@ mod tests {
             reason_leave: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{d, spell};
+    use super::*;
+    use crate::codes::SpellKind;
 
     /// A worker who moves team on 1 April, and an agency worker.
     fn example() -> (Workforce, PersonIdx, PersonIdx) {
