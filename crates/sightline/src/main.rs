@@ -42,8 +42,8 @@ canonical format (spells.csv, and optionally establishment.csv, absences.csv, ca
 see docs/data-formats.md).\n\nChoose the period with one of --year, --years, --as-of or --monthly. \
 If any row of the data is invalid, nothing is worked out: each problem is listed with its file, line, \
 column and value. Use --lenient to skip invalid rows instead (each is still listed).\n\n\
-Examples:\n  sightline indicators --data demo --year 2024\n  sightline indicators --data demo --years 2019-2025 --format csv\n  \
-sightline indicators --data demo --as-of 2025-03-31 --by team --format table")]
+Examples:\n  sightline indicators --data sightline-demo --year 2024\n  sightline indicators --data sightline-demo --years 2019-2025 --format csv\n  \
+sightline indicators --data sightline-demo --as-of 2025-03-31 --by team --format table")]
     Indicators(IndicatorsArgs),
     /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
     #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
@@ -85,6 +85,7 @@ enum By {
     /// One set of figures per team; moves between teams are shown apart from leavers.
     Team,
     /// One set of figures per CSWW organisational role (1 senior manager ... 6 qualified without cases).
+    #[value(name = "org_role", alias = "org-role")]
     OrgRole,
 }
 
@@ -108,6 +109,7 @@ struct IndicatorsArgs {
     /// Split the figures by team or by organisational role.
     #[arg(long, value_enum)]
     by: Option<By>,
+    /// How to show the figures.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Skip invalid rows (each is listed) instead of stopping.

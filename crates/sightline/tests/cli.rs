@@ -51,6 +51,10 @@ fn years_give_an_array_and_by_team_gives_groups() {
     let teams = teams.as_array().expect("an array");
     assert_eq!(teams.len(), 8);
     assert!(teams.iter().all(|t| t["group"].is_string() && t.get("moves_in_headcount").is_some()));
+    let roles =
+        json(&sightline(&["indicators", "--data", d, "--year", "2024", "--by", "org_role", "--format", "json"]));
+    let roles: Vec<&str> = roles.as_array().unwrap().iter().map(|r| r["group"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["1", "2", "3", "4", "5", "6"]);
     let as_of = json(&sightline(&["indicators", "--data", d, "--as-of", "2024-03-31", "--format", "json"]));
     assert_eq!(as_of["time_period"], "2024-03-31");
     assert_eq!(as_of["period_start"], "2023-04-01");
