@@ -49,8 +49,9 @@ sightline indicators --data sightline-demo --as-of 2025-03-31 --by team --format
     #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
 sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
 With --la, the data is calibrated to the authority's figures as DfE published them: for a single year \
-every published figure comes out exactly (to DfE's rounding); over several years as close as the \
-published figures allow, and every figure that could not be matched is listed with the difference.\n\
+every published figure comes out exactly (to DfE's rounding) wherever DfE's figures are consistent with \
+each other; over several years as close as the published figures allow. Every figure that could not be \
+matched is listed with the difference.\n\
 With --people instead, it makes a plausible authority of about that many social workers.\n\n\
 Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
 sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo")]
