@@ -103,7 +103,8 @@ pub fn round_dfe(x: f64, places: i32) -> f64 {
 
 /// Every DfE indicator for one period and one group, unrounded. Field names
 /// are DfE's column names. Rates are `None` where undefined; vacancy figures
-/// are `None` where there is no establishment to measure them against.
+/// are `None` by organisational role, which the establishment need not carry.
+/// Without any establishment, vacancies are 0 as the definition gives them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Indicators {
     pub inpost_fte: f64,
@@ -340,17 +341,21 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         }
     }
 
-    if !wf.establishment().is_empty() && grouping != Grouping::OrgRole {
+    if grouping != Grouping::OrgRole {
         let mut establishment = vec![0.0; wf.teams().len()];
         for e in wf.establishment().iter().filter(|e| e.applies_at(r)) {
             establishment[e.team.0 as usize] += e.fte;
         }
+        let mut vacancy = vec![0.0; tallies.len()];
+        let mut cover = vec![0.0; tallies.len()];
         for team in 0..wf.teams().len() {
-            let vacancy = (establishment[team] - team_inpost[team]).max(0.0);
-            let cover = team_agency[team].min(vacancy);
-            let t = &mut tallies[if grouping == Grouping::Team { team } else { 0 }];
-            *t.vacancy_fte.get_or_insert(0.0) += vacancy;
-            *t.agency_cover_fte.get_or_insert(0.0) += cover;
+            let vacant = (establishment[team] - team_inpost[team]).max(0.0);
+            let g = if grouping == Grouping::Team { team } else { 0 };
+            vacancy[g] += vacant;
+            cover[g] += team_agency[team].min(vacant);
+        }
+        for (t, (v, c)) in tallies.iter_mut().zip(vacancy.into_iter().zip(cover)) {
+            (t.vacancy_fte, t.agency_cover_fte) = (Some(v), Some(c));
         }
     }
 

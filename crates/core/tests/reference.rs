@@ -68,7 +68,6 @@ fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
         vacancy += v;
         cover += ag.min(v);
     }
-    let has_establishment = !wf.establishment().is_empty();
 
     let mut case_holders_fte = 0.0;
     let mut cases = 0u64;
@@ -133,8 +132,8 @@ fn reference(wf: &Workforce, cal: &Calendar, p0: Date, r: Date) -> Reference {
         leavers_headcount: leavers.iter().map(|s| (s.person, s.end)).collect::<BTreeSet<_>>().len(),
         agency_fte: agency.iter().map(|s| s.fte).sum(),
         agency_headcount: agency.len(),
-        vacancy_fte: has_establishment.then_some(vacancy),
-        agency_cover_fte: has_establishment.then_some(cover),
+        vacancy_fte: Some(vacancy),
+        agency_cover_fte: Some(cover),
         case_holders_fte,
         cases,
         working_days_lost: days,
@@ -468,7 +467,8 @@ fn an_empty_workforce_has_no_rates() {
     assert_eq!(i.inpost_fte, 0.0);
     assert_eq!(i.turnover_rate_fte, None);
     assert_eq!(i.agency_rate_fte, None);
-    assert_eq!(i.vacancy_fte, None, "no establishment: vacancies unknown, not 0");
+    assert_eq!(i.vacancy_fte, Some(0.0), "no funded posts, none vacant (the definition, to the letter)");
+    assert_eq!(i.vacancy_rate_fte, None);
     assert_eq!(i.caseload_fte, None);
     assert_eq!(i.absence_rate_fte, None);
 }

@@ -230,6 +230,12 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
     for problem in &loaded.skipped {
         eprintln!("skipped: {problem}");
     }
+    if loaded.workforce.establishment().is_empty() {
+        eprintln!(
+            "note: the data has no establishment (establishment.csv), so no posts are funded and vacancies \
+count as 0; add it for true vacancy figures."
+        );
+    }
     let grouping = match args.by {
         None => Grouping::Authority,
         Some(By::Team) => Grouping::Team,

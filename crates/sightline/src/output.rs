@@ -175,7 +175,7 @@ pub fn table(rows: &[Row]) -> String {
         out.push('\n');
     }
     out.push_str(
-        "\n'-' means not defined (for example a rate whose denominator is 0, or vacancies without establishment data).",
+        "\n'-' means not defined: a rate whose denominator is 0, or vacancies by role (establishment need not carry a role).",
     );
     out
 }
