@@ -183,7 +183,7 @@ fn assemble(
                 |s| (s.person.0, s.start),
                 |a, b| a == b,
                 Some(&|a: &Spell, b: &Spell| {
-                    (a.kind, a.team, a.org_role) == (b.kind, b.team, b.org_role)
+                    (a.kind, a.team, a.org_role, a.fte) == (b.kind, b.team, b.org_role, b.fte)
                         && spans_overlap((a.start, a.end), (b.start, b.end))
                 }),
                 |s| ("start_date".into(), s.start.to_string()),
@@ -198,7 +198,7 @@ fn assemble(
                             ABSENCES,
                             &mut interned,
                             |a| (a.person.0, a.start),
-                            |a, b| (a.start, a.end, a.reason) == (b.start, b.end, b.reason),
+                            |a, b| a == b,
                             None,
                             |a| ("start_date".into(), a.start.to_string()),
                         );
@@ -540,7 +540,7 @@ fn repeated_rows<T>(
                 let rule = if same(x, y) {
                     format!("duplicate of the row on line {line_a}")
                 } else if overlaps.is_some_and(|o| o(x, y)) {
-                    format!("overlaps the identical spell (same kind, team and role) on line {line_a}")
+                    format!("overlaps the identical spell (same kind, team, role and FTE) on line {line_a}")
                 } else {
                     continue;
                 };

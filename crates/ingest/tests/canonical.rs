@@ -35,7 +35,7 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
          f,,permanent,MASH,7,2023-01-01,,1,\n\
          a,SW1,permanent,MASH,5,2023-01-01,,1,\n\
          g,,permanent,MASH,5,2023-01-01,2023-12-31,1,\n\
-         g,,permanent,MASH,5,2023-06-01,,0.5,\n\
+         g,,permanent,MASH,5,2023-06-01,,1,\n\
          h,XX,permanent,MASH,5,2023-01-01,,1,\n\
          i,,permanent,MASH,5,2023-01-01,2023-03-01,1,11\n"
     );
@@ -74,6 +74,18 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
         found[0].to_string(),
         "absences.csv line 2, column `reason`, value `FLU`: unknown CSWW ReasonAbsence code: use SIC, MAT, OTH, PUB, TRN, UNA or UNP"
     );
+}
+
+#[test]
+fn concurrent_part_time_posts_are_not_overlaps() {
+    let spells = format!(
+        "{HEADER}\na,,permanent,MASH,5,2023-01-01,,0.5,\na,,permanent,MASH,5,2023-03-01,,0.3,\n\
+         a,,fixed_term,MASH,5,2023-01-01,,0.2,\n"
+    );
+    let dir = dir_with(&[("spells.csv", &spells)]);
+    let wf = read_dir(dir.path(), Strictness::Strict).unwrap().workforce;
+    let i = indicators(&wf, &Calendar::england_and_wales(), Period::census_year(2023));
+    assert!((i.inpost_fte - 1.0).abs() < 1e-12 && i.inpost_headcount == 1);
 }
 
 #[test]
