@@ -390,12 +390,24 @@ fn is_swe_number(t: &str) -> bool {
     b.len() > 2 && b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_digit)
 }
 
-/// A whole number of at most nine digits, from its bytes.
+/// A whole number of at most nine digits, from its bytes. A decimal point
+/// followed only by zeros is allowed (`3.0`), as spreadsheet and pandas
+/// exports write whole numbers in a column with empty cells.
 fn parse_count(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 9 {
+    let digits = match b.iter().position(|c| *c == b'.') {
+        Some(dot) if b[dot + 1..].iter().all(|c| *c == b'0') => &b[..dot],
+        Some(_) => return None,
+        None => b,
+    };
+    if digits.is_empty() || digits.len() > 9 {
         return None;
     }
-    b.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    digits.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+}
+
+/// A code given as a whole number (see [`parse_count`]).
+fn code_number(t: &str) -> Option<u8> {
+    parse_count(t.as_bytes()).and_then(|n| u8::try_from(n).ok())
 }
 
 /// A table's parts as [`table::read_table`] gives them.
@@ -463,9 +475,7 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             .ok_or_else(|| row.problem("kind", kind_text, "unknown kind: use permanent, fixed_term or agency"))?;
         let team = row.required(2)?;
         let role_text = row.required(3)?;
-        let org_role = role_text
-            .parse::<u8>()
-            .ok()
+        let org_role = code_number(role_text)
             .and_then(OrgRole::from_code)
             .ok_or_else(|| row.problem("org_role", role_text, "unknown CSWW OrgRole code: use 1 to 6"))?;
         let start = row.date(4)?;
@@ -479,7 +489,7 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
         row.end_not_before_start(start, end, 7)?;
         let reason_leave = row.code(
             8,
-            |t| t.parse::<u8>().ok().and_then(ReasonLeave::from_code),
+            |t| code_number(t).and_then(ReasonLeave::from_code),
             "unknown CSWW ReasonLeave code: use 1 to 10",
         )?;
         let person = names.ids.intern(row, 0)? as usize;
@@ -575,7 +585,7 @@ fn parse_people(bytes: &[u8]) -> Parts<(u64, Person)> {
                 birth_date: row.optional_date(2)?,
                 gender: row.code(
                     3,
-                    |t| t.parse::<u8>().ok().and_then(Gender::from_code),
+                    |t| code_number(t).and_then(Gender::from_code),
                     "unknown CSWW GenderCurrent code: use 0, 1, 2 or 9",
                 )?,
                 ethnicity,
@@ -602,11 +612,8 @@ fn parse_establishment(bytes: &[u8]) -> Parts<(u64, (String, Establishment))> {
         let start = row.date(2)?;
         let end = row.optional_date(3)?;
         row.end_not_before_start(start, end, 3)?;
-        let org_role = row.code(
-            5,
-            |t| t.parse::<u8>().ok().and_then(OrgRole::from_code),
-            "unknown CSWW OrgRole code: use 1 to 6",
-        )?;
+        let org_role =
+            row.code(5, |t| code_number(t).and_then(OrgRole::from_code), "unknown CSWW OrgRole code: use 1 to 6")?;
         let post_id = row.optional(4)?.map(str::to_string);
         Ok((row.line, (team, Establishment { team: TeamId(0), fte, start, end, post_id, org_role })))
     })

@@ -77,6 +77,19 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
 }
 
 #[test]
+fn whole_numbers_written_with_a_decimal_point_are_read() {
+    // As pandas writes an integer column that has empty cells.
+    let spells =
+        format!("{HEADER}\na,,permanent,MASH,5.0,2023-01-01,2023-06-30,1.0,1.0\nb,,agency,MASH,5,2023-01-01,,1,\n");
+    let dir = dir_with(&[("spells.csv", &spells), ("caseloads.csv", "person_id,date,cases\nb,2023-09-29,12.0\n")]);
+    let wf = read_dir(dir.path(), Strictness::Strict).unwrap().workforce;
+    assert_eq!(wf.spells()[0].reason_leave.map(|r| r.code()), Some(1));
+    assert_eq!(wf.caseloads()[0].cases, 12);
+    let bad = dir_with(&[("spells.csv", &format!("{HEADER}\na,,permanent,MASH,5.5,2023-01-01,,1,\n"))]);
+    assert_eq!(problems(bad.path())[0].column, "org_role");
+}
+
+#[test]
 fn concurrent_part_time_posts_are_not_overlaps() {
     let spells = format!(
         "{HEADER}\na,,permanent,MASH,5,2023-01-01,,0.5,\na,,permanent,MASH,5,2023-03-01,,0.3,\n\
