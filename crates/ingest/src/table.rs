@@ -39,11 +39,19 @@ impl Columns {
     }
 }
 
+/// The fields of a row: text already checked as UTF-8 (the whole part at
+/// once), or bytes to check field by field.
+#[derive(Clone, Copy)]
+enum Fields<'r> {
+    Text(&'r [&'r str]),
+    Bytes(&'r [&'r [u8]]),
+}
+
 /// One row as its parser sees it.
 pub(crate) struct Row<'r> {
     pub file: &'static str,
     pub line: u64,
-    fields: &'r [&'r [u8]],
+    fields: Fields<'r>,
     cols: &'r Columns,
     names: &'r [&'static str],
 }
@@ -70,11 +78,17 @@ impl<'r> Row<'r> {
         let Some(i) = self.cols.index[k] else {
             return b"";
         };
-        self.fields.get(i).copied().unwrap_or(b"").trim_ascii()
+        match self.fields {
+            Fields::Text(f) => f.get(i).map_or(&b""[..], |s| s.as_bytes()).trim_ascii(),
+            Fields::Bytes(f) => f.get(i).copied().unwrap_or(b"").trim_ascii(),
+        }
     }
 
     /// The text of wanted column `k`, "" when absent.
     pub fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
+        if let (Fields::Text(f), Some(i)) = (self.fields, self.cols.index[k]) {
+            return Ok(f.get(i).copied().unwrap_or("").trim_ascii());
+        }
         let bytes = self.raw(k);
         std::str::from_utf8(bytes)
             .map_err(|_| self.problem(self.names[k], &String::from_utf8_lossy(bytes), "not valid UTF-8 text"))
@@ -163,23 +177,32 @@ fn read_plain<T, S: Default>(
     parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
 ) -> Part<T, S> {
     let mut out = Part { rows: Vec::with_capacity(part.len() / 40), problems: Vec::new(), state: S::default() };
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(16);
+    // Checked as UTF-8 once; cut at ASCII commas and line ends, every field
+    // is then text. A part that is not UTF-8 is checked field by field.
+    let text = std::str::from_utf8(part).ok();
+    let mut text_fields: Vec<&str> = Vec::with_capacity(16);
+    let mut byte_fields: Vec<&[u8]> = Vec::with_capacity(16);
     let mut line_start = 0;
     let ends = memchr::memchr_iter(b'\n', part).chain((part.last() != Some(&b'\n')).then_some(part.len()));
     for (k, end) in ends.enumerate() {
-        let line = strip_cr(&part[line_start..end]);
+        let (from, line) = (line_start, strip_cr(&part[line_start..end]));
         line_start = end + 1;
         if is_blank(line) {
             continue;
         }
-        fields.clear();
+        text_fields.clear();
+        byte_fields.clear();
         let mut field_start = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            fields.push(&line[field_start..comma]);
-            field_start = comma + 1;
+        let cuts = memchr::memchr_iter(b',', line).chain(std::iter::once(line.len()));
+        for cut in cuts {
+            match text {
+                Some(t) => text_fields.push(&t[from + field_start..from + cut]),
+                None => byte_fields.push(&line[field_start..cut]),
+            }
+            field_start = cut + 1;
         }
-        fields.push(&line[field_start..]);
-        let row = Row { file, line: first_line + k as u64, fields: &fields, cols, names };
+        let fields = if text.is_some() { Fields::Text(&text_fields) } else { Fields::Bytes(&byte_fields) };
+        let row = Row { file, line: first_line + k as u64, fields, cols, names };
         match parse_row(&mut out.state, &row) {
             Ok(t) => out.rows.push(t),
             Err(p) => out.problems.push(p),
@@ -227,8 +250,9 @@ fn read_quoted<T, S: Default>(
         }
         line += bytes[counted_to..start.max(counted_to)].iter().filter(|b| **b == b'\n').count() as u64;
         counted_to = start.max(counted_to);
-        let fields: Vec<&[u8]> = record.iter().collect();
-        let row = Row { file, line, fields: &fields, cols: &cols, names };
+        let byte_fields: Vec<&[u8]> = record.iter().collect();
+        let fields = Fields::Bytes(&byte_fields);
+        let row = Row { file, line, fields, cols: &cols, names };
         match parse_row(&mut out.state, &row) {
             Ok(t) => out.rows.push(t),
             Err(p) => out.problems.push(p),
@@ -256,6 +280,18 @@ mod tests {
         assert_eq!(lines(plain), vec![(2, "1|x".into()), (4, "2|y".into())]);
         assert_eq!(lines(plain), lines(quoted));
         assert_eq!(lines("\u{feff}b,a\n\"x, with comma\",1\n"), vec![(2, "1|x, with comma".into())]);
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_reported_at_its_field() {
+        let parts = read_table("t.csv", b"a,b\n1,ok\n2,bad\xff\n", &["a"], &["b"], |_: &mut (), row| {
+            Ok(row.text(1)?.to_string())
+        })
+        .unwrap();
+        let part = &parts[0];
+        assert_eq!(part.rows, ["ok"]);
+        assert_eq!((part.problems[0].line, part.problems[0].column.as_str()), (3, "b"));
+        assert!(part.problems[0].rule.contains("UTF-8"));
     }
 
     #[test]
