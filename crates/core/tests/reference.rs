@@ -438,19 +438,33 @@ proptest! {
     /// never a leaver or starter, and keeps the authority's figures, unless
     /// the first part ends on the reference date (then it is not in post).
     #[test]
-    fn a_transfer_is_never_a_leaver(d in data(), which in 0usize..100, at in 1u16..400, team in 0u8..5) {
+    fn a_transfer_is_never_a_leaver(
+        d in data(),
+        person in 0u8..10,
+        start in date_offset(),
+        length in 2u16..700,
+        at in 1u16..700,
+        kind in 0u8..2,
+        (team, new_team) in (0u8..5, 0u8..5),
+        fte in 1u8..=10,
+        open in any::<bool>(),
+    ) {
         let cal = Calendar::england_and_wales();
-        prop_assume!(!d.chains.is_empty());
-        let mut moved = d.clone();
-        let c = which % moved.chains.len();
-        let s = moved.chains[c].segments[0].clone();
-        prop_assume!(s.kind != 2 && at < s.length);
-        moved.chains[c].segments[0] = Segment { length: at - 1, gap: 0, ..s.clone() };
-        moved.chains[c].segments.insert(1, Segment { length: s.length - at, team, ..s });
-        let split_day = day(moved.chains[c].start) + Duration::days(at as i64);
-        let (before, after) = (build(&d), build(&moved));
-        for p in periods() {
-            prop_assume!(split_day != p.end + Duration::days(1));
+        let at = 1 + at % (length - 1);
+        let spell = Segment { length, gap: 0, kind, team, role: 5, fte };
+        let whole = Chain { person, start, segments: vec![spell.clone()], open };
+        let moved = Chain {
+            person,
+            start,
+            segments: vec![Segment { length: at - 1, ..spell.clone() }, Segment { length: length - at, team: new_team, ..spell }],
+            open,
+        };
+        let split_day = day(start) + Duration::days(at as i64);
+        let (mut before, mut after) = (d.clone(), d);
+        before.chains.push(whole);
+        after.chains.push(moved);
+        let (before, after) = (build(&before), build(&after));
+        for p in periods().into_iter().filter(|p| split_day != p.end + Duration::days(1)) {
             let (a, b) = (indicators(&before, &cal, p), indicators(&after, &cal, p));
             prop_assert!(close(a.leavers_fte, b.leavers_fte));
             prop_assert_eq!(a.leavers_headcount, b.leavers_headcount);
