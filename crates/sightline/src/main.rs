@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
 use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
 use sightline_ingest::{read_dir, write_dir, Strictness};
+use sightline_store::{ImportOutcome, Store};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,12 +57,38 @@ With --people instead, it makes a plausible authority of about that many social 
 Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
 sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo")]
     Synth(SynthArgs),
+    /// Import a data folder into the store (a database), as one batch with its provenance.
+    #[command(long_about = "Import a data folder in the canonical format into the store, as one batch: \
+who imported it, when, and the SHA-256 of each file are kept. The whole folder goes in one transaction \
+or not at all. Importing the same files again for the same source changes nothing; newer files from the \
+same source replace its earlier facts. If any row is invalid nothing is imported (use --lenient to import \
+the rest; skipped rows are kept with the batch).\n\n\
+The store is SQLite by default (a file, created on first use) or PostgreSQL (--db postgres://...).\n\n\
+Examples:\n  sightline import --db sightline.db sightline-demo\n  \
+sightline indicators --db sightline.db --year 2025")]
+    Import(ImportArgs),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority and show its figures. The demo is a synthetic \
 Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is made up, but its \
 figures are calibrated to what DfE published for the council. The data folder is kept, so you can go on \
 with `sightline indicators --data DIR ...`.")]
     Demo(DemoArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The store: a SQLite file (created on first use) or postgres://user@host/database.
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// The data folder to import (canonical CSV files).
+    #[arg(value_name = "DIR")]
+    path: PathBuf,
+    /// Which system the data comes from; a newer import from the same source replaces the older.
+    #[arg(long, default_value = "canonical")]
+    source: String,
+    /// Import the valid rows and keep a record of the invalid ones, instead of importing nothing.
+    #[arg(long)]
+    lenient: bool,
 }
 
 #[derive(clap::Args)]
@@ -93,8 +120,11 @@ enum By {
 #[derive(clap::Args)]
 struct IndicatorsArgs {
     /// The data folder (canonical CSV files).
-    #[arg(long, value_name = "DIR")]
-    data: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "db", conflicts_with = "db")]
+    data: Option<PathBuf>,
+    /// Or the store the data was imported into (see `sightline import`).
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
     /// A census year: 1 October of the year before to 30 September.
     #[arg(long, value_name = "YYYY", group = "when")]
     year: Option<i32>,
@@ -161,6 +191,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Indicators(args) => run_indicators(args),
         Command::Synth(args) => run_synth(args),
         Command::Demo(args) => run_demo(args),
+        Command::Import(args) => run_import(args),
     }
 }
 
@@ -197,7 +228,8 @@ fn run_demo(args: DemoArgs) -> Result<()> {
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
-        data: args.out.clone(),
+        data: Some(args.out.clone()),
+        db: None,
         year,
         years: years.map(str::to_string),
         as_of: None,
@@ -226,11 +258,18 @@ fn run_indicators(args: IndicatorsArgs) -> Result<()> {
         }
     };
     let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
-    let loaded = read_dir(&args.data, strictness)?;
-    for problem in &loaded.skipped {
-        eprintln!("skipped: {problem}");
-    }
-    if loaded.workforce.establishment().is_empty() {
+    let workforce = match (&args.data, &args.db) {
+        (Some(dir), _) => {
+            let loaded = read_dir(dir, strictness)?;
+            for problem in &loaded.skipped {
+                eprintln!("skipped: {problem}");
+            }
+            loaded.workforce
+        }
+        (None, Some(url)) => runtime()?.block_on(async { Store::open(url).await?.load_workforce().await })?,
+        (None, None) => bail!("say where the data is: --data DIR or --db URL"),
+    };
+    if workforce.establishment().is_empty() {
         eprintln!(
             "note: the data has no establishment (establishment.csv), so no posts are funded and vacancies \
 count as 0; add it for true vacancy figures."
@@ -241,7 +280,7 @@ count as 0; add it for true vacancy figures."
         Some(By::Team) => Grouping::Team,
         Some(By::OrgRole) => Grouping::OrgRole,
     };
-    let wf = &loaded.workforce;
+    let wf = &workforce;
     let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if let Some(y) = args.year {
         let p = Period::census_year(y);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
@@ -316,6 +355,37 @@ fn authority_hint(published: &Published, la: &str) -> String {
         "Use the name as DfE spells it, or the three-digit old LA code.".to_string()
     } else {
         format!("Did you mean: {}?", near.join("; "))
+    }
+}
+
+/// The async runtime the store needs, for one command.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+fn run_import(args: ImportArgs) -> Result<()> {
+    let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
+    let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let outcome = runtime()?.block_on(async {
+        let store = Store::open(&args.db).await?;
+        store.import_canonical(&args.path, &args.source, &who, strictness).await
+    })?;
+    match outcome {
+        ImportOutcome::Unchanged { batch } => print_out(&format!(
+            "Nothing to import: these files were imported for source `{}` as batch {batch}; the store is unchanged.",
+            args.source
+        )),
+        ImportOutcome::Imported { batch, rows, rejected } => {
+            for problem in &rejected {
+                eprintln!("skipped: {problem}");
+            }
+            print_out(&format!(
+                "Imported {} as batch {batch} (source `{}`): {rows} rows{}.",
+                args.path.display(),
+                args.source,
+                if rejected.is_empty() { String::new() } else { format!(", {} invalid rows skipped", rejected.len()) }
+            ))
+        }
     }
 }
 

@@ -148,3 +148,20 @@ fn synthetic_data_never_overwrites_other_files() {
     synth(made.path(), &["--people", "20", "--years", "2024"]);
     synth(made.path(), &["--people", "20", "--years", "2024", "--seed", "2"]);
 }
+
+#[test]
+fn figures_from_the_store_are_the_figures_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), &["--people", "50", "--years", "2022-2024", "--seed", "4"]);
+    let d = dir.path().to_str().unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let url = db.path().join("sightline.db");
+    let url = url.to_str().unwrap();
+    let first = sightline(&["import", "--db", url, d]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout(&first).contains("as batch 1"));
+    assert!(stdout(&sightline(&["import", "--db", url, d])).contains("Nothing to import"));
+    let from_files = stdout(&sightline(&["indicators", "--data", d, "--years", "2022-2024", "--format", "csv"]));
+    let from_store = stdout(&sightline(&["indicators", "--db", url, "--years", "2022-2024", "--format", "csv"]));
+    assert_eq!(from_files, from_store);
+}

@@ -1,0 +1,129 @@
+//! One story, told on SQLite and on PostgreSQL: import a synthetic
+//! authority, get the same figures as its files, import it again (nothing
+//! changes), try a file with a bad row (nothing changes, the row is named),
+//! import leniently (the bad row is recorded), then a newer export (it
+//! replaces, never duplicates).
+//!
+//! PostgreSQL runs when `SIGHTLINE_TEST_PG` names a server, e.g.
+//! `postgres://postgres@127.0.0.1:5432/postgres`; each run makes and drops
+//! its own database. If the variable is set and the server cannot be
+//! reached, the test fails: it never passes by skipping.
+
+use sightline_core::{indicators, Calendar, Period, Workforce};
+use sightline_ingest::{write_dir, ReadError, Strictness};
+use sightline_store::{ImportOutcome, Store, StoreError};
+use sightline_synth::{synthesize, Basis, Request};
+use std::path::Path;
+
+fn authority(seed: u64, dir: &Path) -> Workforce {
+    let request = Request::new(Basis::Size { people: 60 }, 2021..=2024, seed);
+    let wf = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&wf, dir).unwrap();
+    wf
+}
+
+/// The figures of every year agree, to 1e-9 and exactly once rounded.
+fn assert_same_figures(a: &Workforce, b: &Workforce) {
+    let calendar = Calendar::england_and_wales();
+    for y in 2021..=2024 {
+        let p = Period::census_year(y);
+        let (x, y_) = (indicators(a, &calendar, p), indicators(b, &calendar, p));
+        assert_eq!(x.rounded(), y_.rounded(), "{y}");
+        for f in sightline_core::published::FIELDS {
+            let (u, v) = (x.field(f), y_.field(f));
+            assert!(u.zip(v).map_or(u == v, |(u, v)| (u - v).abs() < 1e-9), "{y} {f}: {u:?} {v:?}");
+        }
+    }
+}
+
+async fn story(url: &str) {
+    let store = Store::open(url).await.expect("open the store");
+    let first = tempfile::tempdir().unwrap();
+    let made = authority(1, first.path());
+
+    // Import: the store gives the files' figures.
+    let outcome = store.import_canonical(first.path(), "hr", "tester", Strictness::Strict).await.unwrap();
+    let ImportOutcome::Imported { batch, rejected, .. } = outcome else { panic!("imported: {outcome:?}") };
+    assert!(rejected.is_empty());
+    assert_same_figures(&store.load_workforce().await.unwrap(), &made);
+    let counts = store.row_counts().await.unwrap();
+    assert_eq!(lookup(&counts, "spell"), made.spells().len() as i64);
+    assert_eq!(lookup(&counts, "caseload"), made.caseloads().len() as i64);
+
+    // The same files again: nothing changes.
+    let again = store.import_canonical(first.path(), "hr", "tester", Strictness::Strict).await.unwrap();
+    assert_eq!(again, ImportOutcome::Unchanged { batch });
+    assert_eq!(store.row_counts().await.unwrap(), counts);
+
+    // A bad row: nothing is imported, and the row is named.
+    let bad = tempfile::tempdir().unwrap();
+    authority(2, bad.path());
+    let spells = std::fs::read_to_string(bad.path().join("spells.csv")).unwrap();
+    let mut lines: Vec<&str> = spells.lines().collect();
+    let broken = lines[5].replacen(",permanent,", ",contractor,", 1);
+    lines[5] = &broken;
+    std::fs::write(bad.path().join("spells.csv"), lines.join("\n")).unwrap();
+    match store.import_canonical(bad.path(), "hr", "tester", Strictness::Strict).await {
+        Err(StoreError::Read(ReadError::InvalidRows(problems))) => {
+            assert_eq!((problems[0].line, problems[0].value.as_str()), (6, "contractor"));
+        }
+        other => panic!("a bad row must stop the import: {other:?}"),
+    }
+    assert_eq!(store.row_counts().await.unwrap(), counts, "nothing was written");
+
+    // Leniently, the rest goes in and the bad row is kept with the batch;
+    // a newer export of the same source replaces the older, never adds to it.
+    let outcome = store.import_canonical(bad.path(), "hr", "tester", Strictness::Lenient).await.unwrap();
+    let ImportOutcome::Imported { rejected, .. } = outcome else { panic!("imported") };
+    assert_eq!(rejected.len(), 1);
+    let newer = sightline_ingest::read_dir(bad.path(), Strictness::Lenient).unwrap().workforce;
+    let stored = store.load_workforce().await.unwrap();
+    assert_eq!(stored.spells().len(), newer.spells().len());
+    assert_same_figures(&stored, &newer);
+
+    // Provenance: who, which files, how many rows.
+    let batches = store.batches().await.unwrap();
+    assert_eq!(batches.len(), 2);
+    let last = &batches[1];
+    assert_eq!((last.source.as_str(), last.imported_by.as_str(), last.rows_rejected), ("hr", "tester", 1));
+    assert!(last.files.iter().any(|(name, sum)| name == "spells.csv" && sum.len() == 64));
+
+    // A second source sits beside the first.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("spells.csv"),
+        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\n",
+    )
+    .unwrap();
+    store.import_canonical(other.path(), "msp", "tester", Strictness::Strict).await.unwrap();
+    let both = store.load_workforce().await.unwrap();
+    assert_eq!(both.spells().len(), newer.spells().len() + 1);
+}
+
+fn lookup(counts: &[(&str, i64)], table: &str) -> i64 {
+    counts.iter().find(|(t, _)| *t == table).map(|(_, n)| *n).unwrap()
+}
+
+#[tokio::test]
+async fn the_story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    story(dir.path().join("sightline.db").to_str().unwrap()).await;
+}
+
+#[tokio::test]
+async fn the_story_on_postgres() {
+    let Ok(server) = std::env::var("SIGHTLINE_TEST_PG") else {
+        eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL story was not run");
+        return;
+    };
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
+    let name = format!("sightline_test_{}", std::process::id());
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+    story(&format!("{base}/{name}")).await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+}
