@@ -67,6 +67,8 @@ The store is SQLite by default (a file, created on first use) or PostgreSQL (--d
 Examples:\n  sightline import --db sightline.db sightline-demo\n  \
 sightline indicators --db sightline.db --year 2025")]
     Import(ImportArgs),
+    /// List what has been imported into the store: each batch, who, when, and its files' SHA-256.
+    Batches(BatchesArgs),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority and show its figures. The demo is a synthetic \
 Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is made up, but its \
@@ -89,6 +91,19 @@ struct ImportArgs {
     /// Import the valid rows and keep a record of the invalid ones, instead of importing nothing.
     #[arg(long)]
     lenient: bool,
+    /// Show what the import would change, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Who is importing, for the record (by default the login name).
+    #[arg(long, value_name = "NAME")]
+    imported_by: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct BatchesArgs {
+    /// The store (see `sightline import`).
+    #[arg(long, value_name = "URL")]
+    db: String,
 }
 
 #[derive(clap::Args)]
@@ -192,6 +207,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Synth(args) => run_synth(args),
         Command::Demo(args) => run_demo(args),
         Command::Import(args) => run_import(args),
+        Command::Batches(args) => run_batches(args),
     }
 }
 
@@ -365,28 +381,67 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn run_import(args: ImportArgs) -> Result<()> {
     let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
-    let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let who = args.imported_by.clone().unwrap_or_else(|| {
+        ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_else(|| "unknown".into())
+    });
     let outcome = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
-        store.import_canonical(&args.path, &args.source, &who, strictness).await
+        store.import_canonical_with(&args.path, &args.source, &who, strictness, args.dry_run).await
     })?;
+    let describe = |c: &sightline_store::Changes| {
+        format!(
+            "{} rows added, {} rows of earlier imports from this source replaced; {} people added, {} updated; {} teams added",
+            c.rows_added, c.rows_replaced, c.people_added, c.people_updated, c.teams_added
+        )
+    };
     match outcome {
         ImportOutcome::Unchanged { batch } => print_out(&format!(
             "Nothing to import: these files were imported for source `{}` as batch {batch}; the store is unchanged.",
             args.source
         )),
-        ImportOutcome::Imported { batch, rows, rejected } => {
+        ImportOutcome::Imported { batch, changes, rejected } => {
             for problem in &rejected {
                 eprintln!("skipped: {problem}");
             }
             print_out(&format!(
-                "Imported {} as batch {batch} (source `{}`): {rows} rows{}.",
+                "Imported {} as batch {batch} (source `{}`): {}{}.",
                 args.path.display(),
                 args.source,
-                if rejected.is_empty() { String::new() } else { format!(", {} invalid rows skipped", rejected.len()) }
+                describe(&changes),
+                if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) }
+            ))
+        }
+        ImportOutcome::WouldImport { changes, rejected } => {
+            for problem in &rejected {
+                eprintln!("would skip: {problem}");
+            }
+            print_out(&format!(
+                "Dry run, nothing changed. Importing {} (source `{}`) would give: {}{}.",
+                args.path.display(),
+                args.source,
+                describe(&changes),
+                if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) }
             ))
         }
     }
+}
+
+fn run_batches(args: BatchesArgs) -> Result<()> {
+    let batches = runtime()?.block_on(async { Store::open(&args.db).await?.batches().await })?;
+    if batches.is_empty() {
+        return print_out("Nothing has been imported into this store yet.");
+    }
+    let mut text = String::new();
+    for b in batches {
+        text.push_str(&format!(
+            "batch {}  source `{}`  {}  by {}  from {}\n  {} rows read, {} rejected\n",
+            b.id, b.source, b.imported_at, b.imported_by, b.path, b.rows_read, b.rows_rejected
+        ));
+        for (file, sum) in b.files {
+            text.push_str(&format!("  {file}  sha256 {sum}\n"));
+        }
+    }
+    print_out(text.trim_end())
 }
 
 fn run_synth(args: SynthArgs) -> Result<()> {

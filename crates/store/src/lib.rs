@@ -33,11 +33,26 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// What an import did.
+/// What an import changes in the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Fact rows (spells, establishment, absences, caseloads) added.
+    pub rows_added: u64,
+    /// Fact rows of the same source's earlier batches that this one replaces.
+    pub rows_replaced: u64,
+    pub people_added: u64,
+    /// People whose details (SWE number, birth date, ...) change.
+    pub people_updated: u64,
+    pub teams_added: u64,
+}
+
+/// What an import did, or (dry run) would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
-    /// A new batch, with the rows it holds and the rows skipped (lenient).
-    Imported { batch: i64, rows: u64, rejected: Vec<RowProblem> },
+    /// A new batch, what it changed, and the rows skipped (lenient).
+    Imported { batch: i64, changes: Changes, rejected: Vec<RowProblem> },
+    /// A dry run: what the import would change; nothing was written.
+    WouldImport { changes: Changes, rejected: Vec<RowProblem> },
     /// The same files were imported before for this source: nothing changed.
     Unchanged { batch: i64 },
 }
@@ -123,7 +138,9 @@ macro_rules! backend {
                 batch: &Batch,
                 wf: &Workforce,
                 rejected: &[RowProblem],
-            ) -> Result<(i64, u64), sqlx::Error> {
+                dry_run: bool,
+            ) -> Result<(i64, Changes), sqlx::Error> {
+                let mut changes = Changes::default();
                 let mut tx = pool.begin().await?;
                 let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
                 let batch_id: i64 = sqlx::query_scalar(&next_id("import_batch")).fetch_one(&mut *tx).await?;
@@ -169,14 +186,15 @@ macro_rules! backend {
 
                 // The earlier facts of this source go; people and teams stay.
                 for table in ["spell", "establishment", "absence", "caseload"] {
-                    QueryBuilder::<$db>::new(format!(
+                    changes.rows_replaced += QueryBuilder::<$db>::new(format!(
                         "DELETE FROM {table} WHERE batch_id IN (SELECT id FROM import_batch WHERE source = "
                     ))
                     .push_bind(&batch.source)
                     .push(format!(" AND id <> {batch_id})"))
                     .build()
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
                 }
 
                 // Teams and people by name, added or updated.
@@ -199,6 +217,7 @@ macro_rules! backend {
                         }
                     }
                 }
+                changes.teams_added = new_teams.len() as u64;
                 for chunk in new_teams.chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO team (id, name) ")
                         .push_values(chunk, |mut b, (id, name)| {
@@ -223,8 +242,18 @@ macro_rules! backend {
                     match known.get(&p.id) {
                         Some((id, stored)) => {
                             person_ids.push(*id);
-                            if stored != p {
-                                changed_people.push((*id, p));
+                            // Details the import gives replace the stored ones; none are blanked.
+                            let merged = Person {
+                                id: stored.id.clone(),
+                                swe_no: p.swe_no.clone().or_else(|| stored.swe_no.clone()),
+                                birth_date: p.birth_date.or(stored.birth_date),
+                                gender: p.gender.or(stored.gender),
+                                ethnicity: p.ethnicity.clone().or_else(|| stored.ethnicity.clone()),
+                                qualification_date: p.qualification_date.or(stored.qualification_date),
+                                qualification_route: p.qualification_route.or(stored.qualification_route),
+                            };
+                            if &merged != stored {
+                                changed_people.push((*id, merged));
                             }
                         }
                         None => {
@@ -234,10 +263,28 @@ macro_rules! backend {
                         }
                     }
                 }
-                for (id, _) in &changed_people {
-                    QueryBuilder::<$db>::new("DELETE FROM person WHERE id = ").push_bind(*id).build().execute(&mut *tx).await?;
+                // Updated in place: other sources' rows may refer to them.
+                changes.people_updated = changed_people.len() as u64;
+                for (id, p) in &changed_people {
+                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
+                        .push_bind(&p.swe_no)
+                        .push(", birth_date = ")
+                        .push_bind(p.birth_date)
+                        .push(", gender = ")
+                        .push_bind(p.gender.map(|g| i32::from(g.code())))
+                        .push(", ethnicity = ")
+                        .push_bind(&p.ethnicity)
+                        .push(", qualification_date = ")
+                        .push_bind(p.qualification_date)
+                        .push(", qualification_route = ")
+                        .push_bind(p.qualification_route.map(|r| r.as_str()))
+                        .push(" WHERE id = ")
+                        .push_bind(*id)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
                 }
-                new_people.extend(changed_people);
+                changes.people_added = new_people.len() as u64;
                 for chunk in new_people.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
                         "INSERT INTO person (id, person_key, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route) ",
@@ -322,10 +369,14 @@ macro_rules! backend {
                         .execute(&mut *tx)
                         .await?;
                 }
-                tx.commit().await?;
-                let rows = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len())
-                    as u64;
-                Ok((batch_id, rows))
+                changes.rows_added =
+                    (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                if dry_run {
+                    tx.rollback().await?;
+                } else {
+                    tx.commit().await?;
+                }
+                Ok((batch_id, changes))
             }
 
             fn person_from_row(r: &<$db as sqlx::Database>::Row) -> Result<Person, sqlx::Error> {
@@ -514,6 +565,19 @@ impl Store {
         imported_by: &str,
         strictness: Strictness,
     ) -> Result<ImportOutcome, StoreError> {
+        self.import_canonical_with(dir, source, imported_by, strictness, false).await
+    }
+
+    /// [`Store::import_canonical`], or with `dry_run` the same import carried
+    /// out inside its transaction and rolled back, to report what it would change.
+    pub async fn import_canonical_with(
+        &self,
+        dir: &Path,
+        source: &str,
+        imported_by: &str,
+        strictness: Strictness,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, StoreError> {
         let (print, files) = fingerprint(dir)?;
         let latest = on_backend!(self, pool => b::latest_fingerprint(pool, source).await?, b);
         if let Some((batch, previous)) = latest {
@@ -539,8 +603,12 @@ impl Store {
             rows_rejected: loaded.skipped.len() as i64,
             files,
         };
-        let (id, rows) = on_backend!(self, pool => b::import(pool, &batch, wf, &loaded.skipped).await?, b);
-        Ok(ImportOutcome::Imported { batch: id, rows, rejected: loaded.skipped })
+        let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, wf, &loaded.skipped, dry_run).await?, b);
+        Ok(if dry_run {
+            ImportOutcome::WouldImport { changes, rejected: loaded.skipped }
+        } else {
+            ImportOutcome::Imported { batch: id, changes, rejected: loaded.skipped }
+        })
     }
 
     /// The whole workforce the store holds.

@@ -55,6 +55,16 @@ async fn story(url: &str) {
     assert_eq!(again, ImportOutcome::Unchanged { batch });
     assert_eq!(store.row_counts().await.unwrap(), counts);
 
+    // A second source sits beside the first, and may name the same people.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(
+        other.path().join("spells.csv"),
+        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\nP000001,agency,MASH,5,2019-01-01,0.2\n",
+    )
+    .unwrap();
+    store.import_canonical(other.path(), "msp", "tester", Strictness::Strict).await.unwrap();
+    let counts = store.row_counts().await.unwrap();
+
     // A bad row: nothing is imported, and the row is named.
     let bad = tempfile::tempdir().unwrap();
     authority(2, bad.path());
@@ -71,33 +81,45 @@ async fn story(url: &str) {
     }
     assert_eq!(store.row_counts().await.unwrap(), counts, "nothing was written");
 
+    // A dry run says what would change, and changes nothing.
+    let dry = store.import_canonical_with(bad.path(), "hr", "tester", Strictness::Lenient, true).await.unwrap();
+    let ImportOutcome::WouldImport { changes, .. } = dry else { panic!("a dry run: {dry:?}") };
+    assert_eq!(
+        changes.rows_replaced,
+        (made.spells().len() + made.establishment().len() + made.absences().len() + made.caseloads().len()) as u64
+    );
+    assert!(changes.people_updated > 0, "the newer export changes people's details");
+    assert_eq!(store.row_counts().await.unwrap(), counts, "a dry run writes nothing");
+
     // Leniently, the rest goes in and the bad row is kept with the batch;
-    // a newer export of the same source replaces the older, never adds to it.
+    // a newer export of the same source replaces the older, never adds to
+    // it, and updates people the other source also names.
     let outcome = store.import_canonical(bad.path(), "hr", "tester", Strictness::Lenient).await.unwrap();
-    let ImportOutcome::Imported { rejected, .. } = outcome else { panic!("imported") };
+    let ImportOutcome::Imported { rejected, changes: done, .. } = outcome else { panic!("imported") };
     assert_eq!(rejected.len(), 1);
+    assert_eq!(done, changes, "the dry run told the truth");
     let newer = sightline_ingest::read_dir(bad.path(), Strictness::Lenient).unwrap().workforce;
     let stored = store.load_workforce().await.unwrap();
-    assert_eq!(stored.spells().len(), newer.spells().len());
-    assert_same_figures(&stored, &newer);
+    assert_eq!(stored.spells().len(), newer.spells().len() + 2, "this source's spells, and the other's two");
+    let swe = |wf: &Workforce| wf.persons().iter().find(|p| p.id == "P000001").and_then(|p| p.swe_no.clone());
+    assert_eq!(swe(&stored), swe(&newer));
 
     // Provenance: who, which files, how many rows.
     let batches = store.batches().await.unwrap();
-    assert_eq!(batches.len(), 2);
-    let last = &batches[1];
+    assert_eq!(batches.len(), 3);
+    let last = &batches[2];
     assert_eq!((last.source.as_str(), last.imported_by.as_str(), last.rows_rejected), ("hr", "tester", 1));
     assert!(last.files.iter().any(|(name, sum)| name == "spells.csv" && sum.len() == 64));
 
-    // A second source sits beside the first.
-    let other = tempfile::tempdir().unwrap();
+    // An import without people's details keeps the details already known.
+    let bare = tempfile::tempdir().unwrap();
     std::fs::write(
-        other.path().join("spells.csv"),
-        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\n",
+        bare.path().join("spells.csv"),
+        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\nP000001,agency,MASH,5,2019-01-01,0.4\n",
     )
     .unwrap();
-    store.import_canonical(other.path(), "msp", "tester", Strictness::Strict).await.unwrap();
-    let both = store.load_workforce().await.unwrap();
-    assert_eq!(both.spells().len(), newer.spells().len() + 1);
+    store.import_canonical(bare.path(), "msp", "tester", Strictness::Strict).await.unwrap();
+    assert_eq!(swe(&store.load_workforce().await.unwrap()), swe(&newer));
 }
 
 fn lookup(counts: &[(&str, i64)], table: &str) -> i64 {
