@@ -2,7 +2,7 @@
 //!
 //! No IO happens here: callers hand in a [`Workforce`] built from whatever
 //! source, and get figures back. Every figure Sightline reports is defined
-//! once, in [`indicators`].
+//! once, in [`mod@indicators`].
 
 pub mod calendar;
 pub mod codes;

@@ -234,6 +234,26 @@ impl Published {
         Ok(Published { rows })
     }
 
+    /// Other authorities whose names contain `name` or are contained in it
+    /// (ignoring case): the full form of a short name, or a reorganised
+    /// authority's successor (Bournemouth → Bournemouth, Christchurch and Poole).
+    pub fn authorities_named_like(&self, name: &str) -> Vec<&str> {
+        let wanted = name.trim().to_lowercase();
+        let mut near: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|r| r.level == Level::LocalAuthority)
+            .map(|r| r.la_name.as_str())
+            .filter(|n| {
+                let n = n.to_lowercase();
+                n != wanted && (n.contains(&wanted) || wanted.contains(&n))
+            })
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        near
+    }
+
     /// Local authority rows matching a name (case-insensitive) or an old LA code.
     pub fn authority(&self, name_or_code: &str) -> Vec<&PublishedRow> {
         let wanted = name_or_code.trim();
@@ -267,6 +287,14 @@ mod tests {
         let sunderland = p.authority("394").into_iter().find(|r| r.time_period == 2025).unwrap();
         assert_eq!(sunderland.cell("agency_fte"), Cell::Low);
         assert_eq!(sunderland.number("agency_fte"), None);
+    }
+
+    #[test]
+    fn names_like_find_successors_and_full_names() {
+        let p = Published::shipped();
+        assert_eq!(p.authorities_named_like("Christchurch"), ["Bournemouth, Christchurch and Poole"]);
+        assert!(p.authorities_named_like("Bournemouth").contains(&"Bournemouth, Christchurch and Poole"));
+        assert!(p.authorities_named_like("Atlantis").is_empty());
     }
 
     #[test]

@@ -355,18 +355,7 @@ fn check_out_dir(dir: &std::path::Path) -> Result<()> {
 /// Other authorities whose names contain the one asked for (or the reverse):
 /// a reorganised authority's successor, or the full form of a short name.
 fn authority_hint(published: &Published, la: &str) -> String {
-    let wanted = la.to_lowercase();
-    let mut near: Vec<&str> = published
-        .rows
-        .iter()
-        .map(|r| r.la_name.as_str())
-        .filter(|name| {
-            let name = name.to_lowercase();
-            !name.is_empty() && name != wanted && (name.contains(&wanted) || wanted.contains(&name))
-        })
-        .collect();
-    near.sort_unstable();
-    near.dedup();
+    let near = published.authorities_named_like(la);
     if near.is_empty() {
         "Use the name as DfE spells it, or the three-digit old LA code.".to_string()
     } else {
