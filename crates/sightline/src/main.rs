@@ -133,6 +133,7 @@ enum By {
 }
 
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["year", "years", "as_of", "monthly"])))]
 struct IndicatorsArgs {
     /// The data folder (canonical CSV files).
     #[arg(long, value_name = "DIR", required_unless_present = "db", conflicts_with = "db")]
@@ -314,7 +315,7 @@ count as 0; add it for true vacancy figures."
         }
         (monthly_series(wf, &calendar, first, last, grouping), true)
     } else {
-        bail!("say which period: --year YYYY, --years FROM-TO, --as-of YYYY-MM-DD or --monthly FROM..TO");
+        unreachable!("the command line requires one of --year, --years, --as-of and --monthly")
     };
     let rows = output::rows(&periods, !args.unrounded);
     let text = match args.format {
