@@ -1,0 +1,68 @@
+//! The store with a large synthetic authority: importing its canonical files
+//! into a new SQLite store, and loading the workforce back for the figures
+//! (issue 3's targets: under 20 s and under 1 s; docs/performance.md).
+//!
+//! cargo bench -p sightline --bench store
+
+use sightline_core::{indicators_for_periods, Calendar, Grouping, Period};
+use sightline_ingest::{write_dir, Strictness};
+use sightline_store::Store;
+use sightline_synth::{synthesize, Basis, Request};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    divan::main();
+}
+
+/// The same dataset as the indicators benchmark (written once).
+fn fixture() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join("sightline-bench-60k");
+        if !dir.join("caseloads.csv").exists() {
+            let mut request = Request::new(Basis::Size { people: 19_500 }, 2017..=2025, 1);
+            request.detail.snapshots_per_year = 4;
+            let s = synthesize(&request, &Calendar::england_and_wales()).expect("synthesis");
+            write_dir(&s.workforce, &dir).expect("write fixture");
+        }
+        dir
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+#[divan::bench(sample_count = 3)]
+fn import_into_new_sqlite_store(b: divan::Bencher) {
+    let dir = fixture();
+    let rt = runtime();
+    b.with_inputs(|| tempfile::tempdir().expect("temp dir")).bench_local_values(|db| {
+        rt.block_on(async {
+            let store = Store::open(db.path().join("bench.db").to_str().expect("path")).await.expect("open");
+            store.import_canonical(dir, "bench", "bench", Strictness::Strict).await.expect("import")
+        })
+    });
+}
+
+#[divan::bench(sample_count = 5)]
+fn load_from_sqlite_and_compute_nine_years(b: divan::Bencher) {
+    let dir = fixture();
+    let rt = runtime();
+    let db = tempfile::tempdir().expect("temp dir");
+    let url = db.path().join("bench.db").to_string_lossy().into_owned();
+    rt.block_on(async {
+        let store = Store::open(&url).await.expect("open");
+        store.import_canonical(dir, "bench", "bench", Strictness::Strict).await.expect("import");
+    });
+    let calendar = Calendar::england_and_wales();
+    let periods: Vec<Period> = (2017..=2025).map(Period::census_year).collect();
+    b.bench_local(|| {
+        let wf = rt.block_on(async { Store::open(&url).await.expect("open").load_workforce().await.expect("load") });
+        indicators_for_periods(&wf, &calendar, &periods, Grouping::Authority).len()
+    });
+}
