@@ -4,33 +4,13 @@
 //! cargo bench -p sightline --bench indicators
 
 use sightline_core::{indicators_for_periods, Calendar, Grouping, Period, Workforce};
-use sightline_ingest::{read_dir, write_dir, Strictness};
-use sightline_synth::{synthesize, Basis, Request};
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use sightline_ingest::{read_dir, Strictness};
 
-/// The allocator the `sightline` binary uses, so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::fixture;
 
 fn main() {
     divan::main();
-}
-
-/// About 60,000 people, 90,000 spells, 220,000 absences and 560,000
-/// caseload snapshots over 2017-2025 (29 MB of CSV), written once.
-fn fixture() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join("sightline-bench-60k");
-        if !dir.join("caseloads.csv").exists() {
-            let mut request = Request::new(Basis::Size { people: 19_500 }, 2017..=2025, 1);
-            request.detail.snapshots_per_year = 4;
-            let s = synthesize(&request, &Calendar::england_and_wales()).expect("synthesis");
-            write_dir(&s.workforce, &dir).expect("write fixture");
-        }
-        dir
-    })
 }
 
 /// What `sightline indicators --years 2017-2025` works out.

@@ -5,32 +5,14 @@
 //! cargo bench -p sightline --bench store
 
 use sightline_core::{indicators_for_periods, Calendar, Grouping, Period};
-use sightline_ingest::{write_dir, Strictness};
+use sightline_ingest::Strictness;
 use sightline_store::Store;
-use sightline_synth::{synthesize, Basis, Request};
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::fixture;
 
 fn main() {
     divan::main();
-}
-
-/// The same dataset as the indicators benchmark (written once).
-fn fixture() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join("sightline-bench-60k");
-        if !dir.join("caseloads.csv").exists() {
-            let mut request = Request::new(Basis::Size { people: 19_500 }, 2017..=2025, 1);
-            request.detail.snapshots_per_year = 4;
-            let s = synthesize(&request, &Calendar::england_and_wales()).expect("synthesis");
-            write_dir(&s.workforce, &dir).expect("write fixture");
-        }
-        dir
-    })
 }
 
 fn runtime() -> tokio::runtime::Runtime {
