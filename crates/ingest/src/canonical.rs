@@ -755,6 +755,35 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
     })
 }
 
+/// Marks a folder written with synthetic data, so that it may be written again.
+pub const SYNTHETIC_MARK: &str = ".sightline-synthetic";
+
+/// Checks that `dir` may take synthetic data: it is new, empty, or was
+/// written with synthetic data before. Anything else may be someone's real
+/// data, which synthetic files must never overwrite.
+pub fn check_synthetic_dir(dir: &Path) -> std::io::Result<()> {
+    let Ok(mut entries) = fs::read_dir(dir) else { return Ok(()) };
+    if dir.join(SYNTHETIC_MARK).exists() || entries.next().is_none() {
+        return Ok(());
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!(
+            "{} already holds files that Sightline did not make; choose a new or empty folder for synthetic data \
+(nothing was written)",
+            dir.display()
+        ),
+    ))
+}
+
+/// Writes synthetic data as a canonical folder, after [`check_synthetic_dir`],
+/// and marks the folder as synthetic.
+pub fn write_synthetic_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
+    check_synthetic_dir(dir)?;
+    write_dir(workforce, dir)?;
+    fs::write(dir.join(SYNTHETIC_MARK), "Made by `sightline synth`: every person in this folder is made up.\n")
+}
+
 fn write_file(
     dir: &Path,
     name: &str,

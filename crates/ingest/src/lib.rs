@@ -4,4 +4,6 @@
 pub mod canonical;
 mod table;
 
-pub use canonical::{read_dir, write_dir, Loaded, ReadError, RowProblem, Strictness};
+pub use canonical::{
+    check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded, ReadError, RowProblem, Strictness,
+};

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
 use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
-use sightline_ingest::{read_dir, write_dir, Strictness};
+use sightline_ingest::{check_synthetic_dir, read_dir, write_synthetic_dir, Strictness};
 use sightline_store::{ImportOutcome, Store};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
@@ -337,22 +337,6 @@ fn print_out(text: &str) -> Result<()> {
     }
 }
 
-/// Marks a folder written by `synth`, so that it may be written again.
-const SYNTHETIC_MARK: &str = ".sightline-synthetic";
-
-/// Refuses to write synthetic data over a folder holding anything else.
-fn check_out_dir(dir: &std::path::Path) -> Result<()> {
-    let Ok(mut entries) = std::fs::read_dir(dir) else { return Ok(()) };
-    if dir.join(SYNTHETIC_MARK).exists() || entries.next().is_none() {
-        return Ok(());
-    }
-    bail!(
-        "{} already holds files that Sightline did not make; choose a new or empty folder for synthetic data \
-(nothing was written)",
-        dir.display()
-    )
-}
-
 /// Other authorities whose names contain the one asked for (or the reverse):
 /// a reorganised authority's successor, or the full form of a short name.
 fn authority_hint(published: &Published, la: &str) -> String {
@@ -378,9 +362,11 @@ fn run_import(args: ImportArgs) -> Result<()> {
         let store = Store::open(&args.db).await?;
         store.import_canonical_with(&args.path, &args.source, &who, strictness, args.dry_run).await
     })?;
-    let describe = |c: &sightline_store::Changes| {
+    let describe = |c: &sightline_store::Changes, rejected: &[sightline_ingest::RowProblem]| {
+        let skipped =
+            if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) };
         format!(
-            "{} rows added, {} rows of earlier imports from this source replaced; {} people added, {} updated; {} teams added",
+            "{} rows added, {} rows of earlier imports from this source replaced; {} people added, {} updated; {} teams added{skipped}",
             c.rows_added, c.rows_replaced, c.people_added, c.people_updated, c.teams_added
         )
     };
@@ -390,29 +376,30 @@ fn run_import(args: ImportArgs) -> Result<()> {
             args.source
         )),
         ImportOutcome::Imported { batch, changes, rejected } => {
-            for problem in &rejected {
-                eprintln!("skipped: {problem}");
-            }
+            report_import(&rejected, "skipped");
             print_out(&format!(
-                "Imported {} as batch {batch} (source `{}`): {}{}.",
+                "Imported {} as batch {batch} (source `{}`): {}.",
                 args.path.display(),
                 args.source,
-                describe(&changes),
-                if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) }
+                describe(&changes, &rejected)
             ))
         }
         ImportOutcome::WouldImport { changes, rejected } => {
-            for problem in &rejected {
-                eprintln!("would skip: {problem}");
-            }
+            report_import(&rejected, "would skip");
             print_out(&format!(
-                "Dry run, nothing changed. Importing {} (source `{}`) would give: {}{}.",
+                "Dry run, nothing changed. Importing {} (source `{}`) would give: {}.",
                 args.path.display(),
                 args.source,
-                describe(&changes),
-                if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) }
+                describe(&changes, &rejected)
             ))
         }
+    }
+}
+
+/// Lists the rows an import leaves out, on standard error.
+fn report_import(rejected: &[sightline_ingest::RowProblem], verb: &str) {
+    for problem in rejected {
+        eprintln!("{verb}: {problem}");
     }
 }
 
@@ -436,7 +423,7 @@ fn run_batches(args: BatchesArgs) -> Result<()> {
 
 fn run_synth(args: SynthArgs) -> Result<()> {
     let years = parse_years(&args.years)?;
-    check_out_dir(&args.out)?;
+    check_synthetic_dir(&args.out)?;
     let basis = match (&args.la, args.people) {
         (Some(la), _) => {
             let published = Published::shipped();
@@ -465,11 +452,7 @@ fn run_synth(args: SynthArgs) -> Result<()> {
     request.detail.snapshots_per_year = args.snapshots_per_year;
     let calendar = Calendar::england_and_wales();
     let synthesis = synthesize(&request, &calendar)?;
-    write_dir(&synthesis.workforce, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
-    std::fs::write(
-        args.out.join(SYNTHETIC_MARK),
-        "Made by `sightline synth`: every person in this folder is made up.\n",
-    )
-    .with_context(|| format!("cannot write {}", args.out.display()))?;
+    write_synthetic_dir(&synthesis.workforce, &args.out)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     print_out(&output::synth_summary(&synthesis, &args.out))
 }

@@ -105,13 +105,6 @@ fn fingerprint(dir: &Path) -> Result<(String, Vec<(String, String)>), StoreError
     Ok((format!("{:x}", all.finalize()), files))
 }
 
-/// Rows of a workforce as they are written, with store ids for people and teams.
-struct Facts<'w> {
-    wf: &'w Workforce,
-    person_ids: Vec<i64>,
-    team_ids: Vec<i64>,
-}
-
 /// Rows in one multi-row INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1000;
 
@@ -304,10 +297,9 @@ macro_rules! backend {
                     .await?;
                 }
 
-                let facts = Facts { wf, person_ids, team_ids };
-                let person = |p: PersonIdx| facts.person_ids[p.0 as usize];
-                let team = |t: TeamId| facts.team_ids[t.0 as usize];
-                for chunk in facts.wf.spells().chunks(CHUNK) {
+                let person = |p: PersonIdx| person_ids[p.0 as usize];
+                let team = |t: TeamId| team_ids[t.0 as usize];
+                for chunk in wf.spells().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
                         "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave) ",
                     )
@@ -326,7 +318,7 @@ macro_rules! backend {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for chunk in facts.wf.establishment().chunks(CHUNK) {
+                for chunk in wf.establishment().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
                         "INSERT INTO establishment (batch_id, team_id, fte, start_date, end_date, post_id, org_role) ",
                     )
@@ -343,7 +335,7 @@ macro_rules! backend {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for chunk in facts.wf.absences().chunks(CHUNK) {
+                for chunk in wf.absences().chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO absence (batch_id, person_id, start_date, end_date, reason, days_lost) ")
                         .push_values(chunk, |mut b, a| {
                             b.push_bind(batch_id)
@@ -357,7 +349,7 @@ macro_rules! backend {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for chunk in facts.wf.caseloads().chunks(CHUNK) {
+                for chunk in wf.caseloads().chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO caseload (batch_id, person_id, date, cases) ")
                         .push_values(chunk, |mut b, c| {
                             b.push_bind(batch_id)
