@@ -29,7 +29,7 @@ pub const PEOPLE: &str = "people.csv";
 /// One invalid row: where it is, what it holds and which rule it breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
-    pub file: &'static str,
+    pub file: String,
     /// Line number in the file, the header being line 1.
     pub line: u64,
     pub column: String,
@@ -57,6 +57,10 @@ pub enum ReadError {
     MissingColumn { file: &'static str, column: &'static str, found: String },
     #[error("{file} line {line}: {message}")]
     Malformed { file: &'static str, line: u64, message: String },
+    #[error("{file} {message}")]
+    Export { file: String, message: String },
+    #[error("{file}: no column `{column}`, which the profile gives for `{field}` (columns found: {found})")]
+    ExportColumn { file: String, column: String, field: String, found: String },
     #[error("{} invalid row(s); nothing was computed. Fix them, or run with --lenient to skip them.\n{}", .0.len(), list_problems(.0))]
     InvalidRows(Vec<RowProblem>),
 }
@@ -155,7 +159,7 @@ fn assemble(
                 }
                 Some(other) if other != swe => {
                     problems.push(RowProblem {
-                        file: SPELLS,
+                        file: SPELLS.to_string(),
                         line,
                         column: "swe_no".into(),
                         value: swe,
@@ -231,7 +235,7 @@ fn assemble(
         }
         Ok(())
     })?;
-    problems.sort_by(|a, b| (a.file, a.line).cmp(&(b.file, b.line)));
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     if strictness == Strictness::Strict && !problems.is_empty() {
         return Err(ReadError::InvalidRows(problems));
     }
@@ -385,7 +389,7 @@ fn parse_date_bytes(b: &[u8]) -> Option<Date> {
     NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
-fn is_swe_number(t: &str) -> bool {
+pub(crate) fn is_swe_number(t: &str) -> bool {
     let b = t.as_bytes();
     b.len() > 2 && b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_digit)
 }
@@ -556,7 +560,7 @@ fn repeated_rows<T>(
                 };
                 let (column, value) = describe(y);
                 flagged.insert(rows[b].0);
-                problems.push(RowProblem { file, line: rows[b].0, column, value, rule });
+                problems.push(RowProblem { file: file.to_string(), line: rows[b].0, column, value, rule });
                 break;
             }
         }

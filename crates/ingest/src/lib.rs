@@ -2,6 +2,8 @@
 //! read with row-level validation and written back.
 
 pub mod canonical;
+pub mod profile;
+pub mod sheet;
 mod table;
 
 pub use canonical::{

@@ -59,7 +59,7 @@ pub(crate) struct Row<'r> {
 impl<'r> Row<'r> {
     pub fn problem(&self, column: &str, value: &str, rule: impl Into<String>) -> RowProblem {
         RowProblem {
-            file: self.file,
+            file: self.file.to_string(),
             line: self.line,
             column: column.to_string(),
             value: value.to_string(),
@@ -212,6 +212,36 @@ fn read_plain<T, S: Default>(
 }
 
 /// Rows of a file with quotes, through the `csv` crate.
+/// Line numbers of the `csv` crate's records, from counting line ends
+/// before each record's first byte (the crate's own count is off with CRLF
+/// endings and quoted line breaks).
+pub(crate) struct LineCounter {
+    counted_to: usize,
+    line: u64,
+}
+
+impl Default for LineCounter {
+    fn default() -> Self {
+        LineCounter { counted_to: 0, line: 1 }
+    }
+}
+
+impl LineCounter {
+    /// The line `record` starts on; records must come in file order.
+    pub fn line_of(&mut self, record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
+        // The reader's position before a record can sit on the line end
+        // that closed the one before; the record starts after it.
+        let mut start = record.position().map_or(self.counted_to, |p| p.byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let from = self.counted_to;
+        self.line += bytes[from..start.max(from)].iter().filter(|b| **b == b'\n').count() as u64;
+        self.counted_to = start.max(from);
+        self.line
+    }
+}
+
 fn read_quoted<T, S: Default>(
     file: &'static str,
     bytes: &[u8],
@@ -227,9 +257,7 @@ fn read_quoted<T, S: Default>(
     let cols = Columns::new(file, &header, required, optional)?;
     let mut out = Part { rows: Vec::new(), problems: Vec::new(), state: S::default() };
     let mut record = csv::ByteRecord::new();
-    // Line numbers come from counting line ends before each record's first
-    // byte (the crate's own count is off with CRLF endings).
-    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut lines = LineCounter::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -242,14 +270,7 @@ fn read_quoted<T, S: Default>(
         if record.len() == 1 && record.get(0).is_some_and(is_blank) {
             continue;
         }
-        // The reader's position before a record can sit on the line end
-        // that closed the one before; the record starts after it.
-        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize).min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        line += bytes[counted_to..start.max(counted_to)].iter().filter(|b| **b == b'\n').count() as u64;
-        counted_to = start.max(counted_to);
+        let line = lines.line_of(&record, bytes);
         let byte_fields: Vec<&[u8]> = record.iter().collect();
         let fields = Fields::Bytes(&byte_fields);
         let row = Row { file, line, fields, cols: &cols, names };

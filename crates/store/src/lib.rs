@@ -166,7 +166,7 @@ macro_rules! backend {
                     QueryBuilder::<$db>::new("INSERT INTO rejected_row (batch_id, file_name, line, column_name, value, rule) ")
                         .push_values(chunk, |mut b, p| {
                             b.push_bind(batch_id)
-                                .push_bind(p.file)
+                                .push_bind(&p.file)
                                 .push_bind(p.line as i64)
                                 .push_bind(&p.column)
                                 .push_bind(&p.value)

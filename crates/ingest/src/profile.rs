@@ -1,0 +1,871 @@
+//! Source profiles: how one system's export maps onto Sightline's model.
+//!
+//! A profile is a small TOML file a person can read and edit. It names the
+//! kind of export (`hr`, `agency`, `caseload`, `absence`), which column holds
+//! each field, how dates are written, how the system's codes map to CSWW
+//! codes, and the standard weekly hours that turn contracted hours into FTE.
+//! docs/data-formats.md explains every key; `profiles/` holds ready ones.
+
+use crate::canonical::{ReadError, RowProblem, Strictness};
+use crate::sheet::{excel_serial_date, Cell, Sheet};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sightline_core::{
+    Absence, AbsenceReason, CaseloadSnapshot, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind, Workforce,
+    WorkforceBuilder,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// What an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// HR or payroll: employed social workers' posts (one row per post or spell).
+    Hr,
+    /// A managed service provider's agency assignments.
+    Agency,
+    /// A case management system's caseload report.
+    Caseload,
+    /// Absence episodes.
+    Absence,
+}
+
+impl ExportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportKind::Hr => "hr",
+            ExportKind::Agency => "agency",
+            ExportKind::Caseload => "caseload",
+            ExportKind::Absence => "absence",
+        }
+    }
+}
+
+/// How dates are written in an export's text cells. Cells a spreadsheet
+/// holds as dates are read as dates whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum DateFormat {
+    /// `2024-09-30` (a time after the date, as in `2024-09-30 00:00:00`, is ignored).
+    #[default]
+    #[serde(rename = "iso", alias = "yyyy-mm-dd")]
+    Iso,
+    /// `30/09/2024` (day first, as in the UK; `1/9/2024` too).
+    #[serde(rename = "dd/mm/yyyy", alias = "uk")]
+    Uk,
+    /// Excel serial day numbers, as in `45565`.
+    #[serde(rename = "excel")]
+    Excel,
+}
+
+/// Whether an export holds the source's whole record or only changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every export is the source's whole record: a newer one replaces the
+    /// facts of the earlier ones, so spells it closes or corrects are closed
+    /// or corrected, and rows it no longer holds go.
+    #[default]
+    Full,
+    /// Every export holds new and changed rows only: a row replaces the row
+    /// of the same person and start date (or snapshot date) from earlier
+    /// exports; everything else is kept.
+    Changes,
+}
+
+/// Whether an agency worker covers a vacancy or is over establishment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covering {
+    Vacancy,
+    OverEstablishment,
+}
+
+impl Covering {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Covering::Vacancy => "vacancy",
+            Covering::OverEstablishment => "over_establishment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Covering> {
+        match text {
+            "vacancy" => Some(Covering::Vacancy),
+            "over_establishment" => Some(Covering::OverEstablishment),
+            _ => None,
+        }
+    }
+}
+
+/// A field a profile can map, the exports that have it, and what it is.
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub kinds: &'static [ExportKind],
+    pub required: bool,
+    pub meaning: &'static str,
+}
+
+use ExportKind::{Absence as A, Agency as G, Caseload as C, Hr as H};
+const ALL: &[ExportKind] = &[H, G, C, A];
+
+/// Every field a profile can map.
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec { name: "person_id", kinds: ALL, required: true, meaning: "the system's own identifier of the person (employee number, worker id)" },
+    FieldSpec { name: "swe_no", kinds: ALL, required: false, meaning: "Social Work England registration number" },
+    FieldSpec { name: "xref", kinds: ALL, required: false, meaning: "the person's identifier in another source (named by `xref_source`), such as the HR employee number in a caseload report" },
+    FieldSpec { name: "given_name", kinds: ALL, required: false, meaning: "first name (for suggesting matches by name and birth date)" },
+    FieldSpec { name: "family_name", kinds: ALL, required: false, meaning: "surname" },
+    FieldSpec { name: "full_name", kinds: ALL, required: false, meaning: "whole name, as `Surname, First` or `First Surname`, when there are no separate name columns" },
+    FieldSpec { name: "birth_date", kinds: ALL, required: false, meaning: "date of birth" },
+    FieldSpec { name: "gender", kinds: &[H, G], required: false, meaning: "CSWW GenderCurrent: 0 not known, 1 male, 2 female, 9 not specified" },
+    FieldSpec { name: "ethnicity", kinds: &[H, G], required: false, meaning: "CSWW ethnicity code (WBRI, ...)" },
+    FieldSpec { name: "contract", kinds: &[H], required: true, meaning: "permanent or fixed_term" },
+    FieldSpec { name: "team", kinds: &[H, G], required: true, meaning: "team name" },
+    FieldSpec { name: "org_role", kinds: &[H, G], required: true, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role])" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A], required: true, meaning: "first day of the post, assignment or absence" },
+    FieldSpec { name: "end_date", kinds: &[H, G, A], required: false, meaning: "last day; empty while open (required for absences)" },
+    FieldSpec { name: "fte", kinds: &[H, G], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte` or `hours`)" },
+    FieldSpec { name: "hours", kinds: &[H, G], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours" },
+    FieldSpec { name: "reason_leave", kinds: &[H], required: false, meaning: "CSWW ReasonLeave 1-10 (map free text with [codes.reason_leave])" },
+    FieldSpec { name: "agency", kinds: &[G], required: false, meaning: "the agency supplying the worker" },
+    FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
+    FieldSpec { name: "pay_rate", kinds: &[G], required: false, meaning: "pay to the worker per hour" },
+    FieldSpec { name: "covering", kinds: &[G], required: false, meaning: "vacancy or over_establishment" },
+    FieldSpec { name: "date", kinds: &[C], required: true, meaning: "date of the caseload snapshot" },
+    FieldSpec { name: "cases", kinds: &[C], required: true, meaning: "cases (children) held, a whole number" },
+    FieldSpec { name: "weight", kinds: &[C], required: false, meaning: "complexity-weighted caseload, as the system gives it" },
+    FieldSpec { name: "reason", kinds: &[A], required: true, meaning: "CSWW ReasonAbsence: SIC, MAT, OTH, PUB, TRN, UNA, UNP" },
+    FieldSpec { name: "days_lost", kinds: &[A], required: false, meaning: "working days lost in the episode as the system records it" },
+];
+
+/// Fields whose values may be mapped through `[codes.FIELD]`.
+pub const CODED_FIELDS: &[&str] =
+    &["contract", "org_role", "reason_leave", "gender", "ethnicity", "covering", "reason"];
+
+fn default_hours() -> f64 {
+    37.0
+}
+
+/// A source profile, as read from its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The source an import with this profile belongs to, unless `--source` says otherwise.
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub kind: ExportKind,
+    /// The sheet to read in a spreadsheet (the first when not given).
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub date_format: DateFormat,
+    /// Weekly hours of a full-time post: FTE = contracted hours / this.
+    #[serde(default = "default_hours")]
+    pub standard_hours: f64,
+    #[serde(default)]
+    pub mode: Mode,
+    /// The source whose identifiers the `xref` column holds.
+    pub xref_source: Option<String>,
+    /// Field name -> the export's column header.
+    pub columns: BTreeMap<String, String>,
+    /// Field name -> canonical value -> the export's values (`*` matches any text).
+    #[serde(default)]
+    pub codes: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Field name -> value used when the export has no such column.
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+}
+
+/// A profile that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError(pub String);
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Profile {
+    /// Reads and checks a profile from TOML text.
+    pub fn parse(text: &str) -> Result<Profile, ProfileError> {
+        let profile: Profile = toml::from_str(text).map_err(|e| ProfileError(e.to_string()))?;
+        profile.check()?;
+        Ok(profile)
+    }
+
+    fn field_names(&self) -> Vec<&'static str> {
+        FIELDS.iter().filter(|f| f.kinds.contains(&self.kind)).map(|f| f.name).collect()
+    }
+
+    fn has(&self, field: &str) -> bool {
+        self.columns.contains_key(field) || self.defaults.contains_key(field)
+    }
+
+    fn check(&self) -> Result<(), ProfileError> {
+        let kind = self.kind.as_str();
+        let allowed = self.field_names();
+        for field in self.columns.keys().chain(self.defaults.keys()) {
+            if !allowed.contains(&field.as_str()) {
+                return Err(ProfileError(format!(
+                    "`{field}` is not a field of a `{kind}` export; the fields are: {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+        for spec in FIELDS.iter().filter(|f| f.required && f.kinds.contains(&self.kind)) {
+            if !self.has(spec.name) {
+                return Err(ProfileError(format!(
+                    "a `{kind}` profile needs `{}` ({}) under [columns], or under [defaults]",
+                    spec.name, spec.meaning
+                )));
+            }
+        }
+        if matches!(self.kind, H | G) && !self.has("fte") && !self.has("hours") {
+            return Err(ProfileError(format!(
+                "a `{kind}` profile needs `fte` or `hours` under [columns] or [defaults]"
+            )));
+        }
+        if self.kind == A && !self.has("end_date") {
+            return Err(ProfileError("an `absence` profile needs `end_date` under [columns]".into()));
+        }
+        if self.columns.contains_key("xref") && self.xref_source.is_none() {
+            return Err(ProfileError("`xref` is mapped, so `xref_source` must name the source it refers to".into()));
+        }
+        if !(self.standard_hours > 0.0 && self.standard_hours <= 80.0) {
+            return Err(ProfileError(format!("standard_hours `{}` must be between 0 and 80", self.standard_hours)));
+        }
+        for (field, map) in &self.codes {
+            if !CODED_FIELDS.contains(&field.as_str()) {
+                return Err(ProfileError(format!(
+                    "[codes.{field}]: `{field}` has no code list; codes can be mapped for {}",
+                    CODED_FIELDS.join(", ")
+                )));
+            }
+            for target in map.keys() {
+                canonical_value(field, target)
+                    .map_err(|rule| ProfileError(format!("[codes.{field}] `{target}`: {rule}")))?;
+            }
+        }
+        for (field, value) in &self.defaults {
+            if CODED_FIELDS.contains(&field.as_str()) {
+                canonical_value(field, value).map_err(|rule| ProfileError(format!("[defaults] {field}: {rule}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The canonical value for an export's `value` of `field`: through
+    /// `[codes.field]` when the profile has one (exact matches first, then
+    /// patterns with `*`, the most specific first), else the value itself.
+    pub fn map_code(&self, field: &str, value: &str) -> Result<String, String> {
+        let Some(map) = self.codes.get(field) else {
+            return Ok(value.to_string());
+        };
+        let wanted = normalise(value);
+        let mut best: Option<(usize, &String)> = None;
+        for (target, patterns) in map {
+            for pattern in patterns {
+                let p = normalise(pattern);
+                if !p.contains('*') {
+                    if p == wanted {
+                        return Ok(target.clone());
+                    }
+                } else if glob(&p, &wanted) {
+                    let specific = p.chars().filter(|c| *c != '*').count();
+                    if best.is_none_or(|(s, _)| specific > s) {
+                        best = Some((specific, target));
+                    }
+                }
+            }
+        }
+        best.map(|(_, t)| t.clone())
+            .ok_or_else(|| format!("`{value}` is not mapped in the profile's [codes.{field}]; add it there"))
+    }
+}
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(i) => rest = &rest[i + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Checks a canonical value of a coded field, as the canonical format has it.
+fn canonical_value(field: &str, value: &str) -> Result<(), String> {
+    let ok = match field {
+        "contract" => matches!(SpellKind::parse(value), Some(k) if k.is_employed()),
+        "org_role" => value.parse::<u8>().ok().and_then(OrgRole::from_code).is_some(),
+        "reason_leave" => value.parse::<u8>().ok().and_then(ReasonLeave::from_code).is_some(),
+        "gender" => value.parse::<u8>().ok().and_then(Gender::from_code).is_some(),
+        "ethnicity" => sightline_core::codes::ETHNICITY_CODES.contains(&value),
+        "covering" => Covering::parse(value).is_some(),
+        "reason" => AbsenceReason::from_code(value).is_some(),
+        _ => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match field {
+        "contract" => "use permanent or fixed_term".into(),
+        "org_role" => "use a CSWW OrgRole code, 1 to 6".into(),
+        "reason_leave" => "use a CSWW ReasonLeave code, 1 to 10".into(),
+        "gender" => "use a CSWW GenderCurrent code: 0, 1, 2 or 9".into(),
+        "ethnicity" => "use a CSWW ethnicity code such as WBRI".into(),
+        "covering" => "use vacancy or over_establishment".into(),
+        _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
+    })
+}
+
+/// What a source says of a person beyond the model's [`sightline_core::Person`]:
+/// names and a cross-reference, used to join sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonDetails {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// (source, identifier) of the same person in another source.
+    pub xref: Option<(String, String)>,
+}
+
+/// The commercial terms of an agency assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyTerms {
+    pub person: PersonIdx,
+    pub start: NaiveDate,
+    pub agency: Option<String>,
+    pub charge_rate: Option<f64>,
+    pub pay_rate: Option<f64>,
+    pub covering: Option<Covering>,
+}
+
+/// One export (or canonical folder) read: the facts as a workforce whose
+/// person ids are the source's own, with what else the source said.
+#[derive(Debug)]
+pub struct SourceData {
+    pub workforce: Workforce,
+    /// Indexed by [`PersonIdx`] of `workforce`.
+    pub details: Vec<PersonDetails>,
+    pub agency_terms: Vec<AgencyTerms>,
+    /// Complexity-weighted caseloads by person and date.
+    pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
+    pub skipped: Vec<RowProblem>,
+    /// Data rows read, valid or not.
+    pub rows_read: usize,
+    pub mode: Mode,
+}
+
+/// One row of an export, with the profile to read it by.
+struct ExportRow<'a> {
+    sheet: &'a Sheet,
+    profile: &'a Profile,
+    columns: &'a HashMap<&'a str, usize>,
+    line: u64,
+    cells: &'a [Cell],
+}
+
+impl ExportRow<'_> {
+    fn problem(&self, field: &str, value: &str, rule: impl Into<String>) -> RowProblem {
+        let column = self.profile.columns.get(field).cloned().unwrap_or_else(|| field.to_string());
+        RowProblem {
+            file: self.sheet.name.clone(),
+            line: self.line,
+            column,
+            value: value.to_string(),
+            rule: rule.into(),
+        }
+    }
+
+    fn cell(&self, field: &str) -> Option<&Cell> {
+        self.columns.get(field).and_then(|i| self.cells.get(*i)).filter(|c| !c.is_empty())
+    }
+
+    /// The field's text: the cell, else the profile's default; None when neither.
+    fn text(&self, field: &str) -> Option<String> {
+        match self.cell(field) {
+            Some(c) => Some(c.text()),
+            None => self.profile.defaults.get(field).cloned(),
+        }
+    }
+
+    fn required(&self, field: &str) -> Result<String, RowProblem> {
+        self.text(field).ok_or_else(|| self.problem(field, "", "required, but empty"))
+    }
+
+    fn coded(&self, field: &str) -> Result<Option<String>, RowProblem> {
+        let Some(value) = self.text(field) else {
+            return Ok(None);
+        };
+        let mapped = self.profile.map_code(field, &value).map_err(|rule| self.problem(field, &value, rule))?;
+        canonical_value(field, &mapped).map_err(|rule| self.problem(field, &value, rule))?;
+        Ok(Some(mapped))
+    }
+
+    fn date(&self, field: &str) -> Result<Option<NaiveDate>, RowProblem> {
+        let cell = match self.cell(field) {
+            Some(c) => c.clone(),
+            None => match self.profile.defaults.get(field) {
+                Some(d) => Cell::Text(d.clone()),
+                None => return Ok(None),
+            },
+        };
+        let parsed = match (&cell, self.profile.date_format) {
+            (Cell::Date(d), _) => Some(*d),
+            (Cell::Number(n), _) => excel_serial_date(*n),
+            (Cell::Text(t), DateFormat::Excel) => t.trim().parse::<f64>().ok().and_then(excel_serial_date),
+            (Cell::Text(t), DateFormat::Iso) => parse_iso(t),
+            (Cell::Text(t), DateFormat::Uk) => parse_uk(t),
+            (Cell::Empty, _) => None,
+        };
+        let expected = match self.profile.date_format {
+            DateFormat::Iso => "a date written YYYY-MM-DD",
+            DateFormat::Uk => "a date written DD/MM/YYYY",
+            DateFormat::Excel => "an Excel serial date number",
+        };
+        parsed.map(Some).ok_or_else(|| {
+            self.problem(field, &cell.text(), format!("not {expected} (the profile's date_format), or no such day"))
+        })
+    }
+
+    fn number(&self, field: &str) -> Result<Option<f64>, RowProblem> {
+        let Some(text) = self.text(field) else {
+            return Ok(None);
+        };
+        let cleaned: String = text.chars().filter(|c| !matches!(c, '£' | ',' | ' ')).collect();
+        match cleaned.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Some(n)),
+            _ => Err(self.problem(field, &text, "not a number")),
+        }
+    }
+
+    /// FTE from `fte`, or from `hours` over the standard hours.
+    fn fte(&self) -> Result<f64, RowProblem> {
+        let (field, fte) = match self.number("fte")? {
+            Some(f) => ("fte", f),
+            None => match self.number("hours")? {
+                Some(h) => ("hours", h / self.profile.standard_hours),
+                None => {
+                    return Err(self.problem(
+                        if self.profile.has("fte") { "fte" } else { "hours" },
+                        "",
+                        "required, but empty",
+                    ))
+                }
+            },
+        };
+        if !(fte > 0.0 && fte <= 1.0 + 1e-9) {
+            let raw = self.text(field).unwrap_or_default();
+            let rule = if field == "hours" {
+                format!(
+                    "contracted hours must be more than 0 and at most the standard {} hours",
+                    self.profile.standard_hours
+                )
+            } else {
+                "FTE must be greater than 0 and at most 1".to_string()
+            };
+            return Err(self.problem(field, &raw, rule));
+        }
+        Ok(fte.min(1.0))
+    }
+}
+
+fn parse_iso(text: &str) -> Option<NaiveDate> {
+    let date = text.trim().split([' ', 'T']).next()?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+}
+
+fn parse_uk(text: &str) -> Option<NaiveDate> {
+    let date = text.trim().split(' ').next()?;
+    let mut parts = date.split(['/', '-', '.']);
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Splits a whole name into (given, family): `Smith, Jane` or `Jane Smith`.
+fn split_name(full: &str) -> (Option<String>, Option<String>) {
+    if let Some((family, given)) = full.split_once(',') {
+        return (Some(given.trim().to_string()), Some(family.trim().to_string()));
+    }
+    match full.trim().rsplit_once(' ') {
+        Some((given, family)) => (Some(given.trim().to_string()), Some(family.trim().to_string())),
+        None => (None, Some(full.trim().to_string())),
+    }
+}
+
+/// The facts of an export read with its profile. Every row that breaks a
+/// rule is reported with its line, column, value and rule; strictly, any
+/// such row stops the read.
+pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> Result<SourceData, ReadError> {
+    let mut columns: HashMap<&str, usize> = HashMap::new();
+    for (field, header) in &profile.columns {
+        let i = sheet.column(header).ok_or_else(|| ReadError::ExportColumn {
+            file: sheet.name.clone(),
+            column: header.clone(),
+            field: field.clone(),
+            found: sheet.header.join(", "),
+        })?;
+        columns.insert(field.as_str(), i);
+    }
+    let mut reader = ExportReader::default();
+    for (line, cells) in &sheet.rows {
+        let row = ExportRow { sheet, profile, columns: &columns, line: *line, cells };
+        if let Err(problem) = reader.read_row(&row) {
+            reader.problems.push(problem);
+        }
+    }
+    if strictness == Strictness::Strict && !reader.problems.is_empty() {
+        return Err(ReadError::InvalidRows(reader.problems));
+    }
+    let mut details = reader.details;
+    let workforce = reader.builder.build();
+    details.resize(workforce.persons().len(), PersonDetails::default());
+    Ok(SourceData {
+        workforce,
+        details,
+        agency_terms: reader.agency_terms,
+        caseload_weights: reader.weights,
+        skipped: reader.problems,
+        rows_read: sheet.rows.len(),
+        mode: profile.mode,
+    })
+}
+
+#[derive(Default)]
+struct ExportReader {
+    builder: WorkforceBuilder,
+    details: Vec<PersonDetails>,
+    ids: HashMap<String, PersonIdx>,
+    /// The line each person was first seen on.
+    first_seen: HashMap<PersonIdx, u64>,
+    /// Spells (or absences) by person and start: a second row for the same start is refused.
+    starts: HashMap<(PersonIdx, NaiveDate), u64>,
+    agency_terms: Vec<AgencyTerms>,
+    weights: Vec<(PersonIdx, NaiveDate, f64)>,
+    problems: Vec<RowProblem>,
+}
+
+impl ExportReader {
+    fn read_row(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
+        let id = row.required("person_id")?;
+        let swe_no = row.text("swe_no").map(|s| s.to_ascii_uppercase());
+        if let Some(swe) = &swe_no {
+            if !crate::canonical::is_swe_number(swe) {
+                return Err(row.problem("swe_no", swe, "not a Social Work England number (2 letters, then digits)"));
+            }
+        }
+        let birth_date = row.date("birth_date")?;
+        let gender = row.coded("gender")?.and_then(|g| g.parse::<u8>().ok()).and_then(Gender::from_code);
+        let ethnicity = row.coded("ethnicity")?;
+        let (mut given, mut family) = (row.text("given_name"), row.text("family_name"));
+        if given.is_none() && family.is_none() {
+            if let Some(full) = row.text("full_name") {
+                (given, family) = split_name(&full);
+            }
+        }
+        let xref = row.text("xref").zip(row.profile.xref_source.clone()).map(|(id, source)| (source, id));
+        // The facts first, so that a bad row leaves no trace.
+        let fact = self.read_fact(row)?;
+        if let Some(&person) = self.ids.get(&id) {
+            let line = self.first_seen[&person];
+            let known = self.builder.person_mut(person);
+            if let (Some(a), Some(b)) = (&known.swe_no, &swe_no) {
+                if a != b {
+                    return Err(row.problem("swe_no", b, format!("person `{id}` has SWE number `{a}` on line {line}")));
+                }
+            }
+            if let (Some(a), Some(b)) = (known.birth_date, birth_date) {
+                if a != b {
+                    let rule = format!("person `{id}` was born on {a} on line {line}");
+                    return Err(row.problem("birth_date", &b.to_string(), rule));
+                }
+            }
+            if let Fact::Spell { start, .. } | Fact::Absence { start, .. } = &fact {
+                if let Some(earlier) = self.starts.get(&(person, *start)) {
+                    let rule = format!("person `{id}` already has a row starting on this date, on line {earlier}");
+                    return Err(row.problem("start_date", &start.to_string(), rule));
+                }
+            }
+        }
+        let person = self.builder.person(&id);
+        self.ids.insert(id, person);
+        self.first_seen.entry(person).or_insert(row.line);
+        if let Fact::Spell { start, .. } | Fact::Absence { start, .. } = &fact {
+            self.starts.insert((person, *start), row.line);
+        }
+        if self.details.len() <= person.0 as usize {
+            self.details.resize(person.0 as usize + 1, PersonDetails::default());
+        }
+        let known = self.builder.person_mut(person);
+        known.swe_no = known.swe_no.take().or(swe_no);
+        known.birth_date = known.birth_date.or(birth_date);
+        known.gender = known.gender.or(gender);
+        known.ethnicity = known.ethnicity.take().or(ethnicity);
+        let details = &mut self.details[person.0 as usize];
+        details.given_name = details.given_name.take().or(given);
+        details.family_name = details.family_name.take().or(family);
+        details.xref = details.xref.take().or(xref);
+        self.add_fact(person, fact);
+        Ok(())
+    }
+
+    fn read_fact(&self, row: &ExportRow<'_>) -> Result<Fact, RowProblem> {
+        let profile = row.profile;
+        Ok(match profile.kind {
+            H | G => {
+                let kind = match profile.kind {
+                    H => SpellKind::parse(&row.coded("contract")?.unwrap_or_default()).unwrap_or(SpellKind::Permanent),
+                    _ => SpellKind::Agency,
+                };
+                let team = row.required("team")?;
+                let role = row.coded("org_role")?.ok_or_else(|| row.problem("org_role", "", "required, but empty"))?;
+                let org_role = role.parse::<u8>().ok().and_then(OrgRole::from_code).expect("checked by coded()");
+                let start =
+                    row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
+                let end = row.date("end_date")?;
+                if end.is_some_and(|e| e < start) {
+                    return Err(row.problem(
+                        "end_date",
+                        &end.map(|e| e.to_string()).unwrap_or_default(),
+                        "ends before it starts",
+                    ));
+                }
+                let fte = row.fte()?;
+                let reason_leave = if kind.is_employed() {
+                    row.coded("reason_leave")?.and_then(|r| r.parse::<u8>().ok()).and_then(ReasonLeave::from_code)
+                } else {
+                    None
+                };
+                if reason_leave.is_some() && end.is_none() {
+                    let value = row.text("reason_leave").unwrap_or_default();
+                    return Err(row.problem("reason_leave", &value, "a reason for leaving needs an end date"));
+                }
+                let terms = if kind == SpellKind::Agency {
+                    let rate = |field: &str| -> Result<Option<f64>, RowProblem> {
+                        match row.number(field)? {
+                            Some(r) if r < 0.0 => Err(row.problem(field, &r.to_string(), "a rate cannot be negative")),
+                            r => Ok(r),
+                        }
+                    };
+                    Some((
+                        row.text("agency"),
+                        rate("charge_rate")?,
+                        rate("pay_rate")?,
+                        row.coded("covering")?.and_then(|c| Covering::parse(&c)),
+                    ))
+                } else {
+                    None
+                };
+                Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, terms }
+            }
+            C => {
+                let date = row.date("date")?.ok_or_else(|| row.problem("date", "", "required, but empty"))?;
+                let text = row.required("cases")?;
+                let cases = text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| *n >= 0.0 && n.fract() == 0.0 && *n < 1e9)
+                    .ok_or_else(|| row.problem("cases", &text, "cases must be a whole number, 0 or more"))?;
+                let weight = row.number("weight")?;
+                Fact::Caseload { date, cases: cases as u32, weight }
+            }
+            A => {
+                let start =
+                    row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
+                let end = row.date("end_date")?.ok_or_else(|| row.problem("end_date", "", "required, but empty"))?;
+                if end < start {
+                    return Err(row.problem("end_date", &end.to_string(), "ends before it starts"));
+                }
+                let reason = row.coded("reason")?.and_then(|r| AbsenceReason::from_code(&r));
+                let reason = reason.ok_or_else(|| row.problem("reason", "", "required, but empty"))?;
+                let days_lost = row.number("days_lost")?;
+                if days_lost.is_some_and(|d| d < 0.0) {
+                    return Err(row.problem(
+                        "days_lost",
+                        &row.text("days_lost").unwrap_or_default(),
+                        "days lost cannot be negative",
+                    ));
+                }
+                Fact::Absence { start, end, reason, days_lost }
+            }
+        })
+    }
+
+    fn add_fact(&mut self, person: PersonIdx, fact: Fact) {
+        match fact {
+            Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, terms } => {
+                let team = self.builder.team(&team);
+                self.builder.add_spell(Spell { person, kind, team, org_role, start, end, fte, reason_leave });
+                if let Some((agency, charge_rate, pay_rate, covering)) = terms {
+                    self.agency_terms.push(AgencyTerms { person, start, agency, charge_rate, pay_rate, covering });
+                }
+            }
+            Fact::Caseload { date, cases, weight } => {
+                self.builder.add_caseload(CaseloadSnapshot { person, date, cases });
+                if let Some(w) = weight {
+                    self.weights.push((person, date, w));
+                }
+            }
+            Fact::Absence { start, end, reason, days_lost } => {
+                self.builder.add_absence(Absence { person, start, end, reason, days_lost });
+            }
+        }
+    }
+}
+
+type Terms = (Option<String>, Option<f64>, Option<f64>, Option<Covering>);
+
+enum Fact {
+    Spell {
+        kind: SpellKind,
+        team: String,
+        org_role: OrgRole,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+        fte: f64,
+        reason_leave: Option<ReasonLeave>,
+        terms: Option<Terms>,
+    },
+    Caseload {
+        date: NaiveDate,
+        cases: u32,
+        weight: Option<f64>,
+    },
+    Absence {
+        start: NaiveDate,
+        end: NaiveDate,
+        reason: AbsenceReason,
+        days_lost: Option<f64>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::read_csv;
+
+    const HR: &str = r#"
+source = "hr-north"
+kind = "hr"
+date_format = "dd/mm/yyyy"
+standard_hours = 37
+
+[columns]
+person_id = "Emp No"
+swe_no = "SWE Reg"
+full_name = "Name"
+birth_date = "DOB"
+contract = "Contract Type"
+team = "Team"
+org_role = "Job Title"
+start_date = "Start"
+end_date = "End"
+hours = "Weekly Hrs"
+reason_leave = "Leaving Reason"
+
+[codes.contract]
+permanent = ["Perm", "P", "Permanent"]
+fixed_term = ["FTC", "Fixed Term*"]
+
+[codes.org_role]
+5 = ["Social Worker*"]
+4 = ["Senior Social Worker", "Senior Practitioner"]
+3 = ["Team Manager"]
+
+[codes.reason_leave]
+1 = ["*resign*"]
+5 = ["*retire*"]
+9 = ["*"]
+"#;
+
+    fn read(csv: &str, strictness: Strictness) -> Result<SourceData, ReadError> {
+        let profile = Profile::parse(HR).unwrap();
+        read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, strictness)
+    }
+
+    const HEADER: &str = "Emp No,SWE Reg,Name,DOB,Contract Type,Team,Job Title,Start,End,Weekly Hrs,Leaving Reason\n";
+
+    #[test]
+    fn an_hr_export_maps_columns_codes_dates_and_hours() {
+        let data = read(
+            &format!(
+                "{HEADER}E1,sw1234567890,\"Smith, Jane\",03/02/1985,Perm,North,Senior social worker,01/04/2019,31/03/2022,37,Resigned - relocation\n\
+                 E1,SW1234567890,\"Smith, Jane\",03/02/1985,P,South,Team Manager,1/4/2022,,18.5,\n\
+                 E2,,Ali Khan,,fixed term (12m),North,Social Worker (ASYE),01/10/2023,,37,\n"
+            ),
+            Strictness::Strict,
+        )
+        .unwrap();
+        let wf = &data.workforce;
+        assert_eq!(wf.persons().len(), 2);
+        assert_eq!(wf.persons()[0].swe_no.as_deref(), Some("SW1234567890"));
+        assert_eq!(wf.persons()[0].birth_date, NaiveDate::from_ymd_opt(1985, 2, 3));
+        assert_eq!(data.details[0].family_name.as_deref(), Some("Smith"));
+        assert_eq!(data.details[1].given_name.as_deref(), Some("Ali"));
+        let s = wf.spells();
+        assert_eq!(s[0].reason_leave, Some(ReasonLeave::from_code(1).unwrap()));
+        assert_eq!(s[0].org_role, OrgRole::SeniorPractitioner);
+        assert_eq!(s[1].fte, 0.5);
+        assert_eq!(s[1].org_role, OrgRole::FirstLineManager);
+        assert_eq!(s[2].kind, SpellKind::FixedTerm);
+        assert_eq!(s[2].org_role, OrgRole::CaseHolder);
+    }
+
+    #[test]
+    fn bad_rows_are_named_and_strictness_decides() {
+        let csv = format!(
+            "{HEADER}E1,,,,Perm,North,Social Worker,31/09/2019,,37,\n\
+             E2,,,,Casual,North,Social Worker,01/09/2019,,37,\n\
+             E3,,,,Perm,North,Social Worker,01/09/2019,,40,\n\
+             E4,,,,Perm,North,Social Worker,01/09/2019,,37,\n"
+        );
+        let Err(ReadError::InvalidRows(problems)) = read(&csv, Strictness::Strict) else {
+            panic!("strict read must fail")
+        };
+        let found: Vec<(u64, &str)> = problems.iter().map(|p| (p.line, p.column.as_str())).collect();
+        assert_eq!(found, [(2, "Start"), (3, "Contract Type"), (4, "Weekly Hrs")]);
+        assert!(problems[1].rule.contains("[codes.contract]"), "{}", problems[1].rule);
+        let data = read(&csv, Strictness::Lenient).unwrap();
+        assert_eq!(data.workforce.spells().len(), 1);
+        assert_eq!(data.skipped.len(), 3);
+        assert_eq!(data.rows_read, 4);
+    }
+
+    #[test]
+    fn exact_values_win_over_patterns_and_longer_patterns_over_shorter() {
+        let p = Profile::parse(HR).unwrap();
+        assert_eq!(p.map_code("reason_leave", "Retirement (ill health)").unwrap(), "5");
+        assert_eq!(p.map_code("reason_leave", "End of contract").unwrap(), "9");
+        assert_eq!(p.map_code("org_role", "senior  social worker").unwrap(), "4");
+        assert_eq!(p.map_code("org_role", "Social Worker - Level 2").unwrap(), "5");
+    }
+
+    #[test]
+    fn a_profile_with_mistakes_is_refused_with_the_reason() {
+        let broken = HR.replace("team = \"Team\"\n", "");
+        assert!(Profile::parse(&broken).unwrap_err().0.contains("`team`"));
+        let broken = HR.replace("3 = [\"Team Manager\"]", "7 = [\"Team Manager\"]");
+        assert!(Profile::parse(&broken).unwrap_err().0.contains("OrgRole"));
+        let broken = HR.replace("hours = \"Weekly Hrs\"", "hours = \"Weekly Hrs\"\ncases = \"Cases\"");
+        assert!(Profile::parse(&broken).unwrap_err().0.contains("not a field of a `hr` export"));
+        let broken = HR.replace("person_id = \"Emp No\"", "person_id = \"Employee\"");
+        let profile = Profile::parse(&broken).unwrap();
+        let sheet = read_csv("hr.csv", HEADER.as_bytes()).unwrap();
+        let e = read_export(&sheet, &profile, Strictness::Strict).unwrap_err().to_string();
+        assert!(e.contains("`Employee`") && e.contains("Emp No"), "{e}");
+    }
+}
