@@ -367,6 +367,27 @@ pub struct SourceData {
     pub mode: Mode,
 }
 
+impl SourceData {
+    /// A canonical folder as a source: its people are known by `person_id`.
+    pub fn from_canonical(loaded: crate::canonical::Loaded) -> SourceData {
+        let wf = loaded.workforce;
+        let rows_read = wf.spells().len()
+            + wf.establishment().len()
+            + wf.absences().len()
+            + wf.caseloads().len()
+            + loaded.skipped.len();
+        SourceData {
+            details: vec![PersonDetails::default(); wf.persons().len()],
+            workforce: wf,
+            agency_terms: Vec::new(),
+            caseload_weights: Vec::new(),
+            skipped: loaded.skipped,
+            rows_read,
+            mode: Mode::Full,
+        }
+    }
+}
+
 /// One row of an export, with the profile to read it by.
 struct ExportRow<'a> {
     sheet: &'a Sheet,

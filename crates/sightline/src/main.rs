@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
 use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
 use sightline_ingest::{check_synthetic_dir, read_dir, write_synthetic_dir, Strictness};
-use sightline_store::{ImportOutcome, Store};
+use sightline_store::{ImportOptions, ImportOutcome, Store};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -360,7 +360,8 @@ fn run_import(args: ImportArgs) -> Result<()> {
     });
     let outcome = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
-        store.import_canonical_with(&args.path, &args.source, &who, strictness, args.dry_run).await
+        let options = ImportOptions { source: &args.source, imported_by: &who, strictness, dry_run: args.dry_run };
+        store.import_canonical_with(&args.path, &options).await
     })?;
     let describe = |c: &sightline_store::Changes, rejected: &[sightline_ingest::RowProblem]| {
         let skipped =

@@ -12,7 +12,11 @@ use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, Person, PersonIdx, QualificationRoute,
     ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
-use sightline_ingest::{read_dir, ReadError, RowProblem, Strictness};
+use sightline_ingest::profile::read_export;
+use sightline_ingest::profile::{Mode, PersonDetails};
+use sightline_ingest::resolve::{settle, Conflict, Rank};
+use sightline_ingest::sheet::read_sheet;
+use sightline_ingest::{read_dir, Profile, ReadError, RowProblem, SourceData, Strictness};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -29,6 +33,8 @@ pub enum StoreError {
     Read(#[from] ReadError),
     #[error("cannot read {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    NotFound(String),
     #[error("the store holds a value it cannot read back: {0}")]
     Corrupt(String),
 }
@@ -41,6 +47,11 @@ pub struct Changes {
     /// Fact rows of the same source's earlier batches that this one replaces.
     pub rows_replaced: u64,
     pub people_added: u64,
+    /// People of this source found to be people the store knew from another
+    /// source (by Social Work England number or cross-reference).
+    pub people_joined: u64,
+    /// Possible matches (same name and birth date) recorded for a person to review.
+    pub suggestions: u64,
     /// People whose details (SWE number, birth date, ...) change.
     pub people_updated: u64,
     pub teams_added: u64,
@@ -62,6 +73,8 @@ pub enum ImportOutcome {
 pub struct Batch {
     pub id: i64,
     pub source: String,
+    /// `canonical`, `csww`, or the export kind of a profile (`hr`, `agency`, ...).
+    pub kind: String,
     pub path: String,
     /// SHA-256 over the files' own SHA-256 sums.
     pub fingerprint: String,
@@ -71,6 +84,56 @@ pub struct Batch {
     pub rows_rejected: i64,
     /// File name and SHA-256 of each file read.
     pub files: Vec<(String, String)>,
+}
+
+/// A person as the store knows them, with each source's identifier of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonSummary {
+    pub person: Person,
+    pub details: PersonDetails,
+    /// (source, that source's identifier).
+    pub identifiers: Vec<(String, String)>,
+}
+
+/// Two records that may be one person, for a person to decide.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub id: i64,
+    pub reason: String,
+    /// The record added later.
+    pub person: PersonSummary,
+    /// The earlier record it may be.
+    pub candidate: PersonSummary,
+}
+
+/// One fact held of a person, for their history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryFact {
+    pub source: String,
+    /// `spell`, `agency terms`, `absence` or `caseload`.
+    pub what: &'static str,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub detail: String,
+}
+
+/// A person and everything the store holds of them, in date order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonHistory {
+    pub summary: PersonSummary,
+    pub facts: Vec<HistoryFact>,
+}
+
+/// Who imports what, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions<'a> {
+    /// The system the data comes from: a newer import from the same source
+    /// replaces or updates its earlier facts.
+    pub source: &'a str,
+    pub imported_by: &'a str,
+    pub strictness: Strictness,
+    /// Carry the import out and roll it back, to see what it would change.
+    pub dry_run: bool,
 }
 
 enum Backend {
@@ -105,6 +168,47 @@ fn fingerprint(dir: &Path) -> Result<(String, Vec<(String, String)>), StoreError
     Ok((format!("{:x}", all.finalize()), files))
 }
 
+/// The person table's columns, in the order rows are read and written.
+const PERSON_COLUMNS: &str = "person_key, id, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route, given_name, family_name";
+
+/// A stored person with their names.
+#[derive(Debug, Clone, PartialEq)]
+struct Known {
+    person: Person,
+    details: PersonDetails,
+}
+
+/// Name and birth date, as compared when suggesting that two records are one person.
+type NameKey = (String, String, NaiveDate);
+
+fn name_key(details: &PersonDetails, birth_date: Option<NaiveDate>) -> Option<NameKey> {
+    let norm =
+        |s: &Option<String>| s.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase());
+    Some((norm(&details.given_name)?, norm(&details.family_name)?, birth_date?))
+}
+
+/// What a source says of a known person, added to what the store holds:
+/// details it gives replace the stored ones; none are blanked.
+fn merge(known: &Known, p: &Person, details: &PersonDetails) -> Known {
+    let s = &known.person;
+    Known {
+        person: Person {
+            id: s.id.clone(),
+            swe_no: p.swe_no.clone().or_else(|| s.swe_no.clone()),
+            birth_date: p.birth_date.or(s.birth_date),
+            gender: p.gender.or(s.gender),
+            ethnicity: p.ethnicity.clone().or_else(|| s.ethnicity.clone()),
+            qualification_date: p.qualification_date.or(s.qualification_date),
+            qualification_route: p.qualification_route.or(s.qualification_route),
+        },
+        details: PersonDetails {
+            given_name: details.given_name.clone().or_else(|| known.details.given_name.clone()),
+            family_name: details.family_name.clone().or_else(|| known.details.family_name.clone()),
+            xref: None,
+        },
+    }
+}
+
 /// Rows in one multi-row INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1000;
 
@@ -129,20 +233,22 @@ macro_rules! backend {
             pub async fn import(
                 pool: &$pool,
                 batch: &Batch,
-                wf: &Workforce,
-                rejected: &[RowProblem],
+                data: &SourceData,
                 dry_run: bool,
             ) -> Result<(i64, Changes), sqlx::Error> {
+                let wf = &data.workforce;
+                let rejected = &data.skipped;
                 let mut changes = Changes::default();
                 let mut tx = pool.begin().await?;
                 let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
                 let batch_id: i64 = sqlx::query_scalar(&next_id("import_batch")).fetch_one(&mut *tx).await?;
                 QueryBuilder::<$db>::new(
-                    "INSERT INTO import_batch (id, source, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected) ",
+                    "INSERT INTO import_batch (id, source, kind, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected) ",
                 )
                 .push_values([batch], |mut b, x| {
                     b.push_bind(batch_id)
                         .push_bind(&x.source)
+                        .push_bind(&x.kind)
                         .push_bind(&x.path)
                         .push_bind(&x.fingerprint)
                         .push_bind(&x.imported_by)
@@ -177,20 +283,7 @@ macro_rules! backend {
                         .await?;
                 }
 
-                // The earlier facts of this source go; people and teams stay.
-                for table in ["spell", "establishment", "absence", "caseload"] {
-                    changes.rows_replaced += QueryBuilder::<$db>::new(format!(
-                        "DELETE FROM {table} WHERE batch_id IN (SELECT id FROM import_batch WHERE source = "
-                    ))
-                    .push_bind(&batch.source)
-                    .push(format!(" AND id <> {batch_id})"))
-                    .build()
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                }
-
-                // Teams and people by name, added or updated.
+                // Teams by name, added as needed.
                 let mut team_ids = Vec::with_capacity(wf.teams().len());
                 let known: HashMap<String, i64> = sqlx::query("SELECT name, id FROM team")
                     .fetch_all(&mut *tx)
@@ -220,85 +313,65 @@ macro_rules! backend {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let known: HashMap<String, (i64, Person)> = sqlx::query(
-                    "SELECT person_key, id, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route FROM person",
-                )
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .map(|r| Ok((r.try_get::<String, _>(0)?, (r.try_get::<i64, _>(1)?, person_from_row(&r)?))))
-                .collect::<Result<_, sqlx::Error>>()?;
-                let mut next_person: i64 = sqlx::query_scalar(&next_id("person")).fetch_one(&mut *tx).await?;
-                let mut person_ids = Vec::with_capacity(wf.persons().len());
-                let (mut new_people, mut changed_people) = (Vec::new(), Vec::new());
-                for p in wf.persons() {
-                    match known.get(&p.id) {
-                        Some((id, stored)) => {
-                            person_ids.push(*id);
-                            // Details the import gives replace the stored ones; none are blanked.
-                            let merged = Person {
-                                id: stored.id.clone(),
-                                swe_no: p.swe_no.clone().or_else(|| stored.swe_no.clone()),
-                                birth_date: p.birth_date.or(stored.birth_date),
-                                gender: p.gender.or(stored.gender),
-                                ethnicity: p.ethnicity.clone().or_else(|| stored.ethnicity.clone()),
-                                qualification_date: p.qualification_date.or(stored.qualification_date),
-                                qualification_route: p.qualification_route.or(stored.qualification_route),
-                            };
-                            if &merged != stored {
-                                changed_people.push((*id, merged));
+
+                let person_ids = people(&mut tx, batch, batch_id, data, &mut changes).await?;
+                let person = |p: PersonIdx| person_ids[p.0 as usize];
+                let team = |t: TeamId| team_ids[t.0 as usize];
+
+                // What this batch replaces of its source's earlier facts: all
+                // of them (a full export), or the rows it gives anew (changes).
+                let earlier = format!("batch_id IN (SELECT id FROM import_batch WHERE source = $1 AND id <> {batch_id})");
+                let earlier = if stringify!($module) == "sqlite" { earlier.replace("$1", "?") } else { earlier };
+                match data.mode {
+                    Mode::Full => {
+                        for table in ["spell", "establishment", "absence", "caseload", "agency_assignment"] {
+                            let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE {earlier}"))
+                                .bind(&batch.source)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                            if table != "agency_assignment" {
+                                changes.rows_replaced += deleted;
                             }
                         }
-                        None => {
-                            person_ids.push(next_person);
-                            new_people.push((next_person, p));
-                            next_person += 1;
+                    }
+                    Mode::Changes => {
+                        let keyed = |items: Vec<(i64, NaiveDate)>| {
+                            let mut items = items;
+                            items.sort();
+                            items.dedup();
+                            items
+                        };
+                        let spells = keyed(wf.spells().iter().map(|s| (person(s.person), s.start)).collect());
+                        let absences = keyed(wf.absences().iter().map(|a| (person(a.person), a.start)).collect());
+                        let caseloads = keyed(wf.caseloads().iter().map(|c| (person(c.person), c.date)).collect());
+                        for (table, column, keys) in [
+                            ("spell", "start_date", &spells),
+                            ("agency_assignment", "start_date", &spells),
+                            ("absence", "start_date", &absences),
+                            ("caseload", "date", &caseloads),
+                        ] {
+                            for chunk in keys.chunks(CHUNK / 2) {
+                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE batch_id IN (SELECT id FROM import_batch WHERE source = "));
+                                q.push_bind(&batch.source).push(format!(" AND id <> {batch_id}) AND (person_id, {column}) IN ("));
+                                let mut list = q.separated(", ");
+                                for (p, d) in chunk {
+                                    list.push("(");
+                                    list.push_bind_unseparated(*p);
+                                    list.push_unseparated(", ");
+                                    list.push_bind_unseparated(*d);
+                                    list.push_unseparated(")");
+                                }
+                                q.push(")");
+                                let deleted = q.build().execute(&mut *tx).await?.rows_affected();
+                                if table != "agency_assignment" {
+                                    changes.rows_replaced += deleted;
+                                }
+                            }
                         }
                     }
                 }
-                // Updated in place: other sources' rows may refer to them.
-                changes.people_updated = changed_people.len() as u64;
-                for (id, p) in &changed_people {
-                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
-                        .push_bind(&p.swe_no)
-                        .push(", birth_date = ")
-                        .push_bind(p.birth_date)
-                        .push(", gender = ")
-                        .push_bind(p.gender.map(|g| i32::from(g.code())))
-                        .push(", ethnicity = ")
-                        .push_bind(&p.ethnicity)
-                        .push(", qualification_date = ")
-                        .push_bind(p.qualification_date)
-                        .push(", qualification_route = ")
-                        .push_bind(p.qualification_route.map(|r| r.as_str()))
-                        .push(" WHERE id = ")
-                        .push_bind(*id)
-                        .build()
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                changes.people_added = new_people.len() as u64;
-                for chunk in new_people.chunks(CHUNK) {
-                    QueryBuilder::<$db>::new(
-                        "INSERT INTO person (id, person_key, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route) ",
-                    )
-                    .push_values(chunk, |mut b, (id, p)| {
-                        b.push_bind(*id)
-                            .push_bind(&p.id)
-                            .push_bind(&p.swe_no)
-                            .push_bind(p.birth_date)
-                            .push_bind(p.gender.map(|g| i32::from(g.code())))
-                            .push_bind(&p.ethnicity)
-                            .push_bind(p.qualification_date)
-                            .push_bind(p.qualification_route.map(|r| r.as_str()));
-                    })
-                    .build()
-                    .execute(&mut *tx)
-                    .await?;
-                }
 
-                let person = |p: PersonIdx| person_ids[p.0 as usize];
-                let team = |t: TeamId| team_ids[t.0 as usize];
                 for chunk in wf.spells().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
                         "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave) ",
@@ -313,6 +386,23 @@ macro_rules! backend {
                             .push_bind(s.end)
                             .push_bind(s.fte)
                             .push_bind(s.reason_leave.map(|r| i32::from(r.code())));
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in data.agency_terms.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(
+                        "INSERT INTO agency_assignment (batch_id, person_id, start_date, agency, charge_rate, pay_rate, covering) ",
+                    )
+                    .push_values(chunk, |mut b, t| {
+                        b.push_bind(batch_id)
+                            .push_bind(person(t.person))
+                            .push_bind(t.start)
+                            .push_bind(&t.agency)
+                            .push_bind(t.charge_rate)
+                            .push_bind(t.pay_rate)
+                            .push_bind(t.covering.map(|c| c.as_str()));
                     })
                     .build()
                     .execute(&mut *tx)
@@ -349,13 +439,16 @@ macro_rules! backend {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let weights: HashMap<(PersonIdx, NaiveDate), f64> =
+                    data.caseload_weights.iter().map(|(p, d, w)| ((*p, *d), *w)).collect();
                 for chunk in wf.caseloads().chunks(CHUNK) {
-                    QueryBuilder::<$db>::new("INSERT INTO caseload (batch_id, person_id, date, cases) ")
+                    QueryBuilder::<$db>::new("INSERT INTO caseload (batch_id, person_id, date, cases, weight) ")
                         .push_values(chunk, |mut b, c| {
                             b.push_bind(batch_id)
                                 .push_bind(person(c.person))
                                 .push_bind(c.date)
-                                .push_bind(c.cases as i32);
+                                .push_bind(c.cases as i32)
+                                .push_bind(weights.get(&(c.person, c.date)).copied());
                         })
                         .build()
                         .execute(&mut *tx)
@@ -369,6 +462,207 @@ macro_rules! backend {
                     tx.commit().await?;
                 }
                 Ok((batch_id, changes))
+            }
+
+            /// Finds or adds the person behind each of the source's people:
+            /// by the source's own identifier, then Social Work England
+            /// number, then cross-reference; a new person with the same name
+            /// and birth date as another is recorded as a suggested match.
+            async fn people(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                batch: &Batch,
+                batch_id: i64,
+                data: &SourceData,
+                changes: &mut Changes,
+            ) -> Result<Vec<i64>, sqlx::Error> {
+                let wf = &data.workforce;
+                let mut identifiers: HashMap<(String, String), i64> =
+                    sqlx::query("SELECT source, source_key, person_id FROM person_identifier")
+                        .fetch_all(&mut **tx)
+                        .await?
+                        .into_iter()
+                        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+                        .collect::<Result<_, sqlx::Error>>()?;
+                let mut stored: HashMap<i64, Known> = HashMap::new();
+                for r in sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person")).fetch_all(&mut **tx).await? {
+                    stored.insert(r.try_get(1)?, known_from_row(&r)?);
+                }
+                let mut by_swe: HashMap<String, i64> = HashMap::new();
+                let mut by_name: HashMap<NameKey, Vec<i64>> = HashMap::new();
+                let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
+                for (id, k) in &stored {
+                    if let Some(swe) = &k.person.swe_no {
+                        by_swe.insert(swe.clone(), *id);
+                    }
+                    if let Some(key) = name_key(&k.details, k.person.birth_date) {
+                        by_name.entry(key).or_default().push(*id);
+                    }
+                    keys.insert(k.person.id.clone());
+                }
+                let mut suggested: std::collections::HashSet<(i64, i64)> =
+                    sqlx::query("SELECT person_id, candidate_id FROM match_suggestion")
+                        .fetch_all(&mut **tx)
+                        .await?
+                        .into_iter()
+                        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                        .collect::<Result<_, sqlx::Error>>()?;
+                let mut next_person: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM person").fetch_one(&mut **tx).await?;
+                let mut ids = Vec::with_capacity(wf.persons().len());
+                let (mut new_people, mut changed, mut new_identifiers, mut suggestions) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                for (p, details) in wf.persons().iter().zip(&data.details) {
+                    let own = (batch.source.clone(), p.id.clone());
+                    let joined = identifiers
+                        .get(&own)
+                        .map(|id| (*id, false))
+                        .or_else(|| p.swe_no.as_ref().and_then(|s| by_swe.get(s)).map(|id| (*id, true)))
+                        .or_else(|| details.xref.as_ref().and_then(|x| identifiers.get(x)).map(|id| (*id, true)));
+                    let id = match joined {
+                        Some((id, newly)) => {
+                            if newly {
+                                changes.people_joined += 1;
+                                new_identifiers.push((own.clone(), id));
+                                identifiers.insert(own, id);
+                            }
+                            let known = stored.get_mut(&id).expect("identifiers name stored people");
+                            // A different SWE number that another person holds: suggest, never merge silently.
+                            if let Some(other) = p.swe_no.as_ref().and_then(|s| by_swe.get(s)).filter(|o| **o != id) {
+                                if suggested.insert((id, *other)) {
+                                    suggestions.push((id, *other, "same Social Work England number"));
+                                }
+                            }
+                            let merged = merge(known, p, details);
+                            if merged != *known {
+                                if let Some(swe) = &merged.person.swe_no {
+                                    by_swe.entry(swe.clone()).or_insert(id);
+                                }
+                                *known = merged.clone();
+                                changed.push((id, merged));
+                            }
+                            id
+                        }
+                        None => {
+                            let id = next_person;
+                            next_person += 1;
+                            let mut key = p.id.clone();
+                            if keys.contains(&key) {
+                                key = format!("{}:{}", batch.source, p.id);
+                                let base = key.clone();
+                                let mut n = 2;
+                                while keys.contains(&key) {
+                                    key = format!("{base}#{n}");
+                                    n += 1;
+                                }
+                            }
+                            keys.insert(key.clone());
+                            let person = Person { id: key, ..p.clone() };
+                            let known = Known {
+                                person,
+                                details: PersonDetails { xref: None, ..details.clone() },
+                            };
+                            if let Some(swe) = &known.person.swe_no {
+                                by_swe.insert(swe.clone(), id);
+                            }
+                            if let Some(name) = name_key(&known.details, known.person.birth_date) {
+                                let others = by_name.entry(name).or_default();
+                                for other in others.iter() {
+                                    if suggested.insert((id, *other)) {
+                                        suggestions.push((id, *other, "same name and birth date"));
+                                    }
+                                }
+                                others.push(id);
+                            }
+                            new_identifiers.push((own.clone(), id));
+                            identifiers.insert(own, id);
+                            stored.insert(id, known.clone());
+                            new_people.push((id, known));
+                            id
+                        }
+                    };
+                    ids.push(id);
+                }
+                changes.people_added = new_people.len() as u64;
+                changes.people_updated = changed.len() as u64;
+                changes.suggestions = suggestions.len() as u64;
+                // Updated in place: other sources' rows refer to them.
+                for (id, k) in &changed {
+                    let p = &k.person;
+                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
+                        .push_bind(&p.swe_no)
+                        .push(", birth_date = ")
+                        .push_bind(p.birth_date)
+                        .push(", gender = ")
+                        .push_bind(p.gender.map(|g| i32::from(g.code())))
+                        .push(", ethnicity = ")
+                        .push_bind(&p.ethnicity)
+                        .push(", qualification_date = ")
+                        .push_bind(p.qualification_date)
+                        .push(", qualification_route = ")
+                        .push_bind(p.qualification_route.map(|r| r.as_str()))
+                        .push(", given_name = ")
+                        .push_bind(&k.details.given_name)
+                        .push(", family_name = ")
+                        .push_bind(&k.details.family_name)
+                        .push(" WHERE id = ")
+                        .push_bind(*id)
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for chunk in new_people.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(format!("INSERT INTO person ({PERSON_COLUMNS}) "))
+                        .push_values(chunk, |mut b, (id, k)| {
+                            let p = &k.person;
+                            b.push_bind(&p.id)
+                                .push_bind(*id)
+                                .push_bind(&p.swe_no)
+                                .push_bind(p.birth_date)
+                                .push_bind(p.gender.map(|g| i32::from(g.code())))
+                                .push_bind(&p.ethnicity)
+                                .push_bind(p.qualification_date)
+                                .push_bind(p.qualification_route.map(|r| r.as_str()))
+                                .push_bind(&k.details.given_name)
+                                .push_bind(&k.details.family_name);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for chunk in new_identifiers.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO person_identifier (source, source_key, person_id) ")
+                        .push_values(chunk, |mut b, ((source, key), id)| {
+                            b.push_bind(source).push_bind(key).push_bind(*id);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let mut next_suggestion: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM match_suggestion").fetch_one(&mut **tx).await?;
+                for (person, candidate, reason) in suggestions {
+                    QueryBuilder::<$db>::new("INSERT INTO match_suggestion (id, person_id, candidate_id, reason, status, batch_id) ")
+                        .push_values([()], |mut b, ()| {
+                            b.push_bind(next_suggestion)
+                                .push_bind(person)
+                                .push_bind(candidate)
+                                .push_bind(reason)
+                                .push_bind("open")
+                                .push_bind(batch_id);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                    next_suggestion += 1;
+                }
+                Ok(ids)
+            }
+
+            fn known_from_row(r: &<$db as sqlx::Database>::Row) -> Result<Known, sqlx::Error> {
+                Ok(Known {
+                    person: person_from_row(r)?,
+                    details: PersonDetails { given_name: r.try_get(8)?, family_name: r.try_get(9)?, xref: None },
+                })
             }
 
             fn person_from_row(r: &<$db as sqlx::Database>::Row) -> Result<Person, sqlx::Error> {
@@ -385,16 +679,13 @@ macro_rules! backend {
                 })
             }
 
-            /// The whole workforce, from every source.
-            pub async fn load(pool: &$pool) -> Result<Workforce, StoreError> {
+            /// The whole workforce, from every source, with the overlaps
+            /// between sources settled (see [`sightline_ingest::resolve`]).
+            pub async fn load(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
                 let mut b = WorkforceBuilder::new();
                 let corrupt = |what: &str, value: String| StoreError::Corrupt(format!("{what} `{value}`"));
                 let mut people: HashMap<i64, PersonIdx> = HashMap::new();
-                let rows = sqlx::query(
-                    "SELECT person_key, id, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route FROM person ORDER BY id",
-                )
-                .fetch_all(pool)
-                .await?;
+                let rows = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id")).fetch_all(pool).await?;
                 for r in &rows {
                     let p = person_from_row(r)?;
                     let idx = b.person(&p.id);
@@ -409,15 +700,33 @@ macro_rules! backend {
                 let person = |id: i64| people.get(&id).copied().ok_or_else(|| corrupt("person id", id.to_string()));
                 let team = |id: i64| teams.get(&id).copied().ok_or_else(|| corrupt("team id", id.to_string()));
                 let role = |code: i32| OrgRole::from_code(code as u8).ok_or_else(|| corrupt("org role", code.to_string()));
+                // Each source's standing, for settling what two sources say of one person.
+                let mut sources: Vec<(String, Rank)> = Vec::new();
+                let mut source_of: HashMap<i64, usize> = HashMap::new();
+                for r in sqlx::query("SELECT id, source, kind FROM import_batch ORDER BY id").fetch_all(pool).await? {
+                    let (id, source, kind): (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                    let fidelity = u8::from(kind != "csww");
+                    let i = match sources.iter().position(|(s, _)| *s == source) {
+                        Some(i) => i,
+                        None => {
+                            sources.push((source, Rank { fidelity, latest_batch: id }));
+                            sources.len() - 1
+                        }
+                    };
+                    sources[i].1 = Rank { fidelity: sources[i].1.fidelity.min(fidelity), latest_batch: id };
+                    source_of.insert(id, i);
+                }
+                let mut spells = Vec::new();
                 for r in sqlx::query(
-                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave FROM spell",
+                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id FROM spell",
                 )
                 .fetch_all(pool)
                 .await?
                 {
                     let kind: String = r.try_get(1)?;
                     let reason: Option<i32> = r.try_get(7)?;
-                    b.add_spell(Spell {
+                    let batch: i64 = r.try_get(8)?;
+                    let spell = Spell {
                         person: person(r.try_get(0)?)?,
                         kind: SpellKind::parse(&kind).ok_or_else(|| corrupt("spell kind", kind.clone()))?,
                         team: team(r.try_get(2)?)?,
@@ -426,7 +735,14 @@ macro_rules! backend {
                         end: r.try_get(5)?,
                         fte: r.try_get(6)?,
                         reason_leave: reason.and_then(|c| ReasonLeave::from_code(c as u8)),
-                    });
+                    };
+                    let source = *source_of.get(&batch).ok_or_else(|| corrupt("batch id", batch.to_string()))?;
+                    spells.push((spell, source));
+                }
+                let (spells, conflicts) = settle(spells, &sources);
+                b.reserve(spells.len(), 0, 0);
+                for spell in spells {
+                    b.add_spell(spell);
                 }
                 for r in sqlx::query("SELECT team_id, fte, start_date, end_date, post_id, org_role FROM establishment")
                     .fetch_all(pool)
@@ -461,7 +777,210 @@ macro_rules! backend {
                     caseloads.push(CaseloadSnapshot { person: person(r.try_get(0)?)?, date: r.try_get(1)?, cases: cases as u32 });
                 }
                 b.add_caseloads(caseloads);
-                Ok(b.build())
+                Ok((b.build(), conflicts))
+            }
+
+            pub async fn suggestions(pool: &$pool) -> Result<Vec<Suggestion>, sqlx::Error> {
+                let open: Vec<(i64, i64, i64, String)> = sqlx::query(
+                    "SELECT id, person_id, candidate_id, reason FROM match_suggestion WHERE status = 'open' ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+                let mut out = Vec::new();
+                for (id, person, candidate, reason) in open {
+                    out.push(Suggestion {
+                        id,
+                        reason,
+                        person: summary(pool, person).await?,
+                        candidate: summary(pool, candidate).await?,
+                    });
+                }
+                Ok(out)
+            }
+
+            async fn summary(pool: &$pool, id: i64) -> Result<PersonSummary, sqlx::Error> {
+                let r = QueryBuilder::<$db>::new(format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = "))
+                    .push_bind(id)
+                    .build()
+                    .fetch_one(pool)
+                    .await?;
+                let known = known_from_row(&r)?;
+                let identifiers = QueryBuilder::<$db>::new(
+                    "SELECT source, source_key FROM person_identifier WHERE person_id = ",
+                )
+                .push_bind(id)
+                .push(" ORDER BY source, source_key")
+                .build()
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+                Ok(PersonSummary { person: known.person, details: known.details, identifiers })
+            }
+
+            /// Accepts (merging the newer record into the earlier) or rejects a suggestion.
+            pub async fn decide(pool: &$pool, id: i64, accept: bool, by: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                let row = QueryBuilder::<$db>::new("SELECT person_id, candidate_id, status FROM match_suggestion WHERE id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("no suggestion #{id}; `sightline people review` lists them")))?;
+                let (person, candidate, status): (i64, i64, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                if status != "open" {
+                    return Err(StoreError::NotFound(format!("suggestion #{id} was already {status}")));
+                }
+                if accept {
+                    let select = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = ");
+                    let newer = QueryBuilder::<$db>::new(&select).push_bind(person).build().fetch_one(&mut *tx).await?;
+                    let newer = known_from_row(&newer)?;
+                    let earlier = QueryBuilder::<$db>::new(&select).push_bind(candidate).build().fetch_one(&mut *tx).await?;
+                    let earlier = known_from_row(&earlier)?;
+                    // The earlier record keeps what it has; the newer fills its gaps.
+                    let merged = merge(&newer, &earlier.person, &earlier.details);
+                    for table in ["spell", "absence", "caseload", "agency_assignment", "person_identifier"] {
+                        QueryBuilder::<$db>::new(format!("UPDATE {table} SET person_id = "))
+                            .push_bind(candidate)
+                            .push(" WHERE person_id = ")
+                            .push_bind(person)
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    for column in ["person_id", "candidate_id"] {
+                        QueryBuilder::<$db>::new(format!("UPDATE match_suggestion SET {column} = "))
+                            .push_bind(candidate)
+                            .push(format!(" WHERE {column} = "))
+                            .push_bind(person)
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query("UPDATE match_suggestion SET status = 'merged' WHERE person_id = candidate_id AND status = 'open'")
+                        .execute(&mut *tx)
+                        .await?;
+                    let p = &merged.person;
+                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
+                        .push_bind(&p.swe_no)
+                        .push(", birth_date = ")
+                        .push_bind(p.birth_date)
+                        .push(", gender = ")
+                        .push_bind(p.gender.map(|g| i32::from(g.code())))
+                        .push(", ethnicity = ")
+                        .push_bind(&p.ethnicity)
+                        .push(", qualification_date = ")
+                        .push_bind(p.qualification_date)
+                        .push(", qualification_route = ")
+                        .push_bind(p.qualification_route.map(|r| r.as_str()))
+                        .push(", given_name = ")
+                        .push_bind(&merged.details.given_name)
+                        .push(", family_name = ")
+                        .push_bind(&merged.details.family_name)
+                        .push(" WHERE id = ")
+                        .push_bind(candidate)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    QueryBuilder::<$db>::new("DELETE FROM person WHERE id = ").push_bind(person).build().execute(&mut *tx).await?;
+                }
+                QueryBuilder::<$db>::new("UPDATE match_suggestion SET status = ")
+                    .push_bind(if accept { "accepted" } else { "rejected" })
+                    .push(", decided_by = ")
+                    .push_bind(by)
+                    .push(", decided_at = ")
+                    .push_bind(Utc::now().to_rfc3339())
+                    .push(" WHERE id = ")
+                    .push_bind(id)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The person named by `query` (their key, any source's identifier
+            /// of them, or their SWE number) and every fact held of them.
+            pub async fn history(pool: &$pool, query: &str) -> Result<Option<PersonHistory>, sqlx::Error> {
+                let found: Option<i64> = QueryBuilder::<$db>::new("SELECT id FROM person WHERE person_key = ")
+                    .push_bind(query)
+                    .push(" OR swe_no = ")
+                    .push_bind(query)
+                    .push(" UNION SELECT person_id FROM person_identifier WHERE source_key = ")
+                    .push_bind(query)
+                    .build()
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                let Some(id) = found else { return Ok(None) };
+                let summary = summary(pool, id).await?;
+                let mut facts = Vec::new();
+                let q = |sql: &str| QueryBuilder::<$db>::new(sql.to_string());
+                for r in q("SELECT b.source, s.kind, t.name, s.org_role, s.start_date, s.end_date, s.fte, s.reason_leave FROM spell s JOIN import_batch b ON b.id = s.batch_id JOIN team t ON t.id = s.team_id WHERE s.person_id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (kind, team, role, fte, reason): (String, String, i32, f64, Option<i32>) =
+                        (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(6)?, r.try_get(7)?);
+                    let mut detail = format!("{kind}, {team}, OrgRole {role}, FTE {fte}");
+                    if let Some(code) = reason {
+                        detail.push_str(&format!(", left: ReasonLeave {code}"));
+                    }
+                    facts.push(HistoryFact { source: r.try_get(0)?, what: "spell", start: r.try_get(4)?, end: r.try_get(5)?, detail });
+                }
+                for r in q("SELECT b.source, a.start_date, a.agency, a.charge_rate, a.pay_rate, a.covering FROM agency_assignment a JOIN import_batch b ON b.id = a.batch_id WHERE a.person_id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (agency, charge, pay, covering): (Option<String>, Option<f64>, Option<f64>, Option<String>) =
+                        (r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
+                    let money = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.2}"));
+                    let detail = format!(
+                        "agency {}, charge {} / pay {} an hour, covering {}",
+                        agency.as_deref().unwrap_or("-"),
+                        money(charge),
+                        money(pay),
+                        covering.as_deref().unwrap_or("-")
+                    );
+                    facts.push(HistoryFact { source: r.try_get(0)?, what: "agency terms", start: r.try_get(1)?, end: None, detail });
+                }
+                for r in q("SELECT b.source, a.start_date, a.end_date, a.reason, a.days_lost FROM absence a JOIN import_batch b ON b.id = a.batch_id WHERE a.person_id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (reason, days): (String, Option<f64>) = (r.try_get(3)?, r.try_get(4)?);
+                    let detail = match days {
+                        Some(d) => format!("{reason}, {d} days lost"),
+                        None => reason,
+                    };
+                    facts.push(HistoryFact { source: r.try_get(0)?, what: "absence", start: r.try_get(1)?, end: Some(r.try_get(2)?), detail });
+                }
+                for r in q("SELECT b.source, c.date, c.cases, c.weight FROM caseload c JOIN import_batch b ON b.id = c.batch_id WHERE c.person_id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let (cases, weight): (i32, Option<f64>) = (r.try_get(2)?, r.try_get(3)?);
+                    let detail = match weight {
+                        Some(w) => format!("{cases} cases (weighted {w})"),
+                        None => format!("{cases} cases"),
+                    };
+                    facts.push(HistoryFact { source: r.try_get(0)?, what: "caseload", start: r.try_get(1)?, end: None, detail });
+                }
+                facts.sort_by(|a, b| (a.start, a.what, &a.source).cmp(&(b.start, b.what, &b.source)));
+                Ok(Some(PersonHistory { summary, facts }))
             }
 
             pub async fn batches(pool: &$pool) -> Result<Vec<Batch>, sqlx::Error> {
@@ -473,7 +992,7 @@ macro_rules! backend {
                     files.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, r.try_get(2)?));
                 }
                 sqlx::query(
-                    "SELECT id, source, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected FROM import_batch ORDER BY id",
+                    "SELECT id, source, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected, kind FROM import_batch ORDER BY id",
                 )
                 .fetch_all(pool)
                 .await?
@@ -489,6 +1008,7 @@ macro_rules! backend {
                         imported_at: r.try_get(5)?,
                         rows_read: r.try_get(6)?,
                         rows_rejected: r.try_get(7)?,
+                        kind: r.try_get(8)?,
                         files: files.remove(&id).unwrap_or_default(),
                     })
                 })
@@ -557,55 +1077,120 @@ impl Store {
         imported_by: &str,
         strictness: Strictness,
     ) -> Result<ImportOutcome, StoreError> {
-        self.import_canonical_with(dir, source, imported_by, strictness, false).await
+        let options = ImportOptions { source, imported_by, strictness, dry_run: false };
+        self.import_canonical_with(dir, &options).await
     }
 
-    /// [`Store::import_canonical`], or with `dry_run` the same import carried
-    /// out inside its transaction and rolled back, to report what it would change.
+    /// [`Store::import_canonical`] with every option; with `dry_run` the
+    /// import is carried out inside its transaction and rolled back, to
+    /// report what it would change.
     pub async fn import_canonical_with(
         &self,
         dir: &Path,
-        source: &str,
-        imported_by: &str,
-        strictness: Strictness,
-        dry_run: bool,
+        options: &ImportOptions<'_>,
     ) -> Result<ImportOutcome, StoreError> {
         let (print, files) = fingerprint(dir)?;
-        let latest = on_backend!(self, pool => b::latest_fingerprint(pool, source).await?, b);
+        let path = dir.display().to_string();
+        self.import_with(options, "canonical", path, print, files, || {
+            Ok(SourceData::from_canonical(read_dir(dir, options.strictness)?))
+        })
+        .await
+    }
+
+    /// Imports one export (CSV or spreadsheet) read through a source
+    /// profile (`profile_text` is its TOML, kept in the fingerprint so that
+    /// a corrected profile imports again).
+    pub async fn import_export(
+        &self,
+        file: &Path,
+        profile: &Profile,
+        profile_text: &str,
+        options: &ImportOptions<'_>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let bytes = std::fs::read(file).map_err(|source| StoreError::Io { path: file.to_path_buf(), source })?;
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let sum = format!("{:x}", Sha256::digest(&bytes));
+        let profile_sum = format!("{:x}", Sha256::digest(profile_text.as_bytes()));
+        let print = format!("{:x}", Sha256::digest(format!("{name}:{sum}\nprofile:{profile_sum}\n")));
+        let files = vec![(name.clone(), sum), ("profile".to_string(), profile_sum)];
+        let path = file.display().to_string();
+        self.import_with(options, profile.kind.as_str(), path, print, files, || {
+            let sheet = if sightline_ingest::sheet::is_spreadsheet(file) {
+                read_sheet(file, profile.sheet.as_deref())?
+            } else {
+                sightline_ingest::sheet::read_csv(&name, &bytes)?
+            };
+            Ok(read_export(&sheet, profile, options.strictness)?)
+        })
+        .await
+    }
+
+    /// The steps every import shares: unchanged files change nothing; else
+    /// the source is read and written as one batch.
+    async fn import_with(
+        &self,
+        options: &ImportOptions<'_>,
+        kind: &str,
+        path: String,
+        print: String,
+        files: Vec<(String, String)>,
+        read: impl FnOnce() -> Result<SourceData, StoreError>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let latest = on_backend!(self, pool => b::latest_fingerprint(pool, options.source).await?, b);
         if let Some((batch, previous)) = latest {
             if previous == print {
                 return Ok(ImportOutcome::Unchanged { batch });
             }
         }
-        let loaded = read_dir(dir, strictness)?;
-        let wf = &loaded.workforce;
-        let rows_read = wf.spells().len()
-            + wf.establishment().len()
-            + wf.absences().len()
-            + wf.caseloads().len()
-            + loaded.skipped.len();
+        let data = read()?;
         let batch = Batch {
             id: 0,
-            source: source.to_string(),
-            path: dir.display().to_string(),
+            source: options.source.to_string(),
+            kind: kind.to_string(),
+            path,
             fingerprint: print,
-            imported_by: imported_by.to_string(),
+            imported_by: options.imported_by.to_string(),
             imported_at: Utc::now().to_rfc3339(),
-            rows_read: rows_read as i64,
-            rows_rejected: loaded.skipped.len() as i64,
+            rows_read: data.rows_read as i64,
+            rows_rejected: data.skipped.len() as i64,
             files,
         };
-        let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, wf, &loaded.skipped, dry_run).await?, b);
+        let dry_run = options.dry_run;
+        let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, &data, dry_run).await?, b);
         Ok(if dry_run {
-            ImportOutcome::WouldImport { changes, rejected: loaded.skipped }
+            ImportOutcome::WouldImport { changes, rejected: data.skipped }
         } else {
-            ImportOutcome::Imported { batch: id, changes, rejected: loaded.skipped }
+            ImportOutcome::Imported { batch: id, changes, rejected: data.skipped }
         })
     }
 
-    /// The whole workforce the store holds.
+    /// The whole workforce the store holds, every source joined.
     pub async fn load_workforce(&self) -> Result<Workforce, StoreError> {
+        Ok(self.load_with_conflicts().await?.0)
+    }
+
+    /// The whole workforce, and every overlap between two sources' records
+    /// of one person that was settled by the rule in [`sightline_ingest::resolve`].
+    pub async fn load_with_conflicts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
         on_backend!(self, pool => b::load(pool).await, b)
+    }
+
+    /// Suggested matches awaiting a decision, oldest first.
+    pub async fn suggestions(&self) -> Result<Vec<Suggestion>, StoreError> {
+        Ok(on_backend!(self, pool => b::suggestions(pool).await?, b))
+    }
+
+    /// Accepts suggestion `id` (the two records become one person: every
+    /// fact and identifier of the newer moves to the earlier) or rejects it
+    /// (they stay apart, and are not suggested again).
+    pub async fn decide_suggestion(&self, id: i64, accept: bool, decided_by: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => b::decide(pool, id, accept, decided_by).await, b)
+    }
+
+    /// A person's history: found by their key, any source's identifier of
+    /// them, or their Social Work England number.
+    pub async fn person_history(&self, query: &str) -> Result<Option<PersonHistory>, StoreError> {
+        Ok(on_backend!(self, pool => b::history(pool, query).await?, b))
     }
 
     /// Every import batch, oldest first.

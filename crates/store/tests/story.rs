@@ -11,7 +11,7 @@
 
 use sightline_core::{indicators, Calendar, Period, Workforce};
 use sightline_ingest::{write_dir, ReadError, Strictness};
-use sightline_store::{ImportOutcome, Store, StoreError};
+use sightline_store::{ImportOptions, ImportOutcome, Store, StoreError};
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::Path;
 
@@ -55,14 +55,18 @@ async fn story(url: &str) {
     assert_eq!(again, ImportOutcome::Unchanged { batch });
     assert_eq!(store.row_counts().await.unwrap(), counts);
 
-    // A second source sits beside the first, and may name the same people.
+    // A second source sits beside the first, and names one of its people
+    // by their Social Work England number: the two records are one person.
     let other = tempfile::tempdir().unwrap();
+    let first_swe = made.persons().iter().find(|p| p.id == "P000001").and_then(|p| p.swe_no.clone()).unwrap();
     std::fs::write(
         other.path().join("spells.csv"),
-        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\nP000001,agency,MASH,5,2019-01-01,0.2\n",
+        format!("person_id,swe_no,kind,team,org_role,start_date,fte\nagency-1,,agency,MASH,5,2022-01-01,1\nW-77,{first_swe},agency,MASH,5,2019-01-01,0.2\n"),
     )
     .unwrap();
-    store.import_canonical(other.path(), "msp", "tester", Strictness::Strict).await.unwrap();
+    let outcome = store.import_canonical(other.path(), "msp", "tester", Strictness::Strict).await.unwrap();
+    let ImportOutcome::Imported { changes, .. } = outcome else { panic!("imported: {outcome:?}") };
+    assert_eq!((changes.people_added, changes.people_joined), (1, 1));
     let counts = store.row_counts().await.unwrap();
 
     // A bad row: nothing is imported, and the row is named.
@@ -82,7 +86,8 @@ async fn story(url: &str) {
     assert_eq!(store.row_counts().await.unwrap(), counts, "nothing was written");
 
     // A dry run says what would change, and changes nothing.
-    let dry = store.import_canonical_with(bad.path(), "hr", "tester", Strictness::Lenient, true).await.unwrap();
+    let options = ImportOptions { source: "hr", imported_by: "tester", strictness: Strictness::Lenient, dry_run: true };
+    let dry = store.import_canonical_with(bad.path(), &options).await.unwrap();
     let ImportOutcome::WouldImport { changes, .. } = dry else { panic!("a dry run: {dry:?}") };
     assert_eq!(
         changes.rows_replaced,
@@ -115,7 +120,7 @@ async fn story(url: &str) {
     let bare = tempfile::tempdir().unwrap();
     std::fs::write(
         bare.path().join("spells.csv"),
-        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\nP000001,agency,MASH,5,2019-01-01,0.4\n",
+        "person_id,kind,team,org_role,start_date,fte\nagency-1,agency,MASH,5,2022-01-01,1\nW-77,agency,MASH,5,2019-01-01,0.4\n",
     )
     .unwrap();
     store.import_canonical(bare.path(), "msp", "tester", Strictness::Strict).await.unwrap();
