@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod profile;
 pub mod resolve;
 pub mod sheet;
+pub mod suggest;
 mod table;
 
 pub use canonical::{

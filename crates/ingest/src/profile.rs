@@ -11,8 +11,8 @@ use crate::sheet::{excel_serial_date, Cell, Sheet};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sightline_core::{
-    Absence, AbsenceReason, CaseloadSnapshot, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind, Workforce,
-    WorkforceBuilder,
+    Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
+    Workforce, WorkforceBuilder,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -29,6 +29,8 @@ pub enum ExportKind {
     Caseload,
     /// Absence episodes.
     Absence,
+    /// Funded posts (the establishment), from finance or HR.
+    Establishment,
 }
 
 impl ExportKind {
@@ -38,6 +40,7 @@ impl ExportKind {
             ExportKind::Agency => "agency",
             ExportKind::Caseload => "caseload",
             ExportKind::Absence => "absence",
+            ExportKind::Establishment => "establishment",
         }
     }
 }
@@ -105,7 +108,8 @@ pub struct FieldSpec {
     pub meaning: &'static str,
 }
 
-use ExportKind::{Absence as A, Agency as G, Caseload as C, Hr as H};
+use ExportKind::{Absence as A, Agency as G, Caseload as C, Establishment as E, Hr as H};
+/// The exports about people (all but the establishment).
 const ALL: &[ExportKind] = &[H, G, C, A];
 
 /// Every field a profile can map.
@@ -120,12 +124,13 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "gender", kinds: &[H, G], required: false, meaning: "CSWW GenderCurrent: 0 not known, 1 male, 2 female, 9 not specified" },
     FieldSpec { name: "ethnicity", kinds: &[H, G], required: false, meaning: "CSWW ethnicity code (WBRI, ...)" },
     FieldSpec { name: "contract", kinds: &[H], required: true, meaning: "permanent or fixed_term" },
-    FieldSpec { name: "team", kinds: &[H, G], required: true, meaning: "team name" },
-    FieldSpec { name: "org_role", kinds: &[H, G], required: true, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role])" },
-    FieldSpec { name: "start_date", kinds: &[H, G, A], required: true, meaning: "first day of the post, assignment or absence" },
-    FieldSpec { name: "end_date", kinds: &[H, G, A], required: false, meaning: "last day; empty while open (required for absences)" },
-    FieldSpec { name: "fte", kinds: &[H, G], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte` or `hours`)" },
-    FieldSpec { name: "hours", kinds: &[H, G], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours" },
+    FieldSpec { name: "team", kinds: &[H, G, E], required: true, meaning: "team name" },
+    FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
+    FieldSpec { name: "post_id", kinds: &[E], required: false, meaning: "the funded post's identifier" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A, E], required: true, meaning: "first day of the post, assignment, absence or funding" },
+    FieldSpec { name: "end_date", kinds: &[H, G, A, E], required: false, meaning: "last day; empty while open (required for absences)" },
+    FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte` or `hours`)" },
+    FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours" },
     FieldSpec { name: "reason_leave", kinds: &[H], required: false, meaning: "CSWW ReasonLeave 1-10 (map free text with [codes.reason_leave])" },
     FieldSpec { name: "agency", kinds: &[G], required: false, meaning: "the agency supplying the worker" },
     FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
@@ -220,7 +225,10 @@ impl Profile {
                 )));
             }
         }
-        if matches!(self.kind, H | G) && !self.has("fte") && !self.has("hours") {
+        if matches!(self.kind, H | G) && !self.has("org_role") {
+            return Err(ProfileError(format!("a `{kind}` profile needs `org_role` under [columns] or [defaults]")));
+        }
+        if matches!(self.kind, H | G | E) && !self.has("fte") && !self.has("hours") {
             return Err(ProfileError(format!(
                 "a `{kind}` profile needs `fte` or `hours` under [columns] or [defaults]"
             )));
@@ -471,6 +479,18 @@ impl ExportRow<'_> {
         }
     }
 
+    /// Funded FTE of an establishment row: more than 0, any size.
+    fn funded_fte(&self) -> Result<f64, RowProblem> {
+        let (field, fte) = match self.number("fte")? {
+            Some(f) => ("fte", f),
+            None => ("hours", self.number("hours")?.unwrap_or(0.0) / self.profile.standard_hours),
+        };
+        if fte > 0.0 {
+            return Ok(fte);
+        }
+        Err(self.problem(field, &self.text(field).unwrap_or_default(), "funded FTE must be greater than 0"))
+    }
+
     /// FTE from `fte`, or from `hours` over the standard hours.
     fn fte(&self) -> Result<f64, RowProblem> {
         let (field, fte) = match self.number("fte")? {
@@ -582,6 +602,9 @@ struct ExportReader {
 
 impl ExportReader {
     fn read_row(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
+        if row.profile.kind == E {
+            return self.read_post(row);
+        }
         let id = row.required("person_id")?;
         let swe_no = row.text("swe_no").map(|s| s.to_ascii_uppercase());
         if let Some(swe) = &swe_no {
@@ -641,6 +664,25 @@ impl ExportReader {
         details.family_name = details.family_name.take().or(family);
         details.xref = details.xref.take().or(xref);
         self.add_fact(person, fact);
+        Ok(())
+    }
+
+    fn read_post(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
+        let team = row.required("team")?;
+        let fte = row.funded_fte()?;
+        let start = row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
+        let end = row.date("end_date")?;
+        if end.is_some_and(|e| e < start) {
+            return Err(row.problem(
+                "end_date",
+                &end.map(|e| e.to_string()).unwrap_or_default(),
+                "ends before it starts",
+            ));
+        }
+        let org_role = row.coded("org_role")?.and_then(|r| r.parse::<u8>().ok()).and_then(OrgRole::from_code);
+        let post_id = row.text("post_id");
+        let team = self.builder.team(&team);
+        self.builder.add_establishment(Establishment { team, fte, start, end, post_id, org_role });
         Ok(())
     }
 
@@ -704,6 +746,7 @@ impl ExportReader {
                 let weight = row.number("weight")?;
                 Fact::Caseload { date, cases: cases as u32, weight }
             }
+            E => unreachable!("establishment rows are read by read_post"),
             A => {
                 let start =
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;

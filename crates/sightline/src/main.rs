@@ -2,6 +2,7 @@
 //! figures are all computed in `sightline-core`.
 
 mod output;
+mod sources;
 
 /// mimalloc rather than the system allocator: reading a large folder makes
 /// millions of small allocations across threads, where it is markedly faster
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sightline_core::published::Published;
 use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
 use sightline_ingest::{check_synthetic_dir, read_dir, write_synthetic_dir, Strictness};
-use sightline_store::{ImportOptions, ImportOutcome, Store};
+use sightline_store::Store;
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,53 +58,34 @@ With --people instead, it makes a plausible authority of about that many social 
 Examples:\n  sightline synth --la \"Bournemouth, Christchurch and Poole\" --years 2021 --out bcp\n  \
 sightline synth --la 839 --years 2019-2025 --seed 7 --out bcp\n  sightline synth --people 300 --years 2020-2025 --out demo")]
     Synth(SynthArgs),
-    /// Import a data folder into the store (a database), as one batch with its provenance.
-    #[command(long_about = "Import a data folder in the canonical format into the store, as one batch: \
-who imported it, when, and the SHA-256 of each file are kept. The whole folder goes in one transaction \
-or not at all. Importing the same files again for the same source changes nothing; newer files from the \
-same source replace its earlier facts. If any row is invalid nothing is imported (use --lenient to import \
-the rest; skipped rows are kept with the batch).\n\n\
+    /// Import data into the store (a database), as one batch with its provenance.
+    #[command(long_about = "Import into the store, as one batch: a data folder in the canonical format, \
+a CSWW census return (.xml), or a system's export (CSV or spreadsheet) with --profile. Who imported it, \
+when, and the SHA-256 of each file are kept. Everything goes in one transaction or not at all. Importing \
+the same files again for the same source changes nothing; a newer export from the same source replaces \
+its earlier facts (or, with a profile in \"changes\" mode, updates the rows it gives). If any row is \
+invalid nothing is imported (use --lenient to import the rest; skipped rows are kept with the batch).\n\n\
+People are joined across sources by Social Work England number, then by a cross-reference column; \
+records with the same name and birth date are suggested for `sightline people review`.\n\n\
 The store is SQLite by default (a file, created on first use) or PostgreSQL (--db postgres://...).\n\n\
 Examples:\n  sightline import --db sightline.db sightline-demo\n  \
+sightline import --db sightline.db --profile profiles/hr-uk-dates.toml --source hr-north staff.xlsx\n  \
 sightline indicators --db sightline.db --year 2025")]
-    Import(ImportArgs),
+    Import(sources::ImportArgs),
     /// List what has been imported into the store: each batch, who, when, and its files' SHA-256.
-    Batches(BatchesArgs),
+    Batches(sources::BatchesArgs),
+    /// Source profiles: how a system's export maps onto Sightline (`profile suggest FILE` drafts one).
+    #[command(subcommand)]
+    Profile(sources::ProfileCommand),
+    /// People across sources: suggested matches to review, a person's history, conflicts between sources.
+    #[command(subcommand)]
+    People(sources::PeopleCommand),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority and show its figures. The demo is a synthetic \
 Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is made up, but its \
 figures are calibrated to what DfE published for the council. The data folder is kept, so you can go on \
 with `sightline indicators --data DIR ...`.")]
     Demo(DemoArgs),
-}
-
-#[derive(clap::Args)]
-struct ImportArgs {
-    /// The store: a SQLite file (created on first use) or postgres://user@host/database.
-    #[arg(long, value_name = "URL")]
-    db: String,
-    /// The data folder to import (canonical CSV files).
-    #[arg(value_name = "DIR")]
-    path: PathBuf,
-    /// Which system the data comes from; a newer import from the same source replaces the older.
-    #[arg(long, default_value = "canonical")]
-    source: String,
-    /// Import the valid rows and keep a record of the invalid ones, instead of importing nothing.
-    #[arg(long)]
-    lenient: bool,
-    /// Show what the import would change, and change nothing.
-    #[arg(long)]
-    dry_run: bool,
-    /// Who is importing, for the record (by default the login name).
-    #[arg(long, value_name = "NAME")]
-    imported_by: Option<String>,
-}
-
-#[derive(clap::Args)]
-struct BatchesArgs {
-    /// The store (see `sightline import`).
-    #[arg(long, value_name = "URL")]
-    db: String,
 }
 
 #[derive(clap::Args)]
@@ -207,8 +189,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Indicators(args) => run_indicators(args),
         Command::Synth(args) => run_synth(args),
         Command::Demo(args) => run_demo(args),
-        Command::Import(args) => run_import(args),
-        Command::Batches(args) => run_batches(args),
+        Command::Import(args) => sources::run_import(args),
+        Command::Batches(args) => sources::run_batches(args),
+        Command::Profile(command) => sources::run_profile(command),
+        Command::People(command) => sources::run_people(command),
     }
 }
 
@@ -351,75 +335,6 @@ fn authority_hint(published: &Published, la: &str) -> String {
 /// The async runtime the store needs, for one command.
 fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
-}
-
-fn run_import(args: ImportArgs) -> Result<()> {
-    let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
-    let who = args.imported_by.clone().unwrap_or_else(|| {
-        ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_else(|| "unknown".into())
-    });
-    let outcome = runtime()?.block_on(async {
-        let store = Store::open(&args.db).await?;
-        let options = ImportOptions { source: &args.source, imported_by: &who, strictness, dry_run: args.dry_run };
-        store.import_canonical_with(&args.path, &options).await
-    })?;
-    let describe = |c: &sightline_store::Changes, rejected: &[sightline_ingest::RowProblem]| {
-        let skipped =
-            if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) };
-        format!(
-            "{} rows added, {} rows of earlier imports from this source replaced; {} people added, {} updated; {} teams added{skipped}",
-            c.rows_added, c.rows_replaced, c.people_added, c.people_updated, c.teams_added
-        )
-    };
-    match outcome {
-        ImportOutcome::Unchanged { batch } => print_out(&format!(
-            "Nothing to import: these files were imported for source `{}` as batch {batch}; the store is unchanged.",
-            args.source
-        )),
-        ImportOutcome::Imported { batch, changes, rejected } => {
-            report_import(&rejected, "skipped");
-            print_out(&format!(
-                "Imported {} as batch {batch} (source `{}`): {}.",
-                args.path.display(),
-                args.source,
-                describe(&changes, &rejected)
-            ))
-        }
-        ImportOutcome::WouldImport { changes, rejected } => {
-            report_import(&rejected, "would skip");
-            print_out(&format!(
-                "Dry run, nothing changed. Importing {} (source `{}`) would give: {}.",
-                args.path.display(),
-                args.source,
-                describe(&changes, &rejected)
-            ))
-        }
-    }
-}
-
-/// Lists the rows an import leaves out, on standard error.
-fn report_import(rejected: &[sightline_ingest::RowProblem], verb: &str) {
-    for problem in rejected {
-        eprintln!("{verb}: {problem}");
-    }
-}
-
-fn run_batches(args: BatchesArgs) -> Result<()> {
-    let batches = runtime()?.block_on(async { Store::open(&args.db).await?.batches().await })?;
-    if batches.is_empty() {
-        return print_out("Nothing has been imported into this store yet.");
-    }
-    let mut text = String::new();
-    for b in batches {
-        text.push_str(&format!(
-            "batch {}  source `{}`  {}  by {}  from {}\n  {} rows read, {} rejected\n",
-            b.id, b.source, b.imported_at, b.imported_by, b.path, b.rows_read, b.rows_rejected
-        ));
-        for (file, sum) in b.files {
-            text.push_str(&format!("  {file}  sha256 {sum}\n"));
-        }
-    }
-    print_out(text.trim_end())
 }
 
 fn run_synth(args: SynthArgs) -> Result<()> {

@@ -124,8 +124,11 @@ pub struct PersonHistory {
     pub facts: Vec<HistoryFact>,
 }
 
+/// Told (rows written, rows to write) as an import writes.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
 /// Who imports what, and how.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct ImportOptions<'a> {
     /// The system the data comes from: a newer import from the same source
     /// replaces or updates its earlier facts.
@@ -134,6 +137,7 @@ pub struct ImportOptions<'a> {
     pub strictness: Strictness,
     /// Carry the import out and roll it back, to see what it would change.
     pub dry_run: bool,
+    pub progress: Option<Progress<'a>>,
 }
 
 enum Backend {
@@ -235,8 +239,17 @@ macro_rules! backend {
                 batch: &Batch,
                 data: &SourceData,
                 dry_run: bool,
+                progress: Option<Progress<'_>>,
             ) -> Result<(i64, Changes), sqlx::Error> {
                 let wf = &data.workforce;
+                let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                let mut done = 0u64;
+                let mut tick = |n: usize| {
+                    done += n as u64;
+                    if let Some(report) = progress {
+                        report(done, total);
+                    }
+                };
                 let rejected = &data.skipped;
                 let mut changes = Changes::default();
                 let mut tx = pool.begin().await?;
@@ -390,6 +403,7 @@ macro_rules! backend {
                     .build()
                     .execute(&mut *tx)
                     .await?;
+                    tick(chunk.len());
                 }
                 for chunk in data.agency_terms.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
@@ -424,6 +438,7 @@ macro_rules! backend {
                     .build()
                     .execute(&mut *tx)
                     .await?;
+                    tick(chunk.len());
                 }
                 for chunk in wf.absences().chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO absence (batch_id, person_id, start_date, end_date, reason, days_lost) ")
@@ -438,6 +453,7 @@ macro_rules! backend {
                         .build()
                         .execute(&mut *tx)
                         .await?;
+                    tick(chunk.len());
                 }
                 let weights: HashMap<(PersonIdx, NaiveDate), f64> =
                     data.caseload_weights.iter().map(|(p, d, w)| ((*p, *d), *w)).collect();
@@ -453,6 +469,7 @@ macro_rules! backend {
                         .build()
                         .execute(&mut *tx)
                         .await?;
+                    tick(chunk.len());
                 }
                 changes.rows_added =
                     (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
@@ -580,6 +597,14 @@ macro_rules! backend {
                             id
                         }
                     };
+                    // The cross-reference names this person in another source:
+                    // that source's later imports find them by it.
+                    if let Some(xref) = &details.xref {
+                        if !identifiers.contains_key(xref) {
+                            identifiers.insert(xref.clone(), id);
+                            new_identifiers.push((xref.clone(), id));
+                        }
+                    }
                     ids.push(id);
                 }
                 changes.people_added = new_people.len() as u64;
@@ -1077,7 +1102,7 @@ impl Store {
         imported_by: &str,
         strictness: Strictness,
     ) -> Result<ImportOutcome, StoreError> {
-        let options = ImportOptions { source, imported_by, strictness, dry_run: false };
+        let options = ImportOptions { source, imported_by, strictness, ..Default::default() };
         self.import_canonical_with(dir, &options).await
     }
 
@@ -1156,7 +1181,8 @@ impl Store {
             files,
         };
         let dry_run = options.dry_run;
-        let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, &data, dry_run).await?, b);
+        let (id, changes) =
+            on_backend!(self, pool => b::import(pool, &batch, &data, dry_run, options.progress).await?, b);
         Ok(if dry_run {
             ImportOutcome::WouldImport { changes, rejected: data.skipped }
         } else {

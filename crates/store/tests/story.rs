@@ -86,7 +86,13 @@ async fn story(url: &str) {
     assert_eq!(store.row_counts().await.unwrap(), counts, "nothing was written");
 
     // A dry run says what would change, and changes nothing.
-    let options = ImportOptions { source: "hr", imported_by: "tester", strictness: Strictness::Lenient, dry_run: true };
+    let options = ImportOptions {
+        source: "hr",
+        imported_by: "tester",
+        strictness: Strictness::Lenient,
+        dry_run: true,
+        progress: None,
+    };
     let dry = store.import_canonical_with(bad.path(), &options).await.unwrap();
     let ImportOutcome::WouldImport { changes, .. } = dry else { panic!("a dry run: {dry:?}") };
     assert_eq!(
