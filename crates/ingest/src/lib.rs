@@ -4,6 +4,7 @@
 //! what two sources say of the same person.
 
 pub mod canonical;
+pub mod census;
 pub mod profile;
 pub mod resolve;
 pub mod sheet;

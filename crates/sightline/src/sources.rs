@@ -106,6 +106,7 @@ fn login_name(given: Option<String>) -> String {
 /// What is at `path`, to import.
 enum Input {
     Canonical,
+    Census,
     Export(Box<Profile>, String),
 }
 
@@ -122,6 +123,9 @@ fn input(path: &Path, profile: Option<&Path>) -> Result<Input> {
     }
     if path.is_dir() {
         return Ok(Input::Canonical);
+    }
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+        return Ok(Input::Census);
     }
     if !path.exists() {
         bail!("{} does not exist", path.display());
@@ -141,6 +145,7 @@ pub fn run_import(args: ImportArgs) -> Result<()> {
     let source = match (&args.source, &input) {
         (Some(s), _) => s.clone(),
         (None, Input::Export(p, _)) => p.source.clone().unwrap_or_else(|| p.kind.as_str().to_string()),
+        (None, Input::Census) => "csww".to_string(),
         (None, _) => "canonical".to_string(),
     };
     // A bar on standard error while rows are written (hidden when it is not a terminal).
@@ -165,11 +170,20 @@ pub fn run_import(args: ImportArgs) -> Result<()> {
     let outcome = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
         match &input {
-            Input::Canonical => store.import_canonical_with(&args.path, &options).await,
-            Input::Export(profile, text) => store.import_export(&args.path, profile, text, &options).await,
+            Input::Canonical => Ok((store.import_canonical_with(&args.path, &options).await?, Vec::new())),
+            Input::Census => store.import_census(&args.path, &options).await,
+            Input::Export(profile, text) => {
+                Ok((store.import_export(&args.path, profile, text, &options).await?, Vec::new()))
+            }
         }
     });
     bar.finish_and_clear();
+    let (outcome, notes) = outcome?;
+    if !matches!(outcome, ImportOutcome::Unchanged { .. }) {
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+    }
     let describe = |c: &Changes, rejected: &[RowProblem]| {
         let skipped =
             if rejected.is_empty() { String::new() } else { format!("; {} invalid rows skipped", rejected.len()) };
@@ -186,7 +200,7 @@ people known from other sources, {} updated; {} teams added{skipped}",
         }
         text
     };
-    match outcome? {
+    match outcome {
         ImportOutcome::Unchanged { batch } => print_out(&format!(
             "Nothing to import: these files were imported for source `{source}` as batch {batch}; the store is unchanged."
         )),

@@ -127,6 +127,14 @@ pub struct PersonHistory {
 /// Told (rows written, rows to write) as an import writes.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// A census return as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReturn {
+    pub year: i32,
+    pub lea: Option<String>,
+    pub xml: String,
+}
+
 /// Who imports what, and how.
 #[derive(Clone, Copy, Default)]
 pub struct ImportOptions<'a> {
@@ -240,6 +248,7 @@ macro_rules! backend {
                 data: &SourceData,
                 dry_run: bool,
                 progress: Option<Progress<'_>>,
+                census: Option<&StoredReturn>,
             ) -> Result<(i64, Changes), sqlx::Error> {
                 let wf = &data.workforce;
                 let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
@@ -290,6 +299,23 @@ macro_rules! backend {
                                 .push_bind(&p.column)
                                 .push_bind(&p.value)
                                 .push_bind(&p.rule);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+
+                if let Some(r) = census {
+                    QueryBuilder::<$db>::new("DELETE FROM census_return WHERE source = ")
+                        .push_bind(&batch.source)
+                        .push(" AND year = ")
+                        .push_bind(r.year)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    QueryBuilder::<$db>::new("INSERT INTO census_return (batch_id, source, year, lea, xml) ")
+                        .push_values([r], |mut b, r| {
+                            b.push_bind(batch_id).push_bind(&batch.source).push_bind(r.year).push_bind(&r.lea).push_bind(&r.xml);
                         })
                         .build()
                         .execute(&mut *tx)
@@ -805,6 +831,18 @@ macro_rules! backend {
                 Ok((b.build(), conflicts))
             }
 
+            pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
+                QueryBuilder::<$db>::new("SELECT year, lea, xml FROM census_return WHERE source = ")
+                    .push_bind(source)
+                    .push(" ORDER BY year")
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|r| Ok(StoredReturn { year: r.try_get(0)?, lea: r.try_get(1)?, xml: r.try_get(2)? }))
+                    .collect()
+            }
+
             pub async fn suggestions(pool: &$pool) -> Result<Vec<Suggestion>, sqlx::Error> {
                 let open: Vec<(i64, i64, i64, String)> = sqlx::query(
                     "SELECT id, person_id, candidate_id, reason FROM match_suggestion WHERE status = 'open' ORDER BY id",
@@ -1116,9 +1154,15 @@ impl Store {
     ) -> Result<ImportOutcome, StoreError> {
         let (print, files) = fingerprint(dir)?;
         let path = dir.display().to_string();
-        self.import_with(options, "canonical", path, print, files, || {
-            Ok(SourceData::from_canonical(read_dir(dir, options.strictness)?))
-        })
+        self.import_with(
+            options,
+            "canonical",
+            path,
+            print,
+            files,
+            || Ok(SourceData::from_canonical(read_dir(dir, options.strictness)?)),
+            None,
+        )
         .await
     }
 
@@ -1139,15 +1183,82 @@ impl Store {
         let print = format!("{:x}", Sha256::digest(format!("{name}:{sum}\nprofile:{profile_sum}\n")));
         let files = vec![(name.clone(), sum), ("profile".to_string(), profile_sum)];
         let path = file.display().to_string();
-        self.import_with(options, profile.kind.as_str(), path, print, files, || {
-            let sheet = if sightline_ingest::sheet::is_spreadsheet(file) {
-                read_sheet(file, profile.sheet.as_deref())?
-            } else {
-                sightline_ingest::sheet::read_csv(&name, &bytes)?
-            };
-            Ok(read_export(&sheet, profile, options.strictness)?)
-        })
+        self.import_with(
+            options,
+            profile.kind.as_str(),
+            path,
+            print,
+            files,
+            || {
+                let sheet = if sightline_ingest::sheet::is_spreadsheet(file) {
+                    read_sheet(file, profile.sheet.as_deref())?
+                } else {
+                    sightline_ingest::sheet::read_csv(&name, &bytes)?
+                };
+                Ok(read_export(&sheet, profile, options.strictness)?)
+            },
+            None,
+        )
         .await
+    }
+
+    /// Imports a CSWW census return. The source's history is rebuilt from
+    /// all its returns (this one replacing any earlier return for the same
+    /// year), so consecutive years join up; `notes` are where the rules of
+    /// [`sightline_ingest::census`] stood in for what the returns could not tell.
+    pub async fn import_census(
+        &self,
+        file: &Path,
+        options: &ImportOptions<'_>,
+    ) -> Result<(ImportOutcome, Vec<String>), StoreError> {
+        let xml =
+            std::fs::read_to_string(file).map_err(|source| StoreError::Io { path: file.to_path_buf(), source })?;
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let bad = |message: String| StoreError::Read(ReadError::Export { file: name.clone(), message });
+        let parsed = sightline_csww::read(&xml).map_err(|e| bad(format!(": {e}")))?;
+        let year = parsed.census.year().ok_or_else(|| {
+            bad("has no census year: its <Header><CollectionDetails> needs <Year> or <ReferenceDate>".into())
+        })?;
+        let lea = parsed.census.header.as_ref().and_then(|h| h.lea.clone());
+        let skipped: Vec<RowProblem> = parsed
+            .problems
+            .iter()
+            .map(|p| RowProblem {
+                file: name.clone(),
+                line: p.line,
+                column: p.element.clone(),
+                value: p.value.clone(),
+                rule: p.rule.clone(),
+            })
+            .collect();
+        if options.strictness == Strictness::Strict && !skipped.is_empty() {
+            return Err(StoreError::Read(ReadError::InvalidRows(skipped)));
+        }
+        let stored = on_backend!(self, pool => b::census_returns(pool, options.source).await?, b);
+        let mut returns = vec![parsed.census];
+        for r in stored.iter().filter(|r| r.year != year) {
+            if r.lea.is_some() && lea.is_some() && r.lea != lea {
+                return Err(bad(format!(
+                    "is for LA {}, but source `{}` holds returns for LA {}: import it under another --source",
+                    lea.as_deref().unwrap_or(""),
+                    options.source,
+                    r.lea.as_deref().unwrap_or("")
+                )));
+            }
+            let earlier = sightline_csww::read(&r.xml)
+                .map_err(|e| StoreError::Corrupt(format!("the stored {} census return: {e}", r.year)))?;
+            returns.push(earlier.census);
+        }
+        let (mut data, notes) = sightline_ingest::census::history(&returns);
+        data.rows_read = returns[0].workers.len() + skipped.len();
+        data.skipped = skipped;
+        let sum = format!("{:x}", Sha256::digest(xml.as_bytes()));
+        let print = format!("{:x}", Sha256::digest(format!("{name}:{sum}\n")));
+        let files = vec![(name, sum)];
+        let path = file.display().to_string();
+        let census = StoredReturn { year, lea, xml: xml.clone() };
+        let outcome = self.import_with(options, "csww", path, print, files, || Ok(data), Some(census)).await?;
+        Ok((outcome, notes))
     }
 
     /// The steps every import shares: unchanged files change nothing; else
@@ -1160,6 +1271,7 @@ impl Store {
         print: String,
         files: Vec<(String, String)>,
         read: impl FnOnce() -> Result<SourceData, StoreError>,
+        census: Option<StoredReturn>,
     ) -> Result<ImportOutcome, StoreError> {
         let latest = on_backend!(self, pool => b::latest_fingerprint(pool, options.source).await?, b);
         if let Some((batch, previous)) = latest {
@@ -1181,8 +1293,7 @@ impl Store {
             files,
         };
         let dry_run = options.dry_run;
-        let (id, changes) =
-            on_backend!(self, pool => b::import(pool, &batch, &data, dry_run, options.progress).await?, b);
+        let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, &data, dry_run, options.progress, census.as_ref()).await?, b);
         Ok(if dry_run {
             ImportOutcome::WouldImport { changes, rejected: data.skipped }
         } else {

@@ -9,6 +9,8 @@
 //! profiles, on SQLite and on PostgreSQL, they give exactly the indicators
 //! of the canonical data they were made from, for every year.
 
+mod common;
+
 use chrono::NaiveDate;
 use sightline_core::{indicators, Calendar, Period, SpellKind, Workforce};
 use sightline_ingest::profile::Profile;
@@ -502,18 +504,7 @@ async fn two_hr_systems_and_four_other_exports_give_the_canonical_figures_on_sql
 
 #[tokio::test]
 async fn two_hr_systems_and_four_other_exports_give_the_canonical_figures_on_postgres() {
-    let Ok(server) = std::env::var("SIGHTLINE_TEST_PG") else {
-        eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL story was not run");
-        return;
-    };
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
-    let name = format!("sightline_sources_{}", std::process::id());
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
-    story(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+    let Some(db) = common::postgres("sources").await else { return };
+    story(&db.url).await;
+    db.drop().await;
 }

@@ -9,6 +9,8 @@
 //! its own database. If the variable is set and the server cannot be
 //! reached, the test fails: it never passes by skipping.
 
+mod common;
+
 use sightline_core::{indicators, Calendar, Period, Workforce};
 use sightline_ingest::{write_dir, ReadError, Strictness};
 use sightline_store::{ImportOptions, ImportOutcome, Store, StoreError};
@@ -145,18 +147,7 @@ async fn the_story_on_sqlite() {
 
 #[tokio::test]
 async fn the_story_on_postgres() {
-    let Ok(server) = std::env::var("SIGHTLINE_TEST_PG") else {
-        eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL story was not run");
-        return;
-    };
-    use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
-    let name = format!("sightline_test_{}", std::process::id());
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
-    story(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+    let Some(db) = common::postgres("story").await else { return };
+    story(&db.url).await;
+    db.drop().await;
 }

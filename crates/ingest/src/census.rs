@@ -1,0 +1,310 @@
+//! Workforce history from CSWW census returns, at the best fidelity the
+//! format allows. docs/data-formats.md lists what a return cannot tell and
+//! the rules used instead; in short:
+//!
+//! - Employed workers: a spell from `RoleStartDate` (or, when it is not
+//!   given, from 30 September of the year before) to `RoleEndDate` (or
+//!   open), at `FTE30` (leavers: `FTE`), in `OrgRole`, leaving for
+//!   `ReasonLeave`. The return does not say permanent or fixed-term:
+//!   all are permanent. It names no teams: all are in one team, "Census return".
+//! - The same worker in the next year's return continues the spell; a
+//!   changed FTE or role is taken to change on 2 October. A worker in post
+//!   at 30 September who is missing from the next year's return is taken
+//!   to leave on 1 October, reason not known, and this is noted.
+//! - Agency workers are seen only at 30 September: a spell from
+//!   `RoleStartDate` (or 30 September) to 1 October, continued while they
+//!   appear in later returns.
+//! - `Cases30` is a caseload snapshot on 30 September; `WorkingDaysLost`
+//!   is one sickness absence over the year with those days lost.
+//! - `LALevelVacancies` becomes the establishment on 30 September: FTE in
+//!   post plus vacancies, so the vacancy figures come back exactly; agency
+//!   cover is worked out from agency FTE, not taken from `NoAgencyFTE`.
+
+use crate::profile::{Mode, PersonDetails, SourceData};
+use chrono::{Days, NaiveDate};
+use sightline_core::{
+    Absence, AbsenceReason, CaseloadSnapshot, Establishment, OrgRole, PersonIdx, QualificationRoute, ReasonLeave,
+    Spell, SpellKind, WorkforceBuilder,
+};
+use sightline_csww::{CensusReturn, Worker};
+use std::collections::BTreeMap;
+
+/// The team every census spell is in: a return names no teams.
+pub const CENSUS_TEAM: &str = "Census return";
+
+fn reference_date(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 9, 30).expect("30 September exists")
+}
+
+fn next_day(d: NaiveDate) -> NaiveDate {
+    d.checked_add_days(Days::new(1)).expect("a date well inside chrono's range")
+}
+
+fn day_before(d: NaiveDate) -> NaiveDate {
+    d.checked_sub_days(Days::new(1)).expect("a date well inside chrono's range")
+}
+
+/// A spell being built, with the last census year that spoke of it.
+struct Building {
+    spell: Spell,
+    seen: i32,
+}
+
+/// The history that `returns` (one per census year, any order) tell, as a
+/// source whose people are known by SWE number. `notes` says where a rule
+/// stood in for what a return could not tell.
+pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
+    let mut returns: Vec<(i32, &CensusReturn)> = returns.iter().filter_map(|r| Some((r.year()?, r))).collect();
+    returns.sort_by_key(|(y, _)| *y);
+    let years: Vec<i32> = returns.iter().map(|(y, _)| *y).collect();
+    let mut b = WorkforceBuilder::new();
+    let team = b.team(CENSUS_TEAM);
+    let mut notes = Vec::new();
+    let mut records: BTreeMap<&str, Vec<(i32, &Worker)>> = BTreeMap::new();
+    for (y, r) in &returns {
+        for w in &r.workers {
+            records.entry(w.swe_no.as_str()).or_default().push((*y, w));
+        }
+    }
+    for (swe, recs) in &records {
+        let person = b.person(swe);
+        let mut employed: Vec<Building> = Vec::new();
+        let mut agency: Vec<Building> = Vec::new();
+        for (y, w) in recs {
+            let (r, p0) = (reference_date(*y), next_day(reference_date(y - 1)));
+            details(&mut b, person, swe, w);
+            if let Some(cases) = w.cases30 {
+                b.add_caseload(CaseloadSnapshot { person, date: r, cases });
+            }
+            if let Some(days) = w.working_days_lost.filter(|d| *d > 0.0) {
+                let reason = AbsenceReason::Sickness;
+                b.add_absence(Absence { person, start: p0, end: r, reason, days_lost: Some(days) });
+            }
+            let fte = if w.agency || w.role_end.is_some() { w.fte.or(w.fte30) } else { w.fte30.or(w.fte) };
+            let Some(fte) = fte.filter(|f| *f > 0.0) else {
+                notes.push(format!("{y}: worker {swe} (line {}) has no FTE above 0, so no spell was recorded", w.line));
+                continue;
+            };
+            if w.agency {
+                let role = w.org_role.unwrap_or(OrgRole::CaseHolder);
+                let start = w.role_start.unwrap_or(r);
+                let end = next_day(r);
+                let last_year = reference_date(y - 1);
+                match agency.iter_mut().find(|a| a.seen == y - 1 && a.spell.end == Some(next_day(last_year))) {
+                    Some(a) => {
+                        a.spell.end = Some(end);
+                        a.seen = *y;
+                    }
+                    None => {
+                        let spell = Spell {
+                            person,
+                            kind: SpellKind::Agency,
+                            team,
+                            org_role: role,
+                            start,
+                            end: Some(end),
+                            fte,
+                            reason_leave: None,
+                        };
+                        agency.push(Building { spell, seen: *y });
+                    }
+                }
+                continue;
+            }
+            let Some(role) = w.org_role else {
+                notes.push(format!("{y}: worker {swe} (line {}) has no OrgRole, so no spell was recorded", w.line));
+                continue;
+            };
+            let reason = w.reason_leave;
+            // An open spell from an earlier return that this record continues.
+            let open = employed.iter().position(|s| s.spell.end.is_none() && s.seen < *y);
+            match (open, w.role_start) {
+                (Some(i), start) if start.is_none_or(|st| st <= employed[i].spell.start) => {
+                    let s = &mut employed[i];
+                    if let Some(st) = start {
+                        s.spell.start = st;
+                    }
+                    if s.spell.fte != fte || s.spell.org_role != role {
+                        // Changed during the year: taken to change on 2 October.
+                        s.spell.end = Some(p0);
+                        let spell = Spell {
+                            start: next_day(p0),
+                            end: w.role_end,
+                            fte,
+                            org_role: role,
+                            reason_leave: reason,
+                            ..s.spell.clone()
+                        };
+                        employed.push(Building { spell, seen: *y });
+                    } else {
+                        s.spell.end = w.role_end;
+                        s.spell.reason_leave = reason;
+                        s.seen = *y;
+                    }
+                }
+                (open, start) => {
+                    let start = start.unwrap_or(reference_date(y - 1));
+                    if let Some(i) = open {
+                        // A new role from `start`: the earlier one ends the day before.
+                        employed[i].spell.end = Some(day_before(start).max(employed[i].spell.start));
+                        employed[i].seen = *y;
+                    }
+                    let spell = Spell {
+                        person,
+                        kind: SpellKind::Permanent,
+                        team,
+                        org_role: role,
+                        start,
+                        end: w.role_end,
+                        fte,
+                        reason_leave: reason,
+                    };
+                    employed.push(Building { spell, seen: *y });
+                }
+            }
+        }
+        for s in &mut employed {
+            // In post at a census date, missing from the next year's return.
+            if s.spell.end.is_none() && years.contains(&(s.seen + 1)) {
+                let leaving = next_day(reference_date(s.seen));
+                notes.push(format!(
+                    "worker {swe} was in post on 30 September {} but is not in the {} return: taken to leave on {leaving}, reason not known",
+                    s.seen,
+                    s.seen + 1
+                ));
+                s.spell.end = Some(leaving);
+                s.spell.reason_leave = ReasonLeave::from_code(9);
+            }
+        }
+        for s in employed.into_iter().chain(agency) {
+            b.add_spell(s.spell);
+        }
+    }
+    for (y, r) in &returns {
+        let at = reference_date(*y);
+        let in_post: f64 = r
+            .workers
+            .iter()
+            .filter(|w| !w.agency && w.org_role.is_some() && w.role_end.is_none_or(|e| e > at))
+            .filter_map(|w| w.fte30.or(w.fte))
+            .sum();
+        let funded = in_post + r.vacancies.number_of_vacancies;
+        if funded > 0.0 {
+            b.add_establishment(Establishment {
+                team,
+                fte: funded,
+                start: at,
+                end: Some(at),
+                post_id: None,
+                org_role: None,
+            });
+        }
+    }
+    let workforce = b.build();
+    let rows_read = returns.iter().map(|(_, r)| r.workers.len()).sum();
+    let data = SourceData {
+        details: vec![PersonDetails::default(); workforce.persons().len()],
+        workforce,
+        agency_terms: Vec::new(),
+        caseload_weights: Vec::new(),
+        skipped: Vec::new(),
+        rows_read,
+        mode: Mode::Full,
+    };
+    (data, notes)
+}
+
+/// The person's details from a record, later records winning.
+fn details(b: &mut WorkforceBuilder, person: PersonIdx, swe: &str, w: &Worker) {
+    let p = b.person_mut(person);
+    p.swe_no = Some(swe.to_string());
+    p.birth_date = w.birth_date.or(p.birth_date);
+    p.gender = w.gender.or(p.gender);
+    p.ethnicity = w.ethnicity.clone().or(p.ethnicity.take());
+    let route = if w.step_up == Some(true) {
+        Some(QualificationRoute::StepUp)
+    } else if w.frontline == Some(true) {
+        Some(QualificationRoute::Frontline)
+    } else {
+        match w.qual_level {
+            Some(1) => Some(QualificationRoute::Undergraduate),
+            Some(2) => Some(QualificationRoute::Postgraduate),
+            Some(3) => Some(QualificationRoute::Other),
+            _ => None,
+        }
+    };
+    p.qualification_route = route.or(p.qualification_route);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_core::{indicators, Calendar, Period};
+    use sightline_csww::LaVacancies;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn worker(swe: &str, fte30: f64, start: Option<&str>, end: Option<&str>) -> Worker {
+        Worker {
+            swe_no: swe.into(),
+            fte30: end.is_none().then_some(fte30),
+            fte: end.map(|_| fte30),
+            org_role: Some(OrgRole::CaseHolder),
+            role_start: start.map(d),
+            start_origin: start.map(|_| 1),
+            role_end: end.map(d),
+            reason_leave: end.map(|_| ReasonLeave::from_code(1).unwrap()),
+            leaver_destination: end.map(|_| 1),
+            ..Worker::default()
+        }
+    }
+
+    fn census(year: i32, vacancies: f64, workers: Vec<Worker>) -> CensusReturn {
+        CensusReturn {
+            header: Some(sightline_csww::Header { year: Some(year), ..Default::default() }),
+            vacancies: LaVacancies { number_of_vacancies: vacancies, agency_fte: 0.0, agency_headcount: 0 },
+            workers,
+        }
+    }
+
+    #[test]
+    fn two_returns_make_one_history_whose_stocks_and_flows_come_back() {
+        let mut agency = worker("SW9", 1.0, None, None);
+        agency.agency = true;
+        agency.fte = Some(1.0);
+        let y23 = census(
+            2023,
+            2.0,
+            vec![
+                worker("SW1", 1.0, Some("2018-05-01"), None),
+                worker("SW2", 0.5, Some("2019-01-01"), None),
+                worker("SW3", 1.0, Some("2015-01-01"), Some("2023-03-31")),
+                agency.clone(),
+            ],
+        );
+        let y24 = census(
+            2024,
+            1.5,
+            vec![worker("SW1", 0.8, Some("2018-05-01"), None), worker("SW4", 1.0, Some("2024-02-01"), None), agency],
+        );
+        let (data, notes) = history(&[y24, y23]);
+        let wf = &data.workforce;
+        let cal = Calendar::england_and_wales();
+        let i23 = indicators(wf, &cal, Period::census_year(2023));
+        assert_eq!((i23.inpost_fte, i23.inpost_headcount, i23.leavers_fte), (1.5, 2, 1.0));
+        assert_eq!((i23.agency_fte, i23.vacancy_fte), (1.0, Some(2.0)));
+        let i24 = indicators(wf, &cal, Period::census_year(2024));
+        // SW1 goes on at a new FTE; SW2 is missing from 2024, so leaves on 1 October 2023.
+        assert_eq!((i24.inpost_fte, i24.starters_fte, i24.leavers_fte), (1.8, 1.0, 0.5));
+        assert_eq!((i24.agency_fte, i24.agency_headcount), (1.0, 1));
+        assert!((i24.vacancy_fte.unwrap() - 1.5).abs() < 1e-9, "vacancies come back: {:?}", i24.vacancy_fte);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("SW2"));
+        let sw1 = wf.persons().iter().position(|p| p.id == "SW1").unwrap();
+        let spells = wf.spells_of(PersonIdx(sw1 as u32));
+        assert_eq!(spells.len(), 2);
+        assert_eq!((spells[0].end, spells[1].start), (Some(d("2023-10-01")), d("2023-10-02")));
+    }
+}
