@@ -127,6 +127,14 @@ pub struct PersonHistory {
 /// Told (rows written, rows to write) as an import writes.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// What a batch is and where it came from, before it is read.
+struct Provenance {
+    kind: &'static str,
+    path: String,
+    fingerprint: String,
+    files: Vec<(String, String)>,
+}
+
 /// A census return as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredReturn {
@@ -1156,10 +1164,7 @@ impl Store {
         let path = dir.display().to_string();
         self.import_with(
             options,
-            "canonical",
-            path,
-            print,
-            files,
+            Provenance { kind: "canonical", path, fingerprint: print, files },
             || Ok(SourceData::from_canonical(read_dir(dir, options.strictness)?)),
             None,
         )
@@ -1185,10 +1190,7 @@ impl Store {
         let path = file.display().to_string();
         self.import_with(
             options,
-            profile.kind.as_str(),
-            path,
-            print,
-            files,
+            Provenance { kind: profile.kind.as_str(), path, fingerprint: print, files },
             || {
                 let sheet = if sightline_ingest::sheet::is_spreadsheet(file) {
                     read_sheet(file, profile.sheet.as_deref())?
@@ -1257,7 +1259,8 @@ impl Store {
         let files = vec![(name, sum)];
         let path = file.display().to_string();
         let census = StoredReturn { year, lea, xml: xml.clone() };
-        let outcome = self.import_with(options, "csww", path, print, files, || Ok(data), Some(census)).await?;
+        let what = Provenance { kind: "csww", path, fingerprint: print, files };
+        let outcome = self.import_with(options, what, || Ok(data), Some(census)).await?;
         Ok((outcome, notes))
     }
 
@@ -1266,13 +1269,11 @@ impl Store {
     async fn import_with(
         &self,
         options: &ImportOptions<'_>,
-        kind: &str,
-        path: String,
-        print: String,
-        files: Vec<(String, String)>,
+        what: Provenance,
         read: impl FnOnce() -> Result<SourceData, StoreError>,
         census: Option<StoredReturn>,
     ) -> Result<ImportOutcome, StoreError> {
+        let Provenance { kind, path, fingerprint: print, files } = what;
         let latest = on_backend!(self, pool => b::latest_fingerprint(pool, options.source).await?, b);
         if let Some((batch, previous)) = latest {
             if previous == print {
