@@ -10,19 +10,20 @@ use crate::calendar::Date;
 use crate::codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Index of a person in [`Workforce::persons`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PersonIdx(pub u32);
 
 /// Index of a team in [`Workforce::teams`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TeamId(pub u32);
 
 /// A social worker known to the authority, employed or agency.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     /// Stable identifier within the authority.
     pub id: String,
@@ -37,7 +38,7 @@ pub struct Person {
 }
 
 /// An unbroken period in one team, one role, at one FTE.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spell {
     pub person: PersonIdx,
     pub kind: SpellKind,
@@ -69,7 +70,7 @@ impl Spell {
 }
 
 /// Funded social work FTE in a team over a span of time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Establishment {
     pub team: TeamId,
     pub fte: f64,
@@ -87,7 +88,7 @@ impl Establishment {
 }
 
 /// An episode of absence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Absence {
     pub person: PersonIdx,
     pub start: Date,
@@ -98,7 +99,7 @@ pub struct Absence {
 }
 
 /// Cases held by a person on a date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseloadSnapshot {
     pub person: PersonIdx,
     pub date: Date,
@@ -107,7 +108,7 @@ pub struct CaseloadSnapshot {
 
 /// The whole workforce of one authority as dated facts, indexed for fast
 /// questions about any date. Build it with [`WorkforceBuilder`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Workforce {
     teams: Vec<String>,
     persons: Vec<Person>,

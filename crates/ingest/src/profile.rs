@@ -180,6 +180,22 @@ pub struct Profile {
     pub defaults: BTreeMap<String, String>,
 }
 
+/// The profiles Sightline ships for common shapes of export (name, TOML);
+/// `crates/ingest/profiles/` holds them, with an example export of each.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("hr-assignments", include_str!("../profiles/hr-assignments.toml")),
+    ("hr-staff-list", include_str!("../profiles/hr-staff-list.toml")),
+    ("agency-msp", include_str!("../profiles/agency-msp.toml")),
+    ("caseload-cms", include_str!("../profiles/caseload-cms.toml")),
+    ("absence-episodes", include_str!("../profiles/absence-episodes.toml")),
+    ("establishment-finance", include_str!("../profiles/establishment-finance.toml")),
+];
+
+/// The TOML of the shipped profile called `name`.
+pub fn shipped(name: &str) -> Option<&'static str> {
+    SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 /// A profile that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileError(pub String);
@@ -916,6 +932,20 @@ fixed_term = ["FTC", "Fixed Term*"]
         assert_eq!(p.map_code("reason_leave", "End of contract").unwrap(), "9");
         assert_eq!(p.map_code("org_role", "senior  social worker").unwrap(), "4");
         assert_eq!(p.map_code("org_role", "Social Worker - Level 2").unwrap(), "5");
+    }
+
+    #[test]
+    fn every_shipped_profile_reads_its_example_export() {
+        for (name, text) in SHIPPED {
+            let profile = Profile::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(profile.description.is_some(), "{name} says what it is for");
+            let path = format!("{}/profiles/examples/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+            let sheet = crate::sheet::read_sheet(std::path::Path::new(&path), None).unwrap();
+            let data = read_export(&sheet, &profile, Strictness::Strict).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let wf = &data.workforce;
+            let facts = wf.spells().len() + wf.absences().len() + wf.caseloads().len() + wf.establishment().len();
+            assert_eq!(facts, sheet.rows.len(), "{name}: one fact a row");
+        }
     }
 
     #[test]

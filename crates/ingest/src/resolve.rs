@@ -21,7 +21,7 @@ pub struct Rank {
 }
 
 /// Two sources disagreeing about the same person over the same days.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub person: PersonIdx,
     /// Whether it was employed spells (else agency ones).

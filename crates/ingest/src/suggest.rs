@@ -63,12 +63,12 @@ const CODE_HINTS: &[(&str, Codes)] = &[
     (
         "org_role",
         &[
-            ("1", &["director", "head of"]),
-            ("2", &["service manager", "group manager", "area manager"]),
-            ("3", &["team manager", "team leader", "practice supervisor", "deputy team manager"]),
+            ("1", &["director", "head of", "senior manager"]),
+            ("2", &["service manager", "group manager", "area manager", "middle manager"]),
+            ("3", &["team manager", "team leader", "practice supervisor", "deputy team manager", "first line manager"]),
             ("4", &["senior", "advanced", "consultant", "lead practitioner"]),
             ("6", &["reviewing officer", "iro", "trainer", "quality", "without cases"]),
-            ("5", &["social worker", "practitioner", "asye", "nqsw"]),
+            ("5", &["social worker", "practitioner", "asye", "nqsw", "case holder"]),
         ],
     ),
     (

@@ -4,7 +4,7 @@
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use sightline_ingest::profile::Profile;
+use sightline_ingest::profile::{shipped, Profile, SHIPPED};
 use sightline_ingest::sheet::read_sheet;
 use sightline_ingest::{RowProblem, Strictness};
 use sightline_store::{Changes, ImportOptions, ImportOutcome, PersonSummary, Store};
@@ -18,8 +18,9 @@ pub struct ImportArgs {
     /// What to import: a canonical data folder, or a file (with --profile).
     #[arg(value_name = "PATH")]
     path: PathBuf,
-    /// The source profile (TOML) to read a system's export by.
-    #[arg(long, value_name = "FILE")]
+    /// The source profile to read a system's export by: a TOML file, or the
+    /// name of a shipped profile (`sightline profile list`).
+    #[arg(long, value_name = "FILE or NAME")]
     profile: Option<PathBuf>,
     /// Which system the data comes from (by default the profile's `source`, else `canonical`);
     /// a newer import from the same source replaces or updates the older.
@@ -45,6 +46,13 @@ pub struct BatchesArgs {
 
 #[derive(clap::Subcommand)]
 pub enum ProfileCommand {
+    /// The profiles Sightline ships for common shapes of export.
+    List,
+    /// Print a shipped profile, to copy and adapt to your own export.
+    Show {
+        /// The profile's name (see `sightline profile list`).
+        name: String,
+    },
     /// Draft a profile from an export's headers and first values, for a person to check.
     #[command(long_about = "Draft a source profile from an export's column headers and sample values. \
 The draft names the columns it recognised, the date format the values use, and codes it could map \
@@ -112,8 +120,15 @@ enum Input {
 
 fn input(path: &Path, profile: Option<&Path>) -> Result<Input> {
     if let Some(file) = profile {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("cannot read the profile {}", file.display()))?;
+        let text = match (file.exists(), file.to_str().and_then(shipped)) {
+            (false, Some(text)) => text.to_string(),
+            _ => std::fs::read_to_string(file).with_context(|| {
+                format!(
+                    "cannot read the profile {} (nor is it a shipped profile: see `sightline profile list`)",
+                    file.display()
+                )
+            })?,
+        };
         let profile =
             Profile::parse(&text).map_err(|e| anyhow::anyhow!("the profile {} cannot be used: {e}", file.display()))?;
         if path.is_dir() {
@@ -249,7 +264,24 @@ pub fn run_batches(args: BatchesArgs) -> Result<()> {
 }
 
 pub fn run_profile(command: ProfileCommand) -> Result<()> {
-    let ProfileCommand::Suggest { file, sheet, out } = command;
+    let (file, sheet, out) = match command {
+        ProfileCommand::List => {
+            let mut text =
+                String::from("Shipped profiles (use the name with --profile, or `profile show NAME` to adapt one):\n");
+            for (name, toml) in SHIPPED {
+                let profile = Profile::parse(toml).expect("shipped profiles are tested");
+                text.push_str(&format!("  {name:<22} {}\n", profile.description.unwrap_or_default()));
+            }
+            return print_out(text.trim_end());
+        }
+        ProfileCommand::Show { name } => {
+            let Some(text) = shipped(&name) else {
+                bail!("no shipped profile called `{name}`; `sightline profile list` names them");
+            };
+            return print_out(text.trim_end());
+        }
+        ProfileCommand::Suggest { file, sheet, out } => (file, sheet, out),
+    };
     let sheet = read_sheet(&file, sheet.as_deref())?;
     let draft = sightline_ingest::suggest::suggest(&sheet);
     match out {

@@ -165,3 +165,47 @@ fn figures_from_the_store_are_the_figures_from_the_files() {
     let from_store = stdout(&sightline(&["indicators", "--db", url, "--years", "2022-2024", "--format", "csv"]));
     assert_eq!(from_files, from_store);
 }
+
+#[test]
+fn shipped_profiles_import_their_example_exports_and_join_on_employee_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    for name in ["hr-assignments", "caseload-cms", "absence-episodes", "agency-msp", "establishment-finance"] {
+        let file = format!("{examples}/{name}.csv");
+        let o = sightline(&["import", "--db", db, "--profile", name, &file]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(stdout(&o).contains("Imported"), "{}", stdout(&o));
+    }
+    // The caseload and absence reports name the HR employee number: one person.
+    let shown = stdout(&sightline(&["people", "show", "--db", db, "100231"]));
+    assert!(shown.contains("Amara Okafor") && shown.contains("SWE SW0000104417"), "{shown}");
+    assert!(shown.contains("cms: u.okafor") && shown.contains("hr: 100231"), "{shown}");
+    assert!(shown.contains("19 cases (weighted 23)") && shown.contains("SIC, 5 days lost"), "{shown}");
+    let batches = stdout(&sightline(&["batches", "--db", db]));
+    assert_eq!(batches.matches("batch ").count(), 5, "{batches}");
+    // A file without a profile is refused with the way forward.
+    let o = sightline(&["import", "--db", db, &format!("{examples}/hr-staff-list.csv")]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("profile suggest"));
+}
+
+#[test]
+fn profile_suggest_drafts_a_profile_that_a_person_then_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    let draft = dir.path().join("draft.toml");
+    let file = format!("{examples}/hr-staff-list.csv");
+    let o = sightline(&["profile", "suggest", &file, "--out", draft.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("kind = \"hr\"") && text.contains("date_format = \"iso\""), "{text}");
+    // Never overwritten.
+    assert!(!sightline(&["profile", "suggest", &file, "--out", draft.to_str().unwrap()]).status.success());
+    let db = dir.path().join("s.db");
+    let o =
+        sightline(&["import", "--db", db.to_str().unwrap(), "--profile", draft.to_str().unwrap(), "--dry-run", &file]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("3 rows added"), "{}", stdout(&o));
+}

@@ -127,6 +127,10 @@ pub struct PersonHistory {
 /// Told (rows written, rows to write) as an import writes.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// The layout of the workforce snapshot: bump it whenever the model's
+/// fields change, so that an old snapshot is rebuilt rather than misread.
+const SNAPSHOT_FORMAT: i32 = 1;
+
 /// What a batch is and where it came from, before it is read.
 struct Provenance {
     kind: &'static str,
@@ -313,6 +317,7 @@ macro_rules! backend {
                         .await?;
                 }
 
+                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
                 if let Some(r) = census {
                     QueryBuilder::<$db>::new("DELETE FROM census_return WHERE source = ")
                         .push_bind(&batch.source)
@@ -839,6 +844,38 @@ macro_rules! backend {
                 Ok((b.build(), conflicts))
             }
 
+            /// The workforce from the snapshot of the current generation, or
+            /// assembled from the fact tables (and kept as the new snapshot).
+            pub async fn load_cached(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+                let generation: i64 = sqlx::query_scalar("SELECT generation FROM store_state").fetch_one(pool).await?;
+                let snapshot: Option<Vec<u8>> = QueryBuilder::<$db>::new("SELECT data FROM workforce_snapshot WHERE generation = ")
+                    .push_bind(generation)
+                    .push(" AND format = ")
+                    .push_bind(SNAPSHOT_FORMAT)
+                    .build()
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                // A snapshot that cannot be read is only a cache: build anew.
+                if let Some(loaded) = snapshot.and_then(|bytes| postcard::from_bytes(&bytes).ok()) {
+                    return Ok(loaded);
+                }
+                let loaded = load(pool).await?;
+                let bytes = postcard::to_allocvec(&loaded).map_err(|e| StoreError::Corrupt(format!("cannot encode the snapshot: {e}")))?;
+                let mut tx = pool.begin().await?;
+                sqlx::query("DELETE FROM workforce_snapshot").execute(&mut *tx).await?;
+                QueryBuilder::<$db>::new("INSERT INTO workforce_snapshot (id, generation, format, data) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(1i32).push_bind(generation).push_bind(SNAPSHOT_FORMAT).push_bind(&bytes);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(loaded)
+            }
+
             pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
                 QueryBuilder::<$db>::new("SELECT year, lea, xml FROM census_return WHERE source = ")
                     .push_bind(source)
@@ -959,6 +996,7 @@ macro_rules! backend {
                         .await?;
                     QueryBuilder::<$db>::new("DELETE FROM person WHERE id = ").push_bind(person).build().execute(&mut *tx).await?;
                 }
+                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
                 QueryBuilder::<$db>::new("UPDATE match_suggestion SET status = ")
                     .push_bind(if accept { "accepted" } else { "rejected" })
                     .push(", decided_by = ")
@@ -1295,11 +1333,12 @@ impl Store {
         };
         let dry_run = options.dry_run;
         let (id, changes) = on_backend!(self, pool => b::import(pool, &batch, &data, dry_run, options.progress, census.as_ref()).await?, b);
-        Ok(if dry_run {
-            ImportOutcome::WouldImport { changes, rejected: data.skipped }
-        } else {
-            ImportOutcome::Imported { batch: id, changes, rejected: data.skipped }
-        })
+        if dry_run {
+            return Ok(ImportOutcome::WouldImport { changes, rejected: data.skipped });
+        }
+        // The workforce is assembled now, once, so that reading it is quick.
+        self.load_with_conflicts().await?;
+        Ok(ImportOutcome::Imported { batch: id, changes, rejected: data.skipped })
     }
 
     /// The whole workforce the store holds, every source joined.
@@ -1310,6 +1349,12 @@ impl Store {
     /// The whole workforce, and every overlap between two sources' records
     /// of one person that was settled by the rule in [`sightline_ingest::resolve`].
     pub async fn load_with_conflicts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+        on_backend!(self, pool => b::load_cached(pool).await, b)
+    }
+
+    /// [`Store::load_with_conflicts`] straight from the fact tables, passing
+    /// the snapshot by (for checking the snapshot, and for benchmarks).
+    pub async fn load_from_facts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
         on_backend!(self, pool => b::load(pool).await, b)
     }
 

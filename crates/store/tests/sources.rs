@@ -182,6 +182,25 @@ start_date = "From"
 end_date = "To"
 "#;
 
+const BANK_PROFILE: &str = r#"
+source = "bank"
+kind = "hr"
+
+[columns]
+person_id = "Bank Ref"
+given_name = "Forename"
+family_name = "Surname"
+birth_date = "DOB"
+team = "Team"
+org_role = "Role"
+start_date = "Start"
+end_date = "End"
+fte = "FTE"
+
+[defaults]
+contract = "fixed_term"
+"#;
+
 const TITLES: [&str; 6] = [
     "Assistant Director",
     "Service Manager",
@@ -494,6 +513,38 @@ async fn story(url: &str) {
     let closed = history.facts.iter().find(|f| f.what == "spell" && f.start == start).unwrap();
     assert_eq!(closed.end, Some(end));
     assert!(closed.detail.contains("ReasonLeave 1"), "{}", closed.detail);
+
+    // A bank staff system knows one of them by name and birth date only:
+    // that is suggested for a person to decide, never joined silently.
+    let someone = made.spells().iter().find(|s| s.kind.is_employed()).map(|s| made.person(s.person)).unwrap();
+    let i: usize = someone.id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().unwrap();
+    let born = someone.birth_date.unwrap_or(NaiveDate::from_ymd_opt(1980, 1, 1).unwrap());
+    std::fs::write(dir.path().join("bank.toml"), BANK_PROFILE).unwrap();
+    std::fs::write(
+        dir.path().join("bank.csv"),
+        format!("Bank Ref,Forename,Surname,DOB,Team,Role,Start,End,FTE\nB1,given{i},FAMILY{i},{born},Bank,5,2025-01-06,2025-01-10,1\n"),
+    )
+    .unwrap();
+    let ImportOutcome::Imported { changes, .. } = import(&store, dir.path(), "bank", "bank.csv").await else {
+        panic!("the bank export imports")
+    };
+    assert_eq!((changes.people_added, changes.suggestions), (1, 1));
+    assert_eq!(store.load_workforce().await.unwrap().persons().len(), made.persons().len() + 1);
+    let suggestions = store.suggestions().await.unwrap();
+    assert_eq!(suggestions.len(), 1);
+    assert_eq!(suggestions[0].candidate.person.swe_no, someone.swe_no);
+    store.decide_suggestion(suggestions[0].id, true, "tester").await.unwrap();
+    assert!(store.suggestions().await.unwrap().is_empty());
+    let merged = store.load_workforce().await.unwrap();
+    assert_eq!(merged.persons().len(), made.persons().len(), "accepted: one person");
+    let history = store.person_history("B1").await.unwrap().unwrap();
+    assert_eq!(history.summary.person.swe_no, someone.swe_no);
+    assert!(history.summary.identifiers.contains(&("bank".to_string(), "B1".to_string())));
+    assert!(store.decide_suggestion(suggestions[0].id, false, "tester").await.is_err(), "decided once");
+    // The snapshot read back is the workforce the fact tables give.
+    let (from_facts, _) = store.load_from_facts().await.unwrap();
+    assert_same_figures(&merged, &from_facts);
+    assert_eq!(merged.spells().len(), from_facts.spells().len());
 }
 
 #[tokio::test]
