@@ -225,7 +225,19 @@ people known from other sources, {} updated; {} teams added{skipped}",
                 "Imported {} as batch {batch} (source `{source}`): {}.",
                 args.path.display(),
                 describe(&changes, &rejected)
-            ))
+            ))?;
+            // The import has just assembled the workforce: this is quick.
+            let (_, conflicts) =
+                runtime()?.block_on(async { Store::open(&args.db).await?.load_with_conflicts().await })?;
+            if !conflicts.is_empty() {
+                print_out(&format!(
+                    "{} overlaps between sources' records of the same people were settled by the stated rule; \
+see `sightline people conflicts --db {}`.",
+                    conflicts.len(),
+                    args.db
+                ))?;
+            }
+            Ok(())
         }
         ImportOutcome::WouldImport { changes, rejected } => {
             report_import(&rejected, "would skip");

@@ -209,3 +209,26 @@ fn profile_suggest_drafts_a_profile_that_a_person_then_uses() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("3 rows added"), "{}", stdout(&o));
 }
+
+#[test]
+fn two_systems_that_disagree_on_a_start_date_are_reported_and_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    let a = format!("{examples}/hr-staff-list.csv");
+    // The second system has the same people under other ids, one starting later.
+    let b = dir.path().join("other.csv");
+    let text = std::fs::read_to_string(&a).unwrap().replace("S-0", "T-0").replace("2019-06-03", "2019-07-01");
+    std::fs::write(&b, text).unwrap();
+    for (file, source) in [(a.as_str(), "hr-a"), (b.to_str().unwrap(), "hr-b")] {
+        let o = sightline(&["import", "--db", db, "--profile", "hr-staff-list", "--source", source, file]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let listed = stdout(&sightline(&["people", "conflicts", "--db", db]));
+    assert!(listed.starts_with("3 overlaps"), "{listed}");
+    assert!(listed.contains("`hr-a` says 2019-06-03 to open, `hr-b` kept for 2019-07-01 to open"), "{listed}");
+    let v = json(&sightline(&["indicators", "--db", db, "--year", "2024", "--format", "json"]));
+    assert_eq!(v["inpost_headcount"], 2, "each person counted once");
+    assert_eq!(v["inpost_fte"], 1.6);
+}

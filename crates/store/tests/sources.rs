@@ -201,6 +201,17 @@ fte = "FTE"
 contract = "fixed_term"
 "#;
 
+const CHANGES_PROFILE: &str = r#"
+source = "cms-weekly"
+kind = "caseload"
+mode = "changes"
+
+[columns]
+person_id = "Worker"
+date = "Date"
+cases = "Cases"
+"#;
+
 const TITLES: [&str; 6] = [
     "Assistant Director",
     "Service Manager",
@@ -541,6 +552,23 @@ async fn story(url: &str) {
     assert_eq!(history.summary.person.swe_no, someone.swe_no);
     assert!(history.summary.identifiers.contains(&("bank".to_string(), "B1".to_string())));
     assert!(store.decide_suggestion(suggestions[0].id, false, "tester").await.is_err(), "decided once");
+    // An export of changes only: a row for the same person and date replaces
+    // the earlier one; a new row is added; nothing else is touched.
+    std::fs::write(dir.path().join("changes.toml"), CHANGES_PROFILE).unwrap();
+    let rows =
+        |text: &str| std::fs::write(dir.path().join("changes.csv"), format!("Worker,Date,Cases\n{text}")).unwrap();
+    rows("X1,2025-01-31,5\nX2,2025-01-31,7\n");
+    import(&store, dir.path(), "changes", "changes.csv").await;
+    rows("X1,2025-01-31,6\nX1,2025-02-28,8\n");
+    let ImportOutcome::Imported { changes, .. } = import(&store, dir.path(), "changes", "changes.csv").await else {
+        panic!("the second export imports")
+    };
+    assert_eq!((changes.rows_added, changes.rows_replaced), (2, 1));
+    let x1 = store.person_history("X1").await.unwrap().unwrap();
+    let cases: Vec<&str> = x1.facts.iter().map(|f| f.detail.as_str()).collect();
+    assert_eq!(cases, ["6 cases", "8 cases"]);
+    assert!(store.person_history("X2").await.unwrap().unwrap().facts[0].detail == "7 cases");
+
     // The snapshot read back is the workforce the fact tables give.
     let (from_facts, _) = store.load_from_facts().await.unwrap();
     assert_same_figures(&merged, &from_facts);
