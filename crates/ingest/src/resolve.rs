@@ -8,8 +8,14 @@
 //! outside the overlap stay. Sources rank by fidelity first (census returns
 //! below every record-level export), then by how recently they were
 //! imported. Every overlap settled this way is reported as a [`Conflict`].
+//!
+//! Absences and caseloads are settled by the same ranking, whole: an absence
+//! episode that overlaps one of the same person from a higher-ranked source
+//! is set aside (days lost cannot be split), and caseload snapshots of one
+//! person on one date from two sources are taken from the higher-ranked
+//! source only (within a source they add up, as in the canonical format).
 
-use sightline_core::{Date, PersonIdx, Spell};
+use sightline_core::{Absence, CaseloadSnapshot, Date, PersonIdx, Spell};
 
 /// A source's standing: higher wins.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,12 +26,31 @@ pub struct Rank {
     pub latest_batch: i64,
 }
 
+/// What two sources disagree about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Disputed {
+    Employment,
+    AgencyWork,
+    Absence,
+    Caseload,
+}
+
+impl Disputed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disputed::Employment => "employment",
+            Disputed::AgencyWork => "agency work",
+            Disputed::Absence => "absence",
+            Disputed::Caseload => "caseload",
+        }
+    }
+}
+
 /// Two sources disagreeing about the same person over the same days.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub person: PersonIdx,
-    /// Whether it was employed spells (else agency ones).
-    pub employed: bool,
+    pub what: Disputed,
     pub kept_source: String,
     pub set_aside_source: String,
     /// The set-aside spell as its source gave it.
@@ -81,7 +106,7 @@ pub fn settle(mut spells: Vec<(Spell, usize)>, sources: &[(String, Rank)]) -> (V
                     let pieces = subtract(spell, &kept, |winner, overlap| {
                         conflicts.push(Conflict {
                             person,
-                            employed,
+                            what: if employed { Disputed::Employment } else { Disputed::AgencyWork },
                             kept_source: sources[winner].0.clone(),
                             set_aside_source: sources[source].0.clone(),
                             set_aside: (spell.start, spell.end),
@@ -99,6 +124,96 @@ pub fn settle(mut spells: Vec<(Spell, usize)>, sources: &[(String, Rank)]) -> (V
             }
         }
         i = j;
+    }
+    (out, conflicts)
+}
+
+/// Settles absences: an episode overlapping one of the same person from a
+/// higher-ranked source is set aside whole.
+pub fn settle_absences(
+    mut absences: Vec<(Absence, usize)>,
+    sources: &[(String, Rank)],
+) -> (Vec<Absence>, Vec<Conflict>) {
+    absences.sort_by(|(a, x), (b, y)| {
+        (a.person, std::cmp::Reverse(&sources[*x].1), a.start).cmp(&(
+            b.person,
+            std::cmp::Reverse(&sources[*y].1),
+            b.start,
+        ))
+    });
+    let mut out = Vec::with_capacity(absences.len());
+    let mut conflicts = Vec::new();
+    let mut kept: Vec<(Date, Date, usize)> = Vec::new();
+    let mut current = None;
+    for (a, source) in absences {
+        if current != Some(a.person) {
+            current = Some(a.person);
+            kept.clear();
+        }
+        let clash = kept.iter().find(|(s, e, k)| *k != source && *s <= a.end && a.start <= *e);
+        if let Some(&(s, e, k)) = clash {
+            conflicts.push(Conflict {
+                person: a.person,
+                what: Disputed::Absence,
+                kept_source: sources[k].0.clone(),
+                set_aside_source: sources[source].0.clone(),
+                set_aside: (a.start, Some(a.end)),
+                overlap: (s.max(a.start), Some(e.min(a.end))),
+            });
+            continue;
+        }
+        kept.push((a.start, a.end, source));
+        out.push(a);
+    }
+    (out, conflicts)
+}
+
+/// Settles caseloads: one person's snapshots on one date come from one
+/// source, the highest-ranked that has any.
+pub fn settle_caseloads(
+    mut snapshots: Vec<(CaseloadSnapshot, usize)>,
+    sources: &[(String, Rank)],
+) -> (Vec<CaseloadSnapshot>, Vec<Conflict>) {
+    // Nearly always one source per person and date: check before sorting.
+    let mut first: std::collections::HashMap<(PersonIdx, Date), usize> = std::collections::HashMap::new();
+    let mut mixed = false;
+    for (c, s) in &snapshots {
+        mixed |= *first.entry((c.person, c.date)).or_insert(*s) != *s;
+    }
+    if !mixed {
+        return (snapshots.into_iter().map(|(c, _)| c).collect(), Vec::new());
+    }
+    snapshots.sort_by(|(a, x), (b, y)| {
+        (a.person, a.date, std::cmp::Reverse(&sources[*x].1)).cmp(&(
+            b.person,
+            b.date,
+            std::cmp::Reverse(&sources[*y].1),
+        ))
+    });
+    let mut out = Vec::with_capacity(snapshots.len());
+    let mut conflicts = Vec::new();
+    let mut winner: Option<(PersonIdx, Date, usize)> = None;
+    for (c, source) in snapshots {
+        match winner {
+            Some((p, d, k)) if p == c.person && d == c.date && k != source => {
+                if conflicts.last().is_none_or(|x: &Conflict| {
+                    (x.person, x.set_aside.0, &x.set_aside_source) != (p, d, &sources[source].0)
+                }) {
+                    conflicts.push(Conflict {
+                        person: p,
+                        what: Disputed::Caseload,
+                        kept_source: sources[k].0.clone(),
+                        set_aside_source: sources[source].0.clone(),
+                        set_aside: (d, Some(d)),
+                        overlap: (d, Some(d)),
+                    });
+                }
+                continue;
+            }
+            Some((p, d, _)) if p == c.person && d == c.date => {}
+            _ => winner = Some((c.person, c.date, source)),
+        }
+        out.push(c);
     }
     (out, conflicts)
 }
@@ -194,6 +309,30 @@ mod tests {
         assert_eq!(spans, [(d("2019-09-30"), Some(d("2019-12-31"))), (hr.start, hr.end), (d("2021-07-01"), None)]);
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].kept_source, "hr-old");
+    }
+
+    #[test]
+    fn absences_and_caseloads_from_two_sources_are_counted_once() {
+        use sightline_core::AbsenceReason;
+        let absence = |start: &str, end: &str| Absence {
+            person: PersonIdx(0),
+            start: d(start),
+            end: d(end),
+            reason: AbsenceReason::Sickness,
+            days_lost: None,
+        };
+        let census = absence("2022-10-01", "2023-09-30");
+        let hr = absence("2023-01-09", "2023-01-13");
+        let own = absence("2023-02-01", "2023-02-03");
+        let (out, conflicts) = settle_absences(vec![(census, 2), (hr.clone(), 0), (own.clone(), 0)], &sources());
+        assert_eq!(out, [hr, own]);
+        assert_eq!((conflicts.len(), conflicts[0].what), (1, Disputed::Absence));
+        let snap = |cases| CaseloadSnapshot { person: PersonIdx(0), date: d("2023-09-30"), cases };
+        let (out, conflicts) = settle_caseloads(vec![(snap(20), 2), (snap(12), 1), (snap(3), 1)], &sources());
+        assert_eq!(out, [snap(12), snap(3)], "one source's rows add up; the census's are set aside");
+        assert_eq!(conflicts.len(), 1);
+        let (out, conflicts) = settle_caseloads(vec![(snap(12), 1), (snap(3), 1)], &sources());
+        assert_eq!((out.len(), conflicts.len()), (2, 0));
     }
 
     #[test]

@@ -387,12 +387,15 @@ pub fn run_people(command: PeopleCommand) -> Result<()> {
             let store = Store::open(&db).await?;
             let (wf, conflicts) = store.load_with_conflicts().await?;
             if conflicts.is_empty() {
-                return print_out("No two sources disagree about anyone's employment over the same days.");
+                return print_out(
+                    "No two sources disagree about anyone's employment, absences or caseloads over the same days.",
+                );
             }
             let mut text = format!(
                 "{} overlaps between sources, settled by the rule: for the days two sources overlap, the \
 higher-ranked source is kept (census returns rank below record-level exports; otherwise the source \
-imported most recently); the other's days outside the overlap stay.\n",
+imported most recently); the other's days of employment outside the overlap stay, while an \
+overlapping absence or a caseload on the same date is set aside whole.\n",
                 conflicts.len()
             );
             for c in &conflicts {
@@ -402,7 +405,7 @@ imported most recently); the other's days outside the overlap stay.\n",
                 text.push_str(&format!(
                     "  `{}` ({}): `{}` says {}, `{}` kept for {}\n",
                     wf.person(c.person).id,
-                    if c.employed { "employed" } else { "agency" },
+                    c.what.as_str(),
                     c.set_aside_source,
                     show(c.set_aside),
                     c.kept_source,

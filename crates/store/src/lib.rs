@@ -14,7 +14,7 @@ use sightline_core::{
 };
 use sightline_ingest::profile::read_export;
 use sightline_ingest::profile::{Mode, PersonDetails};
-use sightline_ingest::resolve::{settle, Conflict, Rank};
+use sightline_ingest::resolve::{settle, settle_absences, settle_caseloads, Conflict, Rank};
 use sightline_ingest::sheet::read_sheet;
 use sightline_ingest::{read_dir, Profile, ReadError, RowProblem, SourceData, Strictness};
 use std::collections::HashMap;
@@ -129,7 +129,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
-const SNAPSHOT_FORMAT: i32 = 1;
+const SNAPSHOT_FORMAT: i32 = 2;
 
 /// What a batch is and where it came from, before it is read.
 struct Provenance {
@@ -240,6 +240,7 @@ macro_rules! backend {
     ($module:ident, $db:ty, $pool:ty) => {
         mod $module {
             use super::*;
+            use futures_util::TryStreamExt;
             use sqlx::{QueryBuilder, Row};
 
             pub async fn latest_fingerprint(pool: &$pool, source: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
@@ -780,13 +781,14 @@ macro_rules! backend {
                     sources[i].1 = Rank { fidelity: sources[i].1.fidelity.min(fidelity), latest_batch: id };
                     source_of.insert(id, i);
                 }
+                // The large tables are read as streams: rows are turned into
+                // facts as they come, never all held at once.
                 let mut spells = Vec::new();
-                for r in sqlx::query(
+                let mut rows = sqlx::query(
                     "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id FROM spell",
                 )
-                .fetch_all(pool)
-                .await?
-                {
+                .fetch(pool);
+                while let Some(r) = rows.try_next().await? {
                     let kind: String = r.try_get(1)?;
                     let reason: Option<i32> = r.try_get(7)?;
                     let batch: i64 = r.try_get(8)?;
@@ -803,7 +805,8 @@ macro_rules! backend {
                     let source = *source_of.get(&batch).ok_or_else(|| corrupt("batch id", batch.to_string()))?;
                     spells.push((spell, source));
                 }
-                let (spells, conflicts) = settle(spells, &sources);
+                drop(rows);
+                let (spells, mut conflicts) = settle(spells, &sources);
                 b.reserve(spells.len(), 0, 0);
                 for spell in spells {
                     b.add_spell(spell);
@@ -822,24 +825,38 @@ macro_rules! backend {
                         org_role: role_code.map(role).transpose()?,
                     });
                 }
-                for r in sqlx::query("SELECT person_id, start_date, end_date, reason, days_lost FROM absence")
-                    .fetch_all(pool)
-                    .await?
-                {
+                let source = |batch: i64| source_of.get(&batch).copied().ok_or_else(|| corrupt("batch id", batch.to_string()));
+                let mut absences = Vec::new();
+                let mut rows =
+                    sqlx::query("SELECT person_id, start_date, end_date, reason, days_lost, batch_id FROM absence").fetch(pool);
+                while let Some(r) = rows.try_next().await? {
                     let reason: String = r.try_get(3)?;
-                    b.add_absence(Absence {
+                    let absence = Absence {
                         person: person(r.try_get(0)?)?,
                         start: r.try_get(1)?,
                         end: r.try_get(2)?,
                         reason: AbsenceReason::from_code(&reason).ok_or_else(|| corrupt("absence reason", reason.clone()))?,
                         days_lost: r.try_get(4)?,
-                    });
+                    };
+                    absences.push((absence, source(r.try_get(5)?)?));
+                }
+                drop(rows);
+                let (absences, mut more) = settle_absences(absences, &sources);
+                conflicts.append(&mut more);
+                b.reserve(0, absences.len(), 0);
+                for a in absences {
+                    b.add_absence(a);
                 }
                 let mut caseloads = Vec::new();
-                for r in sqlx::query("SELECT person_id, date, cases FROM caseload").fetch_all(pool).await? {
+                let mut rows = sqlx::query("SELECT person_id, date, cases, batch_id FROM caseload").fetch(pool);
+                while let Some(r) = rows.try_next().await? {
                     let cases: i32 = r.try_get(2)?;
-                    caseloads.push(CaseloadSnapshot { person: person(r.try_get(0)?)?, date: r.try_get(1)?, cases: cases as u32 });
+                    let snapshot = CaseloadSnapshot { person: person(r.try_get(0)?)?, date: r.try_get(1)?, cases: cases as u32 };
+                    caseloads.push((snapshot, source(r.try_get(3)?)?));
                 }
+                drop(rows);
+                let (caseloads, mut more) = settle_caseloads(caseloads, &sources);
+                conflicts.append(&mut more);
                 b.add_caseloads(caseloads);
                 Ok((b.build(), conflicts))
             }
@@ -1014,19 +1031,45 @@ macro_rules! backend {
 
             /// The person named by `query` (their key, any source's identifier
             /// of them, or their SWE number) and every fact held of them.
-            pub async fn history(pool: &$pool, query: &str) -> Result<Option<PersonHistory>, sqlx::Error> {
-                let found: Option<i64> = QueryBuilder::<$db>::new("SELECT id FROM person WHERE person_key = ")
-                    .push_bind(query)
-                    .push(" OR swe_no = ")
-                    .push_bind(query)
-                    .push(" UNION SELECT person_id FROM person_identifier WHERE source_key = ")
+            pub async fn history(pool: &$pool, query: &str) -> Result<Option<PersonHistory>, StoreError> {
+                // A person's own key names them; else their SWE number or any source's identifier.
+                let by_key: Option<i64> = QueryBuilder::<$db>::new("SELECT id FROM person WHERE person_key = ")
                     .push_bind(query)
                     .build()
                     .fetch_optional(pool)
                     .await?
                     .map(|r| r.try_get(0))
                     .transpose()?;
-                let Some(id) = found else { return Ok(None) };
+                let mut found: Vec<i64> = QueryBuilder::<$db>::new("SELECT id FROM person WHERE swe_no = ")
+                    .push_bind(query)
+                    .push(" UNION SELECT person_id FROM person_identifier WHERE source_key = ")
+                    .push_bind(query)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get(0))
+                    .collect::<Result<_, sqlx::Error>>()?;
+                found.sort_unstable();
+                found.dedup();
+                if let Some(id) = by_key {
+                    found = vec![id];
+                }
+                let id = match found[..] {
+                    [] => return Ok(None),
+                    [id] => id,
+                    _ => {
+                        let mut keys = Vec::new();
+                        for id in &found {
+                            keys.push(format!("`{}`", summary(pool, *id).await?.person.id));
+                        }
+                        return Err(StoreError::NotFound(format!(
+                            "`{query}` names {} people (sources give the same identifier to different people): {}; ask for one by its key",
+                            found.len(),
+                            keys.join(", ")
+                        )));
+                    }
+                };
                 let summary = summary(pool, id).await?;
                 let mut facts = Vec::new();
                 let q = |sql: &str| QueryBuilder::<$db>::new(sql.to_string());
@@ -1373,7 +1416,7 @@ impl Store {
     /// A person's history: found by their key, any source's identifier of
     /// them, or their Social Work England number.
     pub async fn person_history(&self, query: &str) -> Result<Option<PersonHistory>, StoreError> {
-        Ok(on_backend!(self, pool => b::history(pool, query).await?, b))
+        on_backend!(self, pool => b::history(pool, query).await, b)
     }
 
     /// Every import batch, oldest first.
