@@ -164,14 +164,22 @@ pub fn run_import(args: ImportArgs) -> Result<()> {
         (None, _) => "canonical".to_string(),
     };
     // A bar on standard error while rows are written (hidden when it is not a terminal).
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows ({eta} left)")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message(format!("importing {}", args.path.display()));
+    // A spinner while the files are read and checked, then a bar while rows
+    // are written; on standard error, and hidden when that is not a terminal.
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(format!("reading and checking {}", args.path.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let writing = std::sync::Once::new();
     let progress = |done: u64, total: u64| {
+        writing.call_once(|| {
+            bar.disable_steady_tick();
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} rows ({eta} left)")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_message("writing");
+        });
         bar.set_length(total);
         bar.set_position(done);
     };
