@@ -21,6 +21,11 @@ pub fn previous_day(d: Date) -> Date {
 }
 
 /// The last day of the month that contains `d`.
+/// The same date a year earlier, 28 February standing in for 29 February.
+pub fn a_year_before(d: Date) -> Date {
+    d.with_year(d.year() - 1).unwrap_or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, 2, 28).expect("28 Feb"))
+}
+
 pub fn month_end(d: Date) -> Date {
     let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
     previous_day(NaiveDate::from_ymd_opt(y, m, 1).expect("first of a month"))
@@ -49,10 +54,16 @@ impl Period {
     /// The 12 months to `end`: from the day after the same date a year
     /// earlier (28 February standing in for 29 February) to `end`.
     pub fn twelve_months_to(end: Date) -> Period {
-        let year_before = end
-            .with_year(end.year() - 1)
-            .unwrap_or_else(|| NaiveDate::from_ymd_opt(end.year() - 1, 2, 28).expect("28 Feb"));
-        Period { start: next_day(year_before), end }
+        Period { start: next_day(a_year_before(end)), end }
+    }
+
+    /// The census year a date falls in (1 October to 30 September).
+    pub fn census_year_of(d: Date) -> i32 {
+        if d.month() >= 10 {
+            d.year() + 1
+        } else {
+            d.year()
+        }
     }
 
     /// The census year whose reference date is `self.end`, when this period is one.

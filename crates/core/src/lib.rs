@@ -9,6 +9,8 @@ pub mod codes;
 pub mod indicators;
 pub mod model;
 pub mod published;
+pub mod rows;
+pub mod staffing;
 
 pub use calendar::{Calendar, Date, Period};
 pub use codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
@@ -18,3 +20,5 @@ pub use indicators::{
 pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };
+pub use rows::{indicator_rows, IndicatorRow, TimePeriod};
+pub use staffing::{staffing_by_team, TeamStaffing};

@@ -1,46 +1,15 @@
 //! Presentation of the engine's figures: JSON, CSV and on-screen tables.
 
-use serde::Serialize;
 use sightline_core::published::{field_label, field_places, FIELDS};
-use sightline_core::{GroupIndicators, Indicators, Moves, Period};
+use sightline_core::{GroupIndicators, Moves, Period, TimePeriod};
 use sightline_synth::Synthesis;
 use std::fmt::Write;
 use std::path::Path;
 
-/// One output row: a period, perhaps a group, and its figures.
-#[derive(Serialize)]
-pub struct Row {
-    /// The census year, or the reference date for other 12-month periods.
-    pub time_period: serde_json::Value,
-    pub period_start: String,
-    pub period_end: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(flatten)]
-    pub indicators: Indicators,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub moves: Option<Moves>,
-}
+pub use sightline_core::IndicatorRow as Row;
 
 pub fn rows(periods: &[(Period, Vec<GroupIndicators>)], rounded: bool) -> Vec<Row> {
-    periods
-        .iter()
-        .flat_map(|(period, groups)| {
-            let mut groups: Vec<&GroupIndicators> = groups.iter().collect();
-            groups.sort_by(|a, b| a.group.cmp(&b.group));
-            groups.into_iter().map(move |g| Row {
-                time_period: match period.census_year_label() {
-                    Some(y) => serde_json::Value::from(y),
-                    None => serde_json::Value::from(period.end.to_string()),
-                },
-                period_start: period.start.to_string(),
-                period_end: period.end.to_string(),
-                group: g.group.clone(),
-                indicators: if rounded { g.indicators.rounded() } else { g.indicators.clone() },
-                moves: g.group.is_some().then(|| if rounded { g.moves.rounded() } else { g.moves.clone() }),
-            })
-        })
-        .collect()
+    sightline_core::indicator_rows(periods, rounded)
 }
 
 pub fn json(rows: &[Row], array: bool) -> serde_json::Result<String> {
@@ -100,10 +69,7 @@ pub fn csv(rows: &[Row], grouped: bool) -> String {
         }
     }
     for r in rows {
-        let tp = match &r.time_period {
-            serde_json::Value::String(s) => s.clone(),
-            v => v.to_string(),
-        };
+        let tp = r.time_period.to_string();
         write!(out, "\n{tp},{},{}", r.period_start, r.period_end).expect("string");
         if grouped {
             write!(out, ",{}", csv_field(r.group.as_deref().unwrap_or(""))).expect("string");
@@ -125,8 +91,8 @@ pub fn csv(rows: &[Row], grouped: bool) -> String {
 pub fn table(rows: &[Row]) -> String {
     let heading = |r: &Row| {
         let when = match &r.time_period {
-            serde_json::Value::String(s) => format!("12 months to {s}"),
-            v => format!("{v}"),
+            TimePeriod::Date(s) => format!("12 months to {s}"),
+            TimePeriod::Year(y) => format!("{y}"),
         };
         match &r.group {
             Some(g) if rows.iter().all(|x| x.time_period == r.time_period) => g.clone(),

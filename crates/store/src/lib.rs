@@ -160,12 +160,14 @@ pub struct ImportOptions<'a> {
     pub progress: Option<Progress<'a>>,
 }
 
+#[derive(Clone)]
 enum Backend {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
 
-/// The store. Open it with [`Store::open`].
+/// The store. Open it with [`Store::open`]; clones share one connection pool.
+#[derive(Clone)]
 pub struct Store {
     backend: Backend,
 }
@@ -1187,6 +1189,10 @@ macro_rules! on_backend {
         }
     };
 }
+
+// After `on_backend!`, which it uses.
+mod access;
+pub use access::{AuditEntry, Role, Session, TokenInfo, User};
 
 impl Store {
     /// Opens (and on first use creates) the store at `url`: `postgres://...`

@@ -1,0 +1,105 @@
+//! The staffing position of each team on a date: establishment, permanent,
+//! fixed-term and agency FTE, vacant FTE, and agency cover of vacancies or
+//! over establishment. The definitions are those of the indicators
+//! (docs/indicators.md): a vacancy is funded FTE not filled by an employed
+//! social worker; agency FTE covers vacancies up to their size, and the rest
+//! is over establishment.
+
+use crate::calendar::Date;
+use crate::codes::SpellKind;
+use crate::model::Workforce;
+
+/// One team's staffing position at a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamStaffing {
+    pub team: String,
+    /// Funded FTE.
+    pub establishment_fte: f64,
+    pub permanent_fte: f64,
+    pub fixed_term_fte: f64,
+    pub agency_fte: f64,
+    /// max(0, establishment - employed FTE).
+    pub vacant_fte: f64,
+    /// min(agency FTE, vacant FTE).
+    pub agency_cover_fte: f64,
+    /// Agency FTE beyond the vacancies.
+    pub agency_over_establishment_fte: f64,
+    /// Employed FTE beyond the establishment.
+    pub employed_over_establishment_fte: f64,
+}
+
+impl TeamStaffing {
+    /// Employed (permanent and fixed-term) FTE.
+    pub fn employed_fte(&self) -> f64 {
+        self.permanent_fte + self.fixed_term_fte
+    }
+}
+
+/// Every team's staffing position at `r` (spells in post at `r`, as DfE counts them).
+pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
+    let mut fte = vec![[0.0f64; 3]; wf.teams().len()];
+    for s in wf.in_post_at(r) {
+        let k = match s.kind {
+            SpellKind::Permanent => 0,
+            SpellKind::FixedTerm => 1,
+            SpellKind::Agency => 2,
+        };
+        fte[s.team.0 as usize][k] += s.fte;
+    }
+    wf.teams()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let [permanent, fixed_term, agency] = fte[i];
+            let establishment = wf.establishment_at(crate::model::TeamId(i as u32), r);
+            let employed = permanent + fixed_term;
+            let vacant = (establishment - employed).max(0.0);
+            let cover = agency.min(vacant);
+            TeamStaffing {
+                team: name.clone(),
+                establishment_fte: establishment,
+                permanent_fte: permanent,
+                fixed_term_fte: fixed_term,
+                agency_fte: agency,
+                vacant_fte: vacant,
+                agency_cover_fte: cover,
+                agency_over_establishment_fte: agency - cover,
+                employed_over_establishment_fte: (employed - establishment).max(0.0),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_support::{d, spell};
+    use crate::model::{Establishment, WorkforceBuilder};
+    use crate::{indicators_by, Calendar, Grouping, Period};
+
+    #[test]
+    fn a_teams_position_adds_up_and_agrees_with_the_indicators() {
+        let mut b = WorkforceBuilder::new();
+        let (north, south) = (b.team("North"), b.team("South"));
+        let (p1, p2, p3, p4) = (b.person("1"), b.person("2"), b.person("3"), b.person("4"));
+        b.add_spell(spell(p1, north, SpellKind::Permanent, "2020-01-01", None, 1.0));
+        b.add_spell(spell(p2, north, SpellKind::FixedTerm, "2023-01-01", None, 0.5));
+        b.add_spell(spell(p3, north, SpellKind::Agency, "2024-01-01", None, 1.0));
+        b.add_spell(spell(p4, south, SpellKind::Agency, "2024-01-01", None, 1.0));
+        let post =
+            |team, fte| Establishment { team, fte, start: d("2019-01-01"), end: None, post_id: None, org_role: None };
+        b.add_establishment(post(north, 2.0));
+        let wf = b.build();
+        let r = d("2024-09-30");
+        let s = staffing_by_team(&wf, r);
+        assert_eq!((s[0].establishment_fte, s[0].employed_fte(), s[0].vacant_fte), (2.0, 1.5, 0.5));
+        assert_eq!((s[0].agency_cover_fte, s[0].agency_over_establishment_fte), (0.5, 0.5));
+        assert_eq!((s[1].vacant_fte, s[1].agency_over_establishment_fte), (0.0, 1.0));
+        let by_team = indicators_by(&wf, &Calendar::england_and_wales(), Period::census_year(2024), Grouping::Team);
+        for (t, g) in s.iter().zip(&by_team) {
+            assert_eq!(Some(t.vacant_fte), g.indicators.vacancy_fte);
+            assert_eq!(t.agency_fte, g.indicators.agency_fte);
+            assert_eq!(t.employed_fte(), g.indicators.inpost_fte);
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! Who may use Sightline: users and their roles, login sessions, API tokens,
+//! and the audit log. Secrets are never stored in the clear: the caller
+//! hands in Argon2 password hashes and SHA-256 digests of tokens.
+
+use super::{Backend, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// What a user may see and do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Everything, including users and the audit log.
+    Admin,
+    /// All personal data.
+    Hr,
+    /// Personal data of their own teams only.
+    Manager,
+    /// Aggregates and pseudonymised records.
+    Analyst,
+    /// Aggregates only, with small counts suppressed.
+    Member,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Hr, Role::Manager, Role::Analyst, Role::Member];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Hr => "hr",
+            Role::Manager => "manager",
+            Role::Analyst => "analyst",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user of the product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// The teams a manager manages (empty for other roles).
+    pub teams: Vec<String>,
+    pub created_at: String,
+}
+
+/// A logged-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    /// The token forms must carry back (CSRF protection).
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An API token, as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user: String,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub detail: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
+
+macro_rules! access {
+    ($module:ident, $db:ty, $pool:ty) => {
+        mod $module {
+            use super::*;
+            use sqlx::{QueryBuilder, Row};
+
+            pub fn user_from_row(r: &<$db as sqlx::Database>::Row) -> Result<User, StoreError> {
+                let role: String = r.try_get(2)?;
+                let teams: String = r.try_get(3)?;
+                Ok(User {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role `{role}`")))?,
+                    teams: teams.split('\n').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                    created_at: r.try_get(4)?,
+                })
+            }
+
+            pub async fn add_user(pool: &$pool, name: &str, role: Role, teams: &[String], hash: &str) -> Result<User, StoreError> {
+                let mut tx = pool.begin().await?;
+                let exists = QueryBuilder::<$db>::new("SELECT 1 FROM app_user WHERE name = ")
+                    .push_bind(name)
+                    .build()
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_some() {
+                    return Err(StoreError::NotFound(format!("there is already a user called `{name}`")));
+                }
+                let r = QueryBuilder::<$db>::new("INSERT INTO app_user (name, role, teams, password_hash, created_at) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(name).push_bind(role.as_str()).push_bind(teams.join("\n")).push_bind(hash).push_bind(Utc::now().to_rfc3339());
+                    })
+                    .push(" RETURNING id, name, role, teams, created_at")
+                    .build()
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let user = user_from_row(&r)?;
+                tx.commit().await?;
+                Ok(user)
+            }
+
+            pub async fn user(pool: &$pool, name: &str) -> Result<Option<(User, String)>, StoreError> {
+                let Some(r) = QueryBuilder::<$db>::new(format!("SELECT {USER_COLUMNS}, u.password_hash FROM app_user u WHERE u.name = "))
+                    .push_bind(name)
+                    .build()
+                    .fetch_optional(pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some((user_from_row(&r)?, r.try_get(5)?)))
+            }
+
+            pub async fn users(pool: &$pool) -> Result<Vec<User>, StoreError> {
+                sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user u ORDER BY u.name"))
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(user_from_row)
+                    .collect()
+            }
+
+            pub async fn set_password(pool: &$pool, name: &str, hash: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                let done = QueryBuilder::<$db>::new("UPDATE app_user SET password_hash = ")
+                    .push_bind(hash)
+                    .push(" WHERE name = ")
+                    .push_bind(name)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done == 0 {
+                    return Err(StoreError::NotFound(format!("no user called `{name}`")));
+                }
+                // A new password ends the sessions of the old one.
+                QueryBuilder::<$db>::new("DELETE FROM app_session WHERE user_id IN (SELECT id FROM app_user WHERE name = ")
+                    .push_bind(name)
+                    .push(")")
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn remove_user(pool: &$pool, name: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                for table in ["app_session", "api_token"] {
+                    QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE user_id IN (SELECT id FROM app_user WHERE name = "))
+                        .push_bind(name)
+                        .push(")")
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let done = QueryBuilder::<$db>::new("DELETE FROM app_user WHERE name = ")
+                    .push_bind(name)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done == 0 {
+                    return Err(StoreError::NotFound(format!("no user called `{name}`")));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn create_session(pool: &$pool, user: i64, token_hash: &str, csrf: &str, expires: DateTime<Utc>) -> Result<(), StoreError> {
+                QueryBuilder::<$db>::new("INSERT INTO app_session (token_hash, user_id, csrf, created_at, expires_at) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(token_hash).push_bind(user).push_bind(csrf).push_bind(Utc::now().to_rfc3339()).push_bind(expires.to_rfc3339());
+                    })
+                    .build()
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn session(pool: &$pool, token_hash: &str) -> Result<Option<Session>, StoreError> {
+                let Some(r) = QueryBuilder::<$db>::new(format!(
+                    "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = "
+                ))
+                .push_bind(token_hash)
+                .build()
+                .fetch_optional(pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let expires: String = r.try_get(6)?;
+                let expires_at = DateTime::parse_from_rfc3339(&expires)
+                    .map_err(|_| StoreError::Corrupt(format!("session expiry `{expires}`")))?
+                    .with_timezone(&Utc);
+                if expires_at <= Utc::now() {
+                    end_session(pool, token_hash).await?;
+                    return Ok(None);
+                }
+                Ok(Some(Session { user: user_from_row(&r)?, csrf: r.try_get(5)?, expires_at }))
+            }
+
+            pub async fn end_session(pool: &$pool, token_hash: &str) -> Result<(), StoreError> {
+                QueryBuilder::<$db>::new("DELETE FROM app_session WHERE token_hash = ").push_bind(token_hash).build().execute(pool).await?;
+                Ok(())
+            }
+
+            pub async fn create_token(pool: &$pool, user: &str, token_hash: &str, label: &str) -> Result<i64, StoreError> {
+                let Some((u, _)) = self::user(pool, user).await? else {
+                    return Err(StoreError::NotFound(format!("no user called `{user}`")));
+                };
+                let r = QueryBuilder::<$db>::new("INSERT INTO api_token (user_id, token_hash, label, created_at) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(u.id).push_bind(token_hash).push_bind(label).push_bind(Utc::now().to_rfc3339());
+                    })
+                    .push(" RETURNING id")
+                    .build()
+                    .fetch_one(pool)
+                    .await?;
+                Ok(r.try_get(0)?)
+            }
+
+            pub async fn token_user(pool: &$pool, token_hash: &str) -> Result<Option<User>, StoreError> {
+                QueryBuilder::<$db>::new(format!(
+                    "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.revoked_at IS NULL AND t.token_hash = "
+                ))
+                .push_bind(token_hash)
+                .build()
+                .fetch_optional(pool)
+                .await?
+                .map(|r| user_from_row(&r))
+                .transpose()
+            }
+
+            pub async fn tokens(pool: &$pool) -> Result<Vec<TokenInfo>, StoreError> {
+                sqlx::query("SELECT t.id, u.name, t.label, t.created_at, t.revoked_at FROM api_token t JOIN app_user u ON u.id = t.user_id ORDER BY t.id")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(TokenInfo { id: r.try_get(0)?, user: r.try_get(1)?, label: r.try_get(2)?, created_at: r.try_get(3)?, revoked_at: r.try_get(4)? })
+                    })
+                    .collect()
+            }
+
+            pub async fn revoke_token(pool: &$pool, id: i64) -> Result<(), StoreError> {
+                let done = QueryBuilder::<$db>::new("UPDATE api_token SET revoked_at = ")
+                    .push_bind(Utc::now().to_rfc3339())
+                    .push(" WHERE revoked_at IS NULL AND id = ")
+                    .push_bind(id)
+                    .build()
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                if done == 0 {
+                    return Err(StoreError::NotFound(format!("no token {id} that is still valid")));
+                }
+                Ok(())
+            }
+
+            pub async fn audit(pool: &$pool, user: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+                QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(Utc::now().to_rfc3339()).push_bind(user).push_bind(action).push_bind(detail);
+                    })
+                    .build()
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn secret(pool: &$pool, name: &str, fresh: &str) -> Result<String, StoreError> {
+                let insert = if stringify!($module) == "sqlite" {
+                    "INSERT OR IGNORE INTO app_secret (name, value) VALUES (?, ?)"
+                } else {
+                    "INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                };
+                sqlx::query(insert).bind(name).bind(fresh).execute(pool).await?;
+                let r = QueryBuilder::<$db>::new("SELECT value FROM app_secret WHERE name = ").push_bind(name).build().fetch_one(pool).await?;
+                Ok(r.try_get(0)?)
+            }
+
+            pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log ORDER BY id DESC LIMIT ")
+                    .push_bind(limit)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(AuditEntry { id: r.try_get(0)?, at: r.try_get(1)?, user: r.try_get(2)?, action: r.try_get(3)?, detail: r.try_get(4)? }))
+                    .collect()
+            }
+        }
+    };
+}
+
+access!(sqlite, sqlx::Sqlite, sqlx::SqlitePool);
+access!(postgres, sqlx::Postgres, sqlx::PgPool);
+
+impl Store {
+    /// Adds a user; `password_hash` is an Argon2 PHC string.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        teams: &[String],
+        password_hash: &str,
+    ) -> Result<User, StoreError> {
+        on_backend!(self, pool => a::add_user(pool, name, role, teams, password_hash).await, a)
+    }
+
+    /// A user and their password hash.
+    pub async fn user(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
+        on_backend!(self, pool => a::user(pool, name).await, a)
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        on_backend!(self, pool => a::users(pool).await, a)
+    }
+
+    /// Sets a new password hash; the user's sessions end.
+    pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::set_password(pool, name, password_hash).await, a)
+    }
+
+    /// Removes a user, their sessions and tokens; the audit log keeps their name.
+    pub async fn remove_user(&self, name: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::remove_user(pool, name).await, a)
+    }
+
+    pub async fn create_session(
+        &self,
+        user: i64,
+        token_hash: &str,
+        csrf: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::create_session(pool, user, token_hash, csrf, expires).await, a)
+    }
+
+    /// The session whose token has this digest, unless it has expired (then it is removed).
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        on_backend!(self, pool => a::session(pool, token_hash).await, a)
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::end_session(pool, token_hash).await, a)
+    }
+
+    /// Records an API token (by its digest) for a user; returns its id.
+    pub async fn create_token(&self, user: &str, token_hash: &str, label: &str) -> Result<i64, StoreError> {
+        on_backend!(self, pool => a::create_token(pool, user, token_hash, label).await, a)
+    }
+
+    /// The user of a valid (not revoked) token.
+    pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        on_backend!(self, pool => a::token_user(pool, token_hash).await, a)
+    }
+
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        on_backend!(self, pool => a::tokens(pool).await, a)
+    }
+
+    pub async fn revoke_token(&self, id: i64) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::revoke_token(pool, id).await, a)
+    }
+
+    /// Writes an entry to the audit log. There is no way to change or remove one.
+    pub async fn audit(&self, user: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::audit(pool, user, action, detail).await, a)
+    }
+
+    /// The latest `limit` entries of the audit log, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        on_backend!(self, pool => a::audit_log(pool, limit).await, a)
+    }
+
+    /// The secret called `name`, kept from its first use (`fresh` is stored then).
+    pub async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        on_backend!(self, pool => a::secret(pool, name, fresh).await, a)
+    }
+
+    /// The store's generation: it changes whenever the facts change.
+    pub async fn generation(&self) -> Result<i64, StoreError> {
+        let sql = "SELECT generation FROM store_state";
+        Ok(match &self.backend {
+            Backend::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+            Backend::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+        })
+    }
+}

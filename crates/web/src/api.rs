@@ -1,0 +1,205 @@
+//! The JSON API under `/api/v1/`, behind the same roles as the pages.
+//! `GET /api/v1/indicators?year=Y` gives what `sightline indicators --year Y
+//! --format json` prints (with `by=team` likewise), because both serialise
+//! the core's `IndicatorRow`.
+
+use crate::auth::Viewer;
+use crate::{latest_date, Shared};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use sightline_core::{indicator_rows, indicators_by, Grouping, Period};
+use sightline_store::Role;
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct IndicatorQuery {
+    year: Option<i32>,
+    as_of: Option<String>,
+    by: Option<String>,
+}
+
+/// Count fields that members see as `c` when under 5.
+const COUNT_FIELDS: [&str; 5] =
+    ["inpost_headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases"];
+
+/// Replaces counts under 5 with "c" (DfE's symbol for suppressed).
+fn suppress_small_counts(row: &mut Value) {
+    if let Some(map) = row.as_object_mut() {
+        for (key, value) in map.iter_mut() {
+            let is_count = COUNT_FIELDS.contains(&key.as_str()) || key.ends_with("_headcount");
+            if is_count && value.as_f64().is_some_and(|n| n < 5.0) {
+                *value = Value::from("c");
+            }
+        }
+    }
+}
+
+pub async fn indicators(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<IndicatorQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let period = match (q.year, q.as_of.as_deref()) {
+        (Some(y), None) if (1990..=2100).contains(&y) => Period::census_year(y),
+        (None, Some(d)) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Period::twelve_months_to(d),
+            Err(_) => return error(StatusCode::BAD_REQUEST, "as_of must be a date, YYYY-MM-DD"),
+        },
+        (None, None) => Period::twelve_months_to(latest_date(&wf)),
+        _ => return error(StatusCode::BAD_REQUEST, "give year=YYYY or as_of=YYYY-MM-DD, not both"),
+    };
+    let grouping = match q.by.as_deref() {
+        None => Grouping::Authority,
+        Some("team") => Grouping::Team,
+        Some("org_role") => Grouping::OrgRole,
+        Some(other) => return error(StatusCode::BAD_REQUEST, &format!("by={other}: use team or org_role")),
+    };
+    let groups = indicators_by(&wf, &state.calendar, period, grouping);
+    let rows = indicator_rows(&[(period, groups)], true);
+    let mut value =
+        if grouping == Grouping::Authority { serde_json::to_value(&rows[0]) } else { serde_json::to_value(&rows) }
+            .expect("rows serialise");
+    if viewer.user.role == Role::Member {
+        match value.as_array_mut() {
+            Some(rows) => rows.iter_mut().for_each(suppress_small_counts),
+            None => suppress_small_counts(&mut value),
+        }
+    }
+    Json(value).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PeopleQuery {
+    date: Option<String>,
+}
+
+/// People and their posts at a date: everyone for admin and HR, their own
+/// teams' people for managers, pseudonymised records for analysts, and
+/// nothing for members. Every answer is written to the audit log.
+pub async fn people(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<PeopleQuery>,
+) -> Response {
+    if viewer.user.role == Role::Member {
+        return error(StatusCode::FORBIDDEN, "members see aggregate figures only");
+    }
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let date = match q.date.as_deref() {
+        None => latest_date(&wf),
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD"),
+        },
+    };
+    let analyst = viewer.user.role == Role::Analyst;
+    let mut out = Vec::new();
+    for p in wf.person_indices() {
+        let spells = wf.spells_of(p);
+        let teams: Vec<&str> = spells.iter().map(|s| wf.team_name(s.team)).collect();
+        if !analyst && !viewer.may_see_person_in(&teams) {
+            continue;
+        }
+        let person = wf.person(p);
+        let current: Vec<Value> = spells
+            .iter()
+            .filter(|s| s.covers(date))
+            .map(|s| {
+                json!({
+                    "kind": s.kind.as_str(),
+                    "team": wf.team_name(s.team),
+                    "org_role": s.org_role.code(),
+                    "fte": s.fte,
+                    "start_date": s.start.to_string(),
+                    "end_date": s.end.map(|e| e.to_string()),
+                })
+            })
+            .collect();
+        if analyst {
+            let digest = Sha256::digest(format!("{}:{}", state.pseudonym_key, person.id).as_bytes());
+            let pseudonym: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            out.push(json!({ "pseudonym": pseudonym, "posts": current }));
+        } else {
+            out.push(json!({
+                "id": person.id,
+                "swe_no": person.swe_no,
+                "birth_date": person.birth_date.map(|d| d.to_string()),
+                "posts": current,
+            }));
+        }
+    }
+    let detail = format!(
+        "GET /api/v1/people date={date}: {} records{}",
+        out.len(),
+        if analyst { " (pseudonymised)" } else { "" }
+    );
+    if let Err(e) = state.store.audit(&viewer.user.name, "view people", &detail).await {
+        // Personal data is not shown unless its viewing is recorded.
+        return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the audit log could not be written: {e}"));
+    }
+    Json(json!({ "date": date.to_string(), "people": out })).into_response()
+}
+
+/// The OpenAPI description of this API.
+pub async fn openapi() -> Response {
+    let indicator_fields: serde_json::Map<String, Value> = sightline_core::published::FIELDS
+        .iter()
+        .map(|f| (f.to_string(), json!({ "type": ["number", "string", "null"], "description": sightline_core::published::field_label(f) })))
+        .collect();
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Sightline API", "version": "1" },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `sightline token create --user NAME`" } },
+            "schemas": {
+                "IndicatorRow": {
+                    "type": "object",
+                    "description": "DfE's indicators for one period (and group). Members see counts under 5 as \"c\".",
+                    "properties": indicator_fields,
+                }
+            }
+        },
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/api/v1/indicators": { "get": {
+                "summary": "DfE's indicators for a census year, or the 12 months to a date, for the authority or by team or role",
+                "parameters": [
+                    { "name": "year", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "as_of", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "by", "in": "query", "schema": { "type": "string", "enum": ["team", "org_role"] } }
+                ],
+                "responses": {
+                    "200": { "description": "one IndicatorRow, or an array of them with `by`", "content": { "application/json": { "schema": { "oneOf": [ { "$ref": "#/components/schemas/IndicatorRow" }, { "type": "array", "items": { "$ref": "#/components/schemas/IndicatorRow" } } ] } } } },
+                    "400": { "description": "a parameter is not valid" },
+                    "401": { "description": "not logged in and no valid token" }
+                }
+            } },
+            "/api/v1/people": { "get": {
+                "summary": "People and their posts at a date: all for admin and hr, own teams for managers, pseudonymised for analysts; not for members",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": {
+                    "200": { "description": "the people the caller may see" },
+                    "401": { "description": "not logged in and no valid token" },
+                    "403": { "description": "members see aggregates only" }
+                }
+            } },
+            "/api/v1/openapi.json": { "get": { "summary": "this document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
+        }
+    }))
+    .into_response()
+}

@@ -1,0 +1,296 @@
+//! Logging in and out, sessions, API tokens, CSRF protection and the rate
+//! limit on failed logins.
+//!
+//! - Passwords are Argon2id hashes; session and API tokens are 32 random
+//!   bytes, stored only as SHA-256 digests.
+//! - The session cookie is `Secure`, `HttpOnly` and `SameSite=Strict`, and a
+//!   session ends after eight hours. Browsers keep `Secure` cookies on
+//!   `localhost` and `127.0.0.1`; anywhere else, serve behind HTTPS.
+//! - Every form carries a CSRF token: the session's, or before login a
+//!   token also set as a cookie (double submit).
+//! - Five failed logins for one user name within 15 minutes lock further
+//!   attempts for the rest of those 15 minutes.
+
+use crate::pages::page;
+use crate::{AppState, Shared};
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use axum::extract::{Form, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use maud::html;
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sightline_store::{Role, User};
+use std::time::Instant;
+
+const SESSION_COOKIE: &str = "sightline_session";
+const LOGIN_COOKIE: &str = "sightline_login";
+const SESSION_HOURS: i64 = 8;
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// An Argon2id hash (PHC string) of `password`.
+pub fn hash_password(password: &str) -> String {
+    Argon2::default().hash_password(password.as_bytes()).expect("the OS gives random salt").to_string()
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A fresh random token: 32 bytes as 64 hex digits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 digest under which a token is stored.
+pub fn token_digest(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+/// Who is asking, and how.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    /// The session's CSRF token (none for API tokens, which send no cookies).
+    pub csrf: Option<String>,
+}
+
+impl Viewer {
+    /// Whether the viewer may see personal data of people in `teams`.
+    pub fn may_see_person_in(&self, teams: &[&str]) -> bool {
+        match self.user.role {
+            Role::Admin | Role::Hr => true,
+            Role::Manager => teams.iter().any(|t| self.user.teams.iter().any(|m| m == t)),
+            Role::Analyst | Role::Member => false,
+        }
+    }
+}
+
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}"))
+        .expect("cookie text is ASCII")
+}
+
+async fn viewer(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
+    if let Some(token) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let user = state.store.token_user(&token_digest(token.trim())).await.ok()??;
+        return Some(Viewer { user, csrf: None });
+    }
+    let token = cookie(headers, SESSION_COOKIE)?;
+    let session = state.store.session(&token_digest(token)).await.ok()??;
+    Some(Viewer { user: session.user, csrf: Some(session.csrf) })
+}
+
+/// Lets a request through with its [`Viewer`], or turns it away: pages to
+/// the login page, the API with 401.
+pub async fn require_viewer(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
+    match viewer(&state, request.headers()).await {
+        Some(v) => {
+            request.extensions_mut().insert(v);
+            next.run(request).await
+        }
+        None if request.uri().path().starts_with("/api/") => {
+            (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "log in, or send a bearer token\n")
+                .into_response()
+        }
+        None => {
+            let next = request.uri().path_and_query().map_or("/".to_string(), |p| p.as_str().to_string());
+            Redirect::to(&format!("/login?next={}", encode(&next))).into_response()
+        }
+    }
+}
+
+/// Percent-encodes a path for a query string.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only a path on this site: never `//elsewhere` or a full address.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+fn login_form(csrf: &str, next: &str, error: Option<&str>) -> maud::Markup {
+    html! {
+        h1 { "Log in to Sightline" }
+        @if let Some(e) = error {
+            div.error role="alert" { p { (e) } }
+        }
+        form method="post" action="/login" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="next" value=(next);
+            p {
+                label for="name" { "User name" }
+                input #name type="text" name="name" autocomplete="username" required;
+            }
+            p {
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+            }
+            button type="submit" { "Log in" }
+        }
+    }
+}
+
+fn login_response(status: StatusCode, next: &str, error: Option<&str>) -> Response {
+    let csrf = new_token();
+    let body = page("Log in", None, login_form(&csrf, next, error));
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &csrf, 3600));
+    response
+}
+
+pub async fn login_page(Query(q): Query<LoginQuery>) -> Response {
+    login_response(StatusCode::OK, &safe_next(q.next.as_deref()), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+/// Whether `name` may try again, recording nothing.
+fn locked(state: &AppState, name: &str) -> bool {
+    let mut failures = state.failures.lock().expect("the lock is never poisoned");
+    let list = failures.entry(name.to_string()).or_default();
+    list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+    list.len() >= MAX_FAILURES
+}
+
+fn record_failure(state: &AppState, name: &str) {
+    state
+        .failures
+        .lock()
+        .expect("the lock is never poisoned")
+        .entry(name.to_string())
+        .or_default()
+        .push(Instant::now());
+}
+
+pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let next = safe_next(form.next.as_deref());
+    if cookie(&headers, LOGIN_COOKIE) != Some(form.csrf.as_str()) {
+        return login_response(StatusCode::FORBIDDEN, &next, Some("The form had expired. Please log in again."));
+    }
+    let name = form.name.trim().to_string();
+    if locked(&state, &name) {
+        let _ = state.store.audit(&name, "login refused", "too many failed attempts").await;
+        return login_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            Some("Too many failed attempts for this user. Wait 15 minutes, or ask an administrator to reset the password."),
+        );
+    }
+    let found = state.store.user(&name).await.ok().flatten();
+    let password = form.password;
+    let ok = match found.clone() {
+        Some((_, hash)) => {
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+        }
+        None => {
+            // As long as a real check, so that timing does not tell which names exist.
+            let _ = tokio::task::spawn_blocking(move || hash_password(&password)).await;
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| ok) else {
+        record_failure(&state, &name);
+        let _ = state.store.audit(&name, "login failed", "wrong user name or password").await;
+        return login_response(StatusCode::UNAUTHORIZED, &next, Some("The user name or password is not right."));
+    };
+    let token = new_token();
+    let csrf = new_token();
+    let expires = Utc::now() + Duration::hours(SESSION_HOURS);
+    if state.store.create_session(user.id, &token_digest(&token), &csrf, expires).await.is_err() {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the session could not be saved").into_response();
+    }
+    let _ = state.store.audit(&user.name, "login", &format!("role {}", user.role)).await;
+    let mut response = Redirect::to(&next).into_response();
+    let headers = response.headers_mut();
+    headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600));
+    headers.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
+    response
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<Shared>,
+    axum::Extension(viewer): axum::Extension<Viewer>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if viewer.csrf.as_deref() != Some(form.csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "the form had expired; go back and try again").into_response();
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let _ = state.store.end_session(&token_digest(token)).await;
+    }
+    let _ = state.store.audit(&viewer.user.name, "logout", "").await;
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_tokens() {
+        let hash = hash_password("correct horse");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert_ne!(new_token(), new_token());
+        assert_eq!(token_digest("a").len(), 64);
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/teams?date=2024-09-30")), "/teams?date=2024-09-30");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

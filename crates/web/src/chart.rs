@@ -1,0 +1,160 @@
+//! Charts drawn on the server as SVG: each has a title and a text
+//! description for screen readers, and the page gives the same figures in
+//! a table. Lines differ in dash as well as colour, so no chart depends on
+//! colour alone.
+
+use maud::{html, Markup, PreEscaped};
+use std::fmt::Write;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 48.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 40.0;
+
+/// Colours with at least 3:1 contrast against white, and dash patterns.
+const STYLES: [(&str, &str); 4] = [("#1d4f91", ""), ("#b3261e", "6 4"), ("#2e7d32", "2 3"), ("#6a1b9a", "10 3 2 3")];
+
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let step = 10f64.powf(max.log10().floor());
+    ((max / step).ceil() * step).max(1.0)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A line chart of several series over the same x labels; gaps where a value is missing.
+pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[(&str, Vec<Option<f64>>)]) -> Markup {
+    let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
+    let top = nice_max(max);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let px = |i: usize| LEFT + if x.len() > 1 { plot_w * i as f64 / (x.len() - 1) as f64 } else { plot_w / 2.0 };
+    let py = |v: f64| TOP + plot_h * (1.0 - v / top);
+    let mut svg = String::new();
+    for k in 0..=4 {
+        let v = top * k as f64 / 4.0;
+        let y = py(v);
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d0d0"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            y + 4.0,
+            trim(v)
+        );
+    }
+    let every = x.len().div_ceil(10).max(1);
+    for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text>"##,
+            px(i),
+            HEIGHT - BOTTOM + 18.0,
+            escape(label)
+        );
+    }
+    for (k, (_, values)) in series.iter().enumerate() {
+        let (colour, dash) = STYLES[k % STYLES.len()];
+        let mut path = String::new();
+        let mut pen_down = false;
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, px(i), py(*v));
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        let _ = write!(
+            svg,
+            r##"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>"##
+        );
+    }
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
+                title id=(format!("{id}-title")) { (title) }
+                desc id=(format!("{id}-desc")) { (summary) }
+                (PreEscaped(svg))
+            }
+            figcaption {
+                strong { (title) } ". " (summary)
+                ul.legend {
+                    @for (k, (name, _)) in series.iter().enumerate() {
+                        li {
+                            svg width="28" height="10" aria-hidden="true" focusable="false" {
+                                line x1="0" y1="5" x2="28" y2="5" stroke=(STYLES[k % STYLES.len()].0) stroke-width="3" stroke-dasharray=(STYLES[k % STYLES.len()].1) {}
+                            }
+                            " " (name)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Horizontal stacked bars, one per row, in parts named by `parts`.
+pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: &[(String, Vec<f64>)]) -> Markup {
+    let bar_h = 22.0;
+    let label_w = 170.0;
+    let height = TOP + rows.len() as f64 * (bar_h + 8.0) + 8.0;
+    let max = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0f64, f64::max);
+    let scale = (WIDTH - label_w - RIGHT) / nice_max(max);
+    let fills = ["#1d4f91", "#5b8fd1", "#b3261e", "#ffffff"];
+    let mut svg = String::new();
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let y = TOP + i as f64 * (bar_h + 8.0);
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            label_w - 6.0,
+            y + bar_h * 0.7,
+            escape(label)
+        );
+        let mut x = label_w;
+        for (k, v) in values.iter().enumerate() {
+            let w = v * scale;
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{bar_h}" fill="{}" stroke="#333" stroke-width="0.5"/>"##,
+                fills[k % fills.len()]
+            );
+            x += w;
+        }
+    }
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {WIDTH} {height:.0}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
+                title id=(format!("{id}-title")) { (title) }
+                desc id=(format!("{id}-desc")) { (summary) }
+                (PreEscaped(svg))
+            }
+            figcaption {
+                strong { (title) } ". " (summary)
+                ul.legend {
+                    @for (k, name) in parts.iter().enumerate() {
+                        li {
+                            svg width="14" height="14" aria-hidden="true" focusable="false" {
+                                rect width="14" height="14" fill=(fills[k % fills.len()]) stroke="#333" {}
+                            }
+                            " " (name)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}

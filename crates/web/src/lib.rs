@@ -1,0 +1,135 @@
+//! Sightline's dashboard and JSON API: server-rendered pages with charts as
+//! SVG, login with roles, and an audit log. Every figure comes from
+//! `sightline-core`; this crate only chooses, arranges and protects them.
+//!
+//! The workforce is read from the store's snapshot and kept in memory for
+//! as long as the store's generation is unchanged, so a page costs the
+//! figures, not a database read.
+
+mod api;
+mod auth;
+mod chart;
+mod pages;
+
+pub use auth::{hash_password, new_token, token_digest};
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::NaiveDate;
+use sightline_core::{Calendar, Workforce};
+use sightline_store::{Store, StoreError};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::RwLock;
+
+/// Choices the authority makes about what the pages show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Cases per FTE above which a team's caseload is flagged as high.
+    pub caseload_high: f64,
+    /// Cases per FTE above which it is flagged as very high.
+    pub caseload_very_high: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { caseload_high: 18.0, caseload_very_high: 22.0 }
+    }
+}
+
+/// What every request can reach.
+pub struct AppState {
+    store: Store,
+    calendar: Calendar,
+    settings: Settings,
+    /// The workforce of one store generation.
+    cache: RwLock<Option<(i64, Arc<Workforce>)>>,
+    /// Failed logins by user name, for rate limiting.
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    /// The key that pseudonymises people for analysts.
+    pseudonym_key: String,
+}
+
+type Shared = Arc<AppState>;
+
+impl AppState {
+    /// The workforce as the store holds it now.
+    async fn workforce(&self) -> Result<Arc<Workforce>, StoreError> {
+        let generation = self.store.generation().await?;
+        if let Some((g, wf)) = self.cache.read().await.as_ref() {
+            if *g == generation {
+                return Ok(wf.clone());
+            }
+        }
+        let wf = Arc::new(self.store.load_workforce().await?);
+        *self.cache.write().await = Some((generation, wf.clone()));
+        Ok(wf)
+    }
+}
+
+/// The last date the data speaks of, and no later than today: the date
+/// pages show unless one is chosen.
+fn latest_date(wf: &Workforce) -> NaiveDate {
+    let today = chrono::Utc::now().date_naive();
+    let mut latest = NaiveDate::MIN;
+    for s in wf.spells() {
+        latest = latest.max(s.start).max(s.end.unwrap_or(s.start));
+    }
+    for c in wf.caseloads() {
+        latest = latest.max(c.date);
+    }
+    for a in wf.absences() {
+        latest = latest.max(a.end);
+    }
+    if latest == NaiveDate::MIN {
+        return today;
+    }
+    latest.min(today)
+}
+
+/// The whole application.
+pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError> {
+    let pseudonym_key = store.secret("pseudonym_key", &new_token()).await?;
+    let state = Arc::new(AppState {
+        store,
+        calendar: Calendar::england_and_wales(),
+        settings,
+        cache: RwLock::new(None),
+        failures: Mutex::new(HashMap::new()),
+        pseudonym_key,
+    });
+    let protected = Router::new()
+        .route("/", get(pages::overview))
+        .route("/teams", get(pages::teams))
+        .route("/logout", post(auth::logout))
+        .route("/api/v1/indicators", get(api::indicators))
+        .route("/api/v1/people", get(api::people))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_viewer));
+    Ok(Router::new()
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/assets/style.css", get(style))
+        .merge(protected)
+        .with_state(state))
+}
+
+async fn style() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], STYLE)
+}
+
+const STYLE: &str = include_str!("../assets/style.css");
+
+/// The listener for `bind`, so that a caller can print the address before serving.
+pub async fn listen(bind: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(bind).await
+}
+
+/// Serves on a listener already bound.
+pub async fn serve_on(store: Store, listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
+    let app = app(store, settings).await.map_err(std::io::Error::other)?;
+    axum::serve(listener, app).await
+}

@@ -1,0 +1,297 @@
+//! The pages: server-rendered HTML, one layout, filters in the URL so a view
+//! can be shared, and a print style sheet.
+
+use crate::auth::Viewer;
+use crate::chart::{line_chart, stacked_bars};
+use crate::{latest_date, AppState, Shared};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::NaiveDate;
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+use sightline_core::calendar::a_year_before;
+use sightline_core::published::field_label;
+use sightline_core::{indicators, indicators_by, staffing_by_team, Grouping, Indicators, Period, Workforce};
+use sightline_store::Role;
+use std::sync::Arc;
+
+/// The whole page around `body`.
+pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " - Sightline" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body {
+                a.skip href="#main" { "Skip to main content" }
+                header {
+                    p.brand { "Sightline" }
+                    @if let Some(v) = viewer {
+                        nav aria-label="Main" {
+                            ul {
+                                li { a href="/" aria-current=[(title == "Overview").then_some("page")] { "Overview" } }
+                                li { a href="/teams" aria-current=[(title == "Teams").then_some("page")] { "Teams" } }
+                            }
+                        }
+                        div.who {
+                            (v.user.name) " (" (v.user.role) ")"
+                            @if let Some(csrf) = &v.csrf {
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button type="submit" { "Log out" }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    }
+}
+
+/// The date filter shared by the pages.
+#[derive(Deserialize)]
+pub struct DateFilter {
+    date: Option<String>,
+}
+
+impl DateFilter {
+    fn date(&self, wf: &Workforce) -> Result<NaiveDate, String> {
+        match self.date.as_deref().filter(|d| !d.is_empty()) {
+            None => Ok(latest_date(wf)),
+            Some(d) => {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("`{d}` is not a date (YYYY-MM-DD)"))
+            }
+        }
+    }
+}
+
+fn date_form(action: &str, date: NaiveDate) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            label for="date" { "Figures as at" }
+            input #date type="date" name="date" value=(date);
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+async fn workforce_or_error(state: &AppState) -> Result<Arc<Workforce>, Response> {
+    state
+        .workforce()
+        .await
+        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}")).into_response())
+}
+
+fn bad_request(viewer: &Viewer, title: &str, message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(title, Some(viewer), html! { h1 { (title) } div.error role="alert" { p { (message) } } }),
+    )
+        .into_response()
+}
+
+/// A count as a viewer may see it: members see counts under 5 as `c`.
+pub fn count(viewer: &Viewer, n: u32) -> String {
+    if viewer.user.role == Role::Member && n < 5 {
+        "c".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+fn one(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn rate(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{v:.1}%"))
+}
+
+const HEADLINES: [&str; 7] = [
+    "turnover_rate_fte",
+    "agency_rate_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+    "inpost_fte",
+    "agency_fte",
+];
+
+const COUNTS: [&str; 4] = ["inpost_headcount", "starters_headcount", "leavers_headcount", "agency_headcount"];
+
+pub async fn overview(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(filter): Query<DateFilter>,
+) -> Response {
+    let wf = match workforce_or_error(&state).await {
+        Ok(wf) => wf,
+        Err(e) => return e,
+    };
+    let date = match filter.date(&wf) {
+        Ok(d) => d,
+        Err(e) => return bad_request(&viewer, "Overview", &e),
+    };
+    let before = a_year_before(date);
+    let now = indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded();
+    let then = indicators(&wf, &state.calendar, Period::twelve_months_to(before)).rounded();
+    // The trend: every census year from the first with anyone in post to the one the date falls in.
+    let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
+    let first_year = Period::census_year_of(first);
+    let last_year = Period::census_year_of(date);
+    let years: Vec<i32> = (first_year..=last_year).collect();
+    let yearly: Vec<Indicators> =
+        years.iter().map(|y| indicators(&wf, &state.calendar, Period::census_year(*y)).rounded()).collect();
+    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let series = [
+        ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
+        ("Agency rate (FTE) %", yearly.iter().map(|i| i.agency_rate_fte).collect()),
+        ("Vacancy rate (FTE) %", yearly.iter().map(|i| i.vacancy_rate_fte).collect()),
+    ];
+    let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
+        (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
+            "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
+            rate(a.turnover_rate_fte), rate(b.turnover_rate_fte), rate(a.agency_rate_fte), rate(b.agency_rate_fte),
+            rate(a.vacancy_rate_fte), rate(b.vacancy_rate_fte)
+        ),
+        _ => "One census year of data.".to_string(),
+    };
+    let body = html! {
+        h1 { "Overview" }
+        (date_form("/", date))
+        h2 { "The 12 months to " (date) ", and a year before" }
+        table {
+            caption { "Headline figures, as DfE defines them (FTE unless stated)" }
+            thead { tr { th scope="col" { "Figure" } th scope="col" { "12 months to " (date) } th scope="col" { "12 months to " (before) } } }
+            tbody {
+                @for f in HEADLINES {
+                    tr {
+                        th scope="row" { (field_label(f)) }
+                        @let show = |i: &Indicators| i.field(f).map_or("-".to_string(), one);
+                        td { (show(&now)) }
+                        td { (show(&then)) }
+                    }
+                }
+                @for f in COUNTS {
+                    @let n = |i: &Indicators| i.field(f).unwrap_or(0.0) as u32;
+                    tr { th scope="row" { (field_label(f)) } td { (count(&viewer, n(&now))) } td { (count(&viewer, n(&then))) } }
+                }
+            }
+        }
+        @if viewer.user.role == Role::Member {
+            p.note { "Counts under 5 are shown as c, as DfE does, so that no one can be identified." }
+        }
+        h2 { "Trend by census year" }
+        (line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series))
+        table {
+            caption { "The chart's figures" }
+            thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
+            tbody {
+                @for (y, i) in years.iter().zip(&yearly) {
+                    tr { th scope="row" { (y) } td { (rate(i.turnover_rate_fte)) } td { (rate(i.agency_rate_fte)) } td { (rate(i.vacancy_rate_fte)) } }
+                }
+            }
+        }
+    };
+    page("Overview", Some(&viewer), body).into_response()
+}
+
+pub async fn teams(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(filter): Query<DateFilter>,
+) -> Response {
+    let wf = match workforce_or_error(&state).await {
+        Ok(wf) => wf,
+        Err(e) => return e,
+    };
+    let date = match filter.date(&wf) {
+        Ok(d) => d,
+        Err(e) => return bad_request(&viewer, "Teams", &e),
+    };
+    let staffing = staffing_by_team(&wf, date);
+    let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
+    let member = viewer.user.role == Role::Member;
+    let settings = &state.settings;
+    let rows: Vec<_> = staffing
+        .iter()
+        .zip(&by_team)
+        .filter(|(s, _)| s.establishment_fte > 0.0 || s.employed_fte() + s.agency_fte > 0.0)
+        .map(|(s, g)| {
+            let people = g.indicators.inpost_headcount + g.indicators.agency_headcount;
+            (s, g.indicators.caseload_fte, member && people < 5)
+        })
+        .collect();
+    let bars: Vec<(String, Vec<f64>)> = rows
+        .iter()
+        .filter(|(_, _, hidden)| !hidden)
+        .map(|(s, _, _)| (s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]))
+        .collect();
+    let total = |f: fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
+    let summary = format!(
+        "Across all teams: {} FTE funded, {} permanent, {} fixed-term, {} agency ({} of it covering vacancies), {} vacant.",
+        one(total(|s| s.establishment_fte)),
+        one(total(|s| s.permanent_fte)),
+        one(total(|s| s.fixed_term_fte)),
+        one(total(|s| s.agency_fte)),
+        one(total(|s| s.agency_cover_fte)),
+        one(total(|s| s.vacant_fte)),
+    );
+    let flag = |c: Option<f64>| match c {
+        Some(c) if c > settings.caseload_very_high => " (very high)",
+        Some(c) if c > settings.caseload_high => " (high)",
+        _ => "",
+    };
+    let body = html! {
+        h1 { "Teams" }
+        (date_form("/teams", date))
+        p { (summary) }
+        (stacked_bars("staffing", &format!("Staffing by team at {date}"), &summary, &["Permanent", "Fixed-term", "Agency", "Vacant"], &bars))
+        table {
+            caption { "Staffing position by team at " (date) " (FTE)" }
+            thead {
+                tr {
+                    th scope="col" { "Team" }
+                    th scope="col" { "Establishment" }
+                    th scope="col" { "Permanent" }
+                    th scope="col" { "Fixed-term" }
+                    th scope="col" { "Agency covering vacancies" }
+                    th scope="col" { "Agency over establishment" }
+                    th scope="col" { "Vacant" }
+                    th scope="col" { "Cases per FTE" }
+                }
+            }
+            tbody {
+                @for (s, caseload, hidden) in &rows {
+                    tr {
+                        th scope="row" { (s.team) }
+                        @if *hidden {
+                            td colspan="7" { "c (fewer than 5 people)" }
+                        } @else {
+                            td { (one(s.establishment_fte)) }
+                            td { (one(s.permanent_fte)) }
+                            td { (one(s.fixed_term_fte)) }
+                            td { (one(s.agency_cover_fte)) }
+                            td { (one(s.agency_over_establishment_fte)) }
+                            td { (one(s.vacant_fte)) }
+                            td { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) }
+                        }
+                    }
+                }
+            }
+        }
+        p.note {
+            "Cases per FTE is flagged high above " (settings.caseload_high) " and very high above " (settings.caseload_very_high) ". "
+            "A vacancy is funded FTE not filled by an employed social worker; agency FTE covers vacancies up to their size, and the rest is over establishment."
+        }
+    };
+    page("Teams", Some(&viewer), body).into_response()
+}

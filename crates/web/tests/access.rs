@@ -1,0 +1,217 @@
+//! Who sees what, through pages and API: a synthetic authority in a fresh
+//! store, users of every role, and requests as a browser or script makes them.
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use sightline_core::{indicators, Calendar, Period};
+use sightline_ingest::{write_dir, Strictness};
+use sightline_store::{Role, Store};
+use sightline_synth::{synthesize, Basis, Request as SynthRequest};
+use sightline_web::{app, hash_password, new_token, token_digest, Settings};
+use std::collections::BTreeSet;
+use tower::ServiceExt;
+
+struct World {
+    app: Router,
+    store: Store,
+    workforce: sightline_core::Workforce,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let request = SynthRequest::new(Basis::Size { people: 80 }, 2022..=2024, 5);
+    let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&workforce, &data).unwrap();
+    let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    store.import_canonical(&data, "hr", "tester", Strictness::Strict).await.unwrap();
+    let team = workforce.teams()[0].clone();
+    for (name, role, teams) in [
+        ("ada", Role::Admin, vec![]),
+        ("mo", Role::Manager, vec![team]),
+        ("meg", Role::Member, vec![]),
+        ("ann", Role::Analyst, vec![]),
+    ] {
+        store.add_user(name, role, &teams, &hash_password(&format!("{name}-password"))).await.unwrap();
+    }
+    let app = app(store.clone(), Settings::default()).await.unwrap();
+    World { app, store, workforce, _dir: dir }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    (Response::from_parts(parts, Body::empty()), String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(uri);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::empty()).unwrap()
+}
+
+fn bearer(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
+}
+
+fn set_cookie(response: &Response<Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().split_once('=').unwrap().1.to_string())
+}
+
+/// Logs in through the form as a browser would; returns the session cookie.
+async fn log_in(app: &Router, name: &str, password: &str) -> Result<String, StatusCode> {
+    let (page, _) = send(app, get("/login", None)).await;
+    let csrf = set_cookie(&page, "sightline_login").unwrap();
+    let form = format!("name={name}&password={password}&csrf={csrf}&next=%2Fteams");
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("sightline_login={csrf}"))
+        .body(Body::from(form))
+        .unwrap();
+    let (response, _) = send(app, request).await;
+    if response.status() != StatusCode::SEE_OTHER {
+        return Err(response.status());
+    }
+    assert_eq!(response.headers()[header::LOCATION], "/teams");
+    let cookie = response.headers().get_all(header::SET_COOKIE).iter().next().unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"), "{cookie}");
+    Ok(format!("sightline_session={}", set_cookie(&response, "sightline_session").unwrap()))
+}
+
+async fn token_for(store: &Store, user: &str) -> String {
+    let token = new_token();
+    store.create_token(user, &token_digest(&token), "test").await.unwrap();
+    token
+}
+
+#[tokio::test]
+async fn nothing_is_served_without_logging_in() {
+    let w = world().await;
+    for page in ["/", "/teams?date=2024-09-30"] {
+        let (r, _) = send(&w.app, get(page, None)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{page}");
+        assert!(r.headers()[header::LOCATION].to_str().unwrap().starts_with("/login?next=/"), "{page}");
+    }
+    for api in ["/api/v1/indicators?year=2024", "/api/v1/people", "/api/v1/openapi.json"] {
+        assert_eq!(send(&w.app, get(api, None)).await.0.status(), StatusCode::UNAUTHORIZED, "{api}");
+        assert_eq!(send(&w.app, bearer(api, "not-a-token")).await.0.status(), StatusCode::UNAUTHORIZED, "{api}");
+    }
+    assert_eq!(send(&w.app, get("/", Some("sightline_session=forged"))).await.0.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn logging_in_needs_the_form_token_the_right_password_and_is_rate_limited() {
+    let w = world().await;
+    let session = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, body) = send(&w.app, get("/", Some(&session))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body.contains("<h1>Overview</h1>"), "{body}");
+    // Without the login form's token.
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=ada&password=ada-password&csrf=guess"))
+        .unwrap();
+    assert_eq!(send(&w.app, request).await.0.status(), StatusCode::FORBIDDEN);
+    // Five wrong passwords lock the name, even against the right one.
+    for _ in 0..5 {
+        assert_eq!(log_in(&w.app, "mo", "wrong").await, Err(StatusCode::UNAUTHORIZED));
+    }
+    assert_eq!(log_in(&w.app, "mo", "mo-password").await, Err(StatusCode::TOO_MANY_REQUESTS));
+    let log = w.store.audit_log(50).await.unwrap();
+    assert!(log.iter().any(|e| e.user == "ada" && e.action == "login"));
+    assert_eq!(log.iter().filter(|e| e.user == "mo" && e.action == "login failed").count(), 5);
+    // Logging out needs the session's form token, and ends the session.
+    let (page, _) = send(&w.app, get("/teams", Some(&session))).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csrf = w.store.session(&token_digest(session.split_once('=').unwrap().1)).await.unwrap().unwrap().csrf;
+    let logout = |csrf: String| {
+        Request::post("/logout")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &session)
+            .body(Body::from(format!("csrf={csrf}")))
+            .unwrap()
+    };
+    assert_eq!(send(&w.app, logout("guess".into())).await.0.status(), StatusCode::FORBIDDEN);
+    assert_eq!(send(&w.app, logout(csrf)).await.0.status(), StatusCode::SEE_OTHER);
+    assert_eq!(send(&w.app, get("/", Some(&session))).await.0.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_manager_sees_only_people_of_their_own_teams() {
+    let w = world().await;
+    let team = &w.workforce.teams()[0];
+    let theirs: BTreeSet<String> = w
+        .workforce
+        .person_indices()
+        .filter(|p| w.workforce.spells_of(*p).iter().any(|s| w.workforce.team_name(s.team) == team))
+        .map(|p| w.workforce.person(p).id.clone())
+        .collect();
+    assert!(!theirs.is_empty() && theirs.len() < w.workforce.persons().len());
+    let (r, body) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "mo").await)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let seen: BTreeSet<String> =
+        v["people"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(seen, theirs);
+    // An admin sees everyone; an analyst sees pseudonyms only; a member nothing.
+    let (_, body) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "ada").await)).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["people"].as_array().unwrap().len(), w.workforce.persons().len());
+    let (_, body) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "ann").await)).await;
+    assert!(!body.contains("\"id\"") && !body.contains("swe_no") && body.contains("pseudonym"), "{body}");
+    let (r, _) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "meg").await)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Each viewing of personal data is in the audit log.
+    let log = w.store.audit_log(50).await.unwrap();
+    for user in ["mo", "ada", "ann"] {
+        assert!(log.iter().any(|e| e.user == user && e.action == "view people"), "{user}");
+    }
+}
+
+#[tokio::test]
+async fn the_api_gives_the_engines_figures_and_a_member_no_count_under_5() {
+    let w = world().await;
+    let expected = indicators(&w.workforce, &Calendar::england_and_wales(), Period::census_year(2024)).rounded();
+    let (r, body) = send(&w.app, bearer("/api/v1/indicators?year=2024", &token_for(&w.store, "ada").await)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["time_period"], 2024);
+    assert_eq!(v["inpost_headcount"], expected.inpost_headcount);
+    assert_eq!(v["turnover_rate_fte"].as_f64(), expected.turnover_rate_fte);
+    let member = token_for(&w.store, "meg").await;
+    let (_, body) = send(&w.app, bearer("/api/v1/indicators?year=2024&by=team", &member)).await;
+    let rows: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut suppressed = 0;
+    for row in rows.as_array().unwrap() {
+        for (key, value) in row.as_object().unwrap() {
+            if key.ends_with("_headcount") || key == "cases" {
+                match value.as_f64() {
+                    Some(n) => assert!(n >= 5.0, "{key} = {n} shown to a member"),
+                    None => {
+                        assert_eq!(value, "c");
+                        suppressed += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(suppressed > 0, "some team has a count under 5");
+    // Pages too: the member's overview shows no count under 5.
+    let session = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, body) = send(&w.app, get("/teams?date=2024-09-30", Some(&session))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body.contains("Staffing position by team"), "{body}");
+    let (_, spec) = send(&w.app, bearer("/api/v1/openapi.json", &member)).await;
+    assert!(spec.contains("\"openapi\":\"3.1.0\"") && spec.contains("/api/v1/people"));
+}
