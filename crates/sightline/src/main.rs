@@ -2,6 +2,7 @@
 //! figures are all computed in `sightline-core`.
 
 mod output;
+mod server;
 mod sources;
 
 /// mimalloc rather than the system allocator: reading a large folder makes
@@ -80,19 +81,37 @@ sightline indicators --db sightline.db --year 2025")]
     /// People across sources: suggested matches to review, a person's history, conflicts between sources.
     #[command(subcommand)]
     People(sources::PeopleCommand),
+    /// Serve the dashboard and JSON API from a store.
+    #[command(long_about = "Serve the dashboard (pages for the workforce lead, managers and members) and \
+the JSON API under /api/v1/ from a store. Users log in with accounts made by `sightline user add`; \
+scripts use tokens from `sightline token create`. Serve on anything but this machine only behind HTTPS: \
+the session cookie is marked Secure.\n\nExample:\n  sightline serve --db sightline.db --bind 127.0.0.1:8080")]
+    Serve(server::ServeArgs),
+    /// Users of the dashboard and their roles: add, remove, reset, list.
+    #[command(subcommand)]
+    User(server::UserCommand),
+    /// API tokens for scripts and BI tools: create, list, revoke.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
+    /// The audit log: every view of personal data and every change, newest first.
+    Audit(server::AuditArgs),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
-    #[command(long_about = "Build a demo authority and show its figures. The demo is a synthetic \
-Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is made up, but its \
-figures are calibrated to what DfE published for the council. The data folder is kept, so you can go on \
-with `sightline indicators --data DIR ...`.")]
+    #[command(long_about = "Build a demo authority, put it in a fresh store and serve the dashboard. The \
+demo is a synthetic Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is \
+made up, but its figures are calibrated to what DfE published for the council. The address and a freshly \
+generated password for the user `admin` are printed. The data folder is kept, so you can go on with \
+`sightline indicators --data DIR ...`.")]
     Demo(DemoArgs),
 }
 
 #[derive(clap::Args)]
 struct DemoArgs {
-    /// Where to write the demo data folder.
+    /// Where to write the demo data folder (the demo's store is kept in it).
     #[arg(long, value_name = "DIR", default_value = "sightline-demo")]
     out: PathBuf,
+    /// The address to serve the dashboard on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: std::net::SocketAddr,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -192,6 +211,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => sources::run_import(args),
         Command::Batches(args) => sources::run_batches(args),
         Command::Profile(command) => sources::run_profile(command),
+        Command::Serve(args) => server::run_serve(args),
+        Command::User(command) => server::run_user(command),
+        Command::Token(command) => server::run_token(command),
+        Command::Audit(args) => server::run_audit(args),
         Command::People(command) => sources::run_people(command),
     }
 }
@@ -242,12 +265,11 @@ fn run_demo(args: DemoArgs) -> Result<()> {
         unrounded: false,
     };
     run_indicators(indicators(Some("2019-2025"), None, None))?;
-    print_out("\nBy team, census year 2025:\n")?;
-    run_indicators(indicators(None, Some(2025), Some(By::Team)))?;
     print_out(&format!(
-        "\nNext: sightline indicators --data {dir} --as-of 2025-03-31 --by team\n      \
-sightline indicators --data {dir} --years 2019-2025 --format csv > figures.csv\n      sightline --help"
-    ))
+        "\nThe data is in {dir}; try `sightline indicators --data {dir} --as-of 2025-03-31 --by team`.\n\
+Building the demo store and starting the dashboard...\n"
+    ))?;
+    server::serve_demo(&args.out, &args.out.join("sightline-demo.db"), args.bind)
 }
 
 fn run_indicators(args: IndicatorsArgs) -> Result<()> {

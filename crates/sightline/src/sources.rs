@@ -235,8 +235,12 @@ people known from other sources, {} updated; {} teams added{skipped}",
                 describe(&changes, &rejected)
             ))?;
             // The import has just assembled the workforce: this is quick.
-            let (_, conflicts) =
-                runtime()?.block_on(async { Store::open(&args.db).await?.load_with_conflicts().await })?;
+            let detail = format!("batch {batch}, source {source}, from {}", args.path.display());
+            let (_, conflicts) = runtime()?.block_on(async {
+                let store = Store::open(&args.db).await?;
+                store.audit(&who, "import", &detail).await?;
+                store.load_with_conflicts().await
+            })?;
             if !conflicts.is_empty() {
                 print_out(&format!(
                     "{} overlaps between sources' records of the same people were settled by the stated rule; \
@@ -351,7 +355,10 @@ pub fn run_people(command: PeopleCommand) -> Result<()> {
         PeopleCommand::Review { db, accept, reject, decided_by } => rt.block_on(async {
             let store = Store::open(&db).await?;
             if let Some((id, yes)) = accept.map(|n| (n, true)).or(reject.map(|n| (n, false))) {
-                store.decide_suggestion(id, yes, &login_name(decided_by)).await?;
+                let by = login_name(decided_by);
+                store.decide_suggestion(id, yes, &by).await?;
+                let action = if yes { "accept match" } else { "reject match" };
+                store.audit(&by, action, &format!("suggestion {id}")).await?;
                 return print_out(&if yes {
                     format!("Suggestion {id} accepted: the two records are now one person.")
                 } else {
@@ -380,6 +387,9 @@ pub fn run_people(command: PeopleCommand) -> Result<()> {
             let Some(h) = store.person_history(&who).await? else {
                 bail!("no one in the store is known as `{who}` (by key, any source's identifier, or SWE number)");
             };
+            store
+                .audit(&login_name(None), "view person", &format!("`{}` (asked for `{who}`)", h.summary.person.id))
+                .await?;
             let mut text = describe_person(&h.summary);
             for f in &h.facts {
                 let end = f.end.map_or_else(

@@ -232,3 +232,120 @@ fn two_systems_that_disagree_on_a_start_date_are_reported_and_counted_once() {
     assert_eq!(v["inpost_headcount"], 2, "each person counted once");
     assert_eq!(v["inpost_fte"], 1.6);
 }
+
+/// One HTTP/1.1 request over a plain socket; the response as text.
+fn http(address: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn header_value<'r>(response: &'r str, name: &str) -> Vec<&'r str> {
+    response
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+        .collect()
+}
+
+#[test]
+fn the_run_command_serves_a_populated_dashboard_with_a_fresh_admin_password() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["demo", "--out", out.to_str().unwrap(), "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut address, mut password) = (None, None);
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Sightline is running at http://") {
+            address = Some(rest.trim_end_matches('/').to_string());
+        }
+        if let Some(rest) = line.split("with the password: ").nth(1) {
+            password = Some(rest.trim().to_string());
+            break;
+        }
+    }
+    let (address, password) = (address.expect("an address"), password.expect("a password"));
+    let login = http(&address, "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let csrf = header_value(&login, "set-cookie")[0].split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    let form = format!("name=admin&password={password}&csrf={csrf}&next=%2F");
+    let posted = http(
+        &address,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: sightline_login={csrf}\r\n\
+Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        ),
+    );
+    assert!(posted.starts_with("HTTP/1.1 303"), "{posted}");
+    let session = header_value(&posted, "set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("sightline_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let overview =
+        http(&address, &format!("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {session}\r\n\r\n"));
+    let teams =
+        http(&address, &format!("GET /teams HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {session}\r\n\r\n"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(overview.starts_with("HTTP/1.1 200"), "{overview}");
+    assert!(overview.contains("Turnover rate (FTE) %") && overview.contains("<svg"), "{overview}");
+    assert!(teams.contains("Assessment"), "the demo's teams are listed: {teams}");
+}
+
+#[test]
+fn users_and_tokens_are_managed_from_the_command_line_and_audited() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    synth(&dir.path().join("data"), &["--people", "40", "--years", "2024"]);
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    assert!(sightline(&["import", "--db", db, dir.path().join("data").to_str().unwrap()]).status.success());
+    let add = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sightline"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o =
+        add(&["user", "add", "--db", db, "lee", "--role", "manager", "--teams", "No Such Team"], "a long password\n");
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no team called"));
+    let o = add(&["user", "add", "--db", db, "lee", "--role", "hr"], "short\n");
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("12 characters"));
+    let o = add(&["user", "add", "--db", db, "lee", "--role", "hr"], "a long password\n");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed = stdout(&sightline(&["user", "list", "--db", db]));
+    assert!(listed.contains("lee") && listed.contains("hr"), "{listed}");
+    let o = sightline(&["token", "create", "--db", db, "--user", "lee", "--label", "BI"]);
+    let token = stdout(&o);
+    assert_eq!(token.trim().len(), 64, "the token alone: {token}");
+    assert!(stdout(&sightline(&["token", "list", "--db", db])).contains("BI"));
+    assert!(sightline(&["token", "revoke", "--db", db, "1"]).status.success());
+    assert!(stdout(&sightline(&["token", "list", "--db", db])).contains("revoked"));
+    assert!(sightline(&["user", "remove", "--db", db, "lee"]).status.success());
+    assert!(!stdout(&sightline(&["user", "list", "--db", db])).contains("lee"));
+    let log = stdout(&sightline(&["audit", "--db", db]));
+    for action in ["add user", "create token", "revoke token", "remove user"] {
+        assert!(log.contains(action), "{action}: {log}");
+    }
+}
