@@ -895,6 +895,21 @@ macro_rules! backend {
                 Ok(loaded)
             }
 
+            pub async fn rejected_rows(pool: &$pool, batch: i64) -> Result<Vec<RowProblem>, sqlx::Error> {
+                QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ")
+                    .push_bind(batch)
+                    .push(" ORDER BY file_name, line")
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|r| {
+                        let line: i64 = r.try_get(1)?;
+                        Ok(RowProblem { file: r.try_get(0)?, line: line as u64, column: r.try_get(2)?, value: r.try_get(3)?, rule: r.try_get(4)? })
+                    })
+                    .collect()
+            }
+
             pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
                 QueryBuilder::<$db>::new("SELECT year, lea, xml FROM census_return WHERE source = ")
                     .push_bind(source)
@@ -1423,6 +1438,11 @@ impl Store {
     /// them, or their Social Work England number.
     pub async fn person_history(&self, query: &str) -> Result<Option<PersonHistory>, StoreError> {
         on_backend!(self, pool => b::history(pool, query).await, b)
+    }
+
+    /// The rows an import batch left out, with why.
+    pub async fn rejected_rows(&self, batch: i64) -> Result<Vec<RowProblem>, StoreError> {
+        Ok(on_backend!(self, pool => b::rejected_rows(pool, batch).await?, b))
     }
 
     /// Every import batch, oldest first.

@@ -10,6 +10,7 @@ mod api;
 mod auth;
 mod chart;
 mod pages;
+mod people;
 
 pub use auth::{hash_password, new_token, token_digest};
 
@@ -105,6 +106,9 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
     let protected = Router::new()
         .route("/", get(pages::overview))
         .route("/teams", get(pages::teams))
+        .route("/people", get(people::people))
+        .route("/people/{key}", get(people::person))
+        .route("/data", get(people::data))
         .route("/logout", post(auth::logout))
         .route("/api/v1/indicators", get(api::indicators))
         .route("/api/v1/people", get(api::people))

@@ -37,6 +37,12 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                             ul {
                                 li { a href="/" aria-current=[(title == "Overview").then_some("page")] { "Overview" } }
                                 li { a href="/teams" aria-current=[(title == "Teams").then_some("page")] { "Teams" } }
+                                @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Manager) {
+                                    li { a href="/people" aria-current=[(title == "People").then_some("page")] { "People" } }
+                                }
+                                @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Analyst) {
+                                    li { a href="/data" aria-current=[(title == "Data").then_some("page")] { "Data" } }
+                                }
                             }
                         }
                         div.who {

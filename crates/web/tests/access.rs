@@ -215,3 +215,31 @@ async fn the_api_gives_the_engines_figures_and_a_member_no_count_under_5() {
     let (_, spec) = send(&w.app, bearer("/api/v1/openapi.json", &member)).await;
     assert!(spec.contains("\"openapi\":\"3.1.0\"") && spec.contains("/api/v1/people"));
 }
+
+#[tokio::test]
+async fn the_people_pages_follow_the_same_rules() {
+    let w = world().await;
+    let wf = &w.workforce;
+    let team = &wf.teams()[0];
+    let in_team = |p: sightline_core::PersonIdx| wf.spells_of(p).iter().any(|s| wf.team_name(s.team) == team);
+    let mine = wf.person_indices().find(|p| in_team(*p)).map(|p| wf.person(p).id.clone()).unwrap();
+    let other = wf.person_indices().find(|p| !in_team(*p)).map(|p| wf.person(p).id.clone()).unwrap();
+    let manager = log_in(&w.app, "mo", "mo-password").await.unwrap();
+    let (r, list) = send(&w.app, get("/people", Some(&manager))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(list.contains(&format!(">{mine}<")) && !list.contains(&format!(">{other}<")), "{list}");
+    let (r, page) = send(&w.app, get(&format!("/people/{mine}"), Some(&manager))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("History"), "{page}");
+    assert_eq!(send(&w.app, get(&format!("/people/{other}"), Some(&manager))).await.0.status(), StatusCode::NOT_FOUND);
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    assert_eq!(send(&w.app, get("/people", Some(&member))).await.0.status(), StatusCode::FORBIDDEN);
+    assert_eq!(send(&w.app, get(&format!("/people/{mine}"), Some(&member))).await.0.status(), StatusCode::FORBIDDEN);
+    assert_eq!(send(&w.app, get("/data", Some(&member))).await.0.status(), StatusCode::FORBIDDEN);
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, data) = send(&w.app, get("/data", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(data.contains("Import batches"), "{data}");
+    let log = w.store.audit_log(100).await.unwrap();
+    assert!(log.iter().any(|e| e.user == "mo" && e.action == "view person" && e.detail.contains(&mine)));
+}
