@@ -106,6 +106,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
     let protected = Router::new()
         .route("/", get(pages::overview))
         .route("/teams", get(pages::teams))
+        .route("/agency", get(pages::agency))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

@@ -243,3 +243,22 @@ async fn the_people_pages_follow_the_same_rules() {
     let log = w.store.audit_log(100).await.unwrap();
     assert!(log.iter().any(|e| e.user == "mo" && e.action == "view person" && e.detail.contains(&mine)));
 }
+
+#[tokio::test]
+async fn the_agency_page_shows_the_cores_assignments() {
+    let w = world().await;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    let found = sightline_core::agency::assignments_at(&w.workforce, date);
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains(&format!("At 2024-09-30, {} agency assignments", found.len())), "{page}");
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    if found.len() < 5 {
+        assert!(page.contains("At 2024-09-30, c agency assignments"), "{page}");
+    }
+    let (r, _) = send(&w.app, get("/agency?date=not-a-date", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
