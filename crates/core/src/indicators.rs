@@ -7,6 +7,7 @@
 
 use crate::calendar::{next_day, previous_day, Calendar, Date, Period};
 use crate::codes::{AbsenceReason, OrgRole};
+use crate::leavers::{ends_in_leaving, starts_employment};
 use crate::model::{Absence, PersonIdx, Spell, Workforce};
 use serde::Serialize;
 
@@ -267,7 +268,6 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         }
         seen_inpost.clear();
         seen_events.clear();
-        let employed_on = |d: Date| wf.is_employed_on(p, d);
         let employed_in_group_on =
             |g: usize, d: Date| spells.iter().any(|s| s.kind.is_employed() && key(s) == g && s.covers(d));
         // (group, fte) of the person's largest in-post spell, and of the largest employed one.
@@ -300,7 +300,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
             }
             if let Some(e) = s.end.filter(|e| period.contains(*e)) {
                 let after = next_day(e);
-                if !employed_on(after) {
+                if ends_in_leaving(wf, s) {
                     t.leavers_fte += s.fte;
                     if first_time(&mut seen_events, (0, g, e)) {
                         t.leavers_headcount += 1;
@@ -314,7 +314,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
             }
             if period.contains(s.start) {
                 let before = previous_day(s.start);
-                if !employed_on(before) {
+                if starts_employment(wf, s) {
                     t.starters_fte += s.fte;
                     if first_time(&mut seen_events, (2, g, s.start)) {
                         t.starters_headcount += 1;

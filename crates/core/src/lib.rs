@@ -8,6 +8,7 @@ pub mod agency;
 pub mod calendar;
 pub mod codes;
 pub mod indicators;
+pub mod leavers;
 pub mod model;
 pub mod published;
 pub mod rows;

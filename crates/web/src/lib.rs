@@ -107,6 +107,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/", get(pages::overview))
         .route("/teams", get(pages::teams))
         .route("/agency", get(pages::agency))
+        .route("/turnover", get(pages::turnover))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

@@ -262,3 +262,19 @@ async fn the_agency_page_shows_the_cores_assignments() {
     let (r, _) = send(&w.app, get("/agency?date=not-a-date", Some(&member))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_turnover_page_counts_the_indicators_leavers() {
+    let w = world().await;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    let expected = indicators(&w.workforce, &Calendar::england_and_wales(), Period::census_year(2024));
+    assert_eq!(
+        sightline_core::leavers::leavers_in(&w.workforce, Period::twelve_months_to(date)).len() as u32,
+        expected.leavers_headcount
+    );
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/turnover?date=2024-09-30", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains(&format!("{} people left the authority", expected.leavers_headcount)), "{page}");
+    assert!(page.contains("Rolling 12-month turnover"), "{page}");
+}
