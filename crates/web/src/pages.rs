@@ -438,7 +438,7 @@ pub async fn turnover(
             None => reasons.push((label, 1)),
         }
     }
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let mut service = [0u32; YEAR_BANDS.len()];
     let mut qualified = [0u32; YEAR_BANDS.len()];
     let mut qualified_known = 0;
