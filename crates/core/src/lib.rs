@@ -4,6 +4,7 @@
 //! source, and get figures back. Every figure Sightline reports is defined
 //! once, in [`mod@indicators`].
 
+pub mod absence;
 pub mod agency;
 pub mod calendar;
 pub mod codes;

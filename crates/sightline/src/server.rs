@@ -28,11 +28,18 @@ pub struct SettingsArgs {
     /// Cases per FTE above which a team's caseload is flagged very high.
     #[arg(long, default_value_t = 22.0)]
     caseload_very_high: f64,
+    /// Working days beyond which a sickness episode counts as long-term.
+    #[arg(long, default_value_t = 20.0)]
+    long_term_days: f64,
 }
 
 impl SettingsArgs {
     fn settings(&self) -> Settings {
-        Settings { caseload_high: self.caseload_high, caseload_very_high: self.caseload_very_high }
+        Settings {
+            caseload_high: self.caseload_high,
+            caseload_very_high: self.caseload_very_high,
+            long_term_days: self.long_term_days,
+        }
     }
 }
 

@@ -34,11 +34,17 @@ pub struct Settings {
     pub caseload_high: f64,
     /// Cases per FTE above which it is flagged as very high.
     pub caseload_very_high: f64,
+    /// Working days beyond which a sickness episode is long-term.
+    pub long_term_days: f64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { caseload_high: 18.0, caseload_very_high: 22.0 }
+        Settings {
+            caseload_high: 18.0,
+            caseload_very_high: 22.0,
+            long_term_days: sightline_core::absence::LONG_TERM_WORKING_DAYS,
+        }
     }
 }
 
@@ -108,6 +114,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/teams", get(pages::teams))
         .route("/agency", get(pages::agency))
         .route("/turnover", get(pages::turnover))
+        .route("/absence", get(pages::absence))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

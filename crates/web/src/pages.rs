@@ -11,6 +11,7 @@ use axum::Extension;
 use chrono::NaiveDate;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
+use sightline_core::absence as sickness;
 use sightline_core::calendar::a_year_before;
 use sightline_core::published::field_label;
 use sightline_core::{
@@ -40,6 +41,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                                 li { a href="/" aria-current=[(title == "Overview").then_some("page")] { "Overview" } }
                                 li { a href="/teams" aria-current=[(title == "Teams").then_some("page")] { "Teams" } }
                                 li { a href="/turnover" aria-current=[(title == "Turnover and leavers").then_some("page")] { "Turnover" } }
+                                li { a href="/absence" aria-current=[(title == "Absence").then_some("page")] { "Absence" } }
                                 li { a href="/agency" aria-current=[(title == "Agency").then_some("page")] { "Agency" } }
                                 @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Manager) {
                                     li { a href="/people" aria-current=[(title == "People").then_some("page")] { "People" } }
@@ -502,4 +504,92 @@ pub async fn turnover(
         p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them. Leaver destinations are not yet recorded by Sightline's sources." }
     };
     page("Turnover and leavers", Some(&viewer), body).into_response()
+}
+
+pub async fn absence(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(filter): Query<DateFilter>,
+) -> Response {
+    let wf = match workforce_or_error(&state).await {
+        Ok(wf) => wf,
+        Err(e) => return e,
+    };
+    let date = match filter.date(&wf) {
+        Ok(d) => d,
+        Err(e) => return bad_request(&viewer, "Absence", &e),
+    };
+    let cal = &state.calendar;
+    let threshold = state.settings.long_term_days;
+    let period = Period::twelve_months_to(date);
+    let months = sickness::sickness_by_month(&wf, cal, period.start, date, threshold);
+    let by_team = indicators_by(&wf, cal, period, Grouping::Team);
+    let long = sickness::long_term_on(&wf, cal, date, threshold);
+    // Who is off sick is health data: names only for those who may see the person.
+    let named: Vec<_> = long
+        .iter()
+        .filter(|a| {
+            let teams: Vec<&str> = wf.spells_of(a.person).iter().map(|s| wf.team_name(s.team)).collect();
+            viewer.may_see_person_in(&teams)
+        })
+        .collect();
+    if !named.is_empty() {
+        let detail = format!("long-term sickness on {date}: {} people", named.len());
+        if let Err(e) = state.store.audit(&viewer.user.name, "view absence", &detail).await {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the audit log could not be written, so nothing is shown: {e}"),
+            )
+                .into_response();
+        }
+    }
+    let bars: Vec<(String, Vec<f64>)> =
+        months.iter().map(|m| (m.month.format("%b %Y").to_string(), vec![m.short_term, m.long_term])).collect();
+    let (short, long_days): (f64, f64) =
+        months.iter().fold((0.0, 0.0), |(s, l), m| (s + m.short_term, l + m.long_term));
+    let summary = format!(
+        "In the 12 months to {date}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones (over {} working days).",
+        one(short + long_days), one(short), one(long_days), threshold
+    );
+    let member = viewer.user.role == Role::Member;
+    let body = html! {
+        h1 { "Absence" }
+        (date_form("/absence", date))
+        (stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars))
+        table {
+            caption { "Working days lost to sickness by month" }
+            thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
+            tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
+        }
+        h2 { "By team, 12 months to " (date) }
+        table {
+            caption { "Working days lost and absence rate by team (social workers in post at the date)" }
+            thead { tr { th scope="col" { "Team" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
+            tbody {
+                @for g in by_team.iter().filter(|g| g.indicators.inpost_headcount > 0) {
+                    tr {
+                        th scope="row" { (g.group.clone().unwrap_or_default()) }
+                        @if member && g.indicators.inpost_headcount < 5 { td colspan="2" { "c (fewer than 5 people)" } }
+                        @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
+                    }
+                }
+            }
+        }
+        h2 { "Long-term sickness on " (date) }
+        p { (count(&viewer, long.len() as u32)) " people are off sick long-term." }
+        @if !named.is_empty() {
+            table {
+                caption { "Long-term sickness episodes covering " (date) " that you may see" }
+                thead { tr { th scope="col" { "Person" } th scope="col" { "Team" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "Working days" } } }
+                tbody {
+                    @for a in &named {
+                        @let team = wf.spells_of(a.person).iter().rev().find(|s| s.covers(date)).or(wf.spells_of(a.person).last()).map(|s| wf.team_name(s.team)).unwrap_or("");
+                        tr { td { (wf.person(a.person).id) } td { (team) } td { (a.start) } td { (a.end) } td { (one(sickness::episode_working_days(a, cal))) } }
+                    }
+                }
+            }
+        }
+        p.note { "Days lost follow DfE's rule: working days (Monday to Friday, not bank holidays) of sickness episodes, or the days the HR system recorded, prorated across months." }
+    };
+    page("Absence", Some(&viewer), body).into_response()
 }

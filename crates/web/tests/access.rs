@@ -278,3 +278,28 @@ async fn the_turnover_page_counts_the_indicators_leavers() {
     assert!(page.contains(&format!("{} people left the authority", expected.leavers_headcount)), "{page}");
     assert!(page.contains("Rolling 12-month turnover"), "{page}");
 }
+
+#[tokio::test]
+async fn the_absence_page_adds_up_to_the_years_days_lost_and_names_only_whom_one_may_see() {
+    let w = world().await;
+    let expected = indicators(&w.workforce, &Calendar::england_and_wales(), Period::census_year(2024));
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/absence?date=2024-09-30", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("Working days lost to sickness by month"), "{page}");
+    // All sickness days by month, whoever took them; the indicator counts those in post at the date.
+    let cal = Calendar::england_and_wales();
+    let months = sightline_core::absence::sickness_by_month(
+        &w.workforce,
+        &cal,
+        Period::census_year(2024).start,
+        chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap(),
+        20.0,
+    );
+    let total: f64 = months.iter().map(|m| m.short_term + m.long_term).sum();
+    assert!(total + 1e-9 >= expected.working_days_lost_fte, "{total} {}", expected.working_days_lost_fte);
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/absence?date=2024-09-30", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!page.contains("that you may see"), "a member sees no names");
+}

@@ -1,0 +1,126 @@
+//! Sickness absence over time: working days lost by month, short-term and
+//! long-term episodes, and who is off long-term on a date.
+//!
+//! Days lost in a month follow the indicators' rule
+//! ([`crate::indicators::working_days_lost_in`]): the episode's working days
+//! in the month, or the recorded days lost prorated by working days. An
+//! episode is **long-term** when it lasts more than the threshold in working
+//! days (20 by default, a common HR policy), counting the recorded days lost
+//! when given.
+
+use crate::calendar::{month_end, next_day, Calendar, Date, Period};
+use crate::codes::AbsenceReason;
+use crate::indicators::working_days_lost_in;
+use crate::model::{Absence, Workforce};
+use chrono::Datelike as _;
+
+/// Working days that make an episode long-term when exceeded, unless the authority sets another.
+pub const LONG_TERM_WORKING_DAYS: f64 = 20.0;
+
+/// The episode's length in working days (as recorded, else counted).
+pub fn episode_working_days(a: &Absence, calendar: &Calendar) -> f64 {
+    a.days_lost.unwrap_or_else(|| f64::from(calendar.working_days(a.start, a.end)))
+}
+
+/// Whether the episode is long-term under `threshold` working days.
+pub fn is_long_term(a: &Absence, calendar: &Calendar, threshold: f64) -> bool {
+    episode_working_days(a, calendar) > threshold
+}
+
+/// Sickness days lost in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthOfAbsence {
+    /// The month's first day.
+    pub month: Date,
+    pub short_term: f64,
+    pub long_term: f64,
+}
+
+/// Working days lost to sickness in each month from the month of `first` to
+/// the month of `last`, split short- and long-term.
+pub fn sickness_by_month(
+    wf: &Workforce,
+    calendar: &Calendar,
+    first: Date,
+    last: Date,
+    threshold: f64,
+) -> Vec<MonthOfAbsence> {
+    let mut months = Vec::new();
+    let mut start = first.with_day0(0).expect("the first of a month");
+    while start <= last {
+        months.push(MonthOfAbsence { month: start, short_term: 0.0, long_term: 0.0 });
+        start = next_day(month_end(start));
+    }
+    for a in wf.absences().iter().filter(|a| a.reason == AbsenceReason::Sickness) {
+        let long = is_long_term(a, calendar, threshold);
+        for m in months.iter_mut().filter(|m| a.start <= month_end(m.month) && a.end >= m.month) {
+            let days = working_days_lost_in(a, Period { start: m.month, end: month_end(m.month) }, calendar);
+            if long {
+                m.long_term += days;
+            } else {
+                m.short_term += days;
+            }
+        }
+    }
+    months
+}
+
+/// Long-term sickness episodes that cover `date`, the earliest begun first.
+pub fn long_term_on<'w>(wf: &'w Workforce, calendar: &Calendar, date: Date, threshold: f64) -> Vec<&'w Absence> {
+    let mut found: Vec<&Absence> = wf
+        .absences()
+        .iter()
+        .filter(|a| {
+            a.reason == AbsenceReason::Sickness
+                && a.start <= date
+                && date <= a.end
+                && is_long_term(a, calendar, threshold)
+        })
+        .collect();
+    found.sort_by_key(|a| a.start);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_support::d;
+    use crate::model::WorkforceBuilder;
+    use crate::{indicators, Calendar};
+
+    #[test]
+    fn months_add_up_to_the_years_days_lost_and_long_episodes_are_apart() {
+        let cal = Calendar::england_and_wales();
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        let p = b.person("p");
+        b.add_spell(crate::model::test_support::spell(
+            p,
+            t,
+            crate::codes::SpellKind::Permanent,
+            "2020-01-01",
+            None,
+            1.0,
+        ));
+        let sick = |start: &str, end: &str, days_lost| Absence {
+            person: p,
+            start: d(start),
+            end: d(end),
+            reason: AbsenceReason::Sickness,
+            days_lost,
+        };
+        b.add_absence(sick("2023-11-06", "2023-11-10", None));
+        b.add_absence(sick("2024-01-15", "2024-03-08", None));
+        b.add_absence(sick("2024-09-23", "2024-10-04", Some(8.0)));
+        let wf = b.build();
+        let months = sickness_by_month(&wf, &cal, d("2023-10-01"), d("2024-09-30"), LONG_TERM_WORKING_DAYS);
+        assert_eq!(months.len(), 12);
+        let total: f64 = months.iter().map(|m| m.short_term + m.long_term).sum();
+        let year = indicators(&wf, &cal, Period::census_year(2024)).working_days_lost_fte;
+        assert!((total - year).abs() < 1e-9, "{total} {year}");
+        assert_eq!(months[1].short_term, 5.0);
+        assert!(months[3].long_term > 0.0 && months[3].short_term == 0.0);
+        assert_eq!(long_term_on(&wf, &cal, d("2024-02-01"), LONG_TERM_WORKING_DAYS).len(), 1);
+        assert!(long_term_on(&wf, &cal, d("2024-09-25"), LONG_TERM_WORKING_DAYS).is_empty());
+    }
+}
