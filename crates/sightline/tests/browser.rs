@@ -1,0 +1,59 @@
+//! The dashboard in a real Chromium, with axe-core's WCAG 2.2 AA rules on
+//! every page (tests/browser/e2e.mjs does the driving).
+//!
+//! Runs when `SIGHTLINE_TEST_BROWSER` is set (`.ci/run` sets it after
+//! installing Debian's chromium and the script's npm packages). When it is
+//! set, anything missing is a failure, never a skip.
+
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+
+#[test]
+fn the_dashboard_works_and_is_accessible_in_chromium() {
+    if std::env::var_os("SIGHTLINE_TEST_BROWSER").is_none() {
+        eprintln!("SIGHTLINE_TEST_BROWSER is not set: the browser checks were not run");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/e2e.mjs");
+    let modules = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/node_modules");
+    assert!(
+        std::path::Path::new(modules).exists(),
+        "SIGHTLINE_TEST_BROWSER is set but {modules} is missing: run `npm ci` in tests/browser"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["demo", "--out", out.to_str().unwrap(), "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (mut address, mut password) = (None, None);
+    for line in std::io::BufReader::new(demo.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Sightline is running at ") {
+            address = Some(rest.trim_end_matches('/').to_string());
+        }
+        if let Some(rest) = line.split("with the password: ").nth(1) {
+            password = Some(rest.trim().to_string());
+            break;
+        }
+    }
+    let (address, password) = (address.expect("an address"), password.expect("a password"));
+    let db = out.join("sightline-demo.db");
+    let expected = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["indicators", "--db", db.to_str().unwrap(), "--year", "2025", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(expected.status.success(), "{}", String::from_utf8_lossy(&expected.stderr));
+    let run = Command::new("node").args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout)]).output();
+    demo.kill().unwrap();
+    demo.wait().unwrap();
+    let run = run.expect("SIGHTLINE_TEST_BROWSER is set but node could not be run");
+    assert!(
+        run.status.success(),
+        "browser checks failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -1,0 +1,102 @@
+// End-to-end and accessibility checks of the dashboard in a real Chromium.
+//
+// node e2e.mjs BASE_URL PASSWORD EXPECTED_JSON
+//
+// Logs in as `admin`, opens every page, runs axe-core's WCAG 2.2 A and AA
+// rules on each, uses the date filter, and checks figures on the pages
+// against the engine's (EXPECTED_JSON: `sightline indicators --format json`
+// for the 12 months to the date used). Exits non-zero with the reasons on
+// any failure.
+
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const [base, password, expectedJson] = process.argv.slice(2);
+const expected = JSON.parse(expectedJson);
+const here = dirname(fileURLToPath(import.meta.url));
+const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+const date = expected.time_period === 2025 ? "2025-09-30" : expected.period_end;
+const failures = [];
+const fail = (what) => {
+  failures.push(what);
+  console.error("FAIL: " + what);
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+try {
+  const page = await browser.newPage();
+
+  // Not logged in: every page sends you to the login page.
+  await page.goto(`${base}/teams`);
+  if (!page.url().includes("/login")) fail(`an unauthenticated visit to /teams ended at ${page.url()}`);
+  await checkAccessibility(page, "login");
+
+  // Log in through the form; we come back to the page asked for.
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(`${base}/teams`);
+
+  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data"]) {
+    const response = await page.goto(`${base}${path}?date=${date}`);
+    if (response.status() !== 200) fail(`${path} answered ${response.status()}`);
+    await checkAccessibility(page, path);
+  }
+
+  // The date filter lives in the URL, so a view can be shared.
+  await page.goto(`${base}/`);
+  await page.getByLabel("Figures as at").fill(date);
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForURL(`${base}/?date=${date}`);
+
+  // Figures on the page are the engine's.
+  const cell = async (label) => {
+    const row = page.getByRole("row", { name: new RegExp("^" + label.replace(/[()%]/g, "\\$&")) });
+    return (await row.getByRole("cell").first().textContent()).trim();
+  };
+  const oneDecimal = (v) => (v === null ? "-" : v.toFixed(1));
+  const checks = [
+    ["Turnover rate (FTE) %", oneDecimal(expected.turnover_rate_fte)],
+    ["Agency rate (FTE) %", oneDecimal(expected.agency_rate_fte)],
+    ["Vacancy rate (FTE) %", oneDecimal(expected.vacancy_rate_fte)],
+    ["Social workers in post (headcount)", String(expected.inpost_headcount)],
+  ];
+  for (const [label, want] of checks) {
+    const got = await cell(label);
+    if (got !== want) fail(`overview ${label}: page shows ${got}, the engine gives ${want}`);
+  }
+
+  // Charts have a title and description, and a table alternative.
+  const svg = page.locator("figure.chart svg[role=img]").first();
+  if ((await svg.getAttribute("aria-labelledby")) === null) fail("the overview chart has no accessible name");
+
+  // Logging out ends the session.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(`${base}/login`);
+  await page.goto(`${base}/`);
+  if (!page.url().includes("/login")) fail("after logging out, the overview was still shown");
+} finally {
+  await browser.close();
+}
+
+async function checkAccessibility(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
+  );
+  for (const v of result.violations) {
+    fail(`${name}: ${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log("browser checks passed");
