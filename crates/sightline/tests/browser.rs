@@ -46,7 +46,8 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
         .output()
         .unwrap();
     assert!(expected.status.success(), "{}", String::from_utf8_lossy(&expected.stderr));
-    let run = Command::new("node").args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout)]).output();
+    let run =
+        Command::new("node").args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout)]).output();
     demo.kill().unwrap();
     demo.wait().unwrap();
     let run = run.expect("SIGHTLINE_TEST_BROWSER is set but node could not be run");

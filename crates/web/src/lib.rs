@@ -59,22 +59,53 @@ pub struct AppState {
     failures: Mutex<HashMap<String, Vec<Instant>>>,
     /// The key that pseudonymises people for analysts.
     pseudonym_key: String,
+    /// Rolling monthly turnover by (generation, date): dozens of 12-month
+    /// periods a page, worth computing once per change of the data.
+    turnover_series: Mutex<HashMap<(i64, NaiveDate), Arc<TurnoverSeries>>>,
 }
+
+/// Month-end labels and rolling 12-month turnover (FTE) at each.
+pub(crate) type TurnoverSeries = (Vec<String>, Vec<Option<f64>>);
 
 type Shared = Arc<AppState>;
 
 impl AppState {
     /// The workforce as the store holds it now.
     async fn workforce(&self) -> Result<Arc<Workforce>, StoreError> {
+        Ok(self.workforce_and_generation().await?.1)
+    }
+
+    /// The workforce and the store generation it is of.
+    async fn workforce_and_generation(&self) -> Result<(i64, Arc<Workforce>), StoreError> {
         let generation = self.store.generation().await?;
         if let Some((g, wf)) = self.cache.read().await.as_ref() {
             if *g == generation {
-                return Ok(wf.clone());
+                return Ok((generation, wf.clone()));
             }
         }
         let wf = Arc::new(self.store.load_workforce().await?);
         *self.cache.write().await = Some((generation, wf.clone()));
-        Ok(wf)
+        Ok((generation, wf))
+    }
+
+    /// Rolling 12-month turnover at each month end up to `date`, computed once per generation and date.
+    fn turnover_series(
+        &self,
+        generation: i64,
+        date: NaiveDate,
+        compute: impl FnOnce() -> TurnoverSeries,
+    ) -> Arc<TurnoverSeries> {
+        let key = (generation, date);
+        if let Some(found) = self.turnover_series.lock().expect("never poisoned").get(&key) {
+            return found.clone();
+        }
+        let series = Arc::new(compute());
+        let mut memo = self.turnover_series.lock().expect("never poisoned");
+        if memo.len() >= 64 {
+            memo.clear();
+        }
+        memo.insert(key, series.clone());
+        series
     }
 }
 
@@ -108,6 +139,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         cache: RwLock::new(None),
         failures: Mutex::new(HashMap::new()),
         pseudonym_key,
+        turnover_series: Mutex::new(HashMap::new()),
     });
     let protected = Router::new()
         .route("/", get(pages::overview))

@@ -416,9 +416,11 @@ pub async fn turnover(
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<DateFilter>,
 ) -> Response {
-    let wf = match workforce_or_error(&state).await {
-        Ok(wf) => wf,
-        Err(e) => return e,
+    let (generation, wf) = match state.workforce_and_generation().await {
+        Ok(found) => found,
+        Err(e) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}")).into_response()
+        }
     };
     let date = match filter.date(&wf) {
         Ok(d) => d,
@@ -426,11 +428,17 @@ pub async fn turnover(
     };
     let period = Period::twelve_months_to(date);
     // Rolling turnover at each month end from a year after the first data to the date.
-    let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
-    let from = sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
-    let series = sightline_core::monthly_series(&wf, &state.calendar, from.min(date), date, Grouping::Authority);
-    let x: Vec<String> = series.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
-    let values: Vec<Option<f64>> = series.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
+    let series = state.turnover_series(generation, date, || {
+        let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
+        let from =
+            sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
+        let months = sightline_core::monthly_series(&wf, &state.calendar, from.min(date), date, Grouping::Authority);
+        (
+            months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
+            months.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect(),
+        )
+    });
+    let (x, values) = (&series.0, &series.1);
     let leavers = leavers::leavers_in(&wf, period);
     let mut reasons: Vec<(String, u32)> = Vec::new();
     for l in &leavers {
@@ -462,13 +470,13 @@ pub async fn turnover(
     let body = html! {
         h1 { "Turnover and leavers" }
         (date_form("/turnover", date))
-        (line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, &x, &[("Turnover (FTE) %", values.clone())]))
+        (line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())]))
         details {
             summary { "The chart's figures" }
             table {
                 caption { "Turnover (FTE) % in the 12 months to each month end" }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Turnover (FTE) %" } } }
-                tbody { @for (m, v) in x.iter().zip(&values) { tr { th scope="row" { (m) } td { (rate(*v)) } } } }
+                tbody { @for (m, v) in x.iter().zip(values) { tr { th scope="row" { (m) } td { (rate(*v)) } } } }
             }
         }
         h2 { "Leavers in the 12 months to " (date) }
