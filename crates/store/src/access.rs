@@ -85,6 +85,31 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// A target the authority sets for one of its figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub id: i64,
+    /// A DfE field name, such as `agency_rate_fte`.
+    pub figure: String,
+    /// At most `value` (else at least).
+    pub at_most: bool,
+    pub value: f64,
+    /// The date by which it should be met.
+    pub by: chrono::NaiveDate,
+    pub set_by: String,
+}
+
+impl Target {
+    /// Whether `figure` meets the target.
+    pub fn is_met_by(&self, figure: f64) -> bool {
+        if self.at_most {
+            figure <= self.value
+        } else {
+            figure >= self.value
+        }
+    }
+}
+
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
 
 macro_rules! access {
@@ -309,6 +334,46 @@ macro_rules! access {
                 Ok(r.try_get(0)?)
             }
 
+            pub async fn add_target(pool: &$pool, t: &Target) -> Result<i64, StoreError> {
+                let r = QueryBuilder::<$db>::new("INSERT INTO target (figure, at_most, value, by_date, set_by, set_at) ")
+                    .push_values([t], |mut b, t| {
+                        b.push_bind(&t.figure).push_bind(i32::from(t.at_most)).push_bind(t.value).push_bind(t.by.to_string()).push_bind(&t.set_by).push_bind(Utc::now().to_rfc3339());
+                    })
+                    .push(" RETURNING id")
+                    .build()
+                    .fetch_one(pool)
+                    .await?;
+                Ok(r.try_get(0)?)
+            }
+
+            pub async fn targets(pool: &$pool) -> Result<Vec<Target>, StoreError> {
+                sqlx::query("SELECT id, figure, at_most, value, by_date, set_by FROM target ORDER BY by_date, id")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let by: String = r.try_get(4)?;
+                        let at_most: i32 = r.try_get(2)?;
+                        Ok(Target {
+                            id: r.try_get(0)?,
+                            figure: r.try_get(1)?,
+                            at_most: at_most != 0,
+                            value: r.try_get(3)?,
+                            by: by.parse().map_err(|_| StoreError::Corrupt(format!("target date `{by}`")))?,
+                            set_by: r.try_get(5)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub async fn remove_target(pool: &$pool, id: i64) -> Result<(), StoreError> {
+                let done = QueryBuilder::<$db>::new("DELETE FROM target WHERE id = ").push_bind(id).build().execute(pool).await?.rows_affected();
+                if done == 0 {
+                    return Err(StoreError::NotFound(format!("no target {id}")));
+                }
+                Ok(())
+            }
+
             pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log ORDER BY id DESC LIMIT ")
                     .push_bind(limit)
@@ -407,6 +472,20 @@ impl Store {
     /// The secret called `name`, kept from its first use (`fresh` is stored then).
     pub async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
         on_backend!(self, pool => a::secret(pool, name, fresh).await, a)
+    }
+
+    /// Records a target; returns its number.
+    pub async fn add_target(&self, target: &Target) -> Result<i64, StoreError> {
+        on_backend!(self, pool => a::add_target(pool, target).await, a)
+    }
+
+    /// Every target, the soonest first.
+    pub async fn targets(&self) -> Result<Vec<Target>, StoreError> {
+        on_backend!(self, pool => a::targets(pool).await, a)
+    }
+
+    pub async fn remove_target(&self, id: i64) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::remove_target(pool, id).await, a)
     }
 
     /// The store's generation: it changes whenever the facts change.

@@ -1207,7 +1207,7 @@ macro_rules! on_backend {
 
 // After `on_backend!`, which it uses.
 mod access;
-pub use access::{AuditEntry, Role, Session, TokenInfo, User};
+pub use access::{AuditEntry, Role, Session, Target, TokenInfo, User};
 
 impl Store {
     /// Opens (and on first use creates) the store at `url`: `postgres://...`

@@ -176,9 +176,34 @@ pub async fn overview(
         ),
         _ => "One census year of data.".to_string(),
     };
+    let targets = state.store.targets().await.unwrap_or_default();
     let body = html! {
         h1 { "Overview" }
         (date_form("/", date))
+        @if !targets.is_empty() {
+            table {
+                caption { "Targets, against the 12 months to " (date) }
+                thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
+                tbody {
+                    @for t in &targets {
+                        @let figure = now.field(&t.figure);
+                        tr {
+                            th scope="row" { (field_label(&t.figure)) (if t.at_most { " at most " } else { " at least " }) (t.value) }
+                            td { (t.by) }
+                            td { (figure.map_or("-".to_string(), one)) }
+                            td {
+                                @match figure {
+                                    None => "not defined at this date",
+                                    Some(v) if t.is_met_by(v) => "met",
+                                    Some(_) if date > t.by => "missed",
+                                    Some(_) => "not yet met",
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h2 { "The 12 months to " (date) ", and a year before" }
         table {
             caption { "Headline figures, as DfE defines them (FTE unless stated)" }

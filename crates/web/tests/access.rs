@@ -303,3 +303,27 @@ async fn the_absence_page_adds_up_to_the_years_days_lost_and_names_only_whom_one
     assert_eq!(r.status(), StatusCode::OK);
     assert!(!page.contains("that you may see"), "a member sees no names");
 }
+
+#[tokio::test]
+async fn targets_are_shown_against_the_figures() {
+    let w = world().await;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    let agency = indicators(&w.workforce, &Calendar::england_and_wales(), Period::census_year(2024))
+        .rounded()
+        .agency_rate_fte
+        .unwrap();
+    let target = |value: f64| sightline_store::Target {
+        id: 0,
+        figure: "agency_rate_fte".into(),
+        at_most: true,
+        value,
+        by: chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+        set_by: "test".into(),
+    };
+    w.store.add_target(&target(agency + 1.0)).await.unwrap();
+    w.store.add_target(&target((agency - 1.0).max(0.0))).await.unwrap();
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (_, page) = send(&w.app, get(&format!("/?date={date}"), Some(&admin))).await;
+    assert!(page.contains("Targets, against the 12 months to 2024-09-30"), "{page}");
+    assert!(page.contains("<td>met</td>") && page.contains("<td>not yet met</td>"), "{page}");
+}
