@@ -24,4 +24,4 @@ pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };
 pub use rows::{indicator_rows, IndicatorRow, TimePeriod};
-pub use staffing::{staffing_by_team, TeamStaffing};
+pub use staffing::{asyes_at, staffing_by_team, Asye, TeamStaffing};

@@ -70,6 +70,35 @@ pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
         .collect()
 }
 
+/// A newly qualified social worker in their assessed and supported year in
+/// employment (ASYE): employed at the date, qualified within the 12 months
+/// before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asye {
+    pub person: crate::model::PersonIdx,
+    /// The team of their largest post at the date.
+    pub team: crate::model::TeamId,
+    pub qualified: Date,
+    /// Cases held at the date (ASYEs' caseloads are meant to be protected).
+    pub cases: u32,
+}
+
+/// The ASYEs at `r`: employed social workers in post who qualified in the 12 months to `r`.
+pub fn asyes_at(wf: &Workforce, r: Date) -> Vec<Asye> {
+    let year_before = crate::calendar::a_year_before(r);
+    wf.person_indices()
+        .filter_map(|p| {
+            let qualified = wf.person(p).qualification_date.filter(|q| *q > year_before && *q <= r)?;
+            let post = wf
+                .spells_of(p)
+                .iter()
+                .filter(|s| s.kind.is_employed() && s.in_post_at(r))
+                .max_by(|a, b| a.fte.total_cmp(&b.fte))?;
+            Some(Asye { person: p, team: post.team, qualified, cases: wf.cases_held_at(p, r) })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,10 +125,28 @@ mod tests {
         assert_eq!((s[0].agency_cover_fte, s[0].agency_over_establishment_fte), (0.5, 0.5));
         assert_eq!((s[1].vacant_fte, s[1].agency_over_establishment_fte), (0.0, 1.0));
         let by_team = indicators_by(&wf, &Calendar::england_and_wales(), Period::census_year(2024), Grouping::Team);
+        assert!(asyes_at(&wf, r).is_empty(), "no one has a qualification date");
         for (t, g) in s.iter().zip(&by_team) {
             assert_eq!(Some(t.vacant_fte), g.indicators.vacancy_fte);
             assert_eq!(t.agency_fte, g.indicators.agency_fte);
             assert_eq!(t.employed_fte(), g.indicators.inpost_fte);
         }
+    }
+
+    #[test]
+    fn asyes_are_employed_and_qualified_within_the_year() {
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        let (new, old, agency) = (b.person("new"), b.person("old"), b.person("agency"));
+        b.person_mut(new).qualification_date = Some(d("2024-06-30"));
+        b.person_mut(old).qualification_date = Some(d("2023-06-30"));
+        b.person_mut(agency).qualification_date = Some(d("2024-06-30"));
+        b.add_spell(spell(new, t, SpellKind::Permanent, "2024-09-02", None, 1.0));
+        b.add_spell(spell(old, t, SpellKind::Permanent, "2023-09-04", None, 1.0));
+        b.add_spell(spell(agency, t, SpellKind::Agency, "2024-09-02", None, 1.0));
+        let wf = b.build();
+        let found = asyes_at(&wf, d("2024-09-30"));
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].person, found[0].team, found[0].cases), (new, t, 0));
     }
 }

@@ -72,6 +72,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
 #[derive(Deserialize)]
 pub struct DateFilter {
     date: Option<String>,
+    team: Option<String>,
 }
 
 impl DateFilter {
@@ -92,6 +93,38 @@ fn date_form(action: &str, date: NaiveDate) -> Markup {
             input #date type="date" name="date" value=(date);
             button type="submit" { "Show" }
         }
+    }
+}
+
+/// The date filter with a choice of team ("" for the whole authority).
+fn date_and_team_form(action: &str, date: NaiveDate, teams: &[String], chosen: Option<&str>) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            div {
+                label for="date" { "Figures as at" }
+                input #date type="date" name="date" value=(date);
+            }
+            div {
+                label for="team" { "Team" }
+                select #team name="team" {
+                    option value="" selected[chosen.is_none()] { "The whole authority" }
+                    @for t in teams { option value=(t) selected[chosen == Some(t.as_str())] { (t) } }
+                }
+            }
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+/// The figures for `period`, for one team or the whole authority.
+fn figures(state: &AppState, wf: &Workforce, period: Period, team: Option<&str>) -> Indicators {
+    match team {
+        None => indicators(wf, &state.calendar, period),
+        Some(t) => indicators_by(wf, &state.calendar, period, Grouping::Team)
+            .into_iter()
+            .find(|g| g.group.as_deref() == Some(t))
+            .map(|g| g.indicators)
+            .unwrap_or_else(|| indicators(&Workforce::default(), &state.calendar, period)),
     }
 }
 
@@ -152,16 +185,22 @@ pub async fn overview(
         Ok(d) => d,
         Err(e) => return bad_request(&viewer, "Overview", &e),
     };
+    let team = filter.team.as_deref().filter(|t| !t.is_empty());
+    if let Some(t) = team {
+        if !wf.teams().iter().any(|x| x == t) {
+            return bad_request(&viewer, "Overview", &format!("there is no team called `{t}`"));
+        }
+    }
     let before = a_year_before(date);
-    let now = indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded();
-    let then = indicators(&wf, &state.calendar, Period::twelve_months_to(before)).rounded();
+    let now = figures(&state, &wf, Period::twelve_months_to(date), team).rounded();
+    let then = figures(&state, &wf, Period::twelve_months_to(before), team).rounded();
     // The trend: every census year from the first with anyone in post to the one the date falls in.
     let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
     let first_year = Period::census_year_of(first);
     let last_year = Period::census_year_of(date);
     let years: Vec<i32> = (first_year..=last_year).collect();
     let yearly: Vec<Indicators> =
-        years.iter().map(|y| indicators(&wf, &state.calendar, Period::census_year(*y)).rounded()).collect();
+        years.iter().map(|y| figures(&state, &wf, Period::census_year(*y), team).rounded()).collect();
     let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let series = [
         ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
@@ -178,8 +217,8 @@ pub async fn overview(
     };
     let targets = state.store.targets().await.unwrap_or_default();
     let body = html! {
-        h1 { "Overview" }
-        (date_form("/", date))
+        h1 { "Overview" @if let Some(t) = team { ": " (t) } }
+        (date_and_team_form("/", date, wf.teams(), team))
         @if !targets.is_empty() {
             table {
                 caption { "Targets, against the 12 months to " (date) }
@@ -255,6 +294,7 @@ pub async fn teams(
         Err(e) => return bad_request(&viewer, "Teams", &e),
     };
     let staffing = staffing_by_team(&wf, date);
+    let asyes = sightline_core::asyes_at(&wf, date);
     let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
     let member = viewer.user.role == Role::Member;
     let settings = &state.settings;
@@ -304,14 +344,17 @@ pub async fn teams(
                     th scope="col" { "Agency over establishment" }
                     th scope="col" { "Vacant" }
                     th scope="col" { "Cases per FTE" }
+                    th scope="col" { "ASYEs" }
+                    th scope="col" { "Cases per ASYE" }
                 }
             }
             tbody {
                 @for (s, caseload, hidden) in &rows {
                     tr {
                         th scope="row" { (s.team) }
+                        @let team_asyes: Vec<_> = asyes.iter().filter(|a| wf.team_name(a.team) == s.team).collect();
                         @if *hidden {
-                            td colspan="7" { "c (fewer than 5 people)" }
+                            td colspan="9" { "c (fewer than 5 people)" }
                         } @else {
                             td { (one(s.establishment_fte)) }
                             td { (one(s.permanent_fte)) }
@@ -320,6 +363,11 @@ pub async fn teams(
                             td { (one(s.agency_over_establishment_fte)) }
                             td { (one(s.vacant_fte)) }
                             td { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) }
+                            td { (count(&viewer, team_asyes.len() as u32)) }
+                            td {
+                                @if team_asyes.is_empty() || (member && team_asyes.len() < 5) { "-" }
+                                @else { (one(team_asyes.iter().map(|a| f64::from(a.cases)).sum::<f64>() / team_asyes.len() as f64)) }
+                            }
                         }
                     }
                 }
@@ -327,7 +375,8 @@ pub async fn teams(
         }
         p.note {
             "Cases per FTE is flagged high above " (settings.caseload_high) " and very high above " (settings.caseload_very_high) ". "
-            "A vacancy is funded FTE not filled by an employed social worker; agency FTE covers vacancies up to their size, and the rest is over establishment."
+            "A vacancy is funded FTE not filled by an employed social worker; agency FTE covers vacancies up to their size, and the rest is over establishment. "
+            "ASYEs are employed social workers who qualified in the 12 months to the date; their caseloads should be protected."
         }
     };
     page("Teams", Some(&viewer), body).into_response()

@@ -327,3 +327,25 @@ async fn targets_are_shown_against_the_figures() {
     assert!(page.contains("Targets, against the 12 months to 2024-09-30"), "{page}");
     assert!(page.contains("<td>met</td>") && page.contains("<td>not yet met</td>"), "{page}");
 }
+
+#[tokio::test]
+async fn the_overview_can_show_one_team() {
+    let w = world().await;
+    let team = w.workforce.teams()[0].clone();
+    let by_team = sightline_core::indicators_by(
+        &w.workforce,
+        &Calendar::england_and_wales(),
+        Period::census_year(2024),
+        sightline_core::Grouping::Team,
+    );
+    let expected =
+        by_team.iter().find(|g| g.group.as_deref() == Some(team.as_str())).unwrap().indicators.inpost_headcount;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let uri = format!("/?date=2024-09-30&team={}", team.replace(' ', "+"));
+    let (r, page) = send(&w.app, get(&uri, Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains(&format!("<h1>Overview: {team}</h1>")), "{page}");
+    assert!(page.contains(&format!("Social workers in post (headcount)</th><td>{expected}</td>")), "{page}");
+    let (r, _) = send(&w.app, get("/?team=Nowhere", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}

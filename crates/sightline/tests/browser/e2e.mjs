@@ -52,7 +52,13 @@ try {
   await page.goto(`${base}/`);
   await page.getByLabel("Figures as at").fill(date);
   await page.getByRole("button", { name: "Show" }).click();
-  await page.waitForURL(`${base}/?date=${date}`);
+  await page.waitForURL((url) => url.searchParams.get("date") === date);
+  // One team's figures, chosen from the list, also live in the URL.
+  await page.getByLabel("Team").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForURL((url) => (url.searchParams.get("team") || "") !== "");
+  await checkAccessibility(page, "overview for one team");
+  await page.goto(`${base}/?date=${date}`);
 
   // Figures on the page are the engine's.
   const cell = async (label) => {
