@@ -155,6 +155,161 @@ pub async fn people(
     Json(json!({ "date": date.to_string(), "people": out })).into_response()
 }
 
+#[derive(Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+/// The date asked for, or the latest the data speaks of.
+fn date_or_latest(q: &DateQuery, wf: &sightline_core::Workforce) -> Result<chrono::NaiveDate, Response> {
+    match q.date.as_deref() {
+        None => Ok(latest_date(wf)),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD")),
+    }
+}
+
+/// A count as the viewer may see it.
+fn shown(viewer: &Viewer, n: u32) -> Value {
+    if viewer.user.role == Role::Member && n < 5 {
+        Value::from("c")
+    } else {
+        Value::from(n)
+    }
+}
+
+/// The staffing position by team at a date (the Teams page's figures).
+pub async fn staffing(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let date = match date_or_latest(&q, &wf) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
+    let asyes = sightline_core::asyes_at(&wf, date);
+    let member = viewer.user.role == Role::Member;
+    let teams: Vec<Value> = sightline_core::staffing_by_team(&wf, date)
+        .iter()
+        .zip(&by_team)
+        .map(|(s, g)| {
+            let people = g.indicators.inpost_headcount + g.indicators.agency_headcount;
+            if member && people < 5 {
+                return json!({ "team": s.team, "suppressed": "c" });
+            }
+            let team_asyes = asyes.iter().filter(|a| wf.team_name(a.team) == s.team).count() as u32;
+            json!({
+                "team": s.team,
+                "establishment_fte": s.establishment_fte,
+                "permanent_fte": s.permanent_fte,
+                "fixed_term_fte": s.fixed_term_fte,
+                "agency_fte": s.agency_fte,
+                "agency_cover_fte": s.agency_cover_fte,
+                "agency_over_establishment_fte": s.agency_over_establishment_fte,
+                "vacant_fte": s.vacant_fte,
+                "caseload_fte": g.indicators.rounded().caseload_fte,
+                "asyes": shown(&viewer, team_asyes),
+            })
+        })
+        .collect();
+    Json(json!({ "date": date.to_string(), "teams": teams })).into_response()
+}
+
+/// Agency assignments by length band and conversions (the Agency page's figures).
+pub async fn agency(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let date = match date_or_latest(&q, &wf) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let assignments = sightline_core::agency::assignments_at(&wf, date);
+    let mut bands = [0u32; 3];
+    for a in &assignments {
+        bands[a.band()] += 1;
+    }
+    let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(date)).len() as u32;
+    let by_band: Vec<Value> = sightline_core::agency::LENGTH_BANDS
+        .iter()
+        .zip(bands)
+        .map(|(band, n)| json!({ "band": band, "assignments": shown(&viewer, n) }))
+        .collect();
+    Json(json!({
+        "date": date.to_string(),
+        "assignments": shown(&viewer, assignments.len() as u32),
+        "by_length": by_band,
+        "conversions_in_12_months": shown(&viewer, conversions),
+    }))
+    .into_response()
+}
+
+/// Sickness days by month, short- and long-term (the Absence page's figures).
+pub async fn absence(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let date = match date_or_latest(&q, &wf) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let threshold = state.settings.long_term_days;
+    let period = Period::twelve_months_to(date);
+    let months: Vec<Value> = sightline_core::absence::sickness_by_month(&wf, &state.calendar, period.start, date, threshold)
+        .iter()
+        .map(|m| json!({ "month": m.month.format("%Y-%m").to_string(), "short_term_days": m.short_term, "long_term_days": m.long_term }))
+        .collect();
+    let long = sightline_core::absence::long_term_on(&wf, &state.calendar, date, threshold).len() as u32;
+    Json(json!({
+        "date": date.to_string(),
+        "long_term_threshold_working_days": threshold,
+        "months": months,
+        "people_off_long_term": shown(&viewer, long),
+    }))
+    .into_response()
+}
+
+/// Leavers in the 12 months to a date by reason (the Turnover page's figures).
+pub async fn leavers(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
+    };
+    let date = match date_or_latest(&q, &wf) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let found = sightline_core::leavers::leavers_in(&wf, Period::twelve_months_to(date));
+    let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for l in &found {
+        *reasons.entry(l.reason.map_or("Not recorded", |r| r.label()).to_string()).or_default() += 1;
+    }
+    let by_reason: Vec<Value> =
+        reasons.into_iter().map(|(r, n)| json!({ "reason": r, "leavers": shown(&viewer, n) })).collect();
+    Json(json!({ "date": date.to_string(), "leavers": shown(&viewer, found.len() as u32), "by_reason": by_reason }))
+        .into_response()
+}
+
 /// The OpenAPI description of this API.
 pub async fn openapi() -> Response {
     let indicator_fields: serde_json::Map<String, Value> = sightline_core::published::FIELDS
@@ -197,6 +352,26 @@ pub async fn openapi() -> Response {
                     "401": { "description": "not logged in and no valid token" },
                     "403": { "description": "members see aggregates only" }
                 }
+            } },
+            "/api/v1/staffing": { "get": {
+                "summary": "The staffing position by team at a date: establishment, permanent, fixed-term, agency (covering vacancies and over establishment), vacant FTE, caseload per FTE and ASYEs",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": { "200": { "description": "teams; for members, teams of fewer than 5 people are suppressed" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/agency": { "get": {
+                "summary": "Agency assignments in place at a date by length band (0-26, 27-52, over 52 weeks), and conversions to employment in the 12 months to it",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": { "200": { "description": "counts; members see counts under 5 as \"c\"" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/absence": { "get": {
+                "summary": "Working days lost to sickness by month in the 12 months to a date, short- and long-term, and people off long-term",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": { "200": { "description": "months" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/leavers": { "get": {
+                "summary": "Leavers in the 12 months to a date, by reason",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": { "200": { "description": "counts; members see counts under 5 as \"c\"" }, "401": { "description": "not logged in and no valid token" } }
             } },
             "/api/v1/openapi.json": { "get": { "summary": "this document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
         }

@@ -153,6 +153,10 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/logout", post(auth::logout))
         .route("/api/v1/indicators", get(api::indicators))
         .route("/api/v1/people", get(api::people))
+        .route("/api/v1/staffing", get(api::staffing))
+        .route("/api/v1/agency", get(api::agency))
+        .route("/api/v1/absence", get(api::absence))
+        .route("/api/v1/leavers", get(api::leavers))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_viewer));
     Ok(Router::new()

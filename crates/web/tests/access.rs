@@ -103,7 +103,15 @@ async fn nothing_is_served_without_logging_in() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{page}");
         assert!(r.headers()[header::LOCATION].to_str().unwrap().starts_with("/login?next=/"), "{page}");
     }
-    for api in ["/api/v1/indicators?year=2024", "/api/v1/people", "/api/v1/openapi.json"] {
+    for api in [
+        "/api/v1/indicators?year=2024",
+        "/api/v1/people",
+        "/api/v1/staffing",
+        "/api/v1/agency",
+        "/api/v1/absence",
+        "/api/v1/leavers",
+        "/api/v1/openapi.json",
+    ] {
         assert_eq!(send(&w.app, get(api, None)).await.0.status(), StatusCode::UNAUTHORIZED, "{api}");
         assert_eq!(send(&w.app, bearer(api, "not-a-token")).await.0.status(), StatusCode::UNAUTHORIZED, "{api}");
     }
@@ -348,4 +356,37 @@ async fn the_overview_can_show_one_team() {
     assert!(page.contains(&format!("Social workers in post (headcount)</th><td>{expected}</td>")), "{page}");
     let (r, _) = send(&w.app, get("/?team=Nowhere", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn every_figure_endpoint_answers_and_a_member_sees_no_count_under_5() {
+    let w = world().await;
+    let member = token_for(&w.store, "meg").await;
+    let admin = token_for(&w.store, "ada").await;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    for api in ["staffing", "agency", "absence", "leavers"] {
+        let uri = format!("/api/v1/{api}?date={date}");
+        let (r, body) = send(&w.app, bearer(&uri, &admin)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{api}: {body}");
+        let (r, body) = send(&w.app, bearer(&uri, &member)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{api}: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        fn check(v: &serde_json::Value, key: &str, api: &str) {
+            match v {
+                serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| check(x, k, api)),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| check(x, key, api)),
+                serde_json::Value::Number(n)
+                    if ["assignments", "leavers", "asyes", "conversions_in_12_months", "people_off_long_term"]
+                        .contains(&key) =>
+                {
+                    assert!(n.as_f64().unwrap() >= 5.0, "{api}: {key} = {n} shown to a member");
+                }
+                _ => {}
+            }
+        }
+        check(&v, "", api);
+    }
+    let (_, body) = send(&w.app, bearer("/api/v1/agency?date=2024-09-30", &admin)).await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["assignments"], sightline_core::agency::assignments_at(&w.workforce, date).len());
 }
