@@ -160,13 +160,20 @@ pub struct DateQuery {
     date: Option<String>,
 }
 
-/// The date asked for, or the latest the data speaks of.
-fn date_or_latest(q: &DateQuery, wf: &sightline_core::Workforce) -> Result<chrono::NaiveDate, Response> {
-    match q.date.as_deref() {
-        None => Ok(latest_date(wf)),
+/// The workforce, and the date asked for (or the latest the data speaks of).
+async fn workforce_at(
+    state: &crate::AppState,
+    q: &DateQuery,
+) -> Result<(std::sync::Arc<sightline_core::Workforce>, chrono::NaiveDate), Box<Response>> {
+    let wf = state.workforce().await.map_err(|e| {
+        Box::new(error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")))
+    })?;
+    let date = match q.date.as_deref() {
+        None => latest_date(&wf),
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD")),
-    }
+            .map_err(|_| Box::new(error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD")))?,
+    };
+    Ok((wf, date))
 }
 
 /// A count as the viewer may see it.
@@ -184,13 +191,9 @@ pub async fn staffing(
     Extension(viewer): Extension<Viewer>,
     Query(q): Query<DateQuery>,
 ) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
-    let date = match date_or_latest(&q, &wf) {
-        Ok(d) => d,
-        Err(r) => return r,
+    let (wf, date) = match workforce_at(&state, &q).await {
+        Ok(found) => found,
+        Err(r) => return *r,
     };
     let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
     let asyes = sightline_core::asyes_at(&wf, date);
@@ -227,13 +230,9 @@ pub async fn agency(
     Extension(viewer): Extension<Viewer>,
     Query(q): Query<DateQuery>,
 ) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
-    let date = match date_or_latest(&q, &wf) {
-        Ok(d) => d,
-        Err(r) => return r,
+    let (wf, date) = match workforce_at(&state, &q).await {
+        Ok(found) => found,
+        Err(r) => return *r,
     };
     let assignments = sightline_core::agency::assignments_at(&wf, date);
     let mut bands = [0u32; 3];
@@ -261,13 +260,9 @@ pub async fn absence(
     Extension(viewer): Extension<Viewer>,
     Query(q): Query<DateQuery>,
 ) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
-    let date = match date_or_latest(&q, &wf) {
-        Ok(d) => d,
-        Err(r) => return r,
+    let (wf, date) = match workforce_at(&state, &q).await {
+        Ok(found) => found,
+        Err(r) => return *r,
     };
     let threshold = state.settings.long_term_days;
     let period = Period::twelve_months_to(date);
@@ -291,13 +286,9 @@ pub async fn leavers(
     Extension(viewer): Extension<Viewer>,
     Query(q): Query<DateQuery>,
 ) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
-    let date = match date_or_latest(&q, &wf) {
-        Ok(d) => d,
-        Err(r) => return r,
+    let (wf, date) = match workforce_at(&state, &q).await {
+        Ok(found) => found,
+        Err(r) => return *r,
     };
     let found = sightline_core::leavers::leavers_in(&wf, Period::twelve_months_to(date));
     let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
