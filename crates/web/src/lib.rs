@@ -150,6 +150,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))
+        .route("/audit", get(people::audit))
         .route("/logout", post(auth::logout))
         .route("/api/v1/indicators", get(api::indicators))
         .route("/api/v1/people", get(api::people))

@@ -49,6 +49,9 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                                 @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Analyst) {
                                     li { a href="/data" aria-current=[(title == "Data").then_some("page")] { "Data" } }
                                 }
+                                @if v.user.role == Role::Admin {
+                                    li { a href="/audit" aria-current=[(title == "Audit log").then_some("page")] { "Audit log" } }
+                                }
                             }
                         }
                         div.who {

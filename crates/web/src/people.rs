@@ -217,3 +217,23 @@ pub async fn data(State(state): State<Shared>, Extension(viewer): Extension<View
     };
     page("Data", Some(&viewer), body).into_response()
 }
+
+/// The audit log, for admins only; read-only, as everywhere in the product.
+pub async fn audit(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Response {
+    if viewer.user.role != Role::Admin {
+        return refuse(&viewer, "Audit log", "Only administrators read the audit log.");
+    }
+    let entries = match state.store.audit_log(500).await {
+        Ok(e) => e,
+        Err(e) => return failed(&viewer, "Audit log", format!("the store could not be read: {e}")),
+    };
+    let body = html! {
+        h1 { "Audit log" }
+        table {
+            caption { "The latest " (entries.len()) " entries, newest first" }
+            thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+            tbody { @for e in &entries { tr { td { (e.at) } td { (e.user) } td { (e.action) } td { (e.detail) } } } }
+        }
+    };
+    page("Audit log", Some(&viewer), body).into_response()
+}

@@ -250,6 +250,10 @@ async fn the_people_pages_follow_the_same_rules() {
     assert!(data.contains("Import batches"), "{data}");
     let log = w.store.audit_log(100).await.unwrap();
     assert!(log.iter().any(|e| e.user == "mo" && e.action == "view person" && e.detail.contains(&mine)));
+    let (r, page) = send(&w.app, get("/audit", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("view person"), "{page}");
+    assert_eq!(send(&w.app, get("/audit", Some(&manager))).await.0.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

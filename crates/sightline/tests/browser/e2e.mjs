@@ -42,11 +42,17 @@ try {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${base}/teams`);
 
-  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data"]) {
+  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit"]) {
     const response = await page.goto(`${base}${path}?date=${date}`);
     if (response.status() !== 200) fail(`${path} answered ${response.status()}`);
     await checkAccessibility(page, path);
   }
+
+  // A person's history, from the People list.
+  await page.goto(`${base}/people`);
+  await page.locator("table a").first().click();
+  await page.waitForURL(/\/people\/.+/);
+  await checkAccessibility(page, "a person's history");
 
   // The date filter lives in the URL, so a view can be shared.
   await page.goto(`${base}/`);
