@@ -242,17 +242,64 @@ pub fn indicators(wf: &Workforce, calendar: &Calendar, period: Period) -> Indica
 /// (the group of their in-post spell with the largest FTE; employed spells
 /// first for working days lost).
 pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, grouping: Grouping) -> Vec<GroupIndicators> {
+    let split = match grouping {
+        Grouping::Authority => Split::Authority,
+        Grouping::Team => Split::Team,
+        Grouping::OrgRole => Split::OrgRole,
+    };
+    tally_groups(wf, calendar, period, split)
+}
+
+/// Teams gathered into larger groups, such as the services of a department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamGroups {
+    pub names: Vec<String>,
+    /// For each team (by [`crate::model::TeamId`]), the index of its group in `names`.
+    pub of_team: Vec<usize>,
+}
+
+/// The indicators for `period` by groups of teams, as [`indicators_by`]
+/// gives them by team: a move between teams of one group is no move, and a
+/// move between groups is a move out of one and into the other.
+pub fn indicators_by_team_groups(
+    wf: &Workforce,
+    calendar: &Calendar,
+    period: Period,
+    groups: &TeamGroups,
+) -> Vec<GroupIndicators> {
+    assert_eq!(groups.of_team.len(), wf.teams().len(), "a group for every team");
+    tally_groups(wf, calendar, period, Split::TeamGroups(groups))
+}
+
+/// How [`tally_groups`] splits the figures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Split<'a> {
+    Authority,
+    Team,
+    OrgRole,
+    TeamGroups(&'a TeamGroups),
+}
+
+fn tally_groups(wf: &Workforce, calendar: &Calendar, period: Period, split: Split<'_>) -> Vec<GroupIndicators> {
     let r = period.end;
-    let group_count = match grouping {
-        Grouping::Authority => 1,
-        Grouping::Team => wf.teams().len(),
-        Grouping::OrgRole => OrgRole::ALL.len(),
+    let group_count = match split {
+        Split::Authority => 1,
+        Split::Team => wf.teams().len(),
+        Split::OrgRole => OrgRole::ALL.len(),
+        Split::TeamGroups(g) => g.names.len(),
+    };
+    let group_of_team = |team: usize| -> usize {
+        match split {
+            Split::Authority => 0,
+            Split::Team => team,
+            Split::TeamGroups(g) => g.of_team[team],
+            Split::OrgRole => unreachable!("roles are not teams"),
+        }
     };
     let key = |s: &Spell| -> usize {
-        match grouping {
-            Grouping::Authority => 0,
-            Grouping::Team => s.team.0 as usize,
-            Grouping::OrgRole => s.org_role.code() as usize - 1,
+        match split {
+            Split::OrgRole => s.org_role.code() as usize - 1,
+            _ => group_of_team(s.team.0 as usize),
         }
     };
     let mut tallies = vec![Tally::default(); group_count];
@@ -305,7 +352,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
                     if first_time(&mut seen_events, (0, g, e)) {
                         t.leavers_headcount += 1;
                     }
-                } else if grouping != Grouping::Authority && !employed_in_group_on(g, after) {
+                } else if split != Split::Authority && !employed_in_group_on(g, after) {
                     t.moves.moves_out_fte += s.fte;
                     if first_time(&mut seen_events, (1, g, e)) {
                         t.moves.moves_out_headcount += 1;
@@ -319,7 +366,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
                     if first_time(&mut seen_events, (2, g, s.start)) {
                         t.starters_headcount += 1;
                     }
-                } else if grouping != Grouping::Authority && !employed_in_group_on(g, before) {
+                } else if split != Split::Authority && !employed_in_group_on(g, before) {
                     t.moves.moves_in_fte += s.fte;
                     if first_time(&mut seen_events, (3, g, s.start)) {
                         t.moves.moves_in_headcount += 1;
@@ -341,7 +388,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         }
     }
 
-    if grouping != Grouping::OrgRole {
+    if split != Split::OrgRole {
         let mut establishment = vec![0.0; wf.teams().len()];
         for e in wf.establishment().iter().filter(|e| e.applies_at(r)) {
             establishment[e.team.0 as usize] += e.fte;
@@ -350,7 +397,7 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         let mut cover = vec![0.0; tallies.len()];
         for team in 0..wf.teams().len() {
             let vacant = (establishment[team] - team_inpost[team]).max(0.0);
-            let g = if grouping == Grouping::Team { team } else { 0 };
+            let g = group_of_team(team);
             vacancy[g] += vacant;
             cover[g] += team_agency[team].min(vacant);
         }
@@ -364,10 +411,11 @@ pub fn indicators_by(wf: &Workforce, calendar: &Calendar, period: Period, groupi
         .into_iter()
         .enumerate()
         .map(|(g, t)| GroupIndicators {
-            group: match grouping {
-                Grouping::Authority => None,
-                Grouping::Team => Some(wf.teams()[g].clone()),
-                Grouping::OrgRole => Some(OrgRole::ALL[g].code().to_string()),
+            group: match split {
+                Split::Authority => None,
+                Split::Team => Some(wf.teams()[g].clone()),
+                Split::OrgRole => Some(OrgRole::ALL[g].code().to_string()),
+                Split::TeamGroups(groups) => Some(groups.names[g].clone()),
             },
             moves: t.moves.clone(),
             indicators: t.into_indicators(divisor),
@@ -541,6 +589,20 @@ mod tests {
             org_role: None,
         });
         b.build()
+    }
+
+    #[test]
+    fn groups_of_teams_agree_with_the_authority_and_with_teams() {
+        let wf = example();
+        let cal = Calendar::england_and_wales();
+        let y = Period::census_year(2024);
+        let one = TeamGroups { names: vec!["Front door".into()], of_team: vec![0, 0] };
+        let service = &indicators_by_team_groups(&wf, &cal, y, &one)[0];
+        assert_eq!(service.indicators, indicators(&wf, &cal, y));
+        assert_eq!(service.moves, Moves::default(), "a move inside the service is no move");
+        let each = TeamGroups { names: wf.teams().to_vec(), of_team: vec![0, 1] };
+        let by_groups = indicators_by_team_groups(&wf, &cal, y, &each);
+        assert_eq!(by_groups, indicators_by(&wf, &cal, y, Grouping::Team));
     }
 
     #[test]

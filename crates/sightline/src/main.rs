@@ -98,6 +98,9 @@ the session cookie is marked Secure.\n\nExample:\n  sightline serve --db sightli
     /// Targets for figures (such as agency at most 20% by a date), shown on the dashboard.
     #[command(subcommand)]
     Target(server::TargetCommand),
+    /// Services: groups of teams, for figures by service on the dashboard.
+    #[command(subcommand)]
+    Service(server::ServiceCommand),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority, put it in a fresh store and serve the dashboard. The \
 demo is a synthetic Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is \
@@ -219,6 +222,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Token(command) => server::run_token(command),
         Command::Audit(args) => server::run_audit(args),
         Command::Target(command) => server::run_target(command),
+        Command::Service(command) => server::run_service(command),
         Command::People(command) => sources::run_people(command),
     }
 }

@@ -374,6 +374,31 @@ macro_rules! access {
                 Ok(())
             }
 
+            pub async fn set_service(pool: &$pool, service: &str, teams: &[String]) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                for team in teams {
+                    QueryBuilder::<$db>::new("DELETE FROM team_service WHERE team = ").push_bind(team).build().execute(&mut *tx).await?;
+                    QueryBuilder::<$db>::new("INSERT INTO team_service (team, service) ")
+                        .push_values([()], |mut b, ()| {
+                            b.push_bind(team).push_bind(service);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn services(pool: &$pool) -> Result<Vec<(String, String)>, StoreError> {
+                sqlx::query("SELECT team, service FROM team_service ORDER BY service, team")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect()
+            }
+
             pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log ORDER BY id DESC LIMIT ")
                     .push_bind(limit)
@@ -486,6 +511,16 @@ impl Store {
 
     pub async fn remove_target(&self, id: i64) -> Result<(), StoreError> {
         on_backend!(self, pool => a::remove_target(pool, id).await, a)
+    }
+
+    /// Puts `teams` in `service` (moving them from any other).
+    pub async fn set_service(&self, service: &str, teams: &[String]) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::set_service(pool, service, teams).await, a)
+    }
+
+    /// (team, service) for every team given a service.
+    pub async fn services(&self) -> Result<Vec<(String, String)>, StoreError> {
+        on_backend!(self, pool => a::services(pool).await, a)
     }
 
     /// The store's generation: it changes whenever the facts change.

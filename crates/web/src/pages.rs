@@ -76,6 +76,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
 pub struct DateFilter {
     date: Option<String>,
     team: Option<String>,
+    service: Option<String>,
 }
 
 impl DateFilter {
@@ -99,19 +100,41 @@ fn date_form(action: &str, date: NaiveDate) -> Markup {
     }
 }
 
-/// The date filter with a choice of team ("" for the whole authority).
-fn date_and_team_form(action: &str, date: NaiveDate, teams: &[String], chosen: Option<&str>) -> Markup {
+/// Which part of the authority the overview shows.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Authority,
+    Team(&'a str),
+    Service(&'a str),
+}
+
+/// The date filter with a choice of team or service ("" for the whole authority).
+fn scope_form(action: &str, date: NaiveDate, teams: &[String], services: &[String], scope: Scope<'_>) -> Markup {
+    let (team, service) = match scope {
+        Scope::Team(t) => (Some(t), None),
+        Scope::Service(s) => (None, Some(s)),
+        Scope::Authority => (None, None),
+    };
     html! {
         form.filters method="get" action=(action) {
             div {
                 label for="date" { "Figures as at" }
                 input #date type="date" name="date" value=(date);
             }
+            @if !services.is_empty() {
+                div {
+                    label for="service" { "Service" }
+                    select #service name="service" {
+                        option value="" selected[service.is_none()] { "All services" }
+                        @for s in services { option value=(s) selected[service == Some(s.as_str())] { (s) } }
+                    }
+                }
+            }
             div {
                 label for="team" { "Team" }
                 select #team name="team" {
-                    option value="" selected[chosen.is_none()] { "The whole authority" }
-                    @for t in teams { option value=(t) selected[chosen == Some(t.as_str())] { (t) } }
+                    option value="" selected[team.is_none()] { "All teams" }
+                    @for t in teams { option value=(t) selected[team == Some(t.as_str())] { (t) } }
                 }
             }
             button type="submit" { "Show" }
@@ -119,15 +142,48 @@ fn date_and_team_form(action: &str, date: NaiveDate, teams: &[String], chosen: O
     }
 }
 
-/// The figures for `period`, for one team or the whole authority.
-fn figures(state: &AppState, wf: &Workforce, period: Period, team: Option<&str>) -> Indicators {
-    match team {
-        None => indicators(wf, &state.calendar, period),
-        Some(t) => indicators_by(wf, &state.calendar, period, Grouping::Team)
-            .into_iter()
-            .find(|g| g.group.as_deref() == Some(t))
+/// Teams grouped by service, with the teams not in one as "Other teams".
+fn service_groups(wf: &Workforce, services: &[(String, String)]) -> sightline_core::TeamGroups {
+    let mut names: Vec<String> = Vec::new();
+    for (_, s) in services {
+        if !names.contains(s) {
+            names.push(s.clone());
+        }
+    }
+    let other = names.len();
+    let of_team = wf
+        .teams()
+        .iter()
+        .map(|t| {
+            services
+                .iter()
+                .find(|(team, _)| team == t)
+                .and_then(|(_, s)| names.iter().position(|n| n == s))
+                .unwrap_or(other)
+        })
+        .collect();
+    names.push("Other teams".to_string());
+    sightline_core::TeamGroups { names, of_team }
+}
+
+/// The figures for `period` in a scope.
+fn figures(
+    state: &AppState,
+    wf: &Workforce,
+    period: Period,
+    scope: Scope<'_>,
+    groups: &sightline_core::TeamGroups,
+) -> Indicators {
+    let pick = |all: Vec<sightline_core::GroupIndicators>, name: &str| {
+        all.into_iter()
+            .find(|g| g.group.as_deref() == Some(name))
             .map(|g| g.indicators)
-            .unwrap_or_else(|| indicators(&Workforce::default(), &state.calendar, period)),
+            .unwrap_or_else(|| indicators(&Workforce::default(), &state.calendar, period))
+    };
+    match scope {
+        Scope::Authority => indicators(wf, &state.calendar, period),
+        Scope::Team(t) => pick(indicators_by(wf, &state.calendar, period, Grouping::Team), t),
+        Scope::Service(s) => pick(sightline_core::indicators_by_team_groups(wf, &state.calendar, period, groups), s),
     }
 }
 
@@ -188,22 +244,33 @@ pub async fn overview(
         Ok(d) => d,
         Err(e) => return bad_request(&viewer, "Overview", &e),
     };
+    let services = state.store.services().await.unwrap_or_default();
+    let groups = service_groups(&wf, &services);
+    let service_names: Vec<String> = groups.names[..groups.names.len() - 1].to_vec();
     let team = filter.team.as_deref().filter(|t| !t.is_empty());
-    if let Some(t) = team {
-        if !wf.teams().iter().any(|x| x == t) {
-            return bad_request(&viewer, "Overview", &format!("there is no team called `{t}`"));
+    let service = filter.service.as_deref().filter(|s| !s.is_empty());
+    let scope = match (team, service) {
+        (Some(_), Some(_)) => return bad_request(&viewer, "Overview", "choose a team or a service, not both"),
+        (Some(t), None) if !wf.teams().iter().any(|x| x == t) => {
+            return bad_request(&viewer, "Overview", &format!("there is no team called `{t}`"))
         }
-    }
+        (None, Some(s)) if !service_names.iter().any(|x| x == s) => {
+            return bad_request(&viewer, "Overview", &format!("there is no service called `{s}`"))
+        }
+        (Some(t), None) => Scope::Team(t),
+        (None, Some(s)) => Scope::Service(s),
+        (None, None) => Scope::Authority,
+    };
     let before = a_year_before(date);
-    let now = figures(&state, &wf, Period::twelve_months_to(date), team).rounded();
-    let then = figures(&state, &wf, Period::twelve_months_to(before), team).rounded();
+    let now = figures(&state, &wf, Period::twelve_months_to(date), scope, &groups).rounded();
+    let then = figures(&state, &wf, Period::twelve_months_to(before), scope, &groups).rounded();
     // The trend: every census year from the first with anyone in post to the one the date falls in.
     let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
     let first_year = Period::census_year_of(first);
     let last_year = Period::census_year_of(date);
     let years: Vec<i32> = (first_year..=last_year).collect();
     let yearly: Vec<Indicators> =
-        years.iter().map(|y| figures(&state, &wf, Period::census_year(*y), team).rounded()).collect();
+        years.iter().map(|y| figures(&state, &wf, Period::census_year(*y), scope, &groups).rounded()).collect();
     let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let series = [
         ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
@@ -220,8 +287,8 @@ pub async fn overview(
     };
     let targets = state.store.targets().await.unwrap_or_default();
     let body = html! {
-        h1 { "Overview" @if let Some(t) = team { ": " (t) } }
-        (date_and_team_form("/", date, wf.teams(), team))
+        h1 { "Overview" @if let Some(t) = team.or(service) { ": " (t) } }
+        (scope_form("/", date, wf.teams(), &service_names, scope))
         @if !targets.is_empty() {
             table {
                 caption { "Targets, against the 12 months to " (date) }

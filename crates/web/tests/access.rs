@@ -394,3 +394,29 @@ async fn every_figure_endpoint_answers_and_a_member_sees_no_count_under_5() {
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["assignments"], sightline_core::agency::assignments_at(&w.workforce, date).len());
 }
+
+#[tokio::test]
+async fn the_overview_can_show_one_service() {
+    let w = world().await;
+    let teams: Vec<String> = w.workforce.teams()[..2].to_vec();
+    w.store.set_service("Front Door", &teams).await.unwrap();
+    let groups = sightline_core::TeamGroups {
+        names: vec!["Front Door".into(), "Other teams".into()],
+        of_team: (0..w.workforce.teams().len()).map(|i| usize::from(i >= 2)).collect(),
+    };
+    let expected = sightline_core::indicators_by_team_groups(
+        &w.workforce,
+        &Calendar::england_and_wales(),
+        Period::census_year(2024),
+        &groups,
+    )[0]
+    .indicators
+    .inpost_headcount;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/?date=2024-09-30&service=Front+Door", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("<h1>Overview: Front Door</h1>"), "{page}");
+    assert!(page.contains(&format!("Social workers in post (headcount)</th><td>{expected}</td>")), "{page}");
+    let (r, _) = send(&w.app, get("/?service=Back+Door", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
