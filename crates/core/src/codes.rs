@@ -116,6 +116,34 @@ impl ReasonLeave {
     }
 }
 
+/// CSWW `LeaverDestination` codes 1-9: where a leaver went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LeaverDestination(u8);
+
+impl LeaverDestination {
+    pub fn from_code(code: u8) -> Option<LeaverDestination> {
+        (1..=9).contains(&code).then_some(LeaverDestination(code))
+    }
+
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    pub fn label(self) -> &'static str {
+        match self.0 {
+            1 => "Social work role in another English local authority",
+            2 => "Social work role outside England",
+            3 => "Agency or consultancy social work in England",
+            4 => "Other social work role, not a local authority, in England",
+            5 => "Other social care role",
+            6 => "Not social care, outside England, no employment or a career break",
+            7 => "Other",
+            8 => "Not known",
+            _ => "Not yet collected",
+        }
+    }
+}
+
 /// CSWW `ReasonAbsence` codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AbsenceReason {

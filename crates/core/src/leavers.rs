@@ -8,7 +8,7 @@
 //!   was not employed on the day before its first day.
 
 use crate::calendar::{next_day, previous_day, Date, Period};
-use crate::codes::{OrgRole, ReasonLeave};
+use crate::codes::{LeaverDestination, OrgRole, ReasonLeave};
 use crate::model::{PersonIdx, Spell, TeamId, Workforce};
 
 /// Whether `s` ends in leaving the authority's employment.
@@ -30,6 +30,7 @@ pub struct Leaver {
     /// FTE of the posts left.
     pub fte: f64,
     pub reason: Option<ReasonLeave>,
+    pub destination: Option<LeaverDestination>,
     /// Team and role of the largest post left.
     pub team: TeamId,
     pub org_role: OrgRole,
@@ -64,6 +65,7 @@ pub fn leavers_in(wf: &Workforce, period: Period) -> Vec<Leaver> {
             if let Some(l) = out.iter_mut().rev().take_while(|l| l.person == p).find(|l| l.date == date) {
                 l.fte += s.fte;
                 l.reason = l.reason.or(s.reason_leave);
+                l.destination = l.destination.or(s.leaver_destination);
                 continue;
             }
             // Back through the unbroken employment that ends here.
@@ -81,6 +83,7 @@ pub fn leavers_in(wf: &Workforce, period: Period) -> Vec<Leaver> {
                 date,
                 fte: s.fte,
                 reason: s.reason_leave,
+                destination: s.leaver_destination,
                 team: s.team,
                 org_role: s.org_role,
                 employed_since: since,

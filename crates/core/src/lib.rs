@@ -16,7 +16,7 @@ pub mod rows;
 pub mod staffing;
 
 pub use calendar::{Calendar, Date, Period};
-pub use codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+pub use codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 pub use indicators::{
     indicators, indicators_by, indicators_by_team_groups, indicators_for_periods, monthly_series, GroupIndicators,
     Grouping, Indicators, Moves, TeamGroups,

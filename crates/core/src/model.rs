@@ -7,7 +7,7 @@
 //! [`PersonIdx`] or [`TeamId`] as further dated fact tables beside these.
 
 use crate::calendar::Date;
-use crate::codes::{AbsenceReason, Gender, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+use crate::codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,8 @@ pub struct Spell {
     pub fte: f64,
     /// Why the person left, on a spell that ends in leaving.
     pub reason_leave: Option<ReasonLeave>,
+    /// Where the person went, on a spell that ends in leaving.
+    pub leaver_destination: Option<LeaverDestination>,
 }
 
 impl Spell {
@@ -339,6 +341,7 @@ pub(crate) mod test_support {
             end: end.map(d),
             fte,
             reason_leave: None,
+            leaver_destination: None,
         }
     }
 }

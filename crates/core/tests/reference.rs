@@ -317,6 +317,7 @@ fn build(data: &Data) -> Workforce {
                 end: (!(last && c.open)).then_some(end),
                 fte: s.fte as f64 / 10.0,
                 reason_leave: (last && !c.open).then_some(ReasonLeave::RESIGNATION),
+                leaver_destination: None,
             });
             start = end + Duration::days(1 + s.gap as i64);
         }

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::{
-    Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, Person, PersonIdx,
-    QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
+    Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, LeaverDestination, OrgRole, Person,
+    PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 use std::fmt;
 use std::fs;
@@ -471,7 +471,7 @@ impl SpellIds {
 /// Spells, with people and teams as numbers local to each part (see [`SpellIds`]).
 fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
-    let optional = ["swe_no", "end_date", "reason_leave"];
+    let optional = ["swe_no", "end_date", "reason_leave", "leaver_destination"];
     read_table(SPELLS, bytes, &required, &optional, |names: &mut SpellIds, row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
@@ -496,6 +496,11 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             |t| code_number(t).and_then(ReasonLeave::from_code),
             "unknown CSWW ReasonLeave code: use 1 to 10",
         )?;
+        let leaver_destination = row.code(
+            9,
+            |t| code_number(t).and_then(LeaverDestination::from_code),
+            "unknown CSWW LeaverDestination code: use 1 to 9",
+        )?;
         let person = names.ids.intern(row, 0)? as usize;
         if names.swe_numbers.len() <= person {
             names.swe_numbers.push(None);
@@ -516,7 +521,8 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             }
         }
         let team = TeamId(names.team(team));
-        Ok((row.line, Spell { person: PersonIdx(person as u32), kind, team, org_role, start, end, fte, reason_leave }))
+        let person = PersonIdx(person as u32);
+        Ok((row.line, Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination }))
     })
 }
 
@@ -688,7 +694,18 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
     write_file(
         dir,
         SPELLS,
-        &["person_id", "swe_no", "kind", "team", "org_role", "start_date", "end_date", "fte", "reason_leave"],
+        &[
+            "person_id",
+            "swe_no",
+            "kind",
+            "team",
+            "org_role",
+            "start_date",
+            "end_date",
+            "fte",
+            "reason_leave",
+            "leaver_destination",
+        ],
         |w| {
             for s in workforce.spells() {
                 let person = workforce.person(s.person);
@@ -702,6 +719,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
                     &opt_date(s.end),
                     &decimal(s.fte),
                     &s.reason_leave.map(|r| r.code().to_string()).unwrap_or_default(),
+                    &s.leaver_destination.map(|d| d.code().to_string()).unwrap_or_default(),
                 ])?;
             }
             Ok(())

@@ -23,8 +23,8 @@
 use crate::profile::{Mode, PersonDetails, SourceData};
 use chrono::{Days, NaiveDate};
 use sightline_core::{
-    Absence, AbsenceReason, CaseloadSnapshot, Establishment, OrgRole, PersonIdx, QualificationRoute, ReasonLeave,
-    Spell, SpellKind, WorkforceBuilder,
+    Absence, AbsenceReason, CaseloadSnapshot, Establishment, LeaverDestination, OrgRole, PersonIdx, QualificationRoute,
+    ReasonLeave, Spell, SpellKind, WorkforceBuilder,
 };
 use sightline_csww::{CensusReturn, Worker};
 use std::collections::BTreeMap;
@@ -97,6 +97,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                     }
                     None => {
                         let spell = Spell {
+                            leaver_destination: None,
                             person,
                             kind: SpellKind::Agency,
                             team,
@@ -139,6 +140,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                     } else {
                         s.spell.end = w.role_end;
                         s.spell.reason_leave = reason;
+                        s.spell.leaver_destination = w.leaver_destination.and_then(LeaverDestination::from_code);
                         s.seen = *y;
                     }
                 }
@@ -150,6 +152,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                         employed[i].seen = *y;
                     }
                     let spell = Spell {
+                        leaver_destination: w.leaver_destination.and_then(LeaverDestination::from_code),
                         person,
                         kind: SpellKind::Permanent,
                         team,

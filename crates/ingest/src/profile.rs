@@ -132,6 +132,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte` or `hours`)" },
     FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours" },
     FieldSpec { name: "reason_leave", kinds: &[H], required: false, meaning: "CSWW ReasonLeave 1-10 (map free text with [codes.reason_leave])" },
+    FieldSpec { name: "leaver_destination", kinds: &[H], required: false, meaning: "CSWW LeaverDestination 1-9: where a leaver went (map with [codes.leaver_destination])" },
     FieldSpec { name: "agency", kinds: &[G], required: false, meaning: "the agency supplying the worker" },
     FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
     FieldSpec { name: "pay_rate", kinds: &[G], required: false, meaning: "pay to the worker per hour" },
@@ -145,7 +146,7 @@ pub const FIELDS: &[FieldSpec] = &[
 
 /// Fields whose values may be mapped through `[codes.FIELD]`.
 pub const CODED_FIELDS: &[&str] =
-    &["contract", "org_role", "reason_leave", "gender", "ethnicity", "covering", "reason"];
+    &["contract", "org_role", "reason_leave", "leaver_destination", "gender", "ethnicity", "covering", "reason"];
 
 fn default_hours() -> f64 {
     37.0
@@ -334,6 +335,9 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "contract" => matches!(SpellKind::parse(value), Some(k) if k.is_employed()),
         "org_role" => value.parse::<u8>().ok().and_then(OrgRole::from_code).is_some(),
         "reason_leave" => value.parse::<u8>().ok().and_then(ReasonLeave::from_code).is_some(),
+        "leaver_destination" => {
+            value.parse::<u8>().ok().and_then(sightline_core::LeaverDestination::from_code).is_some()
+        }
         "gender" => value.parse::<u8>().ok().and_then(Gender::from_code).is_some(),
         "ethnicity" => sightline_core::codes::ETHNICITY_CODES.contains(&value),
         "covering" => Covering::parse(value).is_some(),
@@ -347,6 +351,7 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "contract" => "use permanent or fixed_term".into(),
         "org_role" => "use a CSWW OrgRole code, 1 to 6".into(),
         "reason_leave" => "use a CSWW ReasonLeave code, 1 to 10".into(),
+        "leaver_destination" => "use a CSWW LeaverDestination code, 1 to 9".into(),
         "gender" => "use a CSWW GenderCurrent code: 0, 1, 2 or 9".into(),
         "ethnicity" => "use a CSWW ethnicity code such as WBRI".into(),
         "covering" => "use vacancy or over_establishment".into(),
@@ -729,6 +734,13 @@ impl ExportReader {
                 } else {
                     None
                 };
+                let leaver_destination = if kind.is_employed() {
+                    row.coded("leaver_destination")?
+                        .and_then(|r| r.parse::<u8>().ok())
+                        .and_then(sightline_core::LeaverDestination::from_code)
+                } else {
+                    None
+                };
                 if reason_leave.is_some() && end.is_none() {
                     let value = row.text("reason_leave").unwrap_or_default();
                     return Err(row.problem("reason_leave", &value, "a reason for leaving needs an end date"));
@@ -749,7 +761,7 @@ impl ExportReader {
                 } else {
                     None
                 };
-                Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, terms }
+                Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, leaver_destination, terms }
             }
             C => {
                 let date = row.date("date")?.ok_or_else(|| row.problem("date", "", "required, but empty"))?;
@@ -787,9 +799,10 @@ impl ExportReader {
 
     fn add_fact(&mut self, person: PersonIdx, fact: Fact) {
         match fact {
-            Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, terms } => {
+            Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, leaver_destination, terms } => {
                 let team = self.builder.team(&team);
-                self.builder.add_spell(Spell { person, kind, team, org_role, start, end, fte, reason_leave });
+                let spell = Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination };
+                self.builder.add_spell(spell);
                 if let Some((agency, charge_rate, pay_rate, covering)) = terms {
                     self.agency_terms.push(AgencyTerms { person, start, agency, charge_rate, pay_rate, covering });
                 }
@@ -818,6 +831,7 @@ enum Fact {
         end: Option<NaiveDate>,
         fte: f64,
         reason_leave: Option<ReasonLeave>,
+        leaver_destination: Option<sightline_core::LeaverDestination>,
         terms: Option<Terms>,
     },
     Caseload {

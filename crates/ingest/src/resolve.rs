@@ -249,6 +249,7 @@ fn subtract(
             start: s,
             end: open(e),
             reason_leave: if e == end { spell.reason_leave } else { None },
+            leaver_destination: if e == end { spell.leaver_destination } else { None },
             ..spell.clone()
         })
         .collect()
@@ -273,6 +274,7 @@ mod tests {
             end: end.map(d),
             fte: 1.0,
             reason_leave: end.map(|_| ReasonLeave::from_code(1).unwrap()),
+            leaver_destination: None,
         }
     }
 

@@ -178,9 +178,14 @@ fn hand_built_workforce() -> sightline_core::Workforce {
         end: end.map(d),
         fte,
         reason_leave: None,
+        leaver_destination: None,
     };
     b.add_spell(spell(a, mash, SpellKind::Permanent, "2021-01-04", Some("2022-12-31"), 0.8108));
-    b.add_spell(spell(a, cin, SpellKind::Permanent, "2023-01-01", Some("2024-09-30"), 1.0));
+    b.add_spell(Spell {
+        reason_leave: sightline_core::ReasonLeave::from_code(1),
+        leaver_destination: sightline_core::LeaverDestination::from_code(3),
+        ..spell(a, cin, SpellKind::Permanent, "2023-01-01", Some("2024-09-30"), 1.0)
+    });
     b.add_spell(spell(c, cin, SpellKind::Agency, "2022-03-01", None, 1.0));
     b.add_establishment(Establishment {
         team: cin,

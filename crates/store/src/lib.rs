@@ -129,7 +129,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
-const SNAPSHOT_FORMAT: i32 = 2;
+const SNAPSHOT_FORMAT: i32 = 3;
 
 /// What a batch is and where it came from, before it is read.
 struct Provenance {
@@ -429,7 +429,7 @@ macro_rules! backend {
 
                 for chunk in wf.spells().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave) ",
+                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination) ",
                     )
                     .push_values(chunk, |mut b, s| {
                         b.push_bind(batch_id)
@@ -440,7 +440,8 @@ macro_rules! backend {
                             .push_bind(s.start)
                             .push_bind(s.end)
                             .push_bind(s.fte)
-                            .push_bind(s.reason_leave.map(|r| i32::from(r.code())));
+                            .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
+                            .push_bind(s.leaver_destination.map(|d| i32::from(d.code())));
                     })
                     .build()
                     .execute(&mut *tx)
@@ -787,7 +788,7 @@ macro_rules! backend {
                 // facts as they come, never all held at once.
                 let mut spells = Vec::new();
                 let mut rows = sqlx::query(
-                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id FROM spell",
+                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id, leaver_destination FROM spell",
                 )
                 .fetch(pool);
                 while let Some(r) = rows.try_next().await? {
@@ -803,6 +804,9 @@ macro_rules! backend {
                         end: r.try_get(5)?,
                         fte: r.try_get(6)?,
                         reason_leave: reason.and_then(|c| ReasonLeave::from_code(c as u8)),
+                        leaver_destination: r
+                            .try_get::<Option<i32>, _>(9)?
+                            .and_then(|c| sightline_core::LeaverDestination::from_code(c as u8)),
                     };
                     let source = *source_of.get(&batch).ok_or_else(|| corrupt("batch id", batch.to_string()))?;
                     spells.push((spell, source));
@@ -1090,7 +1094,7 @@ macro_rules! backend {
                 let summary = summary(pool, id).await?;
                 let mut facts = Vec::new();
                 let q = |sql: &str| QueryBuilder::<$db>::new(sql.to_string());
-                for r in q("SELECT b.source, s.kind, t.name, s.org_role, s.start_date, s.end_date, s.fte, s.reason_leave FROM spell s JOIN import_batch b ON b.id = s.batch_id JOIN team t ON t.id = s.team_id WHERE s.person_id = ")
+                for r in q("SELECT b.source, s.kind, t.name, s.org_role, s.start_date, s.end_date, s.fte, s.reason_leave, s.leaver_destination FROM spell s JOIN import_batch b ON b.id = s.batch_id JOIN team t ON t.id = s.team_id WHERE s.person_id = ")
                     .push_bind(id)
                     .build()
                     .fetch_all(pool)
@@ -1101,6 +1105,9 @@ macro_rules! backend {
                     let mut detail = format!("{kind}, {team}, OrgRole {role}, FTE {fte}");
                     if let Some(code) = reason {
                         detail.push_str(&format!(", left: ReasonLeave {code}"));
+                    }
+                    if let Some(code) = r.try_get::<Option<i32>, _>(8)? {
+                        detail.push_str(&format!(", to: LeaverDestination {code}"));
                     }
                     facts.push(HistoryFact { source: r.try_get(0)?, what: "spell", start: r.try_get(4)?, end: r.try_get(5)?, detail });
                 }

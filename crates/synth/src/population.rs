@@ -9,8 +9,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sightline_core::calendar::{next_day, previous_day};
 use sightline_core::{
-    Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date, Establishment, Gender, OrgRole, PersonIdx,
-    QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
+    Absence, AbsenceReason, Calendar, CaseloadSnapshot, Date, Establishment, Gender, LeaverDestination, OrgRole,
+    PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 
 /// Children's social care teams and their share of the establishment.
@@ -222,6 +222,8 @@ impl<'c> Population<'c> {
     }
 
     fn close_spell(&mut self, p: usize, end: Date, reason: Option<ReasonLeave>) {
+        // (The destination is drawn from the person's number, not the random
+        // stream, so that it changes nothing else the synthesiser makes.)
         let o = self.open[p].take().expect("an open spell to close");
         debug_assert!(end >= o.start);
         self.spells.push(Spell {
@@ -233,6 +235,7 @@ impl<'c> Population<'c> {
             end: Some(end),
             fte: from_units(o.fte),
             reason_leave: reason,
+            leaver_destination: reason.and_then(|r| destination(p, r)),
         });
     }
 
@@ -743,6 +746,7 @@ impl<'c> Population<'c> {
                     end: None,
                     fte: from_units(o.fte),
                     reason_leave: None,
+                    leaver_destination: None,
                 });
             }
         }
@@ -785,6 +789,19 @@ fn share_out(total: u64, weights: &[f64]) -> Vec<u32> {
         left -= 1;
     }
     out.into_iter().map(|x| x as u32).collect()
+}
+
+/// A plausible destination for a leaver, spread by the person's number: most
+/// who resign go to another authority, an agency or another social work role.
+fn destination(p: usize, reason: ReasonLeave) -> Option<LeaverDestination> {
+    const RESIGNED: [u8; 8] = [1, 1, 1, 3, 3, 4, 5, 8];
+    let code = match reason.code() {
+        1 => RESIGNED[p % RESIGNED.len()],
+        5 | 6 => 6,
+        7 => 5,
+        _ => 8,
+    };
+    LeaverDestination::from_code(code)
 }
 
 #[cfg(test)]

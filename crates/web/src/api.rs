@@ -360,7 +360,7 @@ pub async fn openapi() -> Response {
                 "responses": { "200": { "description": "months" }, "401": { "description": "not logged in and no valid token" } }
             } },
             "/api/v1/leavers": { "get": {
-                "summary": "Leavers in the 12 months to a date, by reason",
+                "summary": "Leavers in the 12 months to a date, by reason and by destination",
                 "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
                 "responses": { "200": { "description": "counts; members see counts under 5 as \"c\"" }, "401": { "description": "not logged in and no valid token" } }
             } },

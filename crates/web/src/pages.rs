@@ -593,6 +593,15 @@ pub async fn turnover(
         }
     }
     reasons.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut destinations: Vec<(String, u32)> = Vec::new();
+    for l in &leavers {
+        let label = l.destination.map_or("Not recorded", |d| d.label()).to_string();
+        match destinations.iter_mut().find(|(d, _)| *d == label) {
+            Some((_, n)) => *n += 1,
+            None => destinations.push((label, 1)),
+        }
+    }
+    destinations.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let mut service = [0u32; YEAR_BANDS.len()];
     let mut qualified = [0u32; YEAR_BANDS.len()];
     let mut qualified_known = 0;
@@ -631,6 +640,11 @@ pub async fn turnover(
             tbody { @for (r, n) in &reasons { tr { th scope="row" { (r) } td { (count(&viewer, *n)) } } } }
         }
         table {
+            caption { "Leavers by destination" }
+            thead { tr { th scope="col" { "Went to" } th scope="col" { "Leavers" } } }
+            tbody { @for (d, n) in &destinations { tr { th scope="row" { (d) } td { (count(&viewer, *n)) } } } }
+        }
+        table {
             caption { "Leavers by length of unbroken service" }
             thead { tr { th scope="col" { "Service at leaving" } th scope="col" { "Leavers" } } }
             tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(service) { tr { th scope="row" { (label) } td { (count(&viewer, n)) } } } }
@@ -653,7 +667,7 @@ pub async fn turnover(
                 }
             }
         }
-        p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them. Leaver destinations are not yet recorded by Sightline's sources." }
+        p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them." }
     };
     page("Turnover and leavers", Some(&viewer), body).into_response()
 }
