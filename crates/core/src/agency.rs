@@ -68,6 +68,15 @@ pub fn assignments_at(wf: &Workforce, r: Date) -> Vec<Assignment> {
     out
 }
 
+/// How many assignments fall in each of [`LENGTH_BANDS`].
+pub fn count_by_band(assignments: &[Assignment]) -> [u32; 3] {
+    let mut bands = [0u32; 3];
+    for a in assignments {
+        bands[a.band()] += 1;
+    }
+    bands
+}
+
 /// Starters in `period` who worked through an agency in the 12 months before
 /// they started: (person, first day as an employee).
 pub fn conversions(wf: &Workforce, period: Period) -> Vec<(PersonIdx, Date)> {

@@ -45,6 +45,28 @@ impl Leaver {
     }
 }
 
+/// Leavers counted by reason (its label, or "Not recorded"), the most first.
+pub fn count_by_reason(leavers: &[Leaver]) -> Vec<(&'static str, u32)> {
+    tally(leavers.iter().map(|l| l.reason.map_or("Not recorded", |r| r.label())))
+}
+
+/// Leavers counted by destination (its label, or "Not recorded"), the most first.
+pub fn count_by_destination(leavers: &[Leaver]) -> Vec<(&'static str, u32)> {
+    tally(leavers.iter().map(|l| l.destination.map_or("Not recorded", |d| d.label())))
+}
+
+fn tally(labels: impl Iterator<Item = &'static str>) -> Vec<(&'static str, u32)> {
+    let mut counts: Vec<(&'static str, u32)> = Vec::new();
+    for label in labels {
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    counts.sort_by_key(|(l, n)| (std::cmp::Reverse(*n), *l));
+    counts
+}
+
 /// Whole years from `from` to `to`.
 pub fn whole_years(from: Date, to: Date) -> i64 {
     use chrono::Datelike;

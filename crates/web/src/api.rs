@@ -178,11 +178,7 @@ async fn workforce_at(
 
 /// A count as the viewer may see it.
 fn shown(viewer: &Viewer, n: u32) -> Value {
-    if viewer.user.role == Role::Member && n < 5 {
-        Value::from("c")
-    } else {
-        Value::from(n)
-    }
+    viewer.count(n).map_or(Value::from("c"), Value::from)
 }
 
 /// The staffing position by team at a date (the Teams page's figures).
@@ -235,10 +231,7 @@ pub async fn agency(
         Err(r) => return *r,
     };
     let assignments = sightline_core::agency::assignments_at(&wf, date);
-    let mut bands = [0u32; 3];
-    for a in &assignments {
-        bands[a.band()] += 1;
-    }
+    let bands = sightline_core::agency::count_by_band(&assignments);
     let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(date)).len() as u32;
     let by_band: Vec<Value> = sightline_core::agency::LENGTH_BANDS
         .iter()
@@ -291,14 +284,16 @@ pub async fn leavers(
         Err(r) => return *r,
     };
     let found = sightline_core::leavers::leavers_in(&wf, Period::twelve_months_to(date));
-    let mut reasons: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
-    for l in &found {
-        *reasons.entry(l.reason.map_or("Not recorded", |r| r.label()).to_string()).or_default() += 1;
-    }
-    let by_reason: Vec<Value> =
-        reasons.into_iter().map(|(r, n)| json!({ "reason": r, "leavers": shown(&viewer, n) })).collect();
-    Json(json!({ "date": date.to_string(), "leavers": shown(&viewer, found.len() as u32), "by_reason": by_reason }))
-        .into_response()
+    let counted = |counts: Vec<(&str, u32)>, key: &str| -> Vec<Value> {
+        counts.into_iter().map(|(label, n)| json!({ key: label, "leavers": shown(&viewer, n) })).collect()
+    };
+    Json(json!({
+        "date": date.to_string(),
+        "leavers": shown(&viewer, found.len() as u32),
+        "by_reason": counted(sightline_core::leavers::count_by_reason(&found), "reason"),
+        "by_destination": counted(sightline_core::leavers::count_by_destination(&found), "destination"),
+    }))
+    .into_response()
 }
 
 /// The OpenAPI description of this API.

@@ -64,6 +64,11 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// A count as this viewer may see it: members see none under 5 (DfE's `c`).
+    pub fn count(&self, n: u32) -> Option<u32> {
+        (self.user.role != Role::Member || n >= 5).then_some(n)
+    }
+
     /// Whether the viewer may see personal data of people in `teams`.
     pub fn may_see_person_in(&self, teams: &[&str]) -> bool {
         match self.user.role {

@@ -204,11 +204,7 @@ fn bad_request(viewer: &Viewer, title: &str, message: &str) -> Response {
 
 /// A count as a viewer may see it: members see counts under 5 as `c`.
 pub fn count(viewer: &Viewer, n: u32) -> String {
-    if viewer.user.role == Role::Member && n < 5 {
-        "c".to_string()
-    } else {
-        n.to_string()
-    }
+    viewer.count(n).map_or("c".to_string(), |n| n.to_string())
 }
 
 fn one(v: f64) -> String {
@@ -468,10 +464,7 @@ pub async fn agency(
     let period = Period::twelve_months_to(date);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
     let assignments = agency::assignments_at(&wf, date);
-    let mut bands = [0u32; 3];
-    for a in &assignments {
-        bands[a.band()] += 1;
-    }
+    let bands = agency::count_by_band(&assignments);
     let conversions = agency::conversions(&wf, period).len() as u32;
     let member = viewer.user.role == Role::Member;
     let teams: Vec<_> = by_team
@@ -584,24 +577,8 @@ pub async fn turnover(
     });
     let (x, values) = (&series.0, &series.1);
     let leavers = leavers::leavers_in(&wf, period);
-    let mut reasons: Vec<(String, u32)> = Vec::new();
-    for l in &leavers {
-        let label = l.reason.map_or("Not recorded", |r| r.label()).to_string();
-        match reasons.iter_mut().find(|(r, _)| *r == label) {
-            Some((_, n)) => *n += 1,
-            None => reasons.push((label, 1)),
-        }
-    }
-    reasons.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    let mut destinations: Vec<(String, u32)> = Vec::new();
-    for l in &leavers {
-        let label = l.destination.map_or("Not recorded", |d| d.label()).to_string();
-        match destinations.iter_mut().find(|(d, _)| *d == label) {
-            Some((_, n)) => *n += 1,
-            None => destinations.push((label, 1)),
-        }
-    }
-    destinations.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let reasons = leavers::count_by_reason(&leavers);
+    let destinations = leavers::count_by_destination(&leavers);
     let mut service = [0u32; YEAR_BANDS.len()];
     let mut qualified = [0u32; YEAR_BANDS.len()];
     let mut qualified_known = 0;
