@@ -424,7 +424,7 @@ fn tally_groups(wf: &Workforce, calendar: &Calendar, period: Period, split: Spli
 }
 
 /// Working days lost to sickness by a person in `period`.
-fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &Calendar) -> f64 {
+pub fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &Calendar) -> f64 {
     wf.absences_of(p)
         .iter()
         .filter(|a| a.reason == AbsenceReason::Sickness && a.start <= period.end && a.end >= period.start)

@@ -18,8 +18,8 @@ pub mod staffing;
 pub use calendar::{Calendar, Date, Period};
 pub use codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 pub use indicators::{
-    indicators, indicators_by, indicators_by_team_groups, indicators_for_periods, monthly_series, GroupIndicators,
-    Grouping, Indicators, Moves, TeamGroups,
+    indicators, indicators_by, indicators_by_team_groups, indicators_for_periods, monthly_series, sickness_days_lost,
+    GroupIndicators, Grouping, Indicators, Moves, TeamGroups,
 };
 pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,

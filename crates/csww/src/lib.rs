@@ -2,9 +2,17 @@
 //! annual return every English local authority makes to DfE for the year
 //! 1 October to 30 September (docs/data-formats.md has the format).
 //!
-//! This crate holds the return as a document ([`CensusReturn`]) and reads it
-//! from XML, checking every item against its type and code list. Turning a
-//! return into workforce history is `sightline-ingest`'s job.
+//! This crate holds the return as a document ([`CensusReturn`]), makes it
+//! from the workforce ([`census_return`]), writes it ([`to_xml`]) and reads
+//! it from XML, checking every item against its type and code list. Its XML
+//! Schema is `schema/csww.xsd`. Turning a return into workforce history is
+//! `sightline-ingest`'s job.
+
+mod build;
+mod write;
+
+pub use build::{census_return, Producer};
+pub use write::to_xml;
 
 use chrono::NaiveDate;
 use quick_xml::events::Event;

@@ -7,6 +7,8 @@
 //!   open), at `FTE30` (leavers: `FTE`), in `OrgRole`, leaving for
 //!   `ReasonLeave`. The return does not say permanent or fixed-term:
 //!   all are permanent. It names no teams: all are in one team, "Census return".
+//! - A starter whose `FTE` (on starting) differs from `FTE30` is taken to
+//!   change FTE the day after starting.
 //! - The same worker in the next year's return continues the spell; a
 //!   changed FTE or role is taken to change on 2 October. A worker in post
 //!   at 30 September who is missing from the next year's return is taken
@@ -48,6 +50,8 @@ fn day_before(d: NaiveDate) -> NaiveDate {
 struct Building {
     spell: Spell,
     seen: i32,
+    /// Whether its start is a stand-in (the record gave no start date).
+    start_assumed: bool,
 }
 
 /// The history that `returns` (one per census year, any order) tell, as a
@@ -90,7 +94,14 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                 let start = w.role_start.unwrap_or(r);
                 let end = next_day(r);
                 let last_year = reference_date(y - 1);
-                match agency.iter_mut().find(|a| a.seen == y - 1 && a.spell.end == Some(next_day(last_year))) {
+                // The same assignment (same FTE and role) seen at the last census date goes on.
+                let same = |a: &&mut Building| {
+                    a.seen == y - 1
+                        && a.spell.end == Some(next_day(last_year))
+                        && a.spell.fte == fte
+                        && a.spell.org_role == role
+                };
+                match agency.iter_mut().find(same) {
                     Some(a) => {
                         a.spell.end = Some(end);
                         a.seen = *y;
@@ -107,7 +118,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                             fte,
                             reason_leave: None,
                         };
-                        agency.push(Building { spell, seen: *y });
+                        agency.push(Building { spell, seen: *y, start_assumed: false });
                     }
                 }
                 continue;
@@ -122,8 +133,9 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
             match (open, w.role_start) {
                 (Some(i), start) if start.is_none_or(|st| st <= employed[i].spell.start) => {
                     let s = &mut employed[i];
-                    if let Some(st) = start {
+                    if let Some(st) = start.filter(|_| s.start_assumed) {
                         s.spell.start = st;
+                        s.start_assumed = false;
                     }
                     if s.spell.fte != fte || s.spell.org_role != role {
                         // Changed during the year: taken to change on 2 October.
@@ -136,7 +148,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                             reason_leave: reason,
                             ..s.spell.clone()
                         };
-                        employed.push(Building { spell, seen: *y });
+                        employed.push(Building { spell, seen: *y, start_assumed: false });
                     } else {
                         s.spell.end = w.role_end;
                         s.spell.reason_leave = reason;
@@ -144,13 +156,32 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                         s.seen = *y;
                     }
                 }
-                (open, start) => {
-                    let start = start.unwrap_or(reference_date(y - 1));
+                (open, given) => {
+                    let start = given.unwrap_or(reference_date(y - 1));
                     if let Some(i) = open {
                         // A new role from `start`: the earlier one ends the day before.
                         employed[i].spell.end = Some(day_before(start).max(employed[i].spell.start));
                         employed[i].seen = *y;
                     }
+                    // A starter whose FTE changed before 30 September: their
+                    // starting FTE for their first day, then FTE30.
+                    let started_at =
+                        w.fte.filter(|f| *f > 0.0 && w.role_end.is_none() && start >= p0 && Some(*f) != w.fte30);
+                    if let Some(first) = started_at {
+                        let spell = Spell {
+                            leaver_destination: None,
+                            person,
+                            kind: SpellKind::Permanent,
+                            team,
+                            org_role: role,
+                            start,
+                            end: Some(start),
+                            fte: first,
+                            reason_leave: None,
+                        };
+                        employed.push(Building { spell, seen: *y, start_assumed: false });
+                    }
+                    let start = if started_at.is_some() { next_day(start) } else { start };
                     let spell = Spell {
                         leaver_destination: w.leaver_destination.and_then(LeaverDestination::from_code),
                         person,
@@ -162,7 +193,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                         fte,
                         reason_leave: reason,
                     };
-                    employed.push(Building { spell, seen: *y });
+                    employed.push(Building { spell, seen: *y, start_assumed: given.is_none() });
                 }
             }
         }
