@@ -1,6 +1,7 @@
 //! `sightline`: the command line. It wires the crates together; the
 //! figures are all computed in `sightline-core`.
 
+mod census;
 mod output;
 mod server;
 mod sources;
@@ -98,6 +99,14 @@ the session cookie is marked Secure.\n\nExample:\n  sightline serve --db sightli
     /// Targets for figures (such as agency at most 20% by a date), shown on the dashboard.
     #[command(subcommand)]
     Target(server::TargetCommand),
+    /// Make the CSWW census return (XML) for a year from the store.
+    #[command(long_about = "Make the children's social work workforce census return for a census year \
+from the store: one record for every employed social worker in post at 30 September and everyone who \
+started or left in the year (someone holding several posts is one record, in the more senior role), one \
+for every agency worker in post at 30 September, the authority's vacancies, and the header. The file is \
+valid against the project's schema (crates/csww/schema/csww.xsd); docs/data-formats.md says how each \
+item is made.\n\nExample:\n  sightline census --db sightline.db --year 2025 --lea 839 --out csww-2025.xml")]
+    Census(census::CensusArgs),
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(server::ServiceCommand),
@@ -223,6 +232,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit(args) => server::run_audit(args),
         Command::Target(command) => server::run_target(command),
         Command::Service(command) => server::run_service(command),
+        Command::Census(args) => census::run_census(args),
         Command::People(command) => sources::run_people(command),
     }
 }

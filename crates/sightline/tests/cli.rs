@@ -349,3 +349,49 @@ fn users_and_tokens_are_managed_from_the_command_line_and_audited() {
         assert!(log.contains(action), "{action}: {log}");
     }
 }
+
+#[test]
+fn the_census_return_is_valid_and_imports_back_to_the_same_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--people", "120", "--years", "2023-2024"]);
+    let db = dir.path().join("s.db");
+    assert!(sightline(&["import", "--db", db.to_str().unwrap(), data.to_str().unwrap()]).status.success());
+    let xml = dir.path().join("csww-2024.xml");
+    let args =
+        ["census", "--db", db.to_str().unwrap(), "--year", "2024", "--lea", "839", "--out", xml.to_str().unwrap()];
+    let o = sightline(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("worker records"), "{}", stdout(&o));
+    assert!(!sightline(&args).status.success(), "an existing return is never overwritten");
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../csww/schema/csww.xsd");
+    let lint =
+        Command::new("xmllint").args(["--noout", "--schema", schema, xml.to_str().unwrap()]).output().expect("xmllint");
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
+    // Imported into an empty store, the return gives back the figures it came from.
+    let back = dir.path().join("back.db");
+    let o = sightline(&["import", "--db", back.to_str().unwrap(), xml.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let figures = |db: &std::path::Path| {
+        json(&sightline(&["indicators", "--db", db.to_str().unwrap(), "--year", "2024", "--format", "json"]))
+    };
+    let (a, b) = (figures(&db), figures(&back));
+    for f in [
+        "inpost_fte",
+        "inpost_headcount",
+        "starters_fte",
+        "leavers_fte",
+        "leavers_headcount",
+        "turnover_rate_fte",
+        "agency_fte",
+        "cases",
+        "caseload_fte",
+    ] {
+        assert_eq!(a[f], b[f], "{f}");
+    }
+    // The return holds vacancies to 2 decimal places: once rounded to 1, they may differ by 0.1.
+    let (va, vb) = (a["vacancy_fte"].as_f64().unwrap(), b["vacancy_fte"].as_f64().unwrap());
+    assert!((va - vb).abs() <= 0.1 + 1e-9, "vacancy_fte {va} {vb}");
+    let log = stdout(&sightline(&["audit", "--db", db.to_str().unwrap()]));
+    assert!(log.contains("census return"), "{log}");
+}
