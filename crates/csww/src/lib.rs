@@ -9,9 +9,11 @@
 //! `sightline-ingest`'s job.
 
 mod build;
+mod check;
 mod write;
 
 pub use build::{census_return, Producer};
+pub use check::{check, Finding, Severity};
 pub use write::to_xml;
 
 use chrono::NaiveDate;

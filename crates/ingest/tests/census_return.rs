@@ -1,7 +1,7 @@
 //! The census return made from a synthetic authority: valid against the
 //! project's XML Schema (checked with `xmllint`), read back without a
-//! problem, and giving back the engine's figures, each year on its own and
-//! all years joined.
+//! problem, free of errors by its own checks, and giving back the engine's
+//! figures, each year on its own and all years joined.
 
 use sightline_core::{indicators, Calendar, Indicators, Period};
 use sightline_csww::{census_return, read, to_xml, Producer};
@@ -81,6 +81,12 @@ fn returns_are_schema_valid_and_give_back_the_engines_figures() {
         schema_check(&xml, dir.path(), year);
         let parsed = read(&xml).unwrap();
         assert!(parsed.problems.is_empty(), "{year}: {:?}", parsed.problems);
+        let errors: Vec<String> = sightline_csww::check(&parsed.census, &parsed.problems)
+            .into_iter()
+            .filter(|f| f.severity == sightline_csww::Severity::Error)
+            .map(|f| f.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{year}: the return fails its own checks:\n{}", errors.join("\n"));
         let mut back = parsed.census.clone();
         back.workers.iter_mut().for_each(|w| w.line = 0);
         assert!(back == made, "{year}: the XML reads back as written");

@@ -9,65 +9,122 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CensusArgs {
+    #[command(subcommand)]
+    action: Option<CensusAction>,
+    #[command(flatten)]
+    make: MakeArgs,
+}
+
+#[derive(clap::Subcommand)]
+enum CensusAction {
+    /// Check a return (made by Sightline or elsewhere) as DfE and regional partnerships would.
+    #[command(long_about = "Check a CSWW return before it is sent: every item against its type and \
+code list, and the rules DfE and regional partnerships apply (expected items for employed workers, start \
+and leaving dates with their origin, reason and destination, impossible dates, FTE, duplicate records, \
+cases held outside case-holding roles, agency cover beyond vacancies, and more). Each finding has a \
+code, the worker's SWE number and line, and how to fix it. Exits with 1 when there is an error.")]
+    Check {
+        /// The return (XML).
+        file: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct MakeArgs {
     /// The store (see `sightline import`).
     #[arg(long, value_name = "URL")]
-    db: String,
+    db: Option<String>,
     /// The census year: 1 October of the year before to 30 September.
     #[arg(long)]
-    year: i32,
+    year: Option<i32>,
     /// The authority's three-digit old LA code.
     #[arg(long, value_name = "NNN")]
-    lea: String,
+    lea: Option<String>,
     /// Where to write the return (an existing file is not overwritten).
     #[arg(long, value_name = "FILE.xml")]
-    out: PathBuf,
+    out: Option<PathBuf>,
 }
 
 pub fn run_census(args: CensusArgs) -> Result<()> {
-    if args.lea.len() != 3 || !args.lea.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("--lea `{}` is not a three-digit old LA code (e.g. 839)", args.lea);
+    match args.action {
+        Some(CensusAction::Check { file }) => run_check(&file),
+        None => {
+            let m = args.make;
+            match (m.db, m.year, m.lea, m.out) {
+                (Some(db), Some(year), Some(lea), Some(out)) => make(&db, year, &lea, &out),
+                _ => bail!(
+                    "to make a return give --db, --year, --lea and --out \
+(e.g. sightline census --db sightline.db --year 2025 --lea 839 --out csww-2025.xml); to check one: sightline census check FILE.xml"
+                ),
+            }
+        }
     }
-    if !(2017..=2100).contains(&args.year) {
-        bail!("--year {}: the individual-level return exists from 2017", args.year);
+}
+
+fn run_check(file: &std::path::Path) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = sightline_csww::read(&text).with_context(|| format!("{}", file.display()))?;
+    let findings = sightline_csww::check(&parsed.census, &parsed.problems);
+    let errors = findings.iter().filter(|f| f.severity == sightline_csww::Severity::Error).count();
+    let mut lines: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+    lines.push(format!(
+        "{}: {} worker records; {errors} errors, {} warnings.",
+        file.display(),
+        parsed.census.workers.len() + parsed.problems.len(),
+        findings.len() - errors
+    ));
+    print_out(&lines.join("\n"))?;
+    if errors > 0 {
+        bail!("the return has {errors} errors: fix them before sending it");
     }
-    if args.out.exists() {
-        bail!("{} already exists; choose another name (nothing was written)", args.out.display());
+    Ok(())
+}
+
+fn make(db: &str, year: i32, lea: &str, out: &std::path::Path) -> Result<()> {
+    if lea.len() != 3 || !lea.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("--lea `{}` is not a three-digit old LA code (e.g. 839)", lea);
+    }
+    if !(2017..=2100).contains(&year) {
+        bail!("--year {}: the individual-level return exists from 2017", year);
+    }
+    if out.exists() {
+        bail!("{} already exists; choose another name (nothing was written)", out.display());
     }
     let producer = Producer {
-        lea: args.lea.clone(),
+        lea: lea.to_string(),
         software: format!("Sightline {}", env!("CARGO_PKG_VERSION")),
         produced_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
     };
     let (made, xml) = runtime()?.block_on(async {
-        let store = Store::open(&args.db).await?;
+        let store = Store::open(db).await?;
         let wf = store.load_workforce().await?;
-        let made = census_return(&wf, &Calendar::england_and_wales(), args.year, &producer);
+        let made = census_return(&wf, &Calendar::england_and_wales(), year, &producer);
         let xml = to_xml(&made);
         let who = ["USER", "LOGNAME", "USERNAME"]
             .iter()
             .find_map(|v| std::env::var(v).ok())
             .unwrap_or_else(|| "unknown".into());
-        let detail =
-            format!("CSWW {} for LA {}: {} records to {}", args.year, args.lea, made.workers.len(), args.out.display());
+        let detail = format!("CSWW {} for LA {}: {} records to {}", year, lea, made.workers.len(), out.display());
         store.audit(&format!("cli:{who}"), "census return", &detail).await?;
         anyhow::Ok((made, xml))
     })?;
     // Written whole or not at all: a temporary file beside it, then renamed.
-    let temp = args.out.with_extension("xml.partial");
+    let temp = out.with_extension("xml.partial");
     let mut file = std::fs::File::create_new(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
     file.write_all(xml.as_bytes())?;
     file.sync_all()?;
-    std::fs::rename(&temp, &args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::rename(&temp, &out).with_context(|| format!("cannot write {}", out.display()))?;
     let agency = made.workers.iter().filter(|w| w.agency).count();
     let leavers = made.workers.iter().filter(|w| w.role_end.is_some()).count();
     let v = &made.vacancies;
     print_out(&format!(
         "Wrote {}: the {} return for LA {}, {} worker records ({} employed in post or starting, {leavers} leaving, {agency} agency); \
 vacancies {:.2} FTE, agency covering vacancies {:.2} FTE ({} workers). Schema: crates/csww/schema/csww.xsd.",
-        args.out.display(),
-        args.year,
-        args.lea,
+        out.display(),
+        year,
+        lea,
         made.workers.len(),
         made.workers.len() - agency - leavers,
         v.number_of_vacancies,

@@ -394,4 +394,28 @@ fn the_census_return_is_valid_and_imports_back_to_the_same_figures() {
     assert!((va - vb).abs() <= 0.1 + 1e-9, "vacancy_fte {va} {vb}");
     let log = stdout(&sightline(&["audit", "--db", db.to_str().unwrap()]));
     assert!(log.contains("census return"), "{log}");
+    // Its own checks pass (warnings only); planted errors are each named with the worker.
+    let o = sightline(&["census", "check", xml.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains(" 0 errors"), "{}", stdout(&o));
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let first = text.lines().find(|l| l.contains("<AgencyWorker>0</AgencyWorker>") && l.contains("<FTE30>")).unwrap();
+    let swe = first.split("<SWENo>").nth(1).unwrap().split('<').next().unwrap();
+    let birth = &first[first.find("<PersonBirthDate>").unwrap()..first.find("</PersonBirthDate>").unwrap() + 18];
+    let other = text.lines().filter(|l| *l != first && l.contains("<OrgRole>5</OrgRole>")).nth(1).unwrap();
+    let planted = text.replacen(first, &first.replacen(birth, "", 1), 1).replacen(
+        other,
+        &other.replacen("<OrgRole>5</OrgRole>", "<OrgRole>9</OrgRole>", 1),
+        1,
+    );
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, planted).unwrap();
+    let o = sightline(&["census", "check", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let report = stdout(&o);
+    assert!(
+        report.contains(&format!("CSWW03 error worker {swe}")) && report.contains("missing PersonBirthDate"),
+        "{report}"
+    );
+    assert!(report.contains("CSWW01 error") && report.contains("<CSWWWorker/OrgRole> `9`"), "{report}");
 }
