@@ -115,7 +115,7 @@ fn make(db: &str, year: i32, lea: &str, out: &std::path::Path) -> Result<()> {
     let mut file = std::fs::File::create_new(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
     file.write_all(xml.as_bytes())?;
     file.sync_all()?;
-    std::fs::rename(&temp, &out).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::rename(&temp, out).with_context(|| format!("cannot write {}", out.display()))?;
     let agency = made.workers.iter().filter(|w| w.agency).count();
     let leavers = made.workers.iter().filter(|w| w.role_end.is_some()).count();
     let v = &made.vacancies;
