@@ -94,6 +94,15 @@ fn returns_are_schema_valid_and_give_back_the_engines_figures() {
         let expected = indicators(&wf, &calendar, Period::census_year(year));
         let got = indicators(&alone.workforce, &calendar, Period::census_year(year));
         assert_same(&got, &expected, made.workers.len(), &format!("{year} alone"));
+        // Imported and made again, the return has the same worker records.
+        let again = census_return(&alone.workforce, &calendar, year, &producer);
+        let sorted = |r: &sightline_csww::CensusReturn| {
+            let mut w: Vec<String> = r.workers.iter().map(|w| format!("{:?}", sightline_csww::Worker { line: 0, ..w.clone() })).collect();
+            w.sort();
+            w
+        };
+        assert_eq!(sorted(&again), sorted(&made), "{year}: the same worker records after a round trip");
+        assert_eq!(again.vacancies.number_of_vacancies, made.vacancies.number_of_vacancies);
         returns.push(parsed.census);
     }
     let (joined, notes) = history(&returns);
