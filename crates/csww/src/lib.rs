@@ -10,10 +10,12 @@
 
 mod build;
 mod check;
+mod extract;
 mod write;
 
 pub use build::{census_return, Producer};
 pub use check::{check, Finding, Severity};
+pub use extract::{pseudonym, pseudonymise, MIN_KEY_BYTES};
 pub use write::to_xml;
 
 use chrono::NaiveDate;

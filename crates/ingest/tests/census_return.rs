@@ -97,7 +97,8 @@ fn returns_are_schema_valid_and_give_back_the_engines_figures() {
         // Imported and made again, the return has the same worker records.
         let again = census_return(&alone.workforce, &calendar, year, &producer);
         let sorted = |r: &sightline_csww::CensusReturn| {
-            let mut w: Vec<String> = r.workers.iter().map(|w| format!("{:?}", sightline_csww::Worker { line: 0, ..w.clone() })).collect();
+            let mut w: Vec<String> =
+                r.workers.iter().map(|w| format!("{:?}", sightline_csww::Worker { line: 0, ..w.clone() })).collect();
             w.sort();
             w
         };

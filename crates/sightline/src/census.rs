@@ -29,6 +29,26 @@ code, the worker's SWE number and line, and how to fix it. Exits with 1 when the
         /// The return (XML).
         file: PathBuf,
     },
+    /// A pseudonymised copy for regional partnerships: SWE numbers as keyed hashes, birth dates cut to the month.
+    #[command(long_about = "Make a pseudonymised copy of a return for a regional partnership. Each SWE \
+number becomes a keyed hash (HMAC-SHA256 with the key in --key-file, which the authority keeps and never \
+sends; the same key gives the same pseudonym every year), and each birth date is cut to the first of its \
+month. Make a key once with `sightline census new-key FILE`.")]
+    Extract {
+        /// The return (XML).
+        file: PathBuf,
+        /// The authority's key (made by `sightline census new-key`).
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
+        /// Where to write the copy (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE.xml")]
+        out: PathBuf,
+    },
+    /// Make a new random key for pseudonymised extracts (readable only by you).
+    NewKey {
+        /// Where to keep it; never send it with an extract.
+        file: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -50,6 +70,8 @@ struct MakeArgs {
 pub fn run_census(args: CensusArgs) -> Result<()> {
     match args.action {
         Some(CensusAction::Check { file }) => run_check(&file),
+        Some(CensusAction::Extract { file, key_file, out }) => run_extract(&file, &key_file, &out),
+        Some(CensusAction::NewKey { file }) => new_key(&file),
         None => {
             let m = args.make;
             match (m.db, m.year, m.lea, m.out) {
@@ -61,6 +83,56 @@ pub fn run_census(args: CensusArgs) -> Result<()> {
             }
         }
     }
+}
+
+fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
+    let temp = path.with_extension("partial");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    if path.exists() {
+        bail!("{} already exists; choose another name (nothing was written)", path.display());
+    }
+    let mut file = options.open(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn new_key(path: &std::path::Path) -> Result<()> {
+    write_new(path, &format!("{}\n", sightline_web::new_token()))?;
+    print_out(&format!(
+        "A new key is in {} (readable only by you). Keep it; never send it with an extract.",
+        path.display()
+    ))
+}
+
+fn run_extract(file: &std::path::Path, key_file: &std::path::Path, out: &std::path::Path) -> Result<()> {
+    let key =
+        std::fs::read_to_string(key_file).with_context(|| format!("cannot read the key {}", key_file.display()))?;
+    let key = key.trim().as_bytes();
+    if key.len() < sightline_csww::MIN_KEY_BYTES {
+        bail!("the key in {} is too short; make one with `sightline census new-key FILE`", key_file.display());
+    }
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = sightline_csww::read(&text).with_context(|| format!("{}", file.display()))?;
+    if !parsed.problems.is_empty() {
+        bail!(
+            "{} has {} invalid items; run `sightline census check` and fix them first",
+            file.display(),
+            parsed.problems.len()
+        );
+    }
+    let copy = sightline_csww::pseudonymise(&parsed.census, key);
+    write_new(out, &sightline_csww::to_xml(&copy))?;
+    print_out(&format!(
+        "Wrote {}: {} worker records, SWE numbers pseudonymised with the key in {}, birth dates cut to the month.",
+        out.display(),
+        copy.workers.len(),
+        key_file.display()
+    ))
 }
 
 fn run_check(file: &std::path::Path) -> Result<()> {
@@ -111,11 +183,7 @@ fn make(db: &str, year: i32, lea: &str, out: &std::path::Path) -> Result<()> {
         anyhow::Ok((made, xml))
     })?;
     // Written whole or not at all: a temporary file beside it, then renamed.
-    let temp = out.with_extension("xml.partial");
-    let mut file = std::fs::File::create_new(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-    file.write_all(xml.as_bytes())?;
-    file.sync_all()?;
-    std::fs::rename(&temp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    write_new(out, &xml)?;
     let agency = made.workers.iter().filter(|w| w.agency).count();
     let leavers = made.workers.iter().filter(|w| w.role_end.is_some()).count();
     let v = &made.vacancies;

@@ -418,4 +418,29 @@ fn the_census_return_is_valid_and_imports_back_to_the_same_figures() {
         "{report}"
     );
     assert!(report.contains("CSWW01 error") && report.contains("<CSWWWorker/OrgRole> `9`"), "{report}");
+    // A pseudonymised extract: no SWE number or full birth date of the return is in it.
+    let key = dir.path().join("partnership.key");
+    assert!(sightline(&["census", "new-key", key.to_str().unwrap()]).status.success());
+    let extract = dir.path().join("extract.xml");
+    let o = sightline(&[
+        "census",
+        "extract",
+        xml.to_str().unwrap(),
+        "--key-file",
+        key.to_str().unwrap(),
+        "--out",
+        extract.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let copy = std::fs::read_to_string(&extract).unwrap();
+    assert!(!copy.contains(swe) && copy.contains("<SWENo>PS"));
+    let birth_date = birth.trim_start_matches("<PersonBirthDate>").trim_end_matches("</PersonBirthDate>");
+    if !birth_date.ends_with("-01") {
+        assert!(!copy.contains(birth), "birth dates are cut to the month");
+    }
+    let lint =
+        Command::new("xmllint").args(["--noout", "--schema", schema, extract.to_str().unwrap()]).output().unwrap();
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    assert!(!copy.contains(key_text.trim()), "the key is never in the file");
 }
