@@ -270,6 +270,68 @@ fn details(b: &mut WorkforceBuilder, person: PersonIdx, swe: &str, w: &Worker) {
     p.qualification_route = route.or(p.qualification_route);
 }
 
+/// One figure of this year's return beside last year's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    /// A DfE field name.
+    pub figure: &'static str,
+    pub last_year: Option<f64>,
+    pub this_year: Option<f64>,
+    /// The change as a share of last year's figure (None when it was 0 or not defined).
+    pub change: Option<f64>,
+    /// Whether DfE is likely to query it: a change beyond the threshold, or from nothing.
+    pub flagged: bool,
+}
+
+/// The figures DfE compares year on year.
+pub const REVIEWED: [&str; 13] = [
+    "inpost_headcount",
+    "inpost_fte",
+    "starters_headcount",
+    "leavers_headcount",
+    "turnover_rate_fte",
+    "agency_headcount",
+    "agency_fte",
+    "agency_rate_fte",
+    "vacancy_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "working_days_lost_fte",
+    "absence_rate_fte",
+];
+
+/// This year's return beside last year's, each read as its year's history,
+/// with the swings beyond `threshold` (a share: 0.1 is 10%) flagged.
+pub fn review(
+    last: &CensusReturn,
+    this: &CensusReturn,
+    calendar: &sightline_core::Calendar,
+    threshold: f64,
+) -> Vec<ReviewRow> {
+    let figures = |r: &CensusReturn| {
+        let (data, _) = history(std::slice::from_ref(r));
+        let year = r.year().unwrap_or(0);
+        sightline_core::indicators(&data.workforce, calendar, sightline_core::Period::census_year(year)).rounded()
+    };
+    let (a, b) = (figures(last), figures(this));
+    REVIEWED
+        .iter()
+        .map(|f| {
+            let (last_year, this_year) = (a.field(f), b.field(f));
+            let change = match (last_year, this_year) {
+                (Some(l), Some(t)) if l != 0.0 => Some((t - l) / l),
+                _ => None,
+            };
+            let flagged = match (last_year, this_year, change) {
+                (_, _, Some(c)) => c.abs() > threshold,
+                (Some(l), Some(t), None) => l == 0.0 && t != 0.0,
+                _ => false,
+            };
+            ReviewRow { figure: f, last_year, this_year, change, flagged }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +397,24 @@ mod tests {
         assert_eq!((i24.agency_fte, i24.agency_headcount), (1.0, 1));
         assert!((i24.vacancy_fte.unwrap() - 1.5).abs() < 1e-9, "vacancies come back: {:?}", i24.vacancy_fte);
         assert_eq!(notes.len(), 1, "{notes:?}");
+        let cal2 = Calendar::england_and_wales();
+        let rows = review(
+            &census(2023, 2.0, vec![worker("SW1", 1.0, Some("2018-05-01"), None)]),
+            &census(
+                2024,
+                2.0,
+                vec![worker("SW1", 1.0, Some("2018-05-01"), None), worker("SW4", 1.0, Some("2024-02-01"), None)],
+            ),
+            &cal2,
+            0.10,
+        );
+        let inpost = rows.iter().find(|r| r.figure == "inpost_fte").unwrap();
+        assert_eq!(
+            (inpost.last_year, inpost.this_year, inpost.change, inpost.flagged),
+            (Some(1.0), Some(2.0), Some(1.0), true)
+        );
+        let vacancies = rows.iter().find(|r| r.figure == "vacancy_fte").unwrap();
+        assert!(!vacancies.flagged, "no change");
         assert!(notes[0].contains("SW2"));
         let sw1 = wf.persons().iter().position(|p| p.id == "SW1").unwrap();
         let spells = wf.spells_of(PersonIdx(sw1 as u32));

@@ -44,6 +44,27 @@ month. Make a key once with `sightline census new-key FILE`.")]
         #[arg(long, value_name = "FILE.xml")]
         out: PathBuf,
     },
+    /// Set a return beside last year's and flag the swings DfE queries, as an HTML report.
+    #[command(long_about = "Set this year's return beside last year's (a file with --previous, or the \
+return for the year before imported into the store with --db) and flag every figure DfE compares that \
+moved by more than --threshold per cent: headcount, FTE, starters, leavers, turnover, agency, vacancies, \
+caseload and absence. Writes an HTML report.")]
+    Review {
+        /// This year's return (XML).
+        file: PathBuf,
+        /// Last year's return (XML).
+        #[arg(long, value_name = "FILE.xml", conflicts_with = "db", required_unless_present = "db")]
+        previous: Option<PathBuf>,
+        /// Take last year's return from the store (the `csww` source).
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Flag a change of more than this many per cent.
+        #[arg(long, default_value_t = 10.0)]
+        threshold: f64,
+        /// Where to write the report (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+    },
     /// Make a new random key for pseudonymised extracts (readable only by you).
     NewKey {
         /// Where to keep it; never send it with an extract.
@@ -72,6 +93,9 @@ pub fn run_census(args: CensusArgs) -> Result<()> {
         Some(CensusAction::Check { file }) => run_check(&file),
         Some(CensusAction::Extract { file, key_file, out }) => run_extract(&file, &key_file, &out),
         Some(CensusAction::NewKey { file }) => new_key(&file),
+        Some(CensusAction::Review { file, previous, db, threshold, out }) => {
+            run_review(&file, previous.as_deref(), db.as_deref(), threshold, &out)
+        }
         None => {
             let m = args.make;
             match (m.db, m.year, m.lea, m.out) {
@@ -132,6 +156,81 @@ fn run_extract(file: &std::path::Path, key_file: &std::path::Path, out: &std::pa
         out.display(),
         copy.workers.len(),
         key_file.display()
+    ))
+}
+
+fn read_return(file: &std::path::Path) -> Result<sightline_csww::CensusReturn> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = sightline_csww::read(&text).with_context(|| format!("{}", file.display()))?;
+    if !parsed.problems.is_empty() {
+        bail!(
+            "{} has {} invalid items; run `sightline census check` and fix them first",
+            file.display(),
+            parsed.problems.len()
+        );
+    }
+    Ok(parsed.census)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn run_review(
+    file: &std::path::Path,
+    previous: Option<&std::path::Path>,
+    db: Option<&str>,
+    threshold: f64,
+    out: &std::path::Path,
+) -> Result<()> {
+    let this = read_return(file)?;
+    let year = this.year().context("this return has no census year in its header")?;
+    let last = match (previous, db) {
+        (Some(p), _) => read_return(p)?,
+        (None, Some(db)) => {
+            let stored = runtime()?.block_on(async { Store::open(db).await?.stored_returns("csww").await })?;
+            let found = stored.into_iter().find(|r| r.year == year - 1).with_context(|| {
+                format!("the store holds no {} return (import it with `sightline import --db {db} FILE.xml`)", year - 1)
+            })?;
+            sightline_csww::read(&found.xml)?.census
+        }
+        (None, None) => bail!("give --previous FILE.xml or --db URL"),
+    };
+    let last_year = last.year().unwrap_or(year - 1);
+    let rows = sightline_ingest::census::review(&last, &this, &Calendar::england_and_wales(), threshold / 100.0);
+    let flagged = rows.iter().filter(|r| r.flagged).count();
+    let show = |v: Option<f64>| {
+        v.map_or("-".to_string(), |v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") })
+    };
+    let mut table = String::new();
+    for r in &rows {
+        let change = r.change.map_or("-".to_string(), |c| format!("{:+.1}%", c * 100.0));
+        let status = if r.flagged { "<strong>Likely to be queried</strong>" } else { "" };
+        table.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{change}</td><td>{status}</td></tr>\n",
+            escape(sightline_core::published::field_label(r.figure)),
+            show(r.last_year),
+            show(r.this_year)
+        ));
+    }
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>CSWW {year}: year-on-year review</title>\n\
+<style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}}\
+table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #b1b4b6;padding:.4rem;text-align:right}}\
+th:first-child{{text-align:left}}caption{{text-align:left;font-weight:700}}</style></head>\n<body><main>\n\
+<h1>CSWW {year}: year-on-year review</h1>\n<p>This year's return ({}) beside last year's ({last_year}). \
+{flagged} of {} figures changed by more than {threshold}%: DfE is likely to ask about them, so have the reason ready.</p>\n\
+<table><caption>Figures worked out from each return, as DfE defines them</caption>\n\
+<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">{last_year}</th><th scope=\"col\">{year}</th>\
+<th scope=\"col\">Change</th><th scope=\"col\">Flag</th></tr></thead>\n<tbody>\n{table}</tbody></table>\n</main></body></html>\n",
+        escape(&file.display().to_string()),
+        rows.len()
+    );
+    write_new(out, &html)?;
+    print_out(&format!(
+        "Wrote {}: {flagged} of {} figures flagged (more than {threshold}% change).",
+        out.display(),
+        rows.len()
     ))
 }
 

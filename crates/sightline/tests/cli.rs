@@ -443,4 +443,26 @@ fn the_census_return_is_valid_and_imports_back_to_the_same_figures() {
     assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stderr));
     let key_text = std::fs::read_to_string(&key).unwrap();
     assert!(!copy.contains(key_text.trim()), "the key is never in the file");
+    // The year-on-year review sets the return beside last year's and flags swings.
+    let last = dir.path().join("csww-2023.xml");
+    let args =
+        ["census", "--db", db.to_str().unwrap(), "--year", "2023", "--lea", "839", "--out", last.to_str().unwrap()];
+    assert!(sightline(&args).status.success());
+    let report = dir.path().join("review.html");
+    let o = sightline(&[
+        "census",
+        "review",
+        xml.to_str().unwrap(),
+        "--previous",
+        last.to_str().unwrap(),
+        "--threshold",
+        "0",
+        "--out",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<th scope=\"col\">2023</th><th scope=\"col\">2024</th>"), "{html}");
+    assert!(html.contains("Likely to be queried"), "{html}");
+    assert!(html.contains("Turnover rate (FTE) %"), "{html}");
 }

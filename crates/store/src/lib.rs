@@ -1447,6 +1447,11 @@ impl Store {
         on_backend!(self, pool => b::history(pool, query).await, b)
     }
 
+    /// The census returns imported for `source`, by year.
+    pub async fn stored_returns(&self, source: &str) -> Result<Vec<StoredReturn>, StoreError> {
+        Ok(on_backend!(self, pool => b::census_returns(pool, source).await?, b))
+    }
+
     /// The rows an import batch left out, with why.
     pub async fn rejected_rows(&self, batch: i64) -> Result<Vec<RowProblem>, StoreError> {
         Ok(on_backend!(self, pool => b::rejected_rows(pool, batch).await?, b))
