@@ -6,6 +6,7 @@
 
 pub mod absence;
 pub mod agency;
+pub mod benchmark;
 pub mod calendar;
 pub mod codes;
 pub mod indicators;

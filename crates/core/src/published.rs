@@ -160,7 +160,7 @@ pub struct Published {
 }
 
 /// Splits one CSV line, honouring double quotes.
-fn split_csv_line(line: &str) -> Vec<String> {
+pub(crate) fn split_csv_line(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -225,7 +225,8 @@ impl Published {
                 time_period: get(tp).parse().map_err(|_| at(format!("bad time_period `{}`", get(tp))))?,
                 level,
                 region_name: get(region).to_string(),
-                old_la_code: get(old).parse().ok(),
+                // A joint return ("940 / 941") is found under its first code.
+                old_la_code: get(old).split('/').next().and_then(|c| c.trim().parse().ok()),
                 new_la_code: get(new).to_string(),
                 la_name: get(name).to_string(),
                 cells,

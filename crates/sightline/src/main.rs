@@ -1,6 +1,7 @@
 //! `sightline`: the command line. It wires the crates together; the
 //! figures are all computed in `sightline-core`.
 
+mod bench;
 mod census;
 mod output;
 mod server;
@@ -107,6 +108,14 @@ for every agency worker in post at 30 September, the authority's vacancies, and 
 valid against the project's schema (crates/csww/schema/csww.xsd); docs/data-formats.md says how each \
 item is made.\n\nExample:\n  sightline census --db sightline.db --year 2025 --lea 839 --out csww-2025.xml")]
     Census(census::CensusArgs),
+    /// Compare an authority with its statistical neighbours, region and England (DfE's published figures).
+    #[command(long_about = "Set an authority's published figures for a census year beside the median of its \
+ten statistical neighbours (DfE's method; the model and each neighbour's figures are listed), its region, \
+England, and its rank among all authorities (1 = the lowest turnover, agency rate, vacancy rate, caseload \
+and absence), with the series since 2017. DfE's symbols are never read as numbers: a neighbour without a \
+value is left out of the median, and the output says so.\n\nExample:\n  sightline benchmark --la \"Bournemouth, \
+Christchurch and Poole\" --year 2021")]
+    Benchmark(bench::BenchmarkArgs),
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(server::ServiceCommand),
@@ -233,6 +242,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Target(command) => server::run_target(command),
         Command::Service(command) => server::run_service(command),
         Command::Census(args) => census::run_census(args),
+        Command::Benchmark(args) => bench::run_benchmark(args),
         Command::People(command) => sources::run_people(command),
     }
 }

@@ -466,3 +466,24 @@ fn the_census_return_is_valid_and_imports_back_to_the_same_figures() {
     assert!(html.contains("Likely to be queried"), "{html}");
     assert!(html.contains("Turnover rate (FTE) %"), "{html}");
 }
+
+#[test]
+fn the_bcp_2021_comparison_is_one_command() {
+    let table = stdout(&sightline(&["benchmark", "--la", "Bournemouth, Christchurch and Poole", "--year", "2021"]));
+    let turnover = table.lines().find(|l| l.starts_with("Turnover rate (FTE) %")).unwrap_or_else(|| panic!("{table}"));
+    // BCP 36.0 against England's 15.4, as the seed report set them side by side.
+    assert!(turnover.contains("36.0") && turnover.contains("15.4") && turnover.contains("of 148"), "{turnover}");
+    assert_eq!(
+        table.lines().skip_while(|l| !l.starts_with("Neighbour")).skip(1).take_while(|l| !l.is_empty()).count(),
+        10
+    );
+    let v = json(&sightline(&["benchmark", "--la", "839", "--year", "2021", "--format", "json"]));
+    assert_eq!(v["la"], "Bournemouth, Christchurch and Poole");
+    assert_eq!(v["old_la_code"], 839);
+    assert_eq!(v["indicators"]["turnover_rate_fte"]["value"], 36.0);
+    assert_eq!(v["indicators"]["turnover_rate_fte"]["england"], 15.4);
+    assert_eq!(v["neighbours"].as_array().unwrap().len(), 10);
+    assert_eq!(v["indicators"]["turnover_rate_fte"]["series"][0]["year"], 2019);
+    let o = sightline(&["benchmark", "--la", "Bournemouth", "--year", "2021"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("Did you mean"));
+}
