@@ -213,6 +213,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_it_takes_to_reach_the_neighbours() {
+        let i = crate::Indicators {
+            inpost_fte: 100.0,
+            leavers_fte: 30.0,
+            turnover_rate_fte: Some(30.0),
+            agency_fte: 25.0,
+            agency_rate_fte: Some(20.0),
+            vacancy_fte: Some(25.0),
+            vacancy_rate_fte: Some(20.0),
+            cases: 1800,
+            case_holders_fte: 90.0,
+            caseload_fte: Some(20.0),
+            ..Default::default()
+        };
+        let t = to_reach(&i, "turnover_rate_fte", 15.0, 253.0).unwrap();
+        assert_eq!((t.measure, t.change), ("FTE leavers a year", -15.0));
+        assert_eq!(to_reach(&i, "agency_rate_fte", 10.0, 253.0).unwrap().change, 12.5);
+        assert_eq!(to_reach(&i, "vacancy_rate_fte", 10.0, 253.0).unwrap().change, 12.5);
+        assert_eq!(to_reach(&i, "caseload_fte", 18.0, 253.0).unwrap().change, 10.0);
+        assert_eq!(to_reach(&i, "turnover_rate_fte", 35.0, 253.0), None, "already better");
+    }
+
+    #[test]
     fn medians_of_odd_and_even_counts() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
@@ -230,4 +253,50 @@ mod tests {
         assert_eq!(turnover.series.first().map(|(y, _)| *y), Some(2019), "BCP began in 2019");
         assert!(turnover.england.is_some() && turnover.region.is_some());
     }
+}
+
+/// What it would take to reach a rate: the change in the underlying count,
+/// the rest staying as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerTarget {
+    pub field: &'static str,
+    /// What would change, in words.
+    pub measure: &'static str,
+    /// How much: positive to add, negative to take away.
+    pub change: f64,
+}
+
+/// For each rate, the change that would bring `figures` to `target` (such
+/// as the neighbours' median), keeping everything else as it is:
+/// - turnover: FTE leavers a year (`target` % of FTE in post);
+/// - agency rate: agency FTE to replace with permanent staff, the total unchanged;
+/// - vacancy rate: vacant FTE filled by recruitment;
+/// - caseload: case-holding FTE to carry the same cases;
+/// - absence rate: working days lost a year.
+///
+/// Only where the authority is less favourable than the target; a rate the
+/// authority already meets gives no entry.
+pub fn to_reach(figures: &crate::Indicators, field: &str, target: f64, divisor: f64) -> Option<PeerTarget> {
+    let i = figures;
+    let (measure, change) = match field {
+        "turnover_rate_fte" if i.turnover_rate_fte? > target => {
+            ("FTE leavers a year", target / 100.0 * i.inpost_fte - i.leavers_fte)
+        }
+        "agency_rate_fte" if i.agency_rate_fte? > target => {
+            let total = i.agency_fte + i.inpost_fte;
+            ("agency FTE to replace with permanent social workers", i.agency_fte - target / 100.0 * total)
+        }
+        "vacancy_rate_fte" if i.vacancy_rate_fte? > target => {
+            let vacancy = i.vacancy_fte?;
+            ("vacant FTE to recruit", vacancy - target / 100.0 * (vacancy + i.inpost_fte))
+        }
+        "caseload_fte" if i.caseload_fte? > target => {
+            ("case-holding FTE", i.cases as f64 / target - i.case_holders_fte)
+        }
+        "absence_rate_fte" if i.absence_rate_fte? > target => {
+            ("working days lost a year", target / 100.0 * i.inpost_fte * divisor - i.working_days_lost_fte)
+        }
+        _ => return None,
+    };
+    Some(PeerTarget { field: RANKED.iter().find(|f| **f == field)?, measure, change })
 }

@@ -106,7 +106,7 @@ pub fn round_dfe(x: f64, places: i32) -> f64 {
 /// are DfE's column names. Rates are `None` where undefined; vacancy figures
 /// are `None` by organisational role, which the establishment need not carry.
 /// Without any establishment, vacancies are 0 as the definition gives them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Indicators {
     pub inpost_fte: f64,
     pub inpost_headcount: u32,

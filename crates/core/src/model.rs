@@ -200,6 +200,15 @@ impl Workforce {
         self.spells.iter().filter(move |s| s.in_post_at(r))
     }
 
+    /// The last date the facts speak of: the latest start or end of a spell,
+    /// caseload snapshot or absence; None for an empty workforce.
+    pub fn latest_date(&self) -> Option<Date> {
+        let spells = self.spells.iter().map(|s| s.end.unwrap_or(s.start).max(s.start));
+        let caseloads = self.caseloads.iter().map(|c| c.date);
+        let absences = self.absences.iter().map(|a| a.end);
+        spells.chain(caseloads).chain(absences).max()
+    }
+
     /// Funded FTE of a team at `r`.
     pub fn establishment_at(&self, team: TeamId, r: Date) -> f64 {
         self.establishment.iter().filter(|e| e.team == team && e.applies_at(r)).map(|e| e.fte).sum()

@@ -12,9 +12,15 @@ pub struct BenchmarkArgs {
     /// The authority: its name as DfE spells it, or its three-digit old LA code.
     #[arg(long)]
     la: String,
-    /// The census year.
+    /// The census year (with --db, the latest the authority has published when not given).
     #[arg(long)]
-    year: i32,
+    year: Option<i32>,
+    /// Set the authority's own current figures, from this store, beside the published ones.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// With --db: the 12 months to this date (by default to the last date in the data, and no later than today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<chrono::NaiveDate>,
     /// json or table.
     #[arg(long, default_value = "table")]
     format: String,
@@ -31,7 +37,7 @@ fn cell(c: Cell) -> Value {
 }
 
 /// The comparison as JSON, in the shape the API and scripts share.
-pub fn to_json(b: &Benchmark) -> Value {
+pub fn to_json(b: &Benchmark, live: Option<&Live>) -> Value {
     let mut indicators = Map::new();
     for e in &b.entries {
         indicators.insert(
@@ -69,7 +75,49 @@ pub fn to_json(b: &Benchmark) -> Value {
         "neighbours": neighbours,
         "indicators": indicators,
         "notes": b.notes,
+        "live": live.map(|l| json!({ "as_of": l.as_of.to_string(), "indicators": l.figures })),
+        "to_reach_neighbours_median": peer_targets(b, live).iter().map(|t| json!({ "field": t.field, "change": t.change, "measure": t.measure })).collect::<Vec<_>>(),
     })
+}
+
+/// The authority's own figures from its data.
+pub struct Live {
+    pub as_of: chrono::NaiveDate,
+    pub figures: sightline_core::Indicators,
+}
+
+/// What it would take to reach the neighbours' median: from the live
+/// figures when there are any, else from the published ones.
+fn peer_targets(b: &Benchmark, live: Option<&Live>) -> Vec<sightline_core::benchmark::PeerTarget> {
+    let published;
+    let (figures, divisor) = match live {
+        Some(l) => {
+            (&l.figures, sightline_core::indicators::absence_divisor(sightline_core::Period::twelve_months_to(l.as_of)))
+        }
+        None => {
+            let number = |f: &str| b.entries.iter().find(|e| e.field == f).and_then(|e| e.value.number());
+            published = sightline_core::Indicators {
+                inpost_fte: number("inpost_fte").unwrap_or(0.0),
+                leavers_fte: number("leavers_fte").unwrap_or(0.0),
+                turnover_rate_fte: number("turnover_rate_fte"),
+                agency_fte: number("agency_fte").unwrap_or(0.0),
+                agency_rate_fte: number("agency_rate_fte"),
+                vacancy_fte: number("vacancy_fte"),
+                vacancy_rate_fte: number("vacancy_rate_fte"),
+                cases: number("cases").unwrap_or(0.0) as u64,
+                case_holders_fte: number("case_holders_fte").unwrap_or(0.0),
+                caseload_fte: number("caseload_fte"),
+                working_days_lost_fte: number("working_days_lost_fte").unwrap_or(0.0),
+                absence_rate_fte: number("absence_rate_fte"),
+                ..Default::default()
+            };
+            (&published, sightline_core::indicators::absence_divisor(sightline_core::Period::census_year(b.year)))
+        }
+    };
+    b.entries
+        .iter()
+        .filter_map(|e| sightline_core::benchmark::to_reach(figures, e.field, e.sn_median?, divisor))
+        .collect()
 }
 
 const SHOWN: [&str; 9] = [
@@ -97,19 +145,24 @@ fn shown(field: &str, c: Cell) -> String {
     }
 }
 
-fn table(b: &Benchmark) -> String {
+fn table(b: &Benchmark, live: Option<&Live>) -> String {
     let mut out = format!(
         "{} (old LA code {}), {}, census year {}\nStatistical neighbours: {}\n\n",
         b.la_name, b.old_la_code, b.region_name, b.year, b.model
     );
+    let now = live.map_or(String::new(), |l| format!("{:>14}", format!("to {}", l.as_of)));
     out.push_str(&format!(
-        "{:<40} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+        "{:<40}{now} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
         "", "Authority", "SN median", "Region", "England", "Rank"
     ));
     for e in b.entries.iter().filter(|e| SHOWN.contains(&e.field)) {
         let rank = e.rank.map_or(String::new(), |r| format!("{r} of {}", e.of));
+        let now = live.map_or(String::new(), |l| {
+            let v = l.figures.rounded().field(e.field);
+            format!("{:>14}", v.map_or("-".to_string(), |v| shown(e.field, Cell::Number(v))))
+        });
         out.push_str(&format!(
-            "{:<40} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+            "{:<40}{now} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
             field_label(e.field),
             shown(e.field, e.value),
             show(e.sn_median),
@@ -134,6 +187,15 @@ fn table(b: &Benchmark) -> String {
             v("absence_rate_fte")
         ));
     }
+    let targets = peer_targets(b, live);
+    if !targets.is_empty() {
+        let basis =
+            if live.is_some() { "from the authority's own current figures" } else { "from its published figures" };
+        out.push_str(&format!("\nTo reach the neighbours' median ({basis}):\n"));
+        for t in &targets {
+            out.push_str(&format!("  {:<40} {:+.1} {}\n", field_label(t.field), t.change, t.measure));
+        }
+    }
     out.push_str(
         "\nRank 1 is the most favourable (the lowest). The neighbour median leaves out neighbours without a value.",
     );
@@ -150,7 +212,29 @@ pub fn run_benchmark(args: BenchmarkArgs) -> Result<()> {
         m => bail!("--model {m}: use 2025 or 2021"),
     };
     let published = Published::shipped();
-    let b = benchmark(&published, &model, &args.la, args.year).map_err(|e| {
+    let live = match &args.db {
+        None => None,
+        Some(db) => {
+            let wf =
+                crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.load_workforce().await })?;
+            let today = chrono::Utc::now().date_naive();
+            let as_of = args.as_of.unwrap_or_else(|| wf.latest_date().map_or(today, |d| d.min(today)));
+            let figures = sightline_core::indicators(
+                &wf,
+                &sightline_core::Calendar::england_and_wales(),
+                sightline_core::Period::twelve_months_to(as_of),
+            );
+            Some(Live { as_of, figures })
+        }
+    };
+    let year = match (args.year, &live) {
+        (Some(y), _) => y,
+        (None, Some(_)) => published.authority(&args.la).iter().map(|r| r.time_period).max().unwrap_or(0),
+        (None, None) => {
+            bail!("give --year (or --db for the authority's own current figures beside the latest published)")
+        }
+    };
+    let b = benchmark(&published, &model, &args.la, year).map_err(|e| {
         let near = published.authorities_named_like(&args.la);
         if near.is_empty() {
             anyhow::anyhow!(e)
@@ -159,8 +243,8 @@ pub fn run_benchmark(args: BenchmarkArgs) -> Result<()> {
         }
     })?;
     match args.format.as_str() {
-        "json" => print_out(&serde_json::to_string_pretty(&to_json(&b))?),
-        "table" => print_out(&table(&b)),
+        "json" => print_out(&serde_json::to_string_pretty(&to_json(&b, live.as_ref()))?),
+        "table" => print_out(&table(&b, live.as_ref())),
         f => bail!("--format {f}: use json or table"),
     }
 }

@@ -487,3 +487,34 @@ fn the_bcp_2021_comparison_is_one_command() {
     let o = sightline(&["benchmark", "--la", "Bournemouth", "--year", "2021"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("Did you mean"));
 }
+
+#[test]
+fn the_authoritys_own_figures_stand_beside_its_neighbours_published_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--la", "839", "--years", "2025"]);
+    let db = dir.path().join("s.db");
+    assert!(sightline(&["import", "--db", db.to_str().unwrap(), data.to_str().unwrap()]).status.success());
+    let v = json(&sightline(&[
+        "benchmark",
+        "--la",
+        "839",
+        "--db",
+        db.to_str().unwrap(),
+        "--as-of",
+        "2025-09-30",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["year"], 2025, "the latest published year");
+    assert_eq!(v["live"]["as_of"], "2025-09-30");
+    // The synthetic authority is calibrated to BCP's 2025 figures: its own figures are the published ones.
+    let own = v["live"]["indicators"]["agency_rate_fte"].as_f64().unwrap();
+    let published = v["indicators"]["agency_rate_fte"]["value"].as_f64().unwrap();
+    assert!((own - published).abs() < 0.05, "{own} {published}");
+    let targets = v["to_reach_neighbours_median"].as_array().unwrap();
+    assert!(
+        targets.iter().any(|t| t["field"] == "agency_rate_fte" && t["change"].as_f64().unwrap() > 0.0),
+        "{targets:?}"
+    );
+}

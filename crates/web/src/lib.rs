@@ -113,20 +113,7 @@ impl AppState {
 /// pages show unless one is chosen.
 fn latest_date(wf: &Workforce) -> NaiveDate {
     let today = chrono::Utc::now().date_naive();
-    let mut latest = NaiveDate::MIN;
-    for s in wf.spells() {
-        latest = latest.max(s.start).max(s.end.unwrap_or(s.start));
-    }
-    for c in wf.caseloads() {
-        latest = latest.max(c.date);
-    }
-    for a in wf.absences() {
-        latest = latest.max(a.end);
-    }
-    if latest == NaiveDate::MIN {
-        return today;
-    }
-    latest.min(today)
+    wf.latest_date().map_or(today, |d| d.min(today))
 }
 
 /// The whole application.
