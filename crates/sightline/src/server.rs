@@ -31,6 +31,9 @@ pub struct SettingsArgs {
     /// Working days beyond which a sickness episode counts as long-term.
     #[arg(long, default_value_t = 20.0)]
     long_term_days: f64,
+    /// The authority (name or old LA code), to compare it with its statistical neighbours.
+    #[arg(long)]
+    la: Option<String>,
 }
 
 impl SettingsArgs {
@@ -39,6 +42,7 @@ impl SettingsArgs {
             caseload_high: self.caseload_high,
             caseload_very_high: self.caseload_very_high,
             long_term_days: self.long_term_days,
+            la: self.la.clone(),
         }
     }
 }
@@ -417,6 +421,7 @@ pub fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr
         store.import_canonical_with(data, &options).await?;
         store.add_user("admin", Role::Admin, &[], &hash_password(&password)).await?;
         store.audit("demo", "add user", "admin: role admin").await?;
-        serve(store, bind, Settings::default(), Some(("admin", &password))).await
+        let settings = Settings { la: Some("839".to_string()), ..Settings::default() };
+        serve(store, bind, settings, Some(("admin", &password))).await
     })
 }

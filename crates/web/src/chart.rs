@@ -158,3 +158,39 @@ fn trim(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
+
+/// Every value as a tick along one axis, `marked` drawn as a labelled diamond.
+pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, label: &str) -> Markup {
+    let height = 90.0;
+    let max = nice_max(values.iter().copied().fold(marked, f64::max));
+    let x = |v: f64| LEFT + (WIDTH - LEFT - RIGHT) * v / max;
+    let mut svg = String::new();
+    let _ = write!(svg, r##"<line x1="{LEFT}" y1="50" x2="{:.1}" y2="50" stroke="#505a5f"/>"##, WIDTH - RIGHT);
+    for k in 0..=4 {
+        let v = max * k as f64 / 4.0;
+        let _ = write!(svg, r##"<text x="{:.1}" y="78" text-anchor="middle" font-size="12">{}</text>"##, x(v), trim(v));
+    }
+    for v in values {
+        let _ = write!(
+            svg,
+            r##"<line x1="{0:.1}" y1="40" x2="{0:.1}" y2="60" stroke="#5b8fd1" stroke-width="1.5"/>"##,
+            x(*v)
+        );
+    }
+    let m = x(marked);
+    let _ = write!(
+        svg,
+        r##"<path d="M{m:.1},30 l8,10 l-8,10 l-8,-10 z" fill="#b3261e" stroke="#1b1b1b"/><text x="{m:.1}" y="22" text-anchor="middle" font-size="12" font-weight="700">{}</text>"##,
+        escape(label)
+    );
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {WIDTH} {height}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
+                title id=(format!("{id}-title")) { (title) }
+                desc id=(format!("{id}-desc")) { (summary) }
+                (PreEscaped(svg))
+            }
+            figcaption { strong { (title) } ". " (summary) }
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod api;
 mod auth;
 mod chart;
 mod pages;
+mod peers;
 mod people;
 
 pub use auth::{hash_password, new_token, token_digest};
@@ -36,6 +37,8 @@ pub struct Settings {
     pub caseload_very_high: f64,
     /// Working days beyond which a sickness episode is long-term.
     pub long_term_days: f64,
+    /// The authority (name or old LA code) for the comparisons with its peers.
+    pub la: Option<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             caseload_high: 18.0,
             caseload_very_high: 22.0,
             long_term_days: sightline_core::absence::LONG_TERM_WORKING_DAYS,
+            la: None,
         }
     }
 }
@@ -134,6 +138,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/agency", get(pages::agency))
         .route("/turnover", get(pages::turnover))
         .route("/absence", get(pages::absence))
+        .route("/benchmark", get(peers::page_handler))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

@@ -43,6 +43,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                                 li { a href="/turnover" aria-current=[(title == "Turnover and leavers").then_some("page")] { "Turnover" } }
                                 li { a href="/absence" aria-current=[(title == "Absence").then_some("page")] { "Absence" } }
                                 li { a href="/agency" aria-current=[(title == "Agency").then_some("page")] { "Agency" } }
+                                li { a href="/benchmark" aria-current=[(title == "Compared").then_some("page")] { "Compared" } }
                                 @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Manager) {
                                     li { a href="/people" aria-current=[(title == "People").then_some("page")] { "People" } }
                                 }

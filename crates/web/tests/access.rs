@@ -420,3 +420,20 @@ async fn the_overview_can_show_one_service() {
     let (r, _) = send(&w.app, get("/?service=Back+Door", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_comparison_page_sets_the_authority_beside_its_neighbours() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/benchmark", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("sightline serve --la"), "without an authority it says how to set one: {page}");
+    let settings = Settings { la: Some("839".into()), ..Settings::default() };
+    let app = app(w.store.clone(), settings).await.unwrap();
+    let admin = log_in(&app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&app, get("/benchmark", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("Bournemouth, Christchurch and Poole"), "{page}");
+    assert!(page.contains("Neighbours' median") && page.contains("Each neighbour's published figures"), "{page}");
+    assert_eq!(page.matches("<th scope=\"row\">").count() >= 15, true, "five figures and ten neighbours: {page}");
+}

@@ -42,7 +42,7 @@ try {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${base}/teams`);
 
-  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit"]) {
+  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit", "/benchmark"]) {
     const response = await page.goto(`${base}${path}?date=${date}`);
     if (response.status() !== 200) fail(`${path} answered ${response.status()}`);
     await checkAccessibility(page, path);

@@ -1,0 +1,159 @@
+//! The authority against its statistical neighbours, region and England:
+//! the published figures over time, this year's spread across all
+//! authorities, the neighbour table, and the authority's own current figures.
+
+use crate::auth::Viewer;
+use crate::chart::{line_chart, strip};
+use crate::pages::page;
+use crate::{latest_date, Shared};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use maud::html;
+use sightline_core::benchmark::{benchmark, NeighbourModel};
+use sightline_core::published::{field_label, Cell, Level, Published};
+use sightline_core::{indicators, Period};
+use std::sync::OnceLock;
+
+fn published() -> &'static Published {
+    static PUBLISHED: OnceLock<Published> = OnceLock::new();
+    PUBLISHED.get_or_init(Published::shipped)
+}
+
+fn model() -> &'static NeighbourModel {
+    static MODEL: OnceLock<NeighbourModel> = OnceLock::new();
+    MODEL.get_or_init(NeighbourModel::shipped_2025)
+}
+
+const SHOWN: [&str; 5] =
+    ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "caseload_fte", "absence_rate_fte"];
+
+fn one(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{v:.1}"))
+}
+
+fn cell(c: Cell) -> String {
+    match c {
+        Cell::Number(x) => format!("{x:.1}"),
+        other => other.to_string(),
+    }
+}
+
+async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
+    let Some(la) = state.settings.la.as_deref() else {
+        let body = html! {
+            h1 { "Compared with other authorities" }
+            p { "Sightline does not know which authority this is. Start it with " code { "sightline serve --la NAME_OR_CODE" } "." }
+        };
+        return page("Compared", Some(viewer), body).into_response();
+    };
+    let published = published();
+    let latest = published.authority(la).iter().map(|r| r.time_period).max();
+    let Some(year) = latest else {
+        return (
+            StatusCode::NOT_FOUND,
+            page("Compared", Some(viewer), html! { h1 { "No published figures for " (la) } }),
+        )
+            .into_response();
+    };
+    let b = match benchmark(published, model(), la, year) {
+        Ok(b) => b,
+        Err(e) => {
+            return (StatusCode::NOT_FOUND, page("Compared", Some(viewer), html! { h1 { "Compared" } p { (e) } }))
+                .into_response()
+        }
+    };
+    let own = match state.workforce().await {
+        Ok(wf) => {
+            let date = latest_date(&wf);
+            Some((date, indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded()))
+        }
+        Err(_) => None,
+    };
+    // The trend: the authority, its neighbours' median and England for each published year.
+    let years: Vec<i32> = b.entries[0].series.iter().map(|(y, _)| *y).collect();
+    let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model(), la, *y).ok()).collect();
+    let turnover = |f: &dyn Fn(&sightline_core::benchmark::Entry) -> Option<f64>| -> Vec<Option<f64>> {
+        yearly.iter().map(|b| b.entries.iter().find(|e| e.field == "turnover_rate_fte").and_then(f)).collect()
+    };
+    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let series = [
+        (b.la_name.as_str(), turnover(&|e| e.value.number())),
+        ("Neighbours' median", turnover(&|e| e.sn_median)),
+        ("England", turnover(&|e| e.england)),
+    ];
+    let entry = |f: &str| b.entries.iter().find(|e| e.field == f).expect("a published field");
+    let t = entry("turnover_rate_fte");
+    let summary = format!(
+        "In {year}, turnover was {} for {}, {} for its neighbours' median and {} for England; rank {} of {} (1 is the lowest).",
+        cell(t.value),
+        b.la_name,
+        one(t.sn_median),
+        one(t.england),
+        t.rank.map_or("-".to_string(), |r| r.to_string()),
+        t.of
+    );
+    let all: Vec<f64> = published
+        .rows
+        .iter()
+        .filter(|r| r.time_period == year && r.level == Level::LocalAuthority)
+        .filter_map(|r| r.number("turnover_rate_fte"))
+        .collect();
+    let body = html! {
+        h1 { "Compared with other authorities" }
+        p { (b.la_name) ", " (b.region_name) ". Published figures for census year " (year) "; neighbours from the " (b.model) "." }
+        table {
+            caption { "The authority beside its neighbours, region and England" }
+            thead {
+                tr {
+                    th scope="col" { "Figure" }
+                    @if let Some((date, _)) = &own { th scope="col" { "Own data, 12 months to " (date) } }
+                    th scope="col" { "Published " (year) }
+                    th scope="col" { "Neighbours' median" }
+                    th scope="col" { (b.region_name) }
+                    th scope="col" { "England" }
+                    th scope="col" { "Rank (1 = lowest)" }
+                }
+            }
+            tbody {
+                @for f in SHOWN {
+                    @let e = entry(f);
+                    tr {
+                        th scope="row" { (field_label(f)) }
+                        @if let Some((_, i)) = &own { td { (one(i.field(f))) } }
+                        td { (cell(e.value)) }
+                        td { (one(e.sn_median)) }
+                        td { (one(e.region)) }
+                        td { (one(e.england)) }
+                        td { (e.rank.map_or("-".to_string(), |r| format!("{r} of {}", e.of))) }
+                    }
+                }
+            }
+        }
+        (line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series))
+        @if let Some(v) = t.value.number() {
+            (strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name))
+        }
+        h2 { "The neighbours" }
+        table {
+            caption { "Each neighbour's published figures for " (year) }
+            thead { tr { th scope="col" { "Authority" } th scope="col" { "Closeness" } @for f in SHOWN { th scope="col" { (field_label(f)) } } } }
+            tbody {
+                @for n in &b.neighbours {
+                    tr {
+                        th scope="row" { (n.name) }
+                        td { (n.closeness) }
+                        @for f in SHOWN { td { (n.row.as_ref().map_or("-".to_string(), |r| cell(r.cell(f)))) } }
+                    }
+                }
+            }
+        }
+        @for note in &b.notes { p.note { (note) } }
+    };
+    page("Compared", Some(viewer), body).into_response()
+}
+
+pub async fn page_handler(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Response {
+    render(&state, &viewer).await
+}
