@@ -8,10 +8,30 @@ use sightline_core::benchmark::{benchmark, Benchmark, NeighbourModel};
 use sightline_core::published::{field_label, Cell, Published};
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchmarkArgs {
+    #[command(subcommand)]
+    action: Option<BenchmarkAction>,
+    #[command(flatten)]
+    compare: CompareArgs,
+}
+
+#[derive(clap::Subcommand)]
+enum BenchmarkAction {
+    /// Load a newer release of DfE's published indicators (the same columns) into the store.
+    Update {
+        #[arg(long, value_name = "URL")]
+        db: String,
+        /// The release's indicators file (CSV with DfE's column names).
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
     /// The authority: its name as DfE spells it, or its three-digit old LA code.
     #[arg(long)]
-    la: String,
+    la: Option<String>,
     /// The census year (with --db, the latest the authority has published when not given).
     #[arg(long)]
     year: Option<i32>,
@@ -206,12 +226,63 @@ fn table(b: &Benchmark, live: Option<&Live>) -> String {
 }
 
 pub fn run_benchmark(args: BenchmarkArgs) -> Result<()> {
+    if let Some(BenchmarkAction::Update { db, file }) = args.action {
+        return update(&db, &file);
+    }
+    compare(args.compare)
+}
+
+fn update(db: &str, file: &std::path::Path) -> Result<()> {
+    use sha2::Digest;
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let release = Published::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let years: std::collections::BTreeSet<i32> = release.rows.iter().map(|r| r.time_period).collect();
+    let sha = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+    let who =
+        ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_else(|| "unknown".into());
+    crate::runtime()?.block_on(async {
+        let store = sightline_store::Store::open(db).await?;
+        store.save_published_release(&text, &format!("cli:{who}"), &sha).await?;
+        store
+            .audit(
+                &format!("cli:{who}"),
+                "load published release",
+                &format!("{} ({} rows, sha256 {sha})", file.display(), release.rows.len()),
+            )
+            .await?;
+        anyhow::Ok(())
+    })?;
+    print_out(&format!(
+        "Loaded {}: {} rows for {} to {}. Comparisons with --db {db}, and the dashboard, now use it.",
+        file.display(),
+        release.rows.len(),
+        years.first().copied().unwrap_or(0),
+        years.last().copied().unwrap_or(0)
+    ))
+}
+
+/// DfE's published figures: the latest release loaded into the store, else the shipped file.
+fn published_from(db: Option<&str>) -> Result<Published> {
+    if let Some(db) = db {
+        let release =
+            crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.published_release().await })?;
+        if let Some(text) = release {
+            return Published::parse(&text).map_err(|e| anyhow::anyhow!("the release in the store: {e}"));
+        }
+    }
+    Ok(Published::shipped())
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    let Some(la) = args.la.clone() else {
+        bail!("give --la NAME_OR_CODE (or `sightline benchmark update --db URL FILE.csv` to load a newer release)");
+    };
     let model = match args.model {
         2025 => NeighbourModel::shipped_2025(),
         2021 => NeighbourModel::shipped_2021(),
         m => bail!("--model {m}: use 2025 or 2021"),
     };
-    let published = Published::shipped();
+    let published = published_from(args.db.as_deref())?;
     let live = match &args.db {
         None => None,
         Some(db) => {
@@ -224,18 +295,19 @@ pub fn run_benchmark(args: BenchmarkArgs) -> Result<()> {
                 &sightline_core::Calendar::england_and_wales(),
                 sightline_core::Period::twelve_months_to(as_of),
             );
-            Some(Live { as_of, figures })
+            // An empty store has no figures of its own to show.
+            (!wf.spells().is_empty()).then_some(Live { as_of, figures })
         }
     };
     let year = match (args.year, &live) {
         (Some(y), _) => y,
-        (None, Some(_)) => published.authority(&args.la).iter().map(|r| r.time_period).max().unwrap_or(0),
+        (None, Some(_)) => published.authority(&la).iter().map(|r| r.time_period).max().unwrap_or(0),
         (None, None) => {
             bail!("give --year (or --db for the authority's own current figures beside the latest published)")
         }
     };
-    let b = benchmark(&published, &model, &args.la, year).map_err(|e| {
-        let near = published.authorities_named_like(&args.la);
+    let b = benchmark(&published, &model, &la, year).map_err(|e| {
+        let near = published.authorities_named_like(&la);
         if near.is_empty() {
             anyhow::anyhow!(e)
         } else {

@@ -518,3 +518,28 @@ fn the_authoritys_own_figures_stand_beside_its_neighbours_published_ones() {
         "{targets:?}"
     );
 }
+
+#[test]
+fn a_newer_published_release_loads_without_a_code_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/dfe/csww_indicators_2017_to_2025.csv"
+    ))
+    .unwrap();
+    // A "revised" release: BCP's 2021 turnover restated.
+    let line = shipped.lines().find(|l| l.starts_with("2021,") && l.contains(",839,")).unwrap();
+    let revised = shipped.replacen(line, &line.replacen(",36,", ",35.5,", 1), 1);
+    assert_ne!(revised, shipped);
+    let file = dir.path().join("release.csv");
+    std::fs::write(&file, &revised).unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "time_period,la_name\n2021,Somewhere\n").unwrap();
+    assert!(!sightline(&["benchmark", "update", "--db", db, bad.to_str().unwrap()]).status.success());
+    let o = sightline(&["benchmark", "update", "--db", db, file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&sightline(&["benchmark", "--la", "839", "--year", "2021", "--db", db, "--format", "json"]));
+    assert_eq!(v["indicators"]["turnover_rate_fte"]["value"], 35.5);
+}

@@ -399,6 +399,25 @@ macro_rules! access {
                     .collect()
             }
 
+            pub async fn save_release(pool: &$pool, content: &str, by: &str, sha: &str) -> Result<(), StoreError> {
+                QueryBuilder::<$db>::new("INSERT INTO published_release (loaded_at, loaded_by, sha256, content) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(Utc::now().to_rfc3339()).push_bind(by).push_bind(sha).push_bind(content);
+                    })
+                    .build()
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn latest_release(pool: &$pool) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::query("SELECT content FROM published_release ORDER BY id DESC LIMIT 1")
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?)
+            }
+
             pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log ORDER BY id DESC LIMIT ")
                     .push_bind(limit)
@@ -521,6 +540,16 @@ impl Store {
     /// (team, service) for every team given a service.
     pub async fn services(&self) -> Result<Vec<(String, String)>, StoreError> {
         on_backend!(self, pool => a::services(pool).await, a)
+    }
+
+    /// Keeps a newer release of DfE's published indicators (already checked by the caller).
+    pub async fn save_published_release(&self, content: &str, loaded_by: &str, sha256: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::save_release(pool, content, loaded_by, sha256).await, a)
+    }
+
+    /// The latest release loaded, if any (else the shipped file stands).
+    pub async fn published_release(&self) -> Result<Option<String>, StoreError> {
+        on_backend!(self, pool => a::latest_release(pool).await, a)
     }
 
     /// The store's generation: it changes whenever the facts change.

@@ -66,6 +66,9 @@ pub struct AppState {
     /// Rolling monthly turnover by (generation, date): dozens of 12-month
     /// periods a page, worth computing once per change of the data.
     turnover_series: Mutex<HashMap<(i64, NaiveDate), Arc<TurnoverSeries>>>,
+    /// DfE's published figures: the latest release loaded into the store, else the shipped file.
+    published: sightline_core::published::Published,
+    neighbours: sightline_core::benchmark::NeighbourModel,
 }
 
 /// Month-end labels and rolling 12-month turnover (FTE) at each.
@@ -123,6 +126,11 @@ fn latest_date(wf: &Workforce) -> NaiveDate {
 /// The whole application.
 pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError> {
     let pseudonym_key = store.secret("pseudonym_key", &new_token()).await?;
+    let published = match store.published_release().await? {
+        Some(text) => sightline_core::published::Published::parse(&text)
+            .map_err(|e| StoreError::Corrupt(format!("the published release in the store: {e}")))?,
+        None => sightline_core::published::Published::shipped(),
+    };
     let state = Arc::new(AppState {
         store,
         calendar: Calendar::england_and_wales(),
@@ -131,6 +139,8 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         failures: Mutex::new(HashMap::new()),
         pseudonym_key,
         turnover_series: Mutex::new(HashMap::new()),
+        published,
+        neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
     });
     let protected = Router::new()
         .route("/", get(pages::overview))

@@ -11,20 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use maud::html;
-use sightline_core::benchmark::{benchmark, NeighbourModel};
-use sightline_core::published::{field_label, Cell, Level, Published};
+use sightline_core::benchmark::benchmark;
+use sightline_core::published::{field_label, Cell, Level};
 use sightline_core::{indicators, Period};
-use std::sync::OnceLock;
-
-fn published() -> &'static Published {
-    static PUBLISHED: OnceLock<Published> = OnceLock::new();
-    PUBLISHED.get_or_init(Published::shipped)
-}
-
-fn model() -> &'static NeighbourModel {
-    static MODEL: OnceLock<NeighbourModel> = OnceLock::new();
-    MODEL.get_or_init(NeighbourModel::shipped_2025)
-}
 
 const SHOWN: [&str; 5] =
     ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "caseload_fte", "absence_rate_fte"];
@@ -48,7 +37,8 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
         };
         return page("Compared", Some(viewer), body).into_response();
     };
-    let published = published();
+    let published = &state.published;
+    let model = &state.neighbours;
     let latest = published.authority(la).iter().map(|r| r.time_period).max();
     let Some(year) = latest else {
         return (
@@ -57,7 +47,7 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
         )
             .into_response();
     };
-    let b = match benchmark(published, model(), la, year) {
+    let b = match benchmark(published, model, la, year) {
         Ok(b) => b,
         Err(e) => {
             return (StatusCode::NOT_FOUND, page("Compared", Some(viewer), html! { h1 { "Compared" } p { (e) } }))
@@ -73,7 +63,7 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
     };
     // The trend: the authority, its neighbours' median and England for each published year.
     let years: Vec<i32> = b.entries[0].series.iter().map(|(y, _)| *y).collect();
-    let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model(), la, *y).ok()).collect();
+    let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model, la, *y).ok()).collect();
     let turnover = |f: &dyn Fn(&sightline_core::benchmark::Entry) -> Option<f64>| -> Vec<Option<f64>> {
         yearly.iter().map(|b| b.entries.iter().find(|e| e.field == "turnover_rate_fte").and_then(f)).collect()
     };
