@@ -125,6 +125,18 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
         @if let Some(v) = t.value.number() {
             (strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name))
         }
+        @if let Some((date, figures)) = &own {
+            @let divisor = sightline_core::indicators::absence_divisor(Period::twelve_months_to(*date));
+            @let targets: Vec<_> = b.entries.iter().filter_map(|e| sightline_core::benchmark::to_reach(figures, e.field, e.sn_median?, divisor)).collect();
+            @if !targets.is_empty() {
+                h2 { "To reach the neighbours' median" }
+                table {
+                    caption { "From the authority's own figures for the 12 months to " (date) ", everything else as it is" }
+                    thead { tr { th scope="col" { "Figure" } th scope="col" { "Change" } th scope="col" { "Of" } } }
+                    tbody { @for t in &targets { tr { th scope="row" { (field_label(t.field)) } td { (format!("{:+.1}", t.change)) } td { (t.measure) } } } }
+                }
+            }
+        }
         h2 { "The neighbours" }
         table {
             caption { "Each neighbour's published figures for " (year) }
