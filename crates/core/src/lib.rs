@@ -8,6 +8,7 @@ pub mod absence;
 pub mod agency;
 pub mod benchmark;
 pub mod calendar;
+pub mod disclosure;
 pub mod codes;
 pub mod indicators;
 pub mod leavers;
