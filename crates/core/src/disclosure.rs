@@ -33,7 +33,9 @@ pub fn suppress(counts: &[Vec<u32>]) -> Suppressed {
             if hidden != 1 {
                 continue;
             }
-            if let Some(&(r, c)) = line.iter().filter(|(r, c)| cells[*r][*c].is_some()).min_by_key(|(r, c)| counts[*r][*c]) {
+            if let Some(&(r, c)) =
+                line.iter().filter(|(r, c)| cells[*r][*c].is_some()).min_by_key(|(r, c)| counts[*r][*c])
+            {
                 cells[r][c] = None;
                 secondary.push((r, c));
                 changed = true;
@@ -67,6 +69,9 @@ mod tests {
             assert_ne!(t.cells.iter().filter(|r| r[c].is_none()).count(), 1);
         }
         assert!(!t.secondary.is_empty());
-        assert_eq!(suppress(&[vec![12, 9], vec![20, 15]]).cells, vec![vec![Some(12), Some(9)], vec![Some(20), Some(15)]]);
+        assert_eq!(
+            suppress(&[vec![12, 9], vec![20, 15]]).cells,
+            vec![vec![Some(12), Some(9)], vec![Some(20), Some(15)]]
+        );
     }
 }

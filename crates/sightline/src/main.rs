@@ -4,6 +4,7 @@
 mod bench;
 mod census;
 mod output;
+mod report;
 mod server;
 mod sources;
 
@@ -116,6 +117,8 @@ and absence), with the series since 2017. DfE's symbols are never read as number
 value is left out of the median, and the output says so.\n\nExample:\n  sightline benchmark --la \"Bournemouth, \
 Christchurch and Poole\" --year 2021")]
     Benchmark(bench::BenchmarkArgs),
+    /// The workforce stability report for committees, as one HTML file, with disclosure control.
+    Report(report::ReportArgs),
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(server::ServiceCommand),
@@ -243,6 +246,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Service(command) => server::run_service(command),
         Command::Census(args) => census::run_census(args),
         Command::Benchmark(args) => bench::run_benchmark(args),
+        Command::Report(args) => report::run_report(args),
         Command::People(command) => sources::run_people(command),
     }
 }

@@ -543,3 +543,49 @@ fn a_newer_published_release_loads_without_a_code_change() {
     let v = json(&sightline(&["benchmark", "--la", "839", "--year", "2021", "--db", db, "--format", "json"]));
     assert_eq!(v["indicators"]["turnover_rate_fte"]["value"], 35.5);
 }
+
+#[test]
+fn the_committee_report_suppresses_small_numbers_unless_internal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--people", "40", "--years", "2024-2025"]);
+    let db = dir.path().join("s.db");
+    assert!(sightline(&["import", "--db", db.to_str().unwrap(), data.to_str().unwrap()]).status.success());
+    let public = dir.path().join("report.html");
+    let args = [
+        "report",
+        "--db",
+        db.to_str().unwrap(),
+        "--period",
+        "2024-04-01..2025-03-31",
+        "--la",
+        "839",
+        "--out",
+        public.to_str().unwrap(),
+    ];
+    let o = sightline(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&public).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && html.contains("Disclosure control applied")
+    );
+    assert!(html.contains(">c<"), "small counts suppressed");
+    // A hidden team is never alone: its FTE could be worked out from the total.
+    assert_ne!(html.matches("<td colspan=\"7\">c</td>").count(), 1);
+    assert!(html.contains("Statistical neighbours (median)"));
+    assert!(!sightline(&args).status.success(), "an existing report is not overwritten");
+    let internal = dir.path().join("internal.html");
+    let o = sightline(&[
+        "report",
+        "--db",
+        db.to_str().unwrap(),
+        "--period",
+        "2024-04-01..2025-03-31",
+        "--internal",
+        "--out",
+        internal.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&internal).unwrap();
+    assert!(html.contains("Internal report") && !html.contains(">c<"));
+}

@@ -12,6 +12,7 @@ mod chart;
 mod pages;
 mod peers;
 mod people;
+pub mod report;
 
 pub use auth::{hash_password, new_token, token_digest};
 
