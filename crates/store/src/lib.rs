@@ -655,28 +655,7 @@ macro_rules! backend {
                 changes.suggestions = suggestions.len() as u64;
                 // Updated in place: other sources' rows refer to them.
                 for (id, k) in &changed {
-                    let p = &k.person;
-                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
-                        .push_bind(&p.swe_no)
-                        .push(", birth_date = ")
-                        .push_bind(p.birth_date)
-                        .push(", gender = ")
-                        .push_bind(p.gender.map(|g| i32::from(g.code())))
-                        .push(", ethnicity = ")
-                        .push_bind(&p.ethnicity)
-                        .push(", qualification_date = ")
-                        .push_bind(p.qualification_date)
-                        .push(", qualification_route = ")
-                        .push_bind(p.qualification_route.map(|r| r.as_str()))
-                        .push(", given_name = ")
-                        .push_bind(&k.details.given_name)
-                        .push(", family_name = ")
-                        .push_bind(&k.details.family_name)
-                        .push(" WHERE id = ")
-                        .push_bind(*id)
-                        .build()
-                        .execute(&mut **tx)
-                        .await?;
+                    update_person(&mut **tx, *id, k).await?;
                 }
                 for chunk in new_people.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(format!("INSERT INTO person ({PERSON_COLUMNS}) "))
@@ -724,6 +703,33 @@ macro_rules! backend {
                     next_suggestion += 1;
                 }
                 Ok(ids)
+            }
+
+            /// Writes a person's details and names over the stored ones.
+            async fn update_person(conn: &mut <$db as sqlx::Database>::Connection, id: i64, k: &Known) -> Result<(), sqlx::Error> {
+                let p = &k.person;
+                QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
+                    .push_bind(&p.swe_no)
+                    .push(", birth_date = ")
+                    .push_bind(p.birth_date)
+                    .push(", gender = ")
+                    .push_bind(p.gender.map(|g| i32::from(g.code())))
+                    .push(", ethnicity = ")
+                    .push_bind(&p.ethnicity)
+                    .push(", qualification_date = ")
+                    .push_bind(p.qualification_date)
+                    .push(", qualification_route = ")
+                    .push_bind(p.qualification_route.map(|r| r.as_str()))
+                    .push(", given_name = ")
+                    .push_bind(&k.details.given_name)
+                    .push(", family_name = ")
+                    .push_bind(&k.details.family_name)
+                    .push(" WHERE id = ")
+                    .push_bind(id)
+                    .build()
+                    .execute(conn)
+                    .await?;
+                Ok(())
             }
 
             fn known_from_row(r: &<$db as sqlx::Database>::Row) -> Result<Known, sqlx::Error> {
@@ -1010,28 +1016,7 @@ macro_rules! backend {
                     sqlx::query("UPDATE match_suggestion SET status = 'merged' WHERE person_id = candidate_id AND status = 'open'")
                         .execute(&mut *tx)
                         .await?;
-                    let p = &merged.person;
-                    QueryBuilder::<$db>::new("UPDATE person SET swe_no = ")
-                        .push_bind(&p.swe_no)
-                        .push(", birth_date = ")
-                        .push_bind(p.birth_date)
-                        .push(", gender = ")
-                        .push_bind(p.gender.map(|g| i32::from(g.code())))
-                        .push(", ethnicity = ")
-                        .push_bind(&p.ethnicity)
-                        .push(", qualification_date = ")
-                        .push_bind(p.qualification_date)
-                        .push(", qualification_route = ")
-                        .push_bind(p.qualification_route.map(|r| r.as_str()))
-                        .push(", given_name = ")
-                        .push_bind(&merged.details.given_name)
-                        .push(", family_name = ")
-                        .push_bind(&merged.details.family_name)
-                        .push(" WHERE id = ")
-                        .push_bind(candidate)
-                        .build()
-                        .execute(&mut *tx)
-                        .await?;
+                    update_person(&mut *tx, candidate, &merged).await?;
                     QueryBuilder::<$db>::new("DELETE FROM person WHERE id = ").push_bind(person).build().execute(&mut *tx).await?;
                 }
                 sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;

@@ -188,6 +188,18 @@ fn figures(
     }
 }
 
+/// The workforce and the date the filter asks for, or the page's error.
+async fn workforce_at(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &DateFilter,
+    title: &str,
+) -> Result<(Arc<Workforce>, NaiveDate), Box<Response>> {
+    let wf = workforce_or_error(state).await.map_err(Box::new)?;
+    let date = filter.date(&wf).map_err(|e| Box::new(bad_request(viewer, title, &e)))?;
+    Ok((wf, date))
+}
+
 async fn workforce_or_error(state: &AppState) -> Result<Arc<Workforce>, Response> {
     state
         .workforce()
@@ -233,13 +245,9 @@ pub async fn overview(
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<DateFilter>,
 ) -> Response {
-    let wf = match workforce_or_error(&state).await {
-        Ok(wf) => wf,
-        Err(e) => return e,
-    };
-    let date = match filter.date(&wf) {
-        Ok(d) => d,
-        Err(e) => return bad_request(&viewer, "Overview", &e),
+    let (wf, date) = match workforce_at(&state, &viewer, &filter, "Overview").await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let services = state.store.services().await.unwrap_or_default();
     let groups = service_groups(&wf, &services);
@@ -352,13 +360,9 @@ pub async fn teams(
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<DateFilter>,
 ) -> Response {
-    let wf = match workforce_or_error(&state).await {
-        Ok(wf) => wf,
-        Err(e) => return e,
-    };
-    let date = match filter.date(&wf) {
-        Ok(d) => d,
-        Err(e) => return bad_request(&viewer, "Teams", &e),
+    let (wf, date) = match workforce_at(&state, &viewer, &filter, "Teams").await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let staffing = staffing_by_team(&wf, date);
     let asyes = sightline_core::asyes_at(&wf, date);
@@ -454,13 +458,9 @@ pub async fn agency(
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<DateFilter>,
 ) -> Response {
-    let wf = match workforce_or_error(&state).await {
-        Ok(wf) => wf,
-        Err(e) => return e,
-    };
-    let date = match filter.date(&wf) {
-        Ok(d) => d,
-        Err(e) => return bad_request(&viewer, "Agency", &e),
+    let (wf, date) = match workforce_at(&state, &viewer, &filter, "Agency").await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let period = Period::twelve_months_to(date);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
@@ -655,13 +655,9 @@ pub async fn absence(
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<DateFilter>,
 ) -> Response {
-    let wf = match workforce_or_error(&state).await {
-        Ok(wf) => wf,
-        Err(e) => return e,
-    };
-    let date = match filter.date(&wf) {
-        Ok(d) => d,
-        Err(e) => return bad_request(&viewer, "Absence", &e),
+    let (wf, date) = match workforce_at(&state, &viewer, &filter, "Absence").await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let cal = &state.calendar;
     let threshold = state.settings.long_term_days;
