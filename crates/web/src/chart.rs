@@ -79,11 +79,7 @@ pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[
     }
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
-                title id=(format!("{id}-title")) { (title) }
-                desc id=(format!("{id}-desc")) { (summary) }
-                (PreEscaped(svg))
-            }
+            (drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, svg))
             figcaption {
                 strong { (title) } ". " (summary)
                 ul.legend {
@@ -132,11 +128,7 @@ pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: 
     }
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {WIDTH} {height:.0}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
-                title id=(format!("{id}-title")) { (title) }
-                desc id=(format!("{id}-desc")) { (summary) }
-                (PreEscaped(svg))
-            }
+            (drawing(id, &format!("0 0 {WIDTH} {height:.0}"), title, summary, svg))
             figcaption {
                 strong { (title) } ". " (summary)
                 ul.legend {
@@ -150,6 +142,17 @@ pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: 
                     }
                 }
             }
+        }
+    }
+}
+
+/// An SVG drawing with its title and description for screen readers.
+fn drawing(id: &str, view_box: &str, title: &str, summary: &str, svg: String) -> Markup {
+    html! {
+        svg viewBox=(view_box) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
+            title id=(format!("{id}-title")) { (title) }
+            desc id=(format!("{id}-desc")) { (summary) }
+            (PreEscaped(svg))
         }
     }
 }
@@ -185,11 +188,7 @@ pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, 
     );
     html! {
         figure.chart {
-            svg viewBox=(format!("0 0 {WIDTH} {height}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
-                title id=(format!("{id}-title")) { (title) }
-                desc id=(format!("{id}-desc")) { (summary) }
-                (PreEscaped(svg))
-            }
+            (drawing(id, &format!("0 0 {WIDTH} {height}"), title, summary, svg))
             figcaption { strong { (title) } ". " (summary) }
         }
     }
