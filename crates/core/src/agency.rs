@@ -9,9 +9,58 @@
 //! - A **conversion** is a starter (as the indicators define starters) who
 //!   worked for the authority through an agency at some time in the 12
 //!   months before their first day.
+//! - The **cost** of agency work in a period is, for each agency spell with
+//!   a recorded hourly charge, the charge times [`HOURS_PER_FTE_DAY`] times
+//!   the spell's FTE for each working day of the spell in the period. Spells
+//!   with no recorded charge are counted apart, so that a report can say
+//!   how much of the agency time its cost covers.
 
-use crate::calendar::{Date, Period};
+use crate::calendar::{Calendar, Date, Period};
 use crate::model::{PersonIdx, TeamId, Workforce};
+
+/// A full-time week, in hours, as most authorities' social work contracts set it.
+pub const STANDARD_WEEKLY_HOURS: f64 = 37.0;
+/// The hours of one full-time working day.
+pub const HOURS_PER_FTE_DAY: f64 = STANDARD_WEEKLY_HOURS / 5.0;
+
+/// The cost of one team's agency work in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyCost {
+    pub team: TeamId,
+    /// What the agencies charged for the FTE-days with a recorded rate.
+    pub cost: f64,
+    /// Agency FTE-days worked (working days times FTE).
+    pub fte_days: f64,
+    /// Of those, the FTE-days whose charge is recorded.
+    pub costed_fte_days: f64,
+}
+
+impl AgencyCost {
+    /// The share of agency time the cost covers, 0 to 1; `None` with no agency time.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.fte_days > 0.0).then(|| self.costed_fte_days / self.fte_days)
+    }
+}
+
+/// Agency cost by team over `period`, one entry per team (in the
+/// workforce's team order), with no agency time giving zeros.
+pub fn cost_by_team(wf: &Workforce, calendar: &Calendar, period: Period) -> Vec<AgencyCost> {
+    let mut out: Vec<AgencyCost> = (0..wf.teams().len())
+        .map(|t| AgencyCost { team: TeamId(t as u32), cost: 0.0, fte_days: 0.0, costed_fte_days: 0.0 })
+        .collect();
+    for s in wf.spells().iter().filter(|s| !s.kind.is_employed()) {
+        let from = s.start.max(period.start);
+        let to = s.end.map_or(period.end, |e| e.min(period.end));
+        let fte_days = f64::from(calendar.working_days(from, to)) * s.fte;
+        let entry = &mut out[s.team.0 as usize];
+        entry.fte_days += fte_days;
+        if let Some(rate) = s.charge_rate {
+            entry.costed_fte_days += fte_days;
+            entry.cost += fte_days * HOURS_PER_FTE_DAY * rate;
+        }
+    }
+    out
+}
 
 /// An agency assignment in place at a date.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +154,7 @@ mod tests {
     use super::*;
     use crate::codes::SpellKind;
     use crate::model::test_support::{d, spell};
-    use crate::model::WorkforceBuilder;
+    use crate::model::{Spell, WorkforceBuilder};
 
     #[test]
     fn assignments_run_across_team_changes_and_fall_into_bands() {
@@ -126,6 +175,31 @@ mod tests {
         assert_eq!((found[0].weeks, found[0].band()), (91, 2));
         assert_eq!((found[1].person, found[1].weeks, found[1].band()), (e, 26, 0));
         assert_eq!((found[2].person, found[2].end, found[2].band()), (c, Some(d("2024-12-31")), 0));
+    }
+
+    #[test]
+    fn agency_cost_is_the_charge_for_each_working_day_worked() {
+        let mut b = WorkforceBuilder::new();
+        let (north, south) = (b.team("North"), b.team("South"));
+        let (a, c, e) = (b.person("a"), b.person("c"), b.person("e"));
+        // Mon 6 to Fri 17 January 2025: 10 working days, full time, at £50 an hour.
+        b.add_spell(Spell {
+            charge_rate: Some(50.0),
+            ..spell(a, north, SpellKind::Agency, "2025-01-06", Some("2025-01-17"), 1.0)
+        });
+        // Half time across the period's end: only the days inside count.
+        b.add_spell(Spell { charge_rate: Some(40.0), ..spell(c, north, SpellKind::Agency, "2025-03-24", None, 0.5) });
+        // No charge recorded: time counted, not costed.
+        b.add_spell(spell(e, south, SpellKind::Agency, "2025-01-06", Some("2025-01-10"), 1.0));
+        // Employed work costs nothing here.
+        b.add_spell(Spell { charge_rate: None, ..spell(e, south, SpellKind::Permanent, "2025-02-03", None, 1.0) });
+        let wf = b.build();
+        let period = Period { start: d("2025-01-01"), end: d("2025-03-31") };
+        let costs = cost_by_team(&wf, &Calendar::from_holidays(vec![]), period);
+        // North: 10 days x 7.4 h x £50, plus 6 days (24-31 March) x 0.5 x 7.4 h x £40.
+        assert!((costs[0].cost - (10.0 * 7.4 * 50.0 + 6.0 * 0.5 * 7.4 * 40.0)).abs() < 1e-9, "{costs:?}");
+        assert_eq!((costs[0].fte_days, costs[0].coverage()), (13.0, Some(1.0)));
+        assert_eq!((costs[1].cost, costs[1].fte_days, costs[1].coverage()), (0.0, 5.0, Some(0.0)));
     }
 
     #[test]

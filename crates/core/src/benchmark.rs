@@ -121,6 +121,21 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// The comparison for the authority named by `la` (name or old LA code) in `year`.
+/// The comparison for the latest published year no later than `up_to`
+/// (the census year a report's period ends in).
+pub fn latest_benchmark(
+    published: &Published,
+    model: &NeighbourModel,
+    la: &str,
+    up_to: i32,
+) -> Result<Benchmark, String> {
+    let year = published.authority(la).iter().map(|r| r.time_period).filter(|y| *y <= up_to).max();
+    match year {
+        Some(y) => benchmark(published, model, la, y),
+        None => Err(format!("no published figures for `{la}` up to {up_to}")),
+    }
+}
+
 pub fn benchmark(published: &Published, model: &NeighbourModel, la: &str, year: i32) -> Result<Benchmark, String> {
     let rows = published.authority(la);
     let Some(first) = rows.first() else {

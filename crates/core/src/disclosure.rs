@@ -1,10 +1,17 @@
-//! Disclosure control for tables that will be published: counts under 5 are
-//! suppressed (shown as DfE's `c`), and then, so that no suppressed count
-//! can be worked out from a total, a second cell is suppressed in any row or
-//! column where only one is (the smallest other count there).
+//! Disclosure control for tables that will be published: counts of 1 to 4
+//! are suppressed (shown as DfE's `c`), and then, so that no suppressed
+//! count can be worked out from a total, a second cell is suppressed in any
+//! row or column where only one is (the smallest other count there). A
+//! zero is shown: it says nothing about any person, and is never hidden
+//! to protect another cell.
 
-/// The smallest count shown.
+/// The smallest count shown, other than zero.
 pub const THRESHOLD: u32 = 5;
+
+/// Whether a count of people is too small to publish (1 to 4).
+pub fn is_disclosive(n: u32) -> bool {
+    n > 0 && n < THRESHOLD
+}
 
 /// A table of counts with its row and column totals shown; `None` cells are
 /// suppressed.
@@ -18,7 +25,7 @@ pub struct Suppressed {
 /// Suppresses `counts` (rows of equal length) for publication.
 pub fn suppress(counts: &[Vec<u32>]) -> Suppressed {
     let mut cells: Vec<Vec<Option<u32>>> =
-        counts.iter().map(|row| row.iter().map(|&n| (n >= THRESHOLD).then_some(n)).collect()).collect();
+        counts.iter().map(|row| row.iter().map(|&n| (!is_disclosive(n)).then_some(n)).collect()).collect();
     let mut secondary = Vec::new();
     let width = counts.first().map_or(0, Vec::len);
     loop {
@@ -33,8 +40,11 @@ pub fn suppress(counts: &[Vec<u32>]) -> Suppressed {
             if hidden != 1 {
                 continue;
             }
-            if let Some(&(r, c)) =
-                line.iter().filter(|(r, c)| cells[*r][*c].is_some()).min_by_key(|(r, c)| counts[*r][*c])
+            // A zero is no use: hiding it leaves the hidden cells' sum, and so the other cell, as plain.
+            if let Some(&(r, c)) = line
+                .iter()
+                .filter(|(r, c)| cells[*r][*c].is_some() && counts[*r][*c] > 0)
+                .min_by_key(|(r, c)| counts[*r][*c])
             {
                 cells[r][c] = None;
                 secondary.push((r, c));
@@ -69,6 +79,8 @@ mod tests {
             assert_ne!(t.cells.iter().filter(|r| r[c].is_none()).count(), 1);
         }
         assert!(!t.secondary.is_empty());
+        // A zero is shown, and hides nothing: the 3 and the total 3 go together.
+        assert_eq!(suppress(&[vec![3], vec![0], vec![3]]).cells, vec![vec![None], vec![Some(0)], vec![None]]);
         assert_eq!(
             suppress(&[vec![12, 9], vec![20, 15]]).cells,
             vec![vec![Some(12), Some(9)], vec![Some(20), Some(15)]]

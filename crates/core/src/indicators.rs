@@ -424,6 +424,18 @@ fn tally_groups(wf: &Workforce, calendar: &Calendar, period: Period, split: Spli
 }
 
 /// Working days lost to sickness by a person in `period`.
+/// The team of the person's largest employed post in post at `r` (the first
+/// of equals): where the indicators count their working days lost.
+pub fn main_employed_team(wf: &Workforce, p: PersonIdx, r: Date) -> Option<crate::model::TeamId> {
+    let mut main: Option<&Spell> = None;
+    for s in wf.spells_of(p).iter().filter(|s| s.kind.is_employed() && s.in_post_at(r)) {
+        if main.is_none_or(|m| s.fte > m.fte) {
+            main = Some(s);
+        }
+    }
+    main.map(|s| s.team)
+}
+
 pub fn sickness_days_lost(wf: &Workforce, p: PersonIdx, period: Period, calendar: &Calendar) -> f64 {
     wf.absences_of(p)
         .iter()

@@ -27,4 +27,4 @@ pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };
 pub use rows::{indicator_rows, IndicatorRow, TimePeriod};
-pub use staffing::{asyes_at, staffing_by_team, Asye, TeamStaffing};
+pub use staffing::{asyes_at, caseload_ranges_by_team, staffing_by_team, Asye, TeamCaseloads, TeamStaffing};

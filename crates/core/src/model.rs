@@ -54,6 +54,10 @@ pub struct Spell {
     pub reason_leave: Option<ReasonLeave>,
     /// Where the person went, on a spell that ends in leaving.
     pub leaver_destination: Option<LeaverDestination>,
+    /// What the agency charges the authority an hour, on an agency spell
+    /// whose source records it (an extension to the canonical format).
+    #[serde(default)]
+    pub charge_rate: Option<f64>,
 }
 
 impl Spell {
@@ -351,6 +355,7 @@ pub(crate) mod test_support {
             fte,
             reason_leave: None,
             leaver_destination: None,
+            charge_rate: None,
         }
     }
 }

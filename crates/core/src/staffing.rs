@@ -70,6 +70,46 @@ pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
         .collect()
 }
 
+/// The spread of caseloads in one team at a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamCaseloads {
+    pub team: crate::model::TeamId,
+    /// Social workers in post holding one or more cases, counted in the
+    /// team of their largest post (as the indicators count cases).
+    pub holders: u32,
+    /// The fewest and the most cases one of them holds.
+    pub fewest: Option<u32>,
+    pub most: Option<u32>,
+}
+
+/// Each team's case holders at `r` and the range of their caseloads; the
+/// average (DfE's caseload) is the team's `caseload_fte` indicator.
+pub fn caseload_ranges_by_team(wf: &Workforce, r: Date) -> Vec<TeamCaseloads> {
+    let mut out: Vec<TeamCaseloads> = (0..wf.teams().len())
+        .map(|t| TeamCaseloads { team: crate::model::TeamId(t as u32), holders: 0, fewest: None, most: None })
+        .collect();
+    for p in wf.person_indices() {
+        let cases = wf.cases_held_at(p, r);
+        if cases == 0 {
+            continue;
+        }
+        // The largest post in post at r; the first of equals, as the indicators choose.
+        let mut main: Option<&crate::model::Spell> = None;
+        for s in wf.spells_of(p).iter().filter(|s| s.in_post_at(r)) {
+            if main.is_none_or(|m| s.fte > m.fte) {
+                main = Some(s);
+            }
+        }
+        if let Some(main) = main {
+            let t = &mut out[main.team.0 as usize];
+            t.holders += 1;
+            t.fewest = Some(t.fewest.map_or(cases, |f| f.min(cases)));
+            t.most = Some(t.most.map_or(cases, |m| m.max(cases)));
+        }
+    }
+    out
+}
+
 /// A newly qualified social worker in their assessed and supported year in
 /// employment (ASYE): employed at the date, qualified within the 12 months
 /// before it.
@@ -131,6 +171,30 @@ mod tests {
             assert_eq!(t.agency_fte, g.indicators.agency_fte);
             assert_eq!(t.employed_fte(), g.indicators.inpost_fte);
         }
+    }
+
+    #[test]
+    fn caseload_ranges_count_holders_in_their_largest_post() {
+        use crate::model::CaseloadSnapshot;
+        let mut b = WorkforceBuilder::new();
+        let (north, south) = (b.team("North"), b.team("South"));
+        let (a, c, e, none) = (b.person("a"), b.person("c"), b.person("e"), b.person("none"));
+        b.add_spell(spell(a, north, SpellKind::Permanent, "2020-01-01", None, 1.0));
+        b.add_spell(spell(c, north, SpellKind::Agency, "2024-01-01", None, 0.6));
+        b.add_spell(spell(c, south, SpellKind::Permanent, "2024-01-01", None, 0.4));
+        b.add_spell(spell(e, north, SpellKind::Permanent, "2020-01-01", None, 1.0));
+        b.add_spell(spell(none, south, SpellKind::Permanent, "2020-01-01", None, 1.0));
+        for (p, cases) in [(a, 7), (c, 26), (e, 12)] {
+            b.add_caseload(CaseloadSnapshot { person: p, date: d("2024-09-27"), cases });
+        }
+        let wf = b.build();
+        let r = d("2024-09-30");
+        let ranges = caseload_ranges_by_team(&wf, r);
+        assert_eq!((ranges[0].holders, ranges[0].fewest, ranges[0].most), (3, Some(7), Some(26)));
+        assert_eq!((ranges[1].holders, ranges[1].fewest), (0, None), "no one in South holds cases as their main post");
+        // The same people and cases the indicators count.
+        let by_team = indicators_by(&wf, &Calendar::england_and_wales(), Period::census_year(2024), Grouping::Team);
+        assert_eq!(by_team[0].indicators.cases, 45);
     }
 
     #[test]

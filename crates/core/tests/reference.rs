@@ -318,6 +318,7 @@ fn build(data: &Data) -> Workforce {
                 fte: s.fte as f64 / 10.0,
                 reason_leave: (last && !c.open).then_some(ReasonLeave::RESIGNATION),
                 leaver_destination: None,
+                charge_rate: None,
             });
             start = end + Duration::days(1 + s.gap as i64);
         }

@@ -471,7 +471,7 @@ impl SpellIds {
 /// Spells, with people and teams as numbers local to each part (see [`SpellIds`]).
 fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
-    let optional = ["swe_no", "end_date", "reason_leave", "leaver_destination"];
+    let optional = ["swe_no", "end_date", "reason_leave", "leaver_destination", "charge_rate"];
     read_table(SPELLS, bytes, &required, &optional, |names: &mut SpellIds, row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
@@ -501,6 +501,19 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             |t| code_number(t).and_then(LeaverDestination::from_code),
             "unknown CSWW LeaverDestination code: use 1 to 9",
         )?;
+        let charge_rate = match row.optional(10)? {
+            None => None,
+            Some(t) => {
+                let rate = row.number(10, t)?;
+                if rate < 0.0 {
+                    return Err(row.problem("charge_rate", t, "a charge rate cannot be negative"));
+                }
+                if kind != SpellKind::Agency {
+                    return Err(row.problem("charge_rate", t, "only an agency spell has a charge rate"));
+                }
+                Some(rate)
+            }
+        };
         let person = names.ids.intern(row, 0)? as usize;
         if names.swe_numbers.len() <= person {
             names.swe_numbers.push(None);
@@ -522,7 +535,10 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
         }
         let team = TeamId(names.team(team));
         let person = PersonIdx(person as u32);
-        Ok((row.line, Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination }))
+        Ok((
+            row.line,
+            Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination, charge_rate },
+        ))
     })
 }
 
@@ -705,6 +721,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
             "fte",
             "reason_leave",
             "leaver_destination",
+            "charge_rate",
         ],
         |w| {
             for s in workforce.spells() {
@@ -720,6 +737,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
                     &decimal(s.fte),
                     &s.reason_leave.map(|r| r.code().to_string()).unwrap_or_default(),
                     &s.leaver_destination.map(|d| d.code().to_string()).unwrap_or_default(),
+                    &s.charge_rate.map(decimal).unwrap_or_default(),
                 ])?;
             }
             Ok(())

@@ -109,6 +109,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                     None => {
                         let spell = Spell {
                             leaver_destination: None,
+                            charge_rate: None,
                             person,
                             kind: SpellKind::Agency,
                             team,
@@ -170,6 +171,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                     if let Some(first) = started_at {
                         let spell = Spell {
                             leaver_destination: None,
+                            charge_rate: None,
                             person,
                             kind: SpellKind::Permanent,
                             team,
@@ -184,6 +186,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
                     let start = if started_at.is_some() { next_day(start) } else { start };
                     let spell = Spell {
                         leaver_destination: w.leaver_destination.and_then(LeaverDestination::from_code),
+                        charge_rate: None,
                         person,
                         kind: SpellKind::Permanent,
                         team,

@@ -801,7 +801,19 @@ impl ExportReader {
         match fact {
             Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, leaver_destination, terms } => {
                 let team = self.builder.team(&team);
-                let spell = Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination };
+                let charge_rate = terms.as_ref().and_then(|t| t.1);
+                let spell = Spell {
+                    person,
+                    kind,
+                    team,
+                    org_role,
+                    start,
+                    end,
+                    fte,
+                    reason_leave,
+                    leaver_destination,
+                    charge_rate,
+                };
                 self.builder.add_spell(spell);
                 if let Some((agency, charge_rate, pay_rate, covering)) = terms {
                     self.agency_terms.push(AgencyTerms { person, start, agency, charge_rate, pay_rate, covering });

@@ -275,6 +275,7 @@ mod tests {
             fte: 1.0,
             reason_leave: end.map(|_| ReasonLeave::from_code(1).unwrap()),
             leaver_destination: None,
+            charge_rate: None,
         }
     }
 

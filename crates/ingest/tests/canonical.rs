@@ -77,6 +77,19 @@ fn each_bad_row_is_named_with_file_line_column_value_and_rule() {
 }
 
 #[test]
+fn a_charge_rate_belongs_on_an_agency_spell_and_is_not_negative() {
+    let spells = "person_id,kind,team,org_role,start_date,fte,charge_rate\n\
+                  a,agency,MASH,5,2023-01-01,1,52.5\n\
+                  b,permanent,MASH,5,2023-01-01,1,40\n\
+                  c,agency,MASH,5,2023-01-01,1,-3\n";
+    let dir = dir_with(&[("spells.csv", spells)]);
+    let found = problems(dir.path());
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].line == 3 && found[0].column == "charge_rate" && found[0].rule.contains("only an agency spell"));
+    assert!(found[1].line == 4 && found[1].rule.contains("cannot be negative"));
+}
+
+#[test]
 fn whole_numbers_written_with_a_decimal_point_are_read() {
     // As pandas writes an integer column that has empty cells.
     let spells =
@@ -179,6 +192,7 @@ fn hand_built_workforce() -> sightline_core::Workforce {
         fte,
         reason_leave: None,
         leaver_destination: None,
+        charge_rate: None,
     };
     b.add_spell(spell(a, mash, SpellKind::Permanent, "2021-01-04", Some("2022-12-31"), 0.8108));
     b.add_spell(Spell {
@@ -186,7 +200,7 @@ fn hand_built_workforce() -> sightline_core::Workforce {
         leaver_destination: sightline_core::LeaverDestination::from_code(3),
         ..spell(a, cin, SpellKind::Permanent, "2023-01-01", Some("2024-09-30"), 1.0)
     });
-    b.add_spell(spell(c, cin, SpellKind::Agency, "2022-03-01", None, 1.0));
+    b.add_spell(Spell { charge_rate: Some(48.25), ..spell(c, cin, SpellKind::Agency, "2022-03-01", None, 1.0) });
     b.add_establishment(Establishment {
         team: cin,
         fte: 3.5,

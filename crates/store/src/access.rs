@@ -552,6 +552,15 @@ impl Store {
         on_backend!(self, pool => a::latest_release(pool).await, a)
     }
 
+    /// DfE's published figures: the latest release loaded into the store, else the shipped file.
+    pub async fn published(&self) -> Result<sightline_core::published::Published, StoreError> {
+        match self.published_release().await? {
+            Some(text) => sightline_core::published::Published::parse(&text)
+                .map_err(|e| StoreError::Corrupt(format!("the published release in the store: {e}"))),
+            None => Ok(sightline_core::published::Published::shipped()),
+        }
+    }
+
     /// The store's generation: it changes whenever the facts change.
     pub async fn generation(&self) -> Result<i64, StoreError> {
         let sql = "SELECT generation FROM store_state";

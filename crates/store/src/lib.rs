@@ -129,7 +129,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
-const SNAPSHOT_FORMAT: i32 = 3;
+const SNAPSHOT_FORMAT: i32 = 4;
 
 /// What a batch is and where it came from, before it is read.
 struct Provenance {
@@ -429,7 +429,7 @@ macro_rules! backend {
 
                 for chunk in wf.spells().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination) ",
+                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate) ",
                     )
                     .push_values(chunk, |mut b, s| {
                         b.push_bind(batch_id)
@@ -441,7 +441,8 @@ macro_rules! backend {
                             .push_bind(s.end)
                             .push_bind(s.fte)
                             .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
-                            .push_bind(s.leaver_destination.map(|d| i32::from(d.code())));
+                            .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
+                            .push_bind(s.charge_rate);
                     })
                     .build()
                     .execute(&mut *tx)
@@ -794,7 +795,7 @@ macro_rules! backend {
                 // facts as they come, never all held at once.
                 let mut spells = Vec::new();
                 let mut rows = sqlx::query(
-                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id, leaver_destination FROM spell",
+                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id, leaver_destination, charge_rate FROM spell",
                 )
                 .fetch(pool);
                 while let Some(r) = rows.try_next().await? {
@@ -813,6 +814,7 @@ macro_rules! backend {
                         leaver_destination: r
                             .try_get::<Option<i32>, _>(9)?
                             .and_then(|c| sightline_core::LeaverDestination::from_code(c as u8)),
+                        charge_rate: r.try_get(10)?,
                     };
                     let source = *source_of.get(&batch).ok_or_else(|| corrupt("batch id", batch.to_string()))?;
                     spells.push((spell, source));

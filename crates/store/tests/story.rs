@@ -47,7 +47,20 @@ async fn story(url: &str) {
     let outcome = store.import_canonical(first.path(), "hr", "tester", Strictness::Strict).await.unwrap();
     let ImportOutcome::Imported { batch, rejected, .. } = outcome else { panic!("imported: {outcome:?}") };
     assert!(rejected.is_empty());
-    assert_same_figures(&store.load_workforce().await.unwrap(), &made);
+    let stored = store.load_workforce().await.unwrap();
+    assert_same_figures(&stored, &made);
+    // Agency charge rates (for agency cost) come back with their spells.
+    let rates = |wf: &sightline_core::Workforce| {
+        let mut r: Vec<(String, chrono::NaiveDate, u64)> = wf
+            .spells()
+            .iter()
+            .filter_map(|s| s.charge_rate.map(|c| (wf.person(s.person).id.clone(), s.start, c.to_bits())))
+            .collect();
+        r.sort();
+        r
+    };
+    assert!(!rates(&made).is_empty());
+    assert_eq!(rates(&stored), rates(&made));
     let counts = store.row_counts().await.unwrap();
     assert_eq!(lookup(&counts, "spell"), made.spells().len() as i64);
     assert_eq!(lookup(&counts, "caseload"), made.caseloads().len() as i64);

@@ -236,6 +236,7 @@ impl<'c> Population<'c> {
             fte: from_units(o.fte),
             reason_leave: reason,
             leaver_destination: reason.and_then(|r| destination(p, r)),
+            charge_rate: charge_rate(p, o.kind, o.start),
         });
     }
 
@@ -747,6 +748,7 @@ impl<'c> Population<'c> {
                     fte: from_units(o.fte),
                     reason_leave: None,
                     leaver_destination: None,
+                    charge_rate: charge_rate(p, o.kind, o.start),
                 });
             }
         }
@@ -802,6 +804,17 @@ fn destination(p: usize, reason: ReasonLeave) -> Option<LeaverDestination> {
         _ => 8,
     };
     LeaverDestination::from_code(code)
+}
+
+/// An agency spell's hourly charge: £42 to £56 in 2020 by the person's
+/// number, rising 3% a year; drawn from the number, not the random stream,
+/// so that it changes nothing else the synthesiser makes.
+fn charge_rate(p: usize, kind: SpellKind, start: Date) -> Option<f64> {
+    (kind == SpellKind::Agency).then(|| {
+        let base = 42.0 + ((p * 7919) % 1400) as f64 / 100.0;
+        let rate = base * 1.03f64.powi(start.year() - 2020);
+        (rate * 100.0).round() / 100.0
+    })
 }
 
 #[cfg(test)]
