@@ -1,29 +1,35 @@
-//! The committee report for a 300-person synthetic authority (issue 7's
-//! target: under a second; docs/performance.md).
+//! The committee report for a 300-person synthetic authority, built from
+//! the workforce and written in each format (issue 7's target: under a
+//! second; docs/performance.md).
 //!
 //! cargo bench -p sightline --bench report
 
-use sightline_core::benchmark::{benchmark, NeighbourModel};
+use sightline_core::benchmark::{benchmark, Benchmark, NeighbourModel};
 use sightline_core::published::Published;
-use sightline_core::{Calendar, Period};
+use sightline_core::{Calendar, Period, Workforce};
 use sightline_synth::{synthesize, Basis, Request};
-use sightline_web::report::{html, ReportRequest};
+use sightline_web::report::{build, Format, ReportRequest};
 
 fn main() {
     divan::main();
 }
 
-#[divan::bench(sample_count = 20)]
-fn report_for_300_people(b: divan::Bencher) {
+fn setup() -> (Calendar, Workforce, Benchmark) {
     let calendar = Calendar::england_and_wales();
     let wf =
         synthesize(&Request::new(Basis::Size { people: 300 }, 2020..=2025, 1), &calendar).expect("synthesis").workforce;
-    let published = Published::shipped();
-    let compared = benchmark(&published, &NeighbourModel::shipped_2025(), "839", 2025).expect("BCP 2025");
+    let compared = benchmark(&Published::shipped(), &NeighbourModel::shipped_2025(), "839", 2025).expect("BCP 2025");
+    (calendar, wf, compared)
+}
+
+#[divan::bench(sample_count = 20, args = ["html", "xlsx", "docx"])]
+fn report_for_300_people(b: divan::Bencher, format: &str) {
+    let (calendar, wf, compared) = setup();
+    let format = Format::from_extension(format).expect("a format");
     let period = Period { start: "2024-04-01".parse().expect("date"), end: "2025-03-31".parse().expect("date") };
     b.bench_local(|| {
-        let request =
-            ReportRequest { title: "Report", period, publish: true, benchmark: Some(&compared), targets: &[] };
-        html(&wf, &calendar, &request).len()
+        let request = ReportRequest { benchmark: Some(&compared), ..ReportRequest::new("Report", period) };
+        let report = build(&wf, &calendar, &request);
+        format.render(&report).expect("rendered").len()
     });
 }

@@ -263,14 +263,12 @@ fn update(db: &str, file: &std::path::Path) -> Result<()> {
 
 /// DfE's published figures: the latest release loaded into the store, else the shipped file.
 fn published_from(db: Option<&str>) -> Result<Published> {
-    if let Some(db) = db {
-        let release =
-            crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.published_release().await })?;
-        if let Some(text) = release {
-            return Published::parse(&text).map_err(|e| anyhow::anyhow!("the release in the store: {e}"));
+    match db {
+        Some(db) => {
+            Ok(crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.published().await })?)
         }
+        None => Ok(Published::shipped()),
     }
-    Ok(Published::shipped())
 }
 
 fn compare(args: CompareArgs) -> Result<()> {

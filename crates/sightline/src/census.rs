@@ -5,7 +5,6 @@ use anyhow::{bail, Context, Result};
 use sightline_core::Calendar;
 use sightline_csww::{census_return, to_xml, Producer};
 use sightline_store::Store;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -110,19 +109,7 @@ pub fn run_census(args: CensusArgs) -> Result<()> {
 }
 
 fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
-    let temp = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    if path.exists() {
-        bail!("{} already exists; choose another name (nothing was written)", path.display());
-    }
-    let mut file = options.open(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::output::write_new_file(path, text.as_bytes())
 }
 
 fn new_key(path: &std::path::Path) -> Result<()> {

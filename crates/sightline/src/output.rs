@@ -209,3 +209,27 @@ earlier + starters - leavers; DfE's own figures do not always add up that way.)"
     }
     text.trim_end().to_string()
 }
+
+/// Writes a new file whole or not at all: never over an existing file, and
+/// readable only by its owner (reports and returns are about people).
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    if path.exists() {
+        anyhow::bail!("{} already exists; choose another name (nothing was written)", path.display());
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    let temp = path.with_file_name(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}

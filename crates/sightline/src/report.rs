@@ -2,8 +2,7 @@
 
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
-use sightline_core::benchmark::{benchmark, NeighbourModel};
-use sightline_core::published::Published;
+use sightline_core::benchmark::{latest_benchmark, NeighbourModel};
 use sightline_core::{Calendar, Period};
 use sightline_store::Store;
 use std::path::PathBuf;
@@ -16,9 +15,16 @@ pub struct ReportArgs {
     /// The period: FROM..TO, e.g. 2024-04-01..2025-03-31.
     #[arg(long, value_name = "FROM..TO")]
     period: String,
-    /// The report (HTML, one self-contained file; print it for a PDF). An existing file is not overwritten.
-    #[arg(long, value_name = "FILE.html")]
+    /// The report. An existing file is not overwritten.
+    #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// html (one self-contained file; print it for a PDF), xlsx (a sheet per table) or docx (a council
+    /// report to edit). By default, from the file's extension.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<sightline_web::report::Format>,
+    /// Working days beyond which a sickness episode is long-term.
+    #[arg(long, default_value_t = sightline_core::absence::LONG_TERM_WORKING_DAYS)]
+    long_term_days: f64,
     /// For internal use only: do not suppress small numbers (the report says so).
     #[arg(long)]
     internal: bool,
@@ -28,6 +34,11 @@ pub struct ReportArgs {
     /// The report's title.
     #[arg(long, default_value = "Children's social care workforce stability")]
     title: String,
+}
+
+fn parse_format(s: &str) -> Result<sightline_web::report::Format, String> {
+    sightline_web::report::Format::from_extension(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("`{s}` is not a report format: use html, xlsx or docx"))
 }
 
 pub fn run_report(args: ReportArgs) -> Result<()> {
@@ -43,41 +54,50 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
     if args.out.exists() {
         bail!("{} already exists; choose another name (nothing was written)", args.out.display());
     }
-    let started = std::time::Instant::now();
-    let (wf, targets) = runtime()?.block_on(async {
-        let store = Store::open(&args.db).await?;
-        anyhow::Ok((store.load_workforce().await?, store.targets().await?))
-    })?;
-    let published = Published::shipped();
-    let compared = match &args.la {
-        Some(la) => {
-            let year = published
-                .authority(la)
-                .iter()
-                .map(|r| r.time_period)
-                .filter(|y| *y <= Period::census_year_of(period.end))
-                .max();
-            match year {
-                Some(y) => {
-                    Some(benchmark(&published, &NeighbourModel::shipped_2025(), la, y).map_err(anyhow::Error::msg)?)
-                }
-                None => bail!("no published figures for `{la}`"),
-            }
+    let format = match args.format {
+        Some(f) => f,
+        None => {
+            let ext = args.out.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+            sightline_web::report::Format::from_extension(&ext).with_context(|| {
+                format!(
+                    "cannot tell the format from `{}`: name it .html, .xlsx or .docx, or give --format",
+                    args.out.display()
+                )
+            })?
         }
+    };
+    let started = std::time::Instant::now();
+    let (wf, targets, services, published) = runtime()?.block_on(async {
+        let store = Store::open(&args.db).await?;
+        anyhow::Ok((
+            store.load_workforce().await?,
+            store.targets().await?,
+            store.services().await?,
+            store.published().await?,
+        ))
+    })?;
+    let compared = match &args.la {
+        Some(la) => Some(
+            latest_benchmark(&published, &NeighbourModel::shipped_2025(), la, Period::census_year_of(period.end))
+                .map_err(anyhow::Error::msg)?,
+        ),
         None => None,
     };
     let request = sightline_web::report::ReportRequest {
-        title: &args.title,
-        period,
         publish: !args.internal,
         benchmark: compared.as_ref(),
         targets: &targets,
+        services: &services,
+        long_term_days: args.long_term_days,
+        ..sightline_web::report::ReportRequest::new(&args.title, period)
     };
-    let html = sightline_web::report::html(&wf, &Calendar::england_and_wales(), &request);
-    std::fs::write(&args.out, html).with_context(|| format!("cannot write {}", args.out.display()))?;
+    let report = sightline_web::report::build(&wf, &Calendar::england_and_wales(), &request);
+    let bytes = format.render(&report)?;
+    crate::output::write_new_file(&args.out, &bytes)?;
     print_out(&format!(
-        "Wrote {} ({}) in {:.2} s.",
+        "Wrote {} ({}, {}) in {:.2} s.",
         args.out.display(),
+        format.name(),
         if args.internal {
             "internal: small numbers not suppressed"
         } else {

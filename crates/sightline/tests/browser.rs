@@ -46,8 +46,11 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
         .output()
         .unwrap();
     assert!(expected.status.success(), "{}", String::from_utf8_lossy(&expected.stderr));
-    let run =
-        Command::new("node").args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout)]).output();
+    // Screenshots go to SIGHTLINE_SCREENSHOTS when set (to look at them), else the test's own folder.
+    let shots = std::env::var("SIGHTLINE_SCREENSHOTS").unwrap_or_else(|_| dir.path().to_str().unwrap().to_string());
+    let run = Command::new("node")
+        .args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout), &shots])
+        .output();
     demo.kill().unwrap();
     demo.wait().unwrap();
     let run = run.expect("SIGHTLINE_TEST_BROWSER is set but node could not be run");
@@ -57,4 +60,9 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+    // The report's screenshot: a real PNG, tall enough to hold the charts and tables.
+    let png = std::fs::read(std::path::Path::new(&shots).join("report.png")).expect("the report's screenshot");
+    assert_eq!(&png[1..4], b"PNG");
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert!(height > 3000, "the report's screenshot is {height} pixels tall");
 }

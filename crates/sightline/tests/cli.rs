@@ -570,10 +570,27 @@ fn the_committee_report_suppresses_small_numbers_unless_internal() {
         html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && html.contains("Disclosure control applied")
     );
     assert!(html.contains(">c<"), "small counts suppressed");
-    // A hidden team is never alone: its FTE could be worked out from the total.
-    assert_ne!(html.matches("<td colspan=\"7\">c</td>").count(), 1);
-    assert!(html.contains("Statistical neighbours (median)"));
+    assert!(html.contains("Statistical neighbours (median of 10)"));
     assert!(!sightline(&args).status.success(), "an existing report is not overwritten");
+    // The same report as a spreadsheet and a Word document, by extension or --format.
+    for (name, format) in [("report.xlsx", None), ("report.docx", None), ("report-as-word", Some("docx"))] {
+        let out = dir.path().join(name);
+        let mut args: Vec<&str> = args.to_vec();
+        *args.last_mut().unwrap() = out.to_str().unwrap();
+        if let Some(f) = format {
+            args.extend(["--format", f]);
+        }
+        let o = sightline(&args);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(stdout(&o).contains("disclosure control applied"));
+        assert_eq!(&std::fs::read(&out).unwrap()[..2], b"PK", "{name} is an Office file");
+    }
+    let mut unknown = args.to_vec();
+    let odd = dir.path().join("report.pdf");
+    *unknown.last_mut().unwrap() = odd.to_str().unwrap();
+    let o = sightline(&unknown);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("name it .html, .xlsx or .docx"));
+    assert!(!odd.exists());
     let internal = dir.path().join("internal.html");
     let o = sightline(&[
         "report",

@@ -26,16 +26,16 @@ pub struct IndicatorQuery {
     by: Option<String>,
 }
 
-/// Count fields that members see as `c` when under 5.
+/// Count fields that members see as `c` when 1 to 4.
 const COUNT_FIELDS: [&str; 5] =
     ["inpost_headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases"];
 
-/// Replaces counts under 5 with "c" (DfE's symbol for suppressed).
+/// Replaces counts of 1 to 4 with "c" (DfE's symbol for suppressed), by the core's rule.
 fn suppress_small_counts(row: &mut Value) {
     if let Some(map) = row.as_object_mut() {
         for (key, value) in map.iter_mut() {
             let is_count = COUNT_FIELDS.contains(&key.as_str()) || key.ends_with("_headcount");
-            if is_count && value.as_f64().is_some_and(|n| n < 5.0) {
+            if is_count && value.as_u64().is_some_and(|n| sightline_core::disclosure::is_disclosive(n.min(5) as u32)) {
                 *value = Value::from("c");
             }
         }

@@ -64,9 +64,9 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// A count as this viewer may see it: members see none under 5 (DfE's `c`).
+    /// A count as this viewer may see it: members see none of 1 to 4 (DfE's `c`).
     pub fn count(&self, n: u32) -> Option<u32> {
-        (self.user.role != Role::Member || n >= 5).then_some(n)
+        (self.user.role != Role::Member || !sightline_core::disclosure::is_disclosive(n)).then_some(n)
     }
 
     /// Whether the viewer may see personal data of people in `teams`.

@@ -127,11 +127,7 @@ fn latest_date(wf: &Workforce) -> NaiveDate {
 /// The whole application.
 pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError> {
     let pseudonym_key = store.secret("pseudonym_key", &new_token()).await?;
-    let published = match store.published_release().await? {
-        Some(text) => sightline_core::published::Published::parse(&text)
-            .map_err(|e| StoreError::Corrupt(format!("the published release in the store: {e}")))?,
-        None => sightline_core::published::Published::shipped(),
-    };
+    let published = store.published().await?;
     let state = Arc::new(AppState {
         store,
         calendar: Calendar::england_and_wales(),
@@ -150,6 +146,8 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/turnover", get(pages::turnover))
         .route("/absence", get(pages::absence))
         .route("/benchmark", get(peers::page_handler))
+        .route("/report", get(report::page::form))
+        .route("/report/make", get(report::page::make))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

@@ -205,7 +205,7 @@ async fn the_api_gives_the_engines_figures_and_a_member_no_count_under_5() {
         for (key, value) in row.as_object().unwrap() {
             if key.ends_with("_headcount") || key == "cases" {
                 match value.as_f64() {
-                    Some(n) => assert!(n >= 5.0, "{key} = {n} shown to a member"),
+                    Some(n) => assert!(n == 0.0 || n >= 5.0, "{key} = {n} shown to a member"),
                     None => {
                         assert_eq!(value, "c");
                         suppressed += 1;
@@ -363,7 +363,7 @@ async fn the_overview_can_show_one_team() {
 }
 
 #[tokio::test]
-async fn every_figure_endpoint_answers_and_a_member_sees_no_count_under_5() {
+async fn every_figure_endpoint_answers_and_a_member_sees_no_count_of_1_to_4() {
     let w = world().await;
     let member = token_for(&w.store, "meg").await;
     let admin = token_for(&w.store, "ada").await;
@@ -383,7 +383,8 @@ async fn every_figure_endpoint_answers_and_a_member_sees_no_count_under_5() {
                     if ["assignments", "leavers", "asyes", "conversions_in_12_months", "people_off_long_term"]
                         .contains(&key) =>
                 {
-                    assert!(n.as_f64().unwrap() >= 5.0, "{api}: {key} = {n} shown to a member");
+                    let n = n.as_f64().unwrap();
+                    assert!(n == 0.0 || n >= 5.0, "{api}: {key} = {n} shown to a member");
                 }
                 _ => {}
             }
@@ -436,4 +437,40 @@ async fn the_comparison_page_sets_the_authority_beside_its_neighbours() {
     assert!(page.contains("Bournemouth, Christchurch and Poole"), "{page}");
     assert!(page.contains("Neighbours' median") && page.contains("Each neighbour's published figures"), "{page}");
     assert!(page.matches("<th scope=\"row\">").count() >= 15, "five figures and ten neighbours: {page}");
+}
+
+#[tokio::test]
+async fn reports_are_made_from_the_dashboard_and_only_admin_and_hr_make_internal_ones() {
+    let w = world().await;
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, body) = send(&w.app, get("/report", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body.contains("name=\"internal\""), "admin may choose an internal report");
+    let make = "/report/make?from=2023-10-01&to=2024-09-30";
+    let (r, body) = send(&w.app, get(&format!("{make}&format=html"), Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("inline"));
+    assert!(body.contains("Disclosure control applied") && body.contains("<svg"));
+    let (r, body) = send(&w.app, get(&format!("{make}&format=html&internal=yes"), Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(body.contains("Internal report"));
+    for (format, media) in [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")] {
+        let (r, _) = send(&w.app, get(&format!("{make}&format={format}"), Some(&ada))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{format}");
+        assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().contains(media));
+        let disposition = r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(disposition.starts_with("attachment") && disposition.ends_with(&format!(".{format}\"")));
+    }
+    // A member gets the report for publication, never the internal one.
+    let meg = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (_, body) = send(&w.app, get("/report", Some(&meg))).await;
+    assert!(!body.contains("name=\"internal\""));
+    let (r, _) = send(&w.app, get(&format!("{make}&internal=yes"), Some(&meg))).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (r, _) = send(&w.app, get("/report/make?from=2024-09-30&to=2023-10-01", Some(&meg))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let made: Vec<_> =
+        w.store.audit_log(100).await.unwrap().into_iter().filter(|e| e.action == "make report").collect();
+    assert_eq!(made.len(), 4, "every report made is audited");
+    assert!(made.iter().any(|e| e.user == "ada" && e.detail.contains("internal")));
 }

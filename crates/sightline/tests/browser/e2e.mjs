@@ -1,6 +1,6 @@
 // End-to-end and accessibility checks of the dashboard in a real Chromium.
 //
-// node e2e.mjs BASE_URL PASSWORD EXPECTED_JSON
+// node e2e.mjs BASE_URL PASSWORD EXPECTED_JSON [SCREENSHOT_DIR]
 //
 // Logs in as `admin`, opens every page, runs axe-core's WCAG 2.2 A and AA
 // rules on each, uses the date filter, and checks figures on the pages
@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-const [base, password, expectedJson] = process.argv.slice(2);
+const [base, password, expectedJson, shots] = process.argv.slice(2);
 const expected = JSON.parse(expectedJson);
 const here = dirname(fileURLToPath(import.meta.url));
 const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
@@ -42,7 +42,7 @@ try {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${base}/teams`);
 
-  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit", "/benchmark"]) {
+  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit", "/benchmark", "/report"]) {
     const response = await page.goto(`${base}${path}?date=${date}`);
     if (response.status() !== 200) fail(`${path} answered ${response.status()}`);
     await checkAccessibility(page, path);
@@ -86,6 +86,41 @@ try {
   // Charts have a title and description, and a table alternative.
   const svg = page.locator("figure.chart svg[role=img]").first();
   if ((await svg.getAttribute("aria-labelledby")) === null) fail("the overview chart has no accessible name");
+
+  // The committee report, made from the dashboard: the HTML opens with its
+  // charts drawn (a screenshot is kept), and passes axe; the spreadsheet
+  // and the Word document download.
+  await page.goto(`${base}/report`);
+  await page.getByLabel("From", { exact: true }).fill("2024-10-01");
+  await page.getByLabel("To", { exact: true }).fill(date);
+  await page.getByRole("button", { name: "Make the report" }).click();
+  await page.waitForURL(/\/report\/make/);
+  const charts = page.locator("figure.chart > svg[role=img]");
+  const drawn = await charts.count();
+  if (drawn < 3) fail(`the report shows ${drawn} charts, not 3`);
+  for (let i = 0; i < drawn; i++) {
+    const box = await charts.nth(i).boundingBox();
+    const marks = await charts.nth(i).locator("path, rect").count();
+    if (!box || box.width < 300 || box.height < 50 || marks < 1) {
+      fail(`report chart ${i} is not drawn: ${JSON.stringify(box)}, ${marks} marks`);
+    }
+  }
+  if ((await page.locator("table").count()) < 10) fail("the report has fewer than 10 tables");
+  if (shots) await page.screenshot({ path: join(shots, "report.png"), fullPage: true });
+  await checkAccessibility(page, "the committee report");
+  for (const [label, extension] of [[/Spreadsheet/, ".xlsx"], [/Word document/, ".docx"]]) {
+    await page.goto(`${base}/report`);
+    await page.getByLabel(label).check();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Make the report" }).click(),
+    ]);
+    const file = await download.path();
+    const magic = readFileSync(file).subarray(0, 2).toString("latin1");
+    if (!download.suggestedFilename().endsWith(extension) || magic !== "PK") {
+      fail(`the ${extension} report downloaded as ${download.suggestedFilename()} starting ${magic}`);
+    }
+  }
 
   // Logging out ends the session.
   await page.getByRole("button", { name: "Log out" }).click();
