@@ -4,6 +4,7 @@
 mod bench;
 mod census;
 mod output;
+mod plan;
 mod report;
 mod server;
 mod sources;
@@ -119,6 +120,18 @@ Christchurch and Poole\" --year 2021")]
     Benchmark(bench::BenchmarkArgs),
     /// The workforce stability report for committees, as one HTML file, with disclosure control.
     Report(report::ReportArgs),
+    /// Forecast the workforce month by month (Monte Carlo), with a scenario's levers and targets.
+    #[command(long_about = "Forecast in-post FTE, agency FTE, vacancy and agency rates, turnover and cost \
+month by month, from rates fitted on the store's history (see `sightline plan fit`), with P10, P50 and P90 \
+over many runs. The same --seed gives the same forecast. With --scenario FILE.toml (levers, costs and \
+targets; see docs/data-formats.md) the scenario is forecast beside the baseline, with the same chances \
+in each run, and their cost compared. Targets set with `sightline target set` are included.\n\nExamples:\n  \
+sightline forecast --db sightline.db --months 36 --runs 10000 --seed 1\n  \
+sightline forecast --db sightline.db --scenario international.toml --format json")]
+    Forecast(plan::ForecastArgs),
+    /// Workforce planning: the fitted rates, and backtests of the forecast.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(server::ServiceCommand),
@@ -247,6 +260,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Census(args) => census::run_census(args),
         Command::Benchmark(args) => bench::run_benchmark(args),
         Command::Report(args) => report::run_report(args),
+        Command::Forecast(args) => plan::run_forecast(args),
+        Command::Plan(command) => plan::run_plan(command),
         Command::People(command) => sources::run_people(command),
     }
 }

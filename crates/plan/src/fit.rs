@@ -1,0 +1,360 @@
+//! Monthly rates from the authority's own history, each with the events
+//! and the exposure (person-months or vacant-FTE-months) behind it.
+
+use chrono::Datelike;
+use sightline_core::calendar::{a_year_before, month_end, next_day, previous_day};
+use sightline_core::{agency, indicators, leavers, Calendar, Date, OrgRole, Period, QualificationRoute, Workforce};
+
+/// A career stage in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// In the assessed and supported year in employment: a case holder (or
+    /// qualified without cases) who qualified in the 12 months before.
+    NewlyQualified,
+    /// Other case holders and qualified social workers without cases.
+    Experienced,
+    SeniorPractitioner,
+    /// First-line, middle and senior managers.
+    Manager,
+}
+
+pub const STAGES: [Stage; 4] = [Stage::NewlyQualified, Stage::Experienced, Stage::SeniorPractitioner, Stage::Manager];
+
+impl Stage {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::NewlyQualified => "newly qualified (ASYE)",
+            Stage::Experienced => "experienced",
+            Stage::SeniorPractitioner => "senior practitioner",
+            Stage::Manager => "manager",
+        }
+    }
+
+    /// The stage of someone in `role` on `at`, qualified on `qualified`.
+    pub fn of(role: OrgRole, qualified: Option<Date>, at: Date) -> Stage {
+        match role {
+            OrgRole::SeniorManager | OrgRole::MiddleManager | OrgRole::FirstLineManager => Stage::Manager,
+            OrgRole::SeniorPractitioner => Stage::SeniorPractitioner,
+            OrgRole::CaseHolder | OrgRole::QualifiedWithoutCases => {
+                if qualified.is_some_and(|q| q > a_year_before(at) && q <= at) {
+                    Stage::NewlyQualified
+                } else {
+                    Stage::Experienced
+                }
+            }
+        }
+    }
+}
+
+/// Length-of-service bands: (first month, name).
+pub const BANDS: [(u32, &str); 5] =
+    [(0, "under 1 year"), (12, "1 to 2 years"), (24, "2 to 3 years"), (36, "3 to 5 years"), (60, "5 years or more")];
+
+/// The band of someone `months` into their employment.
+pub fn band_of(months: u32) -> usize {
+    BANDS.iter().rposition(|(first, _)| months >= *first).unwrap_or(0)
+}
+
+/// Months in each band before the next (the last band has no end).
+pub(crate) const BAND_MONTHS: [f64; 4] = [12.0, 12.0, 12.0, 24.0];
+
+/// A monthly rate: events over exposure.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rate {
+    pub events: f64,
+    pub exposure: f64,
+}
+
+impl Rate {
+    pub fn mean(&self) -> Option<f64> {
+        (self.exposure > 0.0).then(|| self.events / self.exposure)
+    }
+
+    /// A 90% interval for the rate (Poisson events; Wilson and Hilferty's
+    /// approximation to the chi-square quantiles).
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        if self.exposure <= 0.0 {
+            return None;
+        }
+        let chi2 = |k: f64, z: f64| {
+            if k <= 0.0 {
+                return 0.0;
+            }
+            let a = 2.0 / (9.0 * k);
+            (k * (1.0 - a + z * a.sqrt()).powi(3)).max(0.0)
+        };
+        let lower = chi2(2.0 * self.events, -1.645) / (2.0 * self.exposure);
+        let upper = chi2(2.0 * self.events + 2.0, 1.645) / (2.0 * self.exposure);
+        Some((lower, upper))
+    }
+
+    fn add(&mut self, other: Rate) {
+        self.events += other.events;
+        self.exposure += other.exposure;
+    }
+}
+
+/// What the model starts from and the rates it runs on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    /// The last day of data used; the forecast starts the month after.
+    pub as_of: Date,
+    /// The months the rates come from.
+    pub window: Period,
+    /// Employed social workers in post at `as_of` by stage and length-of-service band.
+    pub stock: [[u32; 5]; 4],
+    /// Average FTE of an employed social worker of each stage at `as_of`.
+    pub fte_per_head: [f64; 4],
+    /// Leaving the authority's employment, per person-month, by stage and band.
+    pub leaving: [[Rate; 5]; 4],
+    /// Experienced to senior practitioner, and senior practitioner to manager, per person-month.
+    pub progression: [Rate; 2],
+    /// Employed starters per vacant FTE-month.
+    pub hiring: Rate,
+    /// Employed starters in the window by the stage they started at.
+    pub starters_by_stage: [u32; 4],
+    /// Of the starters not newly qualified, those who qualified abroad.
+    pub international_starters: u32,
+    /// Agency workers who became employed, per agency worker-month.
+    pub conversion: Rate,
+    /// The engine's figures at `as_of`.
+    pub establishment_fte: f64,
+    pub inpost_fte: f64,
+    pub vacancy_fte: f64,
+    pub agency_fte: f64,
+    pub agency_headcount: u32,
+    /// Vacancy FTE beyond establishment less employed FTE (teams over
+    /// establishment do not fill other teams' posts), held as it is.
+    pub structural_vacancy_fte: f64,
+    /// Agency FTE for each vacant FTE at `as_of`: agency fills gaps against the establishment.
+    pub agency_cover: f64,
+    /// FTE leavers in each of the 12 months to `as_of`, oldest first (for rolling turnover).
+    pub leavers_fte_last_12: Vec<f64>,
+    /// The FTE-weighted hourly charge of agency workers in post at `as_of`, when recorded.
+    pub charge_per_hour: Option<f64>,
+    /// Cases held and the FTE of those holding them at `as_of` (for caseload caps).
+    pub cases: u64,
+    pub case_holders_fte: f64,
+}
+
+impl Fitted {
+    /// The leaving rate of a length-of-service band, all stages together.
+    pub fn leaving_by_band(&self, band: usize) -> Rate {
+        let mut r = Rate::default();
+        for s in &self.leaving {
+            r.add(s[band]);
+        }
+        r
+    }
+
+    /// The leaving rate of everyone.
+    pub fn leaving_overall(&self) -> Rate {
+        let mut r = Rate::default();
+        for b in 0..BANDS.len() {
+            r.add(self.leaving_by_band(b));
+        }
+        r
+    }
+
+    /// Employed headcount at the start.
+    pub fn headcount(&self) -> u32 {
+        self.stock.iter().flatten().sum()
+    }
+}
+
+fn months_between(from: Date, to: Date) -> u32 {
+    let m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    let m = if to.day() < from.day() { m - 1 } else { m };
+    m.max(0) as u32
+}
+
+/// Fits the rates on the `window_months` whole months up to `as_of`
+/// (a month end; otherwise the last month end before it), and takes the
+/// starting stock at that month end.
+pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32) -> Fitted {
+    let last = if month_end(as_of) == as_of { as_of } else { previous_day(as_of.with_day(1).expect("a first day")) };
+    let mut months: Vec<(Date, Date)> = Vec::new();
+    let mut end = last;
+    for _ in 0..window_months.max(1) {
+        let first = end.with_day(1).expect("a first day");
+        months.push((first, end));
+        end = previous_day(first);
+    }
+    months.reverse();
+    let window = Period { start: months[0].0, end: last };
+
+    let mut leaving = [[Rate::default(); 5]; 4];
+    let mut progression = [Rate::default(); 2];
+    let mut stock = [[0u32; 5]; 4];
+    let mut fte_sum = [0.0f64; 4];
+    let mut starters_by_stage = [0u32; 4];
+    let mut international_starters = 0;
+    let mut hires = 0.0;
+    for p in wf.person_indices() {
+        let person = wf.person(p);
+        let employed: Vec<_> = wf.spells_of(p).iter().filter(|s| s.kind.is_employed()).collect();
+        // Employment runs: employed spells with no day between them.
+        let mut i = 0;
+        while i < employed.len() {
+            let start = employed[i].start;
+            let mut end = employed[i].end;
+            let mut j = i + 1;
+            while j < employed.len() && end.is_some_and(|e| employed[j].start <= next_day(e)) {
+                end = match (end, employed[j].end) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                j += 1;
+            }
+            let run = &employed[i..j];
+            let stage_on = |d: Date| {
+                let mut main: Option<&&sightline_core::Spell> = None;
+                for s in run.iter().filter(|s| s.covers(d)) {
+                    if main.is_none_or(|m| s.fte > m.fte) {
+                        main = Some(s);
+                    }
+                }
+                main.map(|m| (Stage::of(m.org_role, person.qualification_date, d), m.fte))
+            };
+            for &(first, last_day) in &months {
+                let before = previous_day(first);
+                if start <= before && end.is_none_or(|e| e >= first) {
+                    let Some((stage, _)) = stage_on(before) else { continue };
+                    let band = band_of(months_between(start, first));
+                    leaving[stage.index()][band].exposure += 1.0;
+                    if end.is_some_and(|e| e <= last_day) {
+                        leaving[stage.index()][band].events += 1.0;
+                    } else if let Some((now, _)) = stage_on(last_day) {
+                        match stage {
+                            Stage::Experienced => {
+                                progression[0].exposure += 1.0;
+                                if now >= Stage::SeniorPractitioner {
+                                    progression[0].events += 1.0;
+                                }
+                            }
+                            Stage::SeniorPractitioner => {
+                                progression[1].exposure += 1.0;
+                                if now == Stage::Manager {
+                                    progression[1].events += 1.0;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                if start >= first && start <= last_day {
+                    if let Some((stage, _)) = stage_on(start) {
+                        starters_by_stage[stage.index()] += 1;
+                        hires += 1.0;
+                        if stage != Stage::NewlyQualified
+                            && person.qualification_route == Some(QualificationRoute::International)
+                        {
+                            international_starters += 1;
+                        }
+                    }
+                }
+            }
+            if start <= last && end.is_none_or(|e| e > last) {
+                if let Some((stage, _)) = stage_on(last) {
+                    stock[stage.index()][band_of(months_between(start, next_day(last)))] += 1;
+                    fte_sum[stage.index()] += run.iter().filter(|s| s.in_post_at(last)).map(|s| s.fte).sum::<f64>();
+                }
+            }
+            i = j;
+        }
+    }
+    let mut fte_per_head = [1.0; 4];
+    for s in 0..4 {
+        let heads: u32 = stock[s].iter().sum();
+        if heads > 0 {
+            fte_per_head[s] = fte_sum[s] / f64::from(heads);
+        }
+    }
+
+    // Vacancies, agency and conversions from the engine, month by month.
+    let series = sightline_core::monthly_series(
+        wf,
+        calendar,
+        previous_day(window.start),
+        last,
+        sightline_core::Grouping::Authority,
+    );
+    let at = |k: usize| &series[k].1[0].indicators;
+    let mut hiring = Rate { events: hires, exposure: 0.0 };
+    let mut conversion = Rate { events: agency::conversions(wf, window).len() as f64, exposure: 0.0 };
+    for k in 0..months.len().min(series.len().saturating_sub(1)) {
+        hiring.exposure += at(k).vacancy_fte.unwrap_or(0.0);
+        conversion.exposure += f64::from(at(k).agency_headcount);
+    }
+    let now = indicators(wf, calendar, Period::twelve_months_to(last));
+    let establishment_fte: f64 = wf.establishment().iter().filter(|e| e.applies_at(last)).map(|e| e.fte).sum();
+    let vacancy_fte = now.vacancy_fte.unwrap_or(0.0);
+    let structural_vacancy_fte = (vacancy_fte - (establishment_fte - now.inpost_fte).max(0.0)).max(0.0);
+    let agency_cover = if vacancy_fte > 0.0 { now.agency_fte / vacancy_fte } else { 0.0 };
+    let mut leavers_fte_last_12 = Vec::new();
+    let mut month_last = last;
+    for _ in 0..12 {
+        let first = month_last.with_day(1).expect("a first day");
+        leavers_fte_last_12
+            .push(leavers::leavers_in(wf, Period { start: first, end: month_last }).iter().map(|l| l.fte).sum());
+        month_last = previous_day(first);
+    }
+    leavers_fte_last_12.reverse();
+    let (mut charged, mut charged_fte) = (0.0, 0.0);
+    for s in wf.in_post_at(last).filter(|s| !s.kind.is_employed()) {
+        if let Some(rate) = s.charge_rate {
+            charged += rate * s.fte;
+            charged_fte += s.fte;
+        }
+    }
+    Fitted {
+        as_of: last,
+        window,
+        stock,
+        fte_per_head,
+        leaving,
+        progression,
+        hiring,
+        starters_by_stage,
+        international_starters,
+        conversion,
+        establishment_fte,
+        inpost_fte: now.inpost_fte,
+        vacancy_fte,
+        agency_fte: now.agency_fte,
+        agency_headcount: now.agency_headcount,
+        structural_vacancy_fte,
+        agency_cover,
+        leavers_fte_last_12,
+        charge_per_hour: (charged_fte > 0.0).then(|| charged / charged_fte),
+        cases: now.cases,
+        case_holders_fte: now.case_holders_fte,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_and_bands() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(Stage::of(OrgRole::CaseHolder, Some(d("2024-06-30")), d("2024-09-30")), Stage::NewlyQualified);
+        assert_eq!(Stage::of(OrgRole::CaseHolder, Some(d("2023-06-30")), d("2024-09-30")), Stage::Experienced);
+        assert_eq!(Stage::of(OrgRole::FirstLineManager, None, d("2024-09-30")), Stage::Manager);
+        assert_eq!(
+            [band_of(0), band_of(11), band_of(12), band_of(35), band_of(36), band_of(59), band_of(60)],
+            [0, 0, 1, 2, 3, 3, 4]
+        );
+        assert_eq!(months_between(d("2023-01-15"), d("2024-01-14")), 11);
+        assert_eq!(months_between(d("2023-01-15"), d("2024-01-15")), 12);
+        let r = Rate { events: 10.0, exposure: 1000.0 };
+        let (lo, hi) = r.interval().unwrap();
+        assert!(lo < 0.01 && 0.01 < hi && lo > 0.004 && hi < 0.018, "{lo} {hi}");
+    }
+}

@@ -1,0 +1,556 @@
+//! The Monte Carlo forecast: a monthly stock-flow model of employed social
+//! workers by stage and length of service, run many times.
+//!
+//! Each month, in this order: people leave (by their stage and band's rate,
+//! changed by any retention lever); experienced workers become senior
+//! practitioners and senior practitioners managers; newly qualified workers
+//! finish their ASYE year (one in 12 a month); people move up a
+//! length-of-service band; the authority hires in proportion to its vacant
+//! FTE (the fitted hires per vacant FTE-month), by the stages its starters
+//! had, plus any campaign or intake; agency workers convert to employment;
+//! and agency FTE fills the gaps against the establishment in the
+//! proportion it did at the start. Each run draws every rate from its
+//! uncertainty (a Gamma distribution over the events and exposure behind
+//! it, with cells of little data drawn towards their band's rate), so the
+//! spread of the runs shows what the history does not pin down as well as
+//! chance. The same seed gives the same forecast; run `k` uses stream `k`
+//! of the seed, so a scenario and its baseline meet the same chances.
+
+// The model is a grid of stages by length-of-service bands, moved between
+// by index: indices read as the model is described.
+#![allow(clippy::needless_range_loop)]
+
+use crate::fit::{band_of, Fitted, BANDS, BAND_MONTHS, STAGES};
+use crate::sample::{binomial, gamma, poisson};
+use crate::scenario::{Month, Scenario, Target};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use sightline_core::agency::STANDARD_WEEKLY_HOURS;
+use sightline_core::indicators::{agency_rate, turnover_rate, vacancy_rate};
+
+/// The figures forecast for each month, in this order.
+pub const FIGURES: [&str; 6] =
+    ["inpost_fte", "agency_fte", "vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte", "cost"];
+
+/// Person-months of weight given to a band's rate when drawing a cell's.
+const PRIOR_MONTHS: f64 = 24.0;
+/// What an agency charges an hour when neither the scenario nor the data says.
+const DEFAULT_CHARGE_PER_HOUR: f64 = 48.0;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub months: u32,
+    pub runs: u32,
+    pub seed: u64,
+    /// Draw each run's rates from their uncertainty (on by default).
+    pub rate_uncertainty: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { months: 36, runs: 10_000, seed: 1, rate_uncertainty: true }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Quantiles {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+impl Quantiles {
+    /// Nearest-rank quantiles of `values` (reordered).
+    pub fn of(values: &mut [f64]) -> Quantiles {
+        if values.is_empty() {
+            return Quantiles::default();
+        }
+        let mut at = |q: f64| {
+            let k = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+            *values.select_nth_unstable_by(k, f64::total_cmp).1
+        };
+        Quantiles { p10: at(0.1), p50: at(0.5), p90: at(0.9) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastMonth {
+    pub month: Month,
+    /// One per [`FIGURES`].
+    pub figures: [Quantiles; 6],
+}
+
+impl ForecastMonth {
+    pub fn figure(&self, name: &str) -> Option<Quantiles> {
+        FIGURES.iter().position(|f| *f == name).map(|i| self.figures[i])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetOutcome {
+    pub target: Target,
+    /// The share of runs meeting it; `None` when its month is outside the forecast.
+    pub probability: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    pub scenario: String,
+    /// The first month forecast.
+    pub start: Month,
+    pub runs: u32,
+    pub seed: u64,
+    pub months: Vec<ForecastMonth>,
+    pub targets: Vec<TargetOutcome>,
+    /// Each run's cost over the whole forecast, in run order.
+    pub run_costs: Vec<f64>,
+}
+
+impl Forecast {
+    /// The cost over the whole forecast.
+    pub fn total_cost(&self) -> Quantiles {
+        Quantiles::of(&mut self.run_costs.clone())
+    }
+
+    /// This forecast's cost less `baseline`'s, run by run (the same chances in each).
+    pub fn cost_against(&self, baseline: &Forecast) -> Quantiles {
+        let mut d: Vec<f64> = self.run_costs.iter().zip(&baseline.run_costs).map(|(a, b)| a - b).collect();
+        Quantiles::of(&mut d)
+    }
+}
+
+/// The levers of a scenario, resolved to month offsets from the start.
+struct Plan<'a> {
+    scenario: &'a Scenario,
+    start: Month,
+    salary_month: [f64; 4],
+    agency_month_per_fte: f64,
+}
+
+impl Plan<'_> {
+    fn offset(&self, m: Month) -> i32 {
+        self.start.until(m)
+    }
+
+    fn active(&self, from: Month, months: Option<u32>, t: i32) -> bool {
+        let k = self.offset(from);
+        t >= k && months.is_none_or(|n| t < k + n as i32)
+    }
+
+    fn establishment(&self, fitted: &Fitted, t: i32) -> f64 {
+        let mut est = fitted.establishment_fte;
+        for e in self.scenario.establishment.iter().filter(|e| self.offset(e.from) <= t) {
+            est += e.change_fte;
+        }
+        for c in self.scenario.caseload_caps.iter().filter(|c| self.offset(c.from) <= t) {
+            est += (fitted.cases as f64 / c.cases_per_fte - fitted.case_holders_fte).max(0.0);
+        }
+        est.max(0.0)
+    }
+}
+
+/// Whether a retention lever covers stage `s` and band `b`.
+fn in_group(r: &crate::scenario::Retention, s: usize, b: usize) -> bool {
+    if !r.stages.iter().any(|st| st.index() == s) {
+        return false;
+    }
+    match r.service_years {
+        None => true,
+        Some((from, to)) => {
+            let first = BANDS[b].0;
+            let next = BANDS.get(b + 1).map_or(u32::MAX, |n| n.0);
+            // The band overlaps years [from, to] of service (in months: [from*12, (to+1)*12)).
+            first < (to + 1) * 12 && next > from * 12
+        }
+    }
+}
+
+/// One run's rates.
+struct Rates {
+    leaving: [[f64; 5]; 4],
+    progression: [f64; 2],
+    hiring: f64,
+    conversion: f64,
+}
+
+fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng, uncertain: bool) -> Rates {
+    let overall = fitted.leaving_overall().mean().unwrap_or(0.0);
+    let draw = |rng: &mut ChaCha8Rng, events: f64, exposure: f64| -> f64 {
+        if exposure <= 0.0 {
+            return 0.0;
+        }
+        if uncertain {
+            gamma(rng, events + 0.5, 1.0 / exposure)
+        } else {
+            events / exposure
+        }
+    };
+    let mut leaving = [[0.0; 5]; 4];
+    for b in 0..BANDS.len() {
+        let band = fitted.leaving_by_band(b);
+        let band_rate = band.mean().unwrap_or(overall);
+        for s in 0..STAGES.len() {
+            let cell = fitted.leaving[s][b];
+            leaving[s][b] = draw(rng, cell.events + PRIOR_MONTHS * band_rate, cell.exposure + PRIOR_MONTHS).min(1.0);
+        }
+    }
+    let progression = [
+        draw(rng, fitted.progression[0].events, fitted.progression[0].exposure).min(1.0),
+        draw(rng, fitted.progression[1].events, fitted.progression[1].exposure).min(1.0),
+    ];
+    Rates {
+        leaving,
+        progression,
+        hiring: draw(rng, fitted.hiring.events, fitted.hiring.exposure),
+        conversion: draw(rng, fitted.conversion.events, fitted.conversion.exposure).min(1.0),
+    }
+}
+
+/// Runs `run` of the model, writing each month's figures into `out` (months × figures).
+fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &mut [f64]) -> f64 {
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    rng.set_stream(u64::from(run));
+    let rates = draw_rates(fitted, &mut rng, options.rate_uncertainty);
+    let scenario = plan.scenario;
+    let mut n = fitted.stock;
+    let fte = fitted.fte_per_head;
+    let starters: u32 = fitted.starters_by_stage.iter().sum();
+    let agency_fte_per_head =
+        if fitted.agency_headcount > 0 { fitted.agency_fte / f64::from(fitted.agency_headcount) } else { 1.0 };
+    // Leavers' FTE in the last 12 months, oldest first: history, then the run's own.
+    let mut recent: Vec<f64> = fitted.leavers_fte_last_12.clone();
+    // Retention recipients still within their clawback, per lever: (count, months left).
+    let mut pools: Vec<(u32, u32)> = vec![(0, 0); scenario.retention.len()];
+    let mut campaign_done = vec![0.0f64; scenario.campaigns.len()];
+    let mut total_cost = 0.0;
+    let inpost = |n: &[[u32; 5]; 4]| -> f64 { (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s]).sum() };
+    for t in 0..options.months as i32 {
+        let mut cost = 0.0;
+        // Retention payments when a lever starts.
+        for (k, r) in scenario.retention.iter().enumerate() {
+            if plan.offset(r.from) == t {
+                let group: u32 = (0..4)
+                    .flat_map(|s| (0..5).map(move |b| (s, b)))
+                    .filter(|&(s, b)| in_group(r, s, b))
+                    .map(|(s, b)| n[s][b])
+                    .sum();
+                cost += f64::from(group) * r.payment;
+                pools[k] = (group, r.clawback_months);
+            }
+        }
+        // Leaving.
+        let mut left_fte = 0.0;
+        for s in 0..4 {
+            for b in 0..5 {
+                let mut h = rates.leaving[s][b];
+                let mut lever = None;
+                for (k, r) in scenario.retention.iter().enumerate() {
+                    if plan.active(r.from, r.months, t) && in_group(r, s, b) {
+                        h *= 1.0 + r.leaving_change;
+                        lever = Some(k);
+                    }
+                }
+                let group_size = n[s][b];
+                let gone = binomial(&mut rng, group_size, h.clamp(0.0, 1.0));
+                n[s][b] -= gone;
+                left_fte += f64::from(gone) * fte[s];
+                // Recipients among them repay within the clawback period.
+                if let Some(k) = lever {
+                    let (pool, months_left) = pools[k];
+                    if months_left > 0 && pool > 0 && gone > 0 {
+                        let group_now: u32 = (0..4)
+                            .flat_map(|s| (0..5).map(move |b| (s, b)))
+                            .filter(|&(s2, b2)| in_group(&scenario.retention[k], s2, b2))
+                            .map(|(s2, b2)| n[s2][b2])
+                            .sum::<u32>()
+                            + gone;
+                        let share = (f64::from(pool) / f64::from(group_now.max(1))).min(1.0);
+                        let repaid = binomial(&mut rng, gone, share).min(pool);
+                        pools[k].0 -= repaid;
+                        cost -= f64::from(repaid) * scenario.retention[k].payment;
+                    }
+                }
+            }
+        }
+        for p in pools.iter_mut() {
+            p.1 = p.1.saturating_sub(1);
+        }
+        // Progression, the end of the ASYE year, and length of service.
+        for b in 0..5 {
+            let up = binomial(&mut rng, n[1][b], rates.progression[0]);
+            n[1][b] -= up;
+            n[2][b] += up;
+            let up = binomial(&mut rng, n[2][b], rates.progression[1]);
+            n[2][b] -= up;
+            n[3][b] += up;
+            let done = binomial(&mut rng, n[0][b], 1.0 / 12.0);
+            n[0][b] -= done;
+            n[1][b] += done;
+        }
+        for s in 0..4 {
+            for b in (0..4).rev() {
+                let moved = binomial(&mut rng, n[s][b], 1.0 / BAND_MONTHS[b]);
+                n[s][b] -= moved;
+                n[s][b + 1] += moved;
+            }
+        }
+        // Hiring against the vacancies, by the stages starters came at.
+        let est = plan.establishment(fitted, t);
+        let vacant = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
+        let hires = poisson(&mut rng, rates.hiring * vacant);
+        for _ in 0..hires {
+            let stage = if starters == 0 {
+                1
+            } else {
+                let u = rand::Rng::gen_range(&mut rng, 0..starters);
+                let mut acc = 0;
+                let mut pick = 1;
+                for (s, c) in fitted.starters_by_stage.iter().enumerate() {
+                    acc += c;
+                    if u < acc {
+                        pick = s;
+                        break;
+                    }
+                }
+                pick
+            };
+            n[stage][0] += 1;
+        }
+        // Campaigns: their hires spread evenly over their months.
+        for (k, c) in scenario.campaigns.iter().enumerate() {
+            let (first, last) = (plan.offset(c.from), plan.offset(c.to));
+            if t >= first && t <= last {
+                let span = f64::from((last - first + 1) as u32);
+                let due = c.count * f64::from((t - first + 1) as u32) / span;
+                let now = (due.floor() - campaign_done[k].floor()).max(0.0) as u32;
+                campaign_done[k] = due;
+                n[c.stage.index()][0] += now;
+                cost += f64::from(now) * c.cost_each;
+            }
+        }
+        for intake in &scenario.intake {
+            if plan.start.plus(t).month == intake.month && t >= plan.offset(intake.from) {
+                n[0][0] += intake.per_year;
+                cost += f64::from(intake.per_year) * intake.cost_each;
+            }
+        }
+        // Agency workers who become employed.
+        let vacant_now = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
+        let agency_heads = (fitted.agency_cover * vacant_now / agency_fte_per_head).round() as u32;
+        let mut conversion = rates.conversion;
+        let mut conversion_cost = 0.0;
+        for c in scenario.conversion.iter().filter(|c| plan.active(c.from, c.months, t)) {
+            conversion *= 1.0 + c.change;
+            conversion_cost = c.cost_each;
+        }
+        let converted = binomial(&mut rng, agency_heads, conversion.clamp(0.0, 1.0));
+        n[1][band_of(0)] += converted;
+        cost += f64::from(converted) * conversion_cost;
+        // The month's figures.
+        let inpost_fte = inpost(&n);
+        let vacancy = (est - inpost_fte).max(0.0) + fitted.structural_vacancy_fte;
+        let agency = fitted.agency_cover * vacancy;
+        recent.push(left_fte);
+        if recent.len() > 12 {
+            recent.remove(0);
+        }
+        let leavers_12: f64 = recent.iter().sum();
+        cost += (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s] * plan.salary_month[s]).sum::<f64>();
+        cost += agency * plan.agency_month_per_fte;
+        total_cost += cost;
+        let row = &mut out[t as usize * FIGURES.len()..(t as usize + 1) * FIGURES.len()];
+        row[0] = inpost_fte;
+        row[1] = agency;
+        row[2] = vacancy_rate(vacancy, inpost_fte).unwrap_or(0.0);
+        row[3] = agency_rate(agency, inpost_fte).unwrap_or(0.0);
+        row[4] = turnover_rate(leavers_12, inpost_fte).unwrap_or(0.0);
+        row[5] = cost;
+    }
+    total_cost
+}
+
+/// Forecasts `scenario` from `fitted`, month by month from the month after `fitted.as_of`.
+pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Forecast {
+    let start = Month::of(fitted.as_of).plus(1);
+    let costs = &scenario.costs;
+    let charge = costs.agency_charge_per_hour.or(fitted.charge_per_hour).unwrap_or(DEFAULT_CHARGE_PER_HOUR);
+    let plan = Plan {
+        scenario,
+        start,
+        salary_month: costs.salary.map(|s| s * (1.0 + costs.on_costs) / 12.0),
+        agency_month_per_fte: charge * STANDARD_WEEKLY_HOURS * 52.0 / 12.0,
+    };
+    let months = options.months as usize;
+    let width = months * FIGURES.len();
+    let runs = options.runs.max(1);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(runs as usize).max(1);
+    let per = (runs as usize).div_ceil(threads);
+    let mut values = vec![0.0f64; runs as usize * width];
+    let mut run_costs = vec![0.0f64; runs as usize];
+    std::thread::scope(|scope| {
+        for (k, (chunk, totals)) in values.chunks_mut(per * width).zip(run_costs.chunks_mut(per)).enumerate() {
+            let plan = &plan;
+            scope.spawn(move || {
+                for (i, (out, total)) in chunk.chunks_mut(width).zip(totals.iter_mut()).enumerate() {
+                    *total = one_run(fitted, plan, options, (k * per + i) as u32, out);
+                }
+            });
+        }
+    });
+    let mut column = vec![0.0f64; runs as usize];
+    let mut out_months = Vec::with_capacity(months);
+    for t in 0..months {
+        let mut figures = [Quantiles::default(); 6];
+        for (f, q) in figures.iter_mut().enumerate() {
+            for (r, v) in column.iter_mut().enumerate() {
+                *v = values[r * width + t * FIGURES.len() + f];
+            }
+            *q = Quantiles::of(&mut column);
+        }
+        out_months.push(ForecastMonth { month: start.plus(t as i32), figures });
+    }
+    let targets = scenario
+        .targets
+        .iter()
+        .map(|target| {
+            let t = start.until(target.by);
+            let f = FIGURES.iter().position(|f| *f == target.figure).expect("checked when read");
+            let probability = (t >= 0 && (t as usize) < months).then(|| {
+                let met = (0..runs as usize)
+                    .filter(|r| target.is_met_by(values[r * width + t as usize * FIGURES.len() + f]))
+                    .count();
+                met as f64 / f64::from(runs)
+            });
+            TargetOutcome { target: target.clone(), probability }
+        })
+        .collect();
+    Forecast {
+        scenario: scenario.name.clone(),
+        start,
+        runs,
+        seed: options.seed,
+        months: out_months,
+        targets,
+        run_costs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::Rate;
+    use sightline_core::{Date, Period};
+
+    /// 200 experienced workers of 5+ years, full time, establishment 250,
+    /// 50 agency FTE covering the 50 vacancies, and no movement at all.
+    pub(crate) fn still() -> Fitted {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let mut stock = [[0; 5]; 4];
+        stock[1][4] = 200;
+        Fitted {
+            as_of: d("2025-03-31"),
+            window: Period { start: d("2022-04-01"), end: d("2025-03-31") },
+            stock,
+            fte_per_head: [1.0; 4],
+            leaving: [[Rate { events: 0.0, exposure: 1e9 }; 5]; 4],
+            progression: [Rate { events: 0.0, exposure: 1e9 }; 2],
+            hiring: Rate { events: 0.0, exposure: 1e9 },
+            starters_by_stage: [0, 10, 0, 0],
+            international_starters: 0,
+            conversion: Rate { events: 0.0, exposure: 1e9 },
+            establishment_fte: 250.0,
+            inpost_fte: 200.0,
+            vacancy_fte: 50.0,
+            agency_fte: 50.0,
+            agency_headcount: 50,
+            structural_vacancy_fte: 0.0,
+            agency_cover: 1.0,
+            leavers_fte_last_12: vec![0.0; 12],
+            charge_per_hour: Some(50.0),
+            cases: 3000,
+            case_holders_fte: 200.0,
+        }
+    }
+
+    #[test]
+    fn with_no_leaving_and_no_recruitment_the_forecast_is_flat() {
+        let f = forecast(
+            &still(),
+            &Scenario::baseline(),
+            &Options { months: 24, runs: 200, seed: 1, rate_uncertainty: true },
+        );
+        for m in &f.months {
+            let q = m.figure("inpost_fte").unwrap();
+            assert_eq!((q.p10, q.p50, q.p90), (200.0, 200.0, 200.0), "{}", m.month);
+            assert_eq!(m.figure("agency_fte").unwrap().p50, 50.0);
+            assert_eq!(m.figure("vacancy_rate_fte").unwrap().p50, 20.0);
+            assert_eq!(m.figure("turnover_rate_fte").unwrap().p50, 0.0);
+        }
+        // A month's cost: 200 FTE at £41,000 plus 30%, and 50 agency FTE at £50 for 37 hours 52 weeks.
+        let month = 200.0 * 41_000.0 * 1.3 / 12.0 + 50.0 * 50.0 * 37.0 * 52.0 / 12.0;
+        assert!((f.months[0].figure("cost").unwrap().p50 - month).abs() < 1e-6);
+    }
+
+    #[test]
+    fn with_a_known_leaving_rate_and_nothing_else_the_median_follows_the_decay() {
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
+        let f = forecast(
+            &fitted,
+            &Scenario::baseline(),
+            &Options { months: 36, runs: 4000, seed: 9, rate_uncertainty: true },
+        );
+        for (t, m) in f.months.iter().enumerate() {
+            let expected = 200.0 * 0.98f64.powi(t as i32 + 1);
+            let q = m.figure("inpost_fte").unwrap();
+            assert!((q.p50 - expected).abs() <= 1.0, "month {t}: P50 {} against {expected:.2}", q.p50);
+            assert!(q.p10 <= q.p50 && q.p50 <= q.p90 && q.p10 < q.p90);
+        }
+        // Fewer in post, more vacancies: agency fills them.
+        assert!(f.months[35].figure("agency_fte").unwrap().p50 > 50.0 + 0.9 * (200.0 - 200.0 * 0.98f64.powi(36)));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_forecast_and_another_seed_another() {
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 30.0, exposure: 2000.0 }; 5]; 4];
+        fitted.hiring = Rate { events: 40.0, exposure: 2000.0 };
+        let options = Options { months: 12, runs: 500, seed: 5, rate_uncertainty: true };
+        let a = forecast(&fitted, &Scenario::baseline(), &options);
+        assert_eq!(a, forecast(&fitted, &Scenario::baseline(), &options));
+        assert_ne!(a.run_costs, forecast(&fitted, &Scenario::baseline(), &Options { seed: 6, ..options }).run_costs);
+    }
+
+    #[test]
+    fn a_campaign_adds_its_hires_and_its_cost_and_a_target_gets_a_probability() {
+        let scenario = Scenario::parse(
+            r#"
+name = "25 international recruits over two years"
+[[recruitment]]
+count = 25
+from = "2025-04"
+to = "2027-03"
+cost_each = 5000
+[[target]]
+figure = "inpost_fte"
+at_least = 225
+by = "2027-03"
+[[target]]
+figure = "inpost_fte"
+at_least = 226
+by = "2027-03"
+"#,
+        )
+        .unwrap();
+        let options = Options { months: 24, runs: 100, seed: 1, rate_uncertainty: true };
+        let base = forecast(&still(), &Scenario::baseline(), &options);
+        let grown = forecast(&still(), &scenario, &options);
+        assert_eq!(grown.months[23].figure("inpost_fte").unwrap().p50, 225.0);
+        assert_eq!(grown.months[11].figure("inpost_fte").unwrap().p50, 212.0, "12.5 due by month 12");
+        assert_eq!(grown.targets[0].probability, Some(1.0));
+        assert_eq!(grown.targets[1].probability, Some(0.0));
+        // The recruits cost their fee and their pay, and save agency.
+        let d = grown.cost_against(&base);
+        assert!(d.p50 < 25.0 * 5000.0, "agency saved outweighs salaries: {d:?}");
+    }
+}

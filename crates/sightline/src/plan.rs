@@ -1,0 +1,375 @@
+//! `sightline forecast` and `sightline plan fit|backtest`: workforce
+//! planning from the store's history.
+
+use crate::{print_out, runtime};
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use sightline_core::{Calendar, Workforce};
+use sightline_plan::{
+    backtest, fit, forecast, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, FIGURES, STAGES,
+};
+use sightline_store::Store;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct ForecastArgs {
+    /// The store (see `sightline import`).
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// Months to forecast.
+    #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=240))]
+    months: u32,
+    /// Monte Carlo runs.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    runs: u32,
+    /// The random seed: the same seed gives the same forecast.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// A scenario (TOML): levers, costs and targets; compared with the baseline.
+    #[arg(long, value_name = "FILE.toml")]
+    scenario: Option<PathBuf>,
+    /// The last day of data to start from (a month end); by default the latest month end in the data.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+    /// Months of history the rates are fitted on.
+    #[arg(long, default_value_t = 36)]
+    window: u32,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    format: PlanFormat,
+}
+
+#[derive(clap::Subcommand)]
+pub enum PlanCommand {
+    /// The rates fitted from the history, with the data behind each.
+    Fit(FitArgs),
+    /// Fit on the data to a past date, forecast the months after and compare with what happened.
+    Backtest(BacktestArgs),
+}
+
+#[derive(clap::Args)]
+pub struct FitArgs {
+    #[arg(long, value_name = "URL")]
+    db: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+    #[arg(long, default_value_t = 36)]
+    window: u32,
+}
+
+#[derive(clap::Args)]
+pub struct BacktestArgs {
+    #[arg(long, value_name = "URL")]
+    db: String,
+    /// The last day of data to fit on.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    at: NaiveDate,
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+    #[arg(long, default_value_t = 36)]
+    window: u32,
+    #[arg(long, default_value_t = 2000)]
+    runs: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::Target>)> {
+    runtime()?.block_on(async {
+        let store = Store::open(db).await?;
+        anyhow::Ok((store.load_workforce().await?, store.targets().await?))
+    })
+}
+
+fn start_date(wf: &Workforce, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
+    match as_of.or_else(|| wf.latest_date()) {
+        Some(d) => Ok(d),
+        None => bail!("the store holds no workforce data: import some first (sightline import)"),
+    }
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or("-".to_string(), |v| format!("{:.2}%", v * 100.0))
+}
+
+fn fit_table(f: &Fitted) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Rates fitted on {} to {} (a month each; 90% intervals)", f.window.start, f.window.end);
+    let _ = writeln!(out, "\nLeaving, by length of service (all stages):");
+    let _ = writeln!(out, "  {:<18} {:>8} {:>10} {:>9}   90% interval", "service", "leavers", "exposure", "rate");
+    for (b, (_, name)) in BANDS.iter().enumerate() {
+        let r = f.leaving_by_band(b);
+        let (lo, hi) = r.interval().unwrap_or((0.0, 0.0));
+        let _ = writeln!(
+            out,
+            "  {name:<18} {:>8} {:>10} {:>9}   {:.2}%-{:.2}%",
+            r.events,
+            format!("{} p-m", r.exposure),
+            pct(r.mean()),
+            lo * 100.0,
+            hi * 100.0
+        );
+    }
+    let _ = writeln!(out, "\nLeaving, by stage:");
+    for (s, stage) in STAGES.iter().enumerate() {
+        let (mut e, mut x) = (0.0, 0.0);
+        for b in 0..BANDS.len() {
+            e += f.leaving[s][b].events;
+            x += f.leaving[s][b].exposure;
+        }
+        let r = sightline_plan::Rate { events: e, exposure: x };
+        let _ = writeln!(out, "  {:<24} {e:>5} leavers in {x:>6} person-months: {}", stage.name(), pct(r.mean()));
+    }
+    for (name, r) in
+        [("Experienced to senior practitioner", f.progression[0]), ("Senior practitioner to manager", f.progression[1])]
+    {
+        let _ = writeln!(out, "\n{name}: {} in {} person-months, {} a month", r.events, r.exposure, pct(r.mean()));
+    }
+    let months_to_fill = f.hiring.mean().filter(|m| *m > 0.0).map(|m| 1.0 / m);
+    let _ = writeln!(
+        out,
+        "\nHiring: {} employed starters over {:.1} vacant FTE-months: {} of a vacant post filled a month{}",
+        f.hiring.events,
+        f.hiring.exposure,
+        pct(f.hiring.mean()),
+        months_to_fill.map_or(String::new(), |m| format!(" (about {m:.1} months to fill a vacancy)"))
+    );
+    let _ = writeln!(
+        out,
+        "  starting as: {} newly qualified, {} experienced ({} qualified abroad), {} senior practitioners, {} managers",
+        f.starters_by_stage[0],
+        f.starters_by_stage[1],
+        f.international_starters,
+        f.starters_by_stage[2],
+        f.starters_by_stage[3]
+    );
+    let _ = writeln!(
+        out,
+        "Agency to employment: {} conversions over {} agency worker-months: {} a month",
+        f.conversion.events,
+        f.conversion.exposure,
+        pct(f.conversion.mean())
+    );
+    let _ = writeln!(
+        out,
+        "\nAt {}: {:.1} FTE employed ({} people), establishment {:.1} FTE, {:.1} FTE vacant, {:.1} agency FTE ({:.2} for each vacant FTE){}",
+        f.as_of,
+        f.inpost_fte,
+        f.headcount(),
+        f.establishment_fte,
+        f.vacancy_fte,
+        f.agency_fte,
+        f.agency_cover,
+        f.charge_per_hour.map_or(String::new(), |c| format!(", agency charge £{c:.2} an hour"))
+    );
+    out
+}
+
+pub fn run_plan(command: PlanCommand) -> Result<()> {
+    let calendar = Calendar::england_and_wales();
+    match command {
+        PlanCommand::Fit(args) => {
+            let (wf, _) = load(&args.db)?;
+            let at = start_date(&wf, args.as_of)?;
+            print_out(fit_table(&fit(&wf, &calendar, at, args.window)).trim_end())
+        }
+        PlanCommand::Backtest(args) => {
+            let (wf, _) = load(&args.db)?;
+            let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
+            let b = backtest(&wf, &calendar, args.at, args.window, &options);
+            let mut out = format!(
+                "Fitted on {} months to {}, forecast {} months ({} runs), against what happened:\n\n",
+                args.window, b.fitted_to, args.months, b.runs
+            );
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>14} {:>10} {:>22}",
+                "figure", "mean abs error", "as % of it", "months inside P10-P90"
+            );
+            for f in &b.figures {
+                let _ = writeln!(
+                    out,
+                    "  {:<20} {:>14.2} {:>10} {:>15} of {}",
+                    f.figure,
+                    f.mean_absolute_error,
+                    f.mean_absolute_percentage_error.map_or("-".to_string(), |p| format!("{:.1}%", p * 100.0)),
+                    f.months.iter().filter(|(_, a, q)| *a >= q.p10 - 1e-9 && *a <= q.p90 + 1e-9).count(),
+                    f.months.len()
+                );
+            }
+            print_out(out.trim_end())
+        }
+    }
+}
+
+fn quantiles(q: Quantiles, places: i32) -> Value {
+    let r = |v: f64| {
+        let k = 10f64.powi(places);
+        (v * k).round() / k
+    };
+    json!({"p10": r(q.p10), "p50": r(q.p50), "p90": r(q.p90)})
+}
+
+/// The forecast as JSON: start, runs, months (each figure's P10/P50/P90) and targets.
+pub fn forecast_json(f: &Forecast) -> Value {
+    let months: Vec<Value> = f
+        .months
+        .iter()
+        .map(|m| {
+            let mut o = serde_json::Map::new();
+            o.insert("month".into(), json!(m.month.to_string()));
+            for (i, name) in FIGURES.iter().enumerate() {
+                o.insert((*name).into(), quantiles(m.figures[i], if *name == "cost" { 0 } else { 2 }));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    let targets: Vec<Value> = f
+        .targets
+        .iter()
+        .map(|t| json!({"name": t.target.name, "figure": t.target.figure, "by": t.target.by.to_string(), "probability": t.probability}))
+        .collect();
+    json!({
+        "scenario": f.scenario,
+        "start": f.start.to_string(),
+        "runs": f.runs,
+        "seed": f.seed,
+        "months": months,
+        "targets": targets,
+        "total_cost": quantiles(f.total_cost(), 0),
+    })
+}
+
+fn money(v: f64) -> String {
+    let whole = v.abs().round() as i64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}£{out}", if v < 0.0 { "-" } else { "" })
+}
+
+fn forecast_table(f: &Forecast) -> String {
+    let mut out = format!("{}: {} runs from {}, seed {}\n\n", f.scenario, f.runs, f.start, f.seed);
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>22} {:>22} {:>20} {:>20} {:>20}",
+        "month", "in post FTE", "agency FTE", "vacancy rate %", "agency rate %", "turnover %"
+    );
+    let cell = |q: Quantiles| format!("{:.1} ({:.1}-{:.1})", q.p50, q.p10, q.p90);
+    for m in &f.months {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>22} {:>22} {:>20} {:>20} {:>20}",
+            m.month.to_string(),
+            cell(m.figures[0]),
+            cell(m.figures[1]),
+            cell(m.figures[2]),
+            cell(m.figures[3]),
+            cell(m.figures[4])
+        );
+    }
+    let c = f.total_cost();
+    let _ = writeln!(
+        out,
+        "\n  Cost over the {} months: {} (P10 {}, P90 {})",
+        f.months.len(),
+        money(c.p50),
+        money(c.p10),
+        money(c.p90)
+    );
+    for t in &f.targets {
+        let _ = writeln!(
+            out,
+            "  Target {}: {}",
+            t.target.name,
+            t.probability
+                .map_or("its month is outside the forecast".to_string(), |p| format!("{:.0}% likely", p * 100.0))
+        );
+    }
+    out
+}
+
+pub fn run_forecast(args: ForecastArgs) -> Result<()> {
+    let scenario = match &args.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Some(Scenario::parse(&text).with_context(|| format!("in {}", path.display()))?)
+        }
+        None => None,
+    };
+    let (wf, stored) = load(&args.db)?;
+    let at = start_date(&wf, args.as_of)?;
+    let calendar = Calendar::england_and_wales();
+    let fitted = fit(&wf, &calendar, at, args.window);
+    if fitted.headcount() == 0 {
+        bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
+    }
+    let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
+    let stored_targets: Vec<Target> = stored
+        .iter()
+        .filter_map(|t| {
+            let name = format!(
+                "{} {} {} by {}",
+                sightline_core::published::field_label(&t.figure),
+                if t.at_most { "at most" } else { "at least" },
+                t.value,
+                t.by
+            );
+            Target::for_date(name, &t.figure, t.at_most, t.value, t.by)
+        })
+        .collect();
+    let mut baseline = Scenario::baseline();
+    baseline.targets = stored_targets.clone();
+    if let Some(s) = &scenario {
+        baseline.costs = s.costs.clone();
+    }
+    let base = forecast(&fitted, &baseline, &options);
+    let chosen = scenario.map(|mut s| {
+        s.targets.extend(stored_targets);
+        forecast(&fitted, &s, &options)
+    });
+    match args.format {
+        PlanFormat::Json => {
+            let mut v = match &chosen {
+                Some(f) => {
+                    let mut v = forecast_json(f);
+                    v["baseline"] = forecast_json(&base);
+                    v["cost_against_baseline"] = quantiles(f.cost_against(&base), 0);
+                    v
+                }
+                None => forecast_json(&base),
+            };
+            v["fitted_to"] = json!(fitted.as_of.to_string());
+            print_out(&serde_json::to_string_pretty(&v)?)
+        }
+        PlanFormat::Table => {
+            let mut out = forecast_table(&base);
+            if let Some(f) = &chosen {
+                out.push('\n');
+                out.push_str(&forecast_table(f));
+                let d = f.cost_against(&base);
+                let _ = writeln!(
+                    out,
+                    "\n  {} against the baseline: {} over the forecast (P10 {}, P90 {}; negative is a saving)",
+                    f.scenario,
+                    money(d.p50),
+                    money(d.p10),
+                    money(d.p90)
+                );
+            }
+            print_out(out.trim_end())
+        }
+    }
+}
