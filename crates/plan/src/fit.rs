@@ -133,6 +133,11 @@ pub struct Fitted {
     pub structural_vacancy_fte: f64,
     /// Agency FTE for each vacant FTE at `as_of`: agency fills gaps against the establishment.
     pub agency_cover: f64,
+    /// How that proportion moved month to month over the window: the mean
+    /// and standard deviation of the change in its logarithm (months with
+    /// no vacancy or no agency are left out).
+    pub agency_cover_drift: f64,
+    pub agency_cover_volatility: f64,
     /// FTE leavers in each of the 12 months to `as_of`, oldest first (for rolling turnover).
     pub leavers_fte_last_12: Vec<f64>,
     /// The FTE-weighted hourly charge of agency workers in post at `as_of`, when recorded.
@@ -285,6 +290,21 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
         sightline_core::Grouping::Authority,
     );
     let at = |k: usize| &series[k].1[0].indicators;
+    let covers: Vec<f64> = (0..series.len())
+        .filter_map(|k| {
+            let i = at(k);
+            let v = i.vacancy_fte.unwrap_or(0.0);
+            (v > 0.0 && i.agency_fte > 0.0).then(|| (i.agency_fte / v).ln())
+        })
+        .collect();
+    let steps: Vec<f64> = covers.windows(2).map(|w| w[1] - w[0]).collect();
+    let (agency_cover_drift, agency_cover_volatility) = if steps.len() >= 2 {
+        let mean = steps.iter().sum::<f64>() / steps.len() as f64;
+        let var = steps.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (steps.len() - 1) as f64;
+        (mean, var.sqrt())
+    } else {
+        (0.0, 0.0)
+    };
     let mut hiring = Rate { events: hires, exposure: 0.0 };
     let mut conversion = Rate { events: agency::conversions(wf, window).len() as f64, exposure: 0.0 };
     for k in 0..months.len().min(series.len().saturating_sub(1)) {
@@ -330,6 +350,8 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
         agency_headcount: now.agency_headcount,
         structural_vacancy_fte,
         agency_cover,
+        agency_cover_drift,
+        agency_cover_volatility,
         leavers_fte_last_12,
         charge_per_hour: (charged_fte > 0.0).then(|| charged / charged_fte),
         cases: now.cases,

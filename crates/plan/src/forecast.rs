@@ -8,8 +8,10 @@
 //! length-of-service band; the authority hires in proportion to its vacant
 //! FTE (the fitted hires per vacant FTE-month), by the stages its starters
 //! had, plus any campaign or intake; agency workers convert to employment;
-//! and agency FTE fills the gaps against the establishment in the
-//! proportion it did at the start. Each run draws every rate from its
+//! and agency FTE fills the gaps against the establishment, in a proportion
+//! that starts where it is and wanders month by month as it did over the
+//! fitted window (a random walk on its logarithm with the window's drift
+//! and spread). Each run draws every rate from its
 //! uncertainty (a Gamma distribution over the events and exposure behind
 //! it, with cells of little data drawn towards their band's rate), so the
 //! spread of the runs shows what the history does not pin down as well as
@@ -222,6 +224,7 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
     // Retention recipients still within their clawback, per lever: (count, months left).
     let mut pools: Vec<(u32, u32)> = vec![(0, 0); scenario.retention.len()];
     let mut campaign_done = vec![0.0f64; scenario.campaigns.len()];
+    let mut cover = fitted.agency_cover;
     let mut total_cost = 0.0;
     let inpost = |n: &[[u32; 5]; 4]| -> f64 { (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s]).sum() };
     for t in 0..options.months as i32 {
@@ -334,9 +337,14 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
                 cost += f64::from(intake.per_year) * intake.cost_each;
             }
         }
+        // The proportion of vacancies agency covers moves on.
+        if fitted.agency_cover_volatility > 0.0 || fitted.agency_cover_drift != 0.0 {
+            let step: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
+            cover *= (fitted.agency_cover_drift + fitted.agency_cover_volatility * step).exp();
+        }
         // Agency workers who become employed.
         let vacant_now = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
-        let agency_heads = (fitted.agency_cover * vacant_now / agency_fte_per_head).round() as u32;
+        let agency_heads = (cover * vacant_now / agency_fte_per_head).round() as u32;
         let mut conversion = rates.conversion;
         let mut conversion_cost = 0.0;
         for c in scenario.conversion.iter().filter(|c| plan.active(c.from, c.months, t)) {
@@ -349,7 +357,7 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
         // The month's figures.
         let inpost_fte = inpost(&n);
         let vacancy = (est - inpost_fte).max(0.0) + fitted.structural_vacancy_fte;
-        let agency = fitted.agency_cover * vacancy;
+        let agency = cover * vacancy;
         recent.push(left_fte);
         if recent.len() > 12 {
             recent.remove(0);
@@ -465,6 +473,8 @@ mod tests {
             agency_headcount: 50,
             structural_vacancy_fte: 0.0,
             agency_cover: 1.0,
+            agency_cover_drift: 0.0,
+            agency_cover_volatility: 0.0,
             leavers_fte_last_12: vec![0.0; 12],
             charge_per_hour: Some(50.0),
             cases: 3000,

@@ -30,4 +30,4 @@ mod scenario;
 pub use backtest::{backtest, Backtest, BacktestFigure};
 pub use fit::{fit, Fitted, Rate, Stage, BANDS, STAGES};
 pub use forecast::{forecast, Forecast, ForecastMonth, Options, Quantiles, TargetOutcome, FIGURES};
-pub use scenario::{Costs, Month, Scenario, ScenarioError, Target};
+pub use scenario::{Costs, Month, Scenario, ScenarioError, Target, SHIPPED};

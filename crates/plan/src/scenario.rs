@@ -306,6 +306,14 @@ fn money(v: f64, what: &str) -> Result<f64, ScenarioError> {
     }
 }
 
+/// The scenarios shipped with Sightline, as (file name, text): examples to
+/// copy, and the choices on the dashboard's forecast page.
+pub const SHIPPED: [(&str, &str); 3] = [
+    ("international-recruitment.toml", include_str!("../scenarios/international-recruitment.toml")),
+    ("retention-and-grow-our-own.toml", include_str!("../scenarios/retention-and-grow-our-own.toml")),
+    ("caseload-cap.toml", include_str!("../scenarios/caseload-cap.toml")),
+];
+
 impl Scenario {
     /// No levers, default costs: the authority as it is going.
     pub fn baseline() -> Scenario {
@@ -503,5 +511,13 @@ by = "2027-03"
             assert!(e.contains(says), "{e}");
         }
         assert_eq!(Month::parse("2025-11", "").unwrap().plus(3), Month { year: 2026, month: 2 });
+    }
+
+    #[test]
+    fn the_shipped_scenarios_read() {
+        for (file, text) in SHIPPED {
+            let s = Scenario::parse(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!s.targets.is_empty(), "{file} has targets");
+        }
     }
 }

@@ -34,6 +34,9 @@ pub struct SettingsArgs {
     /// The authority (name or old LA code), to compare it with its statistical neighbours.
     #[arg(long)]
     la: Option<String>,
+    /// A folder of scenario files (TOML) for the forecast page, beside the shipped ones.
+    #[arg(long, value_name = "DIR")]
+    scenarios: Option<std::path::PathBuf>,
 }
 
 impl SettingsArgs {
@@ -43,6 +46,7 @@ impl SettingsArgs {
             caseload_very_high: self.caseload_very_high,
             long_term_days: self.long_term_days,
             la: self.la.clone(),
+            scenarios: self.scenarios.clone(),
         }
     }
 }

@@ -606,3 +606,81 @@ fn the_committee_report_suppresses_small_numbers_unless_internal() {
     let html = std::fs::read_to_string(&internal).unwrap();
     assert!(html.contains("Internal report") && !html.contains(">c<"));
 }
+
+#[test]
+fn forecasts_are_reproducible_and_a_scenario_reports_its_cost_and_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--people", "120", "--years", "2022-2025"]);
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    assert!(sightline(&["import", "--db", db, data.to_str().unwrap()]).status.success());
+    let args = ["forecast", "--db", db, "--months", "30", "--runs", "500", "--seed", "3", "--format", "json"];
+    let first = sightline(&args);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(stdout(&first), stdout(&sightline(&args)), "the same seed gives the same forecast");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&first)).unwrap();
+    assert_eq!((v["runs"].as_u64(), v["start"].as_str()), (Some(500), Some("2025-10")));
+    let months = v["months"].as_array().unwrap();
+    assert_eq!(months.len(), 30);
+    assert_eq!(months[0]["month"], "2025-10");
+    for figure in ["inpost_fte", "agency_fte", "vacancy_rate_fte", "agency_rate_fte", "cost"] {
+        let q = &months[29][figure];
+        let (p10, p50, p90) = (q["p10"].as_f64().unwrap(), q["p50"].as_f64().unwrap(), q["p90"].as_f64().unwrap());
+        assert!(p10 <= p50 && p50 <= p90, "{figure}: {q}");
+    }
+    let other =
+        sightline(&["forecast", "--db", db, "--months", "30", "--runs", "500", "--seed", "4", "--format", "json"]);
+    assert_ne!(stdout(&first), stdout(&other), "another seed, other chances");
+
+    // One seed document's plan: 25 international recruits over two years for £125,000.
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/../plan/scenarios/international-recruitment.toml");
+    let o = sightline(&[
+        "forecast",
+        "--db",
+        db,
+        "--months",
+        "30",
+        "--runs",
+        "500",
+        "--scenario",
+        scenario,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["scenario"], "25 international recruits over two years");
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    for t in targets {
+        let p = t["probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{t}");
+    }
+    let grown = v["months"][29]["inpost_fte"]["p50"].as_f64().unwrap();
+    let base = v["baseline"]["months"][29]["inpost_fte"]["p50"].as_f64().unwrap();
+    assert!(grown > base + 10.0, "the recruits are in post: {grown} against {base}");
+    assert!(v["cost_against_baseline"]["p50"].is_number() && v["total_cost"]["p50"].as_f64().unwrap() > 0.0);
+    let table = sightline(&["forecast", "--db", db, "--months", "30", "--runs", "300", "--scenario", scenario]);
+    let text = stdout(&table);
+    assert!(
+        text.contains("Target Agency at most 20% by March 2028:") && text.contains("against the baseline"),
+        "{text}"
+    );
+
+    // A scenario with a mistake says where.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\n[[recruitment]]\ncount = 5\nfrom = \"2026-13\"\nto = \"2027-01\"\n").unwrap();
+    let o = sightline(&["forecast", "--db", db, "--scenario", bad.to_str().unwrap()]);
+    assert!(
+        !o.status.success()
+            && String::from_utf8_lossy(&o.stderr).contains("[[recruitment]] 1: `2026-13` is not a month")
+    );
+
+    // The rates and the data behind them; and a backtest on the last year.
+    let fit = stdout(&sightline(&["plan", "fit", "--db", db]));
+    assert!(fit.contains("Leaving, by length of service") && fit.contains("person-months"), "{fit}");
+    let o = sightline(&["plan", "backtest", "--db", db, "--at", "2024-09-30", "--runs", "300"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("inpost_fte") && stdout(&o).contains("inside P10-P90"), "{}", stdout(&o));
+}

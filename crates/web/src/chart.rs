@@ -193,3 +193,84 @@ pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, 
         }
     }
 }
+
+/// A fan chart: the band from P10 to P90 shaded, the median as a line, and
+/// a target as a dashed level when given. The axis reaches at least
+/// `at_least`, so that charts set side by side can share a scale.
+pub fn fan_chart(
+    id: &str,
+    title: &str,
+    summary: &str,
+    x: &[String],
+    bands: &[(f64, f64, f64)],
+    target: Option<(f64, &str)>,
+    at_least: f64,
+) -> Markup {
+    let max = bands.iter().map(|b| b.2).fold(target.map_or(at_least, |t| t.0.max(at_least)), f64::max);
+    let top = nice_max(max);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let px = |i: usize| LEFT + if x.len() > 1 { plot_w * i as f64 / (x.len() - 1) as f64 } else { plot_w / 2.0 };
+    let py = |v: f64| TOP + plot_h * (1.0 - v / top);
+    let mut svg = String::new();
+    for k in 0..=4 {
+        let v = top * k as f64 / 4.0;
+        let y = py(v);
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d0d0"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            y + 4.0,
+            trim(v)
+        );
+    }
+    let every = x.len().div_ceil(8).max(1);
+    for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        // The last label ends at the plot's edge rather than running off it.
+        let anchor = if i + 1 == x.len() && x.len() > 1 { "end" } else { "middle" };
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="12">{}</text>"##,
+            px(i),
+            HEIGHT - BOTTOM + 18.0,
+            escape(label)
+        );
+    }
+    let mut band = String::new();
+    for (i, b) in bands.iter().enumerate() {
+        let _ = write!(band, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, px(i), py(b.2));
+    }
+    for (i, b) in bands.iter().enumerate().rev() {
+        let _ = write!(band, "L{:.1},{:.1} ", px(i), py(b.0));
+    }
+    let _ = write!(svg, r##"<path d="{band}Z" fill="#5b8fd1" fill-opacity="0.35" stroke="none"/>"##);
+    let mut line = String::new();
+    for (i, b) in bands.iter().enumerate() {
+        let _ = write!(line, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, px(i), py(b.1));
+    }
+    let _ = write!(svg, r##"<path d="{line}" fill="none" stroke="#1d4f91" stroke-width="2.5"/>"##);
+    if let Some((level, _)) = target {
+        let y = py(level);
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#b3261e" stroke-width="2" stroke-dasharray="6 4"/>"##,
+            WIDTH - RIGHT
+        );
+    }
+    html! {
+        figure.chart {
+            (drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, svg))
+            figcaption {
+                strong { (title) } ". " (summary)
+                ul.legend {
+                    li { svg width="14" height="14" aria-hidden="true" focusable="false" { rect width="14" height="14" fill="#5b8fd1" fill-opacity="0.35" stroke="#333" {} } " P10 to P90" }
+                    li { svg width="28" height="10" aria-hidden="true" focusable="false" { line x1="0" y1="5" x2="28" y2="5" stroke="#1d4f91" stroke-width="3" {} } " Median (P50)" }
+                    @if let Some((_, name)) = target {
+                        li { svg width="28" height="10" aria-hidden="true" focusable="false" { line x1="0" y1="5" x2="28" y2="5" stroke="#b3261e" stroke-width="3" stroke-dasharray="6 4" {} } " " (name) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@
 mod api;
 mod auth;
 mod chart;
+mod forecast;
 mod pages;
 mod peers;
 mod people;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub long_term_days: f64,
     /// The authority (name or old LA code) for the comparisons with its peers.
     pub la: Option<String>,
+    /// A folder of scenario files (TOML) for the forecast page, beside the shipped ones.
+    pub scenarios: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             caseload_very_high: 22.0,
             long_term_days: sightline_core::absence::LONG_TERM_WORKING_DAYS,
             la: None,
+            scenarios: None,
         }
     }
 }
@@ -146,6 +150,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/turnover", get(pages::turnover))
         .route("/absence", get(pages::absence))
         .route("/benchmark", get(peers::page_handler))
+        .route("/forecast", get(forecast::page_handler))
         .route("/report", get(report::page::form))
         .route("/report/make", get(report::page::make))
         .route("/people", get(people::people))

@@ -44,6 +44,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                                 li { a href="/absence" aria-current=[(title == "Absence").then_some("page")] { "Absence" } }
                                 li { a href="/agency" aria-current=[(title == "Agency").then_some("page")] { "Agency" } }
                                 li { a href="/benchmark" aria-current=[(title == "Compared").then_some("page")] { "Compared" } }
+                                li { a href="/forecast" aria-current=[(title == "Forecast").then_some("page")] { "Forecast" } }
                                 li { a href="/report" aria-current=[(title == "Report").then_some("page")] { "Report" } }
                                 @if matches!(v.user.role, Role::Admin | Role::Hr | Role::Manager) {
                                     li { a href="/people" aria-current=[(title == "People").then_some("page")] { "People" } }

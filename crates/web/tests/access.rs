@@ -474,3 +474,27 @@ async fn reports_are_made_from_the_dashboard_and_only_admin_and_hr_make_internal
     assert_eq!(made.len(), 4, "every report made is audited");
     assert!(made.iter().any(|e| e.user == "ada" && e.detail.contains("internal")));
 }
+
+#[tokio::test]
+async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
+    let w = world().await;
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let target = sightline_store::Target {
+        id: 0,
+        figure: "agency_rate_fte".to_string(),
+        at_most: true,
+        value: 20.0,
+        by: "2027-03-31".parse().unwrap(),
+        set_by: "ada".to_string(),
+    };
+    w.store.add_target(&target).await.unwrap();
+    let (r, body) = send(&w.app, get("/forecast?scenario=international-recruitment", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK, "{body}");
+    assert!(body.contains("<h2>Baseline</h2>") && body.contains("<h2>25 international recruits over two years</h2>"));
+    assert_eq!(body.matches("class=\"chart\"").count(), 8, "four fan charts a side");
+    assert!(body.contains("Chance of: Agency at most 20% by March 2028"), "the scenario's target");
+    assert!(body.contains("Chance of: Agency rate (FTE) % at most 20 by 2027-03-31"), "the authority's own target");
+    assert!(body.contains("Cost against the baseline"));
+    let (r, _) = send(&w.app, get("/forecast?scenario=no-such-plan", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

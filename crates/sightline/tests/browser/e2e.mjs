@@ -42,7 +42,7 @@ try {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(`${base}/teams`);
 
-  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit", "/benchmark", "/report"]) {
+  for (const path of ["/", "/teams", "/turnover", "/absence", "/agency", "/people", "/data", "/audit", "/benchmark", "/report", "/forecast"]) {
     const response = await page.goto(`${base}${path}?date=${date}`);
     if (response.status() !== 200) fail(`${path} answered ${response.status()}`);
     await checkAccessibility(page, path);
@@ -86,6 +86,16 @@ try {
   // Charts have a title and description, and a table alternative.
   const svg = page.locator("figure.chart svg[role=img]").first();
   if ((await svg.getAttribute("aria-labelledby")) === null) fail("the overview chart has no accessible name");
+
+  // The forecast: a scenario chosen from the list, beside the baseline, as fan charts.
+  await page.goto(`${base}/forecast`);
+  await page.getByLabel("Scenario").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForURL((url) => (url.searchParams.get("scenario") || "") !== "");
+  const fans = await page.locator(".side-by-side figure.chart > svg[role=img]").count();
+  if (fans !== 8) fail(`the forecast shows ${fans} fan charts, not 4 for each side`);
+  if (shots) await page.screenshot({ path: join(shots, "forecast.png"), fullPage: true });
+  await checkAccessibility(page, "the forecast with a scenario");
 
   // The committee report, made from the dashboard: the HTML opens with its
   // charts drawn (a screenshot is kept), and passes axe; the spreadsheet

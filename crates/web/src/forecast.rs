@@ -1,0 +1,216 @@
+//! The forecast page: the baseline and a chosen scenario side by side, as
+//! fan charts (P10 to P90, median) and tables, with each target's chance
+//! of being met and the cost against the baseline. Scenarios are those
+//! shipped with Sightline and any in the folder given to `serve --scenarios`.
+
+use crate::auth::Viewer;
+use crate::chart::fan_chart;
+use crate::pages::page;
+use crate::{latest_date, Shared};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use maud::{html, Markup};
+use serde::Deserialize;
+use sightline_plan::{fit, forecast, Forecast, Options, Quantiles, Scenario, Target, FIGURES};
+
+/// Runs on the page: enough for stable P10 and P90, quick to serve.
+const PAGE_RUNS: u32 = 2000;
+const PAGE_MONTHS: u32 = 36;
+
+#[derive(Deserialize)]
+pub struct ForecastQuery {
+    scenario: Option<String>,
+}
+
+/// The scenarios to choose from: (key, scenario), shipped first.
+pub(crate) fn scenarios(dir: Option<&std::path::Path>) -> Vec<(String, Result<Scenario, String>)> {
+    let mut out: Vec<(String, Result<Scenario, String>)> = sightline_plan::SHIPPED
+        .iter()
+        .map(|(file, text)| {
+            (file.trim_end_matches(".toml").to_string(), Scenario::parse(text).map_err(|e| e.to_string()))
+        })
+        .collect();
+    if let Some(dir) = dir {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        for path in files {
+            let key = path.file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| Scenario::parse(&t).map_err(|e| e.to_string()));
+            out.push((key, parsed));
+        }
+    }
+    out
+}
+
+const SHOWN: [(&str, &str); 4] = [
+    ("inpost_fte", "Employed social workers in post (FTE)"),
+    ("agency_rate_fte", "Agency rate (FTE) %"),
+    ("vacancy_rate_fte", "Vacancy rate (FTE) %"),
+    ("turnover_rate_fte", "Turnover (FTE) %, rolling 12 months"),
+];
+
+fn q(q: Quantiles) -> String {
+    format!("{:.1} ({:.1} to {:.1})", q.p50, q.p10, q.p90)
+}
+
+fn money(v: f64) -> String {
+    let n = v.abs().round() as i64;
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}£{out}", if v < 0.0 { "-" } else { "" })
+}
+
+/// The highest P90 of each shown figure in either forecast, for a shared scale.
+fn scales(a: &Forecast, b: &Forecast) -> [f64; 4] {
+    SHOWN.map(|(figure, _)| {
+        [a, b].iter().flat_map(|f| f.months.iter()).filter_map(|m| m.figure(figure)).map(|q| q.p90).fold(0.0, f64::max)
+    })
+}
+
+fn column(f: &Forecast, prefix: &str, targets: &[Target], scale: &[f64; 4]) -> Markup {
+    let x: Vec<String> = f.months.iter().map(|m| m.month.to_string()).collect();
+    html! {
+        div.scenario {
+            h2 { (f.scenario) }
+            @for (k, (figure, label)) in SHOWN.iter().enumerate() {
+                @let i = FIGURES.iter().position(|x| x == figure).unwrap_or(0);
+                @let bands: Vec<(f64, f64, f64)> = f.months.iter().map(|m| (m.figures[i].p10, m.figures[i].p50, m.figures[i].p90)).collect();
+                @let last = f.months.last().map(|m| m.figures[i]).unwrap_or_default();
+                @let target = targets.iter().find(|t| t.figure == *figure);
+                (fan_chart(&format!("{prefix}-{k}"), label,
+                    &format!("By {} the median is {:.1}, with a 80% range of {:.1} to {:.1}.", x.last().cloned().unwrap_or_default(), last.p50, last.p10, last.p90),
+                    &x, &bands, target.map(|t| (t.value, t.name.as_str())), scale[k]))
+            }
+        }
+    }
+}
+
+pub async fn page_handler(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query<ForecastQuery>,
+) -> Response {
+    let wf = match state.workforce().await {
+        Ok(wf) => wf,
+        Err(e) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}")).into_response()
+        }
+    };
+    let stored = match state.store.targets().await {
+        Ok(t) => t,
+        Err(e) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}")).into_response()
+        }
+    };
+    let choices = scenarios(state.settings.scenarios.as_deref());
+    let key = query.scenario.unwrap_or_else(|| choices.first().map(|c| c.0.clone()).unwrap_or_default());
+    let chosen = choices.iter().find(|(k, _)| *k == key);
+    let scenario = match chosen {
+        Some((_, Ok(s))) => s.clone(),
+        Some((_, Err(e))) => {
+            let body = html! { h1 { "Forecast" } div.error role="alert" { p { "The scenario " code { (key) } " cannot be read: " (e) } } };
+            return (StatusCode::BAD_REQUEST, page("Forecast", Some(&viewer), body)).into_response();
+        }
+        None => {
+            let body =
+                html! { h1 { "Forecast" } div.error role="alert" { p { "There is no scenario " code { (key) } "." } } };
+            return (StatusCode::NOT_FOUND, page("Forecast", Some(&viewer), body)).into_response();
+        }
+    };
+    let as_of = latest_date(&wf);
+    let fitted = fit(&wf, &state.calendar, as_of, 36);
+    if fitted.headcount() == 0 {
+        let body = html! { h1 { "Forecast" } p { "No one is employed at " (fitted.as_of) ": there is nothing to forecast from." } };
+        return page("Forecast", Some(&viewer), body).into_response();
+    }
+    let stored_targets: Vec<Target> = stored
+        .iter()
+        .filter_map(|t| {
+            let name = format!(
+                "{} {} {} by {}",
+                sightline_core::published::field_label(&t.figure),
+                if t.at_most { "at most" } else { "at least" },
+                t.value,
+                t.by
+            );
+            Target::for_date(name, &t.figure, t.at_most, t.value, t.by)
+        })
+        .collect();
+    let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1, rate_uncertainty: true };
+    let mut baseline = Scenario::baseline();
+    baseline.costs = scenario.costs.clone();
+    baseline.targets = stored_targets.clone();
+    baseline.targets.extend(scenario.targets.iter().cloned());
+    let mut with_levers = scenario.clone();
+    with_levers.targets.extend(stored_targets);
+    // Thousands of runs: off the server's own threads.
+    let fitted_as_of = fitted.as_of;
+    let worked = tokio::task::spawn_blocking(move || {
+        (forecast(&fitted, &baseline, &options), forecast(&fitted, &with_levers, &options))
+    })
+    .await;
+    let Ok((base, levers)) = worked else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made").into_response();
+    };
+    let difference = levers.cost_against(&base);
+    let last = |f: &Forecast, figure: &str| f.months.last().and_then(|m| m.figure(figure)).unwrap_or_default();
+    let body = html! {
+        h1 { "Forecast" }
+        p { "The next " (PAGE_MONTHS) " months from " (fitted_as_of) ", " (PAGE_RUNS) " runs of a model fitted on the 36 months before (seed 1). \
+             The shaded band holds 8 runs in 10; the line is the median. The same chances are used with and without the scenario's levers." }
+        form.filters method="get" action="/forecast" {
+            label for="scenario" { "Scenario" }
+            select #scenario name="scenario" {
+                @for (k, s) in &choices {
+                    option value=(k) selected[*k == key] { (s.as_ref().map_or_else(|_| format!("{k} (cannot be read)"), |s| s.name.clone())) }
+                }
+            }
+            button type="submit" { "Show" }
+        }
+        @if !scenario.description.is_empty() { p { (scenario.description) } }
+        table {
+            caption { "At the end of the forecast, " (base.months.last().map(|m| m.month.to_string()).unwrap_or_default()) ": median (P10 to P90)" }
+            thead { tr { th scope="col" { "Figure" } th scope="col" { "Baseline" } th scope="col" { (levers.scenario) } } }
+            tbody {
+                @for (figure, label) in SHOWN {
+                    tr { th scope="row" { (label) } td { (q(last(&base, figure))) } td { (q(last(&levers, figure))) } }
+                }
+                tr { th scope="row" { "Agency FTE" } td { (q(last(&base, "agency_fte"))) } td { (q(last(&levers, "agency_fte"))) } }
+                tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
+                tr { th scope="row" { "Cost against the baseline" } td { "-" } td { (money(difference.p50)) " (" (money(difference.p10)) " to " (money(difference.p90)) ")" } }
+                @for (a, b) in base.targets.iter().zip(&levers.targets) {
+                    tr {
+                        th scope="row" { "Chance of: " (a.target.name) }
+                        td { (a.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
+                        td { (b.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
+                    }
+                }
+            }
+        }
+        @let targets: Vec<Target> = levers.targets.iter().map(|t| t.target.clone()).collect();
+        @let scale = scales(&base, &levers);
+        div.side-by-side {
+            (column(&base, "base", &targets, &scale))
+            (column(&levers, "levers", &targets, &scale))
+        }
+        p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
+    };
+    page("Forecast", Some(&viewer), body).into_response()
+}
