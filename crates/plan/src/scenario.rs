@@ -153,9 +153,13 @@ pub struct Target {
 impl Target {
     /// A target set for a date (as `sightline target set` keeps them), met
     /// at that date's month end; `None` for a figure the forecast does not make.
-    pub fn for_date(name: String, figure: &str, at_most: bool, value: f64, by: NaiveDate) -> Option<Target> {
+    pub fn for_date(figure: &str, at_most: bool, value: f64, by: NaiveDate) -> Option<Target> {
         crate::FIGURES.contains(&figure).then(|| Target {
-            name,
+            name: format!(
+                "{} {} {value} by {by}",
+                sightline_core::published::field_label(figure),
+                if at_most { "at most" } else { "at least" }
+            ),
             figure: figure.to_string(),
             at_most,
             value,

@@ -10,6 +10,7 @@ use sightline_plan::{
     backtest, fit, forecast, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, FIGURES, STAGES,
 };
 use sightline_store::Store;
+use sightline_web::report::money;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -247,19 +248,6 @@ pub fn forecast_json(f: &Forecast) -> Value {
     })
 }
 
-fn money(v: f64) -> String {
-    let whole = v.abs().round() as i64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}£{out}", if v < 0.0 { "-" } else { "" })
-}
-
 fn forecast_table(f: &Forecast) -> String {
     let mut out = format!("{}: {} runs from {}, seed {}\n\n", f.scenario, f.runs, f.start, f.seed);
     let _ = writeln!(
@@ -317,19 +305,8 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }
     let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
-    let stored_targets: Vec<Target> = stored
-        .iter()
-        .filter_map(|t| {
-            let name = format!(
-                "{} {} {} by {}",
-                sightline_core::published::field_label(&t.figure),
-                if t.at_most { "at most" } else { "at least" },
-                t.value,
-                t.by
-            );
-            Target::for_date(name, &t.figure, t.at_most, t.value, t.by)
-        })
-        .collect();
+    let stored_targets: Vec<Target> =
+        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let mut baseline = Scenario::baseline();
     baseline.targets = stored_targets.clone();
     if let Some(s) = &scenario {

@@ -6,6 +6,7 @@
 use crate::auth::Viewer;
 use crate::chart::fan_chart;
 use crate::pages::page;
+use crate::report::money;
 use crate::{latest_date, Shared};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -62,19 +63,6 @@ const SHOWN: [(&str, &str); 4] = [
 
 fn q(q: Quantiles) -> String {
     format!("{:.1} ({:.1} to {:.1})", q.p50, q.p10, q.p90)
-}
-
-fn money(v: f64) -> String {
-    let n = v.abs().round() as i64;
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}£{out}", if v < 0.0 { "-" } else { "" })
 }
 
 /// The highest P90 of each shown figure in either forecast, for a shared scale.
@@ -140,19 +128,8 @@ pub async fn page_handler(
         let body = html! { h1 { "Forecast" } p { "No one is employed at " (fitted.as_of) ": there is nothing to forecast from." } };
         return page("Forecast", Some(&viewer), body).into_response();
     }
-    let stored_targets: Vec<Target> = stored
-        .iter()
-        .filter_map(|t| {
-            let name = format!(
-                "{} {} {} by {}",
-                sightline_core::published::field_label(&t.figure),
-                if t.at_most { "at most" } else { "at least" },
-                t.value,
-                t.by
-            );
-            Target::for_date(name, &t.figure, t.at_most, t.value, t.by)
-        })
-        .collect();
+    let stored_targets: Vec<Target> =
+        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1, rate_uncertainty: true };
     let mut baseline = Scenario::baseline();
     baseline.costs = scenario.costs.clone();

@@ -134,7 +134,7 @@ impl Value {
             Value::Count(n) => n.to_string(),
             Value::Number(v) => format!("{v:.1}"),
             Value::Percent(v) => format!("{v:.1}%"),
-            Value::Money(v) => format!("£{}", thousands(v.round() as i64)),
+            Value::Money(v) => money(*v),
             Value::Suppressed => "c".to_string(),
             Value::Missing => "-".to_string(),
             Value::Text(t) => t.clone(),
@@ -154,8 +154,14 @@ impl Value {
     }
 }
 
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
+/// Whole pounds with thousands separated: £1,234,567 (and -£1,234).
+pub fn money(v: f64) -> String {
+    let n = v.round() as i64;
+    format!("{}£{}", if n < 0 { "-" } else { "" }, thousands(n.unsigned_abs()))
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -163,11 +169,7 @@ fn thousands(n: i64) -> String {
         }
         out.push(ch);
     }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    out
 }
 
 /// A row: its label and cells, in the order of the table's columns after the first.
@@ -685,8 +687,8 @@ pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -
     });
     if costed > 0.0 {
         summary.push(format!(
-            "Agency social workers cost £{} over the period, for {:.0}% of agency time with a recorded charge.",
-            thousands(total_cost.round() as i64),
+            "Agency social workers cost {} over the period, for {:.0}% of agency time with a recorded charge.",
+            money(total_cost),
             costed / fte_days * 100.0
         ));
     }
