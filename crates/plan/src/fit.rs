@@ -60,6 +60,21 @@ pub fn band_of(months: u32) -> usize {
     BANDS.iter().rposition(|(first, _)| months >= *first).unwrap_or(0)
 }
 
+/// Bands of years since qualifying, for the leaving rates by experience
+/// (where a pinch point two to three years after qualifying shows).
+pub const QUALIFIED_BANDS: [(u32, &str); 6] = [
+    (0, "under 1 year"),
+    (1, "1 to 2 years"),
+    (2, "2 to 3 years"),
+    (3, "3 to 5 years"),
+    (5, "5 to 10 years"),
+    (10, "10 years or more"),
+];
+
+fn qualified_band(years: u32) -> usize {
+    QUALIFIED_BANDS.iter().rposition(|(first, _)| years >= *first).unwrap_or(0)
+}
+
 /// Months in each band before the next (the last band has no end).
 pub(crate) const BAND_MONTHS: [f64; 4] = [12.0, 12.0, 12.0, 24.0];
 
@@ -120,6 +135,11 @@ pub struct Fitted {
     pub starters_by_stage: [u32; 4],
     /// Of the starters not newly qualified, those who qualified abroad.
     pub international_starters: u32,
+    /// Starters by the route they qualified through (those recorded).
+    pub starters_by_route: Vec<(QualificationRoute, u32)>,
+    /// Leaving by years since qualifying ([`QUALIFIED_BANDS`]), for those
+    /// with a qualification date: shown by `plan fit`, not used by the model.
+    pub leaving_by_years_qualified: [Rate; 6],
     /// Agency workers who became employed, per agency worker-month.
     pub conversion: Rate,
     /// The engine's figures at `as_of`.
@@ -199,6 +219,8 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
     let mut fte_sum = [0.0f64; 4];
     let mut starters_by_stage = [0u32; 4];
     let mut international_starters = 0;
+    let mut routes = [0u32; QualificationRoute::ALL.len()];
+    let mut by_qualified = [Rate::default(); 6];
     let mut hires = 0.0;
     for p in wf.person_indices() {
         let person = wf.person(p);
@@ -232,7 +254,16 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                     let Some((stage, _)) = stage_on(before) else { continue };
                     let band = band_of(months_between(start, first));
                     leaving[stage.index()][band].exposure += 1.0;
-                    if end.is_some_and(|e| e <= last_day) {
+                    let qualified = person
+                        .qualification_date
+                        .filter(|q| *q <= before)
+                        .map(|q| &mut by_qualified[qualified_band(months_between(q, first) / 12)]);
+                    let left = end.is_some_and(|e| e <= last_day);
+                    if let Some(r) = qualified {
+                        r.exposure += 1.0;
+                        r.events += f64::from(u8::from(left));
+                    }
+                    if left {
                         leaving[stage.index()][band].events += 1.0;
                     } else if let Some((now, _)) = stage_on(last_day) {
                         match stage {
@@ -256,6 +287,9 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                     if let Some((stage, _)) = stage_on(start) {
                         starters_by_stage[stage.index()] += 1;
                         hires += 1.0;
+                        if let Some(route) = person.qualification_route {
+                            routes[QualificationRoute::ALL.iter().position(|r| *r == route).unwrap_or(0)] += 1;
+                        }
                         if stage != Stage::NewlyQualified
                             && person.qualification_route == Some(QualificationRoute::International)
                         {
@@ -342,6 +376,8 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
         hiring,
         starters_by_stage,
         international_starters,
+        starters_by_route: QualificationRoute::ALL.into_iter().zip(routes).filter(|(_, n)| *n > 0).collect(),
+        leaving_by_years_qualified: by_qualified,
         conversion,
         establishment_fte,
         inpost_fte: now.inpost_fte,
@@ -362,6 +398,62 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leavers_exposure_starters_and_promotions_are_counted_from_the_history() {
+        use sightline_core::{Spell, SpellKind, WorkforceBuilder};
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let spell = |person, team, role, start: &str, end: Option<&str>| Spell {
+            person,
+            kind: SpellKind::Permanent,
+            team,
+            org_role: role,
+            start: d(start),
+            end: end.map(d),
+            fte: 1.0,
+            reason_leave: None,
+            leaver_destination: None,
+            charge_rate: None,
+        };
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        for k in 0..9 {
+            let p = b.person(&format!("stay{k}"));
+            b.add_spell(spell(p, t, OrgRole::CaseHolder, "2020-01-01", None));
+        }
+        let gone = b.person("gone");
+        b.add_spell(spell(gone, t, OrgRole::CaseHolder, "2020-01-01", Some("2024-06-15")));
+        let promoted = b.person("promoted");
+        b.add_spell(spell(promoted, t, OrgRole::CaseHolder, "2018-01-01", Some("2024-04-30")));
+        b.add_spell(spell(promoted, t, OrgRole::SeniorPractitioner, "2024-05-01", None));
+        let new = b.person("new");
+        b.person_mut(new).qualification_date = Some(d("2023-10-01"));
+        b.person_mut(new).qualification_route = Some(QualificationRoute::Frontline);
+        b.add_spell(spell(new, t, OrgRole::CaseHolder, "2024-03-01", None));
+        let wf = b.build();
+        let f = fit(&wf, &Calendar::from_holidays(vec![]), d("2024-12-31"), 12);
+        assert_eq!(f.window, Period { start: d("2024-01-01"), end: d("2024-12-31") });
+        // The leaver: exposed January to June, 4 years 5 months into the job.
+        assert_eq!(f.leaving[Stage::Experienced.index()][3], Rate { events: 1.0, exposure: 6.0 + 9.0 * 12.0 });
+        assert_eq!(f.leaving_overall().events, 1.0);
+        // The promotion (a senior practitioner from 1 May) is May's. Exposed to
+        // promotion: the stayers all year, the leaver January to May (not the
+        // month they left), the promoted January to May, and the newcomer in
+        // November and December, once past their ASYE year.
+        assert_eq!(f.progression[0].events, 1.0);
+        assert_eq!(f.progression[0].exposure, 9.0 * 12.0 + 5.0 + 5.0 + 2.0);
+        // The starter, newly qualified through Frontline.
+        assert_eq!(
+            (f.starters_by_stage, f.starters_by_route.clone()),
+            ([1, 0, 0, 0], vec![(QualificationRoute::Frontline, 1)])
+        );
+        // At the end: 9 experienced of 5 years or more, a senior practitioner,
+        // and the newcomer, past their ASYE year, in their first year here.
+        assert_eq!(f.stock[Stage::Experienced.index()][4], 9);
+        assert_eq!(f.stock[Stage::SeniorPractitioner.index()][4], 1);
+        assert_eq!(f.stock[Stage::Experienced.index()][0], 1);
+        assert_eq!(f.headcount(), 11);
+    }
 
     #[test]
     fn stages_and_bands() {

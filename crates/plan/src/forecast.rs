@@ -465,6 +465,8 @@ mod tests {
             hiring: Rate { events: 0.0, exposure: 1e9 },
             starters_by_stage: [0, 10, 0, 0],
             international_starters: 0,
+            starters_by_route: Vec::new(),
+            leaving_by_years_qualified: [Rate::default(); 6],
             conversion: Rate { events: 0.0, exposure: 1e9 },
             establishment_fte: 250.0,
             inpost_fte: 200.0,

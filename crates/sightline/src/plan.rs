@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use sightline_core::{Calendar, Workforce};
 use sightline_plan::{
-    backtest, fit, forecast, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, FIGURES, STAGES,
+    backtest, fit, forecast, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, FIGURES, QUALIFIED_BANDS,
+    STAGES,
 };
 use sightline_store::Store;
 use sightline_web::report::money;
@@ -118,6 +119,12 @@ fn fit_table(f: &Fitted) -> String {
             hi * 100.0
         );
     }
+    let _ = writeln!(out, "\nLeaving, by years since qualifying (those with a qualification date):");
+    for (k, (_, name)) in QUALIFIED_BANDS.iter().enumerate() {
+        let r = f.leaving_by_years_qualified[k];
+        let _ =
+            writeln!(out, "  {name:<18} {:>8} {:>10} {:>9}", r.events, format!("{} p-m", r.exposure), pct(r.mean()));
+    }
     let _ = writeln!(out, "\nLeaving, by stage:");
     for (s, stage) in STAGES.iter().enumerate() {
         let (mut e, mut x) = (0.0, 0.0);
@@ -151,6 +158,11 @@ fn fit_table(f: &Fitted) -> String {
         f.starters_by_stage[2],
         f.starters_by_stage[3]
     );
+    if !f.starters_by_route.is_empty() {
+        let routes: Vec<String> =
+            f.starters_by_route.iter().map(|(r, n)| format!("{n} {}", r.as_str().replace('_', " "))).collect();
+        let _ = writeln!(out, "  by qualifying route: {}", routes.join(", "));
+    }
     let _ = writeln!(
         out,
         "Agency to employment: {} conversions over {} agency worker-months: {} a month",

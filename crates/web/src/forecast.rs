@@ -90,6 +90,32 @@ fn column(f: &Forecast, prefix: &str, targets: &[Target], scale: &[f64; 4]) -> M
     }
 }
 
+/// What the forecast stands on: the fitted rates with the data behind each.
+fn stands_on(f: &sightline_plan::Fitted) -> Markup {
+    let pct = |r: &sightline_plan::Rate| r.mean().map_or("-".to_string(), |m| format!("{:.2}%", m * 100.0));
+    let yearly = |r: &sightline_plan::Rate| {
+        r.mean().map_or("-".to_string(), |m| format!("{:.1}%", (1.0 - (1.0 - m.min(1.0)).powi(12)) * 100.0))
+    };
+    html! {
+        h2 { "What the forecast stands on" }
+        table {
+            caption { "Leaving by length of service, " (f.window.start) " to " (f.window.end) }
+            thead { tr { th scope="col" { "Service" } th scope="col" { "Leavers" } th scope="col" { "Person-months" } th scope="col" { "A month" } th scope="col" { "A year" } } }
+            tbody {
+                @for (b, (_, name)) in sightline_plan::BANDS.iter().enumerate() {
+                    @let r = f.leaving_by_band(b);
+                    tr { th scope="row" { (name) } td { (r.events) } td { (r.exposure) } td { (pct(&r)) } td { (yearly(&r)) } }
+                }
+            }
+        }
+        p {
+            "Hiring: " (f.hiring.events) " employed starters over " (format!("{:.0}", f.hiring.exposure)) " vacant FTE-months ("
+            (pct(&f.hiring)) " of a vacant post filled a month). Agency to employment: " (f.conversion.events) " conversions over "
+            (f.conversion.exposure) " agency worker-months. Agency covers " (format!("{:.2}", f.agency_cover)) " FTE for each vacant FTE now."
+        }
+    }
+}
+
 pub async fn page_handler(
     State(state): State<Shared>,
     Extension(viewer): Extension<Viewer>,
@@ -139,6 +165,7 @@ pub async fn page_handler(
     with_levers.targets.extend(stored_targets);
     // Thousands of runs: off the server's own threads.
     let fitted_as_of = fitted.as_of;
+    let basis = stands_on(&fitted);
     let worked = tokio::task::spawn_blocking(move || {
         (forecast(&fitted, &baseline, &options), forecast(&fitted, &with_levers, &options))
     })
@@ -187,6 +214,7 @@ pub async fn page_handler(
             (column(&base, "base", &targets, &scale))
             (column(&levers, "levers", &targets, &scale))
         }
+        (basis)
         p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
     };
     page("Forecast", Some(&viewer), body).into_response()
