@@ -443,6 +443,31 @@ pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Fore
     }
 }
 
+/// The baseline and, when given, a scenario, forecast with the same
+/// chances. The authority's own `targets` go into both; the scenario's
+/// targets and costs apply to the baseline too, so the two compare like
+/// with like.
+pub fn with_baseline(
+    fitted: &Fitted,
+    scenario: Option<&Scenario>,
+    targets: &[Target],
+    options: &Options,
+) -> (Forecast, Option<Forecast>) {
+    let mut baseline = Scenario::baseline();
+    baseline.targets = targets.to_vec();
+    if let Some(s) = scenario {
+        baseline.costs = s.costs.clone();
+        baseline.targets.extend(s.targets.iter().cloned());
+    }
+    let base = forecast(fitted, &baseline, options);
+    let chosen = scenario.map(|s| {
+        let mut s = s.clone();
+        s.targets.extend(targets.iter().cloned());
+        forecast(fitted, &s, options)
+    });
+    (base, chosen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,13 +4,13 @@
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use serde_json::{json, Value};
 use sightline_core::{Calendar, Workforce};
 use sightline_plan::{
-    backtest, fit, forecast, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, FIGURES, QUALIFIED_BANDS,
+    backtest, fit, with_baseline, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, QUALIFIED_BANDS,
     STAGES,
 };
 use sightline_store::Store;
+use sightline_web::forecast::comparison_json;
 use sightline_web::report::money;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -222,44 +222,6 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
     }
 }
 
-fn quantiles(q: Quantiles, places: i32) -> Value {
-    let r = |v: f64| {
-        let k = 10f64.powi(places);
-        (v * k).round() / k
-    };
-    json!({"p10": r(q.p10), "p50": r(q.p50), "p90": r(q.p90)})
-}
-
-/// The forecast as JSON: start, runs, months (each figure's P10/P50/P90) and targets.
-pub fn forecast_json(f: &Forecast) -> Value {
-    let months: Vec<Value> = f
-        .months
-        .iter()
-        .map(|m| {
-            let mut o = serde_json::Map::new();
-            o.insert("month".into(), json!(m.month.to_string()));
-            for (i, name) in FIGURES.iter().enumerate() {
-                o.insert((*name).into(), quantiles(m.figures[i], if *name == "cost" { 0 } else { 2 }));
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let targets: Vec<Value> = f
-        .targets
-        .iter()
-        .map(|t| json!({"name": t.target.name, "figure": t.target.figure, "by": t.target.by.to_string(), "probability": t.probability}))
-        .collect();
-    json!({
-        "scenario": f.scenario,
-        "start": f.start.to_string(),
-        "runs": f.runs,
-        "seed": f.seed,
-        "months": months,
-        "targets": targets,
-        "total_cost": quantiles(f.total_cost(), 0),
-    })
-}
-
 fn forecast_table(f: &Forecast) -> String {
     let mut out = format!("{}: {} runs from {}, seed {}\n\n", f.scenario, f.runs, f.start, f.seed);
     let _ = writeln!(
@@ -319,29 +281,10 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
     let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
     let stored_targets: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
-    let mut baseline = Scenario::baseline();
-    baseline.targets = stored_targets.clone();
-    if let Some(s) = &scenario {
-        baseline.costs = s.costs.clone();
-    }
-    let base = forecast(&fitted, &baseline, &options);
-    let chosen = scenario.map(|mut s| {
-        s.targets.extend(stored_targets);
-        forecast(&fitted, &s, &options)
-    });
+    let (base, chosen) = with_baseline(&fitted, scenario.as_ref(), &stored_targets, &options);
     match args.format {
         PlanFormat::Json => {
-            let mut v = match &chosen {
-                Some(f) => {
-                    let mut v = forecast_json(f);
-                    v["baseline"] = forecast_json(&base);
-                    v["cost_against_baseline"] = quantiles(f.cost_against(&base), 0);
-                    v
-                }
-                None => forecast_json(&base),
-            };
-            v["fitted_to"] = json!(fitted.as_of.to_string());
-            print_out(&serde_json::to_string_pretty(&v)?)
+            print_out(&serde_json::to_string_pretty(&comparison_json(&base, chosen.as_ref(), fitted.as_of))?)
         }
         PlanFormat::Table => {
             let mut out = forecast_table(&base);

@@ -359,6 +359,21 @@ pub async fn openapi() -> Response {
                 "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
                 "responses": { "200": { "description": "counts; members see counts under 5 as \"c\"" }, "401": { "description": "not logged in and no valid token" } }
             } },
+            "/api/v1/forecast": { "get": {
+                "summary": "A Monte Carlo forecast from the store's history (as `sightline forecast --format json`), with a shipped or served scenario beside the baseline when named",
+                "parameters": [
+                    { "name": "scenario", "in": "query", "schema": { "type": "string" }, "description": "e.g. international-recruitment" },
+                    { "name": "months", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 120, "default": 36 } },
+                    { "name": "runs", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 20000, "default": 2000 } },
+                    { "name": "seed", "in": "query", "schema": { "type": "integer", "default": 1 } }
+                ],
+                "responses": {
+                    "200": { "description": "start, runs, months (P10/P50/P90 of each figure), targets with their probability, total cost; baseline and cost_against_baseline with a scenario" },
+                    "400": { "description": "a parameter is not valid" },
+                    "401": { "description": "not logged in and no valid token" },
+                    "404": { "description": "no such scenario" }
+                }
+            } },
             "/api/v1/openapi.json": { "get": { "summary": "this document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
         }
     }))

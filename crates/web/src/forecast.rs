@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use maud::{html, Markup};
 use serde::Deserialize;
-use sightline_plan::{fit, forecast, Forecast, Options, Quantiles, Scenario, Target, FIGURES};
+use serde_json::{json, Value};
+use sightline_plan::{fit, with_baseline, Forecast, Options, Quantiles, Scenario, Target, FIGURES};
 
 /// Runs on the page: enough for stable P10 and P90, quick to serve.
 const PAGE_RUNS: u32 = 2000;
@@ -157,20 +158,13 @@ pub async fn page_handler(
     let stored_targets: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1, rate_uncertainty: true };
-    let mut baseline = Scenario::baseline();
-    baseline.costs = scenario.costs.clone();
-    baseline.targets = stored_targets.clone();
-    baseline.targets.extend(scenario.targets.iter().cloned());
-    let mut with_levers = scenario.clone();
-    with_levers.targets.extend(stored_targets);
     // Thousands of runs: off the server's own threads.
     let fitted_as_of = fitted.as_of;
     let basis = stands_on(&fitted);
-    let worked = tokio::task::spawn_blocking(move || {
-        (forecast(&fitted, &baseline, &options), forecast(&fitted, &with_levers, &options))
-    })
-    .await;
-    let Ok((base, levers)) = worked else {
+    let description = scenario.description.clone();
+    let worked =
+        tokio::task::spawn_blocking(move || with_baseline(&fitted, Some(&scenario), &stored_targets, &options)).await;
+    let Ok((base, Some(levers))) = worked else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made").into_response();
     };
     let difference = levers.cost_against(&base);
@@ -188,7 +182,7 @@ pub async fn page_handler(
             }
             button type="submit" { "Show" }
         }
-        @if !scenario.description.is_empty() { p { (scenario.description) } }
+        @if !description.is_empty() { p { (description) } }
         table {
             caption { "At the end of the forecast, " (base.months.last().map(|m| m.month.to_string()).unwrap_or_default()) ": median (P10 to P90)" }
             thead { tr { th scope="col" { "Figure" } th scope="col" { "Baseline" } th scope="col" { (levers.scenario) } } }
@@ -218,4 +212,112 @@ pub async fn page_handler(
         p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
     };
     page("Forecast", Some(&viewer), body).into_response()
+}
+
+/// A forecast as JSON, with its baseline and the cost against it when it is a scenario's.
+pub fn comparison_json(base: &Forecast, chosen: Option<&Forecast>, fitted_to: chrono::NaiveDate) -> Value {
+    let mut v = match chosen {
+        Some(f) => {
+            let mut v = forecast_json(f);
+            v["baseline"] = forecast_json(base);
+            v["cost_against_baseline"] = quantiles_json(f.cost_against(base), 0);
+            v
+        }
+        None => forecast_json(base),
+    };
+    v["fitted_to"] = json!(fitted_to.to_string());
+    v
+}
+
+/// P10, P50 and P90 as JSON, to `places` decimal places.
+pub fn quantiles_json(q: Quantiles, places: i32) -> Value {
+    let r = |v: f64| {
+        let k = 10f64.powi(places);
+        (v * k).round() / k
+    };
+    json!({"p10": r(q.p10), "p50": r(q.p50), "p90": r(q.p90)})
+}
+
+/// The forecast as JSON: start, runs, months (each figure's P10/P50/P90) and targets.
+pub fn forecast_json(f: &Forecast) -> Value {
+    let months: Vec<Value> = f
+        .months
+        .iter()
+        .map(|m| {
+            let mut o = serde_json::Map::new();
+            o.insert("month".into(), json!(m.month.to_string()));
+            for (i, name) in FIGURES.iter().enumerate() {
+                o.insert((*name).into(), quantiles_json(m.figures[i], if *name == "cost" { 0 } else { 2 }));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    let targets: Vec<Value> = f
+        .targets
+        .iter()
+        .map(|t| json!({"name": t.target.name, "figure": t.target.figure, "by": t.target.by.to_string(), "probability": t.probability}))
+        .collect();
+    json!({
+        "scenario": f.scenario,
+        "start": f.start.to_string(),
+        "runs": f.runs,
+        "seed": f.seed,
+        "months": months,
+        "targets": targets,
+        "total_cost": quantiles_json(f.total_cost(), 0),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ApiForecastQuery {
+    scenario: Option<String>,
+    months: Option<u32>,
+    runs: Option<u32>,
+    seed: Option<u64>,
+}
+
+fn api_error(status: StatusCode, message: String) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+/// `/api/v1/forecast`: the same JSON as `sightline forecast --format json`
+/// (with `baseline` and `cost_against_baseline` when a scenario is named).
+pub async fn api(State(state): State<Shared>, Query(query): Query<ApiForecastQuery>) -> Response {
+    let months = query.months.unwrap_or(36);
+    let runs = query.runs.unwrap_or(PAGE_RUNS);
+    if !(1..=120).contains(&months) || !(1..=20_000).contains(&runs) {
+        return api_error(StatusCode::BAD_REQUEST, "months is 1 to 120 and runs 1 to 20000".to_string());
+    }
+    let scenario = match &query.scenario {
+        None => None,
+        Some(key) => match scenarios(state.settings.scenarios.as_deref()).into_iter().find(|(k, _)| k == key) {
+            Some((_, Ok(s))) => Some(s),
+            Some((_, Err(e))) => {
+                return api_error(StatusCode::BAD_REQUEST, format!("the scenario `{key}` cannot be read: {e}"))
+            }
+            None => return api_error(StatusCode::NOT_FOUND, format!("there is no scenario `{key}`")),
+        },
+    };
+    let (wf, stored) = match (state.workforce().await, state.store.targets().await) {
+        (Ok(wf), Ok(t)) => (wf, t),
+        (Err(e), _) | (_, Err(e)) => {
+            return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}"))
+        }
+    };
+    let fitted = fit(&wf, &state.calendar, latest_date(&wf), 36);
+    if fitted.headcount() == 0 {
+        return api_error(StatusCode::UNPROCESSABLE_ENTITY, format!("no one is employed at {}", fitted.as_of));
+    }
+    let stored: Vec<Target> =
+        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
+    let options = Options { months, runs, seed: query.seed.unwrap_or(1), rate_uncertainty: true };
+    let worked = tokio::task::spawn_blocking(move || {
+        let (base, chosen) = with_baseline(&fitted, scenario.as_ref(), &stored, &options);
+        comparison_json(&base, chosen.as_ref(), fitted.as_of)
+    })
+    .await;
+    match worked {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made".to_string()),
+    }
 }

@@ -9,7 +9,7 @@
 mod api;
 mod auth;
 mod chart;
-mod forecast;
+pub mod forecast;
 mod pages;
 mod peers;
 mod people;
@@ -164,6 +164,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/api/v1/agency", get(api::agency))
         .route("/api/v1/absence", get(api::absence))
         .route("/api/v1/leavers", get(api::leavers))
+        .route("/api/v1/forecast", get(forecast::api))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_viewer));
     Ok(Router::new()

@@ -497,4 +497,23 @@ async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
     assert!(body.contains("Cost against the baseline"));
     let (r, _) = send(&w.app, get("/forecast?scenario=no-such-plan", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // The same through the API, for scripts: the CLI's JSON.
+    let member = token_for(&w.store, "meg").await;
+    let uri = "/api/v1/forecast?scenario=international-recruitment&months=12&runs=200&seed=2";
+    let (r, body) = send(&w.app, bearer(uri, &member)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["runs"].as_u64(), v["months"].as_array().map(Vec::len)), (Some(200), Some(12)));
+    assert_eq!(v["baseline"]["months"].as_array().map(Vec::len), Some(12));
+    assert!(v["months"][11]["agency_rate_fte"]["p50"].is_number() && v["cost_against_baseline"]["p50"].is_number());
+    assert_eq!(v["targets"].as_array().map(Vec::len), Some(3), "the scenario's two and the authority's one");
+    let (again, _) = send(&w.app, bearer(uri, &member)).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let (r, _) = send(&w.app, bearer("/api/v1/forecast?runs=0", &member)).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (r, _) = send(&w.app, bearer("/api/v1/forecast?scenario=nothing", &member)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (r, _) = send(&w.app, get("/api/v1/forecast", None)).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
