@@ -224,6 +224,8 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
     // Retention recipients still within their clawback, per lever: (count, months left).
     let mut pools: Vec<(u32, u32)> = vec![(0, 0); scenario.retention.len()];
     let mut campaign_done = vec![0.0f64; scenario.campaigns.len()];
+    // Recruits in training: (month they join, stage, how many).
+    let mut pipeline: Vec<(i32, usize, u32)> = Vec::new();
     let mut cover = fitted.agency_cover;
     let mut total_cost = 0.0;
     let inpost = |n: &[[u32; 5]; 4]| -> f64 { (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s]).sum() };
@@ -319,7 +321,8 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
             };
             n[stage][0] += 1;
         }
-        // Campaigns: their hires spread evenly over their months.
+        // Campaigns: recruits spread evenly over their months, paid for when
+        // recruited, joining after any training programme.
         for (k, c) in scenario.campaigns.iter().enumerate() {
             let (first, last) = (plan.offset(c.from), plan.offset(c.to));
             if t >= first && t <= last {
@@ -327,10 +330,18 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
                 let due = c.count * f64::from((t - first + 1) as u32) / span;
                 let now = (due.floor() - campaign_done[k].floor()).max(0.0) as u32;
                 campaign_done[k] = due;
-                n[c.stage.index()][0] += now;
                 cost += f64::from(now) * c.cost_each;
+                pipeline.push((t + c.joins_after_months as i32, c.stage.index(), now));
             }
         }
+        pipeline.retain(|&(when, stage, count)| {
+            if when <= t {
+                n[stage][0] += count;
+                false
+            } else {
+                true
+            }
+        });
         for intake in &scenario.intake {
             if plan.start.plus(t).month == intake.month && t >= plan.offset(intake.from) {
                 n[0][0] += intake.per_year;
@@ -589,5 +600,21 @@ by = "2027-03"
         // The recruits cost their fee and their pay, and save agency.
         let d = grown.cost_against(&base);
         assert!(d.p50 < 25.0 * 5000.0, "agency saved outweighs salaries: {d:?}");
+    }
+
+    #[test]
+    fn trainees_join_after_their_programme_and_are_paid_for_when_recruited() {
+        let scenario = Scenario::parse(
+            "name = \"Frontline\"\n[[recruitment]]\nroute = \"frontline\"\ncount = 6\nfrom = \"2025-04\"\nto = \"2025-04\"\ncost_each = 20000\n",
+        )
+        .unwrap();
+        let options = Options { months: 24, runs: 50, seed: 1, rate_uncertainty: true };
+        let base = forecast(&still(), &Scenario::baseline(), &options);
+        let f = forecast(&still(), &scenario, &options);
+        // Recruited in April 2025 (month 0), in post from April 2026 (month 12), as ASYEs.
+        assert_eq!(f.months[11].figure("inpost_fte").unwrap().p50, 200.0);
+        assert_eq!(f.months[12].figure("inpost_fte").unwrap().p50, 206.0);
+        let fee = f.months[0].figure("cost").unwrap().p50 - base.months[0].figure("cost").unwrap().p50;
+        assert!((fee - 6.0 * 20_000.0).abs() < 1e-6, "{fee}");
     }
 }

@@ -30,4 +30,4 @@ mod scenario;
 pub use backtest::{backtest, Backtest, BacktestFigure};
 pub use fit::{fit, Fitted, Rate, Stage, BANDS, QUALIFIED_BANDS, STAGES};
 pub use forecast::{forecast, with_baseline, Forecast, ForecastMonth, Options, Quantiles, TargetOutcome, FIGURES};
-pub use scenario::{Costs, Month, Scenario, ScenarioError, Target, SHIPPED};
+pub use scenario::{Costs, Month, Route, Scenario, ScenarioError, Target, SHIPPED};

@@ -99,10 +99,53 @@ pub struct Retention {
 pub struct Campaign {
     pub name: String,
     pub count: f64,
+    /// The months people are recruited in (the cost falls then).
     pub from: Month,
     pub to: Month,
+    pub route: Route,
+    /// The stage they join at.
     pub stage: Stage,
+    /// Months from being recruited to joining (a training programme).
+    pub joins_after_months: u32,
     pub cost_each: f64,
+}
+
+/// How a campaign's recruits come to the authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Qualified social workers from elsewhere in England.
+    Experienced,
+    /// Qualified abroad.
+    International,
+    /// Newly qualified from university.
+    NewlyQualified,
+    /// Step Up to Social Work: about 14 months' training, then an ASYE.
+    StepUp,
+    /// Frontline: a year's training, then an ASYE.
+    Frontline,
+    /// A social work degree apprenticeship: about three years, then an ASYE.
+    Apprenticeship,
+}
+
+impl Route {
+    /// The stage its recruits join at.
+    pub fn stage(self) -> Stage {
+        match self {
+            Route::Experienced | Route::International => Stage::Experienced,
+            _ => Stage::NewlyQualified,
+        }
+    }
+
+    /// Months from recruitment to joining as a social worker, unless the scenario says.
+    pub fn training_months(self) -> u32 {
+        match self {
+            Route::StepUp => 14,
+            Route::Frontline => 12,
+            Route::Apprenticeship => 36,
+            _ => 0,
+        }
+    }
 }
 
 /// Newly qualified intake each year, in one month.
@@ -253,7 +296,9 @@ struct RawCampaign {
     count: f64,
     from: String,
     to: String,
+    route: Option<Route>,
     stage: Option<Stage>,
+    joins_after_months: Option<u32>,
     #[serde(default)]
     cost_each: f64,
 }
@@ -390,7 +435,11 @@ impl Scenario {
                 count: c.count,
                 from,
                 to,
-                stage: c.stage.unwrap_or(Stage::Experienced),
+                route: c.route.unwrap_or(Route::Experienced),
+                stage: c.stage.unwrap_or_else(|| c.route.unwrap_or(Route::Experienced).stage()),
+                joins_after_months: c
+                    .joins_after_months
+                    .unwrap_or_else(|| c.route.unwrap_or(Route::Experienced).training_months()),
                 cost_each: money(c.cost_each, &what)?,
             });
         }
@@ -494,6 +543,18 @@ by = "2027-03"
         assert_eq!(s.costs.salary[1], 42000.0);
         assert_eq!(s.retention[0].service_years, Some((2, 3)));
         assert_eq!(s.campaigns[0].from.until(s.campaigns[0].to), 23);
+        assert_eq!(
+            (s.campaigns[0].route, s.campaigns[0].stage, s.campaigns[0].joins_after_months),
+            (Route::Experienced, Stage::Experienced, 0)
+        );
+        let frontline = Scenario::parse(
+            "name = \"x\"\n[[recruitment]]\nroute = \"frontline\"\ncount = 4\nfrom = \"2026-09\"\nto = \"2026-09\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (frontline.campaigns[0].stage, frontline.campaigns[0].joins_after_months),
+            (Stage::NewlyQualified, 12)
+        );
         assert!(s.targets[0].at_most && s.targets[0].is_met_by(19.9));
         for (text, says) in [
             (
