@@ -16,6 +16,37 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sightline_plan::{fit, with_baseline, Forecast, Options, Quantiles, Scenario, Target, FIGURES};
+use std::sync::Arc;
+
+/// A baseline and a scenario, forecast with the same chances.
+pub(crate) type Pair = (Forecast, Option<Forecast>);
+
+/// The forecasts of `scenario` beside its baseline for the store's current
+/// data, made once per store generation and question.
+async fn forecasts(
+    state: &crate::AppState,
+    generation: i64,
+    fitted: sightline_plan::Fitted,
+    scenario: Option<Scenario>,
+    targets: Vec<Target>,
+    options: Options,
+) -> Option<Arc<Pair>> {
+    let key = (generation, format!("{scenario:?}{targets:?}{options:?}"));
+    if let Some(found) = state.forecasts.lock().expect("never poisoned").get(&key) {
+        return Some(found.clone());
+    }
+    // Thousands of runs: off the server's own threads.
+    let pair = tokio::task::spawn_blocking(move || with_baseline(&fitted, scenario.as_ref(), &targets, &options))
+        .await
+        .ok()?;
+    let pair = Arc::new(pair);
+    let mut memo = state.forecasts.lock().expect("never poisoned");
+    if memo.len() >= 32 {
+        memo.clear();
+    }
+    memo.insert(key, pair.clone());
+    Some(pair)
+}
 
 /// Runs on the page: enough for stable P10 and P90, quick to serve.
 const PAGE_RUNS: u32 = 2000;
@@ -122,8 +153,8 @@ pub async fn page_handler(
     Extension(viewer): Extension<Viewer>,
     Query(query): Query<ForecastQuery>,
 ) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
+    let (generation, wf) = match state.workforce_and_generation().await {
+        Ok(found) => found,
         Err(e) => {
             return (StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}")).into_response()
         }
@@ -158,16 +189,16 @@ pub async fn page_handler(
     let stored_targets: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1, rate_uncertainty: true };
-    // Thousands of runs: off the server's own threads.
     let fitted_as_of = fitted.as_of;
     let basis = stands_on(&fitted);
     let description = scenario.description.clone();
-    let worked =
-        tokio::task::spawn_blocking(move || with_baseline(&fitted, Some(&scenario), &stored_targets, &options)).await;
-    let Ok((base, Some(levers))) = worked else {
+    let Some(pair) = forecasts(&state, generation, fitted, Some(scenario), stored_targets, options).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made").into_response();
     };
-    let difference = levers.cost_against(&base);
+    let (base, Some(levers)) = &*pair else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made").into_response();
+    };
+    let difference = levers.cost_against(base);
     let last = |f: &Forecast, figure: &str| f.months.last().and_then(|m| m.figure(figure)).unwrap_or_default();
     let body = html! {
         h1 { "Forecast" }
@@ -188,9 +219,9 @@ pub async fn page_handler(
             thead { tr { th scope="col" { "Figure" } th scope="col" { "Baseline" } th scope="col" { (levers.scenario) } } }
             tbody {
                 @for (figure, label) in SHOWN {
-                    tr { th scope="row" { (label) } td { (q(last(&base, figure))) } td { (q(last(&levers, figure))) } }
+                    tr { th scope="row" { (label) } td { (q(last(base, figure))) } td { (q(last(levers, figure))) } }
                 }
-                tr { th scope="row" { "Agency FTE" } td { (q(last(&base, "agency_fte"))) } td { (q(last(&levers, "agency_fte"))) } }
+                tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
                 tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
                 tr { th scope="row" { "Cost against the baseline" } td { "-" } td { (money(difference.p50)) " (" (money(difference.p10)) " to " (money(difference.p90)) ")" } }
                 @for (a, b) in base.targets.iter().zip(&levers.targets) {
@@ -203,10 +234,10 @@ pub async fn page_handler(
             }
         }
         @let targets: Vec<Target> = levers.targets.iter().map(|t| t.target.clone()).collect();
-        @let scale = scales(&base, &levers);
+        @let scale = scales(base, levers);
         div.side-by-side {
-            (column(&base, "base", &targets, &scale))
-            (column(&levers, "levers", &targets, &scale))
+            (column(base, "base", &targets, &scale))
+            (column(levers, "levers", &targets, &scale))
         }
         (basis)
         p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
@@ -298,7 +329,7 @@ pub async fn api(State(state): State<Shared>, Query(query): Query<ApiForecastQue
             None => return api_error(StatusCode::NOT_FOUND, format!("there is no scenario `{key}`")),
         },
     };
-    let (wf, stored) = match (state.workforce().await, state.store.targets().await) {
+    let ((generation, wf), stored) = match (state.workforce_and_generation().await, state.store.targets().await) {
         (Ok(wf), Ok(t)) => (wf, t),
         (Err(e), _) | (_, Err(e)) => {
             return api_error(StatusCode::INTERNAL_SERVER_ERROR, format!("the store could not be read: {e}"))
@@ -311,13 +342,9 @@ pub async fn api(State(state): State<Shared>, Query(query): Query<ApiForecastQue
     let stored: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let options = Options { months, runs, seed: query.seed.unwrap_or(1), rate_uncertainty: true };
-    let worked = tokio::task::spawn_blocking(move || {
-        let (base, chosen) = with_baseline(&fitted, scenario.as_ref(), &stored, &options);
-        comparison_json(&base, chosen.as_ref(), fitted.as_of)
-    })
-    .await;
-    match worked {
-        Ok(v) => axum::Json(v).into_response(),
-        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made".to_string()),
+    let fitted_to = fitted.as_of;
+    match forecasts(&state, generation, fitted, scenario, stored, options).await {
+        Some(pair) => axum::Json(comparison_json(&pair.0, pair.1.as_ref(), fitted_to)).into_response(),
+        None => api_error(StatusCode::INTERNAL_SERVER_ERROR, "the forecast could not be made".to_string()),
     }
 }

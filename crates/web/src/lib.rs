@@ -74,6 +74,10 @@ pub struct AppState {
     /// DfE's published figures: the latest release loaded into the store, else the shipped file.
     published: sightline_core::published::Published,
     neighbours: sightline_core::benchmark::NeighbourModel,
+    /// Forecasts (baseline, scenario) by store generation and what they were
+    /// asked (the scenario and targets, written out): thousands of runs,
+    /// worth making once per change.
+    forecasts: Mutex<HashMap<(i64, String), Arc<forecast::Pair>>>,
 }
 
 /// Month-end labels and rolling 12-month turnover (FTE) at each.
@@ -140,6 +144,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         failures: Mutex::new(HashMap::new()),
         pseudonym_key,
         turnover_series: Mutex::new(HashMap::new()),
+        forecasts: Mutex::new(HashMap::new()),
         published,
         neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
     });
