@@ -28,37 +28,63 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The frame of a chart over x labels: the scale from 0 to a round top at
+/// least `max`, gridlines with their values, and the x labels (at most
+/// `labels` of them; the last ends at the plot's edge).
+struct Frame {
+    top: f64,
+    points: usize,
+}
+
+impl Frame {
+    fn new(max: f64, points: usize) -> Frame {
+        Frame { top: nice_max(max), points }
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        let plot_w = WIDTH - LEFT - RIGHT;
+        LEFT + if self.points > 1 { plot_w * i as f64 / (self.points - 1) as f64 } else { plot_w / 2.0 }
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - v / self.top)
+    }
+
+    fn axes(&self, x: &[String], labels: usize) -> String {
+        let mut svg = String::new();
+        for k in 0..=4 {
+            let v = self.top * k as f64 / 4.0;
+            let y = self.y(v);
+            let _ = write!(
+                svg,
+                r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d0d0"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
+                WIDTH - RIGHT,
+                LEFT - 6.0,
+                y + 4.0,
+                trim(v)
+            );
+        }
+        let every = x.len().div_ceil(labels).max(1);
+        for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
+            let anchor = if i + 1 == x.len() && x.len() > 1 { "end" } else { "middle" };
+            let _ = write!(
+                svg,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="12">{}</text>"##,
+                self.x(i),
+                HEIGHT - BOTTOM + 18.0,
+                escape(label)
+            );
+        }
+        svg
+    }
+}
+
 /// A line chart of several series over the same x labels; gaps where a value is missing.
 pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[(&str, Vec<Option<f64>>)]) -> Markup {
     let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
-    let top = nice_max(max);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let px = |i: usize| LEFT + if x.len() > 1 { plot_w * i as f64 / (x.len() - 1) as f64 } else { plot_w / 2.0 };
-    let py = |v: f64| TOP + plot_h * (1.0 - v / top);
-    let mut svg = String::new();
-    for k in 0..=4 {
-        let v = top * k as f64 / 4.0;
-        let y = py(v);
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d0d0"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            y + 4.0,
-            trim(v)
-        );
-    }
-    let every = x.len().div_ceil(10).max(1);
-    for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        let _ = write!(
-            svg,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text>"##,
-            px(i),
-            HEIGHT - BOTTOM + 18.0,
-            escape(label)
-        );
-    }
+    let frame = Frame::new(max, x.len());
+    let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
+    let mut svg = frame.axes(x, 10);
     for (k, (_, values)) in series.iter().enumerate() {
         let (colour, dash) = STYLES[k % STYLES.len()];
         let mut path = String::new();
@@ -207,36 +233,9 @@ pub fn fan_chart(
     at_least: f64,
 ) -> Markup {
     let max = bands.iter().map(|b| b.2).fold(target.map_or(at_least, |t| t.0.max(at_least)), f64::max);
-    let top = nice_max(max);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let px = |i: usize| LEFT + if x.len() > 1 { plot_w * i as f64 / (x.len() - 1) as f64 } else { plot_w / 2.0 };
-    let py = |v: f64| TOP + plot_h * (1.0 - v / top);
-    let mut svg = String::new();
-    for k in 0..=4 {
-        let v = top * k as f64 / 4.0;
-        let y = py(v);
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#d0d0d0"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            y + 4.0,
-            trim(v)
-        );
-    }
-    let every = x.len().div_ceil(8).max(1);
-    for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
-        // The last label ends at the plot's edge rather than running off it.
-        let anchor = if i + 1 == x.len() && x.len() > 1 { "end" } else { "middle" };
-        let _ = write!(
-            svg,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="12">{}</text>"##,
-            px(i),
-            HEIGHT - BOTTOM + 18.0,
-            escape(label)
-        );
-    }
+    let frame = Frame::new(max, x.len());
+    let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
+    let mut svg = frame.axes(x, 8);
     let mut band = String::new();
     for (i, b) in bands.iter().enumerate() {
         let _ = write!(band, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, px(i), py(b.2));
