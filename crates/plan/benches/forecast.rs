@@ -22,7 +22,7 @@ fn fitted() -> Fitted {
 fn runs_10000_of_60_months_500_posts(b: divan::Bencher) {
     let fitted = fitted();
     assert!(fitted.establishment_fte >= 450.0, "a 500-post authority: {}", fitted.establishment_fte);
-    let options = Options { months: 60, runs: 10_000, seed: 1, rate_uncertainty: true };
+    let options = Options { months: 60, runs: 10_000, seed: 1 };
     b.bench_local(|| forecast(&fitted, &Scenario::baseline(), &options).months.len());
 }
 

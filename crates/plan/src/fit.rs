@@ -90,6 +90,11 @@ impl Rate {
         (self.exposure > 0.0).then(|| self.events / self.exposure)
     }
 
+    /// The chance of the event within a year at this monthly rate.
+    pub fn yearly(&self) -> Option<f64> {
+        self.mean().map(|m| 1.0 - (1.0 - m.min(1.0)).powi(12))
+    }
+
     /// A 90% interval for the rate (Poisson events; Wilson and Hilferty's
     /// approximation to the chi-square quantiles).
     pub fn interval(&self) -> Option<(f64, f64)> {
@@ -246,12 +251,12 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                         main = Some(s);
                     }
                 }
-                main.map(|m| (Stage::of(m.org_role, person.qualification_date, d), m.fte))
+                main.map(|m| Stage::of(m.org_role, person.qualification_date, d))
             };
             for &(first, last_day) in &months {
                 let before = previous_day(first);
                 if start <= before && end.is_none_or(|e| e >= first) {
-                    let Some((stage, _)) = stage_on(before) else { continue };
+                    let Some(stage) = stage_on(before) else { continue };
                     let band = band_of(months_between(start, first));
                     leaving[stage.index()][band].exposure += 1.0;
                     let qualified = person
@@ -265,7 +270,7 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                     }
                     if left {
                         leaving[stage.index()][band].events += 1.0;
-                    } else if let Some((now, _)) = stage_on(last_day) {
+                    } else if let Some(now) = stage_on(last_day) {
                         match stage {
                             Stage::Experienced => {
                                 progression[0].exposure += 1.0;
@@ -284,7 +289,7 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                     }
                 }
                 if start >= first && start <= last_day {
-                    if let Some((stage, _)) = stage_on(start) {
+                    if let Some(stage) = stage_on(start) {
                         starters_by_stage[stage.index()] += 1;
                         hires += 1.0;
                         if let Some(route) = person.qualification_route {
@@ -299,7 +304,7 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                 }
             }
             if start <= last && end.is_none_or(|e| e > last) {
-                if let Some((stage, _)) = stage_on(last) {
+                if let Some(stage) = stage_on(last) {
                     stock[stage.index()][band_of(months_between(start, next_day(last)))] += 1;
                     fte_sum[stage.index()] += run.iter().filter(|s| s.in_post_at(last)).map(|s| s.fte).sum::<f64>();
                 }
@@ -468,6 +473,7 @@ mod tests {
         assert_eq!(months_between(d("2023-01-15"), d("2024-01-14")), 11);
         assert_eq!(months_between(d("2023-01-15"), d("2024-01-15")), 12);
         let r = Rate { events: 10.0, exposure: 1000.0 };
+        assert!((r.yearly().unwrap() - (1.0 - 0.99f64.powi(12))).abs() < 1e-12);
         let (lo, hi) = r.interval().unwrap();
         assert!(lo < 0.01 && 0.01 < hi && lo > 0.004 && hi < 0.018, "{lo} {hi}");
     }

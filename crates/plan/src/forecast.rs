@@ -44,14 +44,6 @@ pub struct Options {
     pub months: u32,
     pub runs: u32,
     pub seed: u64,
-    /// Draw each run's rates from their uncertainty (on by default).
-    pub rate_uncertainty: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { months: 36, runs: 10_000, seed: 1, rate_uncertainty: true }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -175,17 +167,13 @@ struct Rates {
     conversion: f64,
 }
 
-fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng, uncertain: bool) -> Rates {
+fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng) -> Rates {
     let overall = fitted.leaving_overall().mean().unwrap_or(0.0);
     let draw = |rng: &mut ChaCha8Rng, events: f64, exposure: f64| -> f64 {
         if exposure <= 0.0 {
             return 0.0;
         }
-        if uncertain {
-            gamma(rng, events + 0.5, 1.0 / exposure)
-        } else {
-            events / exposure
-        }
+        gamma(rng, events + 0.5, 1.0 / exposure)
     };
     let mut leaving = [[0.0; 5]; 4];
     for b in 0..BANDS.len() {
@@ -212,7 +200,7 @@ fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng, uncertain: bool) -> Rates {
 fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &mut [f64]) -> f64 {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(u64::from(run));
-    let rates = draw_rates(fitted, &mut rng, options.rate_uncertainty);
+    let rates = draw_rates(fitted, &mut rng);
     let scenario = plan.scenario;
     let mut n = fitted.stock;
     let fte = fitted.fte_per_head;
@@ -522,11 +510,7 @@ mod tests {
 
     #[test]
     fn with_no_leaving_and_no_recruitment_the_forecast_is_flat() {
-        let f = forecast(
-            &still(),
-            &Scenario::baseline(),
-            &Options { months: 24, runs: 200, seed: 1, rate_uncertainty: true },
-        );
+        let f = forecast(&still(), &Scenario::baseline(), &Options { months: 24, runs: 200, seed: 1 });
         for m in &f.months {
             let q = m.figure("inpost_fte").unwrap();
             assert_eq!((q.p10, q.p50, q.p90), (200.0, 200.0, 200.0), "{}", m.month);
@@ -543,11 +527,7 @@ mod tests {
     fn with_a_known_leaving_rate_and_nothing_else_the_median_follows_the_decay() {
         let mut fitted = still();
         fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
-        let f = forecast(
-            &fitted,
-            &Scenario::baseline(),
-            &Options { months: 36, runs: 4000, seed: 9, rate_uncertainty: true },
-        );
+        let f = forecast(&fitted, &Scenario::baseline(), &Options { months: 36, runs: 4000, seed: 9 });
         for (t, m) in f.months.iter().enumerate() {
             let expected = 200.0 * 0.98f64.powi(t as i32 + 1);
             let q = m.figure("inpost_fte").unwrap();
@@ -563,7 +543,7 @@ mod tests {
         let mut fitted = still();
         fitted.leaving = [[Rate { events: 30.0, exposure: 2000.0 }; 5]; 4];
         fitted.hiring = Rate { events: 40.0, exposure: 2000.0 };
-        let options = Options { months: 12, runs: 500, seed: 5, rate_uncertainty: true };
+        let options = Options { months: 12, runs: 500, seed: 5 };
         let a = forecast(&fitted, &Scenario::baseline(), &options);
         assert_eq!(a, forecast(&fitted, &Scenario::baseline(), &options));
         assert_ne!(a.run_costs, forecast(&fitted, &Scenario::baseline(), &Options { seed: 6, ..options }).run_costs);
@@ -590,7 +570,7 @@ by = "2027-03"
 "#,
         )
         .unwrap();
-        let options = Options { months: 24, runs: 100, seed: 1, rate_uncertainty: true };
+        let options = Options { months: 24, runs: 100, seed: 1 };
         let base = forecast(&still(), &Scenario::baseline(), &options);
         let grown = forecast(&still(), &scenario, &options);
         assert_eq!(grown.months[23].figure("inpost_fte").unwrap().p50, 225.0);
@@ -608,7 +588,7 @@ by = "2027-03"
             "name = \"Frontline\"\n[[recruitment]]\nroute = \"frontline\"\ncount = 6\nfrom = \"2025-04\"\nto = \"2025-04\"\ncost_each = 20000\n",
         )
         .unwrap();
-        let options = Options { months: 24, runs: 50, seed: 1, rate_uncertainty: true };
+        let options = Options { months: 24, runs: 50, seed: 1 };
         let base = forecast(&still(), &Scenario::baseline(), &options);
         let f = forecast(&still(), &scenario, &options);
         // Recruited in April 2025 (month 0), in post from April 2026 (month 12), as ASYEs.

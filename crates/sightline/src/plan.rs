@@ -195,7 +195,7 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
         }
         PlanCommand::Backtest(args) => {
             let (wf, _) = load(&args.db)?;
-            let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
+            let options = Options { months: args.months, runs: args.runs, seed: args.seed };
             let b = backtest(&wf, &calendar, args.at, args.window, &options);
             let mut out = format!(
                 "Fitted on {} months to {}, forecast {} months ({} runs), against what happened:\n\n",
@@ -278,7 +278,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
     if fitted.headcount() == 0 {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }
-    let options = Options { months: args.months, runs: args.runs, seed: args.seed, rate_uncertainty: true };
+    let options = Options { months: args.months, runs: args.runs, seed: args.seed };
     let stored_targets: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
     let (base, chosen) = with_baseline(&fitted, scenario.as_ref(), &stored_targets, &options);

@@ -125,9 +125,7 @@ fn column(f: &Forecast, prefix: &str, targets: &[Target], scale: &[f64; 4]) -> M
 /// What the forecast stands on: the fitted rates with the data behind each.
 fn stands_on(f: &sightline_plan::Fitted) -> Markup {
     let pct = |r: &sightline_plan::Rate| r.mean().map_or("-".to_string(), |m| format!("{:.2}%", m * 100.0));
-    let yearly = |r: &sightline_plan::Rate| {
-        r.mean().map_or("-".to_string(), |m| format!("{:.1}%", (1.0 - (1.0 - m.min(1.0)).powi(12)) * 100.0))
-    };
+    let yearly = |r: &sightline_plan::Rate| r.yearly().map_or("-".to_string(), |y| format!("{:.1}%", y * 100.0));
     html! {
         h2 { "What the forecast stands on" }
         table {
@@ -188,7 +186,7 @@ pub async fn page_handler(
     }
     let stored_targets: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
-    let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1, rate_uncertainty: true };
+    let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1 };
     let fitted_as_of = fitted.as_of;
     let basis = stands_on(&fitted);
     let description = scenario.description.clone();
@@ -341,7 +339,7 @@ pub async fn api(State(state): State<Shared>, Query(query): Query<ApiForecastQue
     }
     let stored: Vec<Target> =
         stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
-    let options = Options { months, runs, seed: query.seed.unwrap_or(1), rate_uncertainty: true };
+    let options = Options { months, runs, seed: query.seed.unwrap_or(1) };
     let fitted_to = fitted.as_of;
     match forecasts(&state, generation, fitted, scenario, stored, options).await {
         Some(pair) => axum::Json(comparison_json(&pair.0, pair.1.as_ref(), fitted_to)).into_response(),

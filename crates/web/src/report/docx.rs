@@ -85,7 +85,6 @@ pub fn render(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
         doc = doc.add_paragraph(heading(2, format!("4.{} {}", i + 1, section.heading)));
         for block in &section.blocks {
             doc = match block {
-                Block::Text(t) => doc.add_paragraph(text(t.clone())),
                 Block::Table(t) => table(doc, t),
                 Block::Chart(c) => {
                     let what = match &c.kind {

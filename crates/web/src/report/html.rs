@@ -45,7 +45,6 @@ pub fn render(report: &Report) -> String {
                 h2 { (section.heading) }
                 @for block in &section.blocks {
                     @match block {
-                        Block::Text(t) => p { (t) },
                         Block::Table(t) => (table(t)),
                         Block::Chart(c) => @match &c.kind {
                             ChartKind::Lines { x, series } => {

@@ -216,7 +216,6 @@ pub struct Chart {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
-    Text(String),
     Chart(Chart),
     Table(Table),
 }
