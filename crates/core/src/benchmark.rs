@@ -315,3 +315,34 @@ pub fn to_reach(figures: &crate::Indicators, field: &str, target: f64, divisor: 
     };
     Some(PeerTarget { field: RANKED.iter().find(|f| **f == field)?, measure, change })
 }
+
+/// What it would take for the authority to reach its neighbours' median on
+/// each ranked rate ([`to_reach`]): from its own figures for the 12 months
+/// to a date when given (`own`), else from its published figures for the
+/// benchmark's census year.
+pub fn to_reach_median(b: &Benchmark, own: Option<(chrono::NaiveDate, &crate::Indicators)>) -> Vec<PeerTarget> {
+    let published;
+    let (figures, divisor) = match own {
+        Some((as_of, figures)) => (figures, crate::indicators::absence_divisor(crate::Period::twelve_months_to(as_of))),
+        None => {
+            let number = |f: &str| b.entries.iter().find(|e| e.field == f).and_then(|e| e.value.number());
+            published = crate::Indicators {
+                inpost_fte: number("inpost_fte").unwrap_or(0.0),
+                leavers_fte: number("leavers_fte").unwrap_or(0.0),
+                turnover_rate_fte: number("turnover_rate_fte"),
+                agency_fte: number("agency_fte").unwrap_or(0.0),
+                agency_rate_fte: number("agency_rate_fte"),
+                vacancy_fte: number("vacancy_fte"),
+                vacancy_rate_fte: number("vacancy_rate_fte"),
+                cases: number("cases").unwrap_or(0.0) as u64,
+                case_holders_fte: number("case_holders_fte").unwrap_or(0.0),
+                caseload_fte: number("caseload_fte"),
+                working_days_lost_fte: number("working_days_lost_fte").unwrap_or(0.0),
+                absence_rate_fte: number("absence_rate_fte"),
+                ..Default::default()
+            };
+            (&published, crate::indicators::absence_divisor(crate::Period::census_year(b.year)))
+        }
+    };
+    b.entries.iter().filter_map(|e| to_reach(figures, e.field, e.sn_median?, divisor)).collect()
+}

@@ -258,6 +258,50 @@ pub struct TeamGroups {
     pub of_team: Vec<usize>,
 }
 
+/// Where [`TeamGroups::by_service`] puts a team that is in no service area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    /// Each such team is a group of its own, named after it, in the teams' order.
+    OwnGroup,
+    /// All of them in one last group with this name (always present, even if empty).
+    Together(&'static str),
+}
+
+impl TeamGroups {
+    /// Teams (the workforce's, in [`crate::model::TeamId`] order) grouped by
+    /// service area from `(team, service)` pairs; a team named in no pair is
+    /// placed as `unassigned` says.
+    pub fn by_service(teams: &[String], services: &[(String, String)], unassigned: Unassigned) -> TeamGroups {
+        let service_of = |team: &String| services.iter().find(|(t, _)| t == team).map(|(_, s)| s);
+        let mut names: Vec<String> = Vec::new();
+        let position = |names: &mut Vec<String>, name: &String| match names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                names.push(name.clone());
+                names.len() - 1
+            }
+        };
+        match unassigned {
+            Unassigned::OwnGroup => {
+                let of_team = teams.iter().map(|team| position(&mut names, service_of(team).unwrap_or(team))).collect();
+                TeamGroups { names, of_team }
+            }
+            Unassigned::Together(other) => {
+                for (_, s) in services {
+                    position(&mut names, s);
+                }
+                let rest = names.len();
+                let of_team = teams
+                    .iter()
+                    .map(|team| service_of(team).and_then(|s| names.iter().position(|n| n == s)).unwrap_or(rest))
+                    .collect();
+                names.push(other.to_string());
+                TeamGroups { names, of_team }
+            }
+        }
+    }
+}
+
 /// The indicators for `period` by groups of teams, as [`indicators_by`]
 /// gives them by team: a move between teams of one group is no move, and a
 /// move between groups is a move out of one and into the other.
@@ -672,5 +716,19 @@ mod tests {
         // Mon 30 September to Fri 4 October: one of five working days falls in the year.
         assert_eq!(working_days_lost_in(&absence("2024-09-30", "2024-10-04", Some(4.0)), y, &cal), 0.8);
         assert_eq!(working_days_lost_in(&absence("2024-10-01", "2024-10-04", None), y, &cal), 0.0);
+    }
+
+    #[test]
+    fn teams_are_grouped_by_service_with_the_rest_on_their_own_or_together() {
+        let teams: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        let services: Vec<(String, String)> = [("C", "Early help"), ("A", "Safeguarding"), ("Z", "Fostering")]
+            .map(|(t, s)| (t.into(), s.into()))
+            .to_vec();
+        let own = TeamGroups::by_service(&teams, &services, Unassigned::OwnGroup);
+        assert_eq!(own.names, ["Safeguarding", "B", "Early help", "D"]);
+        assert_eq!(own.of_team, [0, 1, 2, 3]);
+        let together = TeamGroups::by_service(&teams, &services, Unassigned::Together("Other teams"));
+        assert_eq!(together.names, ["Early help", "Safeguarding", "Fostering", "Other teams"]);
+        assert_eq!(together.of_team, [1, 3, 0, 3]);
     }
 }

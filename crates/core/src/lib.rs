@@ -16,15 +16,18 @@ pub mod model;
 pub mod published;
 pub mod rows;
 pub mod staffing;
+pub mod target;
+pub mod words;
 
 pub use calendar::{Calendar, Date, Period};
 pub use codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 pub use indicators::{
     indicators, indicators_by, indicators_by_team_groups, indicators_for_periods, monthly_series, sickness_days_lost,
-    GroupIndicators, Grouping, Indicators, Moves, TeamGroups,
+    GroupIndicators, Grouping, Indicators, Moves, TeamGroups, Unassigned,
 };
 pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };
 pub use rows::{indicator_rows, IndicatorRow, TimePeriod};
 pub use staffing::{asyes_at, caseload_ranges_by_team, staffing_by_team, Asye, TeamCaseloads, TeamStaffing};
+pub use target::{Target, TargetStatus};

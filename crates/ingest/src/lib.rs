@@ -5,6 +5,7 @@
 
 pub mod canonical;
 pub mod census;
+pub mod identity;
 pub mod profile;
 pub mod resolve;
 pub mod sheet;

@@ -24,7 +24,7 @@
 
 use crate::fit::{band_of, Fitted, BANDS, BAND_MONTHS, STAGES};
 use crate::sample::{binomial, gamma, poisson};
-use crate::scenario::{Month, Scenario, Target};
+use crate::scenario::{ForecastTarget, Month, Scenario};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sightline_core::agency::STANDARD_WEEKLY_HOURS;
@@ -82,7 +82,7 @@ impl ForecastMonth {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetOutcome {
-    pub target: Target,
+    pub target: ForecastTarget,
     /// The share of runs meeting it; `None` when its month is outside the forecast.
     pub probability: Option<f64>,
 }
@@ -420,11 +420,11 @@ pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Fore
         .targets
         .iter()
         .map(|target| {
-            let t = start.until(target.by);
-            let f = FIGURES.iter().position(|f| *f == target.figure).expect("checked when read");
+            let t = start.until(target.month());
+            let f = FIGURES.iter().position(|f| *f == target.target.figure).expect("checked when read");
             let probability = (t >= 0 && (t as usize) < months).then(|| {
                 let met = (0..runs as usize)
-                    .filter(|r| target.is_met_by(values[r * width + t as usize * FIGURES.len() + f]))
+                    .filter(|r| target.target.is_met_by(values[r * width + t as usize * FIGURES.len() + f]))
                     .count();
                 met as f64 / f64::from(runs)
             });
@@ -449,7 +449,7 @@ pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Fore
 pub fn with_baseline(
     fitted: &Fitted,
     scenario: Option<&Scenario>,
-    targets: &[Target],
+    targets: &[ForecastTarget],
     options: &Options,
 ) -> (Forecast, Option<Forecast>) {
     let mut baseline = Scenario::baseline();

@@ -24,10 +24,11 @@
 mod backtest;
 mod fit;
 mod forecast;
+pub mod json;
 mod sample;
 mod scenario;
 
 pub use backtest::{backtest, Backtest, BacktestFigure};
 pub use fit::{fit, Fitted, Rate, Stage, BANDS, QUALIFIED_BANDS, STAGES};
 pub use forecast::{forecast, with_baseline, Forecast, ForecastMonth, Options, Quantiles, TargetOutcome, FIGURES};
-pub use scenario::{Costs, Month, Route, Scenario, ScenarioError, Target, SHIPPED};
+pub use scenario::{Costs, ForecastTarget, Month, Route, Scenario, ScenarioError, SHIPPED};

@@ -5,6 +5,7 @@
 use crate::fit::Stage;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
+use sightline_core::Target;
 
 /// A scenario file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +40,11 @@ impl Month {
 
     pub fn of(d: NaiveDate) -> Month {
         Month { year: d.year(), month: d.month() }
+    }
+
+    /// The month's last day; `None` outside the calendar's range.
+    pub fn last_day(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).map(sightline_core::calendar::month_end)
     }
 
     /// Months from `self` to `other` (negative when `other` is earlier).
@@ -182,40 +188,35 @@ pub struct CaseloadCap {
     pub cases_per_fte: f64,
 }
 
-/// A target: a figure at most or at least a value by a month.
+/// A target whose chance a forecast gives: the core's [`Target`], judged
+/// at the end of the month of its date, with the name it is shown by.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub struct ForecastTarget {
     pub name: String,
-    /// One of [`crate::FIGURES`].
-    pub figure: String,
-    pub at_most: bool,
-    pub value: f64,
-    pub by: Month,
+    /// Its figure is one of [`crate::FIGURES`].
+    pub target: Target,
 }
 
-impl Target {
-    /// A target set for a date (as `sightline target set` keeps them), met
-    /// at that date's month end; `None` for a figure the forecast does not make.
-    pub fn for_date(figure: &str, at_most: bool, value: f64, by: NaiveDate) -> Option<Target> {
-        crate::FIGURES.contains(&figure).then(|| Target {
+impl ForecastTarget {
+    /// A target the authority set (as `sightline target set` keeps them),
+    /// named by its figure, value and date; `None` for a figure the
+    /// forecast does not make.
+    pub fn set(target: &Target) -> Option<ForecastTarget> {
+        crate::FIGURES.contains(&target.figure.as_str()).then(|| ForecastTarget {
             name: format!(
-                "{} {} {value} by {by}",
-                sightline_core::published::field_label(figure),
-                if at_most { "at most" } else { "at least" }
+                "{} {} {} by {}",
+                sightline_core::published::field_label(&target.figure),
+                target.direction(),
+                target.value,
+                target.by
             ),
-            figure: figure.to_string(),
-            at_most,
-            value,
-            by: Month::of(by),
+            target: target.clone(),
         })
     }
 
-    pub fn is_met_by(&self, v: f64) -> bool {
-        if self.at_most {
-            v <= self.value
-        } else {
-            v >= self.value
-        }
+    /// The month at whose end it is judged.
+    pub fn month(&self) -> Month {
+        Month::of(self.target.by)
     }
 }
 
@@ -231,7 +232,7 @@ pub struct Scenario {
     pub conversion: Vec<ConversionDrive>,
     pub establishment: Vec<EstablishmentChange>,
     pub caseload_caps: Vec<CaseloadCap>,
-    pub targets: Vec<Target>,
+    pub targets: Vec<ForecastTarget>,
 }
 
 #[derive(Deserialize)]
@@ -496,14 +497,13 @@ impl Scenario {
                 (None, Some(v)) => (false, v),
                 _ => return Err(invalid(&what, "give one of at_most or at_least")),
             };
-            scenario.targets.push(Target {
+            let month = Month::parse(&t.by, &what)?;
+            let by = month.last_day().ok_or_else(|| invalid(&what, format!("`{}` is not a month", t.by)))?;
+            scenario.targets.push(ForecastTarget {
                 name: t.name.unwrap_or_else(|| {
                     format!("{} {} {value} by {}", t.figure, if at_most { "at most" } else { "at least" }, t.by)
                 }),
-                figure: t.figure,
-                at_most,
-                value,
-                by: Month::parse(&t.by, &what)?,
+                target: Target { figure: t.figure, at_most, value, by },
             });
         }
         Ok(scenario)
@@ -555,7 +555,7 @@ by = "2027-03"
             (frontline.campaigns[0].stage, frontline.campaigns[0].joins_after_months),
             (Stage::NewlyQualified, 12)
         );
-        assert!(s.targets[0].at_most && s.targets[0].is_met_by(19.9));
+        assert!(s.targets[0].target.at_most && s.targets[0].target.is_met_by(19.9));
         for (text, says) in [
             (
                 "name = \"x\"\n[[recruitment]]\ncount = 5\nfrom = \"2025-13\"\nto = \"2026-01\"",

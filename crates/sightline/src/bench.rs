@@ -109,35 +109,7 @@ pub struct Live {
 /// What it would take to reach the neighbours' median: from the live
 /// figures when there are any, else from the published ones.
 fn peer_targets(b: &Benchmark, live: Option<&Live>) -> Vec<sightline_core::benchmark::PeerTarget> {
-    let published;
-    let (figures, divisor) = match live {
-        Some(l) => {
-            (&l.figures, sightline_core::indicators::absence_divisor(sightline_core::Period::twelve_months_to(l.as_of)))
-        }
-        None => {
-            let number = |f: &str| b.entries.iter().find(|e| e.field == f).and_then(|e| e.value.number());
-            published = sightline_core::Indicators {
-                inpost_fte: number("inpost_fte").unwrap_or(0.0),
-                leavers_fte: number("leavers_fte").unwrap_or(0.0),
-                turnover_rate_fte: number("turnover_rate_fte"),
-                agency_fte: number("agency_fte").unwrap_or(0.0),
-                agency_rate_fte: number("agency_rate_fte"),
-                vacancy_fte: number("vacancy_fte"),
-                vacancy_rate_fte: number("vacancy_rate_fte"),
-                cases: number("cases").unwrap_or(0.0) as u64,
-                case_holders_fte: number("case_holders_fte").unwrap_or(0.0),
-                caseload_fte: number("caseload_fte"),
-                working_days_lost_fte: number("working_days_lost_fte").unwrap_or(0.0),
-                absence_rate_fte: number("absence_rate_fte"),
-                ..Default::default()
-            };
-            (&published, sightline_core::indicators::absence_divisor(sightline_core::Period::census_year(b.year)))
-        }
-    };
-    b.entries
-        .iter()
-        .filter_map(|e| sightline_core::benchmark::to_reach(figures, e.field, e.sn_median?, divisor))
-        .collect()
+    sightline_core::benchmark::to_reach_median(b, live.map(|l| (l.as_of, &l.figures)))
 }
 
 const SHOWN: [&str; 9] = [

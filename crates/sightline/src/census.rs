@@ -113,7 +113,7 @@ fn write_new(path: &std::path::Path, text: &str) -> Result<()> {
 }
 
 fn new_key(path: &std::path::Path) -> Result<()> {
-    write_new(path, &format!("{}\n", sightline_web::new_token()))?;
+    write_new(path, &format!("{}\n", sightline_store::credentials::new_token()))?;
     print_out(&format!(
         "A new key is in {} (readable only by you). Keep it; never send it with an extract.",
         path.display()

@@ -4,14 +4,14 @@
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use sightline_core::words::money;
 use sightline_core::{Calendar, Workforce};
+use sightline_plan::json::comparison_json;
 use sightline_plan::{
-    backtest, fit, with_baseline, Fitted, Forecast, Options, Quantiles, Scenario, Target, BANDS, QUALIFIED_BANDS,
-    STAGES,
+    backtest, fit, with_baseline, Fitted, Forecast, ForecastTarget, Options, Quantiles, Scenario, BANDS,
+    QUALIFIED_BANDS, STAGES,
 };
 use sightline_store::Store;
-use sightline_web::forecast::comparison_json;
-use sightline_web::report::money;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -83,7 +83,7 @@ pub struct BacktestArgs {
     seed: u64,
 }
 
-fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::Target>)> {
+fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::SetTarget>)> {
     runtime()?.block_on(async {
         let store = Store::open(db).await?;
         anyhow::Ok((store.load_workforce().await?, store.targets().await?))
@@ -279,8 +279,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }
     let options = Options { months: args.months, runs: args.runs, seed: args.seed };
-    let stored_targets: Vec<Target> =
-        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
+    let stored_targets: Vec<ForecastTarget> = stored.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
     let (base, chosen) = with_baseline(&fitted, scenario.as_ref(), &stored_targets, &options);
     match args.format {
         PlanFormat::Json => {

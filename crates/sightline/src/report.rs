@@ -21,7 +21,7 @@ pub struct ReportArgs {
     /// html (one self-contained file; print it for a PDF), xlsx (a sheet per table) or docx (a council
     /// report to edit). By default, from the file's extension.
     #[arg(long, value_parser = parse_format)]
-    format: Option<sightline_web::report::Format>,
+    format: Option<sightline_report::Format>,
     /// Working days beyond which a sickness episode is long-term.
     #[arg(long, default_value_t = sightline_core::absence::LONG_TERM_WORKING_DAYS)]
     long_term_days: f64,
@@ -36,8 +36,8 @@ pub struct ReportArgs {
     title: String,
 }
 
-fn parse_format(s: &str) -> Result<sightline_web::report::Format, String> {
-    sightline_web::report::Format::from_extension(&s.to_ascii_lowercase())
+fn parse_format(s: &str) -> Result<sightline_report::Format, String> {
+    sightline_report::Format::from_extension(&s.to_ascii_lowercase())
         .ok_or_else(|| format!("`{s}` is not a report format: use html, xlsx or docx"))
 }
 
@@ -58,7 +58,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         Some(f) => f,
         None => {
             let ext = args.out.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-            sightline_web::report::Format::from_extension(&ext).with_context(|| {
+            sightline_report::Format::from_extension(&ext).with_context(|| {
                 format!(
                     "cannot tell the format from `{}`: name it .html, .xlsx or .docx, or give --format",
                     args.out.display()
@@ -67,7 +67,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, targets, services, published) = runtime()?.block_on(async {
+    let (wf, set_targets, services, published) = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
         anyhow::Ok((
             store.load_workforce().await?,
@@ -83,15 +83,16 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         ),
         None => None,
     };
-    let request = sightline_web::report::ReportRequest {
+    let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
+    let request = sightline_report::ReportRequest {
         publish: !args.internal,
         benchmark: compared.as_ref(),
         targets: &targets,
         services: &services,
         long_term_days: args.long_term_days,
-        ..sightline_web::report::ReportRequest::new(&args.title, period)
+        ..sightline_report::ReportRequest::new(&args.title, period)
     };
-    let report = sightline_web::report::build(&wf, &Calendar::england_and_wales(), &request);
+    let report = sightline_report::build(&wf, &Calendar::england_and_wales(), &request);
     let bytes = format.render(&report)?;
     crate::output::write_new_file(&args.out, &bytes)?;
     print_out(&format!(

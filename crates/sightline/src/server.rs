@@ -3,8 +3,9 @@
 
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
+use sightline_store::credentials::{hash_password, new_token, token_digest};
 use sightline_store::{Role, Store};
-use sightline_web::{hash_password, new_token, token_digest, Settings};
+use sightline_web::Settings;
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 
@@ -151,17 +152,10 @@ pub fn run_target(command: TargetCommand) -> Result<()> {
                 (None, Some(v)) => (false, v),
                 (None, None) => bail!("give --at-most or --at-least"),
             };
-            let target = sightline_store::Target {
-                id: 0,
-                figure: figure.clone(),
-                at_most: is_at_most,
-                value,
-                by: date,
-                set_by: by.clone(),
-            };
+            let target = sightline_core::Target { figure: figure.clone(), at_most: is_at_most, value, by: date };
             rt.block_on(async {
                 let store = Store::open(&db).await?;
-                let id = store.add_target(&target).await?;
+                let id = store.add_target(&target, &by).await?;
                 let what = format!("{figure} {} {value} by {date}", if is_at_most { "at most" } else { "at least" });
                 store.audit(&by, "set target", &format!("target {id}: {what}")).await?;
                 print_out(&format!("Target {id} set: {what}."))
@@ -175,10 +169,10 @@ pub fn run_target(command: TargetCommand) -> Result<()> {
                     format!(
                         "{:>4}  {} {} {} by {}  (set by {})",
                         t.id,
-                        t.figure,
-                        if t.at_most { "at most" } else { "at least" },
-                        t.value,
-                        t.by,
+                        t.target.figure,
+                        t.target.direction(),
+                        t.target.value,
+                        t.target.by,
                         t.set_by
                     )
                 })

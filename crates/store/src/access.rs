@@ -4,6 +4,7 @@
 
 use super::{Backend, Store, StoreError};
 use chrono::{DateTime, Utc};
+use sightline_core::Target;
 use std::fmt;
 
 /// What a user may see and do.
@@ -85,29 +86,13 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// A target the authority sets for one of its figures.
+/// A target as the store keeps it: the target (core's one type for it),
+/// its number and who set it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub struct SetTarget {
     pub id: i64,
-    /// A DfE field name, such as `agency_rate_fte`.
-    pub figure: String,
-    /// At most `value` (else at least).
-    pub at_most: bool,
-    pub value: f64,
-    /// The date by which it should be met.
-    pub by: chrono::NaiveDate,
+    pub target: Target,
     pub set_by: String,
-}
-
-impl Target {
-    /// Whether `figure` meets the target.
-    pub fn is_met_by(&self, figure: f64) -> bool {
-        if self.at_most {
-            figure <= self.value
-        } else {
-            figure >= self.value
-        }
-    }
 }
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
@@ -334,10 +319,10 @@ macro_rules! access {
                 Ok(r.try_get(0)?)
             }
 
-            pub async fn add_target(pool: &$pool, t: &Target) -> Result<i64, StoreError> {
+            pub async fn add_target(pool: &$pool, t: &Target, set_by: &str) -> Result<i64, StoreError> {
                 let r = QueryBuilder::<$db>::new("INSERT INTO target (figure, at_most, value, by_date, set_by, set_at) ")
                     .push_values([t], |mut b, t| {
-                        b.push_bind(&t.figure).push_bind(i32::from(t.at_most)).push_bind(t.value).push_bind(t.by.to_string()).push_bind(&t.set_by).push_bind(Utc::now().to_rfc3339());
+                        b.push_bind(&t.figure).push_bind(i32::from(t.at_most)).push_bind(t.value).push_bind(t.by.to_string()).push_bind(set_by).push_bind(Utc::now().to_rfc3339());
                     })
                     .push(" RETURNING id")
                     .build()
@@ -346,7 +331,7 @@ macro_rules! access {
                 Ok(r.try_get(0)?)
             }
 
-            pub async fn targets(pool: &$pool) -> Result<Vec<Target>, StoreError> {
+            pub async fn targets(pool: &$pool) -> Result<Vec<SetTarget>, StoreError> {
                 sqlx::query("SELECT id, figure, at_most, value, by_date, set_by FROM target ORDER BY by_date, id")
                     .fetch_all(pool)
                     .await?
@@ -354,12 +339,14 @@ macro_rules! access {
                     .map(|r| {
                         let by: String = r.try_get(4)?;
                         let at_most: i32 = r.try_get(2)?;
-                        Ok(Target {
+                        Ok(SetTarget {
                             id: r.try_get(0)?,
-                            figure: r.try_get(1)?,
-                            at_most: at_most != 0,
-                            value: r.try_get(3)?,
-                            by: by.parse().map_err(|_| StoreError::Corrupt(format!("target date `{by}`")))?,
+                            target: Target {
+                                figure: r.try_get(1)?,
+                                at_most: at_most != 0,
+                                value: r.try_get(3)?,
+                                by: by.parse().map_err(|_| StoreError::Corrupt(format!("target date `{by}`")))?,
+                            },
                             set_by: r.try_get(5)?,
                         })
                     })
@@ -518,13 +505,13 @@ impl Store {
         on_backend!(self, pool => a::secret(pool, name, fresh).await, a)
     }
 
-    /// Records a target; returns its number.
-    pub async fn add_target(&self, target: &Target) -> Result<i64, StoreError> {
-        on_backend!(self, pool => a::add_target(pool, target).await, a)
+    /// Records a target set by `set_by`; returns its number.
+    pub async fn add_target(&self, target: &Target, set_by: &str) -> Result<i64, StoreError> {
+        on_backend!(self, pool => a::add_target(pool, target, set_by).await, a)
     }
 
     /// Every target, the soonest first.
-    pub async fn targets(&self) -> Result<Vec<Target>, StoreError> {
+    pub async fn targets(&self) -> Result<Vec<SetTarget>, StoreError> {
         on_backend!(self, pool => a::targets(pool).await, a)
     }
 

@@ -12,6 +12,7 @@ use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, Person, PersonIdx, QualificationRoute,
     ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
+use sightline_ingest::identity::{self, Directory, Known};
 use sightline_ingest::profile::read_export;
 use sightline_ingest::profile::{Mode, PersonDetails};
 use sightline_ingest::resolve::{settle, settle_absences, settle_caseloads, Conflict, Rank};
@@ -196,44 +197,6 @@ fn fingerprint(dir: &Path) -> Result<(String, Vec<(String, String)>), StoreError
 
 /// The person table's columns, in the order rows are read and written.
 const PERSON_COLUMNS: &str = "person_key, id, swe_no, birth_date, gender, ethnicity, qualification_date, qualification_route, given_name, family_name";
-
-/// A stored person with their names.
-#[derive(Debug, Clone, PartialEq)]
-struct Known {
-    person: Person,
-    details: PersonDetails,
-}
-
-/// Name and birth date, as compared when suggesting that two records are one person.
-type NameKey = (String, String, NaiveDate);
-
-fn name_key(details: &PersonDetails, birth_date: Option<NaiveDate>) -> Option<NameKey> {
-    let norm =
-        |s: &Option<String>| s.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase());
-    Some((norm(&details.given_name)?, norm(&details.family_name)?, birth_date?))
-}
-
-/// What a source says of a known person, added to what the store holds:
-/// details it gives replace the stored ones; none are blanked.
-fn merge(known: &Known, p: &Person, details: &PersonDetails) -> Known {
-    let s = &known.person;
-    Known {
-        person: Person {
-            id: s.id.clone(),
-            swe_no: p.swe_no.clone().or_else(|| s.swe_no.clone()),
-            birth_date: p.birth_date.or(s.birth_date),
-            gender: p.gender.or(s.gender),
-            ethnicity: p.ethnicity.clone().or_else(|| s.ethnicity.clone()),
-            qualification_date: p.qualification_date.or(s.qualification_date),
-            qualification_route: p.qualification_route.or(s.qualification_route),
-        },
-        details: PersonDetails {
-            given_name: details.given_name.clone().or_else(|| known.details.given_name.clone()),
-            family_name: details.family_name.clone().or_else(|| known.details.family_name.clone()),
-            xref: None,
-        },
-    }
-}
 
 /// Rows in one multi-row INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1000;
@@ -525,10 +488,9 @@ macro_rules! backend {
                 Ok((batch_id, changes))
             }
 
-            /// Finds or adds the person behind each of the source's people:
-            /// by the source's own identifier, then Social Work England
-            /// number, then cross-reference; a new person with the same name
-            /// and birth date as another is recorded as a suggested match.
+            /// Finds or adds the person behind each of the source's people,
+            /// by the rule of [`sightline_ingest::identity`]: what the store
+            /// knows is read, the plan made without the database, then written.
             async fn people(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 batch: &Batch,
@@ -536,129 +498,26 @@ macro_rules! backend {
                 data: &SourceData,
                 changes: &mut Changes,
             ) -> Result<Vec<i64>, sqlx::Error> {
-                let wf = &data.workforce;
-                let mut identifiers: HashMap<(String, String), i64> =
-                    sqlx::query("SELECT source, source_key, person_id FROM person_identifier")
-                        .fetch_all(&mut **tx)
-                        .await?
-                        .into_iter()
-                        .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
-                        .collect::<Result<_, sqlx::Error>>()?;
-                let mut stored: HashMap<i64, Known> = HashMap::new();
+                let mut directory = Directory::default();
+                for r in sqlx::query("SELECT source, source_key, person_id FROM person_identifier").fetch_all(&mut **tx).await? {
+                    directory.identifiers.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+                }
                 for r in sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person")).fetch_all(&mut **tx).await? {
-                    stored.insert(r.try_get(1)?, known_from_row(&r)?);
+                    directory.people.insert(r.try_get(1)?, known_from_row(&r)?);
                 }
-                let mut by_swe: HashMap<String, i64> = HashMap::new();
-                let mut by_name: HashMap<NameKey, Vec<i64>> = HashMap::new();
-                let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-                for (id, k) in &stored {
-                    if let Some(swe) = &k.person.swe_no {
-                        by_swe.insert(swe.clone(), *id);
-                    }
-                    if let Some(key) = name_key(&k.details, k.person.birth_date) {
-                        by_name.entry(key).or_default().push(*id);
-                    }
-                    keys.insert(k.person.id.clone());
+                for r in sqlx::query("SELECT person_id, candidate_id FROM match_suggestion").fetch_all(&mut **tx).await? {
+                    directory.suggested.insert((r.try_get(0)?, r.try_get(1)?));
                 }
-                let mut suggested: std::collections::HashSet<(i64, i64)> =
-                    sqlx::query("SELECT person_id, candidate_id FROM match_suggestion")
-                        .fetch_all(&mut **tx)
-                        .await?
-                        .into_iter()
-                        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                        .collect::<Result<_, sqlx::Error>>()?;
-                let mut next_person: i64 =
-                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM person").fetch_one(&mut **tx).await?;
-                let mut ids = Vec::with_capacity(wf.persons().len());
-                let (mut new_people, mut changed, mut new_identifiers, mut suggestions) =
-                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                for (p, details) in wf.persons().iter().zip(&data.details) {
-                    let own = (batch.source.clone(), p.id.clone());
-                    let joined = identifiers
-                        .get(&own)
-                        .map(|id| (*id, false))
-                        .or_else(|| p.swe_no.as_ref().and_then(|s| by_swe.get(s)).map(|id| (*id, true)))
-                        .or_else(|| details.xref.as_ref().and_then(|x| identifiers.get(x)).map(|id| (*id, true)));
-                    let id = match joined {
-                        Some((id, newly)) => {
-                            if newly {
-                                changes.people_joined += 1;
-                                new_identifiers.push((own.clone(), id));
-                                identifiers.insert(own, id);
-                            }
-                            let known = stored.get_mut(&id).expect("identifiers name stored people");
-                            // A different SWE number that another person holds: suggest, never merge silently.
-                            if let Some(other) = p.swe_no.as_ref().and_then(|s| by_swe.get(s)).filter(|o| **o != id) {
-                                if suggested.insert((id, *other)) {
-                                    suggestions.push((id, *other, "same Social Work England number"));
-                                }
-                            }
-                            let merged = merge(known, p, details);
-                            if merged != *known {
-                                if let Some(swe) = &merged.person.swe_no {
-                                    by_swe.entry(swe.clone()).or_insert(id);
-                                }
-                                *known = merged.clone();
-                                changed.push((id, merged));
-                            }
-                            id
-                        }
-                        None => {
-                            let id = next_person;
-                            next_person += 1;
-                            let mut key = p.id.clone();
-                            if keys.contains(&key) {
-                                key = format!("{}:{}", batch.source, p.id);
-                                let base = key.clone();
-                                let mut n = 2;
-                                while keys.contains(&key) {
-                                    key = format!("{base}#{n}");
-                                    n += 1;
-                                }
-                            }
-                            keys.insert(key.clone());
-                            let person = Person { id: key, ..p.clone() };
-                            let known = Known {
-                                person,
-                                details: PersonDetails { xref: None, ..details.clone() },
-                            };
-                            if let Some(swe) = &known.person.swe_no {
-                                by_swe.insert(swe.clone(), id);
-                            }
-                            if let Some(name) = name_key(&known.details, known.person.birth_date) {
-                                let others = by_name.entry(name).or_default();
-                                for other in others.iter() {
-                                    if suggested.insert((id, *other)) {
-                                        suggestions.push((id, *other, "same name and birth date"));
-                                    }
-                                }
-                                others.push(id);
-                            }
-                            new_identifiers.push((own.clone(), id));
-                            identifiers.insert(own, id);
-                            stored.insert(id, known.clone());
-                            new_people.push((id, known));
-                            id
-                        }
-                    };
-                    // The cross-reference names this person in another source:
-                    // that source's later imports find them by it.
-                    if let Some(xref) = &details.xref {
-                        if !identifiers.contains_key(xref) {
-                            identifiers.insert(xref.clone(), id);
-                            new_identifiers.push((xref.clone(), id));
-                        }
-                    }
-                    ids.push(id);
-                }
-                changes.people_added = new_people.len() as u64;
-                changes.people_updated = changed.len() as u64;
-                changes.suggestions = suggestions.len() as u64;
+                let plan = identity::plan(directory, &batch.source, data.workforce.persons(), &data.details);
+                changes.people_joined = plan.joined;
+                changes.people_added = plan.new_people.len() as u64;
+                changes.people_updated = plan.changed.len() as u64;
+                changes.suggestions = plan.suggestions.len() as u64;
                 // Updated in place: other sources' rows refer to them.
-                for (id, k) in &changed {
+                for (id, k) in &plan.changed {
                     update_person(&mut **tx, *id, k).await?;
                 }
-                for chunk in new_people.chunks(CHUNK) {
+                for chunk in plan.new_people.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(format!("INSERT INTO person ({PERSON_COLUMNS}) "))
                         .push_values(chunk, |mut b, (id, k)| {
                             let p = &k.person;
@@ -677,7 +536,7 @@ macro_rules! backend {
                         .execute(&mut **tx)
                         .await?;
                 }
-                for chunk in new_identifiers.chunks(CHUNK) {
+                for chunk in plan.new_identifiers.chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO person_identifier (source, source_key, person_id) ")
                         .push_values(chunk, |mut b, ((source, key), id)| {
                             b.push_bind(source).push_bind(key).push_bind(*id);
@@ -688,13 +547,13 @@ macro_rules! backend {
                 }
                 let mut next_suggestion: i64 =
                     sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM match_suggestion").fetch_one(&mut **tx).await?;
-                for (person, candidate, reason) in suggestions {
+                for s in &plan.suggestions {
                     QueryBuilder::<$db>::new("INSERT INTO match_suggestion (id, person_id, candidate_id, reason, status, batch_id) ")
                         .push_values([()], |mut b, ()| {
                             b.push_bind(next_suggestion)
-                                .push_bind(person)
-                                .push_bind(candidate)
-                                .push_bind(reason)
+                                .push_bind(s.person)
+                                .push_bind(s.candidate)
+                                .push_bind(s.reason)
                                 .push_bind("open")
                                 .push_bind(batch_id);
                         })
@@ -703,7 +562,7 @@ macro_rules! backend {
                         .await?;
                     next_suggestion += 1;
                 }
-                Ok(ids)
+                Ok(plan.ids)
             }
 
             /// Writes a person's details and names over the stored ones.
@@ -995,8 +854,7 @@ macro_rules! backend {
                     let newer = known_from_row(&newer)?;
                     let earlier = QueryBuilder::<$db>::new(&select).push_bind(candidate).build().fetch_one(&mut *tx).await?;
                     let earlier = known_from_row(&earlier)?;
-                    // The earlier record keeps what it has; the newer fills its gaps.
-                    let merged = merge(&newer, &earlier.person, &earlier.details);
+                    let merged = identity::combine(&earlier, &newer);
                     for table in ["spell", "absence", "caseload", "agency_assignment", "person_identifier"] {
                         QueryBuilder::<$db>::new(format!("UPDATE {table} SET person_id = "))
                             .push_bind(candidate)
@@ -1201,7 +1059,8 @@ macro_rules! on_backend {
 
 // After `on_backend!`, which it uses.
 mod access;
-pub use access::{AuditEntry, Role, Session, Target, TokenInfo, User};
+pub mod credentials;
+pub use access::{AuditEntry, Role, Session, SetTarget, TokenInfo, User};
 
 impl Store {
     /// Opens (and on first use creates) the store at `url`: `postgres://...`

@@ -13,18 +13,14 @@
 
 use crate::pages::page;
 use crate::{AppState, Shared};
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use axum::extract::{Form, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use maud::html;
-use rand::RngCore;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use sightline_store::credentials::{hash_password, new_token, token_digest, verify_password};
 use sightline_store::{Role, User};
 use std::time::Instant;
 
@@ -33,27 +29,6 @@ const LOGIN_COOKIE: &str = "sightline_login";
 const SESSION_HOURS: i64 = 8;
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-/// An Argon2id hash (PHC string) of `password`.
-pub fn hash_password(password: &str) -> String {
-    Argon2::default().hash_password(password.as_bytes()).expect("the OS gives random salt").to_string()
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
-/// A fresh random token: 32 bytes as 64 hex digits.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 digest under which a token is stored.
-pub fn token_digest(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
-}
 
 /// Who is asking, and how.
 #[derive(Debug, Clone)]
@@ -280,16 +255,6 @@ pub async fn logout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_and_tokens() {
-        let hash = hash_password("correct horse");
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse", &hash));
-        assert!(!verify_password("wrong", &hash));
-        assert_ne!(new_token(), new_token());
-        assert_eq!(token_digest("a").len(), 64);
-    }
 
     #[test]
     fn only_local_paths_are_followed_after_login() {

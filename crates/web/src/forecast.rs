@@ -4,18 +4,19 @@
 //! shipped with Sightline and any in the folder given to `serve --scenarios`.
 
 use crate::auth::Viewer;
-use crate::chart::fan_chart;
 use crate::pages::page;
-use crate::report::money;
 use crate::{latest_date, Shared};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
-use serde_json::{json, Value};
-use sightline_plan::{fit, with_baseline, Forecast, Options, Quantiles, Scenario, Target, FIGURES};
+use serde_json::json;
+use sightline_core::words::money;
+use sightline_plan::json::comparison_json;
+use sightline_plan::{fit, with_baseline, Forecast, ForecastTarget, Options, Quantiles, Scenario, FIGURES};
+use sightline_report::chart::fan_chart;
 use std::sync::Arc;
 
 /// A baseline and a scenario, forecast with the same chances.
@@ -28,7 +29,7 @@ async fn forecasts(
     generation: i64,
     fitted: sightline_plan::Fitted,
     scenario: Option<Scenario>,
-    targets: Vec<Target>,
+    targets: Vec<ForecastTarget>,
     options: Options,
 ) -> Option<Arc<Pair>> {
     let key = (generation, format!("{scenario:?}{targets:?}{options:?}"));
@@ -104,7 +105,7 @@ fn scales(a: &Forecast, b: &Forecast) -> [f64; 4] {
     })
 }
 
-fn column(f: &Forecast, prefix: &str, targets: &[Target], scale: &[f64; 4]) -> Markup {
+fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 4]) -> Markup {
     let x: Vec<String> = f.months.iter().map(|m| m.month.to_string()).collect();
     html! {
         div.scenario {
@@ -113,10 +114,10 @@ fn column(f: &Forecast, prefix: &str, targets: &[Target], scale: &[f64; 4]) -> M
                 @let i = FIGURES.iter().position(|x| x == figure).unwrap_or(0);
                 @let bands: Vec<(f64, f64, f64)> = f.months.iter().map(|m| (m.figures[i].p10, m.figures[i].p50, m.figures[i].p90)).collect();
                 @let last = f.months.last().map(|m| m.figures[i]).unwrap_or_default();
-                @let target = targets.iter().find(|t| t.figure == *figure);
-                (fan_chart(&format!("{prefix}-{k}"), label,
+                @let target = targets.iter().find(|t| t.target.figure == *figure);
+                (PreEscaped(fan_chart(&format!("{prefix}-{k}"), label,
                     &format!("By {} the median is {:.1}, with a 80% range of {:.1} to {:.1}.", x.last().cloned().unwrap_or_default(), last.p50, last.p10, last.p90),
-                    &x, &bands, target.map(|t| (t.value, t.name.as_str())), scale[k]))
+                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale[k])))
             }
         }
     }
@@ -184,8 +185,7 @@ pub async fn page_handler(
         let body = html! { h1 { "Forecast" } p { "No one is employed at " (fitted.as_of) ": there is nothing to forecast from." } };
         return page("Forecast", Some(&viewer), body).into_response();
     }
-    let stored_targets: Vec<Target> =
-        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
+    let stored_targets: Vec<ForecastTarget> = stored.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1 };
     let fitted_as_of = fitted.as_of;
     let basis = stands_on(&fitted);
@@ -231,7 +231,7 @@ pub async fn page_handler(
                 }
             }
         }
-        @let targets: Vec<Target> = levers.targets.iter().map(|t| t.target.clone()).collect();
+        @let targets: Vec<ForecastTarget> = levers.targets.iter().map(|t| t.target.clone()).collect();
         @let scale = scales(base, levers);
         div.side-by-side {
             (column(base, "base", &targets, &scale))
@@ -241,60 +241,6 @@ pub async fn page_handler(
         p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
     };
     page("Forecast", Some(&viewer), body).into_response()
-}
-
-/// A forecast as JSON, with its baseline and the cost against it when it is a scenario's.
-pub fn comparison_json(base: &Forecast, chosen: Option<&Forecast>, fitted_to: chrono::NaiveDate) -> Value {
-    let mut v = match chosen {
-        Some(f) => {
-            let mut v = forecast_json(f);
-            v["baseline"] = forecast_json(base);
-            v["cost_against_baseline"] = quantiles_json(f.cost_against(base), 0);
-            v
-        }
-        None => forecast_json(base),
-    };
-    v["fitted_to"] = json!(fitted_to.to_string());
-    v
-}
-
-/// P10, P50 and P90 as JSON, to `places` decimal places.
-pub fn quantiles_json(q: Quantiles, places: i32) -> Value {
-    let r = |v: f64| {
-        let k = 10f64.powi(places);
-        (v * k).round() / k
-    };
-    json!({"p10": r(q.p10), "p50": r(q.p50), "p90": r(q.p90)})
-}
-
-/// The forecast as JSON: start, runs, months (each figure's P10/P50/P90) and targets.
-pub fn forecast_json(f: &Forecast) -> Value {
-    let months: Vec<Value> = f
-        .months
-        .iter()
-        .map(|m| {
-            let mut o = serde_json::Map::new();
-            o.insert("month".into(), json!(m.month.to_string()));
-            for (i, name) in FIGURES.iter().enumerate() {
-                o.insert((*name).into(), quantiles_json(m.figures[i], if *name == "cost" { 0 } else { 2 }));
-            }
-            Value::Object(o)
-        })
-        .collect();
-    let targets: Vec<Value> = f
-        .targets
-        .iter()
-        .map(|t| json!({"name": t.target.name, "figure": t.target.figure, "by": t.target.by.to_string(), "probability": t.probability}))
-        .collect();
-    json!({
-        "scenario": f.scenario,
-        "start": f.start.to_string(),
-        "runs": f.runs,
-        "seed": f.seed,
-        "months": months,
-        "targets": targets,
-        "total_cost": quantiles_json(f.total_cost(), 0),
-    })
 }
 
 #[derive(Deserialize)]
@@ -337,8 +283,7 @@ pub async fn api(State(state): State<Shared>, Query(query): Query<ApiForecastQue
     if fitted.headcount() == 0 {
         return api_error(StatusCode::UNPROCESSABLE_ENTITY, format!("no one is employed at {}", fitted.as_of));
     }
-    let stored: Vec<Target> =
-        stored.iter().filter_map(|t| Target::for_date(&t.figure, t.at_most, t.value, t.by)).collect();
+    let stored: Vec<ForecastTarget> = stored.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
     let options = Options { months, runs, seed: query.seed.unwrap_or(1) };
     let fitted_to = fitted.as_of;
     match forecasts(&state, generation, fitted, scenario, stored, options).await {

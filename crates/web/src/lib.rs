@@ -8,14 +8,13 @@
 
 mod api;
 mod auth;
-mod chart;
-pub mod forecast;
+mod forecast;
 mod pages;
 mod peers;
 mod people;
-pub mod report;
+mod report;
 
-pub use auth::{hash_password, new_token, token_digest};
+pub use sightline_store::credentials::{hash_password, new_token, token_digest};
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -156,8 +155,8 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/absence", get(pages::absence))
         .route("/benchmark", get(peers::page_handler))
         .route("/forecast", get(forecast::page_handler))
-        .route("/report", get(report::page::form))
-        .route("/report/make", get(report::page::make))
+        .route("/report", get(report::form))
+        .route("/report/make", get(report::make))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(people::data))

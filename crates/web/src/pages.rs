@@ -2,21 +2,21 @@
 //! can be shared, and a print style sheet.
 
 use crate::auth::Viewer;
-use crate::chart::{line_chart, stacked_bars};
 use crate::{latest_date, AppState, Shared};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::NaiveDate;
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 use sightline_core::absence as sickness;
 use sightline_core::calendar::a_year_before;
 use sightline_core::published::field_label;
 use sightline_core::{
-    agency, indicators, indicators_by, leavers, staffing_by_team, Grouping, Indicators, Period, Workforce,
+    agency, indicators, indicators_by, leavers, staffing_by_team, Grouping, Indicators, Period, TargetStatus, Workforce,
 };
+use sightline_report::chart::{line_chart, stacked_bars};
 use sightline_store::Role;
 use std::sync::Arc;
 
@@ -145,30 +145,6 @@ fn scope_form(action: &str, date: NaiveDate, teams: &[String], services: &[Strin
     }
 }
 
-/// Teams grouped by service, with the teams not in one as "Other teams".
-fn service_groups(wf: &Workforce, services: &[(String, String)]) -> sightline_core::TeamGroups {
-    let mut names: Vec<String> = Vec::new();
-    for (_, s) in services {
-        if !names.contains(s) {
-            names.push(s.clone());
-        }
-    }
-    let other = names.len();
-    let of_team = wf
-        .teams()
-        .iter()
-        .map(|t| {
-            services
-                .iter()
-                .find(|(team, _)| team == t)
-                .and_then(|(_, s)| names.iter().position(|n| n == s))
-                .unwrap_or(other)
-        })
-        .collect();
-    names.push("Other teams".to_string());
-    sightline_core::TeamGroups { names, of_team }
-}
-
 /// The figures for `period` in a scope.
 fn figures(
     state: &AppState,
@@ -252,7 +228,11 @@ pub async fn overview(
         Err(response) => return *response,
     };
     let services = state.store.services().await.unwrap_or_default();
-    let groups = service_groups(&wf, &services);
+    let groups = sightline_core::TeamGroups::by_service(
+        wf.teams(),
+        &services,
+        sightline_core::Unassigned::Together("Other teams"),
+    );
     let service_names: Vec<String> = groups.names[..groups.names.len() - 1].to_vec();
     let team = filter.team.as_deref().filter(|t| !t.is_empty());
     let service = filter.service.as_deref().filter(|s| !s.is_empty());
@@ -301,18 +281,16 @@ pub async fn overview(
                 caption { "Targets, against the 12 months to " (date) }
                 thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
                 tbody {
-                    @for t in &targets {
+                    @for t in targets.iter().map(|t| &t.target) {
                         @let figure = now.field(&t.figure);
                         tr {
-                            th scope="row" { (field_label(&t.figure)) (if t.at_most { " at most " } else { " at least " }) (t.value) }
+                            th scope="row" { (field_label(&t.figure)) " " (t.direction()) " " (t.value) }
                             td { (t.by) }
                             td { (figure.map_or("-".to_string(), one)) }
                             td {
-                                @match figure {
-                                    None => "not defined at this date",
-                                    Some(v) if t.is_met_by(v) => "met",
-                                    Some(_) if date > t.by => "missed",
-                                    Some(_) => "not yet met",
+                                @match t.status(figure, date) {
+                                    TargetStatus::NotDefined => "not defined at this date",
+                                    status => (status.words()),
                                 }
                             }
                         }
@@ -343,7 +321,7 @@ pub async fn overview(
             p.note { "Counts under 5 are shown as c, as DfE does, so that no one can be identified." }
         }
         h2 { "Trend by census year" }
-        (line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series))
+        (PreEscaped(line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series)))
         table {
             caption { "The chart's figures" }
             thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
@@ -404,7 +382,7 @@ pub async fn teams(
         h1 { "Teams" }
         (date_form("/teams", date))
         p { (summary) }
-        (stacked_bars("staffing", &format!("Staffing by team at {date}"), &summary, &["Permanent", "Fixed-term", "Agency", "Vacant"], &bars))
+        (PreEscaped(stacked_bars("staffing", &format!("Staffing by team at {date}"), &summary, &["Permanent", "Fixed-term", "Agency", "Vacant"], &bars)))
         table {
             caption { "Staffing position by team at " (date) " (FTE)" }
             thead {
@@ -513,7 +491,7 @@ pub async fn agency(
         }
         h2 { "Assignments by length" }
         @if !bars.is_empty() {
-            (stacked_bars("lengths", &format!("Agency assignments by length at {date}"), &summary, &["Assignments"], &bars))
+            (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {date}"), &summary, &["Assignments"], &bars)))
         }
         table {
             caption { (summary) }
@@ -603,7 +581,7 @@ pub async fn turnover(
     let body = html! {
         h1 { "Turnover and leavers" }
         (date_form("/turnover", date))
-        (line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())]))
+        (PreEscaped(line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())])))
         details {
             summary { "The chart's figures" }
             table {
@@ -697,7 +675,7 @@ pub async fn absence(
     let body = html! {
         h1 { "Absence" }
         (date_form("/absence", date))
-        (stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars))
+        (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars)))
         table {
             caption { "Working days lost to sickness by month" }
             thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }

@@ -3,17 +3,17 @@
 //! authorities, the neighbour table, and the authority's own current figures.
 
 use crate::auth::Viewer;
-use crate::chart::{line_chart, strip};
 use crate::pages::page;
 use crate::{latest_date, Shared};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use maud::html;
+use maud::{html, PreEscaped};
 use sightline_core::benchmark::benchmark;
 use sightline_core::published::{field_label, Cell, Level};
 use sightline_core::{indicators, Period};
+use sightline_report::chart::{line_chart, strip};
 
 const SHOWN: [&str; 5] =
     ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "caseload_fte", "absence_rate_fte"];
@@ -121,13 +121,12 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
                 }
             }
         }
-        (line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series))
+        (PreEscaped(line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series)))
         @if let Some(v) = t.value.number() {
-            (strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name))
+            (PreEscaped(strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name)))
         }
         @if let Some((date, figures)) = &own {
-            @let divisor = sightline_core::indicators::absence_divisor(Period::twelve_months_to(*date));
-            @let targets: Vec<_> = b.entries.iter().filter_map(|e| sightline_core::benchmark::to_reach(figures, e.field, e.sn_median?, divisor)).collect();
+            @let targets = sightline_core::benchmark::to_reach_median(&b, Some((*date, figures)));
             @if !targets.is_empty() {
                 h2 { "To reach the neighbours' median" }
                 table {

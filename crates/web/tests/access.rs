@@ -324,16 +324,14 @@ async fn targets_are_shown_against_the_figures() {
         .rounded()
         .agency_rate_fte
         .unwrap();
-    let target = |value: f64| sightline_store::Target {
-        id: 0,
+    let target = |value: f64| sightline_core::Target {
         figure: "agency_rate_fte".into(),
         at_most: true,
         value,
         by: chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
-        set_by: "test".into(),
     };
-    w.store.add_target(&target(agency + 1.0)).await.unwrap();
-    w.store.add_target(&target((agency - 1.0).max(0.0))).await.unwrap();
+    w.store.add_target(&target(agency + 1.0), "test").await.unwrap();
+    w.store.add_target(&target((agency - 1.0).max(0.0)), "test").await.unwrap();
     let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
     let (_, page) = send(&w.app, get(&format!("/?date={date}"), Some(&admin))).await;
     assert!(page.contains("Targets, against the 12 months to 2024-09-30"), "{page}");
@@ -479,15 +477,13 @@ async fn reports_are_made_from_the_dashboard_and_only_admin_and_hr_make_internal
 async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
     let w = world().await;
     let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
-    let target = sightline_store::Target {
-        id: 0,
+    let target = sightline_core::Target {
         figure: "agency_rate_fte".to_string(),
         at_most: true,
         value: 20.0,
         by: "2027-03-31".parse().unwrap(),
-        set_by: "ada".to_string(),
     };
-    w.store.add_target(&target).await.unwrap();
+    w.store.add_target(&target, "ada").await.unwrap();
     let (r, body) = send(&w.app, get("/forecast?scenario=international-recruitment", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::OK, "{body}");
     assert!(body.contains("<h2>Baseline</h2>") && body.contains("<h2>25 international recruits over two years</h2>"));

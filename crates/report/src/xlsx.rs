@@ -2,7 +2,7 @@
 //! with its figures as numbers (formatted, not text), so an analyst can
 //! work with them; suppressed cells are DfE's `c`.
 
-use super::{Report, Value};
+use crate::{long_date, Report, Value};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// The report as an .xlsx file's bytes.
@@ -24,8 +24,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
     contents.write_string_with_format(0, 0, &report.title, &heading)?;
     let facts = [
         ("Period", report.period_text()),
-        ("Made", super::long_date(report.made)),
-        ("Data runs to", report.data_to.map_or("-".to_string(), super::long_date)),
+        ("Made", long_date(report.made)),
+        ("Data runs to", report.data_to.map_or("-".to_string(), long_date)),
         ("Disclosure control", report.disclosure_statement().to_string()),
     ];
     let mut row = 2;

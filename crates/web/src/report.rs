@@ -2,7 +2,6 @@
 //! store's data in the chosen format. Internal reports (no suppression) are
 //! for admin and HR only; every report made is audited.
 
-use super::{build, Format, ReportRequest};
 use crate::auth::Viewer;
 use crate::pages::page;
 use crate::{latest_date, Shared};
@@ -15,6 +14,7 @@ use maud::html;
 use serde::Deserialize;
 use sightline_core::benchmark::latest_benchmark;
 use sightline_core::Period;
+use sightline_report::{build, Format, ReportRequest};
 use sightline_store::Role;
 
 #[derive(Deserialize)]
@@ -111,7 +111,7 @@ pub async fn make(
             state.store.services().await?,
         ))
     };
-    let (wf, targets, services) = match loaded.await {
+    let (wf, set_targets, services) = match loaded.await {
         Ok(found) => found,
         Err(e) => {
             return error(&viewer, StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}"))
@@ -120,6 +120,7 @@ pub async fn make(
     let compared = state.settings.la.as_deref().and_then(|la| {
         latest_benchmark(&state.published, &state.neighbours, la, Period::census_year_of(period.end)).ok()
     });
+    let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
     let request = ReportRequest {
         publish: !internal,
         benchmark: compared.as_ref(),

@@ -2,13 +2,13 @@
 //! the workforce and written in each format (issue 7's target: under a
 //! second; docs/performance.md).
 //!
-//! cargo bench -p sightline --bench report
+//! cargo bench -p sightline-report --bench report
 
 use sightline_core::benchmark::{benchmark, Benchmark, NeighbourModel};
 use sightline_core::published::Published;
 use sightline_core::{Calendar, Period, Workforce};
+use sightline_report::{build, Format, ReportRequest};
 use sightline_synth::{synthesize, Basis, Request};
-use sightline_web::report::{build, Format, ReportRequest};
 
 fn main() {
     divan::main();

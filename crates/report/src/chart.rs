@@ -2,8 +2,12 @@
 //! description for screen readers, and the page gives the same figures in
 //! a table. Lines differ in dash as well as colour, so no chart depends on
 //! colour alone.
+//!
+//! Each function returns the chart as HTML (a `figure` with the SVG and a
+//! caption), every value escaped; the dashboard and the report's HTML both
+//! set them in their pages.
 
-use maud::{html, Markup, PreEscaped};
+use crate::html::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;
@@ -22,10 +26,6 @@ fn nice_max(max: f64) -> f64 {
     }
     let step = 10f64.powf(max.log10().floor());
     ((max / step).ceil() * step).max(1.0)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The frame of a chart over x labels: the scale from 0 to a round top at
@@ -80,7 +80,7 @@ impl Frame {
 }
 
 /// A line chart of several series over the same x labels; gaps where a value is missing.
-pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[(&str, Vec<Option<f64>>)]) -> Markup {
+pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[(&str, Vec<Option<f64>>)]) -> String {
     let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
     let frame = Frame::new(max, x.len());
     let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
@@ -103,28 +103,22 @@ pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[
             r##"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-dasharray="{dash}"/>"##
         );
     }
-    html! {
-        figure.chart {
-            (drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, svg))
-            figcaption {
-                strong { (title) } ". " (summary)
-                ul.legend {
-                    @for (k, (name, _)) in series.iter().enumerate() {
-                        li {
-                            svg width="28" height="10" aria-hidden="true" focusable="false" {
-                                line x1="0" y1="5" x2="28" y2="5" stroke=(STYLES[k % STYLES.len()].0) stroke-width="3" stroke-dasharray=(STYLES[k % STYLES.len()].1) {}
-                            }
-                            " " (name)
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let legend: String = series
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            let (colour, dash) = STYLES[k % STYLES.len()];
+            format!(
+                r#"<li><svg width="28" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="28" y2="5" stroke="{colour}" stroke-width="3" stroke-dasharray="{dash}"></line></svg> {}</li>"#,
+                escape(name)
+            )
+        })
+        .collect();
+    figure(&drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, &svg), title, summary, Some(&legend))
 }
 
 /// Horizontal stacked bars, one per row, in parts named by `parts`.
-pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: &[(String, Vec<f64>)]) -> Markup {
+pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: &[(String, Vec<f64>)]) -> String {
     let bar_h = 22.0;
     let label_w = 170.0;
     let height = TOP + rows.len() as f64 * (bar_h + 8.0) + 8.0;
@@ -152,35 +146,39 @@ pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: 
             x += w;
         }
     }
-    html! {
-        figure.chart {
-            (drawing(id, &format!("0 0 {WIDTH} {height:.0}"), title, summary, svg))
-            figcaption {
-                strong { (title) } ". " (summary)
-                ul.legend {
-                    @for (k, name) in parts.iter().enumerate() {
-                        li {
-                            svg width="14" height="14" aria-hidden="true" focusable="false" {
-                                rect width="14" height="14" fill=(fills[k % fills.len()]) stroke="#333" {}
-                            }
-                            " " (name)
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let legend: String = parts
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            format!(
+                r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="{}" stroke="#333"></rect></svg> {}</li>"##,
+                fills[k % fills.len()],
+                escape(name)
+            )
+        })
+        .collect();
+    figure(&drawing(id, &format!("0 0 {WIDTH} {height:.0}"), title, summary, &svg), title, summary, Some(&legend))
 }
 
 /// An SVG drawing with its title and description for screen readers.
-fn drawing(id: &str, view_box: &str, title: &str, summary: &str, svg: String) -> Markup {
-    html! {
-        svg viewBox=(view_box) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
-            title id=(format!("{id}-title")) { (title) }
-            desc id=(format!("{id}-desc")) { (summary) }
-            (PreEscaped(svg))
-        }
-    }
+fn drawing(id: &str, view_box: &str, title: &str, summary: &str, svg: &str) -> String {
+    let id = escape(id);
+    format!(
+        r#"<svg viewBox="{}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>{svg}</svg>"#,
+        escape(view_box),
+        escape(title),
+        escape(summary)
+    )
+}
+
+/// The chart's figure: the drawing, then its caption (title, summary and legend).
+fn figure(drawing: &str, title: &str, summary: &str, legend: Option<&str>) -> String {
+    let legend = legend.map_or(String::new(), |items| format!(r#"<ul class="legend">{items}</ul>"#));
+    format!(
+        r#"<figure class="chart">{drawing}<figcaption><strong>{}</strong>. {}{legend}</figcaption></figure>"#,
+        escape(title),
+        escape(summary)
+    )
 }
 
 fn trim(v: f64) -> String {
@@ -189,7 +187,7 @@ fn trim(v: f64) -> String {
 }
 
 /// Every value as a tick along one axis, `marked` drawn as a labelled diamond.
-pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, label: &str) -> Markup {
+pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, label: &str) -> String {
     let height = 90.0;
     let max = nice_max(values.iter().copied().fold(marked, f64::max));
     let x = |v: f64| LEFT + (WIDTH - LEFT - RIGHT) * v / max;
@@ -212,12 +210,7 @@ pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, 
         r##"<path d="M{m:.1},30 l8,10 l-8,10 l-8,-10 z" fill="#b3261e" stroke="#1b1b1b"/><text x="{m:.1}" y="22" text-anchor="middle" font-size="12" font-weight="700">{}</text>"##,
         escape(label)
     );
-    html! {
-        figure.chart {
-            (drawing(id, &format!("0 0 {WIDTH} {height}"), title, summary, svg))
-            figcaption { strong { (title) } ". " (summary) }
-        }
-    }
+    figure(&drawing(id, &format!("0 0 {WIDTH} {height}"), title, summary, &svg), title, summary, None)
 }
 
 /// A fan chart: the band from P10 to P90 shaded, the median as a line, and
@@ -231,7 +224,7 @@ pub fn fan_chart(
     bands: &[(f64, f64, f64)],
     target: Option<(f64, &str)>,
     at_least: f64,
-) -> Markup {
+) -> String {
     let max = bands.iter().map(|b| b.2).fold(target.map_or(at_least, |t| t.0.max(at_least)), f64::max);
     let frame = Frame::new(max, x.len());
     let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
@@ -257,19 +250,15 @@ pub fn fan_chart(
             WIDTH - RIGHT
         );
     }
-    html! {
-        figure.chart {
-            (drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, svg))
-            figcaption {
-                strong { (title) } ". " (summary)
-                ul.legend {
-                    li { svg width="14" height="14" aria-hidden="true" focusable="false" { rect width="14" height="14" fill="#5b8fd1" fill-opacity="0.35" stroke="#333" {} } " P10 to P90" }
-                    li { svg width="28" height="10" aria-hidden="true" focusable="false" { line x1="0" y1="5" x2="28" y2="5" stroke="#1d4f91" stroke-width="3" {} } " Median (P50)" }
-                    @if let Some((_, name)) = target {
-                        li { svg width="28" height="10" aria-hidden="true" focusable="false" { line x1="0" y1="5" x2="28" y2="5" stroke="#b3261e" stroke-width="3" stroke-dasharray="6 4" {} } " " (name) }
-                    }
-                }
-            }
-        }
+    let mut legend = String::from(
+        r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="#5b8fd1" fill-opacity="0.35" stroke="#333"></rect></svg> P10 to P90</li><li><svg width="28" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="28" y2="5" stroke="#1d4f91" stroke-width="3"></line></svg> Median (P50)</li>"##,
+    );
+    if let Some((_, name)) = target {
+        let _ = write!(
+            legend,
+            r##"<li><svg width="28" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="28" y2="5" stroke="#b3261e" stroke-width="3" stroke-dasharray="6 4"></line></svg> {}</li>"##,
+            escape(name)
+        );
     }
+    figure(&drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, &svg), title, summary, Some(&legend))
 }

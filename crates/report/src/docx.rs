@@ -3,7 +3,7 @@
 //! background, details (every table, with its definition) and
 //! implications, so an officer can edit it into their authority's template.
 
-use super::{Block, ChartKind, Report, Table, Value};
+use crate::{long_date, Block, ChartKind, Report, Table, Value};
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Style, StyleType, TableCell, TableRow, WidthType};
 
 fn text(s: impl Into<String>) -> Paragraph {
@@ -76,8 +76,8 @@ pub fn render(report: &Report) -> Result<Vec<u8>, docx_rs::DocxError> {
          It was made by Sightline on {} from the authority's workforce data{}. The figures follow the Department for \
          Education's definitions for the children's social work workforce census; each table gives its definition.",
         report.period_text(),
-        super::long_date(report.made),
-        report.data_to.map_or(String::new(), |d| format!(", which runs to {}", super::long_date(d))),
+        long_date(report.made),
+        report.data_to.map_or(String::new(), |d| format!(", which runs to {}", long_date(d))),
     )));
 
     doc = doc.add_paragraph(heading(1, "4. Details"));

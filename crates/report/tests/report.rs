@@ -9,8 +9,8 @@ use sightline_core::{
     indicators, staffing_by_team, Calendar, OrgRole, Period, PersonIdx, ReasonLeave, Spell, SpellKind, TeamId,
     Workforce, WorkforceBuilder,
 };
+use sightline_report::{build, Block, Format, Report, ReportRequest, Table, Value};
 use sightline_synth::{synthesize, Basis, Request as SynthRequest};
-use sightline_web::report::{build, Block, Format, Report, ReportRequest, Table, Value};
 use std::io::Cursor;
 
 fn d(s: &str) -> chrono::NaiveDate {

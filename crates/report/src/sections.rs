@@ -1,274 +1,766 @@
-//! The workforce stability report for committees and scrutiny.
-//!
-//! [`build`] assembles the report once, as a document of sections, tables
-//! and charts whose every figure comes from the core; disclosure control is
-//! applied here, so every format shows the same cells. The formats only lay
-//! the document out: [`html`] (one self-contained file with SVG charts and a
-//! print style), [`xlsx`] (one sheet per table, numbers as numbers) and
-//! [`docx`] (a council report an officer can edit).
+//! The report's sections, one function each over a shared [`Context`]:
+//! every figure from the core, disclosure control applied here so that
+//! every format shows the same cells.
 
-pub mod docx;
-pub mod html;
-pub(crate) mod page;
-pub mod xlsx;
-
-use chrono::{Datelike, NaiveDate};
-use sightline_core::absence::{self, LONG_TERM_WORKING_DAYS};
-use sightline_core::benchmark::Benchmark;
-use sightline_core::disclosure::suppress;
+use crate::document::{Block, Chart, ChartKind, Report, ReportRequest, Row, Section, Table, Value};
+use chrono::NaiveDate;
+use sightline_core::absence;
+use sightline_core::disclosure::{is_disclosive, suppress};
 use sightline_core::published::field_label;
+use sightline_core::words::{long_date, money};
 use sightline_core::{
     agency, caseload_ranges_by_team, indicators_by, indicators_by_team_groups, leavers, monthly_series,
-    staffing_by_team, Calendar, Grouping, Period, TeamGroups, Workforce,
+    staffing_by_team, Calendar, GroupIndicators, Grouping, Indicators, Period, TeamGroups, TeamId, Unassigned,
+    Workforce,
 };
 
-/// The report's file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Html,
-    Xlsx,
-    Docx,
+/// What every section reads: the request, the period's figures for the
+/// authority and by team, and which teams the report shows.
+struct Context<'a> {
+    wf: &'a Workforce,
+    calendar: &'a Calendar,
+    request: &'a ReportRequest<'a>,
+    period: Period,
+    end: NaiveDate,
+    publish: bool,
+    /// "At 31 March 2025".
+    at_end: String,
+    /// "1 April 2024 to 31 March 2025".
+    over: String,
+    /// The authority's figures for the period, rounded as DfE rounds them.
+    all: Indicators,
+    /// Each team's figures for the period (by [`TeamId`]).
+    by_team: Vec<GroupIndicators>,
+    /// Whether a team's figures may be shown (publication hides small teams).
+    visible: Vec<bool>,
+    /// Whether a team's agency figures may be shown (1 to 4 agency workers are hidden).
+    agency_visible: Vec<bool>,
+    /// The teams shown: with people, leavers or an establishment.
+    teams: Vec<usize>,
 }
 
-/// A report that could not be written in its format.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("cannot write the spreadsheet: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("cannot write the Word document: {0}")]
-    Docx(#[from] docx_rs::DocxError),
-}
-
-impl Format {
-    pub const ALL: [Format; 3] = [Format::Html, Format::Xlsx, Format::Docx];
-
-    /// The format a file name's extension asks for.
-    pub fn from_extension(ext: &str) -> Option<Format> {
-        match ext {
-            "html" | "htm" => Some(Format::Html),
-            "xlsx" => Some(Format::Xlsx),
-            "docx" => Some(Format::Docx),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Html => "html",
-            Format::Xlsx => "xlsx",
-            Format::Docx => "docx",
-        }
-    }
-
-    /// The media type to serve it as.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Html => "text/html; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        }
-    }
-
-    /// The report in this format.
-    pub fn render(self, report: &Report) -> Result<Vec<u8>, RenderError> {
-        Ok(match self {
-            Format::Html => html::render(report).into_bytes(),
-            Format::Xlsx => xlsx::render(report)?,
-            Format::Docx => docx::render(report)?,
-        })
-    }
-}
-
-/// What goes into a report.
-pub struct ReportRequest<'a> {
-    pub title: &'a str,
-    pub period: Period,
-    /// Apply disclosure control (for a report that will be published).
-    pub publish: bool,
-    /// The authority's comparison with its neighbours, when known.
-    pub benchmark: Option<&'a Benchmark>,
-    pub targets: &'a [sightline_store::Target],
-    /// (team, service area) pairs; teams without one are shown on their own.
-    pub services: &'a [(String, String)],
-    /// Working days beyond which a sickness episode is long-term.
-    pub long_term_days: f64,
-}
-
-impl<'a> ReportRequest<'a> {
-    /// A request with the usual defaults: for publication, no comparison, targets or services.
-    pub fn new(title: &'a str, period: Period) -> Self {
-        ReportRequest {
-            title,
+impl<'a> Context<'a> {
+    fn new(wf: &'a Workforce, calendar: &'a Calendar, request: &'a ReportRequest<'a>) -> Context<'a> {
+        let period = request.period;
+        let end = period.end;
+        let publish = request.publish;
+        let by_team = indicators_by(wf, calendar, period, Grouping::Team);
+        let people: Vec<u32> =
+            by_team.iter().map(|g| g.indicators.inpost_headcount + g.indicators.agency_headcount).collect();
+        let visible = visible_groups(&people, publish);
+        // Agency figures of a team (FTE, rate, cost) say something of each of
+        // its agency workers when there are 1 to 4 of them.
+        let agency_people: Vec<u32> = by_team.iter().map(|g| g.indicators.agency_headcount).collect();
+        let agency_visible = visible_groups(&agency_people, publish);
+        let teams: Vec<usize> = (0..wf.teams().len())
+            .filter(|&t| {
+                people[t] > 0
+                    || by_team[t].indicators.leavers_headcount > 0
+                    || wf.establishment_at(TeamId(t as u32), end) > 0.0
+            })
+            .collect();
+        Context {
+            wf,
+            calendar,
+            request,
             period,
-            publish: true,
-            benchmark: None,
-            targets: &[],
-            services: &[],
-            long_term_days: LONG_TERM_WORKING_DAYS,
-        }
-    }
-}
-
-/// One cell of a table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Count(u32),
-    /// FTE, days or another quantity to one decimal place.
-    Number(f64),
-    /// A percentage, to one decimal place.
-    Percent(f64),
-    /// Pounds, whole.
-    Money(f64),
-    /// Suppressed for publication: DfE's `c`.
-    Suppressed,
-    /// Not defined (no denominator) or not recorded.
-    Missing,
-    Text(String),
-}
-
-impl Value {
-    /// The cell as text, as the HTML and DOCX formats show it.
-    pub fn display(&self) -> String {
-        match self {
-            Value::Count(n) => n.to_string(),
-            Value::Number(v) => format!("{v:.1}"),
-            Value::Percent(v) => format!("{v:.1}%"),
-            Value::Money(v) => money(*v),
-            Value::Suppressed => "c".to_string(),
-            Value::Missing => "-".to_string(),
-            Value::Text(t) => t.clone(),
+            end,
+            publish,
+            at_end: format!("At {}", long_date(end)),
+            over: format!("{} to {}", long_date(period.start), long_date(end)),
+            all: sightline_core::indicators(wf, calendar, period).rounded(),
+            by_team,
+            visible,
+            agency_visible,
+            teams,
         }
     }
 
-    fn number(v: Option<f64>) -> Value {
-        v.map_or(Value::Missing, Value::Number)
-    }
-
-    fn percent(v: Option<f64>) -> Value {
-        v.map_or(Value::Missing, Value::Percent)
-    }
-
-    fn count(v: Option<u32>) -> Value {
-        v.map_or(Value::Suppressed, Value::Count)
+    fn team_name(&self, t: usize) -> &str {
+        &self.wf.teams()[t]
     }
 }
 
-/// Whole pounds with thousands separated: £1,234,567 (and -£1,234).
-pub fn money(v: f64) -> String {
-    let n = v.round() as i64;
-    format!("{}£{}", if n < 0 { "-" } else { "" }, thousands(n.unsigned_abs()))
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
+/// Assembles the report from the workforce: every figure from the core.
+pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -> Report {
+    let cx = Context::new(wf, calendar, request);
+    let mut summary = Vec::new();
+    let mut sections = vec![
+        headline(&cx, &mut summary),
+        staffing(&cx),
+        turnover(&cx, &mut summary),
+        leavers(&cx),
+        agency_use(&cx, &mut summary),
+        caseloads(&cx, &mut summary),
+        sickness(&cx, &mut summary),
+        newly_qualified(&cx),
+    ];
+    sections.extend(targets(&cx));
+    Report {
+        title: request.title.to_string(),
+        period: cx.period,
+        made: chrono::Utc::now().date_naive(),
+        data_to: wf.latest_date(),
+        publish: cx.publish,
+        summary,
+        sections,
     }
-    out
 }
 
-/// A row: its label and cells, in the order of the table's columns after the first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub label: String,
-    pub cells: Vec<Value>,
-    /// A total row, shown in bold.
-    pub total: bool,
-}
-
-/// A table with its definition and the date or period its figures are for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// A short name, unique in the report (the spreadsheet's sheet name: at most 31 characters).
-    pub name: &'static str,
-    pub caption: String,
-    /// Column headings, the first over the row labels.
-    pub columns: Vec<String>,
-    pub rows: Vec<Row>,
-    /// What the figures are, in the engine's definitions.
-    pub definition: String,
-    /// "At 31 March 2025" or "1 April 2024 to 31 March 2025".
-    pub when: String,
-}
-
-/// What a chart draws; its figures are also in a table beside it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChartKind {
-    /// Lines over x labels; gaps where a value is missing.
-    Lines { x: Vec<String>, series: Vec<(String, Vec<Option<f64>>)> },
-    /// One stacked bar per row, in the named parts.
-    StackedBars { parts: Vec<String>, rows: Vec<(String, Vec<f64>)> },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
-    pub id: &'static str,
-    pub title: String,
-    /// What the chart shows, in words (for screen readers and the DOCX).
-    pub description: String,
-    pub kind: ChartKind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Chart(Chart),
-    Table(Table),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    pub heading: String,
-    pub blocks: Vec<Block>,
-}
-
-/// The whole report, ready for any format.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Report {
-    pub title: String,
-    pub period: Period,
-    /// The day it was made.
-    pub made: NaiveDate,
-    /// The last date the data speaks of.
-    pub data_to: Option<NaiveDate>,
-    pub publish: bool,
-    /// Key points, each a sentence from the figures.
-    pub summary: Vec<String>,
-    pub sections: Vec<Section>,
-}
-
-impl Report {
-    /// What the report says of disclosure control, in every format.
-    pub fn disclosure_statement(&self) -> &'static str {
-        if self.publish {
-            "Disclosure control applied: counts under 5, figures worked out from them, and any count that could \
-             be worked out from a total are shown as c."
-        } else {
-            "Internal report: small numbers are not suppressed. Do not publish it."
+/// The period's headline figures beside the year before's.
+fn headline(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let before = Period {
+        start: sightline_core::calendar::a_year_before(cx.period.start),
+        end: sightline_core::calendar::a_year_before(cx.end),
+    };
+    let all_before = sightline_core::indicators(cx.wf, cx.calendar, before).rounded();
+    let headline = [
+        "inpost_fte",
+        "agency_fte",
+        "vacancy_fte",
+        "turnover_rate_fte",
+        "agency_rate_fte",
+        "vacancy_rate_fte",
+        "caseload_fte",
+        "absence_rate_fte",
+    ];
+    let rate = |f: &str| f.contains("rate");
+    let cell = |f: &str, v: Option<f64>| if rate(f) { Value::percent(v) } else { Value::number(v) };
+    let section = Section {
+        heading: "Headline figures".to_string(),
+        blocks: vec![Block::Table(Table {
+            name: "Headline",
+            caption: "Headline figures, as DfE defines them".to_string(),
+            columns: vec![
+                "Figure".into(),
+                cx.over.clone(),
+                format!("{} to {}", long_date(before.start), long_date(before.end)),
+            ],
+            rows: headline
+                .iter()
+                .map(|f| Row {
+                    label: field_label(f).to_string(),
+                    cells: vec![cell(f, cx.all.field(f)), cell(f, all_before.field(f))],
+                    total: false,
+                })
+                .collect(),
+            definition:
+                "DfE's children's social work workforce definitions: FTE in post and agency FTE at the period's \
+                         end; turnover is FTE leavers in the period over FTE in post at its end; the agency rate is \
+                         agency FTE over agency and employed FTE; the vacancy rate is vacant FTE over establishment; \
+                         caseload is cases over the FTE of case holders; the absence rate is working days lost to \
+                         sickness over working days available."
+                    .to_string(),
+            when: cx.over.clone(),
+        })],
+    };
+    for (f, what) in [
+        ("turnover_rate_fte", "Turnover"),
+        ("agency_rate_fte", "The agency rate"),
+        ("vacancy_rate_fte", "The vacancy rate"),
+    ] {
+        if let (Some(now), Some(then)) = (cx.all.field(f), all_before.field(f)) {
+            let way = if now > then {
+                "up from"
+            } else if now < then {
+                "down from"
+            } else {
+                "unchanged at"
+            };
+            summary.push(format!("{what} was {now:.1}%, {way} {then:.1}% a year earlier."));
         }
     }
 
-    /// Every table, in order.
-    pub fn tables(&self) -> impl Iterator<Item = &Table> {
-        self.sections.iter().flat_map(|s| &s.blocks).filter_map(|b| match b {
-            Block::Table(t) => Some(t),
-            _ => None,
+    section
+}
+
+/// The staffing position by team at the period's end, as a chart and a table.
+fn staffing(cx: &Context) -> Section {
+    let staffing = staffing_by_team(cx.wf, cx.end);
+    let mut rows = Vec::new();
+    let mut bars = Vec::new();
+    for &t in &cx.teams {
+        let s = &staffing[t];
+        if !cx.visible[t] {
+            rows.push(hidden_row(&s.team, 6));
+            continue;
+        }
+        rows.push(Row {
+            label: s.team.clone(),
+            cells: vec![
+                Value::Number(s.establishment_fte),
+                Value::Number(s.permanent_fte),
+                Value::Number(s.fixed_term_fte),
+                if cx.agency_visible[t] { Value::Number(s.agency_fte) } else { Value::Suppressed },
+                Value::Number(s.vacant_fte),
+                Value::Number(s.agency_over_establishment_fte + s.employed_over_establishment_fte),
+            ],
+            total: false,
+        });
+        bars.push((s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]));
+    }
+    let sum = |f: &dyn Fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            Value::Number(sum(&|s| s.establishment_fte)),
+            Value::Number(sum(&|s| s.permanent_fte)),
+            Value::Number(sum(&|s| s.fixed_term_fte)),
+            Value::Number(sum(&|s| s.agency_fte)),
+            Value::Number(sum(&|s| s.vacant_fte)),
+            Value::Number(sum(&|s| s.agency_over_establishment_fte + s.employed_over_establishment_fte)),
+        ],
+        total: true,
+    });
+    Section {
+        heading: format!("Staffing position by team at {}", long_date(cx.end)),
+        blocks: vec![
+            Block::Chart(Chart {
+                id: "staffing",
+                title: format!("Staffing by team at {}", long_date(cx.end)),
+                description: "Permanent, fixed-term, agency and vacant FTE in each team shown.".to_string(),
+                kind: ChartKind::StackedBars {
+                    parts: ["Permanent", "Fixed-term", "Agency", "Vacant"].map(String::from).to_vec(),
+                    rows: bars,
+                },
+            }),
+            Block::Table(Table {
+                name: "Staffing by team",
+                caption: "Staffing position by team (FTE)".to_string(),
+                columns: ["Team", "Establishment", "Permanent", "Fixed-term", "Agency", "Vacant", "Over establishment"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+                definition:
+                    "Social workers in post at the date (a spell ending on the date is a leaver). A vacancy is \
+                             funded FTE not filled by an employed social worker; agency FTE beyond the vacancies, and \
+                             employed FTE beyond the establishment, are over establishment."
+                        .to_string(),
+                when: cx.at_end.clone(),
+            }),
+        ],
+    }
+}
+
+/// Rolling and period turnover by team, and against other authorities when compared.
+fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let monthly = |grouping| {
+        monthly_series(cx.wf, cx.calendar, sightline_core::calendar::month_end(cx.period.start), cx.end, grouping)
+    };
+    let months = monthly(Grouping::Team);
+    let months_all = monthly(Grouping::Authority);
+    let x: Vec<String> = months_all.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
+    let rolling: Vec<Option<f64>> =
+        months_all.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
+    let mut blocks = vec![Block::Chart(Chart {
+        id: "rolling",
+        title: "Rolling 12-month turnover (FTE)".to_string(),
+        description: match (rolling.first().copied().flatten(), rolling.last().copied().flatten()) {
+            (Some(a), Some(b)) => {
+                format!("Turnover in the 12 months to each month's end went from {a:.1}% to {b:.1}%.")
+            }
+            _ => "Not enough data for a trend.".to_string(),
+        },
+        kind: ChartKind::Lines { x: x.clone(), series: vec![("Authority".to_string(), rolling.clone())] },
+    })];
+    let mut columns = vec!["Team".to_string()];
+    columns.extend(x.iter().cloned());
+    let mut rows: Vec<Row> = cx
+        .teams
+        .iter()
+        .map(|&t| {
+            if !cx.visible[t] {
+                return hidden_row(cx.team_name(t), x.len());
+            }
+            Row {
+                label: cx.team_name(t).to_string(),
+                cells: months
+                    .iter()
+                    .map(|(_, g)| {
+                        let i = &g[t].indicators;
+                        if cx.publish && is_disclosive(i.leavers_headcount) {
+                            Value::Suppressed
+                        } else {
+                            Value::percent(i.rounded().turnover_rate_fte)
+                        }
+                    })
+                    .collect(),
+                total: false,
+            }
         })
+        .collect();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: rolling.iter().map(|v| Value::percent(*v)).collect(),
+        total: true,
+    });
+    blocks.push(Block::Table(Table {
+        name: "Rolling turnover",
+        caption: "Rolling 12-month turnover (FTE) by team".to_string(),
+        columns,
+        rows,
+        definition: "For each month, FTE leavers in the 12 months to its end over FTE in post at its end. A move \
+                     between teams is not a leaver. For publication, a team's rate from 1 to 4 leavers is c."
+            .to_string(),
+        when: cx.over.clone(),
+    }));
+    let leavers_by_team: Vec<u32> = cx.teams.iter().map(|&t| cx.by_team[t].indicators.leavers_headcount).collect();
+    let leaver_cells = column_with_total(&leavers_by_team, cx.publish);
+    let mut rows: Vec<Row> = cx
+        .teams
+        .iter()
+        .zip(&leaver_cells)
+        .map(|(&t, n)| {
+            let g = cx.by_team[t].indicators.rounded();
+            let shown = cx.visible[t] && *n != Value::Suppressed;
+            Row {
+                label: cx.team_name(t).to_string(),
+                cells: if shown {
+                    vec![
+                        n.clone(),
+                        Value::number(Some(g.leavers_fte)),
+                        Value::number(Some(g.inpost_fte)),
+                        Value::percent(g.turnover_rate_fte),
+                    ]
+                } else {
+                    vec![n.clone(), Value::Suppressed, Value::Suppressed, Value::Suppressed]
+                },
+                total: false,
+            }
+        })
+        .collect();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            leaver_cells.last().cloned().unwrap_or(Value::Missing),
+            Value::number(Some(cx.all.leavers_fte)),
+            Value::number(Some(cx.all.inpost_fte)),
+            Value::percent(cx.all.turnover_rate_fte),
+        ],
+        total: true,
+    });
+    blocks.push(Block::Table(Table {
+        name: "Turnover by team",
+        caption: "Leavers and turnover by team".to_string(),
+        columns: ["Team", "Leavers", "Leavers (FTE)", "In post (FTE)", "Turnover (FTE)"].map(String::from).to_vec(),
+        rows,
+        definition: "A leaver left the authority's employment in the period (not employed the next day), counted \
+                     in the team they left; a move between teams is not a leaver. Turnover is FTE leavers over FTE in \
+                     post at the period's end."
+            .to_string(),
+        when: cx.over.clone(),
+    }));
+    if let Some(b) = cx.request.benchmark {
+        if let Some(t) = b.entries.iter().find(|e| e.field == "turnover_rate_fte") {
+            let mut rows = vec![
+                Row { label: b.la_name.clone(), cells: vec![published_value(t.value)], total: false },
+                Row {
+                    label: format!("Statistical neighbours (median of {})", t.sn_count),
+                    cells: vec![Value::percent(t.sn_median)],
+                    total: false,
+                },
+                Row { label: b.region_name.clone(), cells: vec![Value::percent(t.region)], total: false },
+                Row { label: "England".to_string(), cells: vec![Value::percent(t.england)], total: false },
+            ];
+            for n in &b.neighbours {
+                rows.push(Row {
+                    label: n.name.clone(),
+                    cells: vec![n
+                        .row
+                        .as_ref()
+                        .map_or(Value::Missing, |r| published_value(r.cell("turnover_rate_fte")))],
+                    total: false,
+                });
+            }
+            if let (Some(own), Some(sn)) = (t.value.number(), t.sn_median) {
+                summary.push(format!(
+                    "In DfE's {} figures, turnover was {own:.1}% against {sn:.1}% for statistical neighbours and {} for England.",
+                    b.year,
+                    t.england.map_or("-".to_string(), |e| format!("{e:.1}%"))
+                ));
+            }
+            blocks.push(Block::Table(Table {
+                name: "Turnover compared",
+                caption: format!("Turnover (FTE) against other authorities, census year {}", b.year),
+                columns: vec!["Authority or area".to_string(), "Turnover (FTE)".to_string()],
+                rows,
+                definition: format!(
+                    "DfE's published figures for the 12 months to 30 September {} (children's social work workforce \
+                     statistics). Statistical neighbours: {}.",
+                    b.year, b.model
+                ),
+                when: format!("Census year {}", b.year),
+            }));
+        }
     }
+    Section { heading: "Turnover".to_string(), blocks }
+}
 
-    /// The reporting period in words.
-    pub fn period_text(&self) -> String {
-        format!("{} to {}", long_date(self.period.start), long_date(self.period.end))
+/// Leavers by reason and by destination.
+fn leavers(cx: &Context) -> Section {
+    let leavers_list = leavers::leavers_in(cx.wf, cx.period);
+    let mut blocks = Vec::new();
+    for (name, caption, heading, counts, definition) in [
+        ("Leavers by reason", "Leavers by reason", "Reason", leavers::count_by_reason(&leavers_list), "Leavers from the authority's employment (not employed the next day), by the reason recorded at leaving (CSWW ReasonLeave)."),
+        ("Leavers by destination", "Leavers by destination", "Went to", leavers::count_by_destination(&leavers_list), "Leavers from the authority's employment, by where they went as recorded at leaving (CSWW LeaverDestination)."),
+    ] {
+        let values: Vec<u32> = counts.iter().map(|(_, n)| *n).collect();
+        let cells = column_with_total(&values, cx.publish);
+        let mut rows: Vec<Row> = counts
+            .iter()
+            .zip(&cells)
+            .map(|((label, _), c)| Row { label: label.to_string(), cells: vec![c.clone()], total: false })
+            .collect();
+        rows.push(Row { label: "Total".to_string(), cells: vec![cells.last().cloned().unwrap_or(Value::Missing)], total: true });
+        blocks.push(Block::Table(Table {
+            name,
+            caption: caption.to_string(),
+            columns: vec![heading.to_string(), "Leavers".to_string()],
+            rows,
+            definition: definition.to_string(),
+            when: cx.over.clone(),
+        }));
+    }
+    Section { heading: "Leavers".to_string(), blocks }
+}
+
+/// Agency use and cost by team, assignments by length, and conversions to permanent.
+fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let costs = agency::cost_by_team(cx.wf, cx.calendar, cx.period);
+    let mut rows = Vec::new();
+    for &t in &cx.teams {
+        let g = cx.by_team[t].indicators.rounded();
+        if !cx.visible[t] || !cx.agency_visible[t] {
+            rows.push(hidden_row(cx.team_name(t), 4));
+            continue;
+        }
+        let c = &costs[t];
+        rows.push(Row {
+            label: cx.team_name(t).to_string(),
+            cells: vec![
+                Value::Number(g.agency_fte),
+                Value::percent(g.agency_rate_fte),
+                if c.costed_fte_days > 0.0 { Value::Money(c.cost) } else { Value::Missing },
+                Value::percent(c.coverage().map(|v| v * 100.0)),
+            ],
+            total: false,
+        });
+    }
+    let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
+    let fte_days: f64 = costs.iter().map(|c| c.fte_days).sum();
+    let costed: f64 = costs.iter().map(|c| c.costed_fte_days).sum();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            Value::Number(cx.all.agency_fte),
+            Value::percent(cx.all.agency_rate_fte),
+            if costed > 0.0 { Value::Money(total_cost) } else { Value::Missing },
+            Value::percent((fte_days > 0.0).then(|| costed / fte_days * 100.0)),
+        ],
+        total: true,
+    });
+    if costed > 0.0 {
+        summary.push(format!(
+            "Agency social workers cost {} over the period, for {:.0}% of agency time with a recorded charge.",
+            money(total_cost),
+            costed / fte_days * 100.0
+        ));
+    }
+    let mut blocks = vec![Block::Table(Table {
+        name: "Agency by team",
+        caption: "Agency use and cost by team".to_string(),
+        columns: ["Team", "Agency (FTE)", "Agency rate (FTE)", "Cost", "Cost known for"].map(String::from).to_vec(),
+        rows,
+        definition: format!(
+            "Agency FTE at the period's end, and the agency rate: agency FTE over agency and employed FTE. Cost is \
+             each agency spell's hourly charge times {} hours a full-time day for each working day worked in the \
+             period; 'cost known for' is the share of agency FTE-days with a recorded charge. For publication, a \
+             team with 1 to 4 agency workers is c.",
+            agency::HOURS_PER_FTE_DAY
+        ),
+        when: format!("Rates at {}; cost {}", long_date(cx.end), cx.over),
+    })];
+    let assignments = agency::assignments_at(cx.wf, cx.end);
+    let mut grid = vec![vec![0u32; agency::LENGTH_BANDS.len()]; cx.wf.teams().len()];
+    for a in &assignments {
+        grid[a.team.0 as usize][a.band()] += 1;
+    }
+    let grid: Vec<Vec<u32>> = cx.teams.iter().map(|&t| grid[t].clone()).collect();
+    let cells = grid_with_totals(&grid, cx.publish);
+    let mut rows: Vec<Row> = cx
+        .teams
+        .iter()
+        .zip(&cells)
+        .map(|(&t, c)| Row { label: cx.team_name(t).to_string(), cells: c.clone(), total: false })
+        .collect();
+    rows.push(Row { label: "Total".to_string(), cells: cells.last().cloned().unwrap_or_default(), total: true });
+    let mut columns = vec!["Team".to_string()];
+    columns.extend(agency::LENGTH_BANDS.iter().map(|b| b.to_string()));
+    columns.push("Total".to_string());
+    blocks.push(Block::Table(Table {
+        name: "Agency assignments",
+        caption: "Agency assignments by team and length".to_string(),
+        columns,
+        rows,
+        definition: "An assignment is a run of one person's agency spells with no day between them; its length is \
+                     the whole weeks from its first day to the date. Counted in the team of the spell in place."
+            .to_string(),
+        when: cx.at_end.clone(),
+    }));
+    let conversions = agency::conversions(cx.wf, cx.period).len() as u32;
+    let starters = cx.all.starters_headcount;
+    let converted = column_with_total(&[conversions, starters - conversions.min(starters)], cx.publish);
+    blocks.push(Block::Table(Table {
+        name: "Conversions",
+        caption: "Starters who had worked for the authority through an agency".to_string(),
+        columns: vec!["Starters".to_string(), "Number".to_string()],
+        rows: vec![
+            Row { label: "Converted from agency".to_string(), cells: vec![converted[0].clone()], total: false },
+            Row { label: "Other starters".to_string(), cells: vec![converted[1].clone()], total: false },
+            Row { label: "All starters".to_string(), cells: vec![converted[2].clone()], total: true },
+        ],
+        definition:
+            "A conversion is a starter (as DfE counts starters) who worked for the authority through an agency \
+                     at some time in the 12 months before their first day."
+                .to_string(),
+        when: cx.over.clone(),
+    }));
+    Section { heading: "Agency use".to_string(), blocks }
+}
+
+/// Caseload ranges and averages by team.
+fn caseloads(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let ranges = caseload_ranges_by_team(cx.wf, cx.end);
+    let holders: Vec<u32> = ranges.iter().map(|r| r.holders).collect();
+    let shown_holders = visible_groups(&holders, cx.publish);
+    let mut rows = Vec::new();
+    for &t in &cx.teams {
+        let r = &ranges[t];
+        if r.holders == 0 {
+            continue;
+        }
+        if !shown_holders[t] {
+            rows.push(hidden_row(cx.team_name(t), 4));
+            continue;
+        }
+        rows.push(Row {
+            label: cx.team_name(t).to_string(),
+            cells: vec![
+                Value::Count(r.holders),
+                r.fewest.map_or(Value::Missing, Value::Count),
+                r.most.map_or(Value::Missing, Value::Count),
+                Value::number(cx.by_team[t].indicators.rounded().caseload_fte),
+            ],
+            total: false,
+        });
+    }
+    let fewest = ranges.iter().filter_map(|r| r.fewest).min();
+    let most = ranges.iter().filter_map(|r| r.most).max();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            Value::Count(holders.iter().sum()),
+            fewest.map_or(Value::Missing, Value::Count),
+            most.map_or(Value::Missing, Value::Count),
+            Value::number(cx.all.caseload_fte),
+        ],
+        total: true,
+    });
+    if let (Some(f), Some(m), Some(avg)) = (fewest, most, cx.all.caseload_fte) {
+        summary
+            .push(format!("Caseloads ranged from {f} to {m} cases a worker; the average was {avg:.1} cases per FTE."));
+    }
+    Section {
+        heading: "Caseloads".to_string(),
+        blocks: vec![Block::Table(Table {
+            name: "Caseloads by team",
+            caption: "Caseloads by team".to_string(),
+            columns: ["Team", "Case holders", "Fewest cases", "Most cases", "Average (cases per FTE)"].map(String::from).to_vec(),
+            rows,
+            definition: "Social workers in post (employed or agency) holding one or more cases at the date, in the team \
+                         of their largest post. The average is DfE's caseload: cases held over the FTE of those holding them."
+                .to_string(),
+            when: cx.at_end.clone(),
+        })],
     }
 }
 
-/// A date as a committee report writes it: 31 March 2025.
-pub fn long_date(d: NaiveDate) -> String {
-    format!("{} {}", d.day(), d.format("%B %Y"))
+/// Sickness absence by month and by service area.
+fn sickness(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let threshold = cx.request.long_term_days;
+    let by_month = absence::sickness_by_month(cx.wf, cx.calendar, cx.period.start, cx.end, threshold);
+    let x: Vec<String> = by_month.iter().map(|m| m.month.format("%b %Y").to_string()).collect();
+    let mut blocks = vec![
+        Block::Chart(Chart {
+            id: "sickness",
+            title: "Working days lost to sickness by month".to_string(),
+            description: format!("Short-term and long-term (over {threshold} working days) episodes."),
+            kind: ChartKind::Lines {
+                x,
+                series: vec![
+                    ("Short-term".to_string(), by_month.iter().map(|m| Some(m.short_term)).collect()),
+                    ("Long-term".to_string(), by_month.iter().map(|m| Some(m.long_term)).collect()),
+                ],
+            },
+        }),
+        Block::Table(Table {
+            name: "Sickness by month",
+            caption: "Working days lost to sickness by month".to_string(),
+            columns: ["Month", "Short-term", "Long-term", "Total"].map(String::from).to_vec(),
+            rows: by_month
+                .iter()
+                .map(|m| Row {
+                    label: m.month.format("%B %Y").to_string(),
+                    cells: vec![
+                        Value::Number(m.short_term),
+                        Value::Number(m.long_term),
+                        Value::Number(m.short_term + m.long_term),
+                    ],
+                    total: false,
+                })
+                .collect(),
+            definition: format!(
+                "Working days lost to sickness in each month by social workers (employed or agency with an absence \
+                 record): the episode's working days in the month, or its recorded days lost spread over its working \
+                 days. An episode of more than {threshold} working days is long-term."
+            ),
+            when: cx.over.clone(),
+        }),
+    ];
+    let groups = TeamGroups::by_service(cx.wf.teams(), cx.request.services, Unassigned::OwnGroup);
+    let by_group = indicators_by_team_groups(cx.wf, cx.calendar, cx.period, &groups);
+    let split = absence::sickness_by_team(cx.wf, cx.calendar, cx.period, threshold);
+    let mut short = vec![0.0; groups.names.len()];
+    let mut long = vec![0.0; groups.names.len()];
+    for s in &split {
+        short[groups.of_team[s.team.0 as usize]] += s.short_term;
+        long[groups.of_team[s.team.0 as usize]] += s.long_term;
+    }
+    let group_people: Vec<u32> = by_group.iter().map(|g| g.indicators.inpost_headcount).collect();
+    let group_visible = visible_groups(&group_people, cx.publish);
+    let mut rows = Vec::new();
+    for (i, g) in by_group.iter().enumerate() {
+        if group_people[i] == 0 {
+            continue;
+        }
+        if !group_visible[i] {
+            rows.push(hidden_row(&groups.names[i], 4));
+            continue;
+        }
+        rows.push(Row {
+            label: groups.names[i].clone(),
+            cells: vec![
+                Value::Number(short[i]),
+                Value::Number(long[i]),
+                Value::Number(g.indicators.working_days_lost_fte),
+                Value::percent(g.indicators.rounded().absence_rate_fte),
+            ],
+            total: false,
+        });
+    }
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            Value::Number(short.iter().sum()),
+            Value::Number(long.iter().sum()),
+            Value::Number(cx.all.working_days_lost_fte),
+            Value::percent(cx.all.absence_rate_fte),
+        ],
+        total: true,
+    });
+    if let Some(r) = cx.all.absence_rate_fte {
+        summary.push(format!("{r:.1}% of working days were lost to sickness."));
+    }
+    blocks.push(Block::Table(Table {
+        name: "Sickness by service",
+        caption: if cx.request.services.is_empty() {
+            "Working days lost to sickness by team (no service areas are set)".to_string()
+        } else {
+            "Working days lost to sickness by service area".to_string()
+        },
+        columns: ["Service area", "Short-term days", "Long-term days", "Total days", "Absence rate (FTE)"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        definition: "As DfE counts days lost: employed social workers in post at the period's end, in the service of \
+                     their largest post, with the working days of their sickness in the period. The absence rate is \
+                     those days over the working days of their FTE in post."
+            .to_string(),
+        when: cx.over.clone(),
+    }));
+    Section { heading: "Sickness absence".to_string(), blocks }
+}
+
+/// Social workers in their ASYE by team.
+fn newly_qualified(cx: &Context) -> Section {
+    let asyes = sightline_core::asyes_at(cx.wf, cx.end);
+    let mut counts = vec![0u32; cx.wf.teams().len()];
+    for a in &asyes {
+        counts[a.team.0 as usize] += 1;
+    }
+    let asye_teams: Vec<usize> = cx.teams.iter().copied().filter(|&t| counts[t] > 0).collect();
+    let values: Vec<u32> = asye_teams.iter().map(|&t| counts[t]).collect();
+    let cells = column_with_total(&values, cx.publish);
+    let mut rows: Vec<Row> = asye_teams
+        .iter()
+        .zip(&cells)
+        .map(|(&t, c)| Row { label: cx.team_name(t).to_string(), cells: vec![c.clone()], total: false })
+        .collect();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![cells.last().cloned().unwrap_or(Value::Count(0))],
+        total: true,
+    });
+    Section {
+        heading: "Newly qualified social workers".to_string(),
+        blocks: vec![Block::Table(Table {
+            name: "ASYEs",
+            caption: "Social workers in their assessed and supported year in employment (ASYE)".to_string(),
+            columns: vec!["Team".to_string(), "ASYEs".to_string()],
+            rows,
+            definition: "Employed social workers in post at the date who qualified in the 12 months before it, in the \
+                         team of their largest post."
+                .to_string(),
+            when: cx.at_end.clone(),
+        })],
+    }
+}
+
+/// Progress against the authority's targets, when it has any.
+fn targets(cx: &Context) -> Option<Section> {
+    if cx.request.targets.is_empty() {
+        return None;
+    }
+    let rows = cx
+        .request
+        .targets
+        .iter()
+        .map(|t| {
+            let now = cx.all.field(&t.figure);
+            Row {
+                label: format!("{} {} {}", field_label(&t.figure), t.direction(), t.value),
+                cells: vec![
+                    Value::Text(long_date(t.by)),
+                    Value::number(now),
+                    Value::Text(t.status(now, cx.end).words().to_string()),
+                ],
+                total: false,
+            }
+        })
+        .collect();
+    Some(Section {
+        heading: "Progress against targets".to_string(),
+        blocks: vec![Block::Table(Table {
+            name: "Targets",
+            caption: "The authority's workforce targets".to_string(),
+            columns: ["Target", "By", "Now", "Status"].map(String::from).to_vec(),
+            rows,
+            definition: "Targets as set in Sightline, against the period's figure; missed means the date has passed \
+                         without the figure meeting the target."
+                .to_string(),
+            when: cx.over.clone(),
+        })],
+    })
 }
 
 /// Counts to publish: with the total last, suppressed for publication
@@ -320,681 +812,6 @@ fn hidden_row(label: &str, width: usize) -> Row {
     Row { label: label.to_string(), cells: vec![Value::Suppressed; width], total: false }
 }
 
-/// Assembles the report from the workforce: every figure from the core.
-pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -> Report {
-    let period = request.period;
-    let end = period.end;
-    let publish = request.publish;
-    let at_end = format!("At {}", long_date(end));
-    let over = format!("{} to {}", long_date(period.start), long_date(end));
-    let all = sightline_core::indicators(wf, calendar, period).rounded();
-    let before = Period {
-        start: sightline_core::calendar::a_year_before(period.start),
-        end: sightline_core::calendar::a_year_before(end),
-    };
-    let all_before = sightline_core::indicators(wf, calendar, before).rounded();
-    let by_team = indicators_by(wf, calendar, period, Grouping::Team);
-    let people: Vec<u32> =
-        by_team.iter().map(|g| g.indicators.inpost_headcount + g.indicators.agency_headcount).collect();
-    let visible = visible_groups(&people, publish);
-    // Agency figures of a team (FTE, rate, cost) say something of each of
-    // its agency workers when there are 1 to 4 of them.
-    let agency_people: Vec<u32> = by_team.iter().map(|g| g.indicators.agency_headcount).collect();
-    let agency_visible = visible_groups(&agency_people, publish);
-    let teams: Vec<usize> = (0..wf.teams().len())
-        .filter(|&t| {
-            people[t] > 0
-                || by_team[t].indicators.leavers_headcount > 0
-                || wf.establishment_at(sightline_core::TeamId(t as u32), end) > 0.0
-        })
-        .collect();
-
-    let mut sections = Vec::new();
-    let mut summary = Vec::new();
-
-    // Headline figures.
-    let headline = [
-        "inpost_fte",
-        "agency_fte",
-        "vacancy_fte",
-        "turnover_rate_fte",
-        "agency_rate_fte",
-        "vacancy_rate_fte",
-        "caseload_fte",
-        "absence_rate_fte",
-    ];
-    let rate = |f: &str| f.contains("rate");
-    let cell = |f: &str, v: Option<f64>| if rate(f) { Value::percent(v) } else { Value::number(v) };
-    sections.push(Section {
-        heading: "Headline figures".to_string(),
-        blocks: vec![Block::Table(Table {
-            name: "Headline",
-            caption: "Headline figures, as DfE defines them".to_string(),
-            columns: vec![
-                "Figure".into(),
-                over.clone(),
-                format!("{} to {}", long_date(before.start), long_date(before.end)),
-            ],
-            rows: headline
-                .iter()
-                .map(|f| Row {
-                    label: field_label(f).to_string(),
-                    cells: vec![cell(f, all.field(f)), cell(f, all_before.field(f))],
-                    total: false,
-                })
-                .collect(),
-            definition:
-                "DfE's children's social work workforce definitions: FTE in post and agency FTE at the period's \
-                         end; turnover is FTE leavers in the period over FTE in post at its end; the agency rate is \
-                         agency FTE over agency and employed FTE; the vacancy rate is vacant FTE over establishment; \
-                         caseload is cases over the FTE of case holders; the absence rate is working days lost to \
-                         sickness over working days available."
-                    .to_string(),
-            when: over.clone(),
-        })],
-    });
-    for (f, what) in [
-        ("turnover_rate_fte", "Turnover"),
-        ("agency_rate_fte", "The agency rate"),
-        ("vacancy_rate_fte", "The vacancy rate"),
-    ] {
-        if let (Some(now), Some(then)) = (all.field(f), all_before.field(f)) {
-            let way = if now > then {
-                "up from"
-            } else if now < then {
-                "down from"
-            } else {
-                "unchanged at"
-            };
-            summary.push(format!("{what} was {now:.1}%, {way} {then:.1}% a year earlier."));
-        }
-    }
-
-    // Staffing position.
-    let staffing = staffing_by_team(wf, end);
-    let mut rows = Vec::new();
-    let mut bars = Vec::new();
-    for &t in &teams {
-        let s = &staffing[t];
-        if !visible[t] {
-            rows.push(hidden_row(&s.team, 6));
-            continue;
-        }
-        rows.push(Row {
-            label: s.team.clone(),
-            cells: vec![
-                Value::Number(s.establishment_fte),
-                Value::Number(s.permanent_fte),
-                Value::Number(s.fixed_term_fte),
-                if agency_visible[t] { Value::Number(s.agency_fte) } else { Value::Suppressed },
-                Value::Number(s.vacant_fte),
-                Value::Number(s.agency_over_establishment_fte + s.employed_over_establishment_fte),
-            ],
-            total: false,
-        });
-        bars.push((s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]));
-    }
-    let sum = |f: &dyn Fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            Value::Number(sum(&|s| s.establishment_fte)),
-            Value::Number(sum(&|s| s.permanent_fte)),
-            Value::Number(sum(&|s| s.fixed_term_fte)),
-            Value::Number(sum(&|s| s.agency_fte)),
-            Value::Number(sum(&|s| s.vacant_fte)),
-            Value::Number(sum(&|s| s.agency_over_establishment_fte + s.employed_over_establishment_fte)),
-        ],
-        total: true,
-    });
-    sections.push(Section {
-        heading: format!("Staffing position by team at {}", long_date(end)),
-        blocks: vec![
-            Block::Chart(Chart {
-                id: "staffing",
-                title: format!("Staffing by team at {}", long_date(end)),
-                description: "Permanent, fixed-term, agency and vacant FTE in each team shown.".to_string(),
-                kind: ChartKind::StackedBars {
-                    parts: ["Permanent", "Fixed-term", "Agency", "Vacant"].map(String::from).to_vec(),
-                    rows: bars,
-                },
-            }),
-            Block::Table(Table {
-                name: "Staffing by team",
-                caption: "Staffing position by team (FTE)".to_string(),
-                columns: ["Team", "Establishment", "Permanent", "Fixed-term", "Agency", "Vacant", "Over establishment"]
-                    .map(String::from)
-                    .to_vec(),
-                rows,
-                definition:
-                    "Social workers in post at the date (a spell ending on the date is a leaver). A vacancy is \
-                             funded FTE not filled by an employed social worker; agency FTE beyond the vacancies, and \
-                             employed FTE beyond the establishment, are over establishment."
-                        .to_string(),
-                when: at_end.clone(),
-            }),
-        ],
-    });
-
-    // Turnover.
-    let months = monthly_series(wf, calendar, sightline_core::calendar::month_end(period.start), end, Grouping::Team);
-    let months_all =
-        monthly_series(wf, calendar, sightline_core::calendar::month_end(period.start), end, Grouping::Authority);
-    let x: Vec<String> = months_all.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
-    let rolling: Vec<Option<f64>> =
-        months_all.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
-    let mut blocks = vec![Block::Chart(Chart {
-        id: "rolling",
-        title: "Rolling 12-month turnover (FTE)".to_string(),
-        description: match (rolling.first().copied().flatten(), rolling.last().copied().flatten()) {
-            (Some(a), Some(b)) => {
-                format!("Turnover in the 12 months to each month's end went from {a:.1}% to {b:.1}%.")
-            }
-            _ => "Not enough data for a trend.".to_string(),
-        },
-        kind: ChartKind::Lines { x: x.clone(), series: vec![("Authority".to_string(), rolling.clone())] },
-    })];
-    let mut columns = vec!["Team".to_string()];
-    columns.extend(x.iter().cloned());
-    let mut rows: Vec<Row> = teams
-        .iter()
-        .map(|&t| {
-            if !visible[t] {
-                return hidden_row(&wf.teams()[t], x.len());
-            }
-            Row {
-                label: wf.teams()[t].clone(),
-                cells: months
-                    .iter()
-                    .map(|(_, g)| {
-                        let i = &g[t].indicators;
-                        if publish && sightline_core::disclosure::is_disclosive(i.leavers_headcount) {
-                            Value::Suppressed
-                        } else {
-                            Value::percent(i.rounded().turnover_rate_fte)
-                        }
-                    })
-                    .collect(),
-                total: false,
-            }
-        })
-        .collect();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: rolling.iter().map(|v| Value::percent(*v)).collect(),
-        total: true,
-    });
-    blocks.push(Block::Table(Table {
-        name: "Rolling turnover",
-        caption: "Rolling 12-month turnover (FTE) by team".to_string(),
-        columns,
-        rows,
-        definition: "For each month, FTE leavers in the 12 months to its end over FTE in post at its end. A move \
-                     between teams is not a leaver. For publication, a team's rate from 1 to 4 leavers is c."
-            .to_string(),
-        when: over.clone(),
-    }));
-    let leavers_by_team: Vec<u32> = teams.iter().map(|&t| by_team[t].indicators.leavers_headcount).collect();
-    let leaver_cells = column_with_total(&leavers_by_team, publish);
-    let mut rows: Vec<Row> = teams
-        .iter()
-        .zip(&leaver_cells)
-        .map(|(&t, n)| {
-            let g = by_team[t].indicators.rounded();
-            let shown = visible[t] && *n != Value::Suppressed;
-            Row {
-                label: wf.teams()[t].clone(),
-                cells: if shown {
-                    vec![
-                        n.clone(),
-                        Value::number(Some(g.leavers_fte)),
-                        Value::number(Some(g.inpost_fte)),
-                        Value::percent(g.turnover_rate_fte),
-                    ]
-                } else {
-                    vec![n.clone(), Value::Suppressed, Value::Suppressed, Value::Suppressed]
-                },
-                total: false,
-            }
-        })
-        .collect();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            leaver_cells.last().cloned().unwrap_or(Value::Missing),
-            Value::number(Some(all.leavers_fte)),
-            Value::number(Some(all.inpost_fte)),
-            Value::percent(all.turnover_rate_fte),
-        ],
-        total: true,
-    });
-    blocks.push(Block::Table(Table {
-        name: "Turnover by team",
-        caption: "Leavers and turnover by team".to_string(),
-        columns: ["Team", "Leavers", "Leavers (FTE)", "In post (FTE)", "Turnover (FTE)"].map(String::from).to_vec(),
-        rows,
-        definition: "A leaver left the authority's employment in the period (not employed the next day), counted \
-                     in the team they left; a move between teams is not a leaver. Turnover is FTE leavers over FTE in \
-                     post at the period's end."
-            .to_string(),
-        when: over.clone(),
-    }));
-    if let Some(b) = request.benchmark {
-        if let Some(t) = b.entries.iter().find(|e| e.field == "turnover_rate_fte") {
-            let mut rows = vec![
-                Row { label: b.la_name.clone(), cells: vec![published_value(t.value)], total: false },
-                Row {
-                    label: format!("Statistical neighbours (median of {})", t.sn_count),
-                    cells: vec![Value::percent(t.sn_median)],
-                    total: false,
-                },
-                Row { label: b.region_name.clone(), cells: vec![Value::percent(t.region)], total: false },
-                Row { label: "England".to_string(), cells: vec![Value::percent(t.england)], total: false },
-            ];
-            for n in &b.neighbours {
-                rows.push(Row {
-                    label: n.name.clone(),
-                    cells: vec![n
-                        .row
-                        .as_ref()
-                        .map_or(Value::Missing, |r| published_value(r.cell("turnover_rate_fte")))],
-                    total: false,
-                });
-            }
-            if let (Some(own), Some(sn)) = (t.value.number(), t.sn_median) {
-                summary.push(format!(
-                    "In DfE's {} figures, turnover was {own:.1}% against {sn:.1}% for statistical neighbours and {} for England.",
-                    b.year,
-                    t.england.map_or("-".to_string(), |e| format!("{e:.1}%"))
-                ));
-            }
-            blocks.push(Block::Table(Table {
-                name: "Turnover compared",
-                caption: format!("Turnover (FTE) against other authorities, census year {}", b.year),
-                columns: vec!["Authority or area".to_string(), "Turnover (FTE)".to_string()],
-                rows,
-                definition: format!(
-                    "DfE's published figures for the 12 months to 30 September {} (children's social work workforce \
-                     statistics). Statistical neighbours: {}.",
-                    b.year, b.model
-                ),
-                when: format!("Census year {}", b.year),
-            }));
-        }
-    }
-    sections.push(Section { heading: "Turnover".to_string(), blocks });
-
-    // Leavers.
-    let leavers_list = leavers::leavers_in(wf, period);
-    let mut blocks = Vec::new();
-    for (name, caption, heading, counts, definition) in [
-        ("Leavers by reason", "Leavers by reason", "Reason", leavers::count_by_reason(&leavers_list), "Leavers from the authority's employment (not employed the next day), by the reason recorded at leaving (CSWW ReasonLeave)."),
-        ("Leavers by destination", "Leavers by destination", "Went to", leavers::count_by_destination(&leavers_list), "Leavers from the authority's employment, by where they went as recorded at leaving (CSWW LeaverDestination)."),
-    ] {
-        let values: Vec<u32> = counts.iter().map(|(_, n)| *n).collect();
-        let cells = column_with_total(&values, publish);
-        let mut rows: Vec<Row> = counts
-            .iter()
-            .zip(&cells)
-            .map(|((label, _), c)| Row { label: label.to_string(), cells: vec![c.clone()], total: false })
-            .collect();
-        rows.push(Row { label: "Total".to_string(), cells: vec![cells.last().cloned().unwrap_or(Value::Missing)], total: true });
-        blocks.push(Block::Table(Table {
-            name,
-            caption: caption.to_string(),
-            columns: vec![heading.to_string(), "Leavers".to_string()],
-            rows,
-            definition: definition.to_string(),
-            when: over.clone(),
-        }));
-    }
-    sections.push(Section { heading: "Leavers".to_string(), blocks });
-
-    // Agency use.
-    let costs = agency::cost_by_team(wf, calendar, period);
-    let mut rows = Vec::new();
-    for &t in &teams {
-        let g = by_team[t].indicators.rounded();
-        if !visible[t] || !agency_visible[t] {
-            rows.push(hidden_row(&wf.teams()[t], 4));
-            continue;
-        }
-        let c = &costs[t];
-        rows.push(Row {
-            label: wf.teams()[t].clone(),
-            cells: vec![
-                Value::Number(g.agency_fte),
-                Value::percent(g.agency_rate_fte),
-                if c.costed_fte_days > 0.0 { Value::Money(c.cost) } else { Value::Missing },
-                Value::percent(c.coverage().map(|v| v * 100.0)),
-            ],
-            total: false,
-        });
-    }
-    let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
-    let fte_days: f64 = costs.iter().map(|c| c.fte_days).sum();
-    let costed: f64 = costs.iter().map(|c| c.costed_fte_days).sum();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            Value::Number(all.agency_fte),
-            Value::percent(all.agency_rate_fte),
-            if costed > 0.0 { Value::Money(total_cost) } else { Value::Missing },
-            Value::percent((fte_days > 0.0).then(|| costed / fte_days * 100.0)),
-        ],
-        total: true,
-    });
-    if costed > 0.0 {
-        summary.push(format!(
-            "Agency social workers cost {} over the period, for {:.0}% of agency time with a recorded charge.",
-            money(total_cost),
-            costed / fte_days * 100.0
-        ));
-    }
-    let mut blocks = vec![Block::Table(Table {
-        name: "Agency by team",
-        caption: "Agency use and cost by team".to_string(),
-        columns: ["Team", "Agency (FTE)", "Agency rate (FTE)", "Cost", "Cost known for"].map(String::from).to_vec(),
-        rows,
-        definition: format!(
-            "Agency FTE at the period's end, and the agency rate: agency FTE over agency and employed FTE. Cost is \
-             each agency spell's hourly charge times {} hours a full-time day for each working day worked in the \
-             period; 'cost known for' is the share of agency FTE-days with a recorded charge. For publication, a \
-             team with 1 to 4 agency workers is c.",
-            agency::HOURS_PER_FTE_DAY
-        ),
-        when: format!("Rates at {}; cost {}", long_date(end), over),
-    })];
-    let assignments = agency::assignments_at(wf, end);
-    let mut grid = vec![vec![0u32; agency::LENGTH_BANDS.len()]; wf.teams().len()];
-    for a in &assignments {
-        grid[a.team.0 as usize][a.band()] += 1;
-    }
-    let grid: Vec<Vec<u32>> = teams.iter().map(|&t| grid[t].clone()).collect();
-    let cells = grid_with_totals(&grid, publish);
-    let mut rows: Vec<Row> = teams
-        .iter()
-        .zip(&cells)
-        .map(|(&t, c)| Row { label: wf.teams()[t].clone(), cells: c.clone(), total: false })
-        .collect();
-    rows.push(Row { label: "Total".to_string(), cells: cells.last().cloned().unwrap_or_default(), total: true });
-    let mut columns = vec!["Team".to_string()];
-    columns.extend(agency::LENGTH_BANDS.iter().map(|b| b.to_string()));
-    columns.push("Total".to_string());
-    blocks.push(Block::Table(Table {
-        name: "Agency assignments",
-        caption: "Agency assignments by team and length".to_string(),
-        columns,
-        rows,
-        definition: "An assignment is a run of one person's agency spells with no day between them; its length is \
-                     the whole weeks from its first day to the date. Counted in the team of the spell in place."
-            .to_string(),
-        when: at_end.clone(),
-    }));
-    let conversions = agency::conversions(wf, period).len() as u32;
-    let starters = all.starters_headcount;
-    let converted = column_with_total(&[conversions, starters - conversions.min(starters)], publish);
-    blocks.push(Block::Table(Table {
-        name: "Conversions",
-        caption: "Starters who had worked for the authority through an agency".to_string(),
-        columns: vec!["Starters".to_string(), "Number".to_string()],
-        rows: vec![
-            Row { label: "Converted from agency".to_string(), cells: vec![converted[0].clone()], total: false },
-            Row { label: "Other starters".to_string(), cells: vec![converted[1].clone()], total: false },
-            Row { label: "All starters".to_string(), cells: vec![converted[2].clone()], total: true },
-        ],
-        definition:
-            "A conversion is a starter (as DfE counts starters) who worked for the authority through an agency \
-                     at some time in the 12 months before their first day."
-                .to_string(),
-        when: over.clone(),
-    }));
-    sections.push(Section { heading: "Agency use".to_string(), blocks });
-
-    // Caseloads.
-    let ranges = caseload_ranges_by_team(wf, end);
-    let holders: Vec<u32> = ranges.iter().map(|r| r.holders).collect();
-    let shown_holders = visible_groups(&holders, publish);
-    let mut rows = Vec::new();
-    for &t in &teams {
-        let r = &ranges[t];
-        if r.holders == 0 {
-            continue;
-        }
-        if !shown_holders[t] {
-            rows.push(hidden_row(&wf.teams()[t], 4));
-            continue;
-        }
-        rows.push(Row {
-            label: wf.teams()[t].clone(),
-            cells: vec![
-                Value::Count(r.holders),
-                r.fewest.map_or(Value::Missing, Value::Count),
-                r.most.map_or(Value::Missing, Value::Count),
-                Value::number(by_team[t].indicators.rounded().caseload_fte),
-            ],
-            total: false,
-        });
-    }
-    let fewest = ranges.iter().filter_map(|r| r.fewest).min();
-    let most = ranges.iter().filter_map(|r| r.most).max();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            Value::Count(holders.iter().sum()),
-            fewest.map_or(Value::Missing, Value::Count),
-            most.map_or(Value::Missing, Value::Count),
-            Value::number(all.caseload_fte),
-        ],
-        total: true,
-    });
-    if let (Some(f), Some(m), Some(avg)) = (fewest, most, all.caseload_fte) {
-        summary
-            .push(format!("Caseloads ranged from {f} to {m} cases a worker; the average was {avg:.1} cases per FTE."));
-    }
-    sections.push(Section {
-        heading: "Caseloads".to_string(),
-        blocks: vec![Block::Table(Table {
-            name: "Caseloads by team",
-            caption: "Caseloads by team".to_string(),
-            columns: ["Team", "Case holders", "Fewest cases", "Most cases", "Average (cases per FTE)"].map(String::from).to_vec(),
-            rows,
-            definition: "Social workers in post (employed or agency) holding one or more cases at the date, in the team \
-                         of their largest post. The average is DfE's caseload: cases held over the FTE of those holding them."
-                .to_string(),
-            when: at_end.clone(),
-        })],
-    });
-
-    // Sickness absence.
-    let threshold = request.long_term_days;
-    let by_month = absence::sickness_by_month(wf, calendar, period.start, end, threshold);
-    let x: Vec<String> = by_month.iter().map(|m| m.month.format("%b %Y").to_string()).collect();
-    let mut blocks = vec![
-        Block::Chart(Chart {
-            id: "sickness",
-            title: "Working days lost to sickness by month".to_string(),
-            description: format!("Short-term and long-term (over {threshold} working days) episodes."),
-            kind: ChartKind::Lines {
-                x,
-                series: vec![
-                    ("Short-term".to_string(), by_month.iter().map(|m| Some(m.short_term)).collect()),
-                    ("Long-term".to_string(), by_month.iter().map(|m| Some(m.long_term)).collect()),
-                ],
-            },
-        }),
-        Block::Table(Table {
-            name: "Sickness by month",
-            caption: "Working days lost to sickness by month".to_string(),
-            columns: ["Month", "Short-term", "Long-term", "Total"].map(String::from).to_vec(),
-            rows: by_month
-                .iter()
-                .map(|m| Row {
-                    label: m.month.format("%B %Y").to_string(),
-                    cells: vec![
-                        Value::Number(m.short_term),
-                        Value::Number(m.long_term),
-                        Value::Number(m.short_term + m.long_term),
-                    ],
-                    total: false,
-                })
-                .collect(),
-            definition: format!(
-                "Working days lost to sickness in each month by social workers (employed or agency with an absence \
-                 record): the episode's working days in the month, or its recorded days lost spread over its working \
-                 days. An episode of more than {threshold} working days is long-term."
-            ),
-            when: over.clone(),
-        }),
-    ];
-    let groups = service_groups(wf, request.services);
-    let by_group = indicators_by_team_groups(wf, calendar, period, &groups);
-    let split = absence::sickness_by_team(wf, calendar, period, threshold);
-    let mut short = vec![0.0; groups.names.len()];
-    let mut long = vec![0.0; groups.names.len()];
-    for s in &split {
-        short[groups.of_team[s.team.0 as usize]] += s.short_term;
-        long[groups.of_team[s.team.0 as usize]] += s.long_term;
-    }
-    let group_people: Vec<u32> = by_group.iter().map(|g| g.indicators.inpost_headcount).collect();
-    let group_visible = visible_groups(&group_people, publish);
-    let mut rows = Vec::new();
-    for (i, g) in by_group.iter().enumerate() {
-        if group_people[i] == 0 {
-            continue;
-        }
-        if !group_visible[i] {
-            rows.push(hidden_row(&groups.names[i], 4));
-            continue;
-        }
-        rows.push(Row {
-            label: groups.names[i].clone(),
-            cells: vec![
-                Value::Number(short[i]),
-                Value::Number(long[i]),
-                Value::Number(g.indicators.working_days_lost_fte),
-                Value::percent(g.indicators.rounded().absence_rate_fte),
-            ],
-            total: false,
-        });
-    }
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            Value::Number(short.iter().sum()),
-            Value::Number(long.iter().sum()),
-            Value::Number(all.working_days_lost_fte),
-            Value::percent(all.absence_rate_fte),
-        ],
-        total: true,
-    });
-    if let Some(r) = all.absence_rate_fte {
-        summary.push(format!("{r:.1}% of working days were lost to sickness."));
-    }
-    blocks.push(Block::Table(Table {
-        name: "Sickness by service",
-        caption: if request.services.is_empty() {
-            "Working days lost to sickness by team (no service areas are set)".to_string()
-        } else {
-            "Working days lost to sickness by service area".to_string()
-        },
-        columns: ["Service area", "Short-term days", "Long-term days", "Total days", "Absence rate (FTE)"]
-            .map(String::from)
-            .to_vec(),
-        rows,
-        definition: "As DfE counts days lost: employed social workers in post at the period's end, in the service of \
-                     their largest post, with the working days of their sickness in the period. The absence rate is \
-                     those days over the working days of their FTE in post."
-            .to_string(),
-        when: over.clone(),
-    }));
-    sections.push(Section { heading: "Sickness absence".to_string(), blocks });
-
-    // Newly qualified social workers.
-    let asyes = sightline_core::asyes_at(wf, end);
-    let mut counts = vec![0u32; wf.teams().len()];
-    for a in &asyes {
-        counts[a.team.0 as usize] += 1;
-    }
-    let asye_teams: Vec<usize> = teams.iter().copied().filter(|&t| counts[t] > 0).collect();
-    let values: Vec<u32> = asye_teams.iter().map(|&t| counts[t]).collect();
-    let cells = column_with_total(&values, publish);
-    let mut rows: Vec<Row> = asye_teams
-        .iter()
-        .zip(&cells)
-        .map(|(&t, c)| Row { label: wf.teams()[t].clone(), cells: vec![c.clone()], total: false })
-        .collect();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![cells.last().cloned().unwrap_or(Value::Count(0))],
-        total: true,
-    });
-    sections.push(Section {
-        heading: "Newly qualified social workers".to_string(),
-        blocks: vec![Block::Table(Table {
-            name: "ASYEs",
-            caption: "Social workers in their assessed and supported year in employment (ASYE)".to_string(),
-            columns: vec!["Team".to_string(), "ASYEs".to_string()],
-            rows,
-            definition: "Employed social workers in post at the date who qualified in the 12 months before it, in the \
-                         team of their largest post."
-                .to_string(),
-            when: at_end.clone(),
-        })],
-    });
-
-    // Targets.
-    if !request.targets.is_empty() {
-        let rows = request
-            .targets
-            .iter()
-            .map(|t| {
-                let now = all.field(&t.figure);
-                let status = match now {
-                    None => "not defined",
-                    Some(v) if t.is_met_by(v) => "met",
-                    Some(_) if end > t.by => "missed",
-                    Some(_) => "not yet met",
-                };
-                Row {
-                    label: format!(
-                        "{} {} {}",
-                        field_label(&t.figure),
-                        if t.at_most { "at most" } else { "at least" },
-                        t.value
-                    ),
-                    cells: vec![Value::Text(long_date(t.by)), Value::number(now), Value::Text(status.to_string())],
-                    total: false,
-                }
-            })
-            .collect();
-        sections.push(Section {
-            heading: "Progress against targets".to_string(),
-            blocks: vec![Block::Table(Table {
-                name: "Targets",
-                caption: "The authority's workforce targets".to_string(),
-                columns: ["Target", "By", "Now", "Status"].map(String::from).to_vec(),
-                rows,
-                definition:
-                    "Targets as set in Sightline, against the period's figure; missed means the date has passed \
-                             without the figure meeting the target."
-                        .to_string(),
-                when: over.clone(),
-            })],
-        });
-    }
-
-    Report {
-        title: request.title.to_string(),
-        period,
-        made: chrono::Utc::now().date_naive(),
-        data_to: wf.latest_date(),
-        publish,
-        summary,
-        sections,
-    }
-}
-
 /// A published figure as a report cell.
 fn published_value(c: sightline_core::published::Cell) -> Value {
     match c {
@@ -1002,24 +819,4 @@ fn published_value(c: sightline_core::published::Cell) -> Value {
         sightline_core::published::Cell::Suppressed => Value::Suppressed,
         _ => Value::Missing,
     }
-}
-
-/// Teams grouped by service area; a team with no service is its own group.
-fn service_groups(wf: &Workforce, services: &[(String, String)]) -> TeamGroups {
-    let mut names: Vec<String> = Vec::new();
-    let of_team = wf
-        .teams()
-        .iter()
-        .map(|team| {
-            let name = services.iter().find(|(t, _)| t == team).map_or(team, |(_, s)| s);
-            match names.iter().position(|n| n == name) {
-                Some(i) => i,
-                None => {
-                    names.push(name.clone());
-                    names.len() - 1
-                }
-            }
-        })
-        .collect();
-    TeamGroups { names, of_team }
 }

@@ -1,0 +1,63 @@
+//! Dates and amounts as Sightline writes them for people, and the one way
+//! a date a person typed is read (the CLI's options and the dashboard's
+//! filters alike).
+
+use chrono::{Datelike, NaiveDate};
+
+/// A date as a committee report writes it: 31 March 2025.
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{} {}", d.day(), d.format("%B %Y"))
+}
+
+/// Whole pounds with thousands separated: £1,234,567 (and -£1,234).
+pub fn money(v: f64) -> String {
+    let n = v.round() as i64;
+    format!("{}£{}", if n < 0 { "-" } else { "" }, thousands(n.unsigned_abs()))
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A date a person typed that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a date (YYYY-MM-DD)")]
+pub struct DateError {
+    pub text: String,
+}
+
+/// A date typed as YYYY-MM-DD (spaces around it allowed).
+pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DateError { text: text.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_money_as_people_read_them() {
+        assert_eq!(long_date("2025-09-30".parse().unwrap()), "30 September 2025");
+        assert_eq!(long_date("2025-03-01".parse().unwrap()), "1 March 2025");
+        assert_eq!(money(1_234_567.4), "£1,234,567");
+        assert_eq!(money(-2_128_690.0), "-£2,128,690");
+        assert_eq!(money(999.5), "£1,000");
+        assert_eq!(money(0.0), "£0");
+    }
+
+    #[test]
+    fn a_typed_date_is_read_or_named() {
+        assert_eq!(parse_date(" 2024-09-30 "), Ok("2024-09-30".parse().unwrap()));
+        for bad in ["", "30/09/2024", "2024-02-30", "yesterday"] {
+            assert_eq!(parse_date(bad).unwrap_err().to_string(), format!("`{bad}` is not a date (YYYY-MM-DD)"));
+        }
+    }
+}
