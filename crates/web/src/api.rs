@@ -3,21 +3,23 @@
 //! --format json` prints (with `by=team` likewise), because both serialise
 //! the core's `IndicatorRow`.
 
-use crate::auth::Viewer;
+use crate::error::{ApiResult, Error};
+use crate::filter::Filter;
+use crate::forecast::Forecasted;
+use crate::pages::forecast::PAGE_RUNS;
+use crate::viewer::Viewer;
 use crate::{latest_date, Shared};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use sightline_core::words::parse_date;
 use sightline_core::{indicator_rows, indicators_by, Grouping, Period};
+use sightline_plan::json::comparison_json;
+use sightline_plan::Options;
 use sightline_store::Role;
-
-fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
-}
 
 #[derive(Deserialize)]
 pub struct IndicatorQuery {
@@ -42,71 +44,44 @@ fn suppress_small_counts(row: &mut Value) {
     }
 }
 
-pub async fn indicators(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<IndicatorQuery>,
-) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
+/// The indicators for a census year or the 12 months to a date, for the
+/// authority or by team or role.
+pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Query<IndicatorQuery>) -> ApiResult {
+    let wf = state.workforce().await?;
     let period = match (q.year, q.as_of.as_deref()) {
         (Some(y), None) if (1990..=2100).contains(&y) => Period::census_year(y),
-        (None, Some(d)) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => Period::twelve_months_to(d),
-            Err(_) => return error(StatusCode::BAD_REQUEST, "as_of must be a date, YYYY-MM-DD"),
-        },
+        (None, Some(d)) => Period::twelve_months_to(parse_date(d)?),
         (None, None) => Period::twelve_months_to(latest_date(&wf)),
-        _ => return error(StatusCode::BAD_REQUEST, "give year=YYYY or as_of=YYYY-MM-DD, not both"),
+        _ => return Err(Error::bad_request("give year=YYYY or as_of=YYYY-MM-DD, not both").into()),
     };
     let grouping = match q.by.as_deref() {
         None => Grouping::Authority,
         Some("team") => Grouping::Team,
         Some("org_role") => Grouping::OrgRole,
-        Some(other) => return error(StatusCode::BAD_REQUEST, &format!("by={other}: use team or org_role")),
+        Some(other) => return Err(Error::bad_request(format!("by={other}: use team or org_role")).into()),
     };
     let groups = indicators_by(&wf, &state.calendar, period, grouping);
     let rows = indicator_rows(&[(period, groups)], true);
     let mut value =
         if grouping == Grouping::Authority { serde_json::to_value(&rows[0]) } else { serde_json::to_value(&rows) }
             .expect("rows serialise");
-    if viewer.user.role == Role::Member {
+    if viewer.is_member() {
         match value.as_array_mut() {
             Some(rows) => rows.iter_mut().for_each(suppress_small_counts),
             None => suppress_small_counts(&mut value),
         }
     }
-    Json(value).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct PeopleQuery {
-    date: Option<String>,
+    Ok(Json(value).into_response())
 }
 
 /// People and their posts at a date: everyone for admin and HR, their own
 /// teams' people for managers, pseudonymised records for analysts, and
 /// nothing for members. Every answer is written to the audit log.
-pub async fn people(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<PeopleQuery>,
-) -> Response {
-    if viewer.user.role == Role::Member {
-        return error(StatusCode::FORBIDDEN, "members see aggregate figures only");
+pub async fn people(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    if viewer.is_member() {
+        return Err(Error::forbidden("members see aggregate figures only").into());
     }
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")),
-    };
-    let date = match q.date.as_deref() {
-        None => latest_date(&wf),
-        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => return error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD"),
-        },
-    };
+    let (wf, date) = state.workforce_at(filter.date).await?;
     let analyst = viewer.user.role == Role::Analyst;
     let mut out = Vec::new();
     for p in wf.person_indices() {
@@ -148,32 +123,9 @@ pub async fn people(
         out.len(),
         if analyst { " (pseudonymised)" } else { "" }
     );
-    if let Err(e) = state.store.audit(&viewer.user.name, "view people", &detail).await {
-        // Personal data is not shown unless its viewing is recorded.
-        return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the audit log could not be written: {e}"));
-    }
-    Json(json!({ "date": date.to_string(), "people": out })).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct DateQuery {
-    date: Option<String>,
-}
-
-/// The workforce, and the date asked for (or the latest the data speaks of).
-async fn workforce_at(
-    state: &crate::AppState,
-    q: &DateQuery,
-) -> Result<(std::sync::Arc<sightline_core::Workforce>, chrono::NaiveDate), Box<Response>> {
-    let wf = state.workforce().await.map_err(|e| {
-        Box::new(error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}")))
-    })?;
-    let date = match q.date.as_deref() {
-        None => latest_date(&wf),
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| Box::new(error(StatusCode::BAD_REQUEST, "date must be YYYY-MM-DD")))?,
-    };
-    Ok((wf, date))
+    // Personal data is not shown unless its viewing is recorded.
+    state.store.audit(&viewer.user.name, "view people", &detail).await.map_err(Error::audit)?;
+    Ok(Json(json!({ "date": date.to_string(), "people": out })).into_response())
 }
 
 /// A count as the viewer may see it.
@@ -182,18 +134,11 @@ fn shown(viewer: &Viewer, n: u32) -> Value {
 }
 
 /// The staffing position by team at a date (the Teams page's figures).
-pub async fn staffing(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<DateQuery>,
-) -> Response {
-    let (wf, date) = match workforce_at(&state, &q).await {
-        Ok(found) => found,
-        Err(r) => return *r,
-    };
+pub async fn staffing(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
     let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
     let asyes = sightline_core::asyes_at(&wf, date);
-    let member = viewer.user.role == Role::Member;
+    let member = viewer.is_member();
     let teams: Vec<Value> = sightline_core::staffing_by_team(&wf, date)
         .iter()
         .zip(&by_team)
@@ -217,19 +162,12 @@ pub async fn staffing(
             })
         })
         .collect();
-    Json(json!({ "date": date.to_string(), "teams": teams })).into_response()
+    Ok(Json(json!({ "date": date.to_string(), "teams": teams })).into_response())
 }
 
 /// Agency assignments by length band and conversions (the Agency page's figures).
-pub async fn agency(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<DateQuery>,
-) -> Response {
-    let (wf, date) = match workforce_at(&state, &q).await {
-        Ok(found) => found,
-        Err(r) => return *r,
-    };
+pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
     let assignments = sightline_core::agency::assignments_at(&wf, date);
     let bands = sightline_core::agency::count_by_band(&assignments);
     let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(date)).len() as u32;
@@ -238,25 +176,18 @@ pub async fn agency(
         .zip(bands)
         .map(|(band, n)| json!({ "band": band, "assignments": shown(&viewer, n) }))
         .collect();
-    Json(json!({
+    Ok(Json(json!({
         "date": date.to_string(),
         "assignments": shown(&viewer, assignments.len() as u32),
         "by_length": by_band,
         "conversions_in_12_months": shown(&viewer, conversions),
     }))
-    .into_response()
+    .into_response())
 }
 
 /// Sickness days by month, short- and long-term (the Absence page's figures).
-pub async fn absence(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<DateQuery>,
-) -> Response {
-    let (wf, date) = match workforce_at(&state, &q).await {
-        Ok(found) => found,
-        Err(r) => return *r,
-    };
+pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
     let threshold = state.settings.long_term_days;
     let period = Period::twelve_months_to(date);
     let months: Vec<Value> = sightline_core::absence::sickness_by_month(&wf, &state.calendar, period.start, date, threshold)
@@ -264,36 +195,51 @@ pub async fn absence(
         .map(|m| json!({ "month": m.month.format("%Y-%m").to_string(), "short_term_days": m.short_term, "long_term_days": m.long_term }))
         .collect();
     let long = sightline_core::absence::long_term_on(&wf, &state.calendar, date, threshold).len() as u32;
-    Json(json!({
+    Ok(Json(json!({
         "date": date.to_string(),
         "long_term_threshold_working_days": threshold,
         "months": months,
         "people_off_long_term": shown(&viewer, long),
     }))
-    .into_response()
+    .into_response())
 }
 
 /// Leavers in the 12 months to a date by reason (the Turnover page's figures).
-pub async fn leavers(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(q): Query<DateQuery>,
-) -> Response {
-    let (wf, date) = match workforce_at(&state, &q).await {
-        Ok(found) => found,
-        Err(r) => return *r,
-    };
+pub async fn leavers(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
     let found = sightline_core::leavers::leavers_in(&wf, Period::twelve_months_to(date));
     let counted = |counts: Vec<(&str, u32)>, key: &str| -> Vec<Value> {
         counts.into_iter().map(|(label, n)| json!({ key: label, "leavers": shown(&viewer, n) })).collect()
     };
-    Json(json!({
+    Ok(Json(json!({
         "date": date.to_string(),
         "leavers": shown(&viewer, found.len() as u32),
         "by_reason": counted(sightline_core::leavers::count_by_reason(&found), "reason"),
         "by_destination": counted(sightline_core::leavers::count_by_destination(&found), "destination"),
     }))
-    .into_response()
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ApiForecastQuery {
+    scenario: Option<String>,
+    months: Option<u32>,
+    runs: Option<u32>,
+    seed: Option<u64>,
+}
+
+/// `/api/v1/forecast`: the same JSON as `sightline forecast --format json`
+/// (with `baseline` and `cost_against_baseline` when a scenario is named).
+pub async fn forecast(State(state): State<Shared>, Query(query): Query<ApiForecastQuery>) -> ApiResult {
+    let months = query.months.unwrap_or(36);
+    let runs = query.runs.unwrap_or(PAGE_RUNS);
+    if !(1..=120).contains(&months) || !(1..=20_000).contains(&runs) {
+        return Err(Error::bad_request("months is 1 to 120 and runs 1 to 20000").into());
+    }
+    let scenario = query.scenario.as_deref().map(|key| state.scenario(key)).transpose()?;
+    let options = Options { months, runs, seed: query.seed.unwrap_or(1) };
+    let Forecasted { fitted, pair } = state.forecast(scenario, options).await?;
+    Ok(Json(comparison_json(&pair.0, pair.1.as_ref(), fitted.as_of)).into_response())
 }
 
 /// The OpenAPI description of this API.

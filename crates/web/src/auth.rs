@@ -11,7 +11,8 @@
 //! - Five failed logins for one user name within 15 minutes lock further
 //!   attempts for the rest of those 15 minutes.
 
-use crate::pages::page;
+use crate::layout::page;
+use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::{Form, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -21,7 +22,7 @@ use chrono::{Duration, Utc};
 use maud::html;
 use serde::Deserialize;
 use sightline_store::credentials::{hash_password, new_token, token_digest, verify_password};
-use sightline_store::{Role, User};
+
 use std::time::Instant;
 
 const SESSION_COOKIE: &str = "sightline_session";
@@ -29,30 +30,6 @@ const LOGIN_COOKIE: &str = "sightline_login";
 const SESSION_HOURS: i64 = 8;
 const MAX_FAILURES: usize = 5;
 const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-/// Who is asking, and how.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub user: User,
-    /// The session's CSRF token (none for API tokens, which send no cookies).
-    pub csrf: Option<String>,
-}
-
-impl Viewer {
-    /// A count as this viewer may see it: members see none of 1 to 4 (DfE's `c`).
-    pub fn count(&self, n: u32) -> Option<u32> {
-        (self.user.role != Role::Member || !sightline_core::disclosure::is_disclosive(n)).then_some(n)
-    }
-
-    /// Whether the viewer may see personal data of people in `teams`.
-    pub fn may_see_person_in(&self, teams: &[&str]) -> bool {
-        match self.user.role {
-            Role::Admin | Role::Hr => true,
-            Role::Manager => teams.iter().any(|t| self.user.teams.iter().any(|m| m == t)),
-            Role::Analyst | Role::Member => false,
-        }
-    }
-}
 
 fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -236,7 +213,7 @@ pub struct CsrfForm {
 
 pub async fn logout(
     State(state): State<Shared>,
-    axum::Extension(viewer): axum::Extension<Viewer>,
+    viewer: Viewer,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {

@@ -6,13 +6,22 @@
 //! as long as the store's generation is unchanged, so a page costs the
 //! figures, not a database read.
 
+//!
+//! Where things are: `lib.rs` the routes; `state.rs` what every request can
+//! reach; `viewer.rs` who is asking; `auth.rs` logging in and out;
+//! `error.rs` the one error type; `filter.rs` the date and team filter;
+//! `layout.rs` the page around every page; `pages/` one file per page;
+//! `api.rs` the JSON API; `forecast.rs` the forecasts both share.
+
 mod api;
 mod auth;
+mod error;
+mod filter;
 mod forecast;
+mod layout;
 mod pages;
-mod peers;
-mod people;
-mod report;
+mod state;
+mod viewer;
 
 pub use sightline_store::credentials::{hash_password, new_token, token_digest};
 
@@ -20,13 +29,13 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::NaiveDate;
-use sightline_core::{Calendar, Workforce};
+use pages::{absence, agency, compared, data, forecast as forecast_page, overview, people, report, teams, turnover};
+use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
+use state::{latest_date, AppState, Shared};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 use tokio::sync::RwLock;
 
 /// Choices the authority makes about what the pages show.
@@ -56,86 +65,11 @@ impl Default for Settings {
     }
 }
 
-/// What every request can reach.
-pub struct AppState {
-    store: Store,
-    calendar: Calendar,
-    settings: Settings,
-    /// The workforce of one store generation.
-    cache: RwLock<Option<(i64, Arc<Workforce>)>>,
-    /// Failed logins by user name, for rate limiting.
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-    /// The key that pseudonymises people for analysts.
-    pseudonym_key: String,
-    /// Rolling monthly turnover by (generation, date): dozens of 12-month
-    /// periods a page, worth computing once per change of the data.
-    turnover_series: Mutex<HashMap<(i64, NaiveDate), Arc<TurnoverSeries>>>,
-    /// DfE's published figures: the latest release loaded into the store, else the shipped file.
-    published: sightline_core::published::Published,
-    neighbours: sightline_core::benchmark::NeighbourModel,
-    /// Forecasts (baseline, scenario) by store generation and what they were
-    /// asked (the scenario and targets, written out): thousands of runs,
-    /// worth making once per change.
-    forecasts: Mutex<HashMap<(i64, String), Arc<forecast::Pair>>>,
-}
-
-/// Month-end labels and rolling 12-month turnover (FTE) at each.
-pub(crate) type TurnoverSeries = (Vec<String>, Vec<Option<f64>>);
-
-type Shared = Arc<AppState>;
-
-impl AppState {
-    /// The workforce as the store holds it now.
-    async fn workforce(&self) -> Result<Arc<Workforce>, StoreError> {
-        Ok(self.workforce_and_generation().await?.1)
-    }
-
-    /// The workforce and the store generation it is of.
-    async fn workforce_and_generation(&self) -> Result<(i64, Arc<Workforce>), StoreError> {
-        let generation = self.store.generation().await?;
-        if let Some((g, wf)) = self.cache.read().await.as_ref() {
-            if *g == generation {
-                return Ok((generation, wf.clone()));
-            }
-        }
-        let wf = Arc::new(self.store.load_workforce().await?);
-        *self.cache.write().await = Some((generation, wf.clone()));
-        Ok((generation, wf))
-    }
-
-    /// Rolling 12-month turnover at each month end up to `date`, computed once per generation and date.
-    fn turnover_series(
-        &self,
-        generation: i64,
-        date: NaiveDate,
-        compute: impl FnOnce() -> TurnoverSeries,
-    ) -> Arc<TurnoverSeries> {
-        let key = (generation, date);
-        if let Some(found) = self.turnover_series.lock().expect("never poisoned").get(&key) {
-            return found.clone();
-        }
-        let series = Arc::new(compute());
-        let mut memo = self.turnover_series.lock().expect("never poisoned");
-        if memo.len() >= 64 {
-            memo.clear();
-        }
-        memo.insert(key, series.clone());
-        series
-    }
-}
-
-/// The last date the data speaks of, and no later than today: the date
-/// pages show unless one is chosen.
-fn latest_date(wf: &Workforce) -> NaiveDate {
-    let today = chrono::Utc::now().date_naive();
-    wf.latest_date().map_or(today, |d| d.min(today))
-}
-
 /// The whole application.
 pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError> {
     let pseudonym_key = store.secret("pseudonym_key", &new_token()).await?;
     let published = store.published().await?;
-    let state = Arc::new(AppState {
+    let state: Shared = Arc::new(AppState {
         store,
         calendar: Calendar::england_and_wales(),
         settings,
@@ -148,19 +82,19 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
     });
     let protected = Router::new()
-        .route("/", get(pages::overview))
-        .route("/teams", get(pages::teams))
-        .route("/agency", get(pages::agency))
-        .route("/turnover", get(pages::turnover))
-        .route("/absence", get(pages::absence))
-        .route("/benchmark", get(peers::page_handler))
-        .route("/forecast", get(forecast::page_handler))
+        .route("/", get(overview::overview))
+        .route("/teams", get(teams::teams))
+        .route("/agency", get(agency::agency))
+        .route("/turnover", get(turnover::turnover))
+        .route("/absence", get(absence::absence))
+        .route("/benchmark", get(compared::compared))
+        .route("/forecast", get(forecast_page::forecast))
         .route("/report", get(report::form))
         .route("/report/make", get(report::make))
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
-        .route("/data", get(people::data))
-        .route("/audit", get(people::audit))
+        .route("/data", get(data::data))
+        .route("/audit", get(data::audit))
         .route("/logout", post(auth::logout))
         .route("/api/v1/indicators", get(api::indicators))
         .route("/api/v1/people", get(api::people))
@@ -168,7 +102,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/api/v1/agency", get(api::agency))
         .route("/api/v1/absence", get(api::absence))
         .route("/api/v1/leavers", get(api::leavers))
-        .route("/api/v1/forecast", get(forecast::api))
+        .route("/api/v1/forecast", get(api::forecast))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_viewer));
     Ok(Router::new()

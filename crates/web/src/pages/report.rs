@@ -2,17 +2,18 @@
 //! store's data in the chosen format. Internal reports (no suppression) are
 //! for admin and HR only; every report made is audited.
 
-use crate::auth::Viewer;
-use crate::pages::page;
-use crate::{latest_date, Shared};
+use crate::error::Error;
+use crate::layout::respond_headed;
+use crate::viewer::Viewer;
+use crate::{latest_date, AppState, Shared};
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use chrono::NaiveDate;
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 use sightline_core::benchmark::latest_benchmark;
+use sightline_core::words::parse_date;
 use sightline_core::Period;
 use sightline_report::{build, Format, ReportRequest};
 use sightline_store::Role;
@@ -29,24 +30,18 @@ fn may_make_internal(viewer: &Viewer) -> bool {
     matches!(viewer.user.role, Role::Admin | Role::Hr)
 }
 
-fn error(viewer: &Viewer, status: StatusCode, message: &str) -> Response {
-    (
-        status,
-        page("Report", Some(viewer), html! { h1 { "Committee report" } div.error role="alert" { p { (message) } } }),
-    )
-        .into_response()
-}
+const TITLE: &str = "Report";
+const HEADING: &str = "Committee report";
 
 /// The form: a period (the 12 months to the latest data by default) and a format.
-pub async fn form(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Response {
-    let wf = match state.workforce().await {
-        Ok(wf) => wf,
-        Err(e) => {
-            return error(&viewer, StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}"))
-        }
-    };
+pub async fn form(State(state): State<Shared>, viewer: Viewer) -> Response {
+    respond_headed(&viewer, TITLE, HEADING, form_view(&state, &viewer).await)
+}
+
+async fn form_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
+    let wf = state.workforce().await?;
     let period = Period::twelve_months_to(latest_date(&wf));
-    let body = html! {
+    Ok(html! {
         h1 { "Committee report" }
         p { "A workforce stability report for a committee or scrutiny panel: staffing by team, turnover against \
              other authorities, leavers, agency use and cost, caseloads, sickness absence, newly qualified social \
@@ -69,7 +64,7 @@ pub async fn form(State(state): State<Shared>, Extension(viewer): Extension<View
                     }
                 }
             }
-            @if may_make_internal(&viewer) {
+            @if may_make_internal(viewer) {
                 div {
                     input #internal type="checkbox" name="internal" value="yes";
                     label for="internal" { "Internal: do not suppress small numbers (the report says so; do not publish it)" }
@@ -79,48 +74,39 @@ pub async fn form(State(state): State<Shared>, Extension(viewer): Extension<View
             }
             button type="submit" { "Make the report" }
         }
-    };
-    page("Report", Some(&viewer), body).into_response()
+    })
 }
 
-fn date(text: Option<&str>, what: &str) -> Result<NaiveDate, String> {
-    let text = text.filter(|t| !t.is_empty()).ok_or_else(|| format!("give the {what} date"))?;
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
+fn date(text: Option<&str>, what: &str) -> Result<NaiveDate, Error> {
+    let text = text.filter(|t| !t.is_empty()).ok_or_else(|| Error::bad_request(format!("give the {what} date")))?;
+    Ok(parse_date(text)?)
 }
 
 /// The report itself: HTML shown in the browser, XLSX and DOCX as downloads.
-pub async fn make(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query<ReportQuery>,
-) -> Response {
-    let period = match (date(query.from.as_deref(), "first"), date(query.to.as_deref(), "last")) {
-        (Ok(start), Ok(end)) if start <= end => Period { start, end },
-        (Ok(_), Ok(_)) => return error(&viewer, StatusCode::BAD_REQUEST, "the period ends before it starts"),
-        (Err(e), _) | (_, Err(e)) => return error(&viewer, StatusCode::BAD_REQUEST, &e),
-    };
+pub async fn make(State(state): State<Shared>, viewer: Viewer, Query(query): Query<ReportQuery>) -> Response {
+    match made(&state, &viewer, query).await {
+        Ok(response) => response,
+        Err(e) => respond_headed(&viewer, TITLE, HEADING, Err(e)),
+    }
+}
+
+async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<Response, Error> {
+    let (start, end) = (date(query.from.as_deref(), "first")?, date(query.to.as_deref(), "last")?);
+    if end < start {
+        return Err(Error::bad_request("the period ends before it starts"));
+    }
+    let period = Period { start, end };
     let internal = query.internal.as_deref().is_some_and(|v| !v.is_empty());
-    if internal && !may_make_internal(&viewer) {
-        return error(&viewer, StatusCode::FORBIDDEN, "only admin and HR users may make an internal report");
+    if internal && !may_make_internal(viewer) {
+        return Err(Error::forbidden("only admin and HR users may make an internal report"));
     }
     let format = query.format.unwrap_or(Format::Html);
-    let loaded = async {
-        Ok::<_, sightline_store::StoreError>((
-            state.workforce().await?,
-            state.store.targets().await?,
-            state.store.services().await?,
-        ))
-    };
-    let (wf, set_targets, services) = match loaded.await {
-        Ok(found) => found,
-        Err(e) => {
-            return error(&viewer, StatusCode::INTERNAL_SERVER_ERROR, &format!("the store could not be read: {e}"))
-        }
-    };
+    let wf = state.workforce().await?;
+    let targets: Vec<_> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
+    let services = state.store.services().await?;
     let compared = state.settings.la.as_deref().and_then(|la| {
         latest_benchmark(&state.published, &state.neighbours, la, Period::census_year_of(period.end)).ok()
     });
-    let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
     let request = ReportRequest {
         publish: !internal,
         benchmark: compared.as_ref(),
@@ -130,10 +116,7 @@ pub async fn make(
         ..ReportRequest::new("Children's social care workforce stability", period)
     };
     let report = build(&wf, &state.calendar, &request);
-    let bytes = match format.render(&report) {
-        Ok(b) => b,
-        Err(e) => return error(&viewer, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    };
+    let bytes = format.render(&report).map_err(|e| Error::internal(e.to_string()))?;
     let detail = format!(
         "{} report, {} to {}, {}",
         format.name(),
@@ -141,16 +124,14 @@ pub async fn make(
         period.end,
         if internal { "internal" } else { "for publication" }
     );
-    if let Err(e) = state.store.audit(&viewer.user.name, "make report", &detail).await {
-        return error(&viewer, StatusCode::INTERNAL_SERVER_ERROR, &format!("the audit log could not be written: {e}"));
-    }
+    state.store.audit(&viewer.user.name, "make report", &detail).await.map_err(Error::audit)?;
     let name = format!("workforce-report-{}-to-{}.{}", period.start, period.end, format.name());
     let disposition = if format == Format::Html {
         format!("inline; filename=\"{name}\"")
     } else {
         format!("attachment; filename=\"{name}\"")
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, format.media_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
@@ -158,5 +139,5 @@ pub async fn make(
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }

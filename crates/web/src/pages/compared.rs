@@ -1,15 +1,15 @@
-//! The authority against its statistical neighbours, region and England:
-//! the published figures over time, this year's spread across all
-//! authorities, the neighbour table, and the authority's own current figures.
+//! "Compared" (served at `/benchmark`): the authority against its
+//! statistical neighbours, region and England: the published figures over
+//! time, this year's spread across all authorities, the neighbour table,
+//! and the authority's own current figures.
 
-use crate::auth::Viewer;
-use crate::pages::page;
-use crate::{latest_date, Shared};
+use crate::error::Error;
+use crate::layout::respond;
+use crate::viewer::Viewer;
+use crate::{latest_date, AppState, Shared};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use maud::{html, PreEscaped};
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
 use sightline_core::benchmark::benchmark;
 use sightline_core::published::{field_label, Cell, Level};
 use sightline_core::{indicators, Period};
@@ -29,31 +29,23 @@ fn cell(c: Cell) -> String {
     }
 }
 
-async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
+/// The comparison page.
+pub async fn compared(State(state): State<Shared>, viewer: Viewer) -> Response {
+    respond(&viewer, "Compared", view(&state).await)
+}
+
+async fn view(state: &AppState) -> Result<Markup, Error> {
     let Some(la) = state.settings.la.as_deref() else {
-        let body = html! {
+        return Ok(html! {
             h1 { "Compared with other authorities" }
             p { "Sightline does not know which authority this is. Start it with " code { "sightline serve --la NAME_OR_CODE" } "." }
-        };
-        return page("Compared", Some(viewer), body).into_response();
+        });
     };
     let published = &state.published;
     let model = &state.neighbours;
     let latest = published.authority(la).iter().map(|r| r.time_period).max();
-    let Some(year) = latest else {
-        return (
-            StatusCode::NOT_FOUND,
-            page("Compared", Some(viewer), html! { h1 { "No published figures for " (la) } }),
-        )
-            .into_response();
-    };
-    let b = match benchmark(published, model, la, year) {
-        Ok(b) => b,
-        Err(e) => {
-            return (StatusCode::NOT_FOUND, page("Compared", Some(viewer), html! { h1 { "Compared" } p { (e) } }))
-                .into_response()
-        }
-    };
+    let year = latest.ok_or_else(|| Error::not_found(format!("No published figures for {la}")))?;
+    let b = benchmark(published, model, la, year).map_err(Error::not_found)?;
     let own = match state.workforce().await {
         Ok(wf) => {
             let date = latest_date(&wf);
@@ -90,7 +82,7 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
         .filter(|r| r.time_period == year && r.level == Level::LocalAuthority)
         .filter_map(|r| r.number("turnover_rate_fte"))
         .collect();
-    let body = html! {
+    Ok(html! {
         h1 { "Compared with other authorities" }
         p { (b.la_name) ", " (b.region_name) ". Published figures for census year " (year) "; neighbours from the " (b.model) "." }
         table {
@@ -151,10 +143,5 @@ async fn render(state: &crate::AppState, viewer: &Viewer) -> Response {
             }
         }
         @for note in &b.notes { p.note { (note) } }
-    };
-    page("Compared", Some(viewer), body).into_response()
-}
-
-pub async fn page_handler(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Response {
-    render(&state, &viewer).await
+    })
 }

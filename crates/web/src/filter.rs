@@ -1,0 +1,177 @@
+//! What the pages and the API are asked for in the URL: the date, and the
+//! team or service. [`Filter`] is an extractor: a date that is not one is
+//! refused before any handler runs, as a page or as JSON.
+
+use crate::error::{ApiError, Error};
+use crate::layout::{page, title_of};
+use crate::viewer::Viewer;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use maud::{html, Markup};
+use serde::Deserialize;
+use sightline_core::words::parse_date;
+use sightline_core::Workforce;
+use std::sync::Arc;
+
+/// The filter as the URL gives it.
+#[derive(Deserialize)]
+struct RawFilter {
+    date: Option<String>,
+    team: Option<String>,
+    service: Option<String>,
+}
+
+/// The date (YYYY-MM-DD; none or empty for the latest the data speaks of),
+/// and the team or service chosen ("" for the whole authority).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub date: Option<NaiveDate>,
+    pub team: Option<String>,
+    pub service: Option<String>,
+}
+
+/// A filter that cannot be read, answered as the route answers: a page, or JSON for the API.
+pub struct FilterRejection {
+    error: Error,
+    viewer: Option<Viewer>,
+    path: String,
+}
+
+impl IntoResponse for FilterRejection {
+    fn into_response(self) -> Response {
+        if self.path.starts_with("/api/") {
+            return ApiError(self.error).into_response();
+        }
+        let title = title_of(&self.path);
+        let body = html! { h1 { (title) } div.error role="alert" { p { (self.error.message) } } };
+        (self.error.status, page(title, self.viewer.as_ref(), body)).into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Filter {
+    type Rejection = FilterRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let reject = |error: Error, parts: &Parts| FilterRejection {
+            error,
+            viewer: parts.extensions.get::<Viewer>().cloned(),
+            path: parts.uri.path().to_string(),
+        };
+        let Query(raw) = Query::<RawFilter>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| reject(Error::bad_request(e.body_text()), parts))?;
+        let chosen = |s: Option<String>| s.filter(|s| !s.is_empty());
+        let date = match chosen(raw.date) {
+            None => None,
+            Some(d) => Some(parse_date(&d).map_err(|e| reject(e.into(), parts))?),
+        };
+        Ok(Filter { date, team: chosen(raw.team), service: chosen(raw.service) })
+    }
+}
+
+/// Which part of the authority figures are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    Authority,
+    Team(&'a str),
+    Service(&'a str),
+}
+
+impl Filter {
+    /// The team or service chosen, if it is one of `teams` or `services`.
+    pub fn scope<'a>(&'a self, teams: &[String], services: &[String]) -> Result<Scope<'a>, Error> {
+        match (self.team.as_deref(), self.service.as_deref()) {
+            (Some(_), Some(_)) => Err(Error::bad_request("choose a team or a service, not both")),
+            (Some(t), None) if !teams.iter().any(|x| x == t) => {
+                Err(Error::bad_request(format!("there is no team called `{t}`")))
+            }
+            (None, Some(s)) if !services.iter().any(|x| x == s) => {
+                Err(Error::bad_request(format!("there is no service called `{s}`")))
+            }
+            (Some(t), None) => Ok(Scope::Team(t)),
+            (None, Some(s)) => Ok(Scope::Service(s)),
+            (None, None) => Ok(Scope::Authority),
+        }
+    }
+}
+
+impl AppState {
+    /// The workforce, and `date` or else the latest date the data speaks of.
+    pub async fn workforce_at(&self, date: Option<NaiveDate>) -> Result<(Arc<Workforce>, NaiveDate), Error> {
+        let wf = self.workforce().await?;
+        let date = date.unwrap_or_else(|| crate::latest_date(&wf));
+        Ok((wf, date))
+    }
+}
+
+/// The date filter as a form.
+pub fn date_form(action: &str, date: NaiveDate) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            label for="date" { "Figures as at" }
+            input #date type="date" name="date" value=(date);
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+/// The date filter with a choice of team or service ("" for the whole authority).
+pub fn scope_form(action: &str, date: NaiveDate, teams: &[String], services: &[String], scope: Scope<'_>) -> Markup {
+    let (team, service) = match scope {
+        Scope::Team(t) => (Some(t), None),
+        Scope::Service(s) => (None, Some(s)),
+        Scope::Authority => (None, None),
+    };
+    html! {
+        form.filters method="get" action=(action) {
+            div {
+                label for="date" { "Figures as at" }
+                input #date type="date" name="date" value=(date);
+            }
+            @if !services.is_empty() {
+                div {
+                    label for="service" { "Service" }
+                    select #service name="service" {
+                        option value="" selected[service.is_none()] { "All services" }
+                        @for s in services { option value=(s) selected[service == Some(s.as_str())] { (s) } }
+                    }
+                }
+            }
+            div {
+                label for="team" { "Team" }
+                select #team name="team" {
+                    option value="" selected[team.is_none()] { "All teams" }
+                    @for t in teams { option value=(t) selected[team == Some(t.as_str())] { (t) } }
+                }
+            }
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_team_or_a_service_is_chosen_from_those_there_are() {
+        let teams = vec!["MASH".to_string(), "Assessment".to_string()];
+        let services = vec!["Front Door".to_string()];
+        let filter = |team: Option<&str>, service: Option<&str>| Filter {
+            date: None,
+            team: team.map(String::from),
+            service: service.map(String::from),
+        };
+        assert_eq!(filter(None, None).scope(&teams, &services), Ok(Scope::Authority));
+        assert_eq!(filter(Some("MASH"), None).scope(&teams, &services), Ok(Scope::Team("MASH")));
+        assert_eq!(filter(None, Some("Front Door")).scope(&teams, &services), Ok(Scope::Service("Front Door")));
+        for (team, service) in [(Some("MASH"), Some("Front Door")), (Some("Nowhere"), None), (None, Some("Back Door"))]
+        {
+            let e = filter(team, service).scope(&teams, &services).unwrap_err();
+            assert_eq!(e.status, axum::http::StatusCode::BAD_REQUEST, "{}", e.message);
+        }
+    }
+}

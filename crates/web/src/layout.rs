@@ -1,0 +1,122 @@
+//! The page around every page: the head, the navigation for the viewer's
+//! role, the main content; a failed request shown in it; and the few ways
+//! pages write figures.
+
+use crate::error::Error;
+use crate::viewer::Viewer;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, DOCTYPE};
+use sightline_store::Role;
+
+/// A page in the navigation.
+struct NavPage {
+    path: &'static str,
+    /// The link's text.
+    label: &'static str,
+    /// The page's title (and the heading of its errors).
+    title: &'static str,
+    shown_to: fn(Role) -> bool,
+}
+
+const EVERYONE: fn(Role) -> bool = |_| true;
+
+const NAV: [NavPage; 11] = [
+    NavPage { path: "/", label: "Overview", title: "Overview", shown_to: EVERYONE },
+    NavPage { path: "/teams", label: "Teams", title: "Teams", shown_to: EVERYONE },
+    NavPage { path: "/turnover", label: "Turnover", title: "Turnover and leavers", shown_to: EVERYONE },
+    NavPage { path: "/absence", label: "Absence", title: "Absence", shown_to: EVERYONE },
+    NavPage { path: "/agency", label: "Agency", title: "Agency", shown_to: EVERYONE },
+    NavPage { path: "/benchmark", label: "Compared", title: "Compared", shown_to: EVERYONE },
+    NavPage { path: "/forecast", label: "Forecast", title: "Forecast", shown_to: EVERYONE },
+    NavPage { path: "/report", label: "Report", title: "Report", shown_to: EVERYONE },
+    NavPage {
+        path: "/people",
+        label: "People",
+        title: "People",
+        shown_to: |r| matches!(r, Role::Admin | Role::Hr | Role::Manager),
+    },
+    NavPage {
+        path: "/data",
+        label: "Data",
+        title: "Data",
+        shown_to: |r| matches!(r, Role::Admin | Role::Hr | Role::Analyst),
+    },
+    NavPage { path: "/audit", label: "Audit log", title: "Audit log", shown_to: |r| r == Role::Admin },
+];
+
+/// The title of the page at `path`, for an error found before its handler runs.
+pub fn title_of(path: &str) -> &'static str {
+    NAV.iter().find(|p| p.path == path).map_or("There is a problem", |p| p.title)
+}
+
+/// The whole page around `body`.
+pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " - Sightline" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body {
+                a.skip href="#main" { "Skip to main content" }
+                header {
+                    p.brand { "Sightline" }
+                    @if let Some(v) = viewer {
+                        nav aria-label="Main" {
+                            ul {
+                                @for p in NAV.iter().filter(|p| (p.shown_to)(v.user.role)) {
+                                    li { a href=(p.path) aria-current=[(title == p.title).then_some("page")] { (p.label) } }
+                                }
+                            }
+                        }
+                        div.who {
+                            (v.user.name) " (" (v.user.role) ")"
+                            @if let Some(csrf) = &v.csrf {
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button type="submit" { "Log out" }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    }
+}
+
+/// A page handler's answer: the page, or what went wrong shown in the same
+/// layout with `title` as its heading.
+pub fn respond(viewer: &Viewer, title: &str, body: Result<Markup, Error>) -> Response {
+    respond_headed(viewer, title, title, body)
+}
+
+/// As [`respond`], with a heading for the error other than the page's title.
+pub fn respond_headed(viewer: &Viewer, title: &str, heading: &str, body: Result<Markup, Error>) -> Response {
+    match body {
+        Ok(body) => page(title, Some(viewer), body).into_response(),
+        Err(e) => {
+            let body = html! { h1 { (heading) } div.error role="alert" { p { (e.message) } } };
+            (e.status, page(title, Some(viewer), body)).into_response()
+        }
+    }
+}
+
+/// A count as a viewer may see it: members see counts under 5 as `c`.
+pub fn count(viewer: &Viewer, n: u32) -> String {
+    viewer.count(n).map_or("c".to_string(), |n| n.to_string())
+}
+
+/// FTE, days or cases to one decimal place.
+pub fn one(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// A rate as a percentage to one decimal place, or "-" when it is not defined.
+pub fn rate(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{v:.1}%"))
+}

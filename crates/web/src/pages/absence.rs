@@ -1,0 +1,92 @@
+//! Sickness absence.
+
+use crate::error::Error;
+use crate::filter::date_form;
+use crate::filter::Filter;
+use crate::layout::respond;
+use crate::layout::{count, one, rate};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use sightline_core::absence as sickness;
+use sightline_core::{indicators_by, Grouping, Period};
+use sightline_report::chart::stacked_bars;
+use sightline_store::Role;
+
+/// Sickness absence by month and team, and the long-term cases the viewer may see.
+pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Absence", view(&state, &viewer, &filter).await)
+}
+
+async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let cal = &state.calendar;
+    let threshold = state.settings.long_term_days;
+    let period = Period::twelve_months_to(date);
+    let months = sickness::sickness_by_month(&wf, cal, period.start, date, threshold);
+    let by_team = indicators_by(&wf, cal, period, Grouping::Team);
+    let long = sickness::long_term_on(&wf, cal, date, threshold);
+    // Who is off sick is health data: names only for those who may see the person.
+    let named: Vec<_> = long
+        .iter()
+        .filter(|a| {
+            let teams: Vec<&str> = wf.spells_of(a.person).iter().map(|s| wf.team_name(s.team)).collect();
+            viewer.may_see_person_in(&teams)
+        })
+        .collect();
+    if !named.is_empty() {
+        let detail = format!("long-term sickness on {date}: {} people", named.len());
+        state.store.audit(&viewer.user.name, "view absence", &detail).await.map_err(Error::audit)?;
+    }
+    let bars: Vec<(String, Vec<f64>)> =
+        months.iter().map(|m| (m.month.format("%b %Y").to_string(), vec![m.short_term, m.long_term])).collect();
+    let (short, long_days): (f64, f64) =
+        months.iter().fold((0.0, 0.0), |(s, l), m| (s + m.short_term, l + m.long_term));
+    let summary = format!(
+        "In the 12 months to {date}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones (over {} working days).",
+        one(short + long_days), one(short), one(long_days), threshold
+    );
+    let member = viewer.user.role == Role::Member;
+    let body = html! {
+        h1 { "Absence" }
+        (date_form("/absence", date))
+        (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars)))
+        table {
+            caption { "Working days lost to sickness by month" }
+            thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
+            tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
+        }
+        h2 { "By team, 12 months to " (date) }
+        table {
+            caption { "Working days lost and absence rate by team (social workers in post at the date)" }
+            thead { tr { th scope="col" { "Team" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
+            tbody {
+                @for g in by_team.iter().filter(|g| g.indicators.inpost_headcount > 0) {
+                    tr {
+                        th scope="row" { (g.group.clone().unwrap_or_default()) }
+                        @if member && g.indicators.inpost_headcount < 5 { td colspan="2" { "c (fewer than 5 people)" } }
+                        @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
+                    }
+                }
+            }
+        }
+        h2 { "Long-term sickness on " (date) }
+        p { (count(viewer, long.len() as u32)) " people are off sick long-term." }
+        @if !named.is_empty() {
+            table {
+                caption { "Long-term sickness episodes covering " (date) " that you may see" }
+                thead { tr { th scope="col" { "Person" } th scope="col" { "Team" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "Working days" } } }
+                tbody {
+                    @for a in &named {
+                        @let team = wf.spells_of(a.person).iter().rev().find(|s| s.covers(date)).or(wf.spells_of(a.person).last()).map(|s| wf.team_name(s.team)).unwrap_or("");
+                        tr { td { (wf.person(a.person).id) } td { (team) } td { (a.start) } td { (a.end) } td { (one(sickness::episode_working_days(a, cal))) } }
+                    }
+                }
+            }
+        }
+        p.note { "Days lost follow DfE's rule: working days (Monday to Friday, not bank holidays) of sickness episodes, or the days the HR system recorded, prorated across months." }
+    };
+    Ok(body)
+}

@@ -1,0 +1,95 @@
+//! Agency use.
+
+use crate::error::Error;
+use crate::filter::date_form;
+use crate::filter::Filter;
+use crate::layout::respond;
+use crate::layout::{count, one, rate};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use sightline_core::{agency, indicators_by, Grouping, Period};
+use sightline_report::chart::stacked_bars;
+use sightline_store::Role;
+
+/// Agency use: the rate by team, assignments by length, and conversions to permanent.
+pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Agency", view(&state, &viewer, &filter).await)
+}
+
+async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let period = Period::twelve_months_to(date);
+    let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
+    let assignments = agency::assignments_at(&wf, date);
+    let bands = agency::count_by_band(&assignments);
+    let conversions = agency::conversions(&wf, period).len() as u32;
+    let member = viewer.user.role == Role::Member;
+    let teams: Vec<_> = by_team
+        .iter()
+        .filter(|g| g.indicators.agency_headcount + g.indicators.inpost_headcount > 0)
+        .map(|g| {
+            (
+                g.group.clone().unwrap_or_default(),
+                g.indicators.agency_rate_fte,
+                g.indicators.agency_fte,
+                member && g.indicators.agency_headcount + g.indicators.inpost_headcount < 5,
+            )
+        })
+        .collect();
+    let x: Vec<String> = agency::LENGTH_BANDS.iter().map(|b| b.to_string()).collect();
+    let summary = format!(
+        "At {date}, {} agency assignments: {} up to 26 weeks, {} of 27 to 52 weeks, {} over 52 weeks.",
+        count(viewer, assignments.len() as u32),
+        count(viewer, bands[0]),
+        count(viewer, bands[1]),
+        count(viewer, bands[2])
+    );
+    let bars: Vec<(String, Vec<f64>)> = if member && bands.iter().any(|b| *b < 5) {
+        Vec::new()
+    } else {
+        x.iter().zip(bands).map(|(label, n)| (label.clone(), vec![f64::from(n)])).collect()
+    };
+    let body = html! {
+        h1 { "Agency" }
+        (date_form("/agency", date))
+        h2 { "Agency rate by team" }
+        table {
+            caption { "Agency FTE as a share of agency and employed FTE, at " (date) }
+            thead { tr { th scope="col" { "Team" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Agency FTE" } } }
+            tbody {
+                @for (team, rate_fte, fte, hidden) in &teams {
+                    tr {
+                        th scope="row" { (team) }
+                        @if *hidden { td colspan="2" { "c (fewer than 5 people)" } } @else { td { (rate(*rate_fte)) } td { (one(*fte)) } }
+                    }
+                }
+            }
+        }
+        h2 { "Assignments by length" }
+        @if !bars.is_empty() {
+            (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {date}"), &summary, &["Assignments"], &bars)))
+        }
+        table {
+            caption { (summary) }
+            thead { tr { th scope="col" { "Length" } th scope="col" { "Assignments" } } }
+            tbody { @for (label, n) in x.iter().zip(bands) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+        }
+        h2 { "Longest-running assignments" }
+        table {
+            caption { "The ten longest assignments in place at " (date) }
+            thead { tr { th scope="col" { "Team" } th scope="col" { "Started" } th scope="col" { "Weeks" } th scope="col" { "Ends" } } }
+            tbody {
+                @for a in assignments.iter().take(10) {
+                    tr { th scope="row" { (wf.team_name(a.team)) } td { (a.start) } td { (a.weeks) } td { (a.end.map_or("not set".to_string(), |e| e.to_string())) } }
+                }
+            }
+        }
+        h2 { "Agency to permanent" }
+        p { "In the 12 months to " (date) ", " (count(viewer, conversions)) " people who had worked here through an agency in the year before joined as employees." }
+        p.note { "An assignment is a run of one person's agency spells with no day between them. A conversion is a starter who worked here through an agency in the 12 months before starting." }
+    };
+    Ok(body)
+}

@@ -1,0 +1,72 @@
+//! The data's provenance (import batches and the rows they left out) and
+//! the audit log.
+
+use crate::error::Error;
+use crate::layout::respond;
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup};
+use sightline_store::Role;
+
+/// Import batches, their provenance and the rows they left out. Values of
+/// rejected rows may be personal data: only admin and HR see them.
+pub async fn data(State(state): State<Shared>, viewer: Viewer) -> Response {
+    respond(&viewer, "Data", data_view(&state, &viewer).await)
+}
+
+async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
+    if !matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst) {
+        return Err(Error::forbidden("Your role does not see the data's provenance."));
+    }
+    let batches = state.store.batches().await?;
+    let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
+    let mut rejected = Vec::new();
+    for b in batches.iter().filter(|b| b.rows_rejected > 0) {
+        rejected.push((b.id, state.store.rejected_rows(b.id).await?));
+    }
+    Ok(html! {
+        h1 { "Data" }
+        table {
+            caption { "Import batches, newest first" }
+            thead { tr { th scope="col" { "Batch" } th scope="col" { "Source" } th scope="col" { "Kind" } th scope="col" { "Imported" } th scope="col" { "By" } th scope="col" { "Rows read" } th scope="col" { "Rejected" } } }
+            tbody {
+                @for b in batches.iter().rev() {
+                    tr { td { (b.id) } td { (b.source) } td { (b.kind) } td { (b.imported_at) } td { (b.imported_by) } td { (b.rows_read) } td { (b.rows_rejected) } }
+                }
+            }
+        }
+        @for (id, rows) in &rejected {
+            table {
+                caption { "Rows batch " (id) " left out" }
+                thead { tr { th scope="col" { "File" } th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Rule" } } }
+                tbody {
+                    @for r in rows {
+                        tr { td { (r.file) } td { (r.line) } td { (r.column) } td { @if values { (r.value) } @else { "(hidden)" } } td { (r.rule) } }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// The audit log, for admins only; read-only, as everywhere in the product.
+pub async fn audit(State(state): State<Shared>, viewer: Viewer) -> Response {
+    respond(&viewer, "Audit log", audit_view(&state, &viewer).await)
+}
+
+async fn audit_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
+    if viewer.user.role != Role::Admin {
+        return Err(Error::forbidden("Only administrators read the audit log."));
+    }
+    let entries = state.store.audit_log(500).await?;
+    Ok(html! {
+        h1 { "Audit log" }
+        table {
+            caption { "The latest " (entries.len()) " entries, newest first" }
+            thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+            tbody { @for e in &entries { tr { td { (e.at) } td { (e.user) } td { (e.action) } td { (e.detail) } } } }
+        }
+    })
+}

@@ -1,0 +1,149 @@
+//! The Forecast page: the baseline and a chosen scenario side by side, as
+//! fan charts (P10 to P90, median) and tables, with each target's chance
+//! of being met and the cost against the baseline. Scenarios are those
+//! shipped with Sightline and any in the folder given to `serve --scenarios`.
+
+use crate::error::Error;
+use crate::forecast::{scenarios, Forecasted};
+use crate::layout::respond;
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+use sightline_core::words::money;
+use sightline_plan::{Forecast, ForecastTarget, Options, Quantiles, FIGURES};
+use sightline_report::chart::fan_chart;
+
+/// Runs on the page: enough for stable P10 and P90, quick to serve.
+pub const PAGE_RUNS: u32 = 2000;
+const PAGE_MONTHS: u32 = 36;
+
+#[derive(Deserialize)]
+pub struct ForecastQuery {
+    scenario: Option<String>,
+}
+
+const SHOWN: [(&str, &str); 4] = [
+    ("inpost_fte", "Employed social workers in post (FTE)"),
+    ("agency_rate_fte", "Agency rate (FTE) %"),
+    ("vacancy_rate_fte", "Vacancy rate (FTE) %"),
+    ("turnover_rate_fte", "Turnover (FTE) %, rolling 12 months"),
+];
+
+fn q(q: Quantiles) -> String {
+    format!("{:.1} ({:.1} to {:.1})", q.p50, q.p10, q.p90)
+}
+
+/// The highest P90 of each shown figure in either forecast, for a shared scale.
+fn scales(a: &Forecast, b: &Forecast) -> [f64; 4] {
+    SHOWN.map(|(figure, _)| {
+        [a, b].iter().flat_map(|f| f.months.iter()).filter_map(|m| m.figure(figure)).map(|q| q.p90).fold(0.0, f64::max)
+    })
+}
+
+fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 4]) -> Markup {
+    let x: Vec<String> = f.months.iter().map(|m| m.month.to_string()).collect();
+    html! {
+        div.scenario {
+            h2 { (f.scenario) }
+            @for (k, (figure, label)) in SHOWN.iter().enumerate() {
+                @let i = FIGURES.iter().position(|x| x == figure).unwrap_or(0);
+                @let bands: Vec<(f64, f64, f64)> = f.months.iter().map(|m| (m.figures[i].p10, m.figures[i].p50, m.figures[i].p90)).collect();
+                @let last = f.months.last().map(|m| m.figures[i]).unwrap_or_default();
+                @let target = targets.iter().find(|t| t.target.figure == *figure);
+                (PreEscaped(fan_chart(&format!("{prefix}-{k}"), label,
+                    &format!("By {} the median is {:.1}, with a 80% range of {:.1} to {:.1}.", x.last().cloned().unwrap_or_default(), last.p50, last.p10, last.p90),
+                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale[k])))
+            }
+        }
+    }
+}
+
+/// What the forecast stands on: the fitted rates with the data behind each.
+fn stands_on(f: &sightline_plan::Fitted) -> Markup {
+    let pct = |r: &sightline_plan::Rate| r.mean().map_or("-".to_string(), |m| format!("{:.2}%", m * 100.0));
+    let yearly = |r: &sightline_plan::Rate| r.yearly().map_or("-".to_string(), |y| format!("{:.1}%", y * 100.0));
+    html! {
+        h2 { "What the forecast stands on" }
+        table {
+            caption { "Leaving by length of service, " (f.window.start) " to " (f.window.end) }
+            thead { tr { th scope="col" { "Service" } th scope="col" { "Leavers" } th scope="col" { "Person-months" } th scope="col" { "A month" } th scope="col" { "A year" } } }
+            tbody {
+                @for (b, (_, name)) in sightline_plan::BANDS.iter().enumerate() {
+                    @let r = f.leaving_by_band(b);
+                    tr { th scope="row" { (name) } td { (r.events) } td { (r.exposure) } td { (pct(&r)) } td { (yearly(&r)) } }
+                }
+            }
+        }
+        p {
+            "Hiring: " (f.hiring.events) " employed starters over " (format!("{:.0}", f.hiring.exposure)) " vacant FTE-months ("
+            (pct(&f.hiring)) " of a vacant post filled a month). Agency to employment: " (f.conversion.events) " conversions over "
+            (f.conversion.exposure) " agency worker-months. Agency covers " (format!("{:.2}", f.agency_cover)) " FTE for each vacant FTE now."
+        }
+    }
+}
+
+/// The Forecast page: a scenario (the first shipped one unless chosen) beside the baseline.
+pub async fn forecast(State(state): State<Shared>, viewer: Viewer, Query(query): Query<ForecastQuery>) -> Response {
+    respond(&viewer, "Forecast", view(&state, query).await)
+}
+
+async fn view(state: &AppState, query: ForecastQuery) -> Result<Markup, Error> {
+    let choices = scenarios(state.settings.scenarios.as_deref());
+    let key = query.scenario.unwrap_or_else(|| choices.first().map(|c| c.0.clone()).unwrap_or_default());
+    let scenario = state.scenario(&key)?;
+    let description = scenario.description.clone();
+    let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1 };
+    let Forecasted { fitted, pair } = state.forecast(Some(scenario), options).await?;
+    let fitted_as_of = fitted.as_of;
+    let basis = stands_on(&fitted);
+    let (base, Some(levers)) = &*pair else {
+        return Err(Error::internal("the forecast could not be made"));
+    };
+    let difference = levers.cost_against(base);
+    let last = |f: &Forecast, figure: &str| f.months.last().and_then(|m| m.figure(figure)).unwrap_or_default();
+    Ok(html! {
+        h1 { "Forecast" }
+        p { "The next " (PAGE_MONTHS) " months from " (fitted_as_of) ", " (PAGE_RUNS) " runs of a model fitted on the 36 months before (seed 1). \
+             The shaded band holds 8 runs in 10; the line is the median. The same chances are used with and without the scenario's levers." }
+        form.filters method="get" action="/forecast" {
+            label for="scenario" { "Scenario" }
+            select #scenario name="scenario" {
+                @for (k, s) in &choices {
+                    option value=(k) selected[*k == key] { (s.as_ref().map_or_else(|_| format!("{k} (cannot be read)"), |s| s.name.clone())) }
+                }
+            }
+            button type="submit" { "Show" }
+        }
+        @if !description.is_empty() { p { (description) } }
+        table {
+            caption { "At the end of the forecast, " (base.months.last().map(|m| m.month.to_string()).unwrap_or_default()) ": median (P10 to P90)" }
+            thead { tr { th scope="col" { "Figure" } th scope="col" { "Baseline" } th scope="col" { (levers.scenario) } } }
+            tbody {
+                @for (figure, label) in SHOWN {
+                    tr { th scope="row" { (label) } td { (q(last(base, figure))) } td { (q(last(levers, figure))) } }
+                }
+                tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
+                tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
+                tr { th scope="row" { "Cost against the baseline" } td { "-" } td { (money(difference.p50)) " (" (money(difference.p10)) " to " (money(difference.p90)) ")" } }
+                @for (a, b) in base.targets.iter().zip(&levers.targets) {
+                    tr {
+                        th scope="row" { "Chance of: " (a.target.name) }
+                        td { (a.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
+                        td { (b.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
+                    }
+                }
+            }
+        }
+        @let targets: Vec<ForecastTarget> = levers.targets.iter().map(|t| t.target.clone()).collect();
+        @let scale = scales(base, levers);
+        div.side-by-side {
+            (column(base, "base", &targets, &scale))
+            (column(levers, "levers", &targets, &scale))
+        }
+        (basis)
+        p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
+    })
+}

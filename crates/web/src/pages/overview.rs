@@ -1,0 +1,158 @@
+//! The overview: the authority's (or a team's or service's) headline
+//! figures for the 12 months to a date beside the year before, progress
+//! against its targets, and the trend by census year.
+
+use crate::error::Error;
+use crate::filter::Filter;
+use crate::filter::{scope_form, Scope};
+use crate::layout::respond;
+use crate::layout::{count, one, rate};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use sightline_core::calendar::a_year_before;
+use sightline_core::published::field_label;
+use sightline_core::{indicators, indicators_by, Grouping, Indicators, Period, TargetStatus, Workforce};
+use sightline_report::chart::line_chart;
+use sightline_store::Role;
+
+/// The figures for `period` in a scope.
+fn figures(
+    state: &AppState,
+    wf: &Workforce,
+    period: Period,
+    scope: Scope<'_>,
+    groups: &sightline_core::TeamGroups,
+) -> Indicators {
+    let pick = |all: Vec<sightline_core::GroupIndicators>, name: &str| {
+        all.into_iter()
+            .find(|g| g.group.as_deref() == Some(name))
+            .map(|g| g.indicators)
+            .unwrap_or_else(|| indicators(&Workforce::default(), &state.calendar, period))
+    };
+    match scope {
+        Scope::Authority => indicators(wf, &state.calendar, period),
+        Scope::Team(t) => pick(indicators_by(wf, &state.calendar, period, Grouping::Team), t),
+        Scope::Service(s) => pick(sightline_core::indicators_by_team_groups(wf, &state.calendar, period, groups), s),
+    }
+}
+
+const HEADLINES: [&str; 7] = [
+    "turnover_rate_fte",
+    "agency_rate_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+    "inpost_fte",
+    "agency_fte",
+];
+
+const COUNTS: [&str; 4] = ["inpost_headcount", "starters_headcount", "leavers_headcount", "agency_headcount"];
+
+/// The overview: headline figures for the authority, a team or a service,
+/// against the year before, the targets, and the trend by census year.
+pub async fn overview(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Overview", view(&state, &viewer, &filter).await)
+}
+
+async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let services = state.store.services().await.unwrap_or_default();
+    let groups = sightline_core::TeamGroups::by_service(
+        wf.teams(),
+        &services,
+        sightline_core::Unassigned::Together("Other teams"),
+    );
+    let service_names: Vec<String> = groups.names[..groups.names.len() - 1].to_vec();
+    let scope = filter.scope(wf.teams(), &service_names)?;
+    let before = a_year_before(date);
+    let now = figures(state, &wf, Period::twelve_months_to(date), scope, &groups).rounded();
+    let then = figures(state, &wf, Period::twelve_months_to(before), scope, &groups).rounded();
+    // The trend: every census year from the first with anyone in post to the one the date falls in.
+    let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
+    let first_year = Period::census_year_of(first);
+    let last_year = Period::census_year_of(date);
+    let years: Vec<i32> = (first_year..=last_year).collect();
+    let yearly: Vec<Indicators> =
+        years.iter().map(|y| figures(state, &wf, Period::census_year(*y), scope, &groups).rounded()).collect();
+    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let series = [
+        ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
+        ("Agency rate (FTE) %", yearly.iter().map(|i| i.agency_rate_fte).collect()),
+        ("Vacancy rate (FTE) %", yearly.iter().map(|i| i.vacancy_rate_fte).collect()),
+    ];
+    let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
+        (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
+            "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
+            rate(a.turnover_rate_fte), rate(b.turnover_rate_fte), rate(a.agency_rate_fte), rate(b.agency_rate_fte),
+            rate(a.vacancy_rate_fte), rate(b.vacancy_rate_fte)
+        ),
+        _ => "One census year of data.".to_string(),
+    };
+    let targets = state.store.targets().await.unwrap_or_default();
+    let body = html! {
+        h1 {
+            "Overview"
+            @match scope { Scope::Team(t) | Scope::Service(t) => { ": " (t) } Scope::Authority => {} }
+        }
+        (scope_form("/", date, wf.teams(), &service_names, scope))
+        @if !targets.is_empty() {
+            table {
+                caption { "Targets, against the 12 months to " (date) }
+                thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
+                tbody {
+                    @for t in targets.iter().map(|t| &t.target) {
+                        @let figure = now.field(&t.figure);
+                        tr {
+                            th scope="row" { (field_label(&t.figure)) " " (t.direction()) " " (t.value) }
+                            td { (t.by) }
+                            td { (figure.map_or("-".to_string(), one)) }
+                            td {
+                                @match t.status(figure, date) {
+                                    TargetStatus::NotDefined => "not defined at this date",
+                                    status => (status.words()),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "The 12 months to " (date) ", and a year before" }
+        table {
+            caption { "Headline figures, as DfE defines them (FTE unless stated)" }
+            thead { tr { th scope="col" { "Figure" } th scope="col" { "12 months to " (date) } th scope="col" { "12 months to " (before) } } }
+            tbody {
+                @for f in HEADLINES {
+                    tr {
+                        th scope="row" { (field_label(f)) }
+                        @let show = |i: &Indicators| i.field(f).map_or("-".to_string(), one);
+                        td { (show(&now)) }
+                        td { (show(&then)) }
+                    }
+                }
+                @for f in COUNTS {
+                    @let n = |i: &Indicators| i.field(f).unwrap_or(0.0) as u32;
+                    tr { th scope="row" { (field_label(f)) } td { (count(viewer, n(&now))) } td { (count(viewer, n(&then))) } }
+                }
+            }
+        }
+        @if viewer.user.role == Role::Member {
+            p.note { "Counts under 5 are shown as c, as DfE does, so that no one can be identified." }
+        }
+        h2 { "Trend by census year" }
+        (PreEscaped(line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series)))
+        table {
+            caption { "The chart's figures" }
+            thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
+            tbody {
+                @for (y, i) in years.iter().zip(&yearly) {
+                    tr { th scope="row" { (y) } td { (rate(i.turnover_rate_fte)) } td { (rate(i.agency_rate_fte)) } td { (rate(i.vacancy_rate_fte)) } }
+                }
+            }
+        }
+    };
+    Ok(body)
+}

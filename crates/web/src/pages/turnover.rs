@@ -1,0 +1,122 @@
+//! Turnover and leavers.
+
+use crate::error::Error;
+use crate::filter::date_form;
+use crate::filter::Filter;
+use crate::layout::respond;
+use crate::layout::{count, rate};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use sightline_core::{indicators_by, leavers, Grouping, Period};
+use sightline_report::chart::line_chart;
+
+/// Bands of whole years, for length of service and time since qualifying.
+const YEAR_BANDS: [(&str, i64, i64); 6] = [
+    ("under 1 year", 0, 0),
+    ("1 to 2 years", 1, 1),
+    ("2 to 3 years", 2, 2),
+    ("3 to 5 years", 3, 4),
+    ("5 to 10 years", 5, 9),
+    ("10 years or more", 10, i64::MAX),
+];
+
+fn year_band(years: i64) -> usize {
+    YEAR_BANDS.iter().position(|(_, lo, hi)| (*lo..=*hi).contains(&years)).unwrap_or(0)
+}
+
+/// Rolling turnover, and leavers by reason, destination, service and time since qualifying.
+pub async fn turnover(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Turnover and leavers", view(&state, &viewer, &filter).await)
+}
+
+async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (generation, wf) = state.workforce_and_generation().await?;
+    let date = filter.date.unwrap_or_else(|| crate::latest_date(&wf));
+    let period = Period::twelve_months_to(date);
+    // Rolling turnover at each month end from a year after the first data to the date.
+    let series = state.turnover_series(generation, date, || {
+        let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
+        let from =
+            sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
+        let months = sightline_core::monthly_series(&wf, &state.calendar, from.min(date), date, Grouping::Authority);
+        (
+            months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
+            months.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect(),
+        )
+    });
+    let (x, values) = (&series.0, &series.1);
+    let leavers = leavers::leavers_in(&wf, period);
+    let reasons = leavers::count_by_reason(&leavers);
+    let destinations = leavers::count_by_destination(&leavers);
+    let mut service = [0u32; YEAR_BANDS.len()];
+    let mut qualified = [0u32; YEAR_BANDS.len()];
+    let mut qualified_known = 0;
+    for l in &leavers {
+        service[year_band(l.years_of_service())] += 1;
+        if let Some(q) = wf.person(l.person).qualification_date {
+            qualified[year_band(leavers::whole_years(q, l.date))] += 1;
+            qualified_known += 1;
+        }
+    }
+    let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
+    let moves: u32 = by_team.iter().map(|g| g.moves.moves_out_headcount).sum();
+    let summary = match (values.first().copied().flatten(), values.last().copied().flatten()) {
+        (Some(a), Some(b)) => {
+            format!("Rolling 12-month turnover went from {a:.1}% in {} to {b:.1}% in {}.", x[0], x[x.len() - 1])
+        }
+        _ => "Not enough data for a trend.".to_string(),
+    };
+    let body = html! {
+        h1 { "Turnover and leavers" }
+        (date_form("/turnover", date))
+        (PreEscaped(line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())])))
+        details {
+            summary { "The chart's figures" }
+            table {
+                caption { "Turnover (FTE) % in the 12 months to each month end" }
+                thead { tr { th scope="col" { "Month" } th scope="col" { "Turnover (FTE) %" } } }
+                tbody { @for (m, v) in x.iter().zip(values) { tr { th scope="row" { (m) } td { (rate(*v)) } } } }
+            }
+        }
+        h2 { "Leavers in the 12 months to " (date) }
+        p { (count(viewer, leavers.len() as u32)) " people left the authority's employment. " (count(viewer, moves)) " moves between teams are not leavers and are counted apart." }
+        table {
+            caption { "Leavers by reason" }
+            thead { tr { th scope="col" { "Reason" } th scope="col" { "Leavers" } } }
+            tbody { @for (r, n) in &reasons { tr { th scope="row" { (r) } td { (count(viewer, *n)) } } } }
+        }
+        table {
+            caption { "Leavers by destination" }
+            thead { tr { th scope="col" { "Went to" } th scope="col" { "Leavers" } } }
+            tbody { @for (d, n) in &destinations { tr { th scope="row" { (d) } td { (count(viewer, *n)) } } } }
+        }
+        table {
+            caption { "Leavers by length of unbroken service" }
+            thead { tr { th scope="col" { "Service at leaving" } th scope="col" { "Leavers" } } }
+            tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(service) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+        }
+        @if qualified_known > 0 {
+            table {
+                caption { "Leavers by time since qualifying (" (qualified_known) " whose qualification date is known)" }
+                thead { tr { th scope="col" { "Qualified" } th scope="col" { "Leavers" } } }
+                tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(qualified) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+            }
+        }
+        table {
+            caption { "Moves between teams in the 12 months to " (date) }
+            thead { tr { th scope="col" { "Team" } th scope="col" { "Moved in" } th scope="col" { "Moved out" } } }
+            tbody {
+                @for g in &by_team {
+                    @if g.moves.moves_in_headcount + g.moves.moves_out_headcount > 0 {
+                        tr { th scope="row" { (g.group.clone().unwrap_or_default()) } td { (count(viewer, g.moves.moves_in_headcount)) } td { (count(viewer, g.moves.moves_out_headcount)) } }
+                    }
+                }
+            }
+        }
+        p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them." }
+    };
+    Ok(body)
+}
