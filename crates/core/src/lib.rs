@@ -10,11 +10,14 @@ pub mod benchmark;
 pub mod calendar;
 pub mod codes;
 pub mod disclosure;
+pub mod identity;
 pub mod indicators;
 pub mod leavers;
 pub mod model;
 pub mod published;
+pub mod resolve;
 pub mod rows;
+pub mod source;
 pub mod staffing;
 pub mod target;
 pub mod words;
@@ -29,5 +32,6 @@ pub use model::{
     Absence, CaseloadSnapshot, Establishment, Person, PersonIdx, Spell, TeamId, Workforce, WorkforceBuilder,
 };
 pub use rows::{indicator_rows, IndicatorRow, TimePeriod};
+pub use source::{RowProblem, SourceData};
 pub use staffing::{asyes_at, caseload_ranges_by_team, staffing_by_team, Asye, TeamCaseloads, TeamStaffing};
 pub use target::{Target, TargetStatus};

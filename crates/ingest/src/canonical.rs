@@ -6,83 +6,26 @@
 //! order mark, LF or CRLF line endings, quoted fields, columns in any order,
 //! unknown columns ignored.
 
+use crate::read::{ReadError, Strictness};
 use crate::table::{read_table, Part, Row};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sightline_core::codes::ETHNICITY_CODES;
+use sightline_core::source::RowProblem;
+use sightline_core::source::{Mode, PersonDetails, SourceData};
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Date, Establishment, Gender, LeaverDestination, OrgRole, Person,
     PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
-use std::fmt;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use thiserror::Error;
+use std::path::Path;
 
 pub const SPELLS: &str = "spells.csv";
 pub const ESTABLISHMENT: &str = "establishment.csv";
 pub const ABSENCES: &str = "absences.csv";
 pub const CASELOADS: &str = "caseloads.csv";
 pub const PEOPLE: &str = "people.csv";
-
-/// One invalid row: where it is, what it holds and which rule it breaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub file: String,
-    /// Line number in the file, the header being line 1.
-    pub line: u64,
-    pub column: String,
-    pub value: String,
-    pub rule: String,
-}
-
-impl fmt::Display for RowProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} line {}, column `{}`", self.file, self.line, self.column)?;
-        if !self.value.is_empty() {
-            write!(f, ", value `{}`", self.value)?;
-        }
-        write!(f, ": {}", self.rule)
-    }
-}
-
-#[derive(Debug, Error)]
-pub enum ReadError {
-    #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{dir}: no {SPELLS} there; a data directory needs at least spells.csv (see docs/data-formats.md)")]
-    NoSpells { dir: PathBuf },
-    #[error("{file}: the header has no column `{column}`, which is required (columns found: {found})")]
-    MissingColumn { file: &'static str, column: &'static str, found: String },
-    #[error("{file} line {line}: {message}")]
-    Malformed { file: &'static str, line: u64, message: String },
-    #[error("{file} {message}")]
-    Export { file: String, message: String },
-    #[error("{file}: no column `{column}`, which the profile gives for `{field}` (columns found: {found})")]
-    ExportColumn { file: String, column: String, field: String, found: String },
-    #[error("{} invalid row(s); nothing was computed. Fix them, or run with --lenient to skip them.\n{}", .0.len(), list_problems(.0))]
-    InvalidRows(Vec<RowProblem>),
-}
-
-fn list_problems(problems: &[RowProblem]) -> String {
-    const SHOWN: usize = 50;
-    let mut out: Vec<String> = problems.iter().take(SHOWN).map(|p| format!("  {p}")).collect();
-    if problems.len() > SHOWN {
-        out.push(format!("  ... and {} more", problems.len() - SHOWN));
-    }
-    out.join("\n")
-}
-
-/// What to do with invalid rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Strictness {
-    /// Any invalid row stops the read: nothing is computed from bad data.
-    #[default]
-    Strict,
-    /// Invalid rows are skipped and reported; the rest is read.
-    Lenient,
-}
 
 /// A dataset read from a directory, with the rows skipped in lenient mode.
 #[derive(Debug)]
@@ -844,6 +787,27 @@ fn write_file(
         Err(e) => {
             let _ = fs::remove_file(&tmp);
             Err(e)
+        }
+    }
+}
+
+/// A canonical folder as a source: its people are known by `person_id`.
+impl From<Loaded> for SourceData {
+    fn from(loaded: Loaded) -> SourceData {
+        let wf = loaded.workforce;
+        let rows_read = wf.spells().len()
+            + wf.establishment().len()
+            + wf.absences().len()
+            + wf.caseloads().len()
+            + loaded.skipped.len();
+        SourceData {
+            details: vec![PersonDetails::default(); wf.persons().len()],
+            workforce: wf,
+            agency_terms: Vec::new(),
+            caseload_weights: Vec::new(),
+            skipped: loaded.skipped,
+            rows_read,
+            mode: Mode::Full,
         }
     }
 }

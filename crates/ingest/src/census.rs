@@ -22,8 +22,8 @@
 //!   post plus vacancies, so the vacancy figures come back exactly; agency
 //!   cover is worked out from agency FTE, not taken from `NoAgencyFTE`.
 
-use crate::profile::{Mode, PersonDetails, SourceData};
 use chrono::{Days, NaiveDate};
+use sightline_core::source::{Mode, PersonDetails, SourceData};
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, LeaverDestination, OrgRole, PersonIdx, QualificationRoute,
     ReasonLeave, Spell, SpellKind, WorkforceBuilder,

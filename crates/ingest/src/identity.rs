@@ -1,6 +1,7 @@
 //! Who is who: the rule that joins a source's people to the people already
 //! known, as a pure plan. The store reads what it knows into a
-//! [`Directory`], asks [`plan`] about an incoming batch, and carries the
+//! [`Directory`] (the types are the core's, `sightline_core::identity`),
+//! [`plan`] is asked about an incoming batch, and the store carries the
 //! [`IdentityPlan`] out in its transaction; nothing here touches a database.
 //!
 //! A source's person is joined, in this order, by:
@@ -14,59 +15,13 @@
 //! a person to accept or reject. A cross-reference also teaches the other
 //! source's identifier, so import order does not matter.
 
-use crate::profile::PersonDetails;
 use chrono::NaiveDate;
+use sightline_core::identity::{
+    Directory, IdentityPlan, Known, SuggestedMatch, SAME_NAME_AND_BIRTH_DATE, SAME_SWE_NUMBER,
+};
+use sightline_core::source::PersonDetails;
 use sightline_core::Person;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// A source's name for a person: (source, the source's identifier).
-pub type SourceKey = (String, String);
-
-/// A known person with their names.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Known {
-    pub person: Person,
-    pub details: PersonDetails,
-}
-
-/// What the store knows before a batch: the people (by their number), every
-/// source's identifier for them, and the pairs already suggested (open or decided).
-#[derive(Debug, Clone, Default)]
-pub struct Directory {
-    pub people: BTreeMap<i64, Known>,
-    pub identifiers: HashMap<SourceKey, i64>,
-    pub suggested: HashSet<(i64, i64)>,
-}
-
-/// Why two records are suggested as one person.
-pub const SAME_NAME_AND_BIRTH_DATE: &str = "same name and birth date";
-pub const SAME_SWE_NUMBER: &str = "same Social Work England number";
-
-/// Two records that may be one person, for a person to decide.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SuggestedMatch {
-    /// The person of this batch.
-    pub person: i64,
-    /// The known person they may be.
-    pub candidate: i64,
-    pub reason: &'static str,
-}
-
-/// What a batch changes of who is who.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IdentityPlan {
-    /// The person number of each of the batch's people, in the batch's order.
-    pub ids: Vec<i64>,
-    /// People not known before, with their numbers.
-    pub new_people: Vec<(i64, Known)>,
-    /// Known people whose details the batch adds to, as they will be.
-    pub changed: Vec<(i64, Known)>,
-    /// Identifiers to record.
-    pub new_identifiers: Vec<(SourceKey, i64)>,
-    pub suggestions: Vec<SuggestedMatch>,
-    /// The batch's people joined to a known person by SWE number or cross-reference.
-    pub joined: u64,
-}
 
 /// Name and birth date, as compared when suggesting that two records are one person.
 type NameKey = (String, String, NaiveDate);
@@ -75,36 +30,6 @@ fn name_key(details: &PersonDetails, birth_date: Option<NaiveDate>) -> Option<Na
     let norm =
         |s: &Option<String>| s.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase());
     Some((norm(&details.given_name)?, norm(&details.family_name)?, birth_date?))
-}
-
-/// What a source says of a known person, added to what is known: details
-/// it gives replace the known ones; none are blanked.
-pub fn merge(known: &Known, p: &Person, details: &PersonDetails) -> Known {
-    let s = &known.person;
-    Known {
-        person: Person {
-            id: s.id.clone(),
-            swe_no: p.swe_no.clone().or_else(|| s.swe_no.clone()),
-            birth_date: p.birth_date.or(s.birth_date),
-            gender: p.gender.or(s.gender),
-            ethnicity: p.ethnicity.clone().or_else(|| s.ethnicity.clone()),
-            qualification_date: p.qualification_date.or(s.qualification_date),
-            qualification_route: p.qualification_route.or(s.qualification_route),
-        },
-        details: PersonDetails {
-            given_name: details.given_name.clone().or_else(|| known.details.given_name.clone()),
-            family_name: details.family_name.clone().or_else(|| known.details.family_name.clone()),
-            xref: None,
-        },
-    }
-}
-
-/// Two records accepted as one person: the earlier keeps what it has and
-/// its key; the newer fills its gaps.
-pub fn combine(earlier: &Known, newer: &Known) -> Known {
-    let mut k = merge(newer, &earlier.person, &earlier.details);
-    k.person.id = earlier.person.id.clone();
-    k
 }
 
 /// Joins `source`'s people (`persons`, with their `details` beside them) to
@@ -155,7 +80,7 @@ pub fn plan(directory: Directory, source: &str, persons: &[Person], details: &[P
                     }
                 }
                 if let Some(known) = stored.get_mut(&id) {
-                    let merged = merge(known, p, details);
+                    let merged = known.merged_with(p, details);
                     if merged != *known {
                         if let Some(swe) = &merged.person.swe_no {
                             by_swe.entry(swe.clone()).or_insert(id);
@@ -233,21 +158,6 @@ fn free_key(keys: &HashSet<String>, source: &str, id: &str) -> String {
         n += 1;
     }
     key
-}
-
-impl Directory {
-    /// The directory once `plan` is carried out, as the store will hold it.
-    pub fn apply(&mut self, plan: &IdentityPlan) {
-        for (id, k) in plan.new_people.iter().chain(&plan.changed) {
-            self.people.insert(*id, k.clone());
-        }
-        for (key, id) in &plan.new_identifiers {
-            self.identifiers.insert(key.clone(), *id);
-        }
-        for s in &plan.suggestions {
-            self.suggested.insert((s.person, s.candidate));
-        }
-    }
 }
 
 #[cfg(test)]
@@ -332,7 +242,7 @@ mod tests {
     fn an_accepted_match_keeps_the_earlier_records_details_and_fills_its_gaps() {
         let earlier = Known { person: person("A1", Some("SW1"), None), details: named("Ann", "Ash") };
         let newer = Known { person: person("H7", Some("SW2"), Some("1980-01-01")), details: named("Anne", "Ash") };
-        let k = combine(&earlier, &newer);
+        let k = Known::combine(&earlier, &newer);
         assert_eq!((k.person.id.as_str(), k.person.swe_no.as_deref()), ("A1", Some("SW1")));
         assert_eq!(k.person.birth_date, newer.person.birth_date);
         assert_eq!(k.details.given_name.as_deref(), Some("Ann"));

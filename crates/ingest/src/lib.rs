@@ -1,18 +1,19 @@
 //! Getting workforce data into Sightline: the canonical CSV directory format,
 //! read with row-level validation and written back; HR, agency, caseload and
-//! absence exports read through source profiles; and the rule that settles
-//! what two sources say of the same person.
+//! absence exports read through source profiles; census returns as
+//! history; and the rule that says who is who ([`identity`]). Every reader
+//! gives the core's [`SourceData`].
 
 pub mod canonical;
 pub mod census;
 pub mod identity;
 pub mod profile;
-pub mod resolve;
+mod read;
 pub mod sheet;
 pub mod suggest;
 mod table;
 
-pub use canonical::{
-    check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded, ReadError, RowProblem, Strictness,
-};
-pub use profile::{Profile, SourceData};
+pub use canonical::{check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded};
+pub use profile::Profile;
+pub use read::{ReadError, Strictness};
+pub use sightline_core::source::{RowProblem, SourceData};

@@ -6,13 +6,14 @@
 //! codes, and the standard weekly hours that turn contracted hours into FTE.
 //! docs/data-formats.md explains every key; `profiles/` holds ready ones.
 
-use crate::canonical::{ReadError, RowProblem, Strictness};
+use crate::read::{ReadError, Strictness};
 use crate::sheet::{excel_serial_date, Cell, Sheet};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, RowProblem, SourceData};
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
-    Workforce, WorkforceBuilder,
+    WorkforceBuilder,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -59,45 +60,6 @@ pub enum DateFormat {
     /// Excel serial day numbers, as in `45565`.
     #[serde(rename = "excel")]
     Excel,
-}
-
-/// Whether an export holds the source's whole record or only changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Every export is the source's whole record: a newer one replaces the
-    /// facts of the earlier ones, so spells it closes or corrects are closed
-    /// or corrected, and rows it no longer holds go.
-    #[default]
-    Full,
-    /// Every export holds new and changed rows only: a row replaces the row
-    /// of the same person and start date (or snapshot date) from earlier
-    /// exports; everything else is kept.
-    Changes,
-}
-
-/// Whether an agency worker covers a vacancy or is over establishment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Covering {
-    Vacancy,
-    OverEstablishment,
-}
-
-impl Covering {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Covering::Vacancy => "vacancy",
-            Covering::OverEstablishment => "over_establishment",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Covering> {
-        match text {
-            "vacancy" => Some(Covering::Vacancy),
-            "over_establishment" => Some(Covering::OverEstablishment),
-            _ => None,
-        }
-    }
 }
 
 /// A field a profile can map, the exports that have it, and what it is.
@@ -357,64 +319,6 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "covering" => "use vacancy or over_establishment".into(),
         _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
     })
-}
-
-/// What a source says of a person beyond the model's [`sightline_core::Person`]:
-/// names and a cross-reference, used to join sources.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PersonDetails {
-    pub given_name: Option<String>,
-    pub family_name: Option<String>,
-    /// (source, identifier) of the same person in another source.
-    pub xref: Option<(String, String)>,
-}
-
-/// The commercial terms of an agency assignment.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgencyTerms {
-    pub person: PersonIdx,
-    pub start: NaiveDate,
-    pub agency: Option<String>,
-    pub charge_rate: Option<f64>,
-    pub pay_rate: Option<f64>,
-    pub covering: Option<Covering>,
-}
-
-/// One export (or canonical folder) read: the facts as a workforce whose
-/// person ids are the source's own, with what else the source said.
-#[derive(Debug)]
-pub struct SourceData {
-    pub workforce: Workforce,
-    /// Indexed by [`PersonIdx`] of `workforce`.
-    pub details: Vec<PersonDetails>,
-    pub agency_terms: Vec<AgencyTerms>,
-    /// Complexity-weighted caseloads by person and date.
-    pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
-    pub skipped: Vec<RowProblem>,
-    /// Data rows read, valid or not.
-    pub rows_read: usize,
-    pub mode: Mode,
-}
-
-impl SourceData {
-    /// A canonical folder as a source: its people are known by `person_id`.
-    pub fn from_canonical(loaded: crate::canonical::Loaded) -> SourceData {
-        let wf = loaded.workforce;
-        let rows_read = wf.spells().len()
-            + wf.establishment().len()
-            + wf.absences().len()
-            + wf.caseloads().len()
-            + loaded.skipped.len();
-        SourceData {
-            details: vec![PersonDetails::default(); wf.persons().len()],
-            workforce: wf,
-            agency_terms: Vec::new(),
-            caseload_weights: Vec::new(),
-            skipped: loaded.skipped,
-            rows_read,
-            mode: Mode::Full,
-        }
-    }
 }
 
 /// One row of an export, with the profile to read it by.

@@ -2,7 +2,7 @@
 //! spreadsheets (.xlsx, .xlsm, .xls, .ods) through `calamine`. A spreadsheet
 //! keeps what the cell holds (text, a number, a date); a CSV cell is text.
 
-use crate::canonical::ReadError;
+use crate::read::ReadError;
 use crate::table::LineCounter;
 use calamine::{Data, Reader};
 use chrono::{Days, NaiveDate};

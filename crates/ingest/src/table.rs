@@ -6,7 +6,8 @@
 //! through the `csv` crate, which handles quoted commas and line breaks.
 //! Both paths give the same rows and the same line numbers.
 
-use crate::canonical::{ReadError, RowProblem};
+use crate::read::ReadError;
+use sightline_core::source::RowProblem;
 
 /// Where each wanted column is in the file: the required columns first,
 /// then the optional ones (None when the file does not have them).

@@ -5,6 +5,7 @@
 //! cargo bench -p sightline --bench store
 
 use sightline_core::{indicators_for_periods, Calendar, Grouping, Period};
+use sightline_import::Import;
 use sightline_ingest::Strictness;
 use sightline_store::Store;
 

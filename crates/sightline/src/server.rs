@@ -3,6 +3,7 @@
 
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
+use sightline_import::Import;
 use sightline_store::credentials::{hash_password, new_token, token_digest};
 use sightline_store::{Role, Store};
 use sightline_web::Settings;
@@ -410,7 +411,7 @@ pub fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr
     let password: String = new_token().chars().take(20).collect();
     runtime_multi()?.block_on(async {
         let store = Store::open(&url).await?;
-        let options = sightline_store::ImportOptions {
+        let options = sightline_import::ImportOptions {
             source: "demo",
             imported_by: "demo",
             strictness: sightline_ingest::Strictness::Strict,

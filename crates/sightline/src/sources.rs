@@ -4,10 +4,11 @@
 use crate::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use sightline_import::{Import, ImportOptions, ImportOutcome};
 use sightline_ingest::profile::{shipped, Profile, SHIPPED};
 use sightline_ingest::sheet::read_sheet;
 use sightline_ingest::{RowProblem, Strictness};
-use sightline_store::{Changes, ImportOptions, ImportOutcome, PersonSummary, Store};
+use sightline_store::{Changes, PersonSummary, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]

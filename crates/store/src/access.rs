@@ -2,9 +2,8 @@
 //! and the audit log. Secrets are never stored in the clear: the caller
 //! hands in Argon2 password hashes and SHA-256 digests of tokens.
 
-use super::{Backend, Store, StoreError};
+use super::{Store, StoreError};
 use chrono::{DateTime, Utc};
-use sightline_core::Target;
 use std::fmt;
 
 /// What a user may see and do.
@@ -84,15 +83,6 @@ pub struct AuditEntry {
     pub user: String,
     pub action: String,
     pub detail: String,
-}
-
-/// A target as the store keeps it: the target (core's one type for it),
-/// its number and who set it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetTarget {
-    pub id: i64,
-    pub target: Target,
-    pub set_by: String,
 }
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
@@ -319,92 +309,6 @@ macro_rules! access {
                 Ok(r.try_get(0)?)
             }
 
-            pub async fn add_target(pool: &$pool, t: &Target, set_by: &str) -> Result<i64, StoreError> {
-                let r = QueryBuilder::<$db>::new("INSERT INTO target (figure, at_most, value, by_date, set_by, set_at) ")
-                    .push_values([t], |mut b, t| {
-                        b.push_bind(&t.figure).push_bind(i32::from(t.at_most)).push_bind(t.value).push_bind(t.by.to_string()).push_bind(set_by).push_bind(Utc::now().to_rfc3339());
-                    })
-                    .push(" RETURNING id")
-                    .build()
-                    .fetch_one(pool)
-                    .await?;
-                Ok(r.try_get(0)?)
-            }
-
-            pub async fn targets(pool: &$pool) -> Result<Vec<SetTarget>, StoreError> {
-                sqlx::query("SELECT id, figure, at_most, value, by_date, set_by FROM target ORDER BY by_date, id")
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        let by: String = r.try_get(4)?;
-                        let at_most: i32 = r.try_get(2)?;
-                        Ok(SetTarget {
-                            id: r.try_get(0)?,
-                            target: Target {
-                                figure: r.try_get(1)?,
-                                at_most: at_most != 0,
-                                value: r.try_get(3)?,
-                                by: by.parse().map_err(|_| StoreError::Corrupt(format!("target date `{by}`")))?,
-                            },
-                            set_by: r.try_get(5)?,
-                        })
-                    })
-                    .collect()
-            }
-
-            pub async fn remove_target(pool: &$pool, id: i64) -> Result<(), StoreError> {
-                let done = QueryBuilder::<$db>::new("DELETE FROM target WHERE id = ").push_bind(id).build().execute(pool).await?.rows_affected();
-                if done == 0 {
-                    return Err(StoreError::NotFound(format!("no target {id}")));
-                }
-                Ok(())
-            }
-
-            pub async fn set_service(pool: &$pool, service: &str, teams: &[String]) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
-                for team in teams {
-                    QueryBuilder::<$db>::new("DELETE FROM team_service WHERE team = ").push_bind(team).build().execute(&mut *tx).await?;
-                    QueryBuilder::<$db>::new("INSERT INTO team_service (team, service) ")
-                        .push_values([()], |mut b, ()| {
-                            b.push_bind(team).push_bind(service);
-                        })
-                        .build()
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub async fn services(pool: &$pool) -> Result<Vec<(String, String)>, StoreError> {
-                sqlx::query("SELECT team, service FROM team_service ORDER BY service, team")
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-                    .collect()
-            }
-
-            pub async fn save_release(pool: &$pool, content: &str, by: &str, sha: &str) -> Result<(), StoreError> {
-                QueryBuilder::<$db>::new("INSERT INTO published_release (loaded_at, loaded_by, sha256, content) ")
-                    .push_values([()], |mut b, ()| {
-                        b.push_bind(Utc::now().to_rfc3339()).push_bind(by).push_bind(sha).push_bind(content);
-                    })
-                    .build()
-                    .execute(pool)
-                    .await?;
-                Ok(())
-            }
-
-            pub async fn latest_release(pool: &$pool) -> Result<Option<String>, StoreError> {
-                Ok(sqlx::query("SELECT content FROM published_release ORDER BY id DESC LIMIT 1")
-                    .fetch_optional(pool)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?)
-            }
-
             pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log ORDER BY id DESC LIMIT ")
                     .push_bind(limit)
@@ -503,57 +407,5 @@ impl Store {
     /// The secret called `name`, kept from its first use (`fresh` is stored then).
     pub async fn secret(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
         on_backend!(self, pool => a::secret(pool, name, fresh).await, a)
-    }
-
-    /// Records a target set by `set_by`; returns its number.
-    pub async fn add_target(&self, target: &Target, set_by: &str) -> Result<i64, StoreError> {
-        on_backend!(self, pool => a::add_target(pool, target, set_by).await, a)
-    }
-
-    /// Every target, the soonest first.
-    pub async fn targets(&self) -> Result<Vec<SetTarget>, StoreError> {
-        on_backend!(self, pool => a::targets(pool).await, a)
-    }
-
-    pub async fn remove_target(&self, id: i64) -> Result<(), StoreError> {
-        on_backend!(self, pool => a::remove_target(pool, id).await, a)
-    }
-
-    /// Puts `teams` in `service` (moving them from any other).
-    pub async fn set_service(&self, service: &str, teams: &[String]) -> Result<(), StoreError> {
-        on_backend!(self, pool => a::set_service(pool, service, teams).await, a)
-    }
-
-    /// (team, service) for every team given a service.
-    pub async fn services(&self) -> Result<Vec<(String, String)>, StoreError> {
-        on_backend!(self, pool => a::services(pool).await, a)
-    }
-
-    /// Keeps a newer release of DfE's published indicators (already checked by the caller).
-    pub async fn save_published_release(&self, content: &str, loaded_by: &str, sha256: &str) -> Result<(), StoreError> {
-        on_backend!(self, pool => a::save_release(pool, content, loaded_by, sha256).await, a)
-    }
-
-    /// The latest release loaded, if any (else the shipped file stands).
-    pub async fn published_release(&self) -> Result<Option<String>, StoreError> {
-        on_backend!(self, pool => a::latest_release(pool).await, a)
-    }
-
-    /// DfE's published figures: the latest release loaded into the store, else the shipped file.
-    pub async fn published(&self) -> Result<sightline_core::published::Published, StoreError> {
-        match self.published_release().await? {
-            Some(text) => sightline_core::published::Published::parse(&text)
-                .map_err(|e| StoreError::Corrupt(format!("the published release in the store: {e}"))),
-            None => Ok(sightline_core::published::Published::shipped()),
-        }
-    }
-
-    /// The store's generation: it changes whenever the facts change.
-    pub async fn generation(&self) -> Result<i64, StoreError> {
-        let sql = "SELECT generation FROM store_state";
-        Ok(match &self.backend {
-            Backend::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
-            Backend::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
-        })
     }
 }

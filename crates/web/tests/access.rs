@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
 use sightline_core::{indicators, Calendar, Period};
+use sightline_import::Import;
 use sightline_ingest::{write_dir, Strictness};
 use sightline_store::{Role, Store};
 use sightline_synth::{synthesize, Basis, Request as SynthRequest};

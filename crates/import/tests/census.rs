@@ -6,8 +6,9 @@
 mod common;
 
 use sightline_core::{indicators, Calendar, Period};
+use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
 use sightline_ingest::{ReadError, Strictness};
-use sightline_store::{ImportOptions, ImportOutcome, Store, StoreError};
+use sightline_store::Store;
 use std::path::Path;
 
 /// One worker record: (agency, SWE, FTE30 or FTE, start, end, cases, days lost).
@@ -56,7 +57,7 @@ async fn import(
     store: &Store,
     path: &Path,
     strictness: Strictness,
-) -> Result<(ImportOutcome, Vec<String>), StoreError> {
+) -> Result<(ImportOutcome, Vec<String>), ImportError> {
     let options = ImportOptions { source: "csww", imported_by: "tester", strictness, ..Default::default() };
     store.import_census(path, &options).await
 }
@@ -127,7 +128,7 @@ async fn story(url: &str) {
     )
     .unwrap();
     match import(&store, &bad, Strictness::Strict).await {
-        Err(StoreError::Read(ReadError::InvalidRows(problems))) => {
+        Err(ImportError::Read(ReadError::InvalidRows(problems))) => {
             assert_eq!((problems[0].column.as_str(), problems[0].value.as_str()), ("CSWWWorker/OrgRole", "8"));
             assert_eq!(problems[0].line, 6);
         }

@@ -12,8 +12,9 @@
 mod common;
 
 use sightline_core::{indicators, Calendar, Period, Workforce};
+use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
 use sightline_ingest::{write_dir, ReadError, Strictness};
-use sightline_store::{ImportOptions, ImportOutcome, Store, StoreError};
+use sightline_store::Store;
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::Path;
 
@@ -93,7 +94,7 @@ async fn story(url: &str) {
     lines[5] = &broken;
     std::fs::write(bad.path().join("spells.csv"), lines.join("\n")).unwrap();
     match store.import_canonical(bad.path(), "hr", "tester", Strictness::Strict).await {
-        Err(StoreError::Read(ReadError::InvalidRows(problems))) => {
+        Err(ImportError::Read(ReadError::InvalidRows(problems))) => {
             assert_eq!((problems[0].line, problems[0].value.as_str()), (6, "contractor"));
         }
         other => panic!("a bad row must stop the import: {other:?}"),

@@ -13,9 +13,10 @@ mod common;
 
 use chrono::NaiveDate;
 use sightline_core::{indicators, Calendar, Period, SpellKind, Workforce};
+use sightline_import::{Import, ImportOptions, ImportOutcome};
 use sightline_ingest::profile::Profile;
 use sightline_ingest::Strictness;
-use sightline_store::{ImportOptions, ImportOutcome, Store};
+use sightline_store::Store;
 use sightline_synth::{synthesize, Basis, Request};
 use std::fmt::Write as _;
 use std::io::Write as _;

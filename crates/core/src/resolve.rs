@@ -15,7 +15,7 @@
 //! person on one date from two sources are taken from the higher-ranked
 //! source only (within a source they add up, as in the canonical format).
 
-use sightline_core::{Absence, CaseloadSnapshot, Date, PersonIdx, Spell};
+use crate::{Absence, CaseloadSnapshot, Date, PersonIdx, Spell};
 
 /// A source's standing: higher wins.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -258,7 +258,7 @@ fn subtract(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sightline_core::{OrgRole, ReasonLeave, SpellKind, TeamId};
+    use crate::{OrgRole, ReasonLeave, SpellKind, TeamId};
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn absences_and_caseloads_from_two_sources_are_counted_once() {
-        use sightline_core::AbsenceReason;
+        use crate::AbsenceReason;
         let absence = |start: &str, end: &str| Absence {
             person: PersonIdx(0),
             start: d(start),

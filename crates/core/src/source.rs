@@ -1,0 +1,108 @@
+//! What a source says: every source (a canonical folder, an HR or agency
+//! export read through a profile, census returns) becomes a [`SourceData`]:
+//! a [`Workforce`] whose people are known by the source's own identifiers,
+//! with names, cross-references, agency terms and caseload weights beside
+//! it, and the rows it could not take ([`RowProblem`]). Readers make it
+//! (`sightline-ingest`); the store keeps it.
+
+use crate::model::{PersonIdx, Workforce};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::fmt;
+
+/// Whether an export holds the source's whole record or only changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every export is the source's whole record: a newer one replaces the
+    /// facts of the earlier ones, so spells it closes or corrects are closed
+    /// or corrected, and rows it no longer holds go.
+    #[default]
+    Full,
+    /// Every export holds new and changed rows only: a row replaces the row
+    /// of the same person and start date (or snapshot date) from earlier
+    /// exports; everything else is kept.
+    Changes,
+}
+
+/// Whether an agency worker covers a vacancy or is over establishment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covering {
+    Vacancy,
+    OverEstablishment,
+}
+
+impl Covering {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Covering::Vacancy => "vacancy",
+            Covering::OverEstablishment => "over_establishment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Covering> {
+        match text {
+            "vacancy" => Some(Covering::Vacancy),
+            "over_establishment" => Some(Covering::OverEstablishment),
+            _ => None,
+        }
+    }
+}
+
+/// What a source says of a person beyond the model's [`crate::Person`]:
+/// names and a cross-reference, used to join sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonDetails {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// (source, identifier) of the same person in another source.
+    pub xref: Option<(String, String)>,
+}
+
+/// The commercial terms of an agency assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyTerms {
+    pub person: PersonIdx,
+    pub start: NaiveDate,
+    pub agency: Option<String>,
+    pub charge_rate: Option<f64>,
+    pub pay_rate: Option<f64>,
+    pub covering: Option<Covering>,
+}
+
+/// One export (or canonical folder) read: the facts as a workforce whose
+/// person ids are the source's own, with what else the source said.
+#[derive(Debug)]
+pub struct SourceData {
+    pub workforce: Workforce,
+    /// Indexed by [`PersonIdx`] of `workforce`.
+    pub details: Vec<PersonDetails>,
+    pub agency_terms: Vec<AgencyTerms>,
+    /// Complexity-weighted caseloads by person and date.
+    pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
+    pub skipped: Vec<RowProblem>,
+    /// Data rows read, valid or not.
+    pub rows_read: usize,
+    pub mode: Mode,
+}
+
+/// One invalid row: where it is, what it holds and which rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub file: String,
+    /// Line number in the file, the header being line 1.
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub rule: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}, column `{}`", self.file, self.line, self.column)?;
+        if !self.value.is_empty() {
+            write!(f, ", value `{}`", self.value)?;
+        }
+        write!(f, ": {}", self.rule)
+    }
+}

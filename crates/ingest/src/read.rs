@@ -1,0 +1,44 @@
+//! How reading a source goes wrong, and how strictly rows are taken: one
+//! error for every reader (the canonical folder, profiled exports, census
+//! returns), each invalid row named by file, line, column, value and rule.
+
+use sightline_core::source::RowProblem;
+use std::path::PathBuf;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{dir}: no spells.csv there; a data directory needs at least spells.csv (see docs/data-formats.md)")]
+    NoSpells { dir: PathBuf },
+    #[error("{file}: the header has no column `{column}`, which is required (columns found: {found})")]
+    MissingColumn { file: &'static str, column: &'static str, found: String },
+    #[error("{file} line {line}: {message}")]
+    Malformed { file: &'static str, line: u64, message: String },
+    #[error("{file} {message}")]
+    Export { file: String, message: String },
+    #[error("{file}: no column `{column}`, which the profile gives for `{field}` (columns found: {found})")]
+    ExportColumn { file: String, column: String, field: String, found: String },
+    #[error("{} invalid row(s); nothing was computed. Fix them, or run with --lenient to skip them.\n{}", .0.len(), list_problems(.0))]
+    InvalidRows(Vec<RowProblem>),
+}
+
+fn list_problems(problems: &[RowProblem]) -> String {
+    const SHOWN: usize = 50;
+    let mut out: Vec<String> = problems.iter().take(SHOWN).map(|p| format!("  {p}")).collect();
+    if problems.len() > SHOWN {
+        out.push(format!("  ... and {} more", problems.len() - SHOWN));
+    }
+    out.join("\n")
+}
+
+/// What to do with invalid rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// Any invalid row stops the read: nothing is computed from bad data.
+    #[default]
+    Strict,
+    /// Invalid rows are skipped and reported; the rest is read.
+    Lenient,
+}

@@ -1,0 +1,537 @@
+//! Import batches: a source's data written as one batch in one
+//! transaction, with its provenance, the rows it left out, a census return
+//! kept whole, the people as the identity plan says, and the facts.
+
+use crate::people::PERSON_COLUMNS;
+use crate::{Store, StoreError, CHUNK};
+use chrono::NaiveDate;
+use sightline_core::identity::{Directory, IdentityPlan};
+use sightline_core::source::{Mode, RowProblem, SourceData};
+use sightline_core::{PersonIdx, TeamId};
+use std::collections::HashMap;
+
+/// What an import changes in the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Fact rows (spells, establishment, absences, caseloads) added.
+    pub rows_added: u64,
+    /// Fact rows of the same source's earlier batches that this one replaces.
+    pub rows_replaced: u64,
+    pub people_added: u64,
+    /// People of this source found to be people the store knew from another
+    /// source (by Social Work England number or cross-reference).
+    pub people_joined: u64,
+    /// Possible matches (same name and birth date) recorded for a person to review.
+    pub suggestions: u64,
+    /// People whose details (SWE number, birth date, ...) change.
+    pub people_updated: u64,
+    pub teams_added: u64,
+}
+
+/// An import batch and its provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub id: i64,
+    pub source: String,
+    /// `canonical`, `csww`, or the export kind of a profile (`hr`, `agency`, ...).
+    pub kind: String,
+    pub path: String,
+    /// SHA-256 over the files' own SHA-256 sums.
+    pub fingerprint: String,
+    pub imported_by: String,
+    pub imported_at: String,
+    pub rows_read: i64,
+    pub rows_rejected: i64,
+    /// File name and SHA-256 of each file read.
+    pub files: Vec<(String, String)>,
+}
+
+/// Told (rows written, rows to write) as a batch is written.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// The rule that plans who is who, given what the store knows
+/// (`sightline_ingest::identity::plan` for the batch's source and people).
+pub type Identify<'a> = &'a (dyn Fn(Directory) -> IdentityPlan + Sync);
+
+/// A census return as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReturn {
+    pub year: i32,
+    pub lea: Option<String>,
+    pub xml: String,
+}
+
+macro_rules! batches {
+    ($module:ident, $db:ty, $pool:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use sqlx::{QueryBuilder, Row};
+
+            pub async fn latest_fingerprint(pool: &$pool, source: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+                let row = QueryBuilder::<$db>::new("SELECT id, fingerprint FROM import_batch WHERE source = ")
+                    .push_bind(source)
+                    .push(" ORDER BY id DESC LIMIT 1")
+                    .build()
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1))))
+            }
+
+            /// Writes a whole batch in one transaction: facts of earlier
+            /// batches from the same source are replaced by this one's.
+            pub async fn import(
+                pool: &$pool,
+                batch: &Batch,
+                data: &SourceData,
+                dry_run: bool,
+                progress: Option<Progress<'_>>,
+                census: Option<&StoredReturn>,
+                identify: Identify<'_>,
+            ) -> Result<(i64, Changes), sqlx::Error> {
+                let wf = &data.workforce;
+                let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                let mut done = 0u64;
+                let mut tick = |n: usize| {
+                    done += n as u64;
+                    if let Some(report) = progress {
+                        report(done, total);
+                    }
+                };
+                let rejected = &data.skipped;
+                let mut changes = Changes::default();
+                let mut tx = pool.begin().await?;
+                let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+                let batch_id: i64 = sqlx::query_scalar(&next_id("import_batch")).fetch_one(&mut *tx).await?;
+                QueryBuilder::<$db>::new(
+                    "INSERT INTO import_batch (id, source, kind, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected) ",
+                )
+                .push_values([batch], |mut b, x| {
+                    b.push_bind(batch_id)
+                        .push_bind(&x.source)
+                        .push_bind(&x.kind)
+                        .push_bind(&x.path)
+                        .push_bind(&x.fingerprint)
+                        .push_bind(&x.imported_by)
+                        .push_bind(&x.imported_at)
+                        .push_bind(x.rows_read)
+                        .push_bind(x.rows_rejected);
+                })
+                .build()
+                .execute(&mut *tx)
+                .await?;
+                if !batch.files.is_empty() {
+                    QueryBuilder::<$db>::new("INSERT INTO import_file (batch_id, file_name, sha256) ")
+                        .push_values(&batch.files, |mut b, (name, sum)| {
+                            b.push_bind(batch_id).push_bind(name).push_bind(sum);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for chunk in rejected.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO rejected_row (batch_id, file_name, line, column_name, value, rule) ")
+                        .push_values(chunk, |mut b, p| {
+                            b.push_bind(batch_id)
+                                .push_bind(&p.file)
+                                .push_bind(p.line as i64)
+                                .push_bind(&p.column)
+                                .push_bind(&p.value)
+                                .push_bind(&p.rule);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+
+                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
+                if let Some(r) = census {
+                    QueryBuilder::<$db>::new("DELETE FROM census_return WHERE source = ")
+                        .push_bind(&batch.source)
+                        .push(" AND year = ")
+                        .push_bind(r.year)
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    QueryBuilder::<$db>::new("INSERT INTO census_return (batch_id, source, year, lea, xml) ")
+                        .push_values([r], |mut b, r| {
+                            b.push_bind(batch_id).push_bind(&batch.source).push_bind(r.year).push_bind(&r.lea).push_bind(&r.xml);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+
+                // Teams by name, added as needed.
+                let mut team_ids = Vec::with_capacity(wf.teams().len());
+                let known: HashMap<String, i64> = sqlx::query("SELECT name, id FROM team")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
+                    .collect();
+                let mut next_team: i64 = sqlx::query_scalar(&next_id("team")).fetch_one(&mut *tx).await?;
+                let mut new_teams = Vec::new();
+                for name in wf.teams() {
+                    match known.get(name) {
+                        Some(id) => team_ids.push(*id),
+                        None => {
+                            team_ids.push(next_team);
+                            new_teams.push((next_team, name.clone()));
+                            next_team += 1;
+                        }
+                    }
+                }
+                changes.teams_added = new_teams.len() as u64;
+                for chunk in new_teams.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO team (id, name) ")
+                        .push_values(chunk, |mut b, (id, name)| {
+                            b.push_bind(*id).push_bind(name);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+
+                let person_ids = people(&mut tx, batch_id, identify, &mut changes).await?;
+                let person = |p: PersonIdx| person_ids[p.0 as usize];
+                let team = |t: TeamId| team_ids[t.0 as usize];
+
+                // What this batch replaces of its source's earlier facts: all
+                // of them (a full export), or the rows it gives anew (changes).
+                let earlier = format!("batch_id IN (SELECT id FROM import_batch WHERE source = $1 AND id <> {batch_id})");
+                let earlier = if stringify!($module) == "sqlite" { earlier.replace("$1", "?") } else { earlier };
+                match data.mode {
+                    Mode::Full => {
+                        for table in ["spell", "establishment", "absence", "caseload", "agency_assignment"] {
+                            let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE {earlier}"))
+                                .bind(&batch.source)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                            if table != "agency_assignment" {
+                                changes.rows_replaced += deleted;
+                            }
+                        }
+                    }
+                    Mode::Changes => {
+                        let keyed = |items: Vec<(i64, NaiveDate)>| {
+                            let mut items = items;
+                            items.sort();
+                            items.dedup();
+                            items
+                        };
+                        let spells = keyed(wf.spells().iter().map(|s| (person(s.person), s.start)).collect());
+                        let absences = keyed(wf.absences().iter().map(|a| (person(a.person), a.start)).collect());
+                        let caseloads = keyed(wf.caseloads().iter().map(|c| (person(c.person), c.date)).collect());
+                        for (table, column, keys) in [
+                            ("spell", "start_date", &spells),
+                            ("agency_assignment", "start_date", &spells),
+                            ("absence", "start_date", &absences),
+                            ("caseload", "date", &caseloads),
+                        ] {
+                            for chunk in keys.chunks(CHUNK / 2) {
+                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE batch_id IN (SELECT id FROM import_batch WHERE source = "));
+                                q.push_bind(&batch.source).push(format!(" AND id <> {batch_id}) AND (person_id, {column}) IN ("));
+                                let mut list = q.separated(", ");
+                                for (p, d) in chunk {
+                                    list.push("(");
+                                    list.push_bind_unseparated(*p);
+                                    list.push_unseparated(", ");
+                                    list.push_bind_unseparated(*d);
+                                    list.push_unseparated(")");
+                                }
+                                q.push(")");
+                                let deleted = q.build().execute(&mut *tx).await?.rows_affected();
+                                if table != "agency_assignment" {
+                                    changes.rows_replaced += deleted;
+                                }
+                            }
+                        }
+                    }
+                }
+
+                for chunk in wf.spells().chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(
+                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate) ",
+                    )
+                    .push_values(chunk, |mut b, s| {
+                        b.push_bind(batch_id)
+                            .push_bind(person(s.person))
+                            .push_bind(s.kind.as_str())
+                            .push_bind(team(s.team))
+                            .push_bind(i32::from(s.org_role.code()))
+                            .push_bind(s.start)
+                            .push_bind(s.end)
+                            .push_bind(s.fte)
+                            .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
+                            .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
+                            .push_bind(s.charge_rate);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                    tick(chunk.len());
+                }
+                for chunk in data.agency_terms.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(
+                        "INSERT INTO agency_assignment (batch_id, person_id, start_date, agency, charge_rate, pay_rate, covering) ",
+                    )
+                    .push_values(chunk, |mut b, t| {
+                        b.push_bind(batch_id)
+                            .push_bind(person(t.person))
+                            .push_bind(t.start)
+                            .push_bind(&t.agency)
+                            .push_bind(t.charge_rate)
+                            .push_bind(t.pay_rate)
+                            .push_bind(t.covering.map(|c| c.as_str()));
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for chunk in wf.establishment().chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(
+                        "INSERT INTO establishment (batch_id, team_id, fte, start_date, end_date, post_id, org_role) ",
+                    )
+                    .push_values(chunk, |mut b, e| {
+                        b.push_bind(batch_id)
+                            .push_bind(team(e.team))
+                            .push_bind(e.fte)
+                            .push_bind(e.start)
+                            .push_bind(e.end)
+                            .push_bind(&e.post_id)
+                            .push_bind(e.org_role.map(|r| i32::from(r.code())));
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                    tick(chunk.len());
+                }
+                for chunk in wf.absences().chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO absence (batch_id, person_id, start_date, end_date, reason, days_lost) ")
+                        .push_values(chunk, |mut b, a| {
+                            b.push_bind(batch_id)
+                                .push_bind(person(a.person))
+                                .push_bind(a.start)
+                                .push_bind(a.end)
+                                .push_bind(a.reason.code())
+                                .push_bind(a.days_lost);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    tick(chunk.len());
+                }
+                let weights: HashMap<(PersonIdx, NaiveDate), f64> =
+                    data.caseload_weights.iter().map(|(p, d, w)| ((*p, *d), *w)).collect();
+                for chunk in wf.caseloads().chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO caseload (batch_id, person_id, date, cases, weight) ")
+                        .push_values(chunk, |mut b, c| {
+                            b.push_bind(batch_id)
+                                .push_bind(person(c.person))
+                                .push_bind(c.date)
+                                .push_bind(c.cases as i32)
+                                .push_bind(weights.get(&(c.person, c.date)).copied());
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    tick(chunk.len());
+                }
+                changes.rows_added =
+                    (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                if dry_run {
+                    tx.rollback().await?;
+                } else {
+                    tx.commit().await?;
+                }
+                Ok((batch_id, changes))
+            }
+
+            /// Finds or adds the person behind each of the source's people:
+            /// what the store knows is read, `identify` makes the plan
+            /// without the database, and the plan is written.
+            async fn people(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                batch_id: i64,
+                identify: Identify<'_>,
+                changes: &mut Changes,
+            ) -> Result<Vec<i64>, sqlx::Error> {
+                let mut directory = Directory::default();
+                for r in sqlx::query("SELECT source, source_key, person_id FROM person_identifier").fetch_all(&mut **tx).await? {
+                    directory.identifiers.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+                }
+                for r in sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person")).fetch_all(&mut **tx).await? {
+                    directory.people.insert(r.try_get(1)?, crate::people::$module::known_from_row(&r)?);
+                }
+                for r in sqlx::query("SELECT person_id, candidate_id FROM match_suggestion").fetch_all(&mut **tx).await? {
+                    directory.suggested.insert((r.try_get(0)?, r.try_get(1)?));
+                }
+                let plan = identify(directory);
+                changes.people_joined = plan.joined;
+                changes.people_added = plan.new_people.len() as u64;
+                changes.people_updated = plan.changed.len() as u64;
+                changes.suggestions = plan.suggestions.len() as u64;
+                // Updated in place: other sources' rows refer to them.
+                for (id, k) in &plan.changed {
+                    crate::people::$module::update_person(&mut **tx, *id, k).await?;
+                }
+                for chunk in plan.new_people.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new(format!("INSERT INTO person ({PERSON_COLUMNS}) "))
+                        .push_values(chunk, |mut b, (id, k)| {
+                            let p = &k.person;
+                            b.push_bind(&p.id)
+                                .push_bind(*id)
+                                .push_bind(&p.swe_no)
+                                .push_bind(p.birth_date)
+                                .push_bind(p.gender.map(|g| i32::from(g.code())))
+                                .push_bind(&p.ethnicity)
+                                .push_bind(p.qualification_date)
+                                .push_bind(p.qualification_route.map(|r| r.as_str()))
+                                .push_bind(&k.details.given_name)
+                                .push_bind(&k.details.family_name);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for chunk in plan.new_identifiers.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO person_identifier (source, source_key, person_id) ")
+                        .push_values(chunk, |mut b, ((source, key), id)| {
+                            b.push_bind(source).push_bind(key).push_bind(*id);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let mut next_suggestion: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM match_suggestion").fetch_one(&mut **tx).await?;
+                for s in &plan.suggestions {
+                    QueryBuilder::<$db>::new("INSERT INTO match_suggestion (id, person_id, candidate_id, reason, status, batch_id) ")
+                        .push_values([()], |mut b, ()| {
+                            b.push_bind(next_suggestion)
+                                .push_bind(s.person)
+                                .push_bind(s.candidate)
+                                .push_bind(s.reason)
+                                .push_bind("open")
+                                .push_bind(batch_id);
+                        })
+                        .build()
+                        .execute(&mut **tx)
+                        .await?;
+                    next_suggestion += 1;
+                }
+                Ok(plan.ids)
+            }
+
+            pub async fn rejected_rows(pool: &$pool, batch: i64) -> Result<Vec<RowProblem>, sqlx::Error> {
+                QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ")
+                    .push_bind(batch)
+                    .push(" ORDER BY file_name, line")
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|r| {
+                        let line: i64 = r.try_get(1)?;
+                        Ok(RowProblem { file: r.try_get(0)?, line: line as u64, column: r.try_get(2)?, value: r.try_get(3)?, rule: r.try_get(4)? })
+                    })
+                    .collect()
+            }
+
+            pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
+                QueryBuilder::<$db>::new("SELECT year, lea, xml FROM census_return WHERE source = ")
+                    .push_bind(source)
+                    .push(" ORDER BY year")
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .map(|r| Ok(StoredReturn { year: r.try_get(0)?, lea: r.try_get(1)?, xml: r.try_get(2)? }))
+                    .collect()
+            }
+
+            pub async fn batches(pool: &$pool) -> Result<Vec<Batch>, sqlx::Error> {
+                let mut files: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+                for r in sqlx::query("SELECT batch_id, file_name, sha256 FROM import_file ORDER BY batch_id, file_name")
+                    .fetch_all(pool)
+                    .await?
+                {
+                    files.entry(r.try_get(0)?).or_default().push((r.try_get(1)?, r.try_get(2)?));
+                }
+                sqlx::query(
+                    "SELECT id, source, path, fingerprint, imported_by, imported_at, rows_read, rows_rejected, kind FROM import_batch ORDER BY id",
+                )
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let id: i64 = r.try_get(0)?;
+                    Ok(Batch {
+                        id,
+                        source: r.try_get(1)?,
+                        path: r.try_get(2)?,
+                        fingerprint: r.try_get(3)?,
+                        imported_by: r.try_get(4)?,
+                        imported_at: r.try_get(5)?,
+                        rows_read: r.try_get(6)?,
+                        rows_rejected: r.try_get(7)?,
+                        kind: r.try_get(8)?,
+                        files: files.remove(&id).unwrap_or_default(),
+                    })
+                })
+                .collect()
+            }
+        }
+    };
+}
+
+batches!(sqlite, sqlx::Sqlite, sqlx::SqlitePool);
+batches!(postgres, sqlx::Postgres, sqlx::PgPool);
+
+impl Store {
+    /// The latest batch from `source` and its fingerprint, to tell files
+    /// imported before.
+    pub async fn latest_fingerprint(&self, source: &str) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(on_backend!(self, pool => b::latest_fingerprint(pool, source).await?, b))
+    }
+
+    /// Writes `data` as one batch in one transaction: the batch and its
+    /// provenance, the rows it left out, `census` (a return kept whole),
+    /// the people as `identify` plans them from what the store knows
+    /// ([`Directory`]), and the facts, replacing the source's earlier facts
+    /// as its mode says. With `dry_run` everything is written and rolled
+    /// back, to tell what would change. After a real write the workforce is
+    /// assembled once and kept as the snapshot.
+    pub async fn write_batch(
+        &self,
+        batch: &Batch,
+        data: &SourceData,
+        census: Option<&StoredReturn>,
+        identify: Identify<'_>,
+        dry_run: bool,
+        progress: Option<Progress<'_>>,
+    ) -> Result<(i64, Changes), StoreError> {
+        let written =
+            on_backend!(self, pool => b::import(pool, batch, data, dry_run, progress, census, identify).await?, b);
+        if !dry_run {
+            self.load_with_conflicts().await?;
+        }
+        Ok(written)
+    }
+
+    /// The census returns imported for `source`, by year.
+    pub async fn stored_returns(&self, source: &str) -> Result<Vec<StoredReturn>, StoreError> {
+        Ok(on_backend!(self, pool => b::census_returns(pool, source).await?, b))
+    }
+
+    /// The rows an import batch left out, with why.
+    pub async fn rejected_rows(&self, batch: i64) -> Result<Vec<RowProblem>, StoreError> {
+        Ok(on_backend!(self, pool => b::rejected_rows(pool, batch).await?, b))
+    }
+
+    /// Every import batch, oldest first.
+    pub async fn batches(&self) -> Result<Vec<Batch>, StoreError> {
+        Ok(on_backend!(self, pool => b::batches(pool).await?, b))
+    }
+}

@@ -1,0 +1,202 @@
+//! The workforce: assembled from every source's facts with the overlaps
+//! between sources settled (`sightline_core::resolve`), and kept as a
+//! snapshot of the store's generation so that reading it is quick.
+
+use crate::people::PERSON_COLUMNS;
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use sightline_core::resolve::{settle, settle_absences, settle_caseloads, Conflict, Rank};
+use sightline_core::{
+    Absence, AbsenceReason, CaseloadSnapshot, Establishment, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind, TeamId,
+    Workforce, WorkforceBuilder,
+};
+use std::collections::HashMap;
+
+/// The layout of the workforce snapshot: bump it whenever the model's
+/// fields change, so that an old snapshot is rebuilt rather than misread.
+const SNAPSHOT_FORMAT: i32 = 4;
+
+macro_rules! workforce {
+    ($module:ident, $db:ty, $pool:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use sqlx::{QueryBuilder, Row};
+            use futures_util::TryStreamExt;
+
+            /// The whole workforce, from every source, with the overlaps
+            /// between sources settled (see [`sightline_core::resolve`]).
+            pub async fn load(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+                let mut b = WorkforceBuilder::new();
+                let corrupt = |what: &str, value: String| StoreError::Corrupt(format!("{what} `{value}`"));
+                let mut people: HashMap<i64, PersonIdx> = HashMap::new();
+                let rows = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id")).fetch_all(pool).await?;
+                for r in &rows {
+                    let p = crate::people::$module::person_from_row(r)?;
+                    let idx = b.person(&p.id);
+                    *b.person_mut(idx) = p;
+                    people.insert(r.try_get(1)?, idx);
+                }
+                let mut teams: HashMap<i64, TeamId> = HashMap::new();
+                for r in sqlx::query("SELECT id, name FROM team ORDER BY id").fetch_all(pool).await? {
+                    let name: String = r.try_get(1)?;
+                    teams.insert(r.try_get(0)?, b.team(&name));
+                }
+                let person = |id: i64| people.get(&id).copied().ok_or_else(|| corrupt("person id", id.to_string()));
+                let team = |id: i64| teams.get(&id).copied().ok_or_else(|| corrupt("team id", id.to_string()));
+                let role = |code: i32| OrgRole::from_code(code as u8).ok_or_else(|| corrupt("org role", code.to_string()));
+                // Each source's standing, for settling what two sources say of one person.
+                let mut sources: Vec<(String, Rank)> = Vec::new();
+                let mut source_of: HashMap<i64, usize> = HashMap::new();
+                for r in sqlx::query("SELECT id, source, kind FROM import_batch ORDER BY id").fetch_all(pool).await? {
+                    let (id, source, kind): (i64, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                    let fidelity = u8::from(kind != "csww");
+                    let i = match sources.iter().position(|(s, _)| *s == source) {
+                        Some(i) => i,
+                        None => {
+                            sources.push((source, Rank { fidelity, latest_batch: id }));
+                            sources.len() - 1
+                        }
+                    };
+                    sources[i].1 = Rank { fidelity: sources[i].1.fidelity.min(fidelity), latest_batch: id };
+                    source_of.insert(id, i);
+                }
+                // The large tables are read as streams: rows are turned into
+                // facts as they come, never all held at once.
+                let mut spells = Vec::new();
+                let mut rows = sqlx::query(
+                    "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id, leaver_destination, charge_rate FROM spell",
+                )
+                .fetch(pool);
+                while let Some(r) = rows.try_next().await? {
+                    let kind: String = r.try_get(1)?;
+                    let reason: Option<i32> = r.try_get(7)?;
+                    let batch: i64 = r.try_get(8)?;
+                    let spell = Spell {
+                        person: person(r.try_get(0)?)?,
+                        kind: SpellKind::parse(&kind).ok_or_else(|| corrupt("spell kind", kind.clone()))?,
+                        team: team(r.try_get(2)?)?,
+                        org_role: role(r.try_get(3)?)?,
+                        start: r.try_get::<NaiveDate, _>(4)?,
+                        end: r.try_get(5)?,
+                        fte: r.try_get(6)?,
+                        reason_leave: reason.and_then(|c| ReasonLeave::from_code(c as u8)),
+                        leaver_destination: r
+                            .try_get::<Option<i32>, _>(9)?
+                            .and_then(|c| sightline_core::LeaverDestination::from_code(c as u8)),
+                        charge_rate: r.try_get(10)?,
+                    };
+                    let source = *source_of.get(&batch).ok_or_else(|| corrupt("batch id", batch.to_string()))?;
+                    spells.push((spell, source));
+                }
+                drop(rows);
+                let (spells, mut conflicts) = settle(spells, &sources);
+                b.reserve(spells.len(), 0, 0);
+                for spell in spells {
+                    b.add_spell(spell);
+                }
+                for r in sqlx::query("SELECT team_id, fte, start_date, end_date, post_id, org_role FROM establishment")
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let role_code: Option<i32> = r.try_get(5)?;
+                    b.add_establishment(Establishment {
+                        team: team(r.try_get(0)?)?,
+                        fte: r.try_get(1)?,
+                        start: r.try_get(2)?,
+                        end: r.try_get(3)?,
+                        post_id: r.try_get(4)?,
+                        org_role: role_code.map(role).transpose()?,
+                    });
+                }
+                let source = |batch: i64| source_of.get(&batch).copied().ok_or_else(|| corrupt("batch id", batch.to_string()));
+                let mut absences = Vec::new();
+                let mut rows =
+                    sqlx::query("SELECT person_id, start_date, end_date, reason, days_lost, batch_id FROM absence").fetch(pool);
+                while let Some(r) = rows.try_next().await? {
+                    let reason: String = r.try_get(3)?;
+                    let absence = Absence {
+                        person: person(r.try_get(0)?)?,
+                        start: r.try_get(1)?,
+                        end: r.try_get(2)?,
+                        reason: AbsenceReason::from_code(&reason).ok_or_else(|| corrupt("absence reason", reason.clone()))?,
+                        days_lost: r.try_get(4)?,
+                    };
+                    absences.push((absence, source(r.try_get(5)?)?));
+                }
+                drop(rows);
+                let (absences, mut more) = settle_absences(absences, &sources);
+                conflicts.append(&mut more);
+                b.reserve(0, absences.len(), 0);
+                for a in absences {
+                    b.add_absence(a);
+                }
+                let mut caseloads = Vec::new();
+                let mut rows = sqlx::query("SELECT person_id, date, cases, batch_id FROM caseload").fetch(pool);
+                while let Some(r) = rows.try_next().await? {
+                    let cases: i32 = r.try_get(2)?;
+                    let snapshot = CaseloadSnapshot { person: person(r.try_get(0)?)?, date: r.try_get(1)?, cases: cases as u32 };
+                    caseloads.push((snapshot, source(r.try_get(3)?)?));
+                }
+                drop(rows);
+                let (caseloads, mut more) = settle_caseloads(caseloads, &sources);
+                conflicts.append(&mut more);
+                b.add_caseloads(caseloads);
+                Ok((b.build(), conflicts))
+            }
+
+            /// The workforce from the snapshot of the current generation, or
+            /// assembled from the fact tables (and kept as the new snapshot).
+            pub async fn load_cached(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+                let generation: i64 = sqlx::query_scalar("SELECT generation FROM store_state").fetch_one(pool).await?;
+                let snapshot: Option<Vec<u8>> = QueryBuilder::<$db>::new("SELECT data FROM workforce_snapshot WHERE generation = ")
+                    .push_bind(generation)
+                    .push(" AND format = ")
+                    .push_bind(SNAPSHOT_FORMAT)
+                    .build()
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                // A snapshot that cannot be read is only a cache: build anew.
+                if let Some(loaded) = snapshot.and_then(|bytes| postcard::from_bytes(&bytes).ok()) {
+                    return Ok(loaded);
+                }
+                let loaded = load(pool).await?;
+                let bytes = postcard::to_allocvec(&loaded).map_err(|e| StoreError::Corrupt(format!("cannot encode the snapshot: {e}")))?;
+                let mut tx = pool.begin().await?;
+                sqlx::query("DELETE FROM workforce_snapshot").execute(&mut *tx).await?;
+                QueryBuilder::<$db>::new("INSERT INTO workforce_snapshot (id, generation, format, data) ")
+                    .push_values([()], |mut b, ()| {
+                        b.push_bind(1i32).push_bind(generation).push_bind(SNAPSHOT_FORMAT).push_bind(&bytes);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(loaded)
+            }
+        }
+    };
+}
+
+workforce!(sqlite, sqlx::Sqlite, sqlx::SqlitePool);
+workforce!(postgres, sqlx::Postgres, sqlx::PgPool);
+
+impl Store {
+    /// The whole workforce the store holds, every source joined.
+    pub async fn load_workforce(&self) -> Result<Workforce, StoreError> {
+        Ok(self.load_with_conflicts().await?.0)
+    }
+
+    /// The whole workforce, and every overlap between two sources' records
+    /// of one person that was settled by the rule in [`sightline_core::resolve`].
+    pub async fn load_with_conflicts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+        on_backend!(self, pool => b::load_cached(pool).await, b)
+    }
+
+    /// [`Store::load_with_conflicts`] straight from the fact tables, passing
+    /// the snapshot by (for checking the snapshot, and for benchmarks).
+    pub async fn load_from_facts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+        on_backend!(self, pool => b::load(pool).await, b)
+    }
+}

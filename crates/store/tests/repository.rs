@@ -1,0 +1,106 @@
+//! The store on its own, as a repository: a batch built by hand (no file,
+//! no reader) is written with the identity plan it is given, read back as
+//! the same workforce, and a dry run leaves nothing behind.
+
+use sightline_core::identity::{IdentityPlan, Known};
+use sightline_core::source::{Mode, PersonDetails, RowProblem, SourceData};
+use sightline_core::{OrgRole, Spell, SpellKind, WorkforceBuilder};
+use sightline_store::{Batch, Store};
+
+fn d(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Two people of one source, one with a problem row set aside.
+fn source() -> SourceData {
+    let mut b = WorkforceBuilder::new();
+    for (id, team, start) in [("A1", "MASH", "2023-04-01"), ("A2", "Assessment", "2024-01-15")] {
+        let person = b.person(id);
+        let team = b.team(team);
+        b.add_spell(Spell {
+            person,
+            kind: SpellKind::Permanent,
+            team,
+            org_role: OrgRole::CaseHolder,
+            start: d(start),
+            end: None,
+            fte: 1.0,
+            reason_leave: None,
+            leaver_destination: None,
+            charge_rate: None,
+        });
+    }
+    let workforce = b.build();
+    SourceData {
+        details: vec![PersonDetails::default(); workforce.persons().len()],
+        workforce,
+        agency_terms: Vec::new(),
+        caseload_weights: Vec::new(),
+        skipped: vec![RowProblem {
+            file: "hr.csv".into(),
+            line: 4,
+            column: "fte".into(),
+            value: "x".into(),
+            rule: "not a number".into(),
+        }],
+        rows_read: 3,
+        mode: Mode::Full,
+    }
+}
+
+fn batch(data: &SourceData) -> Batch {
+    Batch {
+        id: 0,
+        source: "hr".into(),
+        kind: "hr".into(),
+        path: "by hand".into(),
+        fingerprint: "f1".into(),
+        imported_by: "tester".into(),
+        imported_at: "2025-10-01T09:00:00+00:00".into(),
+        rows_read: data.rows_read as i64,
+        rows_rejected: data.skipped.len() as i64,
+        files: vec![("hr.csv".into(), "abc".into())],
+    }
+}
+
+#[tokio::test]
+async fn a_batch_is_written_as_planned_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    let data = source();
+    let batch = batch(&data);
+    // Every person new, numbered 10 and 11: the store keeps the plan's numbers.
+    let identify = |directory: sightline_core::identity::Directory| {
+        assert!(directory.people.is_empty(), "an empty store knows no one");
+        let new_people: Vec<(i64, Known)> = data
+            .workforce
+            .persons()
+            .iter()
+            .zip(10..)
+            .map(|(p, id)| (id, Known { person: p.clone(), details: PersonDetails::default() }))
+            .collect();
+        IdentityPlan {
+            ids: vec![10, 11],
+            new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
+            new_people,
+            ..IdentityPlan::default()
+        }
+    };
+
+    let (_, would) = store.write_batch(&batch, &data, None, &identify, true, None).await.unwrap();
+    assert_eq!((would.people_added, would.rows_added), (2, 2));
+    assert!(store.batches().await.unwrap().is_empty(), "a dry run leaves nothing");
+
+    let (id, changes) = store.write_batch(&batch, &data, None, &identify, false, None).await.unwrap();
+    assert_eq!(changes, would, "a dry run tells what the write does");
+    assert_eq!(store.latest_fingerprint("hr").await.unwrap(), Some((id, "f1".to_string())));
+    assert_eq!(store.rejected_rows(id).await.unwrap(), data.skipped);
+    let wf = store.load_workforce().await.unwrap();
+    assert_eq!(wf.spells().len(), 2);
+    let ids: Vec<&str> = wf.persons().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["A1", "A2"]);
+    assert_eq!(wf.teams().len(), 2);
+    let history = store.person_history("A2").await.unwrap().expect("known by key");
+    assert_eq!(history.summary.identifiers, [("hr".to_string(), "A2".to_string())]);
+    assert_eq!(history.facts.len(), 1);
+}
