@@ -1,7 +1,7 @@
 //! `sightline forecast` and `sightline plan fit|backtest`: workforce
 //! planning from the store's history.
 
-use crate::{print_out, runtime};
+use crate::cli::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use sightline_core::words::money;
@@ -39,7 +39,7 @@ pub struct ForecastArgs {
     #[arg(long, value_name = "FILE.toml")]
     scenario: Option<PathBuf>,
     /// The last day of data to start from (a month end); by default the latest month end in the data.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     as_of: Option<NaiveDate>,
     /// Months of history the rates are fitted on.
     #[arg(long, default_value_t = 36)]
@@ -60,7 +60,7 @@ pub enum PlanCommand {
 pub struct FitArgs {
     #[arg(long, value_name = "URL")]
     db: String,
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     as_of: Option<NaiveDate>,
     #[arg(long, default_value_t = 36)]
     window: u32,
@@ -71,7 +71,7 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "URL")]
     db: String,
     /// The last day of data to fit on.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     at: NaiveDate,
     #[arg(long, default_value_t = 12)]
     months: u32,

@@ -1,6 +1,6 @@
 //! `sightline report`: the workforce stability report for committees.
 
-use crate::{print_out, runtime};
+use crate::cli::{parse_date, print_out, runtime};
 use anyhow::{bail, Context, Result};
 use sightline_core::benchmark::{latest_benchmark, NeighbourModel};
 use sightline_core::{Calendar, Period};
@@ -43,11 +43,7 @@ fn parse_format(s: &str) -> Result<sightline_report::Format, String> {
 
 pub fn run_report(args: ReportArgs) -> Result<()> {
     let (from, to) = args.period.split_once("..").context("--period is FROM..TO, e.g. 2024-04-01..2025-03-31")?;
-    let parse = |d: &str| {
-        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-            .with_context(|| format!("`{d}` is not a date YYYY-MM-DD"))
-    };
-    let period = Period { start: parse(from)?, end: parse(to)? };
+    let period = Period { start: parse_date(from)?, end: parse_date(to)? };
     if period.end < period.start {
         bail!("the period ends before it starts");
     }

@@ -1,6 +1,6 @@
 //! `sightline census`: the CSWW return for a census year, from the store.
 
-use crate::{print_out, runtime};
+use crate::cli::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use sightline_core::Calendar;
 use sightline_csww::{census_return, to_xml, Producer};

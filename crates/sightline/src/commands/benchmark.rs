@@ -1,7 +1,7 @@
 //! `sightline benchmark`: an authority beside its statistical neighbours,
 //! its region and England, from DfE's published figures.
 
-use crate::print_out;
+use crate::cli::print_out;
 use anyhow::{bail, Result};
 use serde_json::{json, Map, Value};
 use sightline_core::benchmark::{benchmark, Benchmark, NeighbourModel};
@@ -39,7 +39,7 @@ struct CompareArgs {
     #[arg(long, value_name = "URL")]
     db: Option<String>,
     /// With --db: the 12 months to this date (by default to the last date in the data, and no later than today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     as_of: Option<chrono::NaiveDate>,
     /// json or table.
     #[arg(long, default_value = "table")]
@@ -212,7 +212,7 @@ fn update(db: &str, file: &std::path::Path) -> Result<()> {
     let sha = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
     let who =
         ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_else(|| "unknown".into());
-    crate::runtime()?.block_on(async {
+    crate::cli::runtime()?.block_on(async {
         let store = sightline_store::Store::open(db).await?;
         store.save_published_release(&text, &format!("cli:{who}"), &sha).await?;
         store
@@ -237,7 +237,7 @@ fn update(db: &str, file: &std::path::Path) -> Result<()> {
 fn published_from(db: Option<&str>) -> Result<Published> {
     match db {
         Some(db) => {
-            Ok(crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.published().await })?)
+            Ok(crate::cli::runtime()?.block_on(async { sightline_store::Store::open(db).await?.published().await })?)
         }
         None => Ok(Published::shipped()),
     }
@@ -256,8 +256,8 @@ fn compare(args: CompareArgs) -> Result<()> {
     let live = match &args.db {
         None => None,
         Some(db) => {
-            let wf =
-                crate::runtime()?.block_on(async { sightline_store::Store::open(db).await?.load_workforce().await })?;
+            let wf = crate::cli::runtime()?
+                .block_on(async { sightline_store::Store::open(db).await?.load_workforce().await })?;
             let today = chrono::Utc::now().date_naive();
             let as_of = args.as_of.unwrap_or_else(|| wf.latest_date().map_or(today, |d| d.min(today)));
             let figures = sightline_core::indicators(

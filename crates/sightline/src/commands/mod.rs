@@ -1,0 +1,18 @@
+//! One module per command group.
+
+pub mod audit;
+pub mod benchmark;
+pub mod census;
+pub mod demo;
+pub mod import;
+pub mod indicators;
+pub mod people;
+pub mod plan;
+pub mod profile;
+pub mod report;
+pub mod serve;
+pub mod services;
+pub mod synth;
+pub mod targets;
+pub mod tokens;
+pub mod users;
