@@ -7,7 +7,7 @@
 //! caption), every value escaped; the dashboard and the report's HTML both
 //! set them in their pages.
 
-use crate::html::escape;
+use crate::markup::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 640.0;

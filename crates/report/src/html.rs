@@ -5,24 +5,10 @@
 //! template engine.
 
 use crate::chart::{line_chart, stacked_bars};
+use crate::markup::escape;
 use crate::{Block, ChartKind, Report, Table};
 use sightline_core::words::long_date;
 use std::fmt::Write;
-
-/// Text made safe for HTML, in an element or a quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
 
 fn table(out: &mut String, t: &Table) {
     let id = format!("t-{}", t.name.to_lowercase().replace(' ', "-"));
@@ -113,11 +99,3 @@ tr.total th,tr.total td{font-weight:700;border-top:2px solid #1b1b1b}.note{color
 .notice{border-left:6px solid #1d4f91;padding:.25rem 1rem}.chart{margin:1rem 0}.chart>svg{width:100%;height:auto}\
 .legend{display:flex;gap:1rem;list-style:none;padding:0}section{overflow-x:auto}\
 @media print{body{margin:0;max-width:none;font-size:10pt}table,figure{page-break-inside:avoid}h2{page-break-after:avoid}}";
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn text_is_escaped_for_elements_and_attributes() {
-        assert_eq!(super::escape(r#"<b>"Tom" & 'Jerry'</b>"#), "&lt;b&gt;&quot;Tom&quot; &amp; 'Jerry'&lt;/b&gt;");
-    }
-}

@@ -16,6 +16,7 @@ pub mod chart;
 mod document;
 pub mod docx;
 pub mod html;
+pub mod markup;
 mod sections;
 pub mod xlsx;
 

@@ -1,0 +1,43 @@
+//! Progress against the authority's targets.
+
+use super::Context;
+use crate::document::{Block, Row, Section, Table, Value};
+use sightline_core::published::field_label;
+use sightline_core::words::long_date;
+
+/// Progress against the authority's targets, when it has any.
+pub(super) fn targets(cx: &Context) -> Option<Section> {
+    if cx.request.targets.is_empty() {
+        return None;
+    }
+    let rows = cx
+        .request
+        .targets
+        .iter()
+        .map(|t| {
+            let now = cx.all.field(&t.figure);
+            Row {
+                label: format!("{} {} {}", field_label(&t.figure), t.direction(), t.value),
+                cells: vec![
+                    Value::Text(long_date(t.by)),
+                    Value::number(now),
+                    Value::Text(t.status(now, cx.end).words().to_string()),
+                ],
+                total: false,
+            }
+        })
+        .collect();
+    Some(Section {
+        heading: "Progress against targets".to_string(),
+        blocks: vec![Block::Table(Table {
+            name: "Targets",
+            caption: "The authority's workforce targets".to_string(),
+            columns: ["Target", "By", "Now", "Status"].map(String::from).to_vec(),
+            rows,
+            definition: "Targets as set in Sightline, against the period's figure; missed means the date has passed \
+                         without the figure meeting the target."
+                .to_string(),
+            when: cx.over.clone(),
+        })],
+    })
+}

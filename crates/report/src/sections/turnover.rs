@@ -1,0 +1,170 @@
+//! Turnover: rolling and for the period, by team, and against other authorities.
+
+use super::cells::{column_with_total, hidden_row};
+use super::Context;
+use crate::document::{Block, Chart, ChartKind, Row, Section, Table, Value};
+use sightline_core::disclosure::is_disclosive;
+use sightline_core::{monthly_series, Grouping};
+
+/// Rolling and period turnover by team, and against other authorities when compared.
+pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let monthly = |grouping| {
+        monthly_series(cx.wf, cx.calendar, sightline_core::calendar::month_end(cx.period.start), cx.end, grouping)
+    };
+    let months = monthly(Grouping::Team);
+    let months_all = monthly(Grouping::Authority);
+    let x: Vec<String> = months_all.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
+    let rolling: Vec<Option<f64>> =
+        months_all.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
+    let mut blocks = vec![Block::Chart(Chart {
+        id: "rolling",
+        title: "Rolling 12-month turnover (FTE)".to_string(),
+        description: match (rolling.first().copied().flatten(), rolling.last().copied().flatten()) {
+            (Some(a), Some(b)) => {
+                format!("Turnover in the 12 months to each month's end went from {a:.1}% to {b:.1}%.")
+            }
+            _ => "Not enough data for a trend.".to_string(),
+        },
+        kind: ChartKind::Lines { x: x.clone(), series: vec![("Authority".to_string(), rolling.clone())] },
+    })];
+    let mut columns = vec!["Team".to_string()];
+    columns.extend(x.iter().cloned());
+    let mut rows: Vec<Row> = cx
+        .teams
+        .iter()
+        .map(|&t| {
+            if !cx.visible[t] {
+                return hidden_row(cx.team_name(t), x.len());
+            }
+            Row {
+                label: cx.team_name(t).to_string(),
+                cells: months
+                    .iter()
+                    .map(|(_, g)| {
+                        let i = &g[t].indicators;
+                        if cx.publish && is_disclosive(i.leavers_headcount) {
+                            Value::Suppressed
+                        } else {
+                            Value::percent(i.rounded().turnover_rate_fte)
+                        }
+                    })
+                    .collect(),
+                total: false,
+            }
+        })
+        .collect();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: rolling.iter().map(|v| Value::percent(*v)).collect(),
+        total: true,
+    });
+    blocks.push(Block::Table(Table {
+        name: "Rolling turnover",
+        caption: "Rolling 12-month turnover (FTE) by team".to_string(),
+        columns,
+        rows,
+        definition: "For each month, FTE leavers in the 12 months to its end over FTE in post at its end. A move \
+                     between teams is not a leaver. For publication, a team's rate from 1 to 4 leavers is c."
+            .to_string(),
+        when: cx.over.clone(),
+    }));
+    let leavers_by_team: Vec<u32> = cx.teams.iter().map(|&t| cx.by_team[t].indicators.leavers_headcount).collect();
+    let leaver_cells = column_with_total(&leavers_by_team, cx.publish);
+    let mut rows: Vec<Row> = cx
+        .teams
+        .iter()
+        .zip(&leaver_cells)
+        .map(|(&t, n)| {
+            let g = cx.by_team[t].indicators.rounded();
+            let shown = cx.visible[t] && *n != Value::Suppressed;
+            Row {
+                label: cx.team_name(t).to_string(),
+                cells: if shown {
+                    vec![
+                        n.clone(),
+                        Value::number(Some(g.leavers_fte)),
+                        Value::number(Some(g.inpost_fte)),
+                        Value::percent(g.turnover_rate_fte),
+                    ]
+                } else {
+                    vec![n.clone(), Value::Suppressed, Value::Suppressed, Value::Suppressed]
+                },
+                total: false,
+            }
+        })
+        .collect();
+    rows.push(Row {
+        label: "Authority".to_string(),
+        cells: vec![
+            leaver_cells.last().cloned().unwrap_or(Value::Missing),
+            Value::number(Some(cx.all.leavers_fte)),
+            Value::number(Some(cx.all.inpost_fte)),
+            Value::percent(cx.all.turnover_rate_fte),
+        ],
+        total: true,
+    });
+    blocks.push(Block::Table(Table {
+        name: "Turnover by team",
+        caption: "Leavers and turnover by team".to_string(),
+        columns: ["Team", "Leavers", "Leavers (FTE)", "In post (FTE)", "Turnover (FTE)"].map(String::from).to_vec(),
+        rows,
+        definition: "A leaver left the authority's employment in the period (not employed the next day), counted \
+                     in the team they left; a move between teams is not a leaver. Turnover is FTE leavers over FTE in \
+                     post at the period's end."
+            .to_string(),
+        when: cx.over.clone(),
+    }));
+    if let Some(b) = cx.request.benchmark {
+        if let Some(t) = b.entries.iter().find(|e| e.field == "turnover_rate_fte") {
+            let mut rows = vec![
+                Row { label: b.la_name.clone(), cells: vec![published_value(t.value)], total: false },
+                Row {
+                    label: format!("Statistical neighbours (median of {})", t.sn_count),
+                    cells: vec![Value::percent(t.sn_median)],
+                    total: false,
+                },
+                Row { label: b.region_name.clone(), cells: vec![Value::percent(t.region)], total: false },
+                Row { label: "England".to_string(), cells: vec![Value::percent(t.england)], total: false },
+            ];
+            for n in &b.neighbours {
+                rows.push(Row {
+                    label: n.name.clone(),
+                    cells: vec![n
+                        .row
+                        .as_ref()
+                        .map_or(Value::Missing, |r| published_value(r.cell("turnover_rate_fte")))],
+                    total: false,
+                });
+            }
+            if let (Some(own), Some(sn)) = (t.value.number(), t.sn_median) {
+                summary.push(format!(
+                    "In DfE's {} figures, turnover was {own:.1}% against {sn:.1}% for statistical neighbours and {} for England.",
+                    b.year,
+                    t.england.map_or("-".to_string(), |e| format!("{e:.1}%"))
+                ));
+            }
+            blocks.push(Block::Table(Table {
+                name: "Turnover compared",
+                caption: format!("Turnover (FTE) against other authorities, census year {}", b.year),
+                columns: vec!["Authority or area".to_string(), "Turnover (FTE)".to_string()],
+                rows,
+                definition: format!(
+                    "DfE's published figures for the 12 months to 30 September {} (children's social work workforce \
+                     statistics). Statistical neighbours: {}.",
+                    b.year, b.model
+                ),
+                when: format!("Census year {}", b.year),
+            }));
+        }
+    }
+    Section { heading: "Turnover".to_string(), blocks }
+}
+
+/// A published figure as a report cell.
+pub(super) fn published_value(c: sightline_core::published::Cell) -> Value {
+    match c {
+        sightline_core::published::Cell::Number(v) => Value::Percent(v),
+        sightline_core::published::Cell::Suppressed => Value::Suppressed,
+        _ => Value::Missing,
+    }
+}
