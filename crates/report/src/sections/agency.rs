@@ -8,6 +8,12 @@ use sightline_core::words::{long_date, money};
 
 /// Agency use and cost by team, assignments by length, and conversions to permanent.
 pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let blocks = vec![by_team(cx, summary), assignments(cx), conversions(cx)];
+    Section { heading: "Agency use".to_string(), blocks }
+}
+
+/// Agency FTE, rate and cost by team.
+fn by_team(cx: &Context, summary: &mut Vec<String>) -> Block {
     let costs = agency::cost_by_team(cx.wf, cx.calendar, cx.period);
     let mut rows = Vec::new();
     for &t in &cx.teams {
@@ -48,7 +54,7 @@ pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
             costed / fte_days * 100.0
         ));
     }
-    let mut blocks = vec![Block::Table(Table {
+    Block::Table(Table {
         name: "Agency by team",
         caption: "Agency use and cost by team".to_string(),
         columns: ["Team", "Agency (FTE)", "Agency rate (FTE)", "Cost", "Cost known for"].map(String::from).to_vec(),
@@ -61,7 +67,11 @@ pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
             agency::HOURS_PER_FTE_DAY
         ),
         when: format!("Rates at {}; cost {}", long_date(cx.end), cx.over),
-    })];
+    })
+}
+
+/// Agency assignments by team and length.
+fn assignments(cx: &Context) -> Block {
     let assignments = agency::assignments_at(cx.wf, cx.end);
     let mut grid = vec![vec![0u32; agency::LENGTH_BANDS.len()]; cx.wf.teams().len()];
     for a in &assignments {
@@ -79,7 +89,7 @@ pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
     let mut columns = vec!["Team".to_string()];
     columns.extend(agency::LENGTH_BANDS.iter().map(|b| b.to_string()));
     columns.push("Total".to_string());
-    blocks.push(Block::Table(Table {
+    Block::Table(Table {
         name: "Agency assignments",
         caption: "Agency assignments by team and length".to_string(),
         columns,
@@ -88,11 +98,15 @@ pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
                      the whole weeks from its first day to the date. Counted in the team of the spell in place."
             .to_string(),
         when: cx.at_end.clone(),
-    }));
+    })
+}
+
+/// Starters who had worked for the authority through an agency.
+fn conversions(cx: &Context) -> Block {
     let conversions = agency::conversions(cx.wf, cx.period).len() as u32;
     let starters = cx.all.starters_headcount;
     let converted = column_with_total(&[conversions, starters - conversions.min(starters)], cx.publish);
-    blocks.push(Block::Table(Table {
+    Block::Table(Table {
         name: "Conversions",
         caption: "Starters who had worked for the authority through an agency".to_string(),
         columns: vec!["Starters".to_string(), "Number".to_string()],
@@ -106,6 +120,5 @@ pub(super) fn agency_use(cx: &Context, summary: &mut Vec<String>) -> Section {
                      at some time in the 12 months before their first day."
                 .to_string(),
         when: cx.over.clone(),
-    }));
-    Section { heading: "Agency use".to_string(), blocks }
+    })
 }

@@ -8,10 +8,17 @@ use sightline_core::{indicators_by_team_groups, TeamGroups, Unassigned};
 
 /// Sickness absence by month and by service area.
 pub(super) fn sickness(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let mut blocks = by_month(cx);
+    blocks.push(by_service(cx, summary));
+    Section { heading: "Sickness absence".to_string(), blocks }
+}
+
+/// Working days lost by month, short- and long-term, as a chart and a table.
+fn by_month(cx: &Context) -> Vec<Block> {
     let threshold = cx.request.long_term_days;
     let by_month = absence::sickness_by_month(cx.wf, cx.calendar, cx.period.start, cx.end, threshold);
     let x: Vec<String> = by_month.iter().map(|m| m.month.format("%b %Y").to_string()).collect();
-    let mut blocks = vec![
+    vec![
         Block::Chart(Chart {
             id: "sickness",
             title: "Working days lost to sickness by month".to_string(),
@@ -47,7 +54,12 @@ pub(super) fn sickness(cx: &Context, summary: &mut Vec<String>) -> Section {
             ),
             when: cx.over.clone(),
         }),
-    ];
+    ]
+}
+
+/// Working days lost and the absence rate by service area.
+fn by_service(cx: &Context, summary: &mut Vec<String>) -> Block {
+    let threshold = cx.request.long_term_days;
     let groups = TeamGroups::by_service(cx.wf.teams(), cx.request.services, Unassigned::OwnGroup);
     let by_group = indicators_by_team_groups(cx.wf, cx.calendar, cx.period, &groups);
     let split = absence::sickness_by_team(cx.wf, cx.calendar, cx.period, threshold);
@@ -92,7 +104,7 @@ pub(super) fn sickness(cx: &Context, summary: &mut Vec<String>) -> Section {
     if let Some(r) = cx.all.absence_rate_fte {
         summary.push(format!("{r:.1}% of working days were lost to sickness."));
     }
-    blocks.push(Block::Table(Table {
+    Block::Table(Table {
         name: "Sickness by service",
         caption: if cx.request.services.is_empty() {
             "Working days lost to sickness by team (no service areas are set)".to_string()
@@ -108,6 +120,5 @@ pub(super) fn sickness(cx: &Context, summary: &mut Vec<String>) -> Section {
                      those days over the working days of their FTE in post."
             .to_string(),
         when: cx.over.clone(),
-    }));
-    Section { heading: "Sickness absence".to_string(), blocks }
+    })
 }

@@ -8,6 +8,14 @@ use sightline_core::{monthly_series, Grouping};
 
 /// Rolling and period turnover by team, and against other authorities when compared.
 pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
+    let mut blocks = rolling(cx);
+    blocks.push(by_team(cx));
+    blocks.extend(compared(cx, summary));
+    Section { heading: "Turnover".to_string(), blocks }
+}
+
+/// The rolling 12-month turnover: the authority's as a chart, and each team's by month.
+fn rolling(cx: &Context) -> Vec<Block> {
     let monthly = |grouping| {
         monthly_series(cx.wf, cx.calendar, sightline_core::calendar::month_end(cx.period.start), cx.end, grouping)
     };
@@ -68,6 +76,11 @@ pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
             .to_string(),
         when: cx.over.clone(),
     }));
+    blocks
+}
+
+/// Leavers and turnover for the period by team.
+fn by_team(cx: &Context) -> Block {
     let leavers_by_team: Vec<u32> = cx.teams.iter().map(|&t| cx.by_team[t].indicators.leavers_headcount).collect();
     let leaver_cells = column_with_total(&leavers_by_team, cx.publish);
     let mut rows: Vec<Row> = cx
@@ -103,7 +116,7 @@ pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
         ],
         total: true,
     });
-    blocks.push(Block::Table(Table {
+    Block::Table(Table {
         name: "Turnover by team",
         caption: "Leavers and turnover by team".to_string(),
         columns: ["Team", "Leavers", "Leavers (FTE)", "In post (FTE)", "Turnover (FTE)"].map(String::from).to_vec(),
@@ -113,51 +126,49 @@ pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
                      post at the period's end."
             .to_string(),
         when: cx.over.clone(),
-    }));
-    if let Some(b) = cx.request.benchmark {
-        if let Some(t) = b.entries.iter().find(|e| e.field == "turnover_rate_fte") {
-            let mut rows = vec![
-                Row { label: b.la_name.clone(), cells: vec![published_value(t.value)], total: false },
-                Row {
-                    label: format!("Statistical neighbours (median of {})", t.sn_count),
-                    cells: vec![Value::percent(t.sn_median)],
-                    total: false,
-                },
-                Row { label: b.region_name.clone(), cells: vec![Value::percent(t.region)], total: false },
-                Row { label: "England".to_string(), cells: vec![Value::percent(t.england)], total: false },
-            ];
-            for n in &b.neighbours {
-                rows.push(Row {
-                    label: n.name.clone(),
-                    cells: vec![n
-                        .row
-                        .as_ref()
-                        .map_or(Value::Missing, |r| published_value(r.cell("turnover_rate_fte")))],
-                    total: false,
-                });
-            }
-            if let (Some(own), Some(sn)) = (t.value.number(), t.sn_median) {
-                summary.push(format!(
-                    "In DfE's {} figures, turnover was {own:.1}% against {sn:.1}% for statistical neighbours and {} for England.",
-                    b.year,
-                    t.england.map_or("-".to_string(), |e| format!("{e:.1}%"))
-                ));
-            }
-            blocks.push(Block::Table(Table {
-                name: "Turnover compared",
-                caption: format!("Turnover (FTE) against other authorities, census year {}", b.year),
-                columns: vec!["Authority or area".to_string(), "Turnover (FTE)".to_string()],
-                rows,
-                definition: format!(
-                    "DfE's published figures for the 12 months to 30 September {} (children's social work workforce \
-                     statistics). Statistical neighbours: {}.",
-                    b.year, b.model
-                ),
-                when: format!("Census year {}", b.year),
-            }));
-        }
+    })
+}
+
+/// The authority's published turnover beside its neighbours', region's and England's.
+fn compared(cx: &Context, summary: &mut Vec<String>) -> Option<Block> {
+    let b = cx.request.benchmark?;
+    let t = b.entries.iter().find(|e| e.field == "turnover_rate_fte")?;
+    let mut rows = vec![
+        Row { label: b.la_name.clone(), cells: vec![published_value(t.value)], total: false },
+        Row {
+            label: format!("Statistical neighbours (median of {})", t.sn_count),
+            cells: vec![Value::percent(t.sn_median)],
+            total: false,
+        },
+        Row { label: b.region_name.clone(), cells: vec![Value::percent(t.region)], total: false },
+        Row { label: "England".to_string(), cells: vec![Value::percent(t.england)], total: false },
+    ];
+    for n in &b.neighbours {
+        rows.push(Row {
+            label: n.name.clone(),
+            cells: vec![n.row.as_ref().map_or(Value::Missing, |r| published_value(r.cell("turnover_rate_fte")))],
+            total: false,
+        });
     }
-    Section { heading: "Turnover".to_string(), blocks }
+    if let (Some(own), Some(sn)) = (t.value.number(), t.sn_median) {
+        summary.push(format!(
+            "In DfE's {} figures, turnover was {own:.1}% against {sn:.1}% for statistical neighbours and {} for England.",
+            b.year,
+            t.england.map_or("-".to_string(), |e| format!("{e:.1}%"))
+        ));
+    }
+    Some(Block::Table(Table {
+        name: "Turnover compared",
+        caption: format!("Turnover (FTE) against other authorities, census year {}", b.year),
+        columns: vec!["Authority or area".to_string(), "Turnover (FTE)".to_string()],
+        rows,
+        definition: format!(
+            "DfE's published figures for the 12 months to 30 September {} (children's social work workforce \
+             statistics). Statistical neighbours: {}.",
+            b.year, b.model
+        ),
+        when: format!("Census year {}", b.year),
+    }))
 }
 
 /// A published figure as a report cell.

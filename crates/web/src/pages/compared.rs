@@ -10,7 +10,7 @@ use crate::{latest_date, AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use sightline_core::benchmark::benchmark;
+use sightline_core::benchmark::{benchmark, Benchmark};
 use sightline_core::published::{field_label, Cell, Level};
 use sightline_core::{indicators, Period};
 use sightline_report::chart::{line_chart, strip};
@@ -53,35 +53,7 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
         }
         Err(_) => None,
     };
-    // The trend: the authority, its neighbours' median and England for each published year.
-    let years: Vec<i32> = b.entries[0].series.iter().map(|(y, _)| *y).collect();
-    let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model, la, *y).ok()).collect();
-    let turnover = |f: &dyn Fn(&sightline_core::benchmark::Entry) -> Option<f64>| -> Vec<Option<f64>> {
-        yearly.iter().map(|b| b.entries.iter().find(|e| e.field == "turnover_rate_fte").and_then(f)).collect()
-    };
-    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
-    let series = [
-        (b.la_name.as_str(), turnover(&|e| e.value.number())),
-        ("Neighbours' median", turnover(&|e| e.sn_median)),
-        ("England", turnover(&|e| e.england)),
-    ];
     let entry = |f: &str| b.entries.iter().find(|e| e.field == f).expect("a published field");
-    let t = entry("turnover_rate_fte");
-    let summary = format!(
-        "In {year}, turnover was {} for {}, {} for its neighbours' median and {} for England; rank {} of {} (1 is the lowest).",
-        cell(t.value),
-        b.la_name,
-        one(t.sn_median),
-        one(t.england),
-        t.rank.map_or("-".to_string(), |r| r.to_string()),
-        t.of
-    );
-    let all: Vec<f64> = published
-        .rows
-        .iter()
-        .filter(|r| r.time_period == year && r.level == Level::LocalAuthority)
-        .filter_map(|r| r.number("turnover_rate_fte"))
-        .collect();
     Ok(html! {
         h1 { "Compared with other authorities" }
         p { (b.la_name) ", " (b.region_name) ". Published figures for census year " (year) "; neighbours from the " (b.model) "." }
@@ -113,10 +85,7 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
                 }
             }
         }
-        (PreEscaped(line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series)))
-        @if let Some(v) = t.value.number() {
-            (PreEscaped(strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name)))
-        }
+        (turnover_charts(state, la, &b))
         @if let Some((date, figures)) = &own {
             @let targets = sightline_core::benchmark::to_reach_median(&b, Some((*date, figures)));
             @if !targets.is_empty() {
@@ -128,20 +97,70 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
                 }
             }
         }
-        h2 { "The neighbours" }
-        table {
-            caption { "Each neighbour's published figures for " (year) }
-            thead { tr { th scope="col" { "Authority" } th scope="col" { "Closeness" } @for f in SHOWN { th scope="col" { (field_label(f)) } } } }
-            tbody {
-                @for n in &b.neighbours {
-                    tr {
-                        th scope="row" { (n.name) }
-                        td { (n.closeness) }
-                        @for f in SHOWN { td { (n.row.as_ref().map_or("-".to_string(), |r| cell(r.cell(f)))) } }
-                    }
+        (neighbours(&b))
+        @for note in &b.notes { p.note { (note) } }
+    })
+}
+
+/// Turnover over the published years (the authority, its neighbours' median
+/// and England), and this year's spread across every authority.
+fn turnover_charts(state: &AppState, la: &str, b: &Benchmark) -> Markup {
+    let (published, model, year) = (&state.published, &state.neighbours, b.year);
+    // The trend: the authority, its neighbours' median and England for each published year.
+    let years: Vec<i32> = b.entries[0].series.iter().map(|(y, _)| *y).collect();
+    let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model, la, *y).ok()).collect();
+    let turnover = |f: &dyn Fn(&sightline_core::benchmark::Entry) -> Option<f64>| -> Vec<Option<f64>> {
+        yearly.iter().map(|b| b.entries.iter().find(|e| e.field == "turnover_rate_fte").and_then(f)).collect()
+    };
+    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let series = [
+        (b.la_name.as_str(), turnover(&|e| e.value.number())),
+        ("Neighbours' median", turnover(&|e| e.sn_median)),
+        ("England", turnover(&|e| e.england)),
+    ];
+    let Some(t) = b.entries.iter().find(|e| e.field == "turnover_rate_fte") else {
+        return html! {};
+    };
+    let summary = format!(
+        "In {year}, turnover was {} for {}, {} for its neighbours' median and {} for England; rank {} of {} (1 is the lowest).",
+        cell(t.value),
+        b.la_name,
+        one(t.sn_median),
+        one(t.england),
+        t.rank.map_or("-".to_string(), |r| r.to_string()),
+        t.of
+    );
+    let all: Vec<f64> = published
+        .rows
+        .iter()
+        .filter(|r| r.time_period == year && r.level == Level::LocalAuthority)
+        .filter_map(|r| r.number("turnover_rate_fte"))
+        .collect();
+    html! {
+    (PreEscaped(line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series)))
+    @if let Some(v) = t.value.number() {
+        (PreEscaped(strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name)))
+    }
+    }
+}
+
+/// Each neighbour's published figures.
+fn neighbours(b: &Benchmark) -> Markup {
+    let year = b.year;
+    html! {
+    h2 { "The neighbours" }
+    table {
+        caption { "Each neighbour's published figures for " (year) }
+        thead { tr { th scope="col" { "Authority" } th scope="col" { "Closeness" } @for f in SHOWN { th scope="col" { (field_label(f)) } } } }
+        tbody {
+            @for n in &b.neighbours {
+                tr {
+                    th scope="row" { (n.name) }
+                    td { (n.closeness) }
+                    @for f in SHOWN { td { (n.row.as_ref().map_or("-".to_string(), |r| cell(r.cell(f)))) } }
                 }
             }
         }
-        @for note in &b.notes { p.note { (note) } }
-    })
+    }
+    }
 }

@@ -11,12 +11,13 @@ use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
+use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::calendar::a_year_before;
 use sightline_core::published::field_label;
 use sightline_core::{indicators, indicators_by, Grouping, Indicators, Period, TargetStatus, Workforce};
 use sightline_report::chart::line_chart;
-use sightline_store::Role;
+use sightline_store::{Role, SetTarget};
 
 /// The figures for `period` in a scope.
 fn figures(
@@ -77,49 +78,14 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let years: Vec<i32> = (first_year..=last_year).collect();
     let yearly: Vec<Indicators> =
         years.iter().map(|y| figures(state, &wf, Period::census_year(*y), scope, &groups).rounded()).collect();
-    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
-    let series = [
-        ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
-        ("Agency rate (FTE) %", yearly.iter().map(|i| i.agency_rate_fte).collect()),
-        ("Vacancy rate (FTE) %", yearly.iter().map(|i| i.vacancy_rate_fte).collect()),
-    ];
-    let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
-        (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
-            "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
-            rate(a.turnover_rate_fte), rate(b.turnover_rate_fte), rate(a.agency_rate_fte), rate(b.agency_rate_fte),
-            rate(a.vacancy_rate_fte), rate(b.vacancy_rate_fte)
-        ),
-        _ => "One census year of data.".to_string(),
-    };
     let targets = state.store.targets().await.unwrap_or_default();
-    let body = html! {
+    Ok(html! {
         h1 {
             "Overview"
             @match scope { Scope::Team(t) | Scope::Service(t) => { ": " (t) } Scope::Authority => {} }
         }
         (scope_form("/", date, wf.teams(), &service_names, scope))
-        @if !targets.is_empty() {
-            table {
-                caption { "Targets, against the 12 months to " (date) }
-                thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
-                tbody {
-                    @for t in targets.iter().map(|t| &t.target) {
-                        @let figure = now.field(&t.figure);
-                        tr {
-                            th scope="row" { (field_label(&t.figure)) " " (t.direction()) " " (t.value) }
-                            td { (t.by) }
-                            td { (figure.map_or("-".to_string(), one)) }
-                            td {
-                                @match t.status(figure, date) {
-                                    TargetStatus::NotDefined => "not defined at this date",
-                                    status => (status.words()),
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (targets_table(&targets, &now, date))
         h2 { "The 12 months to " (date) ", and a year before" }
         table {
             caption { "Headline figures, as DfE defines them (FTE unless stated)" }
@@ -142,17 +108,65 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         @if viewer.user.role == Role::Member {
             p.note { "Counts under 5 are shown as c, as DfE does, so that no one can be identified." }
         }
+        (trend(&years, &yearly))
+    })
+}
+
+/// Each of the authority's targets against the figure for the 12 months to `date`.
+fn targets_table(targets: &[SetTarget], now: &Indicators, date: NaiveDate) -> Markup {
+    html! {
+        @if !targets.is_empty() {
+            table {
+                caption { "Targets, against the 12 months to " (date) }
+                thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
+                tbody {
+                    @for t in targets.iter().map(|t| &t.target) {
+                        @let figure = now.field(&t.figure);
+                        tr {
+                            th scope="row" { (field_label(&t.figure)) " " (t.direction()) " " (t.value) }
+                            td { (t.by) }
+                            td { (figure.map_or("-".to_string(), one)) }
+                            td {
+                                @match t.status(figure, date) {
+                                    TargetStatus::NotDefined => "not defined at this date",
+                                    status => (status.words()),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Turnover, agency and vacancy rates by census year, as a chart and a table.
+fn trend(years: &[i32], yearly: &[Indicators]) -> Markup {
+    let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let series = [
+        ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
+        ("Agency rate (FTE) %", yearly.iter().map(|i| i.agency_rate_fte).collect()),
+        ("Vacancy rate (FTE) %", yearly.iter().map(|i| i.vacancy_rate_fte).collect()),
+    ];
+    let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
+        (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
+            "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
+            rate(a.turnover_rate_fte), rate(b.turnover_rate_fte), rate(a.agency_rate_fte), rate(b.agency_rate_fte),
+            rate(a.vacancy_rate_fte), rate(b.vacancy_rate_fte)
+        ),
+        _ => "One census year of data.".to_string(),
+    };
+    html! {
         h2 { "Trend by census year" }
         (PreEscaped(line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series)))
         table {
             caption { "The chart's figures" }
             thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
             tbody {
-                @for (y, i) in years.iter().zip(&yearly) {
+                @for (y, i) in years.iter().zip(yearly) {
                     tr { th scope="row" { (y) } td { (rate(i.turnover_rate_fte)) } td { (rate(i.agency_rate_fte)) } td { (rate(i.vacancy_rate_fte)) } }
                 }
             }
         }
-    };
-    Ok(body)
+    }
 }
