@@ -176,10 +176,10 @@ pub trait Import {
         file: &Path,
         options: &ImportOptions<'_>,
     ) -> Result<(ImportOutcome, Vec<String>), ImportError> {
-        let bytes = read_file(file)?;
+        let xml =
+            std::fs::read_to_string(file).map_err(|source| ImportError::Io { path: file.to_path_buf(), source })?;
         let name = file_name(file);
         let bad = |message: String| ImportError::Read(ReadError::Export { file: name.clone(), message });
-        let xml = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text".into()))?;
         let parsed = sightline_csww::read(&xml).map_err(|e| bad(format!(": {e}")))?;
         let year = parsed.census.year().ok_or_else(|| {
             bad("has no census year: its <Header><CollectionDetails> needs <Year> or <ReferenceDate>".into())

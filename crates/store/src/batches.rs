@@ -193,6 +193,14 @@ macro_rules! batches {
                 }
 
                 let person_ids = people(&mut tx, batch_id, identify, &mut changes).await?;
+                if person_ids.len() != wf.persons().len() {
+                    // Dropping the transaction rolls everything back.
+                    return Err(sqlx::Error::Protocol(format!(
+                        "the identity plan numbers {} people of a batch of {}",
+                        person_ids.len(),
+                        wf.persons().len()
+                    )));
+                }
                 let person = |p: PersonIdx| person_ids[p.0 as usize];
                 let team = |t: TeamId| team_ids[t.0 as usize];
 

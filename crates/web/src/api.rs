@@ -4,12 +4,13 @@
 //! the core's `IndicatorRow`.
 
 use crate::error::{ApiResult, Error};
-use crate::filter::Filter;
+use crate::filter::Query;
+use crate::filter::{Filter, FilterRejection};
 use crate::forecast::Forecasted;
 use crate::pages::forecast::PAGE_RUNS;
 use crate::viewer::Viewer;
 use crate::{latest_date, Shared};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -77,10 +78,15 @@ pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Q
 /// People and their posts at a date: everyone for admin and HR, their own
 /// teams' people for managers, pseudonymised records for analysts, and
 /// nothing for members. Every answer is written to the audit log.
-pub async fn people(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+pub async fn people(State(state): State<Shared>, viewer: Viewer, filter: Result<Filter, FilterRejection>) -> ApiResult {
+    // The role first: a member learns nothing more from a bad date.
     if viewer.is_member() {
         return Err(Error::forbidden("members see aggregate figures only").into());
     }
+    let filter = match filter {
+        Ok(f) => f,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     let (wf, date) = state.workforce_at(filter.date).await?;
     let analyst = viewer.user.role == Role::Analyst;
     let mut out = Vec::new();
@@ -239,6 +245,7 @@ pub async fn forecast(State(state): State<Shared>, Query(query): Query<ApiForeca
     let scenario = query.scenario.as_deref().map(|key| state.scenario(key)).transpose()?;
     let options = Options { months, runs, seed: query.seed.unwrap_or(1) };
     let Forecasted { fitted, pair } = state.forecast(scenario, options).await?;
+    let pair = pair.ok_or_else(|| Error::unprocessable(format!("no one is employed at {}", fitted.as_of)))?;
     Ok(Json(comparison_json(&pair.0, pair.1.as_ref(), fitted.as_of)).into_response())
 }
 

@@ -1,12 +1,13 @@
-//! What the pages and the API are asked for in the URL: the date, and the
-//! team or service. [`Filter`] is an extractor: a date that is not one is
-//! refused before any handler runs, as a page or as JSON.
+//! What the pages and the API are asked for in the URL. [`Filter`] (the
+//! date, and the team or service) and [`Query`] (any other query string)
+//! are extractors: what cannot be read is refused before any handler runs,
+//! as a page in the layout or, under `/api/`, as JSON.
 
 use crate::error::{ApiError, Error};
 use crate::layout::{page, title_of};
 use crate::viewer::Viewer;
 use crate::AppState;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -33,7 +34,7 @@ pub struct Filter {
     pub service: Option<String>,
 }
 
-/// A filter that cannot be read, answered as the route answers: a page, or JSON for the API.
+/// A query that cannot be read, answered as the route answers: a page, or JSON for the API.
 pub struct FilterRejection {
     error: Error,
     viewer: Option<Viewer>,
@@ -51,18 +52,32 @@ impl IntoResponse for FilterRejection {
     }
 }
 
+impl FilterRejection {
+    fn new(error: Error, parts: &Parts) -> FilterRejection {
+        FilterRejection { error, viewer: parts.extensions.get::<Viewer>().cloned(), path: parts.uri.path().to_string() }
+    }
+}
+
+/// A query string read into `T`, refused as [`FilterRejection`] says when it cannot be.
+pub struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = FilterRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(q)) => Ok(Query(q)),
+            Err(e) => Err(FilterRejection::new(Error::bad_request(e.body_text()), parts)),
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Filter {
     type Rejection = FilterRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let reject = |error: Error, parts: &Parts| FilterRejection {
-            error,
-            viewer: parts.extensions.get::<Viewer>().cloned(),
-            path: parts.uri.path().to_string(),
-        };
-        let Query(raw) = Query::<RawFilter>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| reject(Error::bad_request(e.body_text()), parts))?;
+        let reject = |error: Error, parts: &Parts| FilterRejection::new(error, parts);
+        let Query(raw) = Query::<RawFilter>::from_request_parts(parts, state).await?;
         let chosen = |s: Option<String>| s.filter(|s| !s.is_empty());
         let date = match chosen(raw.date) {
             None => None,
@@ -101,9 +116,18 @@ impl Filter {
 impl AppState {
     /// The workforce, and `date` or else the latest date the data speaks of.
     pub async fn workforce_at(&self, date: Option<NaiveDate>) -> Result<(Arc<Workforce>, NaiveDate), Error> {
-        let wf = self.workforce().await?;
-        let date = date.unwrap_or_else(|| crate::latest_date(&wf));
+        let (_, wf, date) = self.generation_workforce_at(date).await?;
         Ok((wf, date))
+    }
+
+    /// [`AppState::workforce_at`] with the store generation it is of, for what is kept per generation.
+    pub async fn generation_workforce_at(
+        &self,
+        date: Option<NaiveDate>,
+    ) -> Result<(i64, Arc<Workforce>, NaiveDate), Error> {
+        let (generation, wf) = self.workforce_and_generation().await?;
+        let date = date.unwrap_or_else(|| crate::latest_date(&wf));
+        Ok((generation, wf, date))
     }
 }
 

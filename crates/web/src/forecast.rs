@@ -38,10 +38,11 @@ async fn forecasts(
     Some(pair)
 }
 
-/// A baseline and (when asked) a scenario, with what they were fitted on.
+/// A baseline and (when asked) a scenario, with what they were fitted on;
+/// no forecast when no one is employed at the start.
 pub struct Forecasted {
     pub fitted: Fitted,
-    pub pair: Arc<Pair>,
+    pub pair: Option<Arc<Pair>>,
 }
 
 /// How many months the model is fitted on.
@@ -65,15 +66,12 @@ impl AppState {
             self.store.targets().await?.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
         let fitted = fit(&wf, &self.calendar, latest_date(&wf), WINDOW_MONTHS);
         if fitted.headcount() == 0 {
-            return Err(Error::unprocessable(format!(
-                "no one is employed at {}: there is nothing to forecast from",
-                fitted.as_of
-            )));
+            return Ok(Forecasted { fitted, pair: None });
         }
         let pair = forecasts(self, generation, fitted.clone(), scenario, targets, options)
             .await
             .ok_or_else(|| Error::internal("the forecast could not be made"))?;
-        Ok(Forecasted { fitted, pair })
+        Ok(Forecasted { fitted, pair: Some(pair) })
     }
 }
 

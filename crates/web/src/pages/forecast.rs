@@ -4,11 +4,12 @@
 //! shipped with Sightline and any in the folder given to `serve --scenarios`.
 
 use crate::error::Error;
+use crate::filter::Query;
 use crate::forecast::{scenarios, Forecasted};
 use crate::layout::respond;
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -97,6 +98,11 @@ async fn view(state: &AppState, query: ForecastQuery) -> Result<Markup, Error> {
     let description = scenario.description.clone();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1 };
     let Forecasted { fitted, pair } = state.forecast(Some(scenario), options).await?;
+    let Some(pair) = pair else {
+        return Ok(
+            html! { h1 { "Forecast" } p { "No one is employed at " (fitted.as_of) ": there is nothing to forecast from." } },
+        );
+    };
     let fitted_as_of = fitted.as_of;
     let basis = stands_on(&fitted);
     let (base, Some(levers)) = &*pair else {

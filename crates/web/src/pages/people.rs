@@ -3,10 +3,11 @@
 //! written to the audit log before it is shown.
 
 use crate::error::Error;
+use crate::filter::Query;
 use crate::layout::respond;
 use crate::viewer::Viewer;
 use crate::{latest_date, AppState, Shared};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use serde::Deserialize;

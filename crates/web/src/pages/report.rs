@@ -3,10 +3,11 @@
 //! for admin and HR only; every report made is audited.
 
 use crate::error::Error;
+use crate::filter::Query;
 use crate::layout::respond_headed;
 use crate::viewer::Viewer;
 use crate::{latest_date, AppState, Shared};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

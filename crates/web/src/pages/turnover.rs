@@ -33,8 +33,7 @@ pub async fn turnover(State(state): State<Shared>, viewer: Viewer, filter: Filte
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf) = state.workforce_and_generation().await?;
-    let date = filter.date.unwrap_or_else(|| crate::latest_date(&wf));
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
     let period = Period::twelve_months_to(date);
     // Rolling turnover at each month end from a year after the first data to the date.
     let series = state.turnover_series(generation, date, || {
