@@ -53,7 +53,7 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
         }
         Err(_) => None,
     };
-    let entry = |f: &str| b.entries.iter().find(|e| e.field == f).expect("a published field");
+    let entry = |f: &str| b.entries.iter().find(|e| e.field == f);
     Ok(html! {
         h1 { "Compared with other authorities" }
         p { (b.la_name) ", " (b.region_name) ". Published figures for census year " (year) "; neighbours from the " (b.model) "." }
@@ -71,8 +71,7 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
                 }
             }
             tbody {
-                @for f in SHOWN {
-                    @let e = entry(f);
+                @for (f, e) in SHOWN.iter().filter_map(|f| entry(f).map(|e| (f, e))) {
                     tr {
                         th scope="row" { (field_label(f)) }
                         @if let Some((_, i)) = &own { td { (one(i.field(f))) } }
@@ -107,7 +106,7 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
 fn turnover_charts(state: &AppState, la: &str, b: &Benchmark) -> Markup {
     let (published, model, year) = (&state.published, &state.neighbours, b.year);
     // The trend: the authority, its neighbours' median and England for each published year.
-    let years: Vec<i32> = b.entries[0].series.iter().map(|(y, _)| *y).collect();
+    let years: Vec<i32> = b.entries.first().map_or_else(Vec::new, |e| e.series.iter().map(|(y, _)| *y).collect());
     let yearly: Vec<_> = years.iter().filter_map(|y| benchmark(published, model, la, *y).ok()).collect();
     let turnover = |f: &dyn Fn(&sightline_core::benchmark::Entry) -> Option<f64>| -> Vec<Option<f64>> {
         yearly.iter().map(|b| b.entries.iter().find(|e| e.field == "turnover_rate_fte").and_then(f)).collect()
