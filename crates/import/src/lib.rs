@@ -16,7 +16,7 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sightline_core::source::{RowProblem, SourceData};
 use sightline_ingest::profile::read_export;
-use sightline_ingest::sheet::{is_spreadsheet, read_csv, read_sheet};
+use sightline_ingest::sheet::{is_spreadsheet, read_csv_with, read_sheet};
 use sightline_ingest::{identity, read_dir, Profile, ReadError, Strictness};
 use sightline_store::{Batch, Changes, Progress, Store, StoreError, StoredReturn};
 use std::path::{Path, PathBuf};
@@ -160,7 +160,7 @@ pub trait Import {
             let sheet = if is_spreadsheet(file) {
                 read_sheet(file, profile.sheet.as_deref())?
             } else {
-                read_csv(&name, &bytes)?
+                read_csv_with(&name, &bytes, profile.delimiter_byte())?
             };
             Ok(read_export(&sheet, profile, options.strictness)?)
         };

@@ -91,8 +91,9 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "post_id", kinds: &[E], required: false, meaning: "the funded post's identifier" },
     FieldSpec { name: "start_date", kinds: &[H, G, A, E], required: true, meaning: "first day of the post, assignment, absence or funding" },
     FieldSpec { name: "end_date", kinds: &[H, G, A, E], required: false, meaning: "last day; empty while open (required for absences)" },
-    FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte` or `hours`)" },
-    FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours" },
+    FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
+    FieldSpec { name: "fte_percent", kinds: &[H, G, E], required: false, meaning: "full-time equivalent as a percentage: 100 is full time" },
+    FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours (or the row's standard_hours_column)" },
     FieldSpec { name: "reason_leave", kinds: &[H], required: false, meaning: "CSWW ReasonLeave 1-10 (map free text with [codes.reason_leave])" },
     FieldSpec { name: "leaver_destination", kinds: &[H], required: false, meaning: "CSWW LeaverDestination 1-9: where a leaver went (map with [codes.leaver_destination])" },
     FieldSpec { name: "agency", kinds: &[G], required: false, meaning: "the agency supplying the worker" },
@@ -124,6 +125,15 @@ pub struct Profile {
     pub kind: ExportKind,
     /// The sheet to read in a spreadsheet (the first when not given).
     pub sheet: Option<String>,
+    /// The line (CSV) or row (spreadsheet) the headings are on; by default
+    /// the first line holding every column the profile names.
+    pub header_row: Option<u64>,
+    /// What separates a CSV file's fields: `,`, `;`, `tab` or `|`; by
+    /// default found from the file.
+    pub delimiter: Option<String>,
+    /// The column holding each row's full-time weekly hours, where posts
+    /// differ (FTE = hours / that column); else `standard_hours`.
+    pub standard_hours_column: Option<String>,
     #[serde(default)]
     pub date_format: DateFormat,
     /// Weekly hours of a full-time post: FTE = contracted hours / this.
@@ -181,6 +191,22 @@ impl Profile {
         FIELDS.iter().filter(|f| f.kinds.contains(&self.kind)).map(|f| f.name).collect()
     }
 
+    /// The CSV separator the profile gives, if any.
+    pub fn delimiter_byte(&self) -> Option<u8> {
+        match self.delimiter.as_deref()? {
+            "," => Some(b','),
+            ";" => Some(b';'),
+            "tab" | "\t" => Some(b'\t'),
+            "|" => Some(b'|'),
+            _ => None,
+        }
+    }
+
+    /// The export's headings the profile names, to find the heading line by.
+    pub fn headings(&self) -> Vec<&str> {
+        self.columns.values().map(String::as_str).chain(self.standard_hours_column.as_deref()).collect()
+    }
+
     fn has(&self, field: &str) -> bool {
         self.columns.contains_key(field) || self.defaults.contains_key(field)
     }
@@ -207,10 +233,18 @@ impl Profile {
         if matches!(self.kind, H | G) && !self.has("org_role") {
             return Err(ProfileError(format!("a `{kind}` profile needs `org_role` under [columns] or [defaults]")));
         }
-        if matches!(self.kind, H | G | E) && !self.has("fte") && !self.has("hours") {
+        if matches!(self.kind, H | G | E) && !self.has("fte") && !self.has("fte_percent") && !self.has("hours") {
             return Err(ProfileError(format!(
-                "a `{kind}` profile needs `fte` or `hours` under [columns] or [defaults]"
+                "a `{kind}` profile needs `fte`, `fte_percent` or `hours` under [columns] or [defaults]"
             )));
+        }
+        if self.standard_hours_column.is_some() && !self.has("hours") {
+            return Err(ProfileError("`standard_hours_column` goes with `hours` under [columns]".into()));
+        }
+        if let Some(d) = &self.delimiter {
+            if self.delimiter_byte().is_none() {
+                return Err(ProfileError(format!("delimiter `{d}`: use `,`, `;`, `tab` or `|`")));
+            }
         }
         if self.kind == A && !self.has("end_date") {
             return Err(ProfileError("an `absence` profile needs `end_date` under [columns]".into()));
@@ -331,6 +365,22 @@ struct ExportRow<'a> {
 }
 
 impl ExportRow<'_> {
+    /// A totals or footer line, not a record: its first filled cell says
+    /// "Total" (or "Grand total", "End of report", "Report run..."), or it
+    /// has no identifier and fills fewer than half the profile's columns.
+    fn is_footer(&self) -> bool {
+        let first = self.cells.iter().find(|c| !c.is_empty()).map(|c| c.text().to_lowercase()).unwrap_or_default();
+        if ["total", "grand total", "totals", "end of report", "report run", "subtotal", "sub-total"]
+            .iter()
+            .any(|w| first == *w || first.starts_with(&format!("{w} ")) || first.starts_with(&format!("{w}:")))
+        {
+            return true;
+        }
+        let key = if self.profile.kind == E { "team" } else { "person_id" };
+        let filled = self.columns.values().filter(|i| self.cells.get(**i).is_some_and(|c| !c.is_empty())).count();
+        self.cell(key).is_none() && filled * 2 < self.columns.len()
+    }
+
     fn problem(&self, field: &str, value: &str, rule: impl Into<String>) -> RowProblem {
         let column = self.profile.columns.get(field).cloned().unwrap_or_else(|| field.to_string());
         RowProblem {
@@ -404,48 +454,82 @@ impl ExportRow<'_> {
         }
     }
 
+    /// The FTE as the export gives it: `fte`, `fte_percent` (100 is full
+    /// time), or `hours` over the row's full-time hours (its
+    /// `standard_hours_column`, else the profile's `standard_hours`); with
+    /// the field it came from. Hours above 60 a week are named, not read.
+    fn given_fte(&self) -> Result<Option<(&'static str, f64)>, RowProblem> {
+        if let Some(f) = self.number("fte")? {
+            return Ok(Some(("fte", f)));
+        }
+        if let Some(p) = self.number("fte_percent")? {
+            return Ok(Some(("fte_percent", p / 100.0)));
+        }
+        let Some(hours) = self.number("hours")? else {
+            return Ok(None);
+        };
+        if hours > MAX_WEEKLY_HOURS {
+            let raw = self.text("hours").unwrap_or_default();
+            return Err(self.problem("hours", &raw, format!("more than {MAX_WEEKLY_HOURS} hours a week")));
+        }
+        let standard = match &self.profile.standard_hours_column {
+            None => self.profile.standard_hours,
+            Some(column) => {
+                let cell = self.sheet.column(column).and_then(|i| self.cells.get(i)).filter(|c| !c.is_empty());
+                let text = cell.map(Cell::text).unwrap_or_default();
+                let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                match cleaned.parse::<f64>() {
+                    Ok(h) if h > 0.0 && h <= MAX_WEEKLY_HOURS => h,
+                    _ => {
+                        let problem = RowProblem {
+                            file: self.sheet.name.clone(),
+                            line: self.line,
+                            column: column.clone(),
+                            value: text,
+                            rule: format!("full-time weekly hours must be more than 0 and at most {MAX_WEEKLY_HOURS}"),
+                        };
+                        return Err(problem);
+                    }
+                }
+            }
+        };
+        Ok(Some(("hours", hours / standard)))
+    }
+
+    /// The field an FTE is looked for in, for a problem with none.
+    fn fte_field(&self) -> &'static str {
+        ["fte", "fte_percent", "hours"].into_iter().find(|f| self.profile.has(f)).unwrap_or("fte")
+    }
+
     /// Funded FTE of an establishment row: more than 0, any size.
     fn funded_fte(&self) -> Result<f64, RowProblem> {
-        let (field, fte) = match self.number("fte")? {
-            Some(f) => ("fte", f),
-            None => ("hours", self.number("hours")?.unwrap_or(0.0) / self.profile.standard_hours),
-        };
+        let (field, fte) = self.given_fte()?.unwrap_or((self.fte_field(), 0.0));
         if fte > 0.0 {
             return Ok(fte);
         }
         Err(self.problem(field, &self.text(field).unwrap_or_default(), "funded FTE must be greater than 0"))
     }
 
-    /// FTE from `fte`, or from `hours` over the standard hours.
+    /// A post's FTE: more than 0 and at most 1, as the export gives it.
     fn fte(&self) -> Result<f64, RowProblem> {
-        let (field, fte) = match self.number("fte")? {
-            Some(f) => ("fte", f),
-            None => match self.number("hours")? {
-                Some(h) => ("hours", h / self.profile.standard_hours),
-                None => {
-                    return Err(self.problem(
-                        if self.profile.has("fte") { "fte" } else { "hours" },
-                        "",
-                        "required, but empty",
-                    ))
-                }
-            },
+        let Some((field, fte)) = self.given_fte()? else {
+            return Err(self.problem(self.fte_field(), "", "required, but empty"));
         };
         if !(fte > 0.0 && fte <= 1.0 + 1e-9) {
             let raw = self.text(field).unwrap_or_default();
-            let rule = if field == "hours" {
-                format!(
-                    "contracted hours must be more than 0 and at most the standard {} hours",
-                    self.profile.standard_hours
-                )
-            } else {
-                "FTE must be greater than 0 and at most 1".to_string()
+            let rule = match field {
+                "hours" => "contracted hours must be more than 0 and at most the full-time hours".to_string(),
+                "fte_percent" => "FTE % must be greater than 0 and at most 100".to_string(),
+                _ => "FTE must be greater than 0 and at most 1".to_string(),
             };
             return Err(self.problem(field, &raw, rule));
         }
         Ok(fte.min(1.0))
     }
 }
+
+/// Contracted hours a week beyond which a row is not believed.
+const MAX_WEEKLY_HOURS: f64 = 60.0;
 
 fn parse_iso(text: &str) -> Option<NaiveDate> {
     let date = text.trim().split([' ', 'T']).next()?;
@@ -477,6 +561,13 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
 /// rule is reported with its line, column, value and rule; strictly, any
 /// such row stops the read.
 pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> Result<SourceData, ReadError> {
+    let headed;
+    let sheet = if sheet.column_set(&profile.headings()) && profile.header_row.is_none() {
+        sheet
+    } else {
+        headed = sheet.clone().headed(&profile.headings(), profile.header_row)?;
+        &headed
+    };
     let mut columns: HashMap<&str, usize> = HashMap::new();
     for (field, header) in &profile.columns {
         let i = sheet.column(header).ok_or_else(|| ReadError::ExportColumn {
@@ -488,8 +579,13 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         columns.insert(field.as_str(), i);
     }
     let mut reader = ExportReader::default();
+    let mut footers = 0;
     for (line, cells) in &sheet.rows {
         let row = ExportRow { sheet, profile, columns: &columns, line: *line, cells };
+        if row.is_footer() {
+            footers += 1;
+            continue;
+        }
         if let Err(problem) = reader.read_row(&row) {
             reader.problems.push(problem);
         }
@@ -506,7 +602,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         agency_terms: reader.agency_terms,
         caseload_weights: reader.weights,
         skipped: reader.problems,
-        rows_read: sheet.rows.len(),
+        rows_read: sheet.rows.len() - footers,
         mode: profile.mode,
     })
 }
@@ -891,5 +987,64 @@ fixed_term = ["FTC", "Fixed Term*"]
         let sheet = read_csv("hr.csv", HEADER.as_bytes()).unwrap();
         let e = read_export(&sheet, &profile, Strictness::Strict).unwrap_err().to_string();
         assert!(e.contains("`Employee`") && e.contains("Emp No"), "{e}");
+    }
+    #[test]
+    fn an_export_is_read_as_a_council_system_writes_it() {
+        // A title and a run date above the headings, semicolons, a pound sign
+        // in Windows-1252, FTE as a percentage, and a totals line.
+        let profile = Profile::parse(
+            r#"
+kind = "hr"
+date_format = "dd/mm/yyyy"
+[columns]
+person_id = "Employee No"
+team = "Team"
+org_role = "Role"
+start_date = "Start"
+fte_percent = "FTE %"
+[defaults]
+contract = "permanent"
+"#,
+        )
+        .unwrap();
+        let bytes = b"Children\x92s Services staff extract;;Run 03 Oct 2025\n;;\nEmployee No;Team;Role;Start;FTE %;Salary\nA1;MASH;5;01/04/2024;100;\xa338,000\nA2;MASH;5;01/05/2024;60;\xa322,800\nTotal;;;;160;\xa360,800\n";
+        let sheet = read_csv("hr.csv", bytes).unwrap();
+        let data = read_export(&sheet, &profile, Strictness::Strict).unwrap();
+        let fte: Vec<f64> = data.workforce.spells().iter().map(|s| s.fte).collect();
+        assert_eq!(fte, [1.0, 0.6]);
+        assert_eq!(data.rows_read, 2, "the totals line is not a record");
+        // Given the heading line, the same; a percentage over 100 is named.
+        let forced = Profile { header_row: Some(3), ..profile.clone() };
+        assert_eq!(read_export(&sheet, &forced, Strictness::Strict).unwrap().workforce.spells().len(), 2);
+        let over = b"Employee No;Team;Role;Start;FTE %\nA1;MASH;5;01/04/2024;120\n";
+        let e = read_export(&read_csv("hr.csv", over).unwrap(), &profile, Strictness::Strict).unwrap_err().to_string();
+        assert!(e.contains("FTE % must be greater than 0 and at most 100") && e.contains("120"), "{e}");
+    }
+
+    #[test]
+    fn hours_are_read_against_each_rows_full_time_week() {
+        let profile = Profile::parse(
+            r#"
+kind = "hr"
+standard_hours_column = "Full-time Hours"
+[columns]
+person_id = "Id"
+team = "Team"
+start_date = "Start"
+hours = "Hours"
+[defaults]
+contract = "permanent"
+org_role = "5"
+"#,
+        )
+        .unwrap();
+        let csv = "Id,Team,Start,Hours,Full-time Hours\nA1,MASH,2024-04-01,18.5,37\nA2,MASH,2024-04-01,18,36\n";
+        let data = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap();
+        let fte: Vec<f64> = data.workforce.spells().iter().map(|s| s.fte).collect();
+        assert_eq!(fte, [0.5, 0.5]);
+        let csv = "Id,Team,Start,Hours,Full-time Hours\nA1,MASH,2024-04-01,70,37\nA2,MASH,2024-04-01,18,0\n";
+        let e = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap_err();
+        let e = e.to_string();
+        assert!(e.contains("more than 60 hours a week") && e.contains("full-time weekly hours"), "{e}");
     }
 }

@@ -1,6 +1,11 @@
 //! Reading an export as a grid of cells: CSV files through the `csv` crate,
 //! spreadsheets (.xlsx, .xlsm, .xls, .ods) through `calamine`. A spreadsheet
 //! keeps what the cell holds (text, a number, a date); a CSV cell is text.
+//!
+//! Exports come as systems write them: CSV in UTF-8 (with or without a
+//! byte-order mark) or Windows-1252, separated by commas, semicolons or tabs
+//! (found from the file, or given); headings under a title and blank lines,
+//! found by [`Sheet::headed`].
 
 use crate::read::ReadError;
 use crate::table::LineCounter;
@@ -46,14 +51,69 @@ pub struct Sheet {
     /// The file name, with the sheet name for spreadsheets: `staff.xlsx [Staff]`.
     pub name: String,
     pub header: Vec<String>,
+    /// The line (CSV) or row (spreadsheet) the header is on.
+    pub header_line: u64,
     pub rows: Vec<(u64, Vec<Cell>)>,
 }
 
+/// How a heading is compared: case, spaces round it and runs of spaces aside.
+fn heading_key(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// How far down a title block the headings are looked for.
+const HEADING_SEARCH_ROWS: usize = 50;
+
 impl Sheet {
-    /// Where the column named `name` is (matched ignoring case and spaces round it).
+    /// Where the column named `name` is (matched ignoring case and spaces).
     pub fn column(&self, name: &str) -> Option<usize> {
-        let want = name.trim().to_lowercase();
-        self.header.iter().position(|h| h.trim().to_lowercase() == want)
+        let want = heading_key(name);
+        self.header.iter().position(|h| heading_key(h) == want)
+    }
+
+    /// Whether the header holds every one of `columns`.
+    pub fn column_set(&self, columns: &[&str]) -> bool {
+        columns.iter().all(|c| self.column(c).is_some())
+    }
+
+    /// The sheet with its headings where they are: on line `forced` when
+    /// given, else the first line (within the first 50) holding every one of
+    /// `columns`, everything above it (titles, run dates, blank lines) set
+    /// aside. Unchanged when the first line already holds them, or when no
+    /// line does (the reader then names the missing column).
+    pub fn headed(self, columns: &[&str], forced: Option<u64>) -> Result<Sheet, ReadError> {
+        let holds_all = |cells: &[String]| {
+            let keys: Vec<String> = cells.iter().map(|c| heading_key(c)).collect();
+            columns.iter().all(|c| keys.contains(&heading_key(c)))
+        };
+        let at = match forced {
+            Some(line) if line == self.header_line => return Ok(self),
+            Some(line) => match self.rows.iter().position(|(l, _)| *l == line) {
+                Some(i) => i,
+                None => {
+                    return Err(ReadError::Export {
+                        file: self.name.clone(),
+                        message: format!("has no line {line} with headings (header_row = {line} in the profile)"),
+                    })
+                }
+            },
+            None if holds_all(&self.header) => return Ok(self),
+            None => {
+                let found = self
+                    .rows
+                    .iter()
+                    .take(HEADING_SEARCH_ROWS)
+                    .position(|(_, cells)| holds_all(&cells.iter().map(Cell::text).collect::<Vec<_>>()));
+                match found {
+                    Some(i) => i,
+                    None => return Ok(self),
+                }
+            }
+        };
+        let mut rows = self.rows;
+        let (header_line, cells) = rows.remove(at);
+        rows.drain(..at);
+        Ok(Sheet { name: self.name, header: cells.iter().map(Cell::text).collect(), header_line, rows })
     }
 }
 
@@ -74,28 +134,84 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, ReadError> 
     }
 }
 
-/// Reads CSV bytes (a byte-order mark is skipped; rows may be ragged).
+/// Reads CSV bytes, finding the separator (see [`read_csv_with`]).
 pub fn read_csv(file_name: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
+    read_csv_with(file_name, bytes, None)
+}
+
+/// The file's text: UTF-8 (a byte-order mark skipped), or else Windows-1252,
+/// the other encoding Windows programs save CSV in.
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::Export {
-        file: file_name.to_string(),
-        message: format!(
-            "is not UTF-8 text (byte {} is not); save it as \"CSV UTF-8\" and import it again",
-            e.valid_up_to()
-        ),
-    })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|b| windows_1252(*b)).collect()),
+    }
+}
+
+/// A Windows-1252 byte as a character (Latin-1 but for 0x80 to 0x9F).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// The separator of a CSV text: of comma, semicolon and tab, the one found
+/// most often outside quotes on its first lines that hold any.
+fn separator(text: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    let mut lines = 0;
+    for ch in text.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            '\n' if !quoted => {
+                lines += 1;
+                if lines >= 20 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// Reads CSV bytes separated by `delimiter`, or by the separator found in
+/// the file (a byte-order mark is skipped; rows may be ragged; quoted fields
+/// may hold line breaks).
+pub fn read_csv_with(file_name: &str, bytes: &[u8], delimiter: Option<u8>) -> Result<Sheet, ReadError> {
+    let text = decode(bytes);
+    let text = text.as_ref();
+    let delimiter = delimiter.unwrap_or_else(|| separator(text));
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let malformed = |e: csv::Error| ReadError::Export { file: file_name.to_string(), message: e.to_string() };
     let mut record = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
     let mut header = None;
+    let mut header_line = 1;
     let mut rows = Vec::new();
     while reader.read_byte_record(&mut record).map_err(malformed)? {
         let line = lines.line_of(&record, text.as_bytes());
-        // The whole file is UTF-8, so every field is.
+        // The whole text is UTF-8, so every field is.
         let fields = record.iter().map(|f| std::str::from_utf8(f).unwrap_or_default());
         if header.is_none() {
             header = Some(fields.map(|h| h.trim().to_string()).collect::<Vec<_>>());
+            header_line = line;
             continue;
         }
         let cells: Vec<Cell> =
@@ -105,7 +221,7 @@ pub fn read_csv(file_name: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         }
     }
     let header = header.ok_or_else(|| ReadError::Export { file: file_name.to_string(), message: "is empty".into() })?;
-    Ok(Sheet { name: file_name.to_string(), header, rows })
+    Ok(Sheet { name: file_name.to_string(), header, header_line, rows })
 }
 
 fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result<Sheet, ReadError> {
@@ -128,6 +244,7 @@ fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result
         Some((_, cells)) => cells.iter().map(|c| cell(c).text()).collect(),
         None => return Err(fail(format!("sheet `{name}` is empty"))),
     };
+    let header_line = first_row + 1;
     let mut rows = Vec::new();
     for (i, cells) in grid {
         let cells: Vec<Cell> = cells.iter().map(cell).collect();
@@ -136,7 +253,7 @@ fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result
         }
         rows.push((first_row + i as u64 + 1, cells));
     }
-    Ok(Sheet { name: format!("{file_name} [{name}]"), header, rows })
+    Ok(Sheet { name: format!("{file_name} [{name}]"), header, header_line, rows })
 }
 
 fn cell(data: &Data) -> Cell {
@@ -187,8 +304,42 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_utf8_is_refused_with_advice() {
-        let e = read_csv("x.csv", b"A\n\xa3450\n").unwrap_err().to_string();
-        assert!(e.contains("CSV UTF-8"), "{e}");
+    fn windows_1252_text_is_read_as_it_was_written() {
+        let sheet = read_csv("x.csv", b"Rate,Name\n\xa3450,O\x92Neil \x80\n").unwrap();
+        assert_eq!(sheet.rows[0].1, [Cell::Text("£450".into()), Cell::Text("O’Neil €".into())]);
+    }
+
+    #[test]
+    fn the_separator_is_found_outside_quotes() {
+        for (text, want) in [
+            ("a;b;c\n1;\"2,5\";3\n", ["a", "b", "c"]),
+            ("a\tb\tc\n1\t2\t3\n", ["a", "b", "c"]),
+            ("a,b,c\n\"x;y\",2,3\n", ["a", "b", "c"]),
+        ] {
+            let sheet = read_csv("x.csv", text.as_bytes()).unwrap();
+            assert_eq!(sheet.header, want, "{text:?}");
+            assert_eq!(sheet.rows[0].1.len(), 3, "{text:?}");
+        }
+        let forced = read_csv_with("x.csv", b"a;b,c\n1;2,3\n", Some(b',')).unwrap();
+        assert_eq!(forced.header, ["a;b", "c"]);
+    }
+
+    #[test]
+    fn headings_under_a_title_are_found_or_taken_from_the_line_given() {
+        let text = "Children's Services staff extract,,Run 03 Oct 2025\n\nEmployee No, Date of  Birth ,Team\nA1,1980-01-01,MASH\n";
+        let sheet = read_csv("x.csv", text.as_bytes()).unwrap();
+        assert_eq!(sheet.header_line, 1);
+        let headed = sheet.clone().headed(&["Employee No", "date of birth"], None).unwrap();
+        assert_eq!((headed.header_line, headed.header[0].as_str()), (3, "Employee No"));
+        assert_eq!(
+            headed.rows,
+            [(4, vec![Cell::Text("A1".into()), Cell::Text("1980-01-01".into()), Cell::Text("MASH".into())])]
+        );
+        assert_eq!(headed.column("date of birth"), Some(1));
+        let forced = sheet.clone().headed(&["Nowhere"], Some(3)).unwrap();
+        assert_eq!(forced.header_line, 3);
+        assert!(sheet.clone().headed(&["Nowhere"], Some(9)).is_err(), "a line that is not there is named");
+        let unchanged = sheet.headed(&["Nowhere"], None).unwrap();
+        assert_eq!(unchanged.header_line, 1, "no line holds them: the reader names the missing column");
     }
 }
