@@ -988,30 +988,29 @@ fixed_term = ["FTC", "Fixed Term*"]
         let e = read_export(&sheet, &profile, Strictness::Strict).unwrap_err().to_string();
         assert!(e.contains("`Employee`") && e.contains("Emp No"), "{e}");
     }
+
+    /// An hr export of social workers on permanent contracts, read through `columns` (and `extra` keys).
+    fn permanent_staff(extra: &str, columns: &str) -> Profile {
+        let text = format!("kind = \"hr\"\n{extra}\n[columns]\n{columns}\n[defaults]\ncontract = \"permanent\"\n");
+        Profile::parse(&text).unwrap()
+    }
+
+    fn ftes(data: &SourceData) -> Vec<f64> {
+        data.workforce.spells().iter().map(|s| s.fte).collect()
+    }
+
     #[test]
     fn an_export_is_read_as_a_council_system_writes_it() {
         // A title and a run date above the headings, semicolons, a pound sign
         // in Windows-1252, FTE as a percentage, and a totals line.
-        let profile = Profile::parse(
-            r#"
-kind = "hr"
-date_format = "dd/mm/yyyy"
-[columns]
-person_id = "Employee No"
-team = "Team"
-org_role = "Role"
-start_date = "Start"
-fte_percent = "FTE %"
-[defaults]
-contract = "permanent"
-"#,
-        )
-        .unwrap();
+        let profile = permanent_staff(
+            "date_format = \"dd/mm/yyyy\"",
+            "person_id = \"Employee No\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nfte_percent = \"FTE %\"",
+        );
         let bytes = b"Children\x92s Services staff extract;;Run 03 Oct 2025\n;;\nEmployee No;Team;Role;Start;FTE %;Salary\nA1;MASH;5;01/04/2024;100;\xa338,000\nA2;MASH;5;01/05/2024;60;\xa322,800\nTotal;;;;160;\xa360,800\n";
         let sheet = read_csv("hr.csv", bytes).unwrap();
         let data = read_export(&sheet, &profile, Strictness::Strict).unwrap();
-        let fte: Vec<f64> = data.workforce.spells().iter().map(|s| s.fte).collect();
-        assert_eq!(fte, [1.0, 0.6]);
+        assert_eq!(ftes(&data), [1.0, 0.6]);
         assert_eq!(data.rows_read, 2, "the totals line is not a record");
         // Given the heading line, the same; a percentage over 100 is named.
         let forced = Profile { header_row: Some(3), ..profile.clone() };
@@ -1023,26 +1022,15 @@ contract = "permanent"
 
     #[test]
     fn hours_are_read_against_each_rows_full_time_week() {
-        let profile = Profile::parse(
-            r#"
-kind = "hr"
-standard_hours_column = "Full-time Hours"
-[columns]
-person_id = "Id"
-team = "Team"
-start_date = "Start"
-hours = "Hours"
-[defaults]
-contract = "permanent"
-org_role = "5"
-"#,
-        )
-        .unwrap();
-        let csv = "Id,Team,Start,Hours,Full-time Hours\nA1,MASH,2024-04-01,18.5,37\nA2,MASH,2024-04-01,18,36\n";
+        let profile = permanent_staff(
+            "standard_hours_column = \"Full-time Hours\"",
+            "person_id = \"Id\"\nteam = \"Team\"\nstart_date = \"Start\"\nhours = \"Hours\"\norg_role = \"Role\"",
+        );
+        let csv =
+            "Id,Team,Role,Start,Hours,Full-time Hours\nA1,MASH,5,2024-04-01,18.5,37\nA2,MASH,5,2024-04-01,18,36\n";
         let data = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap();
-        let fte: Vec<f64> = data.workforce.spells().iter().map(|s| s.fte).collect();
-        assert_eq!(fte, [0.5, 0.5]);
-        let csv = "Id,Team,Start,Hours,Full-time Hours\nA1,MASH,2024-04-01,70,37\nA2,MASH,2024-04-01,18,0\n";
+        assert_eq!(ftes(&data), [0.5, 0.5]);
+        let csv = "Id,Team,Role,Start,Hours,Full-time Hours\nA1,MASH,5,2024-04-01,70,37\nA2,MASH,5,2024-04-01,18,0\n";
         let e = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap_err();
         let e = e.to_string();
         assert!(e.contains("more than 60 hours a week") && e.contains("full-time weekly hours"), "{e}");
