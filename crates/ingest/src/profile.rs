@@ -614,8 +614,10 @@ struct ExportReader {
     ids: HashMap<String, PersonIdx>,
     /// The line each person was first seen on.
     first_seen: HashMap<PersonIdx, u64>,
-    /// Spells (or absences) by person and start: a second row for the same start is refused.
-    starts: HashMap<(PersonIdx, NaiveDate), u64>,
+    /// Posts (or absences) by person, start and what makes a post one: a
+    /// second row of one person starting on one day is another post when it
+    /// differs in team, role, contract or FTE, and a repeat when it does not.
+    starts: HashMap<(PersonIdx, NaiveDate, String), u64>,
     agency_terms: Vec<AgencyTerms>,
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
     problems: Vec<RowProblem>,
@@ -659,9 +661,15 @@ impl ExportReader {
                     return Err(row.problem("birth_date", &b.to_string(), rule));
                 }
             }
-            if let Fact::Spell { start, .. } | Fact::Absence { start, .. } = &fact {
-                if let Some(earlier) = self.starts.get(&(person, *start)) {
-                    let rule = format!("person `{id}` already has a row starting on this date, on line {earlier}");
+            if let Some((start, post)) = fact.post() {
+                if let Some(earlier) = self.starts.get(&(person, start, post)) {
+                    let rule = match &fact {
+                        Fact::Spell { .. } => format!(
+                            "person `{id}` already has a post starting on this date in the same team and role at \
+                             the same FTE, on line {earlier}"
+                        ),
+                        _ => format!("person `{id}` already has a row starting on this date, on line {earlier}"),
+                    };
                     return Err(row.problem("start_date", &start.to_string(), rule));
                 }
             }
@@ -669,8 +677,8 @@ impl ExportReader {
         let person = self.builder.person(&id);
         self.ids.insert(id, person);
         self.first_seen.entry(person).or_insert(row.line);
-        if let Fact::Spell { start, .. } | Fact::Absence { start, .. } = &fact {
-            self.starts.insert((person, *start), row.line);
+        if let Some((start, post)) = fact.post() {
+            self.starts.insert((person, start, post), row.line);
         }
         if self.details.len() <= person.0 as usize {
             self.details.resize(person.0 as usize + 1, PersonDetails::default());
@@ -833,6 +841,20 @@ impl ExportReader {
 }
 
 type Terms = (Option<String>, Option<f64>, Option<f64>, Option<Covering>);
+
+impl Fact {
+    /// A spell's or absence's start, and what tells one post from another
+    /// starting that day (team, role, contract and FTE; nothing for absences).
+    fn post(&self) -> Option<(NaiveDate, String)> {
+        match self {
+            Fact::Spell { kind, team, org_role, start, fte, .. } => {
+                Some((*start, format!("{}|{}|{}|{fte}", kind.as_str(), team, org_role.code())))
+            }
+            Fact::Absence { start, .. } => Some((*start, String::new())),
+            Fact::Caseload { .. } => None,
+        }
+    }
+}
 
 enum Fact {
     Spell {
@@ -1034,5 +1056,21 @@ fixed_term = ["FTC", "Fixed Term*"]
         let e = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap_err();
         let e = e.to_string();
         assert!(e.contains("more than 60 hours a week") && e.contains("full-time weekly hours"), "{e}");
+    }
+
+    #[test]
+    fn two_posts_of_one_person_starting_on_one_day_are_both_kept() {
+        let profile = permanent_staff(
+            "",
+            "person_id = \"Id\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nfte = \"FTE\"",
+        );
+        let csv = "Id,Team,Role,Start,FTE\nA1,MASH,5,2024-04-01,0.5\nA1,Assessment,5,2024-04-01,0.4\n";
+        let data = read_export(&read_csv("pay.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap();
+        assert_eq!(ftes(&data), [0.5, 0.4]);
+        let repeated = "Id,Team,Role,Start,FTE\nA1,MASH,5,2024-04-01,0.5\nA1,MASH,5,2024-04-01,0.5\n";
+        let e = read_export(&read_csv("pay.csv", repeated.as_bytes()).unwrap(), &profile, Strictness::Strict)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("same team and role at the same FTE, on line 2"), "{e}");
     }
 }
