@@ -17,15 +17,21 @@ use sha2::{Digest, Sha256};
 use sightline_core::source::{RowProblem, SourceData};
 use sightline_ingest::profile::read_export;
 use sightline_ingest::sheet::{is_spreadsheet, read_csv_with, read_sheet};
-use sightline_ingest::{identity, read_dir, Profile, ReadError, Strictness};
+use sightline_ingest::{identity, list_problems, read_dir, Profile, ReadError, Strictness};
 use sightline_store::{Batch, Changes, Progress, Store, StoreError, StoredReturn};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum ImportError {
+    #[error(
+        "{} invalid row(s); nothing was imported. Fix them, or import with --lenient to skip them (each is still listed).\n{}",
+        .0.len(),
+        list_problems(.0)
+    )]
+    InvalidRows(Vec<RowProblem>),
     #[error(transparent)]
-    Read(#[from] ReadError),
+    Read(ReadError),
     #[error("cannot read {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
@@ -66,6 +72,16 @@ struct Provenance {
 
 /// The canonical files, in the order they are hashed.
 const CANONICAL_FILES: [&str; 5] = ["spells.csv", "people.csv", "establishment.csv", "absences.csv", "caseloads.csv"];
+
+impl From<ReadError> for ImportError {
+    /// Invalid rows stop an import before anything is written: it says so.
+    fn from(e: ReadError) -> ImportError {
+        match e {
+            ReadError::InvalidRows(problems) => ImportError::InvalidRows(problems),
+            other => ImportError::Read(other),
+        }
+    }
+}
 
 fn sha256(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
@@ -197,7 +213,7 @@ pub trait Import {
             })
             .collect();
         if options.strictness == Strictness::Strict && !skipped.is_empty() {
-            return Err(ImportError::Read(ReadError::InvalidRows(skipped)));
+            return Err(ImportError::InvalidRows(skipped));
         }
         let stored = self.store().stored_returns(options.source).await?;
         let mut returns = vec![parsed.census];

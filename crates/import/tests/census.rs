@@ -7,7 +7,7 @@ mod common;
 
 use sightline_core::{indicators, Calendar, Period};
 use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
-use sightline_ingest::{ReadError, Strictness};
+use sightline_ingest::Strictness;
 use sightline_store::Store;
 use std::path::Path;
 
@@ -128,7 +128,7 @@ async fn story(url: &str) {
     )
     .unwrap();
     match import(&store, &bad, Strictness::Strict).await {
-        Err(ImportError::Read(ReadError::InvalidRows(problems))) => {
+        Err(ImportError::InvalidRows(problems)) => {
             assert_eq!((problems[0].column.as_str(), problems[0].value.as_str()), ("CSWWWorker/OrgRole", "8"));
             assert_eq!(problems[0].line, 6);
         }

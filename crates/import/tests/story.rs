@@ -13,7 +13,7 @@ mod common;
 
 use sightline_core::{indicators, Calendar, Period, Workforce};
 use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
-use sightline_ingest::{write_dir, ReadError, Strictness};
+use sightline_ingest::{write_dir, Strictness};
 use sightline_store::Store;
 use sightline_synth::{synthesize, Basis, Request};
 use std::path::Path;
@@ -94,7 +94,7 @@ async fn story(url: &str) {
     lines[5] = &broken;
     std::fs::write(bad.path().join("spells.csv"), lines.join("\n")).unwrap();
     match store.import_canonical(bad.path(), "hr", "tester", Strictness::Strict).await {
-        Err(ImportError::Read(ReadError::InvalidRows(problems))) => {
+        Err(ImportError::InvalidRows(problems)) => {
             assert_eq!((problems[0].line, problems[0].value.as_str()), (6, "contractor"));
         }
         other => panic!("a bad row must stop the import: {other:?}"),

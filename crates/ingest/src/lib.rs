@@ -15,5 +15,5 @@ mod table;
 
 pub use canonical::{check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded};
 pub use profile::Profile;
-pub use read::{ReadError, Strictness};
+pub use read::{list_problems, ReadError, Strictness};
 pub use sightline_core::source::{RowProblem, SourceData};

@@ -417,6 +417,11 @@ impl ExportRow<'_> {
         Ok(Some(mapped))
     }
 
+    /// The field's value as the file writes it, for a problem to quote.
+    fn written(&self, field: &str) -> String {
+        self.text(field).unwrap_or_default()
+    }
+
     fn date(&self, field: &str) -> Result<Option<NaiveDate>, RowProblem> {
         let cell = match self.cell(field) {
             Some(c) => c.clone(),
@@ -658,7 +663,7 @@ impl ExportReader {
             if let (Some(a), Some(b)) = (known.birth_date, birth_date) {
                 if a != b {
                     let rule = format!("person `{id}` was born on {a} on line {line}");
-                    return Err(row.problem("birth_date", &b.to_string(), rule));
+                    return Err(row.problem("birth_date", &row.written("birth_date"), rule));
                 }
             }
             if let Some((start, post)) = fact.post() {
@@ -670,7 +675,7 @@ impl ExportReader {
                         ),
                         _ => format!("person `{id}` already has a row starting on this date, on line {earlier}"),
                     };
-                    return Err(row.problem("start_date", &start.to_string(), rule));
+                    return Err(row.problem("start_date", &row.written("start_date"), rule));
                 }
             }
         }
@@ -702,11 +707,7 @@ impl ExportReader {
         let start = row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
         let end = row.date("end_date")?;
         if end.is_some_and(|e| e < start) {
-            return Err(row.problem(
-                "end_date",
-                &end.map(|e| e.to_string()).unwrap_or_default(),
-                "ends before it starts",
-            ));
+            return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
         }
         let org_role = row.coded("org_role")?.and_then(|r| r.parse::<u8>().ok()).and_then(OrgRole::from_code);
         let post_id = row.text("post_id");
@@ -730,11 +731,7 @@ impl ExportReader {
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
                 let end = row.date("end_date")?;
                 if end.is_some_and(|e| e < start) {
-                    return Err(row.problem(
-                        "end_date",
-                        &end.map(|e| e.to_string()).unwrap_or_default(),
-                        "ends before it starts",
-                    ));
+                    return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
                 }
                 let fte = row.fte()?;
                 let reason_leave = if kind.is_employed() {
@@ -788,7 +785,7 @@ impl ExportReader {
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
                 let end = row.date("end_date")?.ok_or_else(|| row.problem("end_date", "", "required, but empty"))?;
                 if end < start {
-                    return Err(row.problem("end_date", &end.to_string(), "ends before it starts"));
+                    return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
                 }
                 let reason = row.coded("reason")?.and_then(|r| AbsenceReason::from_code(&r));
                 let reason = reason.ok_or_else(|| row.problem("reason", "", "required, but empty"))?;
@@ -1072,5 +1069,18 @@ fixed_term = ["FTC", "Fixed Term*"]
             .unwrap_err()
             .to_string();
         assert!(e.contains("same team and role at the same FTE, on line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_problem_quotes_the_value_as_the_file_writes_it() {
+        let profile = permanent_staff(
+            "date_format = \"dd/mm/yyyy\"",
+            "person_id = \"Id\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nend_date = \"End\"\nfte = \"FTE\"",
+        );
+        let csv = "Id,Team,Role,Start,End,FTE\nA1,MASH,5,01/04/2024,31/03/2024,1\n";
+        let e = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("31/03/2024") && !e.contains("2024-03-31"), "{e}");
     }
 }

@@ -24,7 +24,8 @@ pub enum ReadError {
     InvalidRows(Vec<RowProblem>),
 }
 
-fn list_problems(problems: &[RowProblem]) -> String {
+/// The problems, one a line (the first 50, then how many more).
+pub fn list_problems(problems: &[RowProblem]) -> String {
     const SHOWN: usize = 50;
     let mut out: Vec<String> = problems.iter().take(SHOWN).map(|p| format!("  {p}")).collect();
     if problems.len() > SHOWN {

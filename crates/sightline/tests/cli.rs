@@ -208,6 +208,23 @@ fn profile_suggest_drafts_a_profile_that_a_person_then_uses() {
         sightline(&["import", "--db", db.to_str().unwrap(), "--profile", draft.to_str().unwrap(), "--dry-run", &file]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("3 rows added"), "{}", stdout(&o));
+    assert!(!db.exists(), "a dry run creates no store");
+}
+
+#[test]
+fn an_import_with_invalid_rows_says_nothing_was_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    let text = std::fs::read_to_string(format!("{examples}/hr-staff-list.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[1] = lines[1].replacen("2019", "20x9", 1);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let o = sightline(&["import", "--db", db.to_str().unwrap(), "--profile", "hr-staff-list", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing was imported") && err.contains("20x9"), "{err}");
 }
 
 #[test]

@@ -124,8 +124,13 @@ pub fn run_import(args: ImportArgs) -> Result<()> {
         dry_run: args.dry_run,
         progress: Some(&progress),
     };
+    // A dry run into a SQLite store that does not exist yet leaves none
+    // behind: it runs on a scratch store (as empty as the one it stands for),
+    // removed afterwards.
+    let scratch = (args.dry_run && is_new_sqlite_file(&args.db)).then(scratch_store);
+    let url = scratch.as_ref().map_or(args.db.clone(), |p| p.display().to_string());
     let outcome = runtime()?.block_on(async {
-        let store = Store::open(&args.db).await?;
+        let store = Store::open(&url).await?;
         match &input {
             Input::Canonical => Ok((store.import_canonical_with(&args.path, &options).await?, Vec::new())),
             Input::Census => store.import_census(&args.path, &options).await,
@@ -135,6 +140,11 @@ pub fn run_import(args: ImportArgs) -> Result<()> {
         }
     });
     bar.finish_and_clear();
+    if let Some(path) = &scratch {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
     let (outcome, notes) = outcome?;
     if !matches!(outcome, ImportOutcome::Unchanged { .. }) {
         for note in &notes {
@@ -219,4 +229,19 @@ pub fn run_batches(args: BatchesArgs) -> Result<()> {
         }
     }
     print_out(text.trim_end())
+}
+
+/// Whether `url` names a SQLite store whose file is not there yet.
+fn is_new_sqlite_file(url: &str) -> bool {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return false;
+    }
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    !std::path::Path::new(path).exists()
+}
+
+/// A file name for a scratch store in the system's temporary folder.
+fn scratch_store() -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    std::env::temp_dir().join(format!("sightline-dry-run-{}-{nanos}.db", std::process::id()))
 }
