@@ -9,6 +9,7 @@ pub mod agency;
 pub mod benchmark;
 pub mod calendar;
 pub mod codes;
+pub mod completeness;
 pub mod disclosure;
 pub mod identity;
 pub mod indicators;

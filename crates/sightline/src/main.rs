@@ -18,8 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, benchmark, census, demo, import, indicators, people, plan, profile, report, serve, services, synth, targets,
-    tokens, users,
+    audit, benchmark, census, data, demo, import, indicators, people, plan, profile, report, serve, services, synth,
+    targets, tokens, users,
 };
 use std::process::ExitCode;
 
@@ -76,6 +76,9 @@ sightline indicators --db sightline.db --year 2025")]
     Import(import::ImportArgs),
     /// List what has been imported into the store: each batch, who, when, and its files' SHA-256.
     Batches(import::BatchesArgs),
+    /// Check whether the store's data is whole: teams without establishment, posts without people, and more.
+    #[command(subcommand)]
+    Data(data::DataCommand),
     /// Source profiles: how a system's export maps onto Sightline (`profile suggest FILE` drafts one).
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
@@ -158,6 +161,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo::run_demo(args),
         Command::Import(args) => import::run_import(args),
         Command::Batches(args) => import::run_batches(args),
+        Command::Data(command) => data::run_data(command),
         Command::Profile(command) => profile::run_profile(command),
         Command::Serve(args) => serve::run_serve(args),
         Command::User(command) => users::run_user(command),

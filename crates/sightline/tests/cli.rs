@@ -228,6 +228,22 @@ fn an_import_with_invalid_rows_says_nothing_was_imported() {
 }
 
 #[test]
+fn an_incomplete_picture_is_said_after_the_import_and_by_data_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    let o = sightline(&["import", "--db", db, "--profile", "hr-staff-list", &format!("{examples}/hr-staff-list.csv")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("Child Protection has 1.0 FTE in post but no establishment"), "{}", stdout(&o));
+    let o = sightline(&["data", "check", "--db", db]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("no establishment, so its vacancies read 0"), "{}", stdout(&o));
+    let o = sightline(&["data", "check", "--db", db, "--date", "not-a-date"]);
+    assert!(!o.status.success());
+}
+
+#[test]
 fn two_systems_that_disagree_on_a_start_date_are_reported_and_counted_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");

@@ -180,7 +180,7 @@ people known from other sources, {} updated; {} teams added{skipped}",
             ))?;
             // The import has just assembled the workforce: this is quick.
             let detail = format!("batch {batch}, source {source}, from {}", args.path.display());
-            let (_, conflicts) = runtime()?.block_on(async {
+            let (wf, conflicts) = runtime()?.block_on(async {
                 let store = Store::open(&args.db).await?;
                 store.audit(&who, "import", &detail).await?;
                 store.load_with_conflicts().await
@@ -192,6 +192,17 @@ see `sightline people conflicts --db {}`.",
                     conflicts.len(),
                     args.db
                 ))?;
+            }
+            // Is the picture whole? Said after every import, not only when asked.
+            if let Some(at) = wf.latest_date() {
+                let gaps = crate::commands::data::findings(&wf, at, false);
+                if !gaps.is_empty() {
+                    print_out(&format!(
+                        "Check at {at} (`sightline data check --db {}` for more):\n{}",
+                        args.db,
+                        gaps.iter().map(|g| format!("  - {g}")).collect::<Vec<_>>().join("\n")
+                    ))?;
+                }
             }
             Ok(())
         }

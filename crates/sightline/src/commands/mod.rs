@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod benchmark;
 pub mod census;
+pub mod data;
 pub mod demo;
 pub mod import;
 pub mod indicators;

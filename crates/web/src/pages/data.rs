@@ -26,8 +26,20 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     for b in batches.iter().filter(|b| b.rows_rejected > 0) {
         rejected.push((b.id, state.store.rejected_rows(b.id).await?));
     }
+    let wf = state.workforce().await?;
+    let date = crate::latest_date(&wf);
+    let gaps = sightline_core::completeness::check(&wf, &state.calendar, date);
     Ok(html! {
         h1 { "Data" }
+        h2 { "Is the picture whole?" }
+        @if gaps.is_empty() {
+            p { "No gaps found at " (date) ": every team with people has an establishment, every funded team has people, and no one is over full time." }
+        } @else {
+            div.warning role="status" {
+                p { "At " (date) ", the figures rest on data that may be incomplete:" }
+                ul { @for g in &gaps { li { (g.words()) } } }
+            }
+        }
         table {
             caption { "Import batches, newest first" }
             thead { tr { th scope="col" { "Batch" } th scope="col" { "Source" } th scope="col" { "Kind" } th scope="col" { "Imported" } th scope="col" { "By" } th scope="col" { "Rows read" } th scope="col" { "Rejected" } } }
