@@ -120,3 +120,52 @@ pub fn one(v: f64) -> String {
 pub fn rate(v: Option<f64>) -> String {
     v.map_or("-".to_string(), |v| format!("{v:.1}%"))
 }
+
+/// A warning above figures that rest on incomplete data: what is missing
+/// for those who may see the Data page, and for others (members among
+/// them, whom a count could identify) only that something is.
+pub fn gaps_banner(viewer: &Viewer, gaps: &[sightline_core::completeness::Finding], date: chrono::NaiveDate) -> Markup {
+    let sees_data = matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst);
+    html! {
+        @if !gaps.is_empty() {
+            div.warning role="status" {
+                p { strong { "These figures may rest on incomplete data." } }
+                @if sees_data {
+                    ul { @for g in gaps { li { (g.words()) } } }
+                    p { "At " (date) ". " a href="/data" { "The Data page" } " lists what has been imported." }
+                } @else {
+                    p { "Some of the data they rest on at " (date) " looks incomplete; the workforce team can say what is missing." }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_core::completeness::Finding;
+    use sightline_store::User;
+
+    fn viewer(role: Role) -> Viewer {
+        let user = User { id: 1, name: "x".into(), role, teams: Vec::new(), created_at: String::new() };
+        Viewer { user, csrf: None }
+    }
+
+    #[test]
+    fn incomplete_data_is_named_to_those_who_see_the_data_page_and_only_hinted_to_members() {
+        let date = "2025-03-31".parse().unwrap();
+        let gaps = [
+            Finding::TeamWithoutEstablishment { team: "MASH".into(), in_post_fte: 3.0 },
+            Finding::OverFullTime { people: vec![(sightline_core::PersonIdx(0), 1.2)] },
+        ];
+        let hr = gaps_banner(&viewer(Role::Hr), &gaps, date).into_string();
+        assert!(hr.contains("MASH has 3.0 FTE in post") && hr.contains("1 person holds"), "{hr}");
+        let member = gaps_banner(&viewer(Role::Member), &gaps, date).into_string();
+        assert!(
+            member.contains("incomplete data") && !member.contains("MASH") && !member.contains("person"),
+            "{member}"
+        );
+        assert!(gaps_banner(&viewer(Role::Member), &[], date).into_string().is_empty());
+    }
+}

@@ -24,7 +24,9 @@ pub struct AppState {
     pub(crate) pseudonym_key: String,
     /// Rolling monthly turnover by (generation, date): dozens of 12-month
     /// periods a page, worth computing once per change of the data.
-    pub(crate) turnover_series: Mutex<HashMap<(i64, NaiveDate), Arc<TurnoverSeries>>>,
+    pub(crate) turnover_series: Memo<TurnoverSeries>,
+    /// What makes the figures at a date doubtful (`core::completeness`), by generation and date.
+    pub(crate) gaps: Memo<Vec<sightline_core::completeness::Finding>>,
     /// DfE's published figures: the latest release loaded into the store, else the shipped file.
     pub(crate) published: sightline_core::published::Published,
     pub(crate) neighbours: sightline_core::benchmark::NeighbourModel,
@@ -65,17 +67,39 @@ impl AppState {
         date: NaiveDate,
         compute: impl FnOnce() -> TurnoverSeries,
     ) -> Arc<TurnoverSeries> {
-        let key = (generation, date);
-        if let Some(found) = self.turnover_series.lock().expect("never poisoned").get(&key) {
+        self.turnover_series.get_or((generation, date), compute)
+    }
+
+    /// The completeness findings at `date`, computed once per generation and date.
+    pub(crate) fn gaps(
+        &self,
+        generation: i64,
+        wf: &Workforce,
+        date: NaiveDate,
+    ) -> Arc<Vec<sightline_core::completeness::Finding>> {
+        self.gaps.get_or((generation, date), || sightline_core::completeness::check(wf, &self.calendar, date))
+    }
+}
+
+/// Values worth computing once per store generation and date (at most 64 kept).
+pub(crate) struct Memo<V>(Mutex<HashMap<(i64, NaiveDate), Arc<V>>>);
+
+impl<V> Memo<V> {
+    pub(crate) fn new() -> Memo<V> {
+        Memo(Mutex::new(HashMap::new()))
+    }
+
+    fn get_or(&self, key: (i64, NaiveDate), compute: impl FnOnce() -> V) -> Arc<V> {
+        if let Some(found) = self.0.lock().expect("never poisoned").get(&key) {
             return found.clone();
         }
-        let series = Arc::new(compute());
-        let mut memo = self.turnover_series.lock().expect("never poisoned");
+        let value = Arc::new(compute());
+        let mut memo = self.0.lock().expect("never poisoned");
         if memo.len() >= 64 {
             memo.clear();
         }
-        memo.insert(key, series.clone());
-        series
+        memo.insert(key, value.clone());
+        value
     }
 }
 

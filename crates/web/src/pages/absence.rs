@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, one, rate};
+use crate::layout::{count, gaps_banner, one, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -21,7 +21,8 @@ pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let gaps = state.gaps(generation, &wf, date);
     let cal = &state.calendar;
     let threshold = state.settings.long_term_days;
     let period = Period::twelve_months_to(date);
@@ -52,6 +53,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let body = html! {
         h1 { "Absence" }
         (date_form("/absence", date))
+        (gaps_banner(viewer, &gaps, date))
         (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars)))
         table {
             caption { "Working days lost to sickness by month" }

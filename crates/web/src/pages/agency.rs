@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, one, rate};
+use crate::layout::{count, gaps_banner, one, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -20,7 +20,8 @@ pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter)
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let gaps = state.gaps(generation, &wf, date);
     let period = Period::twelve_months_to(date);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
     let assignments = agency::assignments_at(&wf, date);
@@ -55,6 +56,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let body = html! {
         h1 { "Agency" }
         (date_form("/agency", date))
+        (gaps_banner(viewer, &gaps, date))
         h2 { "Agency rate by team" }
         table {
             caption { "Agency FTE as a share of agency and employed FTE, at " (date) }

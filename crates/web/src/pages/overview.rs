@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::filter::Filter;
 use crate::filter::{scope_form, Scope};
 use crate::layout::respond;
-use crate::layout::{count, one, rate};
+use crate::layout::{count, gaps_banner, one, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -59,7 +59,8 @@ pub async fn overview(State(state): State<Shared>, viewer: Viewer, filter: Filte
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let gaps = state.gaps(generation, &wf, date);
     let services = state.store.services().await.unwrap_or_default();
     let groups = sightline_core::TeamGroups::by_service(
         wf.teams(),
@@ -85,6 +86,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             @match scope { Scope::Team(t) | Scope::Service(t) => { ": " (t) } Scope::Authority => {} }
         }
         (scope_form("/", date, wf.teams(), &service_names, scope))
+        (gaps_banner(viewer, &gaps, date))
         (targets_table(&targets, &now, date))
         h2 { "The 12 months to " (date) ", and a year before" }
         table {

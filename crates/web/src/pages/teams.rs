@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, one};
+use crate::layout::{count, gaps_banner, one};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -21,7 +21,8 @@ pub async fn teams(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let gaps = state.gaps(generation, &wf, date);
     let staffing = staffing_by_team(&wf, date);
     let asyes = sightline_core::asyes_at(&wf, date);
     let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
@@ -59,6 +60,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let body = html! {
         h1 { "Teams" }
         (date_form("/teams", date))
+        (gaps_banner(viewer, &gaps, date))
         p { (summary) }
         (PreEscaped(stacked_bars("staffing", &format!("Staffing by team at {date}"), &summary, &["Permanent", "Fixed-term", "Agency", "Vacant"], &bars)))
         table {

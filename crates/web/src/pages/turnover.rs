@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, rate};
+use crate::layout::{count, gaps_banner, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -34,6 +34,7 @@ pub async fn turnover(State(state): State<Shared>, viewer: Viewer, filter: Filte
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let gaps = state.gaps(generation, &wf, date);
     let period = Period::twelve_months_to(date);
     // Rolling turnover at each month end from a year after the first data to the date.
     let series = state.turnover_series(generation, date, || {
@@ -71,6 +72,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let body = html! {
         h1 { "Turnover and leavers" }
         (date_form("/turnover", date))
+        (gaps_banner(viewer, &gaps, date))
         (PreEscaped(line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())])))
         details {
             summary { "The chart's figures" }
