@@ -24,6 +24,8 @@ pub enum Finding {
     AbsencesOutsideEmployment { episodes: usize },
     /// Absences recording more days lost than the episode has working days.
     DaysLostAboveWorkingDays { episodes: usize },
+    /// A source whose latest import is older than the days allowed.
+    SourceNotRefreshed { source: String, last: Date, days: i64 },
 }
 
 impl Finding {
@@ -60,6 +62,9 @@ impl Finding {
             }
             Finding::DaysLostAboveWorkingDays { episodes } => {
                 format!("{episodes} absences record more days lost than they have working days")
+            }
+            Finding::SourceNotRefreshed { source, last, days } => {
+                format!("source `{source}` was last imported {days} days ago, on {}", crate::words::long_date(*last))
             }
         }
     }
@@ -110,6 +115,27 @@ pub fn check(wf: &Workforce, calendar: &Calendar, date: Date) -> Vec<Finding> {
     out
 }
 
+/// Days after which a source not imported again is named, unless a person chooses otherwise.
+pub const STALE_AFTER_DAYS: i64 = 45;
+
+/// Sources not imported for more than `days` days before `today`, from
+/// every import's (source, day imported); the latest import of each counts.
+pub fn stale_sources<'a>(imports: impl IntoIterator<Item = (&'a str, Date)>, today: Date, days: i64) -> Vec<Finding> {
+    let mut latest: Vec<(&str, Date)> = Vec::new();
+    for (source, at) in imports {
+        match latest.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, last)) => *last = (*last).max(at),
+            None => latest.push((source, at)),
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(source, last)| (source, last, (today - last).num_days()))
+        .filter(|(_, _, age)| *age > days)
+        .map(|(source, last, age)| Finding::SourceNotRefreshed { source: source.to_string(), last, days: age })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +178,13 @@ mod tests {
         assert_eq!(found[3], Finding::CaseloadsOutsideEmployment { snapshots: 1 });
         assert_eq!(found[4], Finding::DaysLostAboveWorkingDays { episodes: 1 });
         assert_eq!(found[2].words(), "1 person holds more than 1.0 FTE across posts");
+    }
+
+    #[test]
+    fn a_source_not_imported_lately_is_named_by_its_latest_import() {
+        let imports = [("hr", d("2025-01-01")), ("hr", d("2025-09-01")), ("agency", d("2025-06-01"))];
+        let found = stale_sources(imports, d("2025-10-01"), 45);
+        assert_eq!(found, [Finding::SourceNotRefreshed { source: "agency".into(), last: d("2025-06-01"), days: 122 }]);
+        assert_eq!(found[0].words(), "source `agency` was last imported 122 days ago, on 1 June 2025");
     }
 }

@@ -89,18 +89,3 @@ impl Known {
         k
     }
 }
-
-impl Directory {
-    /// The directory once `plan` is carried out, as the store will hold it.
-    pub fn apply(&mut self, plan: &IdentityPlan) {
-        for (id, k) in plan.new_people.iter().chain(&plan.changed) {
-            self.people.insert(*id, k.clone());
-        }
-        for (key, id) in &plan.new_identifiers {
-            self.identifiers.insert(key.clone(), *id);
-        }
-        for s in &plan.suggestions {
-            self.suggested.insert((s.person, s.candidate));
-        }
-    }
-}

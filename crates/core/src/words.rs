@@ -27,16 +27,27 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// A date a person typed that is not one.
+/// A date a person typed that is not one, or is outside the years
+/// Sightline works with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a date (YYYY-MM-DD)")]
+#[error("`{text}` is not a date (YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR})")]
 pub struct DateError {
     pub text: String,
 }
 
-/// A date typed as YYYY-MM-DD (spaces around it allowed).
+/// The years a typed date may fall in: every date the engine, the calendar
+/// and the published figures deal with, and none that would make a page's
+/// work grow without bound.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2199;
+
+/// A date typed as YYYY-MM-DD (spaces around it allowed), in the years
+/// [`FIRST_YEAR`] to [`LAST_YEAR`].
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DateError { text: text.to_string() })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
+        .ok_or_else(|| DateError { text: text.to_string() })
 }
 
 #[cfg(test)]
@@ -56,8 +67,12 @@ mod tests {
     #[test]
     fn a_typed_date_is_read_or_named() {
         assert_eq!(parse_date(" 2024-09-30 "), Ok("2024-09-30".parse().unwrap()));
-        for bad in ["", "30/09/2024", "2024-02-30", "yesterday"] {
-            assert_eq!(parse_date(bad).unwrap_err().to_string(), format!("`{bad}` is not a date (YYYY-MM-DD)"));
+        for bad in ["", "30/09/2024", "2024-02-30", "yesterday", "-262143-01-01", "9999-12-31", "1899-12-31"] {
+            assert_eq!(
+                parse_date(bad).unwrap_err().to_string(),
+                format!("`{bad}` is not a date (YYYY-MM-DD, in the years 1900 to 2199)")
+            );
         }
+        assert!(parse_date("2199-12-31").is_ok() && parse_date("1900-01-01").is_ok());
     }
 }

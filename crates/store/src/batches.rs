@@ -46,6 +46,13 @@ pub struct Batch {
     pub files: Vec<(String, String)>,
 }
 
+impl Batch {
+    /// The day the batch was imported (UTC).
+    pub fn imported_on(&self) -> Option<NaiveDate> {
+        chrono::DateTime::parse_from_rfc3339(&self.imported_at).ok().map(|t| t.to_utc().date_naive())
+    }
+}
+
 /// Told (rows written, rows to write) as a batch is written.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::viewer::Viewer;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
+use sightline_core::words::long_date;
 use sightline_store::Role;
 
 /// A page in the navigation.
@@ -132,9 +133,9 @@ pub fn gaps_banner(viewer: &Viewer, gaps: &[sightline_core::completeness::Findin
                 p { strong { "These figures may rest on incomplete data." } }
                 @if sees_data {
                     ul { @for g in gaps { li { (g.words()) } } }
-                    p { "At " (date) ". " a href="/data" { "The Data page" } " lists what has been imported." }
+                    p { "At " (long_date(date)) ". " a href="/data" { "The Data page" } " lists what has been imported." }
                 } @else {
-                    p { "Some of the data they rest on at " (date) " looks incomplete; the workforce team can say what is missing." }
+                    p { "Some of the data they rest on at " (long_date(date)) " looks incomplete; the workforce team can say what is missing." }
                 }
             }
         }

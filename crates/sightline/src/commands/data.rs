@@ -4,10 +4,10 @@
 
 use crate::cli::{date_arg, print_out, runtime};
 use anyhow::Result;
-use chrono::{DateTime, NaiveDate, Utc};
-use sightline_core::completeness::{check, Finding};
+use chrono::{NaiveDate, Utc};
+use sightline_core::completeness::{check, stale_sources, Finding, STALE_AFTER_DAYS};
 use sightline_core::{Calendar, Workforce};
-use sightline_store::{Batch, Store};
+use sightline_store::Store;
 
 #[derive(clap::Subcommand)]
 pub enum DataCommand {
@@ -20,7 +20,7 @@ pub enum DataCommand {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_arg)]
         date: Option<NaiveDate>,
         /// Days after which a source not imported again is named.
-        #[arg(long, default_value_t = 45)]
+        #[arg(long, default_value_t = STALE_AFTER_DAYS)]
         stale_days: i64,
     },
 }
@@ -35,7 +35,8 @@ pub fn run_data(command: DataCommand) -> Result<()> {
         return print_out("The store holds no data yet.");
     };
     let mut lines = findings(&wf, at, true);
-    lines.extend(stale_sources(&batches, Utc::now(), stale_days));
+    let imports = batches.iter().filter_map(|b| Some((b.source.as_str(), b.imported_on()?)));
+    lines.extend(stale_sources(imports, Utc::now().date_naive(), stale_days).iter().map(Finding::words));
     if lines.is_empty() {
         return print_out(&format!("No gaps found at {at}."));
     }
@@ -53,27 +54,6 @@ pub fn findings(wf: &Workforce, at: NaiveDate, named: bool) -> Vec<String> {
                 format!("{}: {}", f.words(), who.join(", "))
             }
             _ => f.words(),
-        })
-        .collect()
-}
-
-/// Sources whose latest import is older than `days`.
-fn stale_sources(batches: &[Batch], now: DateTime<Utc>, days: i64) -> Vec<String> {
-    let mut latest: Vec<(&str, DateTime<Utc>)> = Vec::new();
-    for b in batches {
-        let Ok(at) = DateTime::parse_from_rfc3339(&b.imported_at) else { continue };
-        let at = at.with_timezone(&Utc);
-        match latest.iter_mut().find(|(s, _)| *s == b.source) {
-            Some((_, t)) if *t < at => *t = at,
-            Some(_) => {}
-            None => latest.push((&b.source, at)),
-        }
-    }
-    latest
-        .into_iter()
-        .filter(|(_, at)| (now - *at).num_days() > days)
-        .map(|(source, at)| {
-            format!("source `{source}` was last imported {} days ago ({})", (now - at).num_days(), at.date_naive())
         })
         .collect()
 }

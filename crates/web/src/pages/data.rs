@@ -8,6 +8,8 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
+use sightline_core::completeness::{stale_sources, STALE_AFTER_DAYS};
+use sightline_core::words::long_date;
 use sightline_store::Role;
 
 /// Import batches, their provenance and the rows they left out. Values of
@@ -26,17 +28,18 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     for b in batches.iter().filter(|b| b.rows_rejected > 0) {
         rejected.push((b.id, state.store.rejected_rows(b.id).await?));
     }
-    let wf = state.workforce().await?;
-    let date = crate::latest_date(&wf);
-    let gaps = sightline_core::completeness::check(&wf, &state.calendar, date);
+    let (generation, wf, date) = state.generation_workforce_at(None).await?;
+    let mut gaps = state.gaps(generation, &wf, date).to_vec();
+    let imports = batches.iter().filter_map(|b| Some((b.source.as_str(), b.imported_on()?)));
+    gaps.extend(stale_sources(imports, chrono::Utc::now().date_naive(), STALE_AFTER_DAYS));
     Ok(html! {
         h1 { "Data" }
         h2 { "Is the picture whole?" }
         @if gaps.is_empty() {
-            p { "No gaps found at " (date) ": every team with people has an establishment, every funded team has people, and no one is over full time." }
+            p { "No gaps found at " (long_date(date)) ": every team with people has an establishment, every funded team has people, and no one is over full time." }
         } @else {
             div.warning role="status" {
-                p { "At " (date) ", the figures rest on data that may be incomplete:" }
+                p { "At " (long_date(date)) ", the figures rest on data that may be incomplete:" }
                 ul { @for g in &gaps { li { (g.words()) } } }
             }
         }
