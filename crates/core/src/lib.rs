@@ -21,6 +21,7 @@ pub mod rows;
 pub mod source;
 pub mod staffing;
 pub mod target;
+pub mod teams;
 pub mod words;
 
 pub use calendar::{Calendar, Date, Period};

@@ -9,13 +9,20 @@
 //! below every record-level export), then by how recently they were
 //! imported. Every overlap settled this way is reported as a [`Conflict`].
 //!
+//! Overlapping records are the same employment recorded twice only when
+//! they are of the same team and role, or when one comes from a census
+//! return (whose team is not the authority's own). Records of different
+//! posts (another team or another role) are concurrent posts, as when a
+//! person holds a part-time post in each legacy council's service: both
+//! count, and the overlap is reported as [`Disputed::ConcurrentPost`].
+//!
 //! Absences and caseloads are settled by the same ranking, whole: an absence
 //! episode that overlaps one of the same person from a higher-ranked source
 //! is set aside (days lost cannot be split), and caseload snapshots of one
 //! person on one date from two sources are taken from the higher-ranked
 //! source only (within a source they add up, as in the canonical format).
 
-use crate::{Absence, CaseloadSnapshot, Date, PersonIdx, Spell};
+use crate::{Absence, CaseloadSnapshot, Date, OrgRole, PersonIdx, Spell, TeamId};
 
 /// A source's standing: higher wins.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,6 +40,9 @@ pub enum Disputed {
     AgencyWork,
     Absence,
     Caseload,
+    /// Two sources record different posts (another team or role) over the
+    /// same days: both are counted, nothing is set aside.
+    ConcurrentPost,
 }
 
 impl Disputed {
@@ -42,11 +52,14 @@ impl Disputed {
             Disputed::AgencyWork => "agency work",
             Disputed::Absence => "absence",
             Disputed::Caseload => "caseload",
+            Disputed::ConcurrentPost => "concurrent posts",
         }
     }
 }
 
-/// Two sources disagreeing about the same person over the same days.
+/// Two sources disagreeing about the same person over the same days. For a
+/// [`Disputed::ConcurrentPost`] nothing is set aside: `kept_source` holds
+/// the other post's source, and both posts count.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub person: PersonIdx,
@@ -57,6 +70,15 @@ pub struct Conflict {
     pub set_aside: (Date, Option<Date>),
     /// The days given to the kept source.
     pub overlap: (Date, Option<Date>),
+}
+
+/// A span kept from a higher-ranked source.
+struct Kept {
+    start: Date,
+    end: Date,
+    source: usize,
+    team: TeamId,
+    role: OrgRole,
 }
 
 fn end_of(s: &Spell) -> Date {
@@ -92,8 +114,8 @@ pub fn settle(mut spells: Vec<(Spell, usize)>, sources: &[(String, Rank)]) -> (V
         if group.iter().all(|(_, s)| *s == group[0].1) {
             out.extend(group.iter().map(|(s, _)| s.clone()));
         } else {
-            // Kept so far, from higher-ranked sources: (start, end, source).
-            let mut kept: Vec<(Date, Date, usize)> = Vec::new();
+            // Kept so far, from higher-ranked sources.
+            let mut kept: Vec<Kept> = Vec::new();
             let mut k = 0;
             while k < group.len() {
                 let source = group[k].1;
@@ -103,7 +125,12 @@ pub fn settle(mut spells: Vec<(Spell, usize)>, sources: &[(String, Rank)]) -> (V
                 }
                 let mut added = Vec::new();
                 for (spell, _) in &group[k..m] {
-                    let pieces = subtract(spell, &kept, |winner, overlap| {
+                    let census = |s: usize| sources[s].1.fidelity == 0;
+                    let (same, other): (Vec<&Kept>, Vec<&Kept>) = kept.iter().partition(|x| {
+                        census(x.source) || census(source) || (x.team, x.role) == (spell.team, spell.org_role)
+                    });
+                    let spans: Vec<(Date, Date, usize)> = same.iter().map(|x| (x.start, x.end, x.source)).collect();
+                    let pieces = subtract(spell, &spans, |winner, overlap| {
                         conflicts.push(Conflict {
                             person,
                             what: if employed { Disputed::Employment } else { Disputed::AgencyWork },
@@ -113,13 +140,32 @@ pub fn settle(mut spells: Vec<(Spell, usize)>, sources: &[(String, Rank)]) -> (V
                             overlap: (overlap.0, open(overlap.1)),
                         });
                     });
+                    // What is counted of this spell beside another post.
+                    for piece in &pieces {
+                        for x in other.iter().filter(|x| x.start <= end_of(piece) && piece.start <= x.end) {
+                            conflicts.push(Conflict {
+                                person,
+                                what: Disputed::ConcurrentPost,
+                                kept_source: sources[x.source].0.clone(),
+                                set_aside_source: sources[source].0.clone(),
+                                set_aside: (spell.start, spell.end),
+                                overlap: (x.start.max(piece.start), open(x.end.min(end_of(piece)))),
+                            });
+                        }
+                    }
                     for piece in pieces {
-                        added.push((piece.start, end_of(&piece), source));
+                        added.push(Kept {
+                            start: piece.start,
+                            end: end_of(&piece),
+                            source,
+                            team: piece.team,
+                            role: piece.org_role,
+                        });
                         out.push(piece);
                     }
                 }
                 kept.extend(added);
-                kept.sort();
+                kept.sort_by_key(|x| (x.start, x.end, x.source));
                 k = m;
             }
         }
@@ -258,7 +304,7 @@ fn subtract(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{OrgRole, ReasonLeave, SpellKind, TeamId};
+    use crate::{ReasonLeave, SpellKind};
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -346,5 +392,31 @@ mod tests {
         let (out, conflicts) = settle(vec![(a, 0), (b, 1), (c, 0)], &sources());
         assert_eq!(out.len(), 3);
         assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn posts_in_another_team_or_role_are_concurrent_and_both_count() {
+        let old = Spell { fte: 0.5, ..spell("2021-01-01", None, SpellKind::Permanent) };
+        let other_team = Spell { team: TeamId(1), fte: 0.5, ..spell("2022-01-01", None, SpellKind::Permanent) };
+        let (out, conflicts) = settle(vec![(old.clone(), 0), (other_team.clone(), 1)], &sources());
+        assert_eq!(out.len(), 2);
+        assert!(out.contains(&old) && out.contains(&other_team), "neither post is trimmed");
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].what, Disputed::ConcurrentPost);
+        assert_eq!(conflicts[0].overlap, (d("2022-01-01"), None));
+
+        let other_role =
+            Spell { org_role: OrgRole::FirstLineManager, ..spell("2022-01-01", None, SpellKind::Permanent) };
+        let (out, conflicts) = settle(vec![(old.clone(), 0), (other_role, 1)], &sources());
+        assert_eq!((out.len(), conflicts[0].what), (2, Disputed::ConcurrentPost));
+        assert!(out.contains(&old));
+
+        // A census return's team is never the authority's own: its overlap
+        // with any record is the same employment.
+        let census = Spell { team: TeamId(7), ..spell("2020-09-30", None, SpellKind::Permanent) };
+        let (out, conflicts) = settle(vec![(census, 2), (other_team.clone(), 0)], &sources());
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().any(|s| s.start == d("2020-09-30") && s.end == Some(d("2021-12-31"))));
+        assert_eq!(conflicts[0].what, Disputed::Employment);
     }
 }

@@ -5,7 +5,8 @@
 //! it, and the rows it could not take ([`RowProblem`]). Readers make it
 //! (`sightline-ingest`); the store keeps it.
 
-use crate::model::{PersonIdx, Workforce};
+use crate::model::{PersonIdx, TeamId, Workforce};
+use crate::OrgRole;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::fmt;
@@ -70,6 +71,18 @@ pub struct AgencyTerms {
     pub covering: Option<Covering>,
 }
 
+/// A post's or agency assignment's own reference, where the export gives
+/// one: it tells posts apart and keys them in exports of changes. The spell
+/// it belongs to is the person's starting that day in that team and role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRef {
+    pub person: PersonIdx,
+    pub start: NaiveDate,
+    pub team: TeamId,
+    pub org_role: OrgRole,
+    pub reference: String,
+}
+
 /// One export (or canonical folder) read: the facts as a workforce whose
 /// person ids are the source's own, with what else the source said.
 #[derive(Debug)]
@@ -78,6 +91,8 @@ pub struct SourceData {
     /// Indexed by [`PersonIdx`] of `workforce`.
     pub details: Vec<PersonDetails>,
     pub agency_terms: Vec<AgencyTerms>,
+    /// Posts' own references, where the export gives them.
+    pub post_refs: Vec<PostRef>,
     /// Complexity-weighted caseloads by person and date.
     pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
     pub skipped: Vec<RowProblem>,

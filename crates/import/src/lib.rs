@@ -15,6 +15,8 @@
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use sightline_core::source::{RowProblem, SourceData};
+use sightline_core::teams::{TeamMap, UnknownTeam};
+use sightline_core::words::long_date;
 use sightline_ingest::profile::read_export;
 use sightline_ingest::sheet::{is_spreadsheet, read_csv_with, read_sheet};
 use sightline_ingest::{identity, list_problems, read_dir, Profile, ReadError, Strictness};
@@ -30,6 +32,12 @@ pub enum ImportError {
         list_problems(.0)
     )]
     InvalidRows(Vec<RowProblem>),
+    #[error(
+        "{} team name(s) are neither in the team map nor one of today's teams; nothing was imported. Add them to the map (sightline teams map FILE), naming the team each is now:\n{}",
+        .0.len(),
+        list_unknown(.0)
+    )]
+    UnknownTeams(Vec<UnknownTeam>),
     #[error(transparent)]
     Read(ReadError),
     #[error("cannot read {path}: {source}")]
@@ -81,6 +89,21 @@ impl From<ReadError> for ImportError {
             other => ImportError::Read(other),
         }
     }
+}
+
+fn list_unknown(unknown: &[UnknownTeam]) -> String {
+    unknown
+        .iter()
+        .map(|u| {
+            let when = if u.first_start == u.last_start {
+                format!("starting {}", long_date(u.first_start))
+            } else {
+                format!("starting {} to {}", long_date(u.first_start), long_date(u.last_start))
+            };
+            format!("  `{}`: {} row(s), {when}", u.name, u.rows)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -263,12 +286,27 @@ async fn import(
     census: Option<StoredReturn>,
 ) -> Result<ImportOutcome, ImportError> {
     let Provenance { kind, path, fingerprint: print, files } = what;
+    // Exports are read through the team map (census returns name no
+    // teams of the authority's): a changed map reads the same files anew.
+    let map = if census.is_none() { store.team_map().await? } else { TeamMap::default() };
+    let print = if map.is_empty() {
+        print
+    } else {
+        let entries: Vec<String> =
+            map.entries().iter().map(|e| format!("{}\t{}\t{:?}\t{:?}", e.name, e.team, e.from, e.to)).collect();
+        sha256(format!("{print}\nteam map:{}", sha256(entries.join("\n").as_bytes())).as_bytes())
+    };
     if let Some((batch, previous)) = store.latest_fingerprint(options.source).await? {
         if previous == print {
             return Ok(ImportOutcome::Unchanged { batch });
         }
     }
     let data = read()?;
+    let data = if map.is_empty() {
+        data
+    } else {
+        map.apply_source(data, &store.team_names().await?).map_err(ImportError::UnknownTeams)?
+    };
     let batch = Batch {
         id: 0,
         source: options.source.to_string(),

@@ -804,6 +804,7 @@ impl From<Loaded> for SourceData {
             details: vec![PersonDetails::default(); wf.persons().len()],
             workforce: wf,
             agency_terms: Vec::new(),
+            post_refs: Vec::new(),
             caseload_weights: Vec::new(),
             skipped: loaded.skipped,
             rows_read,

@@ -243,6 +243,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
         details: vec![PersonDetails::default(); workforce.persons().len()],
         workforce,
         agency_terms: Vec::new(),
+        post_refs: Vec::new(),
         caseload_weights: Vec::new(),
         skipped: Vec::new(),
         rows_read,

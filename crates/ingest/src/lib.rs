@@ -12,6 +12,7 @@ mod read;
 pub mod sheet;
 pub mod suggest;
 mod table;
+pub mod teams;
 
 pub use canonical::{check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded};
 pub use profile::Profile;

@@ -10,7 +10,7 @@ use crate::read::{ReadError, Strictness};
 use crate::sheet::{excel_serial_date, Cell, Sheet};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, RowProblem, SourceData};
+use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
     WorkforceBuilder,
@@ -88,7 +88,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "contract", kinds: &[H], required: true, meaning: "permanent or fixed_term" },
     FieldSpec { name: "team", kinds: &[H, G, E], required: true, meaning: "team name" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
-    FieldSpec { name: "post_id", kinds: &[E], required: false, meaning: "the funded post's identifier" },
+    FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
     FieldSpec { name: "start_date", kinds: &[H, G, A, E], required: true, meaning: "first day of the post, assignment, absence or funding" },
     FieldSpec { name: "end_date", kinds: &[H, G, A, E], required: false, meaning: "last day; empty while open (required for absences)" },
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
@@ -605,6 +605,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         workforce,
         details,
         agency_terms: reader.agency_terms,
+        post_refs: reader.post_refs,
         caseload_weights: reader.weights,
         skipped: reader.problems,
         rows_read: sheet.rows.len() - footers,
@@ -624,6 +625,7 @@ struct ExportReader {
     /// differs in team, role, contract or FTE, and a repeat when it does not.
     starts: HashMap<(PersonIdx, NaiveDate, String), u64>,
     agency_terms: Vec<AgencyTerms>,
+    post_refs: Vec<PostRef>,
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
     problems: Vec<RowProblem>,
 }
@@ -669,6 +671,9 @@ impl ExportReader {
             if let Some((start, post)) = fact.post() {
                 if let Some(earlier) = self.starts.get(&(person, start, post)) {
                     let rule = match &fact {
+                        Fact::Spell { reference: Some(r), .. } => {
+                            format!("person `{id}` already has post `{r}` starting on this date, on line {earlier}")
+                        }
                         Fact::Spell { .. } => format!(
                             "person `{id}` already has a post starting on this date in the same team and role at \
                              the same FTE, on line {earlier}"
@@ -766,7 +771,19 @@ impl ExportReader {
                 } else {
                     None
                 };
-                Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, leaver_destination, terms }
+                let reference = row.text("post_id");
+                Fact::Spell {
+                    kind,
+                    team,
+                    org_role,
+                    start,
+                    end,
+                    fte,
+                    reason_leave,
+                    leaver_destination,
+                    terms,
+                    reference,
+                }
             }
             C => {
                 let date = row.date("date")?.ok_or_else(|| row.problem("date", "", "required, but empty"))?;
@@ -804,8 +821,22 @@ impl ExportReader {
 
     fn add_fact(&mut self, person: PersonIdx, fact: Fact) {
         match fact {
-            Fact::Spell { kind, team, org_role, start, end, fte, reason_leave, leaver_destination, terms } => {
+            Fact::Spell {
+                kind,
+                team,
+                org_role,
+                start,
+                end,
+                fte,
+                reason_leave,
+                leaver_destination,
+                terms,
+                reference,
+            } => {
                 let team = self.builder.team(&team);
+                if let Some(reference) = reference {
+                    self.post_refs.push(PostRef { person, start, team, org_role, reference });
+                }
                 let charge_rate = terms.as_ref().and_then(|t| t.1);
                 let spell = Spell {
                     person,
@@ -844,6 +875,7 @@ impl Fact {
     /// starting that day (team, role, contract and FTE; nothing for absences).
     fn post(&self) -> Option<(NaiveDate, String)> {
         match self {
+            Fact::Spell { reference: Some(reference), start, .. } => Some((*start, format!("ref|{reference}"))),
             Fact::Spell { kind, team, org_role, start, fte, .. } => {
                 Some((*start, format!("{}|{}|{}|{fte}", kind.as_str(), team, org_role.code())))
             }
@@ -864,6 +896,8 @@ enum Fact {
         reason_leave: Option<ReasonLeave>,
         leaver_destination: Option<sightline_core::LeaverDestination>,
         terms: Option<Terms>,
+        /// The post's own reference, where the export gives one.
+        reference: Option<String>,
     },
     Caseload {
         date: NaiveDate,
@@ -1069,6 +1103,22 @@ fixed_term = ["FTC", "Fixed Term*"]
             .unwrap_err()
             .to_string();
         assert!(e.contains("same team and role at the same FTE, on line 2"), "{e}");
+        // With post references, identical rows are two posts; a reference
+        // given twice is one post twice.
+        let profile = permanent_staff(
+            "",
+            "person_id = \"Id\"\npost_id = \"Post\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nfte = \"FTE\"",
+        );
+        let two = "Id,Post,Team,Role,Start,FTE\nA1,P1,MASH,5,2024-04-01,0.5\nA1,P2,MASH,5,2024-04-01,0.5\n";
+        let data = read_export(&read_csv("pay.csv", two.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap();
+        assert_eq!(ftes(&data), [0.5, 0.5]);
+        let refs: Vec<&str> = data.post_refs.iter().map(|r| r.reference.as_str()).collect();
+        assert_eq!(refs, ["P1", "P2"]);
+        let again = "Id,Post,Team,Role,Start,FTE\nA1,P1,MASH,5,2024-04-01,0.5\nA1,P1,Court,5,2024-04-01,0.5\n";
+        let e = read_export(&read_csv("pay.csv", again.as_bytes()).unwrap(), &profile, Strictness::Strict)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("already has post `P1` starting on this date, on line 2"), "{e}");
     }
 
     #[test]

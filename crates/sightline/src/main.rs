@@ -19,7 +19,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
     audit, benchmark, census, data, demo, import, indicators, people, plan, profile, report, serve, services, synth,
-    targets, tokens, users,
+    targets, teams, tokens, users,
 };
 use std::process::ExitCode;
 
@@ -135,6 +135,9 @@ sightline forecast --db sightline.db --scenario international.toml --format json
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(services::ServiceCommand),
+    /// Team names through restructures: the map from old names and cost centres to today's teams.
+    #[command(subcommand)]
+    Teams(teams::TeamsCommand),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority, put it in a fresh store and serve the dashboard. The \
 demo is a synthetic Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is \
@@ -169,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit(args) => audit::run_audit(args),
         Command::Target(command) => targets::run_target(command),
         Command::Service(command) => services::run_service(command),
+        Command::Teams(command) => teams::run_teams(command),
         Command::Census(args) => census::run_census(args),
         Command::Benchmark(args) => benchmark::run_benchmark(args),
         Command::Report(args) => report::run_report(args),

@@ -260,10 +260,31 @@ fn two_systems_that_disagree_on_a_start_date_are_reported_and_counted_once() {
     }
     let listed = stdout(&sightline(&["people", "conflicts", "--db", db]));
     assert!(listed.starts_with("3 overlaps"), "{listed}");
-    assert!(listed.contains("`hr-a` says 2019-06-03 to open, `hr-b` kept for 2019-07-01 to open"), "{listed}");
+    assert!(listed.contains("`hr-a` says 3 June 2019 to open, `hr-b` kept for 1 July 2019 to open"), "{listed}");
     let v = json(&sightline(&["indicators", "--db", db, "--year", "2024", "--format", "json"]));
     assert_eq!(v["inpost_headcount"], 2, "each person counted once");
     assert_eq!(v["inpost_fte"], 1.6);
+
+    // A third system holds a part-time post of Reid's in another team: a
+    // concurrent post, counted as well as the first, and listed.
+    let c = dir.path().join("third.csv");
+    std::fs::write(
+        &c,
+        "Staff ID,SWE Number,Name,DOB,Employment Type,Team,Role,Start Date,Leaving Date,FTE,Reason for Leaving\n\
+U-1,SW0000411123,\"Reid, Morgan\",1984-05-19,Permanent,Court Team,Case holder,2023-01-02,,0.2,\n",
+    )
+    .unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", "hr-staff-list", "--source", "hr-c", c.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed = stdout(&sightline(&["people", "conflicts", "--db", db]));
+    assert!(
+        listed.contains(
+            "(concurrent posts): `hr-c` and `hr-b` record different posts, both counted for 2 January 2023 to open"
+        ),
+        "{listed}"
+    );
+    let v = json(&sightline(&["indicators", "--db", db, "--year", "2024", "--format", "json"]));
+    assert_eq!((v["inpost_headcount"].as_u64(), v["inpost_fte"].as_f64()), (Some(2), Some(1.8)));
 }
 
 /// One HTTP/1.1 request over a plain socket; the response as text.
@@ -716,4 +737,46 @@ fn forecasts_are_reproducible_and_a_scenario_reports_its_cost_and_targets() {
     let o = sightline(&["plan", "backtest", "--db", db, "--at", "2024-09-30", "--runs", "300"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("inpost_fte") && stdout(&o).contains("inside P10-P90"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_two_council_authoritys_exports_go_in_as_they_are_through_the_team_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let o = synth(&data, &["--people", "60", "--years", "2023-2024", "--exports"]);
+    assert!(stdout(&o).contains("sightline teams map"), "{}", stdout(&o));
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let exports = data.join("exports");
+    let at = |f: &str| exports.join(f).to_str().unwrap().to_string();
+    let o = sightline(&["teams", "map", &at("team-map.csv"), "--db", db]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).starts_with("The team map holds"), "{}", stdout(&o));
+    for (profile, file) in [
+        ("payroll.toml", "payroll.csv"),
+        ("staff.toml", "staff.xlsx"),
+        ("agency.toml", "agency.csv"),
+        ("caseloads.toml", "caseloads.csv"),
+        ("absences.toml", "absences.csv"),
+        ("establishment.toml", "establishment.csv"),
+    ] {
+        let o = sightline(&["import", "--db", db, "--profile", &at(profile), &at(file)]);
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let listed = stdout(&sightline(&["teams", "list", "--db", db]));
+    assert!(listed.contains("CC4100 -> "), "{listed}");
+    let stored = listed.split("Team map:").next().unwrap();
+    assert!(
+        !stored.contains("CC4") && !stored.contains("pre-2022"),
+        "no cost centre or old name became a team: {listed}"
+    );
+    let from_store = json(&sightline(&["indicators", "--db", db, "--year", "2024", "--format", "json"]));
+    let from_data =
+        json(&sightline(&["indicators", "--data", data.to_str().unwrap(), "--year", "2024", "--format", "json"]));
+    assert_eq!(from_store, from_data);
+    // A map with a name meaning two teams on one day is refused.
+    std::fs::write(dir.path().join("bad.csv"), "name,team\nX,A\nx,B\n").unwrap();
+    let o = sightline(&["teams", "map", dir.path().join("bad.csv").to_str().unwrap(), "--db", db]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot mean both"));
 }

@@ -1,8 +1,10 @@
-//! What the authority sets: its targets, its teams' service areas, and the
-//! release of DfE's published figures it compares itself with.
+//! What the authority sets: its targets, its teams' service areas, the map
+//! of old team names to today's teams, and the release of DfE's published
+//! figures it compares itself with.
 
 use crate::{Store, StoreError};
 use chrono::Utc;
+use sightline_core::teams::{TeamMap, TeamMapEntry};
 use sightline_core::Target;
 
 /// A target as the store keeps it: the target (core's one type for it),
@@ -102,6 +104,57 @@ macro_rules! authority {
                     .collect()
             }
 
+            pub async fn set_team_map(pool: &$pool, map: &TeamMap, set_by: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("DELETE FROM team_map").execute(&mut *tx).await?;
+                let at = Utc::now().to_rfc3339();
+                for (chunk_no, chunk) in map.entries().chunks(500).enumerate() {
+                    QueryBuilder::<$db>::new(
+                        "INSERT INTO team_map (position, name, team, from_date, to_date, set_by, set_at) ",
+                    )
+                    .push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
+                        b.push_bind((chunk_no * 500 + i) as i32)
+                            .push_bind(&e.name)
+                            .push_bind(&e.team)
+                            .push_bind(e.from)
+                            .push_bind(e.to)
+                            .push_bind(set_by)
+                            .push_bind(&at);
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn team_map(pool: &$pool) -> Result<TeamMap, StoreError> {
+                let entries = sqlx::query("SELECT name, team, from_date, to_date FROM team_map ORDER BY position")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(TeamMapEntry {
+                            name: r.try_get(0)?,
+                            team: r.try_get(1)?,
+                            from: r.try_get(2)?,
+                            to: r.try_get(3)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                TeamMap::new(entries).map_err(|e| StoreError::Corrupt(format!("the team map: {e}")))
+            }
+
+            pub async fn team_names(pool: &$pool) -> Result<Vec<String>, StoreError> {
+                sqlx::query("SELECT name FROM team ORDER BY name")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(r.try_get(0)?))
+                    .collect()
+            }
+
             pub async fn save_release(pool: &$pool, content: &str, by: &str, sha: &str) -> Result<(), StoreError> {
                 QueryBuilder::<$db>::new("INSERT INTO published_release (loaded_at, loaded_by, sha256, content) ")
                     .push_values([()], |mut b, ()| {
@@ -150,6 +203,21 @@ impl Store {
     /// (team, service) for every team given a service.
     pub async fn services(&self) -> Result<Vec<(String, String)>, StoreError> {
         on_backend!(self, pool => a::services(pool).await, a)
+    }
+
+    /// Replaces the team map with `map`, set by `set_by`.
+    pub async fn set_team_map(&self, map: &TeamMap, set_by: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::set_team_map(pool, map, set_by).await, a)
+    }
+
+    /// The team map (empty when none was set).
+    pub async fn team_map(&self) -> Result<TeamMap, StoreError> {
+        on_backend!(self, pool => a::team_map(pool).await, a)
+    }
+
+    /// Every team name the store holds facts of, as first written.
+    pub async fn team_names(&self) -> Result<Vec<String>, StoreError> {
+        on_backend!(self, pool => a::team_names(pool).await, a)
     }
 
     /// Keeps a newer release of DfE's published indicators (already checked by the caller).

@@ -7,7 +7,7 @@ use crate::{Store, StoreError, CHUNK};
 use chrono::NaiveDate;
 use sightline_core::identity::{Directory, IdentityPlan};
 use sightline_core::source::{Mode, RowProblem, SourceData};
-use sightline_core::{PersonIdx, TeamId};
+use sightline_core::{OrgRole, PersonIdx, TeamId};
 use std::collections::HashMap;
 
 /// What an import changes in the store.
@@ -215,6 +215,23 @@ macro_rules! batches {
                 // of them (a full export), or the rows it gives anew (changes).
                 let earlier = format!("batch_id IN (SELECT id FROM import_batch WHERE source = $1 AND id <> {batch_id})");
                 let earlier = if stringify!($module) == "sqlite" { earlier.replace("$1", "?") } else { earlier };
+                // Posts' own references, by the spell they belong to.
+                let refs: HashMap<(PersonIdx, NaiveDate, TeamId, OrgRole), &str> = data
+                    .post_refs
+                    .iter()
+                    .map(|r| ((r.person, r.start, r.team, r.org_role), r.reference.as_str()))
+                    .collect();
+                // The same, as numbers (for statements with binds of their own).
+                let earlier_ids: Vec<i64> = QueryBuilder::<$db>::new("SELECT id FROM import_batch WHERE source = ")
+                    .push_bind(&batch.source)
+                    .push(format!(" AND id <> {batch_id}"))
+                    .build_query_scalar()
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let earlier_ref = format!(
+                    "batch_id IN ({})",
+                    earlier_ids.iter().map(|i| i.to_string()).chain(["-1".to_string()]).collect::<Vec<_>>().join(", ")
+                );
                 match data.mode {
                     Mode::Full => {
                         for table in ["spell", "establishment", "absence", "caseload", "agency_assignment"] {
@@ -235,7 +252,31 @@ macro_rules! batches {
                             items.dedup();
                             items
                         };
-                        let spells = keyed(wf.spells().iter().map(|s| (person(s.person), s.start)).collect());
+                        // A post with its own reference is keyed by it: the
+                        // reference's earlier rows from its start on give way,
+                        // and one running into it ends the day before (its
+                        // history stays). Other rows by person and start.
+                        let spells = keyed(
+                            wf.spells()
+                                .iter()
+                                .filter(|s| !refs.contains_key(&(s.person, s.start, s.team, s.org_role)))
+                                .map(|s| (person(s.person), s.start))
+                                .collect(),
+                        );
+                        for r in &data.post_refs {
+                            let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM agency_assignment WHERE {earlier_ref} AND (person_id, start_date) IN (SELECT person_id, start_date FROM spell WHERE {earlier_ref} AND person_id = "));
+                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date >= ").push_bind(r.start).push(")");
+                            q.build().execute(&mut *tx).await?;
+                            let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM spell WHERE {earlier_ref} AND person_id = "));
+                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date >= ").push_bind(r.start);
+                            changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                            let day_before = r.start.pred_opt().unwrap_or(r.start);
+                            let mut q = QueryBuilder::<$db>::new("UPDATE spell SET end_date = ");
+                            q.push_bind(day_before).push(format!(", reason_leave = NULL, leaver_destination = NULL WHERE {earlier_ref} AND person_id = "));
+                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date < ").push_bind(r.start);
+                            q.push(" AND (end_date IS NULL OR end_date >= ").push_bind(r.start).push(")");
+                            changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                        }
                         let absences = keyed(wf.absences().iter().map(|a| (person(a.person), a.start)).collect());
                         let caseloads = keyed(wf.caseloads().iter().map(|c| (person(c.person), c.date)).collect());
                         for (table, column, keys) in [
@@ -267,7 +308,7 @@ macro_rules! batches {
 
                 for chunk in wf.spells().chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate) ",
+                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref) ",
                     )
                     .push_values(chunk, |mut b, s| {
                         b.push_bind(batch_id)
@@ -280,7 +321,8 @@ macro_rules! batches {
                             .push_bind(s.fte)
                             .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
                             .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
-                            .push_bind(s.charge_rate);
+                            .push_bind(s.charge_rate)
+                            .push_bind(refs.get(&(s.person, s.start, s.team, s.org_role)).copied());
                     })
                     .build()
                     .execute(&mut *tx)

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
-const SNAPSHOT_FORMAT: i32 = 4;
+const SNAPSHOT_FORMAT: i32 = 5;
 
 macro_rules! workforce {
     ($module:ident, $db:ty, $pool:ty) => {

@@ -35,6 +35,7 @@ fn source() -> SourceData {
         details: vec![PersonDetails::default(); workforce.persons().len()],
         workforce,
         agency_terms: Vec::new(),
+        post_refs: Vec::new(),
         caseload_weights: Vec::new(),
         skipped: vec![RowProblem {
             file: "hr.csv".into(),

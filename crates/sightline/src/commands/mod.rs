@@ -15,5 +15,6 @@ pub mod serve;
 pub mod services;
 pub mod synth;
 pub mod targets;
+pub mod teams;
 pub mod tokens;
 pub mod users;

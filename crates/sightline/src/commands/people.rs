@@ -4,6 +4,8 @@
 use crate::cli::login_name;
 use crate::cli::{print_out, runtime};
 use anyhow::{bail, Result};
+use sightline_core::resolve::Disputed;
+use sightline_core::words::long_date;
 use sightline_store::{PersonSummary, Store};
 
 #[derive(clap::Subcommand)]
@@ -123,26 +125,38 @@ pub fn run_people(command: PeopleCommand) -> Result<()> {
                     "No two sources disagree about anyone's employment, absences or caseloads over the same days.",
                 );
             }
+            let concurrent = conflicts.iter().filter(|c| c.what == Disputed::ConcurrentPost).count();
             let mut text = format!(
-                "{} overlaps between sources, settled by the rule: for the days two sources overlap, the \
-higher-ranked source is kept (census returns rank below record-level exports; otherwise the source \
-imported most recently); the other's days of employment outside the overlap stay, while an \
-overlapping absence or a caseload on the same date is set aside whole.\n",
+                "{} overlaps between sources. Records of the same team and role (or a census return's) over \
+the same days are one employment recorded twice, settled by the rule: for the days two sources overlap, \
+the higher-ranked source is kept (census returns rank below record-level exports; otherwise the source \
+imported most recently); the other's days of employment outside the overlap stay, while an overlapping \
+absence or a caseload on the same date is set aside whole. Records of another team or role are \
+concurrent posts: both count ({concurrent} here).\n",
                 conflicts.len()
             );
             for c in &conflicts {
                 let show = |(s, e): (chrono::NaiveDate, Option<chrono::NaiveDate>)| {
-                    format!("{s} to {}", e.map_or("open".to_string(), |e| e.to_string()))
+                    format!("{} to {}", long_date(s), e.map_or("open".to_string(), long_date))
                 };
-                text.push_str(&format!(
-                    "  `{}` ({}): `{}` says {}, `{}` kept for {}\n",
-                    wf.person(c.person).id,
-                    c.what.as_str(),
-                    c.set_aside_source,
-                    show(c.set_aside),
-                    c.kept_source,
-                    show(c.overlap)
-                ));
+                let id = &wf.person(c.person).id;
+                if c.what == Disputed::ConcurrentPost {
+                    text.push_str(&format!(
+                        "  `{id}` (concurrent posts): `{}` and `{}` record different posts, both counted for {}\n",
+                        c.kept_source,
+                        c.set_aside_source,
+                        show(c.overlap)
+                    ));
+                } else {
+                    text.push_str(&format!(
+                        "  `{id}` ({}): `{}` says {}, `{}` kept for {}\n",
+                        c.what.as_str(),
+                        c.set_aside_source,
+                        show(c.set_aside),
+                        c.kept_source,
+                        show(c.overlap)
+                    ));
+                }
             }
             print_out(text.trim_end())
         }),

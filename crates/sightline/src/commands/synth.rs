@@ -30,6 +30,13 @@ pub struct SynthArgs {
     /// Caseload snapshots a year for each case holder (12 = monthly).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub(crate) snapshots_per_year: u32,
+    /// Also write the authority as a council formed from two legacy councils
+    /// would export it (a payroll, an HR spreadsheet, agency, caseload,
+    /// absence and finance exports), with their profiles and a team map, in
+    /// DIR/exports. The data folder is then the same workforce, some posts
+    /// split into two held at once, as the exports have them.
+    #[arg(long)]
+    pub(crate) exports: bool,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -62,8 +69,33 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
     let mut request = Request::new(basis, years, args.seed);
     request.detail.snapshots_per_year = args.snapshots_per_year;
     let calendar = Calendar::england_and_wales();
-    let synthesis = synthesize(&request, &calendar)?;
+    let mut synthesis = synthesize(&request, &calendar)?;
+    let exports = if args.exports {
+        let exports = sightline_synth::exports::two_councils(&synthesis.workforce)?;
+        synthesis.workforce = exports.workforce.clone();
+        Some(exports)
+    } else {
+        None
+    };
     write_synthetic_dir(&synthesis.workforce, &args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    print_out(&output::synth_summary(&synthesis, &args.out))
+    let mut text = output::synth_summary(&synthesis, &args.out);
+    if let Some(exports) = exports {
+        let dir = args.out.join("exports");
+        let imports = exports.write(&dir).with_context(|| format!("cannot write {}", dir.display()))?;
+        text.push_str(&format!(
+            "\nExports of a two-council authority, with their profiles and team map, are in {}. Import them with:\n  \
+sightline teams map {} --db sightline.db",
+            dir.display(),
+            dir.join("team-map.csv").display()
+        ));
+        for (profile, file) in imports {
+            text.push_str(&format!(
+                "\n  sightline import --db sightline.db --profile {} {}",
+                profile.display(),
+                file.display()
+            ));
+        }
+    }
+    print_out(&text)
 }
