@@ -140,6 +140,28 @@ async fn story(url: &str) {
     assert!(now.contains(&(start.to_string(), Some(day_before))), "the earlier row runs up to it: {now:?}");
 }
 
+/// Profiles drafted by `profile suggest` from the exports alone, unedited,
+/// read them as their own profiles do.
+#[tokio::test]
+async fn drafted_profiles_read_the_exports_as_they_are() {
+    let request = Request::new(Basis::Size { people: 80 }, YEARS, 9);
+    let made = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    let exports = two_councils(&made).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let imports = exports.write(dir.path()).unwrap();
+    let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    store.set_team_map(&read_team_map(&dir.path().join("team-map.csv")).unwrap(), "tester").await.unwrap();
+    for (_, file) in &imports {
+        let sheet = sightline_ingest::sheet::read_sheet(file, None).unwrap();
+        let draft = sightline_ingest::suggest::suggest(&sheet);
+        let path = file.with_extension("draft.toml");
+        std::fs::write(&path, &draft).unwrap();
+        let outcome = import(&store, &path, file).await.unwrap_or_else(|e| panic!("{}: {e}\n{draft}", file.display()));
+        assert!(matches!(&outcome, ImportOutcome::Imported { rejected, .. } if rejected.is_empty()), "{draft}");
+    }
+    assert_same_figures(&store.load_workforce().await.unwrap(), &exports.workforce);
+}
+
 #[tokio::test]
 async fn a_two_council_authoritys_exports_give_the_canonical_figures_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();

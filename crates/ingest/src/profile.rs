@@ -536,12 +536,12 @@ impl ExportRow<'_> {
 /// Contracted hours a week beyond which a row is not believed.
 const MAX_WEEKLY_HOURS: f64 = 60.0;
 
-fn parse_iso(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_iso(text: &str) -> Option<NaiveDate> {
     let date = text.trim().split([' ', 'T']).next()?;
     NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
 }
 
-fn parse_uk(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_uk(text: &str) -> Option<NaiveDate> {
     let date = text.trim().split(' ').next()?;
     let mut parts = date.split(['/', '-', '.']);
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);

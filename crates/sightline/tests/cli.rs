@@ -780,3 +780,27 @@ fn a_two_council_authoritys_exports_go_in_as_they_are_through_the_team_map() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot mean both"));
 }
+
+#[test]
+fn profile_check_shows_rows_as_they_will_be_read_and_names_the_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("staff.csv");
+    std::fs::write(
+        &file,
+        "Staff extract,,,\n\nStaff ID,Team,Role,Start,FTE %\nS1,MASH,Case holder,2024-04-01,50\nS2,Court,Case holder,someday,100\n",
+    )
+    .unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "kind = \"hr\"\n[columns]\nperson_id = \"Staff ID\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nfte_percent = \"FTE %\"\n[codes.org_role]\n5 = [\"Case holder\"]\n[defaults]\ncontract = \"permanent\"\n",
+    )
+    .unwrap();
+    let o = sightline(&["profile", "check", file.to_str().unwrap(), "--profile", profile.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    assert!(text.contains("2 data rows, 1 read, 1 with problems"), "{text}");
+    assert!(text.contains("The headings are on line 3"), "{text}");
+    assert!(text.contains("line 5, column `Start`, value `someday`"), "{text}");
+    assert!(text.contains("S1      MASH  5 Case holder  permanent  0.50  1 April 2024"), "{text}");
+}

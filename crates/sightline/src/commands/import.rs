@@ -52,19 +52,25 @@ enum Input {
     Export(Box<Profile>, String),
 }
 
+/// A profile by file or shipped name, with its text.
+pub(crate) fn load_profile(file: &Path) -> Result<(Profile, String)> {
+    let text = match (file.exists(), file.to_str().and_then(shipped)) {
+        (false, Some(text)) => text.to_string(),
+        _ => std::fs::read_to_string(file).with_context(|| {
+            format!(
+                "cannot read the profile {} (nor is it a shipped profile: see `sightline profile list`)",
+                file.display()
+            )
+        })?,
+    };
+    let profile =
+        Profile::parse(&text).map_err(|e| anyhow::anyhow!("the profile {} cannot be used: {e}", file.display()))?;
+    Ok((profile, text))
+}
+
 fn input(path: &Path, profile: Option<&Path>) -> Result<Input> {
     if let Some(file) = profile {
-        let text = match (file.exists(), file.to_str().and_then(shipped)) {
-            (false, Some(text)) => text.to_string(),
-            _ => std::fs::read_to_string(file).with_context(|| {
-                format!(
-                    "cannot read the profile {} (nor is it a shipped profile: see `sightline profile list`)",
-                    file.display()
-                )
-            })?,
-        };
-        let profile =
-            Profile::parse(&text).map_err(|e| anyhow::anyhow!("the profile {} cannot be used: {e}", file.display()))?;
+        let (profile, text) = load_profile(file)?;
         if path.is_dir() {
             bail!("{} is a folder; a profile reads one exported file", path.display());
         }

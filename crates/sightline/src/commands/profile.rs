@@ -1,10 +1,14 @@
 //! `sightline profile`: the shipped source profiles, and drafting one from an export.
 
+use super::import::load_profile;
 use crate::cli::print_out;
 use anyhow::{bail, Context, Result};
-use sightline_ingest::profile::{shipped, Profile, SHIPPED};
-use sightline_ingest::sheet::read_sheet;
-use std::path::PathBuf;
+use chrono::NaiveDate;
+use sightline_core::words::long_date;
+use sightline_ingest::profile::{read_export, shipped, ExportKind, Profile, SHIPPED};
+use sightline_ingest::sheet::{is_spreadsheet, read_csv_with, read_sheet};
+use sightline_ingest::{list_problems, Strictness};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
 pub enum ProfileCommand {
@@ -31,6 +35,22 @@ Example:\n  sightline profile suggest staff.xlsx --out profiles/our-hr.toml")]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Show the first rows of an export as Sightline will read them with a profile, before any import.
+    #[command(long_about = "Read an export with a profile and show what Sightline makes of it, \
+without importing anything: where the headings were found, how many rows read and which did not (each \
+named with its line, column, value and rule), and the first rows as they will be read (person, team, \
+role, FTE, dates). Team names are shown as the export writes them: a team map applies when importing.\n\n\
+Example:\n  sightline profile check staff.xlsx --profile profiles/our-hr.toml")]
+    Check {
+        /// The export: CSV, or a spreadsheet.
+        file: PathBuf,
+        /// The profile: a file, or the name of a shipped profile.
+        #[arg(long, value_name = "FILE")]
+        profile: PathBuf,
+        /// How many rows to show.
+        #[arg(long, default_value_t = 10)]
+        rows: usize,
+    },
 }
 
 pub fn run_profile(command: ProfileCommand) -> Result<()> {
@@ -51,6 +71,7 @@ pub fn run_profile(command: ProfileCommand) -> Result<()> {
             return print_out(text.trim_end());
         }
         ProfileCommand::Suggest { file, sheet, out } => (file, sheet, out),
+        ProfileCommand::Check { file, profile, rows } => return check(&file, &profile, rows),
     };
     let sheet = read_sheet(&file, sheet.as_deref())?;
     let draft = sightline_ingest::suggest::suggest(&sheet);
@@ -70,4 +91,91 @@ pub fn run_profile(command: ProfileCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `profile check`: the export as the profile reads it.
+fn check(file: &Path, profile: &Path, shown: usize) -> Result<()> {
+    let (profile, _) = load_profile(profile)?;
+    let sheet = if is_spreadsheet(file) {
+        read_sheet(file, profile.sheet.as_deref())?
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        read_csv_with(&name, &bytes, profile.delimiter_byte())?
+    };
+    let sheet = sheet.headed(&profile.headings(), profile.header_row)?;
+    let data = read_export(&sheet, &profile, Strictness::Lenient)?;
+    let wf = &data.workforce;
+    let when = |d: Option<NaiveDate>| d.map_or("-".to_string(), long_date);
+    let mut text = format!(
+        "{} read as a `{}` export: {} data rows, {} read, {} with problems.\n",
+        sheet.name,
+        profile.kind.as_str(),
+        data.rows_read,
+        data.rows_read - data.skipped.len(),
+        data.skipped.len()
+    );
+    if sheet.header_line > 1 {
+        text.push_str(&format!("The headings are on line {}; what is above them is set aside.\n", sheet.header_line));
+    }
+    if !data.skipped.is_empty() {
+        text.push_str(&format!(
+            "Problems (an import stops at these unless --lenient):\n{}\n",
+            list_problems(&data.skipped[..data.skipped.len().min(shown)])
+        ));
+    }
+    let mut table = vec![];
+    match profile.kind {
+        ExportKind::Hr | ExportKind::Agency => {
+            table.push(["Person", "Team", "Role", "Contract", "FTE", "From", "To"].map(String::from).to_vec());
+            for s in wf.spells().iter().take(shown) {
+                table.push(vec![
+                    wf.person(s.person).id.clone(),
+                    wf.team_name(s.team).to_string(),
+                    format!("{} {}", s.org_role.code(), s.org_role.label()),
+                    s.kind.as_str().to_string(),
+                    format!("{:.2}", s.fte),
+                    long_date(s.start),
+                    when(s.end),
+                ]);
+            }
+        }
+        ExportKind::Establishment => {
+            table.push(["Team", "Funded FTE", "From", "To"].map(String::from).to_vec());
+            for e in wf.establishment().iter().take(shown) {
+                table.push(vec![
+                    wf.team_name(e.team).to_string(),
+                    format!("{:.2}", e.fte),
+                    long_date(e.start),
+                    when(e.end),
+                ]);
+            }
+        }
+        ExportKind::Absence => {
+            table.push(["Person", "Reason", "From", "To", "Days lost"].map(String::from).to_vec());
+            for a in wf.absences().iter().take(shown) {
+                table.push(vec![
+                    wf.person(a.person).id.clone(),
+                    a.reason.code().to_string(),
+                    long_date(a.start),
+                    long_date(a.end),
+                    a.days_lost.map_or("-".to_string(), |d| d.to_string()),
+                ]);
+            }
+        }
+        ExportKind::Caseload => {
+            table.push(["Person", "Date", "Cases"].map(String::from).to_vec());
+            for c in wf.caseloads().iter().take(shown) {
+                table.push(vec![wf.person(c.person).id.clone(), long_date(c.date), c.cases.to_string()]);
+            }
+        }
+    }
+    let widths: Vec<usize> =
+        (0..table[0].len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    text.push_str(&format!("The first {} as Sightline reads them (by person, then date):\n", table.len() - 1));
+    for row in &table {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        text.push_str(&format!("  {}\n", cells.join("  ").trim_end()));
+    }
+    print_out(text.trim_end())
 }
