@@ -514,3 +514,32 @@ async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
     let (r, _) = send(&w.app, get("/api/v1/forecast", None)).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn every_page_of_figures_warns_when_the_data_looks_incomplete() {
+    let w = world().await;
+    // Another system's people in a team that has no establishment.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("spells.csv"),
+        "person_id,kind,team,org_role,start_date,end_date,fte\nX1,permanent,Newly Formed,5,2024-01-08,,1\n",
+    )
+    .unwrap();
+    w.store.import_canonical(dir.path(), "other-hr", "tester", Strictness::Strict).await.unwrap();
+    let settings = Settings { la: Some("839".into()), ..Settings::default() };
+    let app = app(w.store.clone(), settings).await.unwrap();
+    let admin = log_in(&app, "ada", "ada-password").await.unwrap();
+    let member = log_in(&app, "meg", "meg-password").await.unwrap();
+    for page in ["/", "/teams", "/turnover", "/absence", "/agency", "/benchmark", "/forecast"] {
+        let (r, html) = send(&app, get(page, Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{page}");
+        assert!(
+            html.contains("These figures may rest on incomplete data") && html.contains("Newly Formed"),
+            "{page}: {html}"
+        );
+        let (_, html) = send(&app, get(page, Some(&member))).await;
+        if html.contains("These figures may rest on incomplete data") {
+            assert!(!html.contains("Newly Formed has"), "{page}: a member is only told that something is missing");
+        }
+    }
+}

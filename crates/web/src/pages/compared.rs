@@ -4,9 +4,9 @@
 //! and the authority's own current figures.
 
 use crate::error::Error;
-use crate::layout::respond;
+use crate::layout::{gaps_banner, respond};
 use crate::viewer::Viewer;
-use crate::{latest_date, AppState, Shared};
+use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
@@ -31,10 +31,10 @@ fn cell(c: Cell) -> String {
 
 /// The comparison page.
 pub async fn compared(State(state): State<Shared>, viewer: Viewer) -> Response {
-    respond(&viewer, "Compared", view(&state).await)
+    respond(&viewer, "Compared", view(&state, &viewer).await)
 }
 
-async fn view(state: &AppState) -> Result<Markup, Error> {
+async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     let Some(la) = state.settings.la.as_deref() else {
         return Ok(html! {
             h1 { "Compared with other authorities" }
@@ -46,16 +46,17 @@ async fn view(state: &AppState) -> Result<Markup, Error> {
     let latest = published.authority(la).iter().map(|r| r.time_period).max();
     let year = latest.ok_or_else(|| Error::not_found(format!("No published figures for {la}")))?;
     let b = benchmark(published, model, la, year).map_err(Error::not_found)?;
-    let own = match state.workforce().await {
-        Ok(wf) => {
-            let date = latest_date(&wf);
-            Some((date, indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded()))
-        }
-        Err(_) => None,
+    let (own, gaps) = match state.generation_workforce_at(None).await {
+        Ok((generation, wf, date)) => (
+            Some((date, indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded())),
+            gaps_banner(viewer, &state.gaps(generation, &wf, date), date),
+        ),
+        Err(_) => (None, html! {}),
     };
     let entry = |f: &str| b.entries.iter().find(|e| e.field == f);
     Ok(html! {
         h1 { "Compared with other authorities" }
+        (gaps)
         p { (b.la_name) ", " (b.region_name) ". Published figures for census year " (year) "; neighbours from the " (b.model) "." }
         table {
             caption { "The authority beside its neighbours, region and England" }

@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::filter::Query;
 use crate::forecast::{scenarios, Forecasted};
-use crate::layout::respond;
+use crate::layout::{gaps_banner, respond};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -88,10 +88,12 @@ fn stands_on(f: &sightline_plan::Fitted) -> Markup {
 
 /// The Forecast page: a scenario (the first shipped one unless chosen) beside the baseline.
 pub async fn forecast(State(state): State<Shared>, viewer: Viewer, Query(query): Query<ForecastQuery>) -> Response {
-    respond(&viewer, "Forecast", view(&state, query).await)
+    respond(&viewer, "Forecast", view(&state, &viewer, query).await)
 }
 
-async fn view(state: &AppState, query: ForecastQuery) -> Result<Markup, Error> {
+async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result<Markup, Error> {
+    let (generation, wf, date) = state.generation_workforce_at(None).await?;
+    let gaps = gaps_banner(viewer, &state.gaps(generation, &wf, date), date);
     let choices = scenarios(state.settings.scenarios.as_deref());
     let key = query.scenario.unwrap_or_else(|| choices.first().map(|c| c.0.clone()).unwrap_or_default());
     let scenario = state.scenario(&key)?;
@@ -112,6 +114,7 @@ async fn view(state: &AppState, query: ForecastQuery) -> Result<Markup, Error> {
     let last = |f: &Forecast, figure: &str| f.months.last().and_then(|m| m.figure(figure)).unwrap_or_default();
     Ok(html! {
         h1 { "Forecast" }
+        (gaps)
         p { "The next " (PAGE_MONTHS) " months from " (fitted_as_of) ", " (PAGE_RUNS) " runs of a model fitted on the 36 months before (seed 1). \
              The shaded band holds 8 runs in 10; the line is the median. The same chances are used with and without the scenario's levers." }
         form.filters method="get" action="/forecast" {
