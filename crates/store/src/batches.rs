@@ -463,20 +463,20 @@ macro_rules! batches {
                 }
                 let mut next_suggestion: i64 =
                     sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM match_suggestion").fetch_one(&mut **tx).await?;
-                for s in &plan.suggestions {
+                for chunk in plan.suggestions.chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO match_suggestion (id, person_id, candidate_id, reason, status, batch_id) ")
-                        .push_values([()], |mut b, ()| {
+                        .push_values(chunk, |mut b, s| {
                             b.push_bind(next_suggestion)
                                 .push_bind(s.person)
                                 .push_bind(s.candidate)
                                 .push_bind(s.reason)
                                 .push_bind("open")
                                 .push_bind(batch_id);
+                            next_suggestion += 1;
                         })
                         .build()
                         .execute(&mut **tx)
                         .await?;
-                    next_suggestion += 1;
                 }
                 Ok(plan.ids)
             }

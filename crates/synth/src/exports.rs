@@ -60,7 +60,8 @@ impl Exports {
     }
 }
 
-const PAYROLL_PROFILE: &str = r#"# Legacy council A's payroll: one row per post held, with its post reference.
+/// The payroll's profile (also used by the import benchmark).
+pub const PAYROLL_PROFILE: &str = r#"# Legacy council A's payroll: one row per post held, with its post reference.
 source = "payroll"
 description = "Council A payroll: a row per post, FTE %, cost centres, UK dates"
 kind = "hr"
@@ -356,7 +357,7 @@ pub fn two_councils(wf: &Workforce) -> Result<Exports, XlsxError> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let name_of = |p: &Person| {
         let i = number_of(p);
-        (GIVEN[i % GIVEN.len()], FAMILY[(i / GIVEN.len()) % FAMILY.len()])
+        (GIVEN[i % GIVEN.len()], FAMILY[(i * 7 + i / GIVEN.len()) % FAMILY.len()])
     };
     let born = |p: &Person| p.birth_date.unwrap_or(Date::from_ymd_opt(1980, 1, 1).expect("a date"));
 
@@ -387,7 +388,7 @@ pub fn two_councils(wf: &Workforce) -> Result<Exports, XlsxError> {
             s.reason_leave.map_or("", |r| REASONS_A[r.code() as usize - 1]),
         );
     }
-    let _ = write!(payroll, "Total;;;;;;;;;;{};;\r\n", total_fte * 100.0);
+    let _ = write!(payroll, "Total;;;;;;;;;;{:.2};;\r\n", total_fte * 100.0);
     files.push(("payroll.csv".into(), windows_1252(&payroll)));
 
     // B's HR spreadsheet.

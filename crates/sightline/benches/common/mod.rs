@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// About 60,000 people, 90,000 spells, 220,000 absences and 560,000
 /// caseload snapshots over 2017-2025 (30 MB of CSV), written once to the
 /// system temp folder.
+#[allow(dead_code)] // not every benchmark reads it
 pub fn fixture() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {

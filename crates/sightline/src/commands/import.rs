@@ -192,12 +192,23 @@ people known from other sources, {} updated; {} teams added{skipped}",
                 store.load_with_conflicts().await
             })?;
             if !conflicts.is_empty() {
-                print_out(&format!(
-                    "{} overlaps between sources' records of the same people were settled by the stated rule; \
-see `sightline people conflicts --db {}`.",
-                    conflicts.len(),
-                    args.db
-                ))?;
+                let concurrent = conflicts
+                    .iter()
+                    .filter(|c| c.what == sightline_core::resolve::Disputed::ConcurrentPost)
+                    .count();
+                let settled = conflicts.len() - concurrent;
+                let mut said = Vec::new();
+                if settled > 0 {
+                    said.push(format!(
+                        "{settled} overlaps between sources' records of the same employment were settled by the stated rule"
+                    ));
+                }
+                if concurrent > 0 {
+                    said.push(format!(
+                        "{concurrent} times two sources record different posts of one person over the same days (concurrent posts, both counted)"
+                    ));
+                }
+                print_out(&format!("{}; see `sightline people conflicts --db {}`.", said.join("; "), args.db))?;
             }
             // Is the picture whole? Said after every import, not only when asked.
             if let Some(at) = wf.latest_date() {
