@@ -779,6 +779,18 @@ fn a_two_council_authoritys_exports_go_in_as_they_are_through_the_team_map() {
     let o = sightline(&["teams", "map", dir.path().join("bad.csv").to_str().unwrap(), "--db", db]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot mean both"));
+    let o = sightline(&[
+        "synth",
+        "--people",
+        "20",
+        "--years",
+        "2024",
+        "--exports",
+        "tidy",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("styles: two-councils, reorganised"));
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         seed: 1,
         out: args.out.clone(),
         snapshots_per_year: 12,
-        exports: false,
+        exports: None,
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {

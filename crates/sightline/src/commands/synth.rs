@@ -30,13 +30,16 @@ pub struct SynthArgs {
     /// Caseload snapshots a year for each case holder (12 = monthly).
     #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub(crate) snapshots_per_year: u32,
-    /// Also write the authority as a council formed from two legacy councils
-    /// would export it (a payroll, an HR spreadsheet, agency, caseload,
-    /// absence and finance exports), with their profiles and a team map, in
-    /// DIR/exports. The data folder is then the same workforce, some posts
-    /// split into two held at once, as the exports have them.
-    #[arg(long)]
-    pub(crate) exports: bool,
+    /// Also write the authority as a council's systems would export it, with
+    /// the profiles (and any team map) that read the exports, in DIR/exports.
+    /// STYLE `two-councils` (the default): a council formed from two legacy
+    /// councils (a payroll, an HR spreadsheet, agency, caseload, absence and
+    /// finance exports, a team map; the data folder is then the same
+    /// workforce with some posts split into two held at once, as the exports
+    /// have them). `reorganised`: a council moving from a legacy HR system to
+    /// a new one.
+    #[arg(long, value_name = "STYLE", num_args = 0..=1, default_missing_value = "two-councils")]
+    pub(crate) exports: Option<String>,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -70,12 +73,16 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
     request.detail.snapshots_per_year = args.snapshots_per_year;
     let calendar = Calendar::england_and_wales();
     let mut synthesis = synthesize(&request, &calendar)?;
-    let exports = if args.exports {
-        let exports = sightline_synth::exports::two_councils(&synthesis.workforce)?;
-        synthesis.workforce = exports.workforce.clone();
-        Some(exports)
-    } else {
-        None
+    let exports = match &args.exports {
+        Some(style) => {
+            let Some(made) = sightline_synth::exports::exports(style, &synthesis.workforce) else {
+                bail!("no export style called `{style}` (styles: {})", sightline_synth::exports::STYLES.join(", "));
+            };
+            let exports = made?;
+            synthesis.workforce = exports.workforce.clone();
+            Some(exports)
+        }
+        None => None,
     };
     write_synthetic_dir(&synthesis.workforce, &args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -83,12 +90,10 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
     if let Some(exports) = exports {
         let dir = args.out.join("exports");
         let imports = exports.write(&dir).with_context(|| format!("cannot write {}", dir.display()))?;
-        text.push_str(&format!(
-            "\nExports of a two-council authority, with their profiles and team map, are in {}. Import them with:\n  \
-sightline teams map {} --db sightline.db",
-            dir.display(),
-            dir.join("team-map.csv").display()
-        ));
+        text.push_str(&format!("\nThe exports, with their profiles, are in {}. Import them with:", dir.display()));
+        if let Some(map) = exports.team_map() {
+            text.push_str(&format!("\n  sightline teams map {} --db sightline.db", dir.join(map).display()));
+        }
         for (profile, file) in imports {
             text.push_str(&format!(
                 "\n  sightline import --db sightline.db --profile {} {}",

@@ -1,9 +1,4 @@
-//! A synthetic workforce written out as a council's systems would export
-//! it, beside the profiles and team map that read it back: for trying
-//! imports, for the docs' worked example and for tests that check that the
-//! figures of the exports equal those of the workforce in canonical form.
-//!
-//! The council ([`two_councils`]) was formed from two legacy councils:
+//! A council formed from two legacy councils ([`two_councils`]):
 //! - **A's payroll** (`payroll.csv`): Windows-1252, semicolons, UK dates, one
 //!   row per post with a post reference, FTE as a percentage, teams by
 //!   finance cost centre (or, for posts that began before the restructure
@@ -22,42 +17,21 @@
 //!   today's teams.
 //!
 //! Some people hold two posts at once: a few full-time posts are split into
-//! two part-time posts in one team starting the same day (0.7 and 0.3 FTE) (in the payroll,
-//! under two post references), and a few into a post in each legacy
+//! two part-time posts in one team starting the same day (0.7 and 0.3 FTE,
+//! under two post references in the payroll), and a few into a post in each legacy
 //! council's teams (one in each system). The workforce these exports stand
-//! for, splits included, is [`Exports::workforce`].
+//! for, splits included, is [`Exports::workforce`](super::Exports::workforce).
 
+use super::{uk, Exports};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use sightline_core::model::{Spell, Workforce, WorkforceBuilder};
 use sightline_core::{Date, Person, SpellKind, TeamId};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 /// The day the merged council's teams were restructured: payroll posts
 /// that began before it name their team by its old name.
 pub fn restructure() -> Date {
     Date::from_ymd_opt(2022, 4, 1).expect("a date")
-}
-
-/// The exports of one council, ready to write.
-pub struct Exports {
-    /// The workforce the exports stand for, in canonical form.
-    pub workforce: Workforce,
-    /// (file name, bytes), profiles and the team map among them.
-    pub files: Vec<(String, Vec<u8>)>,
-    /// (profile file, export file), in the order to import them.
-    pub imports: Vec<(String, String)>,
-}
-
-impl Exports {
-    /// Writes every file into `dir`; the paths of the imports, in order.
-    pub fn write(&self, dir: &Path) -> std::io::Result<Vec<(PathBuf, PathBuf)>> {
-        std::fs::create_dir_all(dir)?;
-        for (name, bytes) in &self.files {
-            std::fs::write(dir.join(name), bytes)?;
-        }
-        Ok(self.imports.iter().map(|(p, f)| (dir.join(p), dir.join(f))).collect())
-    }
 }
 
 /// The payroll's profile (also used by the import benchmark).
@@ -282,10 +256,6 @@ const GIVEN: [&str; 12] =
     ["Morgan", "Siobhan", "Hassan", "Amara", "Tomasz", "Priya", "Gareth", "Chloe", "Kwame", "Aoife", "Darren", "Mei"];
 const FAMILY: [&str; 12] =
     ["Reid", "Byrne", "Ali", "Okafor", "Nowak", "Sharma", "Evans", "O'Neill", "Mensah", "Walsh", "Hughes", "Chen"];
-
-fn uk(d: Date) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 fn number_of(p: &Person) -> usize {
     p.id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse().unwrap_or(0)
