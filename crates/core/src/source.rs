@@ -73,14 +73,32 @@ pub struct AgencyTerms {
 
 /// A post's or agency assignment's own reference, where the export gives
 /// one: it tells posts apart and keys them in exports of changes. The spell
-/// it belongs to is the person's starting that day in that team and role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// it belongs to is the person's with that start, team, role, FTE and end
+/// (spells alike in all of these are interchangeable).
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostRef {
     pub person: PersonIdx,
     pub start: NaiveDate,
     pub team: TeamId,
     pub org_role: OrgRole,
+    pub fte: f64,
+    pub end: Option<NaiveDate>,
     pub reference: String,
+}
+
+impl PostRef {
+    /// What ties the reference to its spell.
+    pub fn key(&self) -> PostKey {
+        (self.person, self.start, self.team, self.org_role, self.fte.to_bits(), self.end)
+    }
+}
+
+/// A spell as a [`PostRef`] names it.
+pub type PostKey = (PersonIdx, NaiveDate, TeamId, OrgRole, u64, Option<NaiveDate>);
+
+/// The key of `spell`, to find its reference.
+pub fn post_key(spell: &crate::Spell) -> PostKey {
+    (spell.person, spell.start, spell.team, spell.org_role, spell.fte.to_bits(), spell.end)
 }
 
 /// One export (or canonical folder) read: the facts as a workforce whose

@@ -174,3 +174,32 @@ async fn a_two_council_authoritys_exports_give_the_canonical_figures_on_postgres
     story(&db.url).await;
     db.drop().await;
 }
+
+/// Two posts of one person alike but for their references: an export of
+/// changes that ends one leaves the other as it was.
+#[tokio::test]
+async fn a_reference_keys_its_own_post_among_posts_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("pay.toml");
+    std::fs::write(
+        &profile,
+        "source = \"pay\"\nkind = \"hr\"\nmode = \"changes\"\n[columns]\nperson_id = \"Id\"\npost_id = \"Post\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nend_date = \"End\"\nfte = \"FTE\"\n[defaults]\ncontract = \"permanent\"\n",
+    )
+    .unwrap();
+    let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    let export = |name: &str, rows: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("Id,Post,Team,Role,Start,End,FTE\n{rows}")).unwrap();
+        file
+    };
+    let first = export("1.csv", "A1,P1,MASH,5,2024-01-01,,0.5\nA1,P2,MASH,5,2024-01-01,,0.5\n");
+    import(&store, &profile, &first).await.unwrap();
+    let later = export("2.csv", "A1,P1,MASH,5,2024-01-01,2024-06-30,0.5\n");
+    let ImportOutcome::Imported { changes, .. } = import(&store, &profile, &later).await.unwrap() else { panic!() };
+    assert_eq!((changes.rows_added, changes.rows_replaced), (1, 1));
+    let wf = store.load_workforce().await.unwrap();
+    let mut posts: Vec<(f64, Option<String>)> =
+        wf.spells().iter().map(|s| (s.fte, s.end.map(|e| e.to_string()))).collect();
+    posts.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(posts, [(0.5, None), (0.5, Some("2024-06-30".to_string()))]);
+}

@@ -835,7 +835,7 @@ impl ExportReader {
             } => {
                 let team = self.builder.team(&team);
                 if let Some(reference) = reference {
-                    self.post_refs.push(PostRef { person, start, team, org_role, reference });
+                    self.post_refs.push(PostRef { person, start, team, org_role, fte, end, reference });
                 }
                 let charge_rate = terms.as_ref().and_then(|t| t.1);
                 let spell = Spell {

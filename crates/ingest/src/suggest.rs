@@ -77,16 +77,16 @@ const HINTS: &[(&str, &[&str])] = &[
     (
         "end_date",
         &[
-            "end date",
             "leaving date",
             "date left",
+            "date of leaving",
             "termination date",
+            "end date",
             "last day",
             "end",
             "to",
             "until",
             "finish",
-            "expiry",
             "date to",
         ],
     ),
@@ -108,6 +108,21 @@ const HINTS: &[(&str, &[&str])] = &[
     ("date", &["snapshot date", "report date", "as at", "date"]),
     ("days_lost", &["days lost", "working days lost", "days"]),
     ("reason", &["absence reason", "absence type", "reason", "type"]),
+];
+
+/// Words that make a heading a poor fit for a field though a hint matches
+/// ("Line Manager Emp No" is not the person's number, "Probation End Date"
+/// not the post's end): such a column is taken only when no other fits, and
+/// marked unsure.
+const AVOID: &[(&str, &[&str])] = &[
+    ("person_id", &["manager", "line", "supervisor", "legacy", "previous", "old"]),
+    (
+        "start_date",
+        &["probation", "continuous", "service", "dbs", "registration", "visa", "qualified", "qualification"],
+    ),
+    ("end_date", &["probation", "dbs", "registration", "visa", "expiry"]),
+    ("team", &["manager", "previous", "old"]),
+    ("full_name", &["manager", "line", "supervisor"]),
 ];
 
 /// Words a person's name heading may hold besides "name": "Team Name" or
@@ -263,7 +278,8 @@ impl Stats {
                     s.serial += 1;
                 }
             }
-            if is_swe_number(&text.to_ascii_uppercase()) {
+            // SWE numbers: two letters and at least four digits (not a grade like `SW3`).
+            if is_swe_number(&text.to_ascii_uppercase()) && text.len() >= 6 {
                 s.swe += 1;
             }
             if text.chars().any(char::is_alphabetic) && !text.chars().any(|c| c.is_ascii_digit()) {
@@ -312,9 +328,12 @@ impl Stats {
                 }
             }
             "swe_no" if !empty && !self.most(self.swe) => Err("its values are not SWE numbers".into()),
-            "team" | "org_role" | "contract" | "reason_leave" | "reason" | "covering" | "agency"
-                if !empty && self.most(self.numbers) && field != "org_role" && field != "reason_leave" =>
+            "team" | "org_role" | "contract" | "reason_leave" | "reason" | "covering" | "agency" | "person_id"
+                if !empty && self.most(self.dates + self.serial) =>
             {
+                Err("its values are dates".into())
+            }
+            "team" | "contract" | "reason" | "covering" | "agency" if !empty && self.most(self.numbers) => {
                 Err("its values are numbers".into())
             }
             _ => Ok(()),
@@ -375,19 +394,24 @@ pub fn suggest(sheet: &Sheet) -> String {
     let mut placed: Vec<Placed> = Vec::new();
     let mut set_aside: Vec<(usize, String)> = Vec::new();
     for (field, hints) in HINTS {
-        let mut candidates: Vec<(usize, bool, usize)> = headings
+        let avoid = AVOID.iter().find(|(f, _)| f == field).map_or(&[][..], |(_, w)| *w);
+        let mut candidates: Vec<(Option<&str>, usize, bool, usize)> = headings
             .iter()
             .enumerate()
             .filter(|(i, h)| !h.is_empty() && !placed.iter().any(|p| p.column == *i))
             .filter_map(|(i, h)| {
-                hints.iter().position(|w| hint_matches(h, w)).map(|rank| (rank, words(hints[rank]) != *h, i))
+                let avoided = avoid.iter().find(|w| h.iter().any(|x| x == *w)).copied();
+                hints.iter().position(|w| hint_matches(h, w)).map(|rank| (avoided, rank, words(hints[rank]) != *h, i))
             })
             .collect();
         candidates.sort();
-        for (_, _, i) in candidates {
+        for (avoided, _, _, i) in candidates {
             match stats[i].fit(field, &headings[i]) {
                 Ok(()) => {
-                    let unsure = (stats[i].filled == 0).then(|| "no values in the sample to check it by".to_string());
+                    let unsure = match avoided {
+                        Some(w) => Some(format!("the heading also says \"{w}\": is this the {field} meant?")),
+                        None => (stats[i].filled == 0).then(|| "no values in the sample to check it by".to_string()),
+                    };
                     placed.push(Placed { field, column: i, unsure });
                     break;
                 }
@@ -410,7 +434,36 @@ pub fn suggest(sheet: &Sheet) -> String {
         }
     }
     let has = |placed: &[Placed], f: &str| placed.iter().any(|p| p.field == f);
-    let kind = if !has(&placed, "person_id") && !has(&placed, "swe_no") && has(&placed, "team") {
+    // No employee number: a payroll number, else an assignment number,
+    // serves (an SWE number is taken below, once the kind is known).
+    if !has(&placed, "person_id") && !has(&placed, "swe_no") {
+        let stand_in = [
+            ("xref", "a payroll number serves as the person's identifier"),
+            (
+                "post_id",
+                "an assignment number serves as the person's identifier: a person with two posts would be two people",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(f, why)| placed.iter().position(|p| p.field == f).map(|i| (i, why)));
+        if let Some((i, why)) = stand_in {
+            placed[i].field = "person_id";
+            placed[i].unsure = Some(why.to_string());
+        }
+    }
+    let about_people = [
+        "person_id",
+        "swe_no",
+        "given_name",
+        "family_name",
+        "full_name",
+        "birth_date",
+        "contract",
+        "reason_leave",
+        "gender",
+        "ethnicity",
+    ];
+    let kind = if !about_people.iter().any(|f| has(&placed, f)) && has(&placed, "team") {
         ExportKind::Establishment
     } else if has(&placed, "cases") {
         ExportKind::Caseload
@@ -517,7 +570,10 @@ pub fn suggest(sheet: &Sheet) -> String {
                 };
                 let _ = writeln!(out, "{} = {:?}{note}", spec.name, sheet.header[p.column]);
             }
-            None if spec.required && !(spec.name == "org_role" && kind == ExportKind::Establishment) => {
+            None if spec.required
+                && !(spec.name == "org_role" && kind == ExportKind::Establishment)
+                && !(spec.name == "contract" && kind == ExportKind::Hr) =>
+            {
                 let _ =
                     writeln!(out, "# {} = \"?\"  # REQUIRED: {}; no column looked like it", spec.name, spec.meaning);
             }
@@ -544,11 +600,19 @@ pub fn suggest(sheet: &Sheet) -> String {
         let mut values: BTreeSet<String> = BTreeSet::new();
         for v in samples(p.column) {
             values.insert(v.text());
-            if values.len() > 40 {
+            if values.len() > 500 {
                 break;
             }
         }
-        if values.is_empty() || values.len() > 40 {
+        if values.is_empty() {
+            continue;
+        }
+        if values.len() > 500 {
+            let _ = writeln!(
+                out,
+                "\n# UNSURE: `{}` holds more than 500 different values; map them under [codes.{field}] yourself",
+                sheet.header[p.column]
+            );
             continue;
         }
         // code -> (values, words that placed them)
@@ -575,7 +639,9 @@ pub fn suggest(sheet: &Sheet) -> String {
             let _ = writeln!(out, "{:?} = {:?}  # the value holds {}", code, vs, rules.join(" or "));
         }
         if !unmapped.is_empty() {
-            let _ = writeln!(out, "# UNSURE, not mapped: give each its code: {:?}", unmapped);
+            let shown: Vec<&str> = unmapped.iter().take(40).copied().collect();
+            let more = if unmapped.len() > 40 { format!(" and {} more", unmapped.len() - 40) } else { String::new() };
+            let _ = writeln!(out, "# UNSURE, not mapped: give each its code: {shown:?}{more}");
         }
     }
     if matches!(kind, ExportKind::Hr) && !has(&placed, "contract") {
@@ -635,5 +701,26 @@ mod tests {
         let csv = "SWE Reg No,Worker,Snapshot Date,Children Allocated\nSW0000412278,Jo Bloggs,30/09/2024,14\n";
         let draft = suggest(&read_csv("cms.csv", csv.as_bytes()).unwrap());
         assert!(draft.contains("person_id = \"SWE Reg No\"  # no employee number"), "{draft}");
+    }
+
+    #[test]
+    fn a_common_council_hr_extract_is_drafted_with_the_right_columns() {
+        let csv = "Payroll Number,Forename,Surname,Team/Service,Position Title,Continuous Service Start Date,Start Date of Post,\
+                   Probation End Date,Date Left,Line Manager,FTE,Grade\n\
+                   100234,Jane,Smith,MASH,Social Worker,01/02/2010,01/04/2019,30/09/2019,,Ann Lee,1,SW2\n\
+                   100235,Ali,Khan,Court,Senior Practitioner,03/03/2015,03/03/2015,03/09/2015,31/03/2024,Bo Chan,0.8,SW3\n";
+        let draft = suggest(&read_csv("hr.csv", csv.as_bytes()).unwrap());
+        for line in [
+            "kind = \"hr\"",
+            "person_id = \"Payroll Number\"  # UNSURE: a payroll number serves",
+            "start_date = \"Start Date of Post\"\n",
+            "end_date = \"Date Left\"\n",
+            "team = \"Team/Service\"",
+            "org_role = \"Position Title\"",
+            "fte = \"FTE\"",
+        ] {
+            assert!(draft.contains(line), "{line}\n{draft}");
+        }
+        assert!(!draft.contains("full_name = \"Line Manager\""), "{draft}");
     }
 }

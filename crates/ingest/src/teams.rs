@@ -33,7 +33,15 @@ fn date(cell: Option<&Cell>) -> Result<Option<NaiveDate>, String> {
 pub fn read_team_map(path: &Path) -> Result<TeamMap, ReadError> {
     let sheet = read_sheet(path, None)?.headed(&["name", "team"], None)?;
     let col = |h: &str| sheet.column(h);
-    let (name, team) = (col("name").expect("headed"), col("team").expect("headed"));
+    let missing = |column: &str| ReadError::Export {
+        file: sheet.name.clone(),
+        message: format!(
+            ": a team map needs the headings name, team, from and to; there is no `{column}` (headings found: {})",
+            sheet.header.join(", ")
+        ),
+    };
+    let name = col("name").ok_or_else(|| missing("name"))?;
+    let team = col("team").ok_or_else(|| missing("team"))?;
     let (from, to) = (col("from"), col("to"));
     let mut entries = Vec::new();
     let mut problems = Vec::new();
@@ -92,5 +100,10 @@ mod tests {
         assert_eq!((problems[0].line, problems[0].value.as_str()), (2, "next week"));
         std::fs::write(&file, "name,team\nX,A\nx,B\n").unwrap();
         assert!(read_team_map(&file).unwrap_err().to_string().contains("cannot mean both"));
+        for (text, says) in [("Old Name,New Team\nX,A\n", "needs the headings name, team"), ("", "is empty")] {
+            std::fs::write(&file, text).unwrap();
+            let e = read_team_map(&file).unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+        }
     }
 }

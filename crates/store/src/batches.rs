@@ -6,8 +6,8 @@ use crate::people::PERSON_COLUMNS;
 use crate::{Store, StoreError, CHUNK};
 use chrono::NaiveDate;
 use sightline_core::identity::{Directory, IdentityPlan};
-use sightline_core::source::{Mode, RowProblem, SourceData};
-use sightline_core::{OrgRole, PersonIdx, TeamId};
+use sightline_core::source::{post_key, Mode, PostKey, RowProblem, SourceData};
+use sightline_core::{PersonIdx, TeamId};
 use std::collections::HashMap;
 
 /// What an import changes in the store.
@@ -215,12 +215,14 @@ macro_rules! batches {
                 // of them (a full export), or the rows it gives anew (changes).
                 let earlier = format!("batch_id IN (SELECT id FROM import_batch WHERE source = $1 AND id <> {batch_id})");
                 let earlier = if stringify!($module) == "sqlite" { earlier.replace("$1", "?") } else { earlier };
-                // Posts' own references, by the spell they belong to.
-                let refs: HashMap<(PersonIdx, NaiveDate, TeamId, OrgRole), &str> = data
-                    .post_refs
-                    .iter()
-                    .map(|r| ((r.person, r.start, r.team, r.org_role), r.reference.as_str()))
-                    .collect();
+                // Posts' own references, lined up with the spells they
+                // belong to (spells alike in every way take theirs in turn).
+                let mut by_key: HashMap<PostKey, Vec<&str>> = HashMap::new();
+                for r in data.post_refs.iter().rev() {
+                    by_key.entry(r.key()).or_default().push(r.reference.as_str());
+                }
+                let spell_refs: Vec<Option<&str>> =
+                    wf.spells().iter().map(|s| by_key.get_mut(&post_key(s)).and_then(Vec::pop)).collect();
                 // The same, as numbers (for statements with binds of their own).
                 let earlier_ids: Vec<i64> = QueryBuilder::<$db>::new("SELECT id FROM import_batch WHERE source = ")
                     .push_bind(&batch.source)
@@ -259,23 +261,19 @@ macro_rules! batches {
                         let spells = keyed(
                             wf.spells()
                                 .iter()
-                                .filter(|s| !refs.contains_key(&(s.person, s.start, s.team, s.org_role)))
-                                .map(|s| (person(s.person), s.start))
+                                .zip(&spell_refs)
+                                .filter(|(_, r)| r.is_none())
+                                .map(|(s, _)| (person(s.person), s.start))
                                 .collect(),
                         );
-                        for r in &data.post_refs {
-                            let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM agency_assignment WHERE {earlier_ref} AND (person_id, start_date) IN (SELECT person_id, start_date FROM spell WHERE {earlier_ref} AND person_id = "));
-                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date >= ").push_bind(r.start).push(")");
-                            q.build().execute(&mut *tx).await?;
-                            let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM spell WHERE {earlier_ref} AND person_id = "));
-                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date >= ").push_bind(r.start);
-                            changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
-                            let day_before = r.start.pred_opt().unwrap_or(r.start);
-                            let mut q = QueryBuilder::<$db>::new("UPDATE spell SET end_date = ");
-                            q.push_bind(day_before).push(format!(", reason_leave = NULL, leaver_destination = NULL WHERE {earlier_ref} AND person_id = "));
-                            q.push_bind(person(r.person)).push(" AND post_ref = ").push_bind(&r.reference).push(" AND start_date < ").push_bind(r.start);
-                            q.push(" AND (end_date IS NULL OR end_date >= ").push_bind(r.start).push(")");
-                            changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                        let referenced: Vec<(i64, &str, NaiveDate)> = wf
+                            .spells()
+                            .iter()
+                            .zip(&spell_refs)
+                            .filter_map(|(s, r)| r.map(|r| (person(s.person), r, s.start)))
+                            .collect();
+                        if !referenced.is_empty() {
+                            changes.rows_replaced += replace_referenced(&mut tx, &earlier_ref, &referenced).await?;
                         }
                         let absences = keyed(wf.absences().iter().map(|a| (person(a.person), a.start)).collect());
                         let caseloads = keyed(wf.caseloads().iter().map(|c| (person(c.person), c.date)).collect());
@@ -306,11 +304,12 @@ macro_rules! batches {
                     }
                 }
 
-                for chunk in wf.spells().chunks(CHUNK) {
+                for (n, chunk) in wf.spells().chunks(CHUNK).enumerate() {
+                    let offset = n * CHUNK;
                     QueryBuilder::<$db>::new(
                         "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref) ",
                     )
-                    .push_values(chunk, |mut b, s| {
+                    .push_values(chunk.iter().enumerate(), |mut b, (i, s)| {
                         b.push_bind(batch_id)
                             .push_bind(person(s.person))
                             .push_bind(s.kind.as_str())
@@ -322,7 +321,7 @@ macro_rules! batches {
                             .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
                             .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
                             .push_bind(s.charge_rate)
-                            .push_bind(refs.get(&(s.person, s.start, s.team, s.org_role)).copied());
+                            .push_bind(spell_refs[offset + i]);
                     })
                     .build()
                     .execute(&mut *tx)
@@ -403,6 +402,105 @@ macro_rules! batches {
                     tx.commit().await?;
                 }
                 Ok((batch_id, changes))
+            }
+
+            /// In an export of changes, the rows of earlier batches
+            /// (`earlier`) that `referenced` posts (person, reference, start)
+            /// replace: a reference's rows from its first new start on go,
+            /// a row of it running into that start ends the day before, and
+            /// a row of the same person and start with no reference (stored
+            /// before the export gave references) goes. Reads the earlier
+            /// rows once and writes in chunks; the number replaced.
+            async fn replace_referenced(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                earlier: &str,
+                referenced: &[(i64, &str, NaiveDate)],
+            ) -> Result<u64, sqlx::Error> {
+                // The first new start of each (person, reference).
+                let mut first: HashMap<(i64, &str), NaiveDate> = HashMap::new();
+                for &(p, r, d) in referenced {
+                    let e = first.entry((p, r)).or_insert(d);
+                    *e = (*e).min(d);
+                }
+                let mut people: Vec<i64> = first.keys().map(|(p, _)| *p).collect();
+                people.sort_unstable();
+                people.dedup();
+                let mut gone: Vec<(i64, String, NaiveDate)> = Vec::new();
+                let mut ended: Vec<(i64, String, NaiveDate, NaiveDate)> = Vec::new();
+                for chunk in people.chunks(CHUNK) {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "SELECT person_id, post_ref, start_date, end_date FROM spell WHERE {earlier} AND post_ref IS NOT NULL AND person_id IN ("
+                    ));
+                    let mut list = q.separated(", ");
+                    for p in chunk {
+                        list.push_bind(*p);
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&mut **tx).await? {
+                        let (p, r, start, end): (i64, String, NaiveDate, Option<NaiveDate>) =
+                            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+                        let Some(&from) = first.get(&(p, r.as_str())) else { continue };
+                        if start >= from {
+                            gone.push((p, r, start));
+                        } else if end.is_none_or(|e| e >= from) {
+                            ended.push((p, r, start, from.pred_opt().unwrap_or(from)));
+                        }
+                    }
+                }
+                let mut replaced = 0;
+                for chunk in gone.chunks(CHUNK / 3) {
+                    for table in ["agency_assignment", "spell"] {
+                        let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE {earlier} AND "));
+                        if table == "spell" {
+                            q.push("(person_id, post_ref, start_date) IN (");
+                        } else {
+                            q.push("(person_id, start_date) IN (");
+                        }
+                        let mut list = q.separated(", ");
+                        for (p, r, d) in chunk {
+                            list.push("(");
+                            list.push_bind_unseparated(*p);
+                            if table == "spell" {
+                                list.push_unseparated(", ");
+                                list.push_bind_unseparated(r.as_str());
+                            }
+                            list.push_unseparated(", ");
+                            list.push_bind_unseparated(*d);
+                            list.push_unseparated(")");
+                        }
+                        q.push(")");
+                        let n = q.build().execute(&mut **tx).await?.rows_affected();
+                        if table == "spell" {
+                            replaced += n;
+                        }
+                    }
+                }
+                for (p, r, start, end) in &ended {
+                    let mut q = QueryBuilder::<$db>::new("UPDATE spell SET end_date = ");
+                    q.push_bind(*end).push(format!(", reason_leave = NULL, leaver_destination = NULL WHERE {earlier} AND person_id = "));
+                    q.push_bind(*p).push(" AND post_ref = ").push_bind(r.as_str()).push(" AND start_date = ").push_bind(*start);
+                    replaced += q.build().execute(&mut **tx).await?.rows_affected();
+                }
+                // Rows stored before the export gave references.
+                let mut keys: Vec<(i64, NaiveDate)> = referenced.iter().map(|&(p, _, d)| (p, d)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                for chunk in keys.chunks(CHUNK / 2) {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "DELETE FROM spell WHERE {earlier} AND post_ref IS NULL AND (person_id, start_date) IN ("
+                    ));
+                    let mut list = q.separated(", ");
+                    for (p, d) in chunk {
+                        list.push("(");
+                        list.push_bind_unseparated(*p);
+                        list.push_unseparated(", ");
+                        list.push_bind_unseparated(*d);
+                        list.push_unseparated(")");
+                    }
+                    q.push(")");
+                    replaced += q.build().execute(&mut **tx).await?.rows_affected();
+                }
+                Ok(replaced)
             }
 
             /// Finds or adds the person behind each of the source's people:

@@ -120,7 +120,9 @@ fn check(file: &Path, profile: &Path, shown: usize) -> Result<()> {
     }
     if !data.skipped.is_empty() {
         text.push_str(&format!(
-            "Problems (an import stops at these unless --lenient):\n{}\n",
+            "Problems (an import stops at these unless --lenient), the first {} of {}:\n{}\n",
+            data.skipped.len().min(shown),
+            data.skipped.len(),
             list_problems(&data.skipped[..data.skipped.len().min(shown)])
         ));
     }
