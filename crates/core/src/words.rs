@@ -50,6 +50,24 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
         .ok_or_else(|| DateError { text: text.to_string() })
 }
 
+/// Text with its control characters (escape codes, new lines, NUL) written
+/// out as `\u{1b}`, so that it can neither forge a line of a log nor move a
+/// terminal's cursor; backslashes are doubled, so nothing else reads the same.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || c == '\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +92,12 @@ mod tests {
             );
         }
         assert!(parse_date("2199-12-31").is_ok() && parse_date("1900-01-01").is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_written_out() {
+        assert_eq!(escape_control("Jo Bloggs"), "Jo Bloggs");
+        assert_eq!(escape_control("ev\u{1b}[2Kil\nlogin ok"), "ev\\u{1b}[2Kil\\u{a}login ok");
+        assert_eq!(escape_control("a\\u{a}"), "a\\\\u{a}", "a typed escape does not read as one");
     }
 }

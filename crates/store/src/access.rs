@@ -4,6 +4,7 @@
 
 use super::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use sightline_core::words::escape_control;
 use std::fmt;
 
 /// What a user may see and do.
@@ -288,9 +289,18 @@ macro_rules! access {
             }
 
             pub async fn audit(pool: &$pool, user: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+                // Control characters written out, and no field of unbounded length.
+                let clean = |text: &str, most: usize| -> String {
+                    let text = escape_control(text);
+                    match text.char_indices().nth(most) {
+                        Some((at, _)) => format!("{}... ({} characters)", &text[..at], text.chars().count()),
+                        None => text.into_owned(),
+                    }
+                };
+                let (user, action, detail) = (clean(user, 100), clean(action, 100), clean(detail, 2000));
                 QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail) ")
                     .push_values([()], |mut b, ()| {
-                        b.push_bind(Utc::now().to_rfc3339()).push_bind(user).push_bind(action).push_bind(detail);
+                        b.push_bind(Utc::now().to_rfc3339()).push_bind(&user).push_bind(&action).push_bind(&detail);
                     })
                     .build()
                     .execute(pool)

@@ -88,13 +88,26 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-/// Only a path on this site: never `//elsewhere` or a full address.
+/// Only a path on this site: never `//elsewhere`, a full address, a
+/// backslash, or a control character or space (browsers drop a tab, so
+/// `/\t/evil.example` would be `//evil.example`).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.len() <= 2000 =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
+
+/// The longest user name Sightline keeps or looks up.
+pub const MAX_USER_NAME: usize = 100;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -167,6 +180,18 @@ pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(form): 
         return login_response(StatusCode::FORBIDDEN, &next, Some("The form had expired. Please log in again."));
     }
     let name = form.name.trim().to_string();
+    if name.chars().count() > MAX_USER_NAME {
+        // No such user can exist: nothing of it is kept but its length.
+        let _ = state
+            .store
+            .audit(
+                "(a user name too long)",
+                "login failed",
+                &format!("a user name of {} characters", name.chars().count()),
+            )
+            .await;
+        return login_response(StatusCode::UNAUTHORIZED, &next, Some("The user name or password is not right."));
+    }
     if locked(&state, &name) {
         let _ = state.store.audit(&name, "login refused", "too many failed attempts").await;
         return login_response(
@@ -237,6 +262,9 @@ mod tests {
     fn only_local_paths_are_followed_after_login() {
         assert_eq!(safe_next(Some("/teams?date=2024-09-30")), "/teams?date=2024-09-30");
         assert_eq!(safe_next(Some("//evil.example")), "/");
+        for bad in ["/\t/evil.example", "/\n/x", "/ /evil.example", "/\\evil.example", "/\u{0}"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }

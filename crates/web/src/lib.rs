@@ -25,8 +25,8 @@ mod viewer;
 
 pub use sightline_store::credentials::{hash_password, new_token, token_digest};
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use pages::{absence, agency, compared, data, forecast as forecast_page, overview, people, report, teams, turnover};
@@ -110,7 +110,32 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/assets/style.css", get(style))
         .merge(protected)
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state))
+}
+
+/// Headers on every answer: only this site's own assets run and nothing
+/// frames a page (CSP), types are not guessed, no address is passed on, and
+/// nothing but the style sheet is kept by a browser or proxy (pages and the
+/// API carry personal data).
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in set {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 async fn style() -> impl IntoResponse {

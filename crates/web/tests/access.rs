@@ -543,3 +543,40 @@ async fn every_page_of_figures_warns_when_the_data_looks_incomplete() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_security_headers_and_login_keeps_to_this_site() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    for (uri, cookie) in [("/login", None), ("/", Some(admin.as_str())), ("/api/v1/indicators", Some(admin.as_str())), ("/nowhere", None)] {
+        let (r, _) = send(&w.app, get(uri, cookie)).await;
+        let h = r.headers();
+        assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'none'"), "{uri}");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+        assert_eq!(h[header::REFERRER_POLICY], "no-referrer", "{uri}");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{uri}");
+    }
+    // A tab (or any control character) in `next` is not a path on this site.
+    for next in ["/%09/evil.example", "/%0A/evil.example", "%2F%5Cevil.example"] {
+        let (r, page) = send(&w.app, get(&format!("/login?next={next}"), None)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{next}");
+        assert!(page.contains("name=\"next\" value=\"/\""), "{next}: {page}");
+    }
+    // A user name of 200 KB is refused before anything of it is kept.
+    let (page, _) = send(&w.app, get("/login", None)).await;
+    let csrf = set_cookie(&page, "sightline_login").unwrap();
+    let long = format!("{}%1B%5B2K", "x".repeat(200_000));
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("sightline_login={csrf}"))
+        .body(Body::from(format!("name={long}&password=p&csrf={csrf}&next=%2F")))
+        .unwrap();
+    let (r, _) = send(&w.app, request).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let log = w.store.audit_log(5).await.unwrap();
+    assert!(log.iter().all(|e| e.user.len() <= 200 && e.detail.len() <= 2100), "{log:?}");
+    // Control characters in what is logged are written out.
+    w.store.audit("ev\u{1b}[2Kil\nforged", "login", "x\u{0}y").await.unwrap();
+    let e = &w.store.audit_log(1).await.unwrap()[0];
+    assert_eq!((e.user.as_str(), e.detail.as_str()), ("ev\\u{1b}[2Kil\\u{a}forged", "x\\u{0}y"));
+}

@@ -2,6 +2,7 @@
 
 use crate::cli::{print_out, runtime};
 use anyhow::Result;
+use sightline_core::words::escape_control;
 use sightline_store::Store;
 
 #[derive(clap::Args)]
@@ -16,8 +17,15 @@ pub struct AuditArgs {
 /// The audit log, newest first.
 pub fn run_audit(args: AuditArgs) -> Result<()> {
     let entries = runtime()?.block_on(async { Store::open(&args.db).await?.audit_log(args.limit).await })?;
-    let lines: Vec<String> =
-        entries.iter().map(|e| format!("{}  {:<20} {:<16} {}", e.at, e.user, e.action, e.detail)).collect();
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            // Entries stored before control characters were written out are written out here.
+            let (user, action, detail) =
+                (escape_control(&e.user), escape_control(&e.action), escape_control(&e.detail));
+            format!("{}  {user:<20} {action:<16} {detail}", e.at)
+        })
+        .collect();
     let text = if lines.is_empty() { "The audit log is empty.".to_string() } else { lines.join("\n") };
     print_out(&text)
 }

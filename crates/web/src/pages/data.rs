@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 use sightline_core::completeness::{stale_sources, STALE_AFTER_DAYS};
+use sightline_core::words::escape_control;
 use sightline_core::words::long_date;
 use sightline_store::Role;
 
@@ -81,7 +82,7 @@ async fn audit_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> 
         table {
             caption { "The latest " (entries.len()) " entries, newest first" }
             thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
-            tbody { @for e in &entries { tr { td { (e.at) } td { (e.user) } td { (e.action) } td { (e.detail) } } } }
+            tbody { @for e in &entries { tr { td { (e.at) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }
         }
     })
 }
