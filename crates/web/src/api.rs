@@ -16,7 +16,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use sightline_core::words::parse_date;
 use sightline_core::{indicator_rows, indicators_by, Grouping, Period};
 use sightline_plan::json::comparison_json;
 use sightline_plan::Options;
@@ -50,8 +49,8 @@ fn suppress_small_counts(row: &mut Value) {
 pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Query<IndicatorQuery>) -> ApiResult {
     let wf = state.workforce().await?;
     let period = match (q.year, q.as_of.as_deref()) {
-        (Some(y), None) if (1990..=2100).contains(&y) => Period::census_year(y),
-        (None, Some(d)) => Period::twelve_months_to(parse_date(d)?),
+        (Some(y), None) if crate::filter::YEARS.contains(&y) => Period::census_year(y),
+        (None, Some(d)) => Period::twelve_months_to(crate::filter::request_date(d)?),
         (None, None) => Period::twelve_months_to(latest_date(&wf)),
         _ => return Err(Error::bad_request("give year=YYYY or as_of=YYYY-MM-DD, not both").into()),
     };

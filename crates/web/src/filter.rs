@@ -58,6 +58,26 @@ impl FilterRejection {
     }
 }
 
+/// The first and last years a request may ask about: enough for any
+/// authority's history and forecasts, and bounded, so that no date makes a
+/// request's work grow.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// A date typed in a request (YYYY-MM-DD), from 1990 to 2100; anything else
+/// is a bad request that says so.
+pub fn request_date(text: &str) -> Result<NaiveDate, Error> {
+    let date = parse_date(text)?;
+    if !YEARS.contains(&chrono::Datelike::year(&date)) {
+        return Err(Error::bad_request(format!(
+            "`{}` is outside the dates Sightline answers for: 1 January {} to 31 December {}",
+            text.trim(),
+            YEARS.start(),
+            YEARS.end()
+        )));
+    }
+    Ok(date)
+}
+
 /// A query string read into `T`, refused as [`FilterRejection`] says when it cannot be.
 pub struct Query<T>(pub T);
 
@@ -81,7 +101,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Filter {
         let chosen = |s: Option<String>| s.filter(|s| !s.is_empty());
         let date = match chosen(raw.date) {
             None => None,
-            Some(d) => Some(parse_date(&d).map_err(|e| reject(e.into(), parts))?),
+            Some(d) => Some(request_date(&d).map_err(|e| reject(e, parts))?),
         };
         Ok(Filter { date, team: chosen(raw.team), service: chosen(raw.service) })
     }

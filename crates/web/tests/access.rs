@@ -580,3 +580,23 @@ async fn every_answer_carries_security_headers_and_login_keeps_to_this_site() {
     let e = &w.store.audit_log(1).await.unwrap()[0];
     assert_eq!((e.user.as_str(), e.detail.as_str()), ("ev\\u{1b}[2Kil\\u{a}forged", "x\\u{0}y"));
 }
+
+#[tokio::test]
+async fn dates_and_periods_far_out_are_refused_not_worked_through() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    for uri in [
+        "/turnover?date=9999-12-31",
+        "/?date=1989-12-31",
+        "/teams?date=-262143-01-01",
+        "/api/v1/indicators?as_of=2101-01-01",
+        "/api/v1/staffing?date=0001-01-01",
+        "/report/make?from=0001-01-01&to=9999-12-31&format=html",
+        "/report/make?from=2010-01-01&to=2024-12-31&format=html",
+    ] {
+        let (r, body) = send(&w.app, get(uri, Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{uri}: {body}");
+    }
+    let (r, _) = send(&w.app, get("/report/make?from=2015-01-01&to=2024-12-31&format=html", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK, "ten years is allowed");
+}

@@ -14,7 +14,6 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 use sightline_core::benchmark::latest_benchmark;
-use sightline_core::words::parse_date;
 use sightline_core::Period;
 use sightline_report::{build, Format, ReportRequest};
 use sightline_store::Role;
@@ -80,8 +79,11 @@ async fn form_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
 
 fn date(text: Option<&str>, what: &str) -> Result<NaiveDate, Error> {
     let text = text.filter(|t| !t.is_empty()).ok_or_else(|| Error::bad_request(format!("give the {what} date")))?;
-    Ok(parse_date(text)?)
+    crate::filter::request_date(text)
 }
+
+/// The longest period a report covers.
+const MOST_YEARS: u32 = 10;
 
 /// The report itself: HTML shown in the browser, XLSX and DOCX as downloads.
 pub async fn make(State(state): State<Shared>, viewer: Viewer, Query(query): Query<ReportQuery>) -> Response {
@@ -95,6 +97,9 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     let (start, end) = (date(query.from.as_deref(), "first")?, date(query.to.as_deref(), "last")?);
     if end < start {
         return Err(Error::bad_request("the period ends before it starts"));
+    }
+    if start.checked_add_months(chrono::Months::new(12 * MOST_YEARS)).is_some_and(|limit| end >= limit) {
+        return Err(Error::bad_request(format!("a report covers at most {MOST_YEARS} years")));
     }
     let period = Period { start, end };
     let internal = query.internal.as_deref().is_some_and(|v| !v.is_empty());
