@@ -65,6 +65,38 @@ pub use authority::SetTarget;
 pub use batches::{Batch, Changes, Identify, Progress, StoredReturn};
 pub use people::{HistoryFact, PersonHistory, PersonSummary, Suggestion};
 
+/// A SQLite store's files readable and writable by their owner only,
+/// whatever the umask: the database (created so, before SQLite opens it,
+/// which then gives its WAL and shared-memory files the same mode), and,
+/// once open (`opened`), those two as well.
+fn owner_only(path: &str, opened: bool) -> std::io::Result<()> {
+    if path.is_empty() || path.starts_with(':') || path.contains("mode=memory") {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let path = path.split('?').next().unwrap_or(path);
+        if !opened {
+            if !std::path::Path::new(path).exists() {
+                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop).or_else(
+                    |e| if e.kind() == std::io::ErrorKind::AlreadyExists { Ok(()) } else { Err(e) },
+                )?;
+            }
+            return std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+        for end in ["-wal", "-shm"] {
+            let file = format!("{path}{end}");
+            if std::path::Path::new(&file).exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = opened;
+    Ok(())
+}
+
 impl Store {
     /// Opens (and on first use creates) the store at `url`: `postgres://...`
     /// for PostgreSQL; `sqlite:PATH` or a plain file path for SQLite.
@@ -78,6 +110,7 @@ impl Store {
             Backend::Postgres(pool)
         } else {
             let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            owner_only(path, false).map_err(|e| open_error(sqlx::Error::Io(e)))?;
             let options = sqlx::sqlite::SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
@@ -90,6 +123,7 @@ impl Store {
                 .await
                 .map_err(open_error)?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            owner_only(path, true).map_err(|e| open_error(sqlx::Error::Io(e)))?;
             Backend::Sqlite(pool)
         };
         Ok(Store { backend })

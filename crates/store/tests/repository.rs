@@ -105,3 +105,24 @@ async fn a_batch_is_written_as_planned_and_read_back() {
     assert_eq!(history.summary.identifiers, [("hr".to_string(), "A2".to_string())]);
     assert_eq!(history.facts.len(), 1);
 }
+
+/// A SQLite store's files are its owner's alone, whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_sqlite_stores_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    store.audit("tester", "test", "").await.unwrap();
+    for end in ["", "-wal", "-shm"] {
+        let file = format!("{}{end}", db.display());
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{file}: {mode:o}");
+    }
+    // An existing store opened to all is closed up when opened.
+    drop(store);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(db.to_str().unwrap()).await.unwrap();
+    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o077, 0);
+}
