@@ -397,6 +397,19 @@ impl ExportRow<'_> {
     }
 
     /// The field's text: the cell, else the profile's default; None when neither.
+    /// Every column the profile reads holds text Sightline can take: no
+    /// control character, none longer than 1,000 characters.
+    fn fit_text(&self) -> Result<(), RowProblem> {
+        for (field, i) in self.columns {
+            if let Some(Cell::Text(t)) = self.cells.get(*i) {
+                if let Some(rule) = crate::read::unfit_text(t.trim()) {
+                    return Err(self.problem(field, &crate::read::shown(t.trim()), rule));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn text(&self, field: &str) -> Option<String> {
         match self.cell(field) {
             Some(c) => Some(c.text()),
@@ -591,7 +604,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
             footers += 1;
             continue;
         }
-        if let Err(problem) = reader.read_row(&row) {
+        if let Err(problem) = row.fit_text().and_then(|()| reader.read_row(&row)) {
             reader.problems.push(problem);
         }
     }
@@ -1087,6 +1100,21 @@ fixed_term = ["FTC", "Fixed Term*"]
         let e = read_export(&read_csv("hr.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict).unwrap_err();
         let e = e.to_string();
         assert!(e.contains("more than 60 hours a week") && e.contains("full-time weekly hours"), "{e}");
+    }
+
+    #[test]
+    fn a_control_character_or_an_endless_value_in_an_export_is_a_named_problem() {
+        let profile = permanent_staff(
+            "",
+            "person_id = \"Id\"\nteam = \"Team\"\norg_role = \"Role\"\nstart_date = \"Start\"\nfte = \"FTE\"",
+        );
+        let long = "y".repeat(5000);
+        let csv = format!("Id,Team,Role,Start,FTE,Notes\nA1,MA\u{0}SH,5,2024-04-01,1,\nA2,{long},5,2024-04-01,1,\nA3,MASH,5,2024-04-01,1,\u{1b}ignored\n");
+        let e = read_export(&read_csv("pay.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Lenient).unwrap();
+        let found: Vec<(u64, &str)> = e.skipped.iter().map(|p| (p.line, p.rule.as_str())).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].1.contains("control character") && found[1].1.contains("longer than"), "{found:?}");
+        assert_eq!(e.workforce.spells().len(), 1, "a column the profile does not read is not checked");
     }
 
     #[test]

@@ -43,3 +43,30 @@ pub enum Strictness {
     /// Invalid rows are skipped and reported; the rest is read.
     Lenient,
 }
+
+/// The longest text a field may hold, in bytes: names, teams and codes are
+/// far shorter; a longer one is a broken or hostile file.
+pub const MAX_FIELD_BYTES: usize = 1000;
+
+/// Why a field's text cannot be taken, if it cannot: a control character
+/// (NUL, escape codes, line breaks; they would show as something they are
+/// not), or more than [`MAX_FIELD_BYTES`].
+pub(crate) fn unfit_text(text: &str) -> Option<&'static str> {
+    if text.len() > MAX_FIELD_BYTES {
+        Some("longer than 1,000 characters")
+    } else if text.bytes().any(|b| b < 0x20 || b == 0x7f) || text.chars().any(char::is_control) {
+        Some("holds a control character (such as NUL, an escape code or a line break)")
+    } else {
+        None
+    }
+}
+
+/// A value as a problem quotes it: control characters written out, and
+/// no more than 60 characters of a long one.
+pub(crate) fn shown(text: &str) -> String {
+    let escaped = sightline_core::words::escape_control(text);
+    match escaped.char_indices().nth(60) {
+        Some((at, _)) => format!("{}... ({} characters)", &escaped[..at], text.chars().count()),
+        None => escaped.into_owned(),
+    }
+}

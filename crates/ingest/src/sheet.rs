@@ -237,23 +237,88 @@ fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result
             .ok_or_else(|| fail(format!("has no sheet `{wanted}` (its sheets: {})", names.join(", "))))?,
         None => names.first().cloned().ok_or_else(|| fail("has no sheets".into()))?,
     };
-    let range = book.worksheet_range(&name).map_err(|e| fail(format!("sheet `{name}` cannot be read: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| r as u64);
-    let mut grid = range.rows().enumerate();
-    let header: Vec<String> = match grid.next() {
-        Some((_, cells)) => cells.iter().map(|c| cell(c).text()).collect(),
-        None => return Err(fail(format!("sheet `{name}` is empty"))),
-    };
-    let header_line = first_row + 1;
-    let mut rows = Vec::new();
-    for (i, cells) in grid {
-        let cells: Vec<Cell> = cells.iter().map(cell).collect();
-        if cells.iter().all(Cell::is_empty) {
-            continue;
+    // An .xlsx sheet is read cell by cell, within bounds, so that a file
+    // naming a far corner (XFD1048576) cannot make a grid of it.
+    let cells: Vec<(u32, u32, Data)> = match &mut book {
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut reader =
+                xlsx.worksheet_cells_reader(&name).map_err(|e| fail(format!("sheet `{name}` cannot be read: {e}")))?;
+            let mut cells = Vec::new();
+            while let Some(c) = reader.next_cell().map_err(|e| fail(format!("sheet `{name}` cannot be read: {e}")))? {
+                let (row, col) = c.get_position();
+                let data = Data::from(c.get_value().clone());
+                if matches!(data, Data::Empty) {
+                    continue;
+                }
+                if col >= MAX_COLUMNS {
+                    return Err(fail(format!(
+                        "sheet `{name}` has a value in row {}, column {}: beyond the {MAX_COLUMNS} columns Sightline reads. \
+Delete what lies beyond the table, or save the table alone",
+                        row + 1,
+                        col + 1
+                    )));
+                }
+                if cells.len() >= MAX_CELLS {
+                    return Err(fail(format!(
+                        "sheet `{name}` has more than {MAX_CELLS} filled cells, more than Sightline reads from one sheet"
+                    )));
+                }
+                cells.push((row, col, data));
+            }
+            cells
         }
-        rows.push((first_row + i as u64 + 1, cells));
+        _ => {
+            let range = book.worksheet_range(&name).map_err(|e| fail(format!("sheet `{name}` cannot be read: {e}")))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            range.used_cells().map(|(r, c, d)| (r0 + r as u32, c0 + c as u32, d.clone())).collect()
+        }
+    };
+    grid(&name, file_name, cells).map_err(fail)?.ok_or_else(|| fail(format!("sheet `{name}` is empty")))
+}
+
+/// The most columns read from a sheet, and the most cells of the table
+/// (rows holding values, times the columns from the first to the last).
+const MAX_COLUMNS: u32 = 1000;
+const MAX_CELLS: usize = 16_000_000;
+
+/// The rows of a sheet from its filled cells (row, column, value): the
+/// first row holding a value is the header, columns start at the first
+/// that holds one, and empty rows are passed over.
+fn grid(name: &str, file_name: &str, mut cells: Vec<(u32, u32, Data)>) -> Result<Option<Sheet>, String> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let (Some(first_col), Some(last_col)) =
+        (cells.iter().map(|(_, c, _)| *c).min(), cells.iter().map(|(_, c, _)| *c).max())
+    else {
+        return Ok(None);
+    };
+    let width = (last_col - first_col + 1) as usize;
+    let mut lines: Vec<u32> = cells.iter().map(|(r, _, _)| *r).collect();
+    lines.dedup();
+    if lines.len().saturating_mul(width) > MAX_CELLS {
+        return Err(format!(
+            "sheet `{name}` is a table of {} rows by {width} columns: more than the {MAX_CELLS} cells Sightline reads from one sheet",
+            lines.len()
+        ));
     }
-    Ok(Sheet { name: format!("{file_name} [{name}]"), header, header_line, rows })
+    let mut rows: Vec<(u64, Vec<Cell>)> = Vec::new();
+    for (r, c, data) in cells {
+        let line = u64::from(r) + 1;
+        if rows.last().is_none_or(|(l, _)| *l != line) {
+            rows.push((line, vec![Cell::Empty; width]));
+        }
+        if let Some((_, row)) = rows.last_mut() {
+            row[(c - first_col) as usize] = cell(&data);
+        }
+    }
+    rows.retain(|(_, cells)| !cells.iter().all(Cell::is_empty));
+    let mut rows = rows.into_iter();
+    let Some((header_line, header)) = rows.next() else { return Ok(None) };
+    Ok(Some(Sheet {
+        name: format!("{file_name} [{name}]"),
+        header: header.iter().map(Cell::text).collect(),
+        header_line,
+        rows: rows.collect(),
+    }))
 }
 
 fn cell(data: &Data) -> Cell {
@@ -341,5 +406,36 @@ mod tests {
         assert!(sheet.clone().headed(&["Nowhere"], Some(9)).is_err(), "a line that is not there is named");
         let unchanged = sheet.headed(&["Nowhere"], None).unwrap();
         assert_eq!(unchanged.header_line, 1, "no line holds them: the reader names the missing column");
+    }
+
+    #[test]
+    fn a_spreadsheet_naming_its_far_corner_is_refused_not_laid_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("corner.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Staff ID").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        book.save(&path).unwrap();
+        let e = read_sheet(&path, None).unwrap_err().to_string();
+        assert!(e.contains("row 1048576, column 16384: beyond the 1000 columns"), "{e}");
+        // A table with a title above it and a gap in its columns reads as before.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(1, 1, "Staff extract").unwrap();
+        for (c, h) in ["Id", "", "Team"].iter().enumerate() {
+            sheet.write_string(3, 1 + c as u16, *h).unwrap();
+        }
+        sheet.write_string(4, 1, "S1").unwrap();
+        sheet.write_string(4, 3, "MASH").unwrap();
+        book.save(&path).unwrap();
+        let read = read_sheet(&path, None).unwrap();
+        assert_eq!(
+            (read.header_line, read.header.clone()),
+            (2, vec!["Staff extract".to_string(), String::new(), String::new()])
+        );
+        assert_eq!(read.rows.len(), 2);
+        assert_eq!(read.rows[1].0, 5);
+        assert_eq!(read.rows[1].1[2].text(), "MASH");
     }
 }

@@ -87,12 +87,20 @@ impl<'r> Row<'r> {
 
     /// The text of wanted column `k`, "" when absent.
     pub fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
-        if let (Fields::Text(f), Some(i)) = (self.fields, self.cols.index[k]) {
-            return Ok(f.get(i).copied().unwrap_or("").trim_ascii());
+        let text = if let (Fields::Text(f), Some(i)) = (self.fields, self.cols.index[k]) {
+            f.get(i).copied().unwrap_or("").trim_ascii()
+        } else {
+            let bytes = self.raw(k);
+            std::str::from_utf8(bytes)
+                .map_err(|_| self.problem(self.names[k], &String::from_utf8_lossy(bytes), "not valid UTF-8 text"))?
+        };
+        match crate::read::unfit_text(text) {
+            None => Ok(text),
+            Some(rule) => {
+                let shown: String = crate::read::shown(text);
+                Err(self.problem(self.names[k], &shown, rule))
+            }
         }
-        let bytes = self.raw(k);
-        std::str::from_utf8(bytes)
-            .map_err(|_| self.problem(self.names[k], &String::from_utf8_lossy(bytes), "not valid UTF-8 text"))
     }
 }
 

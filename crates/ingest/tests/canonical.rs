@@ -249,3 +249,17 @@ fn synthetic_authorities_survive_writing_and_reading() {
         }
     }
 }
+
+#[test]
+fn a_control_character_or_an_endless_field_is_a_named_problem() {
+    let long = "x".repeat(50_000);
+    let spells = format!(
+        "person_id,kind,team,org_role,start_date,fte\nA1,permanent,MA\u{0}SH,5,2024-01-01,1\nA2,permanent,{long},5,2024-01-01,1\nA3,permanent,Court,5,2024-01-01,1\n"
+    );
+    let dir = dir_with(&[("spells.csv", &spells)]);
+    let found = problems(dir.path());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!((found[0].line, found[0].value.as_str()), (2, "MA\\u{0}SH"));
+    assert!(found[0].rule.contains("control character"), "{found:?}");
+    assert!(found[1].rule.contains("longer than 1,000 characters") && found[1].value.len() < 100, "{found:?}");
+}

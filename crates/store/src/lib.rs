@@ -79,9 +79,13 @@ fn owner_only(path: &str, opened: bool) -> std::io::Result<()> {
         let path = path.split('?').next().unwrap_or(path);
         if !opened {
             if !std::path::Path::new(path).exists() {
-                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop).or_else(
-                    |e| if e.kind() == std::io::ErrorKind::AlreadyExists { Ok(()) } else { Err(e) },
-                )?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path)
+                    .map(drop)
+                    .or_else(|e| if e.kind() == std::io::ErrorKind::AlreadyExists { Ok(()) } else { Err(e) })?;
             }
             return std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
         }

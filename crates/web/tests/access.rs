@@ -548,7 +548,12 @@ async fn every_page_of_figures_warns_when_the_data_looks_incomplete() {
 async fn every_answer_carries_security_headers_and_login_keeps_to_this_site() {
     let w = world().await;
     let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
-    for (uri, cookie) in [("/login", None), ("/", Some(admin.as_str())), ("/api/v1/indicators", Some(admin.as_str())), ("/nowhere", None)] {
+    for (uri, cookie) in [
+        ("/login", None),
+        ("/", Some(admin.as_str())),
+        ("/api/v1/indicators", Some(admin.as_str())),
+        ("/nowhere", None),
+    ] {
         let (r, _) = send(&w.app, get(uri, cookie)).await;
         let h = r.headers();
         assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'none'"), "{uri}");
