@@ -208,6 +208,56 @@ macro_rules! access {
                 Ok(())
             }
 
+            pub async fn login_failures(pool: &$pool, keys: &[String]) -> Result<Vec<(String, i64, String)>, StoreError> {
+                let mut q = QueryBuilder::<$db>::new("SELECT key, failures, last_at FROM login_throttle WHERE key IN (");
+                let mut list = q.separated(", ");
+                for k in keys {
+                    list.push_bind(k);
+                }
+                q.push(")");
+                q.build()
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                    .collect()
+            }
+
+            pub async fn record_login_failure(pool: &$pool, keys: &[String], at: &str) -> Result<(), StoreError> {
+                let mut tx = pool.begin().await?;
+                for k in keys {
+                    QueryBuilder::<$db>::new("INSERT INTO login_throttle (key, failures, last_at) ")
+                        .push_values([()], |mut b, ()| {
+                            b.push_bind(k).push_bind(1i64).push_bind(at);
+                        })
+                        .push(" ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, last_at = excluded.last_at")
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn clear_login_failures(pool: &$pool, keys: &[String], name: Option<&str>) -> Result<(), StoreError> {
+                let mut q = QueryBuilder::<$db>::new("DELETE FROM login_throttle WHERE key IN (");
+                let mut list = q.separated(", ");
+                for k in keys {
+                    list.push_bind(k);
+                }
+                list.push_bind("");
+                if let Some(name) = name {
+                    list.push_bind(format!("name:{name}"));
+                }
+                q.push(")");
+                if let Some(name) = name {
+                    // Every (name, address) pair of the name, by their shared beginning.
+                    q.push(" OR substr(key, 1, ").push_bind(name.chars().count() as i64 + 6).push(") = ").push_bind(format!("name:{name}|"));
+                }
+                q.build().execute(pool).await?;
+                Ok(())
+            }
+
             pub async fn session(pool: &$pool, token_hash: &str) -> Result<Option<Session>, StoreError> {
                 let Some(r) = QueryBuilder::<$db>::new(format!(
                     "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = "
@@ -378,6 +428,22 @@ impl Store {
     }
 
     /// The session whose token has this digest, unless it has expired (then it is removed).
+    /// The failed logins recorded under each of `keys`: (key, failures, when the last was, RFC 3339).
+    pub async fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, i64, String)>, StoreError> {
+        on_backend!(self, pool => a::login_failures(pool, keys).await, a)
+    }
+
+    /// Counts a failed login under each of `keys`, at `at` (RFC 3339).
+    pub async fn record_login_failure(&self, keys: &[String], at: &str) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::record_login_failure(pool, keys, at).await, a)
+    }
+
+    /// Forgets the failed logins under `keys`, and with `name`, every one
+    /// recorded for that user name (`name:NAME` and `name:NAME|ADDRESS`).
+    pub async fn clear_login_failures(&self, keys: &[String], name: Option<&str>) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::clear_login_failures(pool, keys, name).await, a)
+    }
+
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
         on_backend!(self, pool => a::session(pool, token_hash).await, a)
     }

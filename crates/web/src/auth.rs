@@ -8,8 +8,13 @@
 //!   `localhost` and `127.0.0.1`; anywhere else, serve behind HTTPS.
 //! - Every form carries a CSRF token: the session's, or before login a
 //!   token also set as a cookie (double submit).
-//! - Five failed logins for one user name within 15 minutes lock further
-//!   attempts for the rest of those 15 minutes.
+//! - Failed logins are counted in the store (so the count survives a
+//!   restart and is shared by servers) by address, by user name from that
+//!   address, and by user name; after three, the next try waits 15
+//!   seconds, and each further failure doubles the wait, up to 15 minutes,
+//!   or 30 seconds for a user name from anywhere, so that nobody can keep a
+//!   user out for long. A user name over 100
+//!   characters is refused before anything of it is kept.
 
 use crate::layout::page;
 use crate::viewer::Viewer;
@@ -23,13 +28,12 @@ use maud::html;
 use serde::Deserialize;
 use sightline_store::credentials::{hash_password, new_token, token_digest, verify_password};
 
-use std::time::Instant;
-
 const SESSION_COOKIE: &str = "sightline_session";
 const LOGIN_COOKIE: &str = "sightline_login";
 const SESSION_HOURS: i64 = 8;
-const MAX_FAILURES: usize = 5;
-const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// Failed logins before waits begin, and the longest wait.
+const FREE_FAILURES: i64 = 3;
+const MAX_WAIT_SECONDS: i64 = 15 * 60;
 
 fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -156,25 +160,52 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Whether `name` may try again, recording nothing.
-fn locked(state: &AppState, name: &str) -> bool {
-    let mut failures = state.failures.lock().expect("the lock is never poisoned");
-    let list = failures.entry(name.to_string()).or_default();
-    list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-    list.len() >= MAX_FAILURES
+/// What failed logins are counted under, and the longest wait each can
+/// impose: the address they come from, the user name from that address,
+/// and the user name from anywhere. The last waits at most 30 seconds, so
+/// that no one can keep a user out by failing in their name.
+fn throttle_keys(name: &str, address: &str) -> [(String, i64); 3] {
+    [
+        (format!("addr:{address}"), MAX_WAIT_SECONDS),
+        (format!("name:{name}|{address}"), MAX_WAIT_SECONDS),
+        (format!("name:{name}"), 30),
+    ]
 }
 
-fn record_failure(state: &AppState, name: &str) {
-    state
-        .failures
-        .lock()
-        .expect("the lock is never poisoned")
-        .entry(name.to_string())
-        .or_default()
-        .push(Instant::now());
+/// After the first few failures, a wait of 15 seconds before the next
+/// try, doubled by each further failure.
+fn wait_after(failures: i64, cap: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        0
+    } else {
+        15i64.saturating_mul(2i64.saturating_pow((failures - FREE_FAILURES).min(30) as u32)).min(cap)
+    }
 }
 
-pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+/// The seconds to wait before `keys` may try again (0: now).
+async fn wait(state: &AppState, keys: &[(String, i64)]) -> i64 {
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let Ok(found) = state.store.login_failures(&names).await else { return 0 };
+    let now = Utc::now();
+    found
+        .iter()
+        .filter_map(|(key, failures, at)| {
+            let cap = keys.iter().find(|(k, _)| k == key).map_or(MAX_WAIT_SECONDS, |(_, c)| *c);
+            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+            Some((at + Duration::seconds(wait_after(*failures, cap)) - now).num_seconds())
+        })
+        .max()
+        .unwrap_or(0)
+        .max(0)
+}
+
+pub async fn login(
+    State(state): State<Shared>,
+    connected: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let address = connected.map_or_else(|| "unknown".to_string(), |c| c.0 .0.ip().to_string());
     let next = safe_next(form.next.as_deref());
     if cookie(&headers, LOGIN_COOKIE) != Some(form.csrf.as_str()) {
         return login_response(StatusCode::FORBIDDEN, &next, Some("The form had expired. Please log in again."));
@@ -192,14 +223,21 @@ pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(form): 
             .await;
         return login_response(StatusCode::UNAUTHORIZED, &next, Some("The user name or password is not right."));
     }
-    if locked(&state, &name) {
-        let _ = state.store.audit(&name, "login refused", "too many failed attempts").await;
-        return login_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            &next,
-            Some("Too many failed attempts for this user. Wait 15 minutes, or ask an administrator to reset the password."),
+    let keys = throttle_keys(&name, &address);
+    let seconds = wait(&state, &keys).await;
+    if seconds > 0 {
+        let _ = state.store.audit(&name, "login refused", &format!("too many failed attempts, from {address}")).await;
+        let message = format!(
+            "Too many failed attempts. Try again in {seconds} second{}, or ask an administrator to reset the password.",
+            if seconds == 1 { "" } else { "s" }
         );
+        let mut response = login_response(StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
+        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
     }
+    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let found = state.store.user(&name).await.ok().flatten();
     let password = form.password;
     let ok = match found.clone() {
@@ -213,10 +251,11 @@ pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(form): 
         }
     };
     let Some((user, _)) = found.filter(|_| ok) else {
-        record_failure(&state, &name);
+        let _ = state.store.record_login_failure(&key_names, &Utc::now().to_rfc3339()).await;
         let _ = state.store.audit(&name, "login failed", "wrong user name or password").await;
         return login_response(StatusCode::UNAUTHORIZED, &next, Some("The user name or password is not right."));
     };
+    let _ = state.store.clear_login_failures(&key_names[1..], None).await;
     let token = new_token();
     let csrf = new_token();
     let expires = Utc::now() + Duration::hours(SESSION_HOURS);
@@ -267,5 +306,14 @@ mod tests {
         }
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn waits_grow_with_failures_up_to_their_cap() {
+        let waits: Vec<i64> = (0..8).map(|n| wait_after(n, MAX_WAIT_SECONDS)).collect();
+        assert_eq!(waits, [0, 0, 0, 15, 30, 60, 120, 240]);
+        assert_eq!(wait_after(40, MAX_WAIT_SECONDS), MAX_WAIT_SECONDS);
+        assert_eq!(wait_after(40, 30), 30);
+        assert_eq!(wait_after(i64::MAX, 30), 30);
     }
 }

@@ -74,7 +74,6 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         calendar: Calendar::england_and_wales(),
         settings,
         cache: RwLock::new(None),
-        failures: Mutex::new(HashMap::new()),
         pseudonym_key,
         turnover_series: state::Memo::new(),
         gaps: state::Memo::new(),
@@ -152,5 +151,5 @@ pub async fn listen(bind: SocketAddr) -> std::io::Result<tokio::net::TcpListener
 /// Serves on a listener already bound.
 pub async fn serve_on(store: Store, listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
     let app = app(store, settings).await.map_err(std::io::Error::other)?;
-    axum::serve(listener, app).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 }

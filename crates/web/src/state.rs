@@ -8,7 +8,6 @@ use sightline_core::{Calendar, Workforce};
 use sightline_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 use tokio::sync::RwLock;
 
 /// What every request can reach.
@@ -19,7 +18,6 @@ pub struct AppState {
     /// The workforce of one store generation.
     pub(crate) cache: RwLock<Option<(i64, Arc<Workforce>)>>,
     /// Failed logins by user name, for rate limiting.
-    pub(crate) failures: Mutex<HashMap<String, Vec<Instant>>>,
     /// The key that pseudonymises people for analysts.
     pub(crate) pseudonym_key: String,
     /// Rolling monthly turnover by (generation, date): dozens of 12-month

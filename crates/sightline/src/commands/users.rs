@@ -75,8 +75,11 @@ pub fn run_user(command: UserCommand) -> Result<()> {
             rt.block_on(async {
                 let store = Store::open(&db).await?;
                 store.set_password(&name, &hash_password(&password)).await?;
+                store.clear_login_failures(&[], Some(&name)).await?;
                 store.audit(&by, "reset password", &name).await?;
-                print_out(&format!("New password set for `{name}`; their sessions have ended."))
+                print_out(&format!(
+                    "New password set for `{name}`; their sessions have ended, and failed logins in their name are forgotten."
+                ))
             })
         }
         UserCommand::List { db } => rt.block_on(async {
