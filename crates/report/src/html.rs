@@ -90,7 +90,8 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-const REPORT_STYLE: &str =
+/// The report's own style sheet, inside its HTML (a page that stands alone).
+pub const REPORT_STYLE: &str =
     "body{font:11pt/1.5 Arial,sans-serif;color:#1b1b1b;max-width:56rem;margin:2rem auto;padding:0 1rem}\
 table{border-collapse:collapse;width:100%;margin:1rem 0 .25rem;font-variant-numeric:tabular-nums}\
 caption{text-align:left;font-weight:700;padding-bottom:.25rem}\

@@ -142,6 +142,8 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
             (header::CONTENT_TYPE, format.media_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_string()),
+            // The HTML report carries its own style sheet, allowed by its hash alone.
+            (header::CONTENT_SECURITY_POLICY, crate::csp_with_style(sightline_report::html::REPORT_STYLE)),
         ],
         bytes,
     )
