@@ -58,6 +58,95 @@ pub fn suppress(counts: &[Vec<u32>]) -> Suppressed {
     Suppressed { cells, secondary }
 }
 
+/// The counts a group's figures rest on, as the indicator fields name
+/// them: people, and the children in their cases.
+pub const GROUP_COUNTS: [&str; 7] = [
+    "cases",
+    "inpost_headcount",
+    "starters_headcount",
+    "leavers_headcount",
+    "agency_headcount",
+    "moves_in_headcount",
+    "moves_out_headcount",
+];
+
+/// Each figure of a group, and the counts of people it rests on: a figure
+/// is shown only when every count it rests on is.
+pub const RESTS_ON: &[(&str, &[&str])] = &[
+    ("inpost_fte", &["inpost_headcount"]),
+    ("starters_fte", &["starters_headcount", "inpost_headcount"]),
+    ("leavers_fte", &["leavers_headcount", "inpost_headcount"]),
+    ("turnover_rate_fte", &["leavers_headcount", "inpost_headcount"]),
+    ("turnover_rate_headcount", &["leavers_headcount", "inpost_headcount"]),
+    ("agency_fte", &["agency_headcount"]),
+    ("agency_rate_fte", &["agency_headcount", "inpost_headcount"]),
+    ("agency_rate_headcount", &["agency_headcount", "inpost_headcount"]),
+    ("agency_cover_fte", &["agency_headcount", "inpost_headcount"]),
+    ("agency_cover_rate_fte", &["agency_headcount", "inpost_headcount"]),
+    ("vacancy_fte", &["inpost_headcount"]),
+    ("vacancy_rate_fte", &["inpost_headcount"]),
+    ("vacancy_agency_cover_rate_fte", &["agency_headcount", "inpost_headcount"]),
+    ("case_holders_fte", &["inpost_headcount", "agency_headcount"]),
+    ("cases", &["inpost_headcount", "agency_headcount"]),
+    ("caseload_fte", &["cases", "inpost_headcount", "agency_headcount"]),
+    ("working_days_lost_fte", &["inpost_headcount"]),
+    ("absence_rate_fte", &["inpost_headcount"]),
+    ("moves_in_fte", &["moves_in_headcount"]),
+    ("moves_out_fte", &["moves_out_headcount"]),
+];
+
+/// The figures of each of `groups` groups (teams, services, roles: one
+/// breakdown, whose total is shown too) that may not leave the server for a
+/// member or a publication; `count(g, field)` gives group `g`'s count of
+/// people for each of [`GROUP_COUNTS`]. The rule, in one place:
+/// - a count of 1 to 4 is hidden; a group with 1 to 4 in post is hidden whole;
+/// - where only one group hides a count, the group with the smallest other
+///   count (not zero) hides it too, so that the total does not give it back;
+/// - every figure resting on a hidden count (FTE, rates, days, cases) is
+///   hidden with it ([`RESTS_ON`]).
+pub fn hidden_figures(
+    groups: usize,
+    count: impl Fn(usize, &str) -> u32,
+) -> Vec<std::collections::BTreeSet<&'static str>> {
+    let mut hidden: Vec<std::collections::BTreeSet<&'static str>> =
+        (0..groups).map(|g| GROUP_COUNTS.iter().copied().filter(|f| is_disclosive(count(g, f))).collect()).collect();
+    loop {
+        let mut changed = false;
+        for (g, h) in hidden.iter_mut().enumerate() {
+            if h.contains("inpost_headcount") {
+                for f in GROUP_COUNTS {
+                    changed |= count(g, f) > 0 && h.insert(f);
+                }
+            }
+        }
+        if groups > 1 {
+            for f in GROUP_COUNTS {
+                let hiding = (0..groups).filter(|g| hidden[*g].contains(f)).count();
+                if hiding != 1 {
+                    continue;
+                }
+                let other =
+                    (0..groups).filter(|g| !hidden[*g].contains(f) && count(*g, f) > 0).min_by_key(|g| count(*g, f));
+                if let Some(g) = other {
+                    hidden[g].insert(f);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for h in &mut hidden {
+        for (figure, counts) in RESTS_ON {
+            if counts.iter().any(|c| h.contains(c)) {
+                h.insert(figure);
+            }
+        }
+    }
+    hidden
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +174,51 @@ mod tests {
             suppress(&[vec![12, 9], vec![20, 15]]).cells,
             vec![vec![Some(12), Some(9)], vec![Some(20), Some(15)]]
         );
+    }
+
+    /// Random breakdowns: what is shown never gives back a count of 1 to 4.
+    mod shown_figures {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn no_count_of_1_to_4_can_be_recovered(
+                table in proptest::collection::vec(proptest::collection::vec(0u32..12, GROUP_COUNTS.len()), 1..8)
+            ) {
+                let hidden = hidden_figures(table.len(), |g, f| {
+                    table[g][GROUP_COUNTS.iter().position(|c| *c == f).unwrap()]
+                });
+                for (k, f) in GROUP_COUNTS.iter().enumerate() {
+                    // Shown counts are 0 or at least 5.
+                    for (g, row) in table.iter().enumerate() {
+                        if !hidden[g].contains(f) {
+                            prop_assert!(!is_disclosive(row[k]), "{f} of group {g} shown as {}", row[k]);
+                        }
+                    }
+                    // With the total shown, a hidden count stands beside another hidden one.
+                    // (unless the total is itself 1 to 4, and so hidden too).
+                    let total: u32 = table.iter().map(|row| row[k]).sum();
+                    // A lone hidden count can be worked out: it must not be 1 to 4.
+                    if table.len() > 1 && !is_disclosive(total) {
+                        let hiding: Vec<usize> = (0..table.len()).filter(|g| hidden[*g].contains(f)).collect();
+                        if let [g] = hiding[..] {
+                            prop_assert!(!is_disclosive(table[g][k]), "{f}: group {g} alone hides it: {table:?}");
+                        }
+                    }
+                }
+                // No figure is shown beside a hidden count it rests on.
+                for h in &hidden {
+                    for (figure, counts) in RESTS_ON {
+                        if counts.iter().any(|c| h.contains(c)) {
+                            prop_assert!(h.contains(figure));
+                        }
+                    }
+                    if h.contains("inpost_headcount") {
+                        prop_assert!(RESTS_ON.iter().all(|(figure, _)| h.contains(figure) || *figure == "agency_fte" || figure.starts_with("moves")));
+                    }
+                }
+            }
+        }
     }
 }

@@ -28,17 +28,19 @@ pub struct IndicatorQuery {
     by: Option<String>,
 }
 
-/// Count fields that members see as `c` when 1 to 4.
-const COUNT_FIELDS: [&str; 5] =
-    ["inpost_headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases"];
-
-/// Replaces counts of 1 to 4 with "c" (DfE's symbol for suppressed), by the core's rule.
-fn suppress_small_counts(row: &mut Value) {
-    if let Some(map) = row.as_object_mut() {
-        for (key, value) in map.iter_mut() {
-            let is_count = COUNT_FIELDS.contains(&key.as_str()) || key.ends_with("_headcount");
-            if is_count && value.as_u64().is_some_and(|n| sightline_core::disclosure::is_disclosive(n.min(5) as u32)) {
-                *value = Value::from("c");
+/// The rows of one breakdown (or the authority's one row) as a member may
+/// see them: every figure the core's disclosure rule hides is `c`, DfE's
+/// symbol for suppressed.
+fn suppress_for_members(rows: &mut [Value]) {
+    let count =
+        |row: &Value, field: &str| row.get(field).and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+    let hidden = sightline_core::disclosure::hidden_figures(rows.len(), |g, f| count(&rows[g], f));
+    for (row, hidden) in rows.iter_mut().zip(hidden) {
+        if let Some(map) = row.as_object_mut() {
+            for field in hidden {
+                if let Some(value) = map.get_mut(field) {
+                    *value = Value::from("c");
+                }
             }
         }
     }
@@ -67,8 +69,8 @@ pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Q
             .expect("rows serialise");
     if viewer.is_member() {
         match value.as_array_mut() {
-            Some(rows) => rows.iter_mut().for_each(suppress_small_counts),
-            None => suppress_small_counts(&mut value),
+            Some(rows) => suppress_for_members(rows),
+            None => suppress_for_members(std::slice::from_mut(&mut value)),
         }
     }
     Ok(Json(value).into_response())

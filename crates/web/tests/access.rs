@@ -616,3 +616,79 @@ async fn dates_and_periods_far_out_are_refused_not_worked_through() {
     let (r, _) = send(&w.app, get("/report/make?from=2015-01-01&to=2024-12-31&format=html", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK, "ten years is allowed");
 }
+
+#[tokio::test]
+async fn a_member_gets_no_figure_resting_on_a_hidden_count_by_role_or_team() {
+    let w = world().await;
+    let member = token_for(&w.store, "meg").await;
+    let admin = token_for(&w.store, "ada").await;
+    for by in ["org_role", "team"] {
+        let uri = format!("/api/v1/indicators?year=2024&by={by}");
+        let rows = |body: String| -> Vec<serde_json::Value> { serde_json::from_str(&body).unwrap() };
+        let seen = rows(send(&w.app, bearer(&uri, &member)).await.1);
+        let all = rows(send(&w.app, bearer(&uri, &admin)).await.1);
+        for row in &seen {
+            for (figure, counts) in sightline_core::disclosure::RESTS_ON {
+                if counts.iter().any(|c| row[*c] == "c") && row.get(*figure).is_some() {
+                    assert_eq!(row[*figure], "c", "by {by}: {figure} shown beside a hidden count: {row}");
+                }
+            }
+        }
+        for f in sightline_core::disclosure::GROUP_COUNTS {
+            for row in &seen {
+                if let Some(n) = row[f].as_u64() {
+                    assert!(n == 0 || n >= 5, "by {by}: {f} = {n}");
+                }
+            }
+            // A count hidden alone in its column could be worked out from the total: it is not 1 to 4.
+            let hidden: Vec<usize> = (0..seen.len()).filter(|g| seen[*g][f] == "c").collect();
+            let total: u64 = all.iter().map(|r| r[f].as_u64().unwrap()).sum();
+            if let ([g], true) = (&hidden[..], total >= 5) {
+                let n = all[*g][f].as_u64().unwrap();
+                assert!(n == 0 || n >= 5, "by {by}: {f} of 1 to 4 can be worked out from the total");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_members_overview_of_a_team_hides_what_rests_on_a_hidden_count() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let label = sightline_core::published::field_label;
+    let mut seen_hidden = 0;
+    for team in w.workforce.teams() {
+        let uri = format!("/?date=2024-09-30&team={}", team.replace(' ', "+"));
+        let (r, page) = send(&w.app, get(&uri, Some(&member))).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let cell = |f: &str| {
+            let at = page.find(&format!("{}</th><td>", label(f))).unwrap_or_else(|| panic!("{f} on {page}"));
+            let rest = &page[at + label(f).len() + 9..];
+            rest[..rest.find("</td>").unwrap()].to_string()
+        };
+        for (figure, counts) in sightline_core::disclosure::RESTS_ON {
+            if ![
+                "inpost_fte",
+                "agency_fte",
+                "turnover_rate_fte",
+                "agency_rate_fte",
+                "vacancy_rate_fte",
+                "caseload_fte",
+                "absence_rate_fte",
+            ]
+            .contains(figure)
+            {
+                continue;
+            }
+            let shown_counts: Vec<&&str> = counts
+                .iter()
+                .filter(|c| ["inpost_headcount", "leavers_headcount", "agency_headcount"].contains(*c))
+                .collect();
+            if shown_counts.iter().any(|c| cell(c) == "c") {
+                seen_hidden += 1;
+                assert_eq!(cell(figure), "c", "{team}: {figure} beside a hidden count");
+            }
+        }
+    }
+    assert!(seen_hidden > 0, "some team has a small count, so the rule was tried");
+}

@@ -18,26 +18,49 @@ use sightline_core::published::field_label;
 use sightline_core::{indicators, indicators_by, Grouping, Indicators, Period, TargetStatus, Workforce};
 use sightline_report::chart::line_chart;
 use sightline_store::{Role, SetTarget};
+use std::collections::BTreeSet;
 
-/// The figures for `period` in a scope.
+/// The figures for `period` in a scope, rounded, and those a member may not
+/// see (by the core's disclosure rule, over the scope's whole breakdown:
+/// every team, or every service, so that no total gives one back).
 fn figures(
     state: &AppState,
     wf: &Workforce,
     period: Period,
     scope: Scope<'_>,
     groups: &sightline_core::TeamGroups,
-) -> Indicators {
+    member: bool,
+) -> (Indicators, BTreeSet<&'static str>) {
     let pick = |all: Vec<sightline_core::GroupIndicators>, name: &str| {
-        all.into_iter()
-            .find(|g| g.group.as_deref() == Some(name))
-            .map(|g| g.indicators)
-            .unwrap_or_else(|| indicators(&Workforce::default(), &state.calendar, period))
+        let rounded: Vec<Indicators> = all.iter().map(|g| g.indicators.rounded()).collect();
+        let hidden = if member { hidden(&rounded) } else { vec![BTreeSet::new(); rounded.len()] };
+        match all.iter().position(|g| g.group.as_deref() == Some(name)) {
+            Some(i) => (rounded[i].clone(), hidden[i].clone()),
+            None => (indicators(&Workforce::default(), &state.calendar, period).rounded(), BTreeSet::new()),
+        }
     };
     match scope {
-        Scope::Authority => indicators(wf, &state.calendar, period),
+        Scope::Authority => {
+            let i = indicators(wf, &state.calendar, period).rounded();
+            let h = if member { hidden(std::slice::from_ref(&i)).remove(0) } else { BTreeSet::new() };
+            (i, h)
+        }
         Scope::Team(t) => pick(indicators_by(wf, &state.calendar, period, Grouping::Team), t),
         Scope::Service(s) => pick(sightline_core::indicators_by_team_groups(wf, &state.calendar, period, groups), s),
     }
+}
+
+/// What the disclosure rule hides of each of one breakdown's groups.
+fn hidden(groups: &[Indicators]) -> Vec<BTreeSet<&'static str>> {
+    sightline_core::disclosure::hidden_figures(groups.len(), |g, f| groups[g].field(f).unwrap_or(0.0) as u32)
+}
+
+/// A figure to one decimal place, `c` when hidden, `-` when not defined.
+fn shown(i: &Indicators, hidden: &BTreeSet<&'static str>, f: &str) -> String {
+    if hidden.contains(f) {
+        return "c".to_string();
+    }
+    i.field(f).map_or("-".to_string(), one)
 }
 
 const HEADLINES: [&str; 7] = [
@@ -70,15 +93,16 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let service_names: Vec<String> = groups.names[..groups.names.len() - 1].to_vec();
     let scope = filter.scope(wf.teams(), &service_names)?;
     let before = a_year_before(date);
-    let now = figures(state, &wf, Period::twelve_months_to(date), scope, &groups).rounded();
-    let then = figures(state, &wf, Period::twelve_months_to(before), scope, &groups).rounded();
+    let member = viewer.is_member();
+    let (now, now_hidden) = figures(state, &wf, Period::twelve_months_to(date), scope, &groups, member);
+    let (then, then_hidden) = figures(state, &wf, Period::twelve_months_to(before), scope, &groups, member);
     // The trend: every census year from the first with anyone in post to the one the date falls in.
     let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
     let first_year = Period::census_year_of(first);
     let last_year = Period::census_year_of(date);
     let years: Vec<i32> = (first_year..=last_year).collect();
-    let yearly: Vec<Indicators> =
-        years.iter().map(|y| figures(state, &wf, Period::census_year(*y), scope, &groups).rounded()).collect();
+    let yearly: Vec<(Indicators, BTreeSet<&'static str>)> =
+        years.iter().map(|y| figures(state, &wf, Period::census_year(*y), scope, &groups, member)).collect();
     let targets = state.store.targets().await.unwrap_or_default();
     Ok(html! {
         h1 {
@@ -87,7 +111,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         }
         (scope_form("/", date, wf.teams(), &service_names, scope))
         (gaps_banner(viewer, &gaps, date))
-        (targets_table(&targets, &now, date))
+        (targets_table(&targets, &now, &now_hidden, date))
         h2 { "The 12 months to " (date) ", and a year before" }
         table {
             caption { "Headline figures, as DfE defines them (FTE unless stated)" }
@@ -96,14 +120,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 @for f in HEADLINES {
                     tr {
                         th scope="row" { (field_label(f)) }
-                        @let show = |i: &Indicators| i.field(f).map_or("-".to_string(), one);
-                        td { (show(&now)) }
-                        td { (show(&then)) }
+                        td { (shown(&now, &now_hidden, f)) }
+                        td { (shown(&then, &then_hidden, f)) }
                     }
                 }
                 @for f in COUNTS {
-                    @let n = |i: &Indicators| i.field(f).unwrap_or(0.0) as u32;
-                    tr { th scope="row" { (field_label(f)) } td { (count(viewer, n(&now))) } td { (count(viewer, n(&then))) } }
+                    @let n = |i: &Indicators, h: &BTreeSet<&'static str>| if h.contains(f) { "c".to_string() } else { count(viewer, i.field(f).unwrap_or(0.0) as u32) };
+                    tr { th scope="row" { (field_label(f)) } td { (n(&now, &now_hidden)) } td { (n(&then, &then_hidden)) } }
                 }
             }
         }
@@ -115,7 +138,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
 }
 
 /// Each of the authority's targets against the figure for the 12 months to `date`.
-fn targets_table(targets: &[SetTarget], now: &Indicators, date: NaiveDate) -> Markup {
+fn targets_table(targets: &[SetTarget], now: &Indicators, hidden: &BTreeSet<&'static str>, date: NaiveDate) -> Markup {
     html! {
         @if !targets.is_empty() {
             table {
@@ -123,7 +146,7 @@ fn targets_table(targets: &[SetTarget], now: &Indicators, date: NaiveDate) -> Ma
                 thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
                 tbody {
                     @for t in targets.iter().map(|t| &t.target) {
-                        @let figure = now.field(&t.figure);
+                        @let figure = if hidden.contains(t.figure.as_str()) { None } else { now.field(&t.figure) };
                         tr {
                             th scope="row" { (field_label(&t.figure)) " " (t.direction()) " " (t.value) }
                             td { (t.by) }
@@ -142,19 +165,34 @@ fn targets_table(targets: &[SetTarget], now: &Indicators, date: NaiveDate) -> Ma
     }
 }
 
-/// Turnover, agency and vacancy rates by census year, as a chart and a table.
-fn trend(years: &[i32], yearly: &[Indicators]) -> Markup {
+/// Turnover, agency and vacancy rates by census year, as a chart and a
+/// table; a rate a member may not see is a gap in the chart and `c` in the table.
+fn trend(years: &[i32], yearly: &[(Indicators, BTreeSet<&'static str>)]) -> Markup {
+    const RATES: [&str; 3] = ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte"];
+    let value = |(i, hidden): &(Indicators, BTreeSet<&'static str>), f: &str| {
+        if hidden.contains(f) {
+            None
+        } else {
+            i.field(f)
+        }
+    };
+    let text = |y: &(Indicators, BTreeSet<&'static str>), f: &str| {
+        if y.1.contains(f) {
+            "c".to_string()
+        } else {
+            rate(y.0.field(f))
+        }
+    };
     let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let series = [
-        ("Turnover (FTE) %", yearly.iter().map(|i| i.turnover_rate_fte).collect()),
-        ("Agency rate (FTE) %", yearly.iter().map(|i| i.agency_rate_fte).collect()),
-        ("Vacancy rate (FTE) %", yearly.iter().map(|i| i.vacancy_rate_fte).collect()),
+        ("Turnover (FTE) %", yearly.iter().map(|y| value(y, RATES[0])).collect()),
+        ("Agency rate (FTE) %", yearly.iter().map(|y| value(y, RATES[1])).collect()),
+        ("Vacancy rate (FTE) %", yearly.iter().map(|y| value(y, RATES[2])).collect()),
     ];
     let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
         (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
             "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
-            rate(a.turnover_rate_fte), rate(b.turnover_rate_fte), rate(a.agency_rate_fte), rate(b.agency_rate_fte),
-            rate(a.vacancy_rate_fte), rate(b.vacancy_rate_fte)
+            text(a, RATES[0]), text(b, RATES[0]), text(a, RATES[1]), text(b, RATES[1]), text(a, RATES[2]), text(b, RATES[2])
         ),
         _ => "One census year of data.".to_string(),
     };
@@ -166,7 +204,7 @@ fn trend(years: &[i32], yearly: &[Indicators]) -> Markup {
             thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
             tbody {
                 @for (y, i) in years.iter().zip(yearly) {
-                    tr { th scope="row" { (y) } td { (rate(i.turnover_rate_fte)) } td { (rate(i.agency_rate_fte)) } td { (rate(i.vacancy_rate_fte)) } }
+                    tr { th scope="row" { (y) } td { (text(i, RATES[0])) } td { (text(i, RATES[1])) } td { (text(i, RATES[2])) } }
                 }
             }
         }
