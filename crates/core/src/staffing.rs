@@ -26,6 +26,9 @@ pub struct TeamStaffing {
     pub agency_over_establishment_fte: f64,
     /// Employed FTE beyond the establishment.
     pub employed_over_establishment_fte: f64,
+    /// People in post: permanent, fixed-term and agency (a person with two
+    /// posts of one kind in the team counts once).
+    pub headcount: [u32; 3],
 }
 
 impl TeamStaffing {
@@ -38,6 +41,8 @@ impl TeamStaffing {
 /// Every team's staffing position at `r` (spells in post at `r`, as DfE counts them).
 pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
     let mut fte = vec![[0.0f64; 3]; wf.teams().len()];
+    let mut people = std::collections::HashSet::new();
+    let mut headcount = vec![[0u32; 3]; wf.teams().len()];
     for s in wf.in_post_at(r) {
         let k = match s.kind {
             SpellKind::Permanent => 0,
@@ -45,6 +50,9 @@ pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
             SpellKind::Agency => 2,
         };
         fte[s.team.0 as usize][k] += s.fte;
+        if people.insert((s.person, s.team, k)) {
+            headcount[s.team.0 as usize][k] += 1;
+        }
     }
     wf.teams()
         .iter()
@@ -65,6 +73,7 @@ pub fn staffing_by_team(wf: &Workforce, r: Date) -> Vec<TeamStaffing> {
                 agency_cover_fte: cover,
                 agency_over_establishment_fte: agency - cover,
                 employed_over_establishment_fte: (employed - establishment).max(0.0),
+                headcount: headcount[i],
             }
         })
         .collect()

@@ -692,3 +692,28 @@ async fn a_members_overview_of_a_team_hides_what_rests_on_a_hidden_count() {
     }
     assert!(seen_hidden > 0, "some team has a small count, so the rule was tried");
 }
+
+#[tokio::test]
+async fn a_members_teams_page_shows_no_fte_of_fewer_than_5_people() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    let (r, page) = send(&w.app, get("/teams?date=2024-09-30", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut tried = 0;
+    for s in sightline_core::staffing_by_team(&w.workforce, date) {
+        let Some(at) = page.find(&format!("<th scope=\"row\">{}</th>", s.team)) else { continue };
+        let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+        if row.contains("fewer than 5 people") {
+            continue;
+        }
+        let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| &c[..c.find("</td>").unwrap()]).collect();
+        for (k, column) in [(0, 1), (1, 2), (2, 3)] {
+            if sightline_core::disclosure::is_disclosive(s.headcount[k]) {
+                tried += 1;
+                assert_eq!(cells[column], "c", "{}: {} people shown as {} FTE", s.team, s.headcount[k], cells[column]);
+            }
+        }
+    }
+    assert!(tried > 0, "some team has 1 to 4 of a kind, so the rule was tried: {page}");
+}

@@ -28,30 +28,51 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
     let member = viewer.user.role == Role::Member;
     let settings = &state.settings;
-    let rows: Vec<_> = staffing
+    let shown: Vec<_> = staffing
         .iter()
         .zip(&by_team)
         .filter(|(s, _)| s.establishment_fte > 0.0 || s.employed_fte() + s.agency_fte > 0.0)
-        .map(|(s, g)| {
+        .collect();
+    // For members, the FTE of permanent, fixed-term or agency staff in a
+    // team rests on how many they are: the core's rule says which to hide
+    // (with a second cell where one alone would be worked out from a total).
+    let counts: Vec<Vec<u32>> = shown.iter().map(|(s, _)| s.headcount.to_vec()).collect();
+    let suppressed = sightline_core::disclosure::suppress(&counts);
+    let rows: Vec<_> = shown
+        .iter()
+        .enumerate()
+        .map(|(r, (s, g))| {
+            let hide: [bool; 3] = std::array::from_fn(|k| member && suppressed.cells[r][k].is_none());
             let people = g.indicators.inpost_headcount + g.indicators.agency_headcount;
-            (s, g.indicators.caseload_fte, member && people < 5)
+            (*s, g.indicators.caseload_fte, member && people < 5, hide)
         })
         .collect();
     let bars: Vec<(String, Vec<f64>)> = rows
         .iter()
-        .filter(|(_, _, hidden)| !hidden)
-        .map(|(s, _, _)| (s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]))
+        .filter(|(_, _, hidden, hide)| !hidden && !hide.iter().any(|h| *h))
+        .map(|(s, _, _, _)| (s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]))
         .collect();
     let total = |f: fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
+    let all = |k: usize| staffing.iter().map(|s| s.headcount[k]).sum::<u32>();
+    let total_of = |k: usize, v: f64| {
+        if member && sightline_core::disclosure::is_disclosive(all(k)) {
+            "c".to_string()
+        } else {
+            one(v)
+        }
+    };
+    let cover_hidden = member && sightline_core::disclosure::is_disclosive(all(2));
+    let vacant_hidden = member && (0..2).any(|k| sightline_core::disclosure::is_disclosive(all(k)));
     let summary = format!(
         "Across all teams: {} FTE funded, {} permanent, {} fixed-term, {} agency ({} of it covering vacancies), {} vacant.",
         one(total(|s| s.establishment_fte)),
-        one(total(|s| s.permanent_fte)),
-        one(total(|s| s.fixed_term_fte)),
-        one(total(|s| s.agency_fte)),
-        one(total(|s| s.agency_cover_fte)),
-        one(total(|s| s.vacant_fte)),
+        total_of(0, total(|s| s.permanent_fte)),
+        total_of(1, total(|s| s.fixed_term_fte)),
+        total_of(2, total(|s| s.agency_fte)),
+        if cover_hidden { "c".to_string() } else { one(total(|s| s.agency_cover_fte)) },
+        if vacant_hidden { "c".to_string() } else { one(total(|s| s.vacant_fte)) },
     );
+    let some_left_out = rows.iter().any(|(_, _, hidden, hide)| *hidden || hide.iter().any(|h| *h));
     let flag = |c: Option<f64>| match c {
         Some(c) if c > settings.caseload_very_high => " (very high)",
         Some(c) if c > settings.caseload_high => " (high)",
@@ -80,20 +101,22 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
             tbody {
-                @for (s, caseload, hidden) in &rows {
+                @for (s, caseload, hidden, hide) in &rows {
                     tr {
                         th scope="row" { (s.team) }
                         @let team_asyes: Vec<_> = asyes.iter().filter(|a| wf.team_name(a.team) == s.team).collect();
+                        @let cell = |h: bool, v: f64| if h { "c".to_string() } else { one(v) };
+                        @let any = hide.iter().any(|h| *h);
                         @if *hidden {
                             td colspan="9" { "c (fewer than 5 people)" }
                         } @else {
                             td { (one(s.establishment_fte)) }
-                            td { (one(s.permanent_fte)) }
-                            td { (one(s.fixed_term_fte)) }
-                            td { (one(s.agency_cover_fte)) }
-                            td { (one(s.agency_over_establishment_fte)) }
-                            td { (one(s.vacant_fte)) }
-                            td { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) }
+                            td { (cell(hide[0], s.permanent_fte)) }
+                            td { (cell(hide[1], s.fixed_term_fte)) }
+                            td { (cell(hide[2] || hide[0] || hide[1], s.agency_cover_fte)) }
+                            td { (cell(hide[2] || hide[0] || hide[1], s.agency_over_establishment_fte)) }
+                            td { (cell(hide[0] || hide[1], s.vacant_fte)) }
+                            td { @if any { "c" } @else { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) } }
                             td { (count(viewer, team_asyes.len() as u32)) }
                             td {
                                 @if team_asyes.is_empty() || (member && team_asyes.len() < 5) { "-" }
@@ -103,6 +126,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                     }
                 }
             }
+        }
+        @if member && some_left_out {
+            p.note { "c: fewer than 5 people (or a figure from which such a number could be worked out); teams with a c are left out of the chart." }
         }
         p.note {
             "Cases per FTE is flagged high above " (settings.caseload_high) " and very high above " (settings.caseload_very_high) ". "
