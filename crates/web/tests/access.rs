@@ -717,3 +717,47 @@ async fn a_members_teams_page_shows_no_fte_of_fewer_than_5_people() {
     }
     assert!(tried > 0, "some team has 1 to 4 of a kind, so the rule was tried: {page}");
 }
+
+#[tokio::test]
+async fn a_member_sees_no_single_assignment_and_no_agency_fte_of_fewer_than_5() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (_, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&admin))).await;
+    assert!(page.contains("Longest-running assignments"));
+    let (_, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&member))).await;
+    assert!(!page.contains("Longest-running assignments"), "{page}");
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    let by_team = sightline_core::indicators_by(
+        &w.workforce,
+        &Calendar::england_and_wales(),
+        Period::twelve_months_to(date),
+        sightline_core::Grouping::Team,
+    );
+    for g in &by_team {
+        let team = g.group.clone().unwrap();
+        if sightline_core::disclosure::is_disclosive(g.indicators.agency_headcount) {
+            let at = page.find(&format!("<th scope=\"row\">{team}</th>")).unwrap();
+            let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+            assert!(row.contains("<td>c</td>") || row.contains("fewer than 5"), "{team}: {row}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_members_forecast_page_shows_no_count_of_leavers_under_5() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/forecast", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK, "{page}");
+    let at = page.find("Leaving by length of service").unwrap();
+    let table = &page[at..at + page[at..].find("</table>").unwrap()];
+    for row in table.split("<tr>").skip(2) {
+        let leavers = row.split("<td>").nth(1).map(|c| &c[..c.find("</td>").unwrap()]).unwrap();
+        if let Ok(n) = leavers.parse::<u32>() {
+            assert!(n == 0 || n >= 5, "{leavers} leavers shown to a member: {row}");
+        } else {
+            assert_eq!(leavers, "c");
+        }
+    }
+}

@@ -28,25 +28,40 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let bands = agency::count_by_band(&assignments);
     let conversions = agency::conversions(&wf, period).len() as u32;
     let member = viewer.user.role == Role::Member;
-    let teams: Vec<_> = by_team
+    let listed: Vec<_> =
+        by_team.iter().filter(|g| g.indicators.agency_headcount + g.indicators.inpost_headcount > 0).collect();
+    // For members, the core's rule over every team: agency FTE and rates
+    // rest on how many agency workers (and employees) there are.
+    let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
+        listed[g].indicators.field(f).unwrap_or(0.0) as u32
+    });
+    let teams: Vec<_> = listed
         .iter()
-        .filter(|g| g.indicators.agency_headcount + g.indicators.inpost_headcount > 0)
-        .map(|g| {
+        .zip(&hidden)
+        .map(|(g, h)| {
             (
                 g.group.clone().unwrap_or_default(),
                 g.indicators.agency_rate_fte,
                 g.indicators.agency_fte,
                 member && g.indicators.agency_headcount + g.indicators.inpost_headcount < 5,
+                member && (h.contains("agency_rate_fte") || h.contains("agency_fte")),
             )
         })
         .collect();
+    // Bands of a total that is shown: a lone hidden band takes another with it.
+    let banded = sightline_core::disclosure::suppress(&[bands.to_vec()]);
+    let band_text = |k: usize| match banded.cells[0][k] {
+        Some(n) => n.to_string(),
+        None if member => "c".to_string(),
+        None => bands[k].to_string(),
+    };
     let x: Vec<String> = agency::LENGTH_BANDS.iter().map(|b| b.to_string()).collect();
     let summary = format!(
         "At {date}, {} agency assignments: {} up to 26 weeks, {} of 27 to 52 weeks, {} over 52 weeks.",
         count(viewer, assignments.len() as u32),
-        count(viewer, bands[0]),
-        count(viewer, bands[1]),
-        count(viewer, bands[2])
+        band_text(0),
+        band_text(1),
+        band_text(2)
     );
     let bars: Vec<(String, Vec<f64>)> = if member && bands.iter().any(|b| *b < 5) {
         Vec::new()
@@ -62,10 +77,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             caption { "Agency FTE as a share of agency and employed FTE, at " (date) }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Agency FTE" } } }
             tbody {
-                @for (team, rate_fte, fte, hidden) in &teams {
+                @for (team, rate_fte, fte, hidden, agency_hidden) in &teams {
                     tr {
                         th scope="row" { (team) }
-                        @if *hidden { td colspan="2" { "c (fewer than 5 people)" } } @else { td { (rate(*rate_fte)) } td { (one(*fte)) } }
+                        @if *hidden { td colspan="2" { "c (fewer than 5 people)" } }
+                        @else if *agency_hidden { td { "c" } td { "c" } }
+                        @else { td { (rate(*rate_fte)) } td { (one(*fte)) } }
                     }
                 }
             }
@@ -77,15 +94,18 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         table {
             caption { (summary) }
             thead { tr { th scope="col" { "Length" } th scope="col" { "Assignments" } } }
-            tbody { @for (label, n) in x.iter().zip(bands) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+            tbody { @for (k, label) in x.iter().enumerate() { tr { th scope="row" { (label) } td { (band_text(k)) } } } }
         }
-        h2 { "Longest-running assignments" }
-        table {
-            caption { "The ten longest assignments in place at " (date) }
-            thead { tr { th scope="col" { "Team" } th scope="col" { "Started" } th scope="col" { "Weeks" } th scope="col" { "Ends" } } }
-            tbody {
-                @for a in assignments.iter().take(10) {
-                    tr { th scope="row" { (wf.team_name(a.team)) } td { (a.start) } td { (a.weeks) } td { (a.end.map_or("not set".to_string(), |e| e.to_string())) } }
+        // Single assignments are records about people: not for members.
+        @if !member {
+            h2 { "Longest-running assignments" }
+            table {
+                caption { "The ten longest assignments in place at " (date) }
+                thead { tr { th scope="col" { "Team" } th scope="col" { "Started" } th scope="col" { "Weeks" } th scope="col" { "Ends" } } }
+                tbody {
+                    @for a in assignments.iter().take(10) {
+                        tr { th scope="row" { (wf.team_name(a.team)) } td { (a.start) } td { (a.weeks) } td { (a.end.map_or("not set".to_string(), |e| e.to_string())) } }
+                    }
                 }
             }
         }

@@ -63,9 +63,17 @@ fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 
 }
 
 /// What the forecast stands on: the fitted rates with the data behind each.
-fn stands_on(f: &sightline_plan::Fitted) -> Markup {
+/// For members, counts of 1 to 4 (leavers of a band, starters,
+/// conversions), and the rates worked out from them, are `c`.
+fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
     let pct = |r: &sightline_plan::Rate| r.mean().map_or("-".to_string(), |m| format!("{:.2}%", m * 100.0));
     let yearly = |r: &sightline_plan::Rate| r.yearly().map_or("-".to_string(), |y| format!("{:.1}%", y * 100.0));
+    let bands: Vec<sightline_plan::Rate> = (0..sightline_plan::BANDS.len()).map(|b| f.leaving_by_band(b)).collect();
+    let counts: Vec<Vec<u32>> = bands.iter().map(|r| vec![r.events.max(0.0).ceil() as u32]).collect();
+    let shown = sightline_core::disclosure::suppress(&counts);
+    let hide = |b: usize| member && shown.cells[b][0].is_none();
+    let alone = |n: f64| member && sightline_core::disclosure::is_disclosive(n.max(0.0).ceil() as u32);
+    let or_c = |hidden: bool, text: String| if hidden { "c".to_string() } else { text };
     html! {
         h2 { "What the forecast stands on" }
         table {
@@ -73,14 +81,21 @@ fn stands_on(f: &sightline_plan::Fitted) -> Markup {
             thead { tr { th scope="col" { "Service" } th scope="col" { "Leavers" } th scope="col" { "Person-months" } th scope="col" { "A month" } th scope="col" { "A year" } } }
             tbody {
                 @for (b, (_, name)) in sightline_plan::BANDS.iter().enumerate() {
-                    @let r = f.leaving_by_band(b);
-                    tr { th scope="row" { (name) } td { (r.events) } td { (r.exposure) } td { (pct(&r)) } td { (yearly(&r)) } }
+                    @let r = &bands[b];
+                    tr {
+                        th scope="row" { (name) }
+                        td { (or_c(hide(b), r.events.to_string())) }
+                        td { (r.exposure) }
+                        td { (or_c(hide(b), pct(r))) }
+                        td { (or_c(hide(b), yearly(r))) }
+                    }
                 }
             }
         }
         p {
-            "Hiring: " (f.hiring.events) " employed starters over " (format!("{:.0}", f.hiring.exposure)) " vacant FTE-months ("
-            (pct(&f.hiring)) " of a vacant post filled a month). Agency to employment: " (f.conversion.events) " conversions over "
+            "Hiring: " (or_c(alone(f.hiring.events), f.hiring.events.to_string())) " employed starters over " (format!("{:.0}", f.hiring.exposure)) " vacant FTE-months ("
+            (or_c(alone(f.hiring.events), pct(&f.hiring))) " of a vacant post filled a month). Agency to employment: "
+            (or_c(alone(f.conversion.events), f.conversion.events.to_string())) " conversions over "
             (f.conversion.exposure) " agency worker-months. Agency covers " (format!("{:.2}", f.agency_cover)) " FTE for each vacant FTE now."
         }
     }
@@ -106,7 +121,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
         );
     };
     let fitted_as_of = fitted.as_of;
-    let basis = stands_on(&fitted);
+    let basis = stands_on(&fitted, viewer.is_member());
     let (base, Some(levers)) = &*pair else {
         return Err(Error::internal("the forecast could not be made"));
     };
