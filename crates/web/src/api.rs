@@ -93,14 +93,12 @@ pub async fn people(State(state): State<Shared>, viewer: Viewer, filter: Result<
     let mut out = Vec::new();
     for p in wf.person_indices() {
         let spells = wf.spells_of(p);
-        let teams: Vec<&str> = spells.iter().map(|s| wf.team_name(s.team)).collect();
-        if !analyst && !viewer.may_see_person_in(&teams) {
-            continue;
-        }
+        let sight = if analyst { Some(crate::viewer::Sight::All) } else { viewer.sight_of(&wf, p, date) };
+        let Some(sight) = sight else { continue };
         let person = wf.person(p);
         let current: Vec<Value> = spells
             .iter()
-            .filter(|s| s.covers(date))
+            .filter(|s| s.covers(date) && sight.shows(s.start, s.end))
             .map(|s| {
                 json!({
                     "kind": s.kind.as_str(),

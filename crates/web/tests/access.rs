@@ -171,19 +171,56 @@ async fn logging_in_needs_the_form_token_the_right_password_and_is_rate_limited(
 async fn a_manager_sees_only_people_of_their_own_teams() {
     let w = world().await;
     let team = &w.workforce.teams()[0];
+    // Need to know: in the team at the date, or left it in the 12 months before.
+    let date = w.workforce.latest_date().unwrap();
+    let year_before = date.checked_sub_months(chrono::Months::new(12)).unwrap();
+    let in_team = |p: sightline_core::PersonIdx| -> Vec<&sightline_core::Spell> {
+        w.workforce.spells_of(p).iter().filter(|s| w.workforce.team_name(s.team) == team).collect()
+    };
     let theirs: BTreeSet<String> = w
         .workforce
         .person_indices()
-        .filter(|p| w.workforce.spells_of(*p).iter().any(|s| w.workforce.team_name(s.team) == team))
+        .filter(|p| in_team(*p).iter().any(|s| s.start <= date && s.end.is_none_or(|e| e >= year_before)))
         .map(|p| w.workforce.person(p).id.clone())
         .collect();
-    assert!(!theirs.is_empty() && theirs.len() < w.workforce.persons().len());
+    let ever: usize = w.workforce.person_indices().filter(|p| !in_team(*p).is_empty()).count();
+    assert!(!theirs.is_empty() && theirs.len() < ever, "some left the team long ago");
     let (r, body) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "mo").await)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     let seen: BTreeSet<String> =
         v["people"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(seen, theirs);
+    // Someone who left the team long ago is not there to open; of someone
+    // who is, only their time in the team is shown.
+    let manager = log_in(&w.app, "mo", "mo-password").await.unwrap();
+    let gone = w
+        .workforce
+        .person_indices()
+        .find(|p| !in_team(*p).is_empty() && !theirs.contains(&w.workforce.person(*p).id))
+        .unwrap();
+    let (r, _) = send(&w.app, get(&format!("/people/{}", w.workforce.person(gone).id), Some(&manager))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let moved = w.workforce.person_indices().find(|p| {
+        theirs.contains(&w.workforce.person(*p).id)
+            && w.workforce.spells_of(*p).iter().any(|s| w.workforce.team_name(s.team) != team)
+    });
+    if let Some(p) = moved {
+        let (r, page) = send(&w.app, get(&format!("/people/{}", w.workforce.person(p).id), Some(&manager))).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        for s in w.workforce.spells_of(p) {
+            let own_time = in_team(p)
+                .iter()
+                .any(|t| s.start <= t.end.unwrap_or(chrono::NaiveDate::MAX) && s.end.is_none_or(|e| e >= t.start));
+            if !own_time {
+                assert!(
+                    !page.contains(&format!("<td>{}</td>", s.start)),
+                    "a spell outside the team, from {}, is shown",
+                    s.start
+                );
+            }
+        }
+    }
     // An admin sees everyone; an analyst sees pseudonyms only; a member nothing.
     let (_, body) = send(&w.app, bearer("/api/v1/people", &token_for(&w.store, "ada").await)).await;
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();

@@ -32,10 +32,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // Who is off sick is health data: names only for those who may see the person.
     let named: Vec<_> = long
         .iter()
-        .filter(|a| {
-            let teams: Vec<&str> = wf.spells_of(a.person).iter().map(|s| wf.team_name(s.team)).collect();
-            viewer.may_see_person_in(&teams)
-        })
+        .filter(|a| viewer.sight_of(&wf, a.person, date).is_some_and(|sight| sight.shows(a.start, Some(a.end))))
         .collect();
     if !named.is_empty() {
         let detail = format!("long-term sickness on {date}: {} people", named.len());

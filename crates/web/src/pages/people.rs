@@ -1,5 +1,7 @@
 //! People and their histories. Who may see whom is decided here, by role
-//! ([`Viewer::may_see_person_in`]), and every view of personal data is
+//! ([`Viewer::sight_of`]: a manager sees their teams' people at the date
+//! and those who left in the 12 months before, and only their time in those
+//! teams), and every view of personal data is
 //! written to the audit log before it is shown.
 
 use crate::error::Error;
@@ -35,16 +37,14 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     let mut rows = Vec::new();
     for p in wf.person_indices() {
         let spells = wf.spells_of(p);
-        let teams: Vec<&str> = spells.iter().map(|s| wf.team_name(s.team)).collect();
-        if !viewer.may_see_person_in(&teams) {
-            continue;
-        }
+        let Some(sight) = viewer.sight_of(&wf, p, date) else { continue };
+        let spells: Vec<&sightline_core::Spell> = spells.iter().filter(|s| sight.shows(s.start, s.end)).collect();
         let person = wf.person(p);
         let swe = person.swe_no.clone().unwrap_or_default();
         if !q.is_empty() && !person.id.to_lowercase().contains(&q) && !swe.to_lowercase().contains(&q) {
             continue;
         }
-        let latest = spells.last();
+        let latest = spells.last().copied();
         let now = spells.iter().find(|s| s.covers(date));
         rows.push((
             person.id.clone(),
@@ -58,7 +58,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     Ok(html! {
         h1 { "People" }
         @if viewer.user.role == Role::Manager {
-            p { "The people who have worked in your teams: " (viewer.user.teams.join(", ")) "." }
+            p { "The people in your teams (" (viewer.user.teams.join(", ")) ") on " (date) ", and those who left them in the 12 months before; of each, their time in your teams." }
         }
         form.filters method="get" action="/people" role="search" {
             label for="q" { "Identifier or SWE number" }
@@ -96,16 +96,15 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
         return Err(Error::forbidden(ONLY_AGGREGATES));
     }
     let wf = state.workforce().await?;
-    // Only someone the viewer may see: a manager's teams, checked on the person's own spells.
-    let allowed = wf.person_indices().find(|p| wf.person(*p).id == key).is_some_and(|p| {
-        let teams: Vec<&str> = wf.spells_of(p).iter().map(|s| wf.team_name(s.team)).collect();
-        viewer.may_see_person_in(&teams)
-    });
+    let date = latest_date(&wf);
+    // Only someone the viewer may see, and of them only what they may see.
+    let sight = wf.person_indices().find(|p| wf.person(*p).id == key).and_then(|p| viewer.sight_of(&wf, p, date));
     let nobody = || Error::not_found(format!("There is no one called {key} whom you may see."));
-    if !allowed {
+    let Some(sight) = sight else {
         return Err(nobody());
-    }
-    let history = state.store.person_history(key).await?.ok_or_else(nobody)?;
+    };
+    let mut history = state.store.person_history(key).await?.ok_or_else(nobody)?;
+    history.facts.retain(|f| sight.shows(f.start, f.end));
     state.store.audit(&viewer.user.name, "view person", &format!("`{key}`")).await.map_err(Error::audit)?;
     let s = &history.summary;
     let name = [s.details.given_name.as_deref(), s.details.family_name.as_deref()]
