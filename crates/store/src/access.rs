@@ -88,6 +88,28 @@ pub struct AuditEntry {
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
 
+/// What `sightline audit verify` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditCheck {
+    /// Entries written before the log was chained.
+    pub before_chain: u64,
+    /// Entries whose hash was checked and held.
+    pub chained: u64,
+    /// The first entry that breaks the chain, and why.
+    pub broken: Option<(i64, String)>,
+}
+
+/// An entry's hash: SHA-256 over the previous entry's hash and its own fields.
+fn chain_hash(previous: &str, at: &str, user: &str, action: &str, detail: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [previous, at, user, action, detail] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 macro_rules! access {
     ($module:ident, $db:ty, $pool:ty) => {
         mod $module {
@@ -348,14 +370,70 @@ macro_rules! access {
                     }
                 };
                 let (user, action, detail) = (clean(user, 100), clean(action, 100), clean(detail, 2000));
-                QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail) ")
+                // One writer at a time, so that each entry chains to the one before.
+                let mut conn = pool.acquire().await?;
+                let sqlite = stringify!($module) == "sqlite";
+                sqlx::query(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" }).execute(&mut *conn).await?;
+                let written = append_audit(&mut conn, sqlite, &user, &action, &detail).await;
+                let end = if written.is_ok() { "COMMIT" } else { "ROLLBACK" };
+                sqlx::query(end).execute(&mut *conn).await?;
+                written
+            }
+
+            async fn append_audit(
+                conn: &mut sqlx::pool::PoolConnection<$db>,
+                sqlite: bool,
+                user: &str,
+                action: &str,
+                detail: &str,
+            ) -> Result<(), StoreError> {
+                if !sqlite {
+                    sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut **conn).await?;
+                }
+                let previous: Option<String> =
+                    sqlx::query_scalar("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")
+                        .fetch_optional(&mut **conn)
+                        .await?;
+                let at = Utc::now().to_rfc3339();
+                let hash = chain_hash(previous.as_deref().unwrap_or(""), &at, user, action, detail);
+                QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail, hash) ")
                     .push_values([()], |mut b, ()| {
-                        b.push_bind(Utc::now().to_rfc3339()).push_bind(&user).push_bind(&action).push_bind(&detail);
+                        b.push_bind(&at).push_bind(user).push_bind(action).push_bind(detail).push_bind(&hash);
                     })
                     .build()
-                    .execute(pool)
+                    .execute(&mut **conn)
                     .await?;
                 Ok(())
+            }
+
+            pub async fn verify_audit(pool: &$pool) -> Result<AuditCheck, StoreError> {
+                use futures_util::TryStreamExt;
+                let mut rows = sqlx::query("SELECT id, at, user_name, action, detail, hash FROM audit_log ORDER BY id").fetch(pool);
+                let mut check = AuditCheck::default();
+                let mut previous: Option<String> = None;
+                while let Some(r) = rows.try_next().await? {
+                    let id: i64 = r.try_get(0)?;
+                    let hash: Option<String> = r.try_get(5)?;
+                    match (hash, &previous) {
+                        (None, None) => check.before_chain += 1,
+                        (None, Some(_)) => {
+                            check.broken = Some((id, "it has no hash, though entries before it do".into()));
+                            break;
+                        }
+                        (Some(hash), _) => {
+                            let (at, user, action, detail): (String, String, String, String) =
+                                (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+                            let expected = chain_hash(previous.as_deref().unwrap_or(""), &at, &user, &action, &detail);
+                            if expected != hash {
+                                check.broken = Some((id, "it, or an entry before it, was changed or removed".into()));
+                                break;
+                            }
+                            check.chained += 1;
+                            previous = Some(hash);
+                        }
+                    }
+                }
+                Ok(check)
             }
 
             pub async fn secret(pool: &$pool, name: &str, fresh: &str) -> Result<String, StoreError> {
@@ -367,6 +445,32 @@ macro_rules! access {
                 sqlx::query(insert).bind(name).bind(fresh).execute(pool).await?;
                 let r = QueryBuilder::<$db>::new("SELECT value FROM app_secret WHERE name = ").push_bind(name).build().fetch_one(pool).await?;
                 Ok(r.try_get(0)?)
+            }
+
+            pub async fn audit_page(
+                pool: &$pool,
+                user: Option<&str>,
+                action: Option<&str>,
+                before: Option<i64>,
+                limit: i64,
+            ) -> Result<Vec<AuditEntry>, StoreError> {
+                let mut q = QueryBuilder::<$db>::new("SELECT id, at, user_name, action, detail FROM audit_log WHERE 1 = 1");
+                if let Some(u) = user {
+                    q.push(" AND user_name = ").push_bind(u);
+                }
+                if let Some(a) = action {
+                    q.push(" AND action = ").push_bind(a);
+                }
+                if let Some(b) = before {
+                    q.push(" AND id < ").push_bind(b);
+                }
+                q.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+                q.build()
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(AuditEntry { id: r.try_get(0)?, at: r.try_get(1)?, user: r.try_get(2)?, action: r.try_get(3)?, detail: r.try_get(4)? }))
+                    .collect()
             }
 
             pub async fn audit_log(pool: &$pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
@@ -476,6 +580,23 @@ impl Store {
     }
 
     /// The latest `limit` entries of the audit log, newest first.
+    /// A page of the audit log, newest first: entries before entry `before`
+    /// (all when `None`), of one user or one action when given.
+    pub async fn audit_page(
+        &self,
+        user: Option<&str>,
+        action: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        on_backend!(self, pool => a::audit_page(pool, user, action, before, limit).await, a)
+    }
+
+    /// Whether the audit log's chain holds: the first entry that breaks it, if any.
+    pub async fn verify_audit(&self) -> Result<AuditCheck, StoreError> {
+        on_backend!(self, pool => a::verify_audit(pool).await, a)
+    }
+
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         on_backend!(self, pool => a::audit_log(pool, limit).await, a)
     }

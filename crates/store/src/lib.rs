@@ -60,7 +60,7 @@ pub mod credentials;
 mod people;
 mod workforce;
 
-pub use access::{AuditEntry, Role, Session, TokenInfo, User};
+pub use access::{AuditCheck, AuditEntry, Role, Session, TokenInfo, User};
 pub use authority::SetTarget;
 pub use batches::{Batch, Changes, Identify, Progress, StoredReturn};
 pub use people::{HistoryFact, PersonHistory, PersonSummary, Suggestion};

@@ -126,3 +126,36 @@ async fn a_sqlite_stores_files_are_readable_by_their_owner_only() {
     Store::open(db.to_str().unwrap()).await.unwrap();
     assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o077, 0);
 }
+
+/// The audit log is a chain: an entry changed or removed breaks it.
+#[tokio::test]
+async fn a_changed_or_removed_audit_entry_breaks_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    for n in 0..4 {
+        store.audit("ada", "view person", &format!("`P{n}`")).await.unwrap();
+    }
+    let check = store.verify_audit().await.unwrap();
+    assert_eq!((check.chained, check.broken.clone()), (4, None));
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '`P9`' WHERE id = 2").execute(&raw).await.unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().broken.map(|b| b.0), Some(2));
+    sqlx::query("UPDATE audit_log SET detail = '`P1`' WHERE id = 2").execute(&raw).await.unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().broken, None);
+    sqlx::query("DELETE FROM audit_log WHERE id = 3").execute(&raw).await.unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().broken.map(|b| b.0), Some(4), "the entry after a removed one");
+    // Written from many tasks at once, the chain still holds.
+    let store = Store::open(dir.path().join("other.db").to_str().unwrap()).await.unwrap();
+    let tasks: Vec<_> = (0..20)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move { store.audit("mo", "view people", &n.to_string()).await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let check = store.verify_audit().await.unwrap();
+    assert_eq!((check.chained, check.broken), (20, None));
+}

@@ -83,7 +83,7 @@ pub async fn require_viewer(State(state): State<Shared>, mut request: Request, n
 }
 
 /// Percent-encodes a path for a query string.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),

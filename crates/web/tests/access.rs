@@ -798,3 +798,24 @@ async fn a_members_forecast_page_shows_no_count_of_leavers_under_5() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_audit_page_is_paged_and_filtered_and_views_of_data_are_audited() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    for n in 0..150 {
+        w.store.audit("mo", "view person", &format!("`P{n}`")).await.unwrap();
+    }
+    let (r, page) = send(&w.app, get("/audit?user=mo&action=view+person", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("100 entries, newest first") && page.contains("`P149`") && !page.contains("`P49`"), "{page}");
+    let at = page.find("/audit?before=").unwrap();
+    let href = page[at..page[at..].find('"').unwrap() + at].replace("&amp;", "&");
+    let (_, older) = send(&w.app, get(&href, Some(&admin))).await;
+    assert!(older.contains("50 entries") && older.contains("`P49`") && !older.contains("`P149`"), "{href}: {older}");
+    let (r, _) = send(&w.app, get("/data", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let log = w.store.audit_log(3).await.unwrap();
+    assert!(log.iter().any(|e| e.user == "ada" && e.action == "view data"), "{log:?}");
+    assert_eq!(w.store.verify_audit().await.unwrap().broken, None);
+}

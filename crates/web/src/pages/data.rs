@@ -2,6 +2,7 @@
 //! the audit log.
 
 use crate::error::Error;
+use crate::filter::Query;
 use crate::layout::respond;
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
@@ -25,6 +26,9 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     }
     let batches = state.store.batches().await?;
     let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
+    // The rejected rows' values may be personal data: every view is recorded.
+    let detail = if values { "provenance, with rejected rows' values" } else { "provenance" };
+    state.store.audit(&viewer.user.name, "view data", detail).await.map_err(Error::audit)?;
     let mut rejected = Vec::new();
     for b in batches.iter().filter(|b| b.rows_rejected > 0) {
         rejected.push((b.id, state.store.rejected_rows(b.id).await?));
@@ -67,22 +71,58 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     })
 }
 
-/// The audit log, for admins only; read-only, as everywhere in the product.
-pub async fn audit(State(state): State<Shared>, viewer: Viewer) -> Response {
-    respond(&viewer, "Audit log", audit_view(&state, &viewer).await)
+/// Which entries of the audit log to show.
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    user: Option<String>,
+    action: Option<String>,
+    /// Entries before this one (the next page).
+    before: Option<i64>,
 }
 
-async fn audit_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
+const AUDIT_PAGE: i64 = 100;
+
+/// The audit log, for admins only; read-only, as everywhere in the product;
+/// a page at a time, by user or action.
+pub async fn audit(State(state): State<Shared>, viewer: Viewer, Query(query): Query<AuditQuery>) -> Response {
+    respond(&viewer, "Audit log", audit_view(&state, &viewer, query).await)
+}
+
+async fn audit_view(state: &AppState, viewer: &Viewer, query: AuditQuery) -> Result<Markup, Error> {
     if viewer.user.role != Role::Admin {
         return Err(Error::forbidden("Only administrators read the audit log."));
     }
-    let entries = state.store.audit_log(500).await?;
+    let chosen = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let (user, action) = (chosen(&query.user), chosen(&query.action));
+    let entries = state.store.audit_page(user.as_deref(), action.as_deref(), query.before, AUDIT_PAGE).await?;
+    let next = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|e| e.id)).flatten();
+    let link = |before: i64| {
+        let mut q = vec![format!("before={before}")];
+        if let Some(u) = &user {
+            q.push(format!("user={}", crate::auth::encode(u)));
+        }
+        if let Some(a) = &action {
+            q.push(format!("action={}", crate::auth::encode(a)));
+        }
+        format!("/audit?{}", q.join("&"))
+    };
     Ok(html! {
         h1 { "Audit log" }
-        table {
-            caption { "The latest " (entries.len()) " entries, newest first" }
-            thead { tr { th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
-            tbody { @for e in &entries { tr { td { (e.at) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }
+        form.filters method="get" action="/audit" {
+            label for="user" { "User" }
+            input #user type="text" name="user" value=(user.clone().unwrap_or_default());
+            label for="action" { "What" }
+            input #action type="text" name="action" value=(action.clone().unwrap_or_default());
+            button type="submit" { "Show" }
         }
+        table {
+            caption { (entries.len()) " entries, newest first" @if query.before.is_some() { ", before entry " (query.before.unwrap_or_default()) } }
+            thead { tr { th scope="col" { "Entry" } th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+            tbody { @for e in &entries { tr { td { (e.id) } td { (e.at) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }
+        }
+        @if let Some(before) = next {
+            p { a href=(link(before)) { "Older entries" } }
+        }
+        p.note { "Each entry holds a SHA-256 over the one before: " code { "sightline audit verify" } " names the first entry changed or removed." }
     })
 }
