@@ -18,8 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, benchmark, census, data, demo, import, indicators, people, plan, profile, report, serve, services, synth,
-    targets, teams, tokens, users,
+    audit, backup, benchmark, census, data, demo, import, indicators, people, plan, profile, report, serve, services,
+    synth, targets, teams, tokens, users,
 };
 use std::process::ExitCode;
 
@@ -132,6 +132,17 @@ sightline forecast --db sightline.db --scenario international.toml --format json
     /// Workforce planning: the fitted rates, and backtests of the forecast.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// Back up a store while it is in use: a consistent copy in a new file.
+    #[command(long_about = "Back up a SQLite store while it is in use: a consistent copy (SQLite's VACUUM INTO, \
+which reads one snapshot however imports and sessions write meanwhile), in a new file readable by you only. \
+A PostgreSQL store is backed up with pg_dump.\n\nExample:\n  sightline backup --db sightline.db --out backups/sightline-2025-10-01.db")]
+    Backup(backup::BackupArgs),
+    /// Restore a SQLite store from a backup, checked whole before it takes the store's place.
+    #[command(long_about = "Restore a SQLite store from a backup made by `sightline backup`. The backup is copied \
+beside the store, brought up to this version, and checked (SQLite's integrity check, the audit log's chain, the \
+workforce read back) before it takes the store's place; a store already there needs --replace and is kept \
+beside it.\n\nExample:\n  sightline restore --from backups/sightline-2025-10-01.db --db sightline.db --replace")]
+    Restore(backup::RestoreArgs),
     /// Services: groups of teams, for figures by service on the dashboard.
     #[command(subcommand)]
     Service(services::ServiceCommand),
@@ -170,6 +181,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::User(command) => users::run_user(command),
         Command::Token(command) => tokens::run_token(command),
         Command::Audit(args) => audit::run_audit(args),
+        Command::Backup(args) => backup::run_backup(args),
+        Command::Restore(args) => backup::run_restore(args),
         Command::Target(command) => targets::run_target(command),
         Command::Service(command) => services::run_service(command),
         Command::Teams(command) => teams::run_teams(command),

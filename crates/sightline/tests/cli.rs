@@ -816,3 +816,43 @@ fn profile_check_shows_rows_as_they_will_be_read_and_names_the_bad_ones() {
     assert!(text.contains("line 5, column `Start`, value `someday`"), "{text}");
     assert!(text.contains("S1      MASH  5 Case holder  permanent  0.50  1 April 2024"), "{text}");
 }
+
+#[test]
+fn a_store_is_backed_up_while_open_and_restored_only_whole_and_never_over_one_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--people", "40", "--years", "2024"]);
+    let db = dir.path().join("s.db");
+    let db_text = db.to_str().unwrap();
+    assert!(sightline(&["import", "--db", db_text, data.to_str().unwrap()]).status.success());
+    let out = dir.path().join("copy.db");
+    let o = sightline(&["backup", "--db", db_text, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !sightline(&["backup", "--db", db_text, "--out", out.to_str().unwrap()]).status.success(),
+        "never overwrites"
+    );
+    let figures = |db: &str| json(&sightline(&["indicators", "--db", db, "--year", "2024", "--format", "json"]));
+    let restored = dir.path().join("restored.db");
+    let o = sightline(&["restore", "--from", out.to_str().unwrap(), "--db", restored.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("its audit log's chain holds"), "{}", stdout(&o));
+    assert_eq!(figures(restored.to_str().unwrap()), figures(db_text));
+    // Over a store that is there: only when asked, and the old one is kept.
+    let o = sightline(&["restore", "--from", out.to_str().unwrap(), "--db", db_text]);
+    assert!(!o.status.success());
+    let o = sightline(&["restore", "--from", out.to_str().unwrap(), "--db", db_text, "--replace"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_dir(dir.path()).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("s.db.replaced-")));
+    // Something that is not a store is refused, and nothing is left behind.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database at all, just text").unwrap();
+    let target = dir.path().join("new.db");
+    let o = sightline(&["restore", "--from", junk.to_str().unwrap(), "--db", target.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(!target.exists() && !dir.path().join("new.db.restoring").exists());
+}

@@ -20,6 +20,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("the store holds a value it cannot read back: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Backup(String),
 }
 
 #[derive(Clone)]
@@ -64,6 +66,53 @@ pub use access::{AuditCheck, AuditEntry, Role, Session, TokenInfo, User};
 pub use authority::SetTarget;
 pub use batches::{Batch, Changes, Identify, Progress, StoredReturn};
 pub use people::{HistoryFact, PersonHistory, PersonSummary, Suggestion};
+
+/// Before a SQLite store that holds data is brought up to a newer version,
+/// a copy of it as it was: `PATH.before-migration-N` (N its version).
+async fn backup_before_migrating(
+    pool: &sqlx::SqlitePool,
+    migrator: &sqlx::migrate::Migrator,
+    path: &str,
+) -> Result<(), StoreError> {
+    let has_table: Option<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_optional(pool)
+            .await?;
+    if has_table.is_none() {
+        return Ok(());
+    }
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await?;
+    let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let Some(applied) = applied.filter(|a| *a < newest) else { return Ok(()) };
+    let out = format!("{}.before-migration-{applied}", path.split('?').next().unwrap_or(path));
+    if std::path::Path::new(&out).exists() {
+        return Ok(());
+    }
+    vacuum_into(pool, std::path::Path::new(&out)).await
+}
+
+/// A consistent copy of a SQLite store, taken while it is in use, in a new
+/// file readable by its owner only.
+async fn vacuum_into(pool: &sqlx::SqlitePool, out: &std::path::Path) -> Result<(), StoreError> {
+    if out.exists() {
+        return Err(StoreError::Backup(format!("{} exists already: choose a new file", out.display())));
+    }
+    #[cfg(unix)]
+    {
+        // Created empty and owner-only first, so that the copy never is otherwise.
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(out)
+            .map_err(|e| StoreError::Backup(format!("cannot create {}: {e}", out.display())))?;
+    }
+    let target = out.to_str().ok_or_else(|| StoreError::Backup(format!("{} is not a UTF-8 path", out.display())))?;
+    sqlx::query("VACUUM INTO ?").bind(target).execute(pool).await?;
+    Ok(())
+}
 
 /// A SQLite store's files readable and writable by their owner only,
 /// whatever the umask: the database (created so, before SQLite opens it,
@@ -126,11 +175,47 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(open_error)?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            let migrator = sqlx::migrate!("./migrations/sqlite");
+            backup_before_migrating(&pool, &migrator, path).await?;
+            migrator.run(&pool).await?;
             owner_only(path, true).map_err(|e| open_error(sqlx::Error::Io(e)))?;
             Backend::Sqlite(pool)
         };
         Ok(Store { backend })
+    }
+
+    /// A consistent copy of the store in `out` (a new file), taken while it
+    /// is in use: SQLite's `VACUUM INTO`, which reads one snapshot of the
+    /// database however imports and sessions write meanwhile. PostgreSQL
+    /// stores are backed up with `pg_dump`.
+    pub async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => vacuum_into(pool, out).await,
+            Backend::Postgres(_) => Err(StoreError::Backup(
+                "a PostgreSQL store is backed up with PostgreSQL's own tools: pg_dump --format=custom --file FILE DATABASE \
+(and restored with pg_restore --clean --dbname DATABASE FILE)"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Whether a SQLite store is whole (`PRAGMA integrity_check`); problems found, if any.
+    pub async fn integrity(&self) -> Result<Vec<String>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let found: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(pool).await?;
+                Ok(found.into_iter().filter(|f| f != "ok").collect())
+            }
+            Backend::Postgres(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Closes the store's connections (a SQLite file may then be moved).
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// The store's generation: it changes whenever the facts change.

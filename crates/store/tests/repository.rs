@@ -159,3 +159,26 @@ async fn a_changed_or_removed_audit_entry_breaks_the_chain() {
     let check = store.verify_audit().await.unwrap();
     assert_eq!((check.chained, check.broken), (20, None));
 }
+
+/// Before a store is brought up to a newer version, a copy of it is kept.
+#[tokio::test]
+async fn a_store_is_copied_before_its_tables_are_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    store.audit("ada", "login", "").await.unwrap();
+    store.close().await;
+    // As a store of the version before the audit chain was.
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+    sqlx::query("ALTER TABLE audit_log DROP COLUMN hash").execute(&raw).await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version >= 13").execute(&raw).await.unwrap();
+    raw.close().await;
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    let copy = dir.path().join("s.db.before-migration-12");
+    assert!(copy.exists(), "the store as it was is kept");
+    let old = sqlx::SqlitePool::connect(&format!("sqlite:{}", copy.display())).await.unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&old).await.unwrap();
+    assert_eq!(version, 12);
+    let check = store.verify_audit().await.unwrap();
+    assert_eq!((check.before_chain, check.broken), (1, None), "the entry from before the chain is counted apart");
+}

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod audit;
+pub mod backup;
 pub mod benchmark;
 pub mod census;
 pub mod data;
