@@ -44,6 +44,14 @@ impl Error {
         Error::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
+    /// The server is as busy as it lets itself be: try again shortly.
+    pub fn busy() -> Error {
+        Error::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sightline is busy with other reports and forecasts. Please try again in a minute.",
+        )
+    }
+
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }

@@ -20,22 +20,20 @@ async fn forecasts(
     scenario: Option<Scenario>,
     targets: Vec<ForecastTarget>,
     options: Options,
-) -> Option<Arc<Pair>> {
+) -> Result<Arc<Pair>, Error> {
     let key = (generation, format!("{scenario:?}{targets:?}{options:?}"));
     if let Some(found) = state.forecasts.lock().expect("never poisoned").get(&key) {
-        return Some(found.clone());
+        return Ok(found.clone());
     }
-    // Thousands of runs: off the server's own threads.
-    let pair = tokio::task::spawn_blocking(move || with_baseline(&fitted, scenario.as_ref(), &targets, &options))
-        .await
-        .ok()?;
+    // Thousands of runs: off the server's own threads, a few at a time.
+    let pair = state.heavy.run(move || with_baseline(&fitted, scenario.as_ref(), &targets, &options)).await?;
     let pair = Arc::new(pair);
     let mut memo = state.forecasts.lock().expect("never poisoned");
     if memo.len() >= 32 {
         memo.clear();
     }
     memo.insert(key, pair.clone());
-    Some(pair)
+    Ok(pair)
 }
 
 /// A baseline and (when asked) a scenario, with what they were fitted on;
@@ -64,13 +62,12 @@ impl AppState {
         let (generation, wf) = self.workforce_and_generation().await?;
         let targets: Vec<ForecastTarget> =
             self.store.targets().await?.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
-        let fitted = fit(&wf, &self.calendar, latest_date(&wf), WINDOW_MONTHS);
+        let calendar = self.calendar.clone();
+        let fitted = self.heavy.run(move || fit(&wf, &calendar, latest_date(&wf), WINDOW_MONTHS)).await?;
         if fitted.headcount() == 0 {
             return Ok(Forecasted { fitted, pair: None });
         }
-        let pair = forecasts(self, generation, fitted.clone(), scenario, targets, options)
-            .await
-            .ok_or_else(|| Error::internal("the forecast could not be made"))?;
+        let pair = forecasts(self, generation, fitted.clone(), scenario, targets, options).await?;
         Ok(Forecasted { fitted, pair: Some(pair) })
     }
 }

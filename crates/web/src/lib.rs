@@ -78,6 +78,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         turnover_series: state::Memo::new(),
         gaps: state::Memo::new(),
         forecasts: Mutex::new(HashMap::new()),
+        heavy: state::Heavy::new(),
         published,
         neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
     });
@@ -110,7 +111,25 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/assets/style.css", get(style))
         .merge(protected)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(time_limit))
+        // Only forms of a few fields are ever sent: login, logout.
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .with_state(state))
+}
+
+/// The longest a request may take; past it the answer says so (heavy work
+/// is also bounded by [`state::Heavy`]).
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+async fn time_limit(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(TIME_LIMIT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The request took too long and was stopped. Please try again, or ask for less at once.",
+        )
+            .into_response(),
+    }
 }
 
 /// The policy every page has.

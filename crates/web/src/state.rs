@@ -32,6 +32,43 @@ pub struct AppState {
     /// asked (the scenario and targets, written out): thousands of runs,
     /// worth making once per change.
     pub(crate) forecasts: Mutex<HashMap<(i64, String), Arc<crate::forecast::Pair>>>,
+    /// Heavy work (reports, forecasts) runs here, a few at a time.
+    pub(crate) heavy: Heavy,
+}
+
+/// Heavy work off the server's own threads, at most [`Heavy::RUNNING`] at
+/// once and [`Heavy::WAITING`] waiting; beyond that a request is told the
+/// server is busy (503), so no number of requests can stall the others.
+pub(crate) struct Heavy {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+impl Heavy {
+    pub(crate) const RUNNING: usize = 2;
+    pub(crate) const WAITING: usize = 6;
+
+    pub(crate) fn new() -> Heavy {
+        Heavy { permits: tokio::sync::Semaphore::new(Self::RUNNING), waiting: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// `work`'s result, once there is room to do it; [`Error::busy`] when
+    /// too much is waiting already.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, crate::error::Error> {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= Self::WAITING + Self::RUNNING {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(crate::error::Error::busy());
+        }
+        let permit = self.permits.acquire().await;
+        let out = tokio::task::spawn_blocking(work).await;
+        drop(permit);
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        out.map_err(|_| crate::error::Error::internal("the work was stopped"))
+    }
 }
 
 /// Month-end labels and rolling 12-month turnover (FTE) at each.
@@ -106,4 +143,37 @@ impl<V> Memo<V> {
 pub(crate) fn latest_date(wf: &Workforce) -> NaiveDate {
     let today = chrono::Utc::now().date_naive();
     wf.latest_date().map_or(today, |d| d.min(today))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Heavy;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn heavy_work_beyond_what_may_wait_is_told_the_server_is_busy() {
+        let heavy = Arc::new(Heavy::new());
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let gate = Arc::new(std::sync::Mutex::new(gate));
+        let mut running = Vec::new();
+        for _ in 0..Heavy::RUNNING + Heavy::WAITING {
+            let (heavy, gate) = (heavy.clone(), gate.clone());
+            running.push(tokio::spawn(async move {
+                heavy.run(move || gate.lock().expect("not poisoned").recv().is_ok()).await
+            }));
+        }
+        // Let every task take its place.
+        while heavy.waiting.load(std::sync::atomic::Ordering::SeqCst) < Heavy::RUNNING + Heavy::WAITING {
+            tokio::task::yield_now().await;
+        }
+        let refused = heavy.run(|| true).await.unwrap_err();
+        assert_eq!(refused.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        for _ in 0..Heavy::RUNNING + Heavy::WAITING {
+            release.send(()).unwrap();
+        }
+        for t in running {
+            assert!(t.await.unwrap().unwrap());
+        }
+        assert!(heavy.run(|| true).await.unwrap(), "room again once the work is done");
+    }
 }

@@ -113,16 +113,23 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     let compared = state.settings.la.as_deref().and_then(|la| {
         latest_benchmark(&state.published, &state.neighbours, la, Period::census_year_of(period.end)).ok()
     });
-    let request = ReportRequest {
-        publish: !internal,
-        benchmark: compared.as_ref(),
-        targets: &targets,
-        services: &services,
-        long_term_days: state.settings.long_term_days,
-        ..ReportRequest::new("Children's social care workforce stability", period)
-    };
-    let report = build(&wf, &state.calendar, &request);
-    let bytes = format.render(&report).map_err(|e| Error::internal(e.to_string()))?;
+    let (calendar, long_term_days) = (state.calendar.clone(), state.settings.long_term_days);
+    // Off the server's own threads, a few at a time.
+    let bytes = state
+        .heavy
+        .run(move || {
+            let request = ReportRequest {
+                publish: !internal,
+                benchmark: compared.as_ref(),
+                targets: &targets,
+                services: &services,
+                long_term_days,
+                ..ReportRequest::new("Children's social care workforce stability", period)
+            };
+            let report = build(&wf, &calendar, &request);
+            format.render(&report).map_err(|e| Error::internal(e.to_string()))
+        })
+        .await??;
     let detail = format!(
         "{} report, {} to {}, {}",
         format.name(),
