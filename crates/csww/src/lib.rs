@@ -133,6 +133,9 @@ pub struct Parsed {
     pub census: CensusReturn,
     /// Each problem found; a worker with any problem is not in `census.workers`.
     pub problems: Vec<ItemProblem>,
+    /// Values read as other than written (a SWE number in lower case read
+    /// in capitals): the worker is kept, and the change said.
+    pub corrections: Vec<ItemProblem>,
 }
 
 fn line_at(text: &str, offset: usize) -> u64 {
@@ -154,6 +157,10 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
     let mut census = CensusReturn::default();
     let mut problems = Vec::new();
     let mut worker: Option<(Worker, Vec<ItemProblem>)> = None;
+    // The items a worker record gives, and its SWE number as written.
+    let mut items: Vec<String> = Vec::new();
+    let mut swe_written = String::new();
+    let mut corrections = Vec::new();
     let mut header: Option<Header> = None;
     let mut vacancies: Option<(Option<f64>, Option<f64>, Option<u32>)> = None;
     let mut saw_message = false;
@@ -175,7 +182,9 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
                     (1, "Header") => header = Some(Header::default()),
                     (1, "LALevelVacancies") => vacancies = Some((None, None, None)),
                     (1, "CSWWWorker") => {
-                        worker = Some((Worker { line: element_line, ..Worker::default() }, Vec::new()))
+                        worker = Some((Worker { line: element_line, ..Worker::default() }, Vec::new()));
+                        items.clear();
+                        swe_written.clear();
                     }
                     _ => {}
                 }
@@ -187,6 +196,14 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if path.is_empty() {
                     return Err(CswwError::NotAReturn(format!("the root element is <{name}/>, with nothing in it")));
+                }
+                if path.len() == 1 && name == "CSWWWorker" {
+                    problems.push(ItemProblem {
+                        line: line_at(text, offset),
+                        element: "CSWWWorker".into(),
+                        value: String::new(),
+                        rule: "an empty worker record: a worker needs at least AgencyWorker, SWENo and QualInst".into(),
+                    });
                 }
             }
             Event::Text(t) => {
@@ -202,8 +219,27 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
                 let top = path.get(1).map(String::as_str);
                 match (path.len(), name.as_str()) {
                     (1, "CSWWWorker") => {
-                        let (w, mut found) = worker.take().expect("opened with its start tag");
+                        let Some((w, mut found)) = worker.take() else { continue };
+                        // The schema's mandatory items (minOccurs 1).
+                        for item in ["AgencyWorker", "SWENo", "QualInst"] {
+                            if !items.iter().any(|i| i == item) {
+                                found.push(ItemProblem {
+                                    line: w.line,
+                                    element: format!("CSWWWorker/{item}"),
+                                    value: String::new(),
+                                    rule: "mandatory, but missing".into(),
+                                });
+                            }
+                        }
                         check_worker(&w, &mut found);
+                        if found.is_empty() && swe_written != w.swe_no {
+                            corrections.push(ItemProblem {
+                                line: w.line,
+                                element: "CSWWWorker/SWENo".into(),
+                                value: swe_written.clone(),
+                                rule: format!("not in capitals, as the schema has it: read as {}", w.swe_no),
+                            });
+                        }
                         if found.is_empty() {
                             census.workers.push(w);
                         } else {
@@ -223,6 +259,10 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
                         };
                     }
                     _ if top == Some("CSWWWorker") && path.len() == 2 => {
+                        items.push(name.clone());
+                        if name == "SWENo" {
+                            swe_written = value.clone();
+                        }
                         if let Some((w, found)) = worker.as_mut() {
                             if let Err(rule) = set_worker_item(w, &name, &value) {
                                 found.push(ItemProblem {
@@ -273,7 +313,7 @@ pub fn read(text: &str) -> Result<Parsed, CswwError> {
     if census.vacancies == LaVacancies::default() && !text.contains("LALevelVacancies") {
         return Err(CswwError::NotAReturn("there is no <LALevelVacancies>, which is mandatory".into()));
     }
-    Ok(Parsed { census, problems })
+    Ok(Parsed { census, problems, corrections })
 }
 
 fn parse_date(t: &str) -> Option<NaiveDate> {
@@ -361,8 +401,8 @@ fn check_worker(w: &Worker, found: &mut Vec<ItemProblem>) {
         });
     };
     let swe = w.swe_no.as_bytes();
-    if swe.len() < 3 || !swe[..2].iter().all(u8::is_ascii_alphabetic) || !swe[2..].iter().all(u8::is_ascii_digit) {
-        problem("SWENo", w.swe_no.clone(), "mandatory: 2 letters, then digits");
+    if swe.len() != 12 || !swe[..2].iter().all(u8::is_ascii_alphabetic) || !swe[2..].iter().all(u8::is_ascii_digit) {
+        problem("SWENo", w.swe_no.clone(), "mandatory: 2 letters, then 10 digits (the schema's SweNo)");
     }
     if w.role_end.is_some() != w.reason_leave.is_some() || w.role_end.is_some() != w.leaver_destination.is_some() {
         problem(
@@ -403,10 +443,10 @@ mod tests {
     <FTE30>0.8</FTE30><Cases30>17</Cases30><WorkingDaysLost>4.50</WorkingDaysLost><FrontlineGrad>0</FrontlineGrad>
   </CSWWWorker>
   <CSWWWorker>
-    <AgencyWorker>0</AgencyWorker><SWENo>SW1000000002</SWENo><OrgRole>7</OrgRole>
+    <AgencyWorker>0</AgencyWorker><SWENo>SW1000000002</SWENo><QualInst>UEA</QualInst><OrgRole>7</OrgRole>
   </CSWWWorker>
   <CSWWWorker>
-    <AgencyWorker>1</AgencyWorker><SWENo>SW1000000003</SWENo><FTE>1</FTE><OrgRole>5</OrgRole>
+    <AgencyWorker>1</AgencyWorker><SWENo>sw1000000003</SWENo><FTE>1</FTE><QualInst>UEA</QualInst><OrgRole>5</OrgRole>
   </CSWWWorker>
 </Message>"#;
 
@@ -426,6 +466,25 @@ mod tests {
         assert_eq!(parsed.problems.len(), 1);
         assert_eq!(parsed.problems[0].element, "CSWWWorker/OrgRole");
         assert_eq!(parsed.problems[0].line, 15);
+        // A SWE number in lower case is read in capitals, and that is said.
+        assert_eq!(c.workers[1].swe_no, "SW1000000003");
+        assert_eq!(parsed.corrections.len(), 1);
+        assert!(parsed.corrections[0].rule.contains("read as SW1000000003"), "{:?}", parsed.corrections);
+    }
+
+    #[test]
+    fn empty_records_and_missing_mandatory_items_are_problems_not_passed_over() {
+        let text = RETURN.replace(
+            "</Message>",
+            "<CSWWWorker/><CSWWWorker></CSWWWorker><CSWWWorker><AgencyWorker>1</AgencyWorker><SWENo>SW1000000009</SWENo></CSWWWorker><CSWWWorker><AgencyWorker>1</AgencyWorker><SWENo>SW123</SWENo><QualInst>UEA</QualInst></CSWWWorker></Message>",
+        );
+        let parsed = read(&text).unwrap();
+        assert_eq!(parsed.census.workers.len(), 2);
+        let rules: Vec<(&str, &str)> = parsed.problems.iter().map(|p| (p.element.as_str(), p.rule.as_str())).collect();
+        assert!(rules.iter().any(|(e, r)| *e == "CSWWWorker" && r.contains("empty worker record")), "{rules:?}");
+        assert!(rules.contains(&("CSWWWorker/AgencyWorker", "mandatory, but missing")), "{rules:?}");
+        assert!(rules.contains(&("CSWWWorker/QualInst", "mandatory, but missing")), "{rules:?}");
+        assert!(rules.iter().any(|(e, r)| *e == "CSWWWorker/SWENo" && r.contains("10 digits")), "{rules:?}");
     }
 
     #[test]

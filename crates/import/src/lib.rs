@@ -253,7 +253,13 @@ pub trait Import {
                 .map_err(|e| StoreError::Corrupt(format!("the stored {} census return: {e}", r.year)))?;
             returns.push(earlier.census);
         }
-        let (mut data, notes) = sightline_ingest::census::history(&returns);
+        let (mut data, mut notes) = sightline_ingest::census::history(&returns);
+        notes.extend(
+            parsed
+                .corrections
+                .iter()
+                .map(|c| format!("{name} line {}: <{}> `{}` {}", c.line, c.element, c.value, c.rule)),
+        );
         data.rows_read = returns[0].workers.len() + skipped.len();
         data.skipped = skipped;
         let sum = sha256(xml.as_bytes());

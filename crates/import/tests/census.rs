@@ -29,6 +29,8 @@ fn census_xml(year: i32, vacancies: f64, workers: &[Record<'_>]) -> String {
         }
         if !agency {
             xml.push_str("<PersonBirthDate>1988-06-01</PersonBirthDate><GenderCurrent>2</GenderCurrent><Ethnicity>WBRI</Ethnicity><QualInst>UEA</QualInst><StepUpGrad>0</StepUpGrad>");
+        } else {
+            xml.push_str("<QualInst>Open University</QualInst>");
         }
         xml.push_str("<OrgRole>5</OrgRole>");
         if let Some(s) = start {
