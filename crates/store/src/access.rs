@@ -129,7 +129,7 @@ macro_rules! access {
             }
 
             pub async fn add_user(pool: &$pool, name: &str, role: Role, teams: &[String], hash: &str) -> Result<User, StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 let exists = QueryBuilder::<$db>::new("SELECT 1 FROM app_user WHERE name = ")
                     .push_bind(name)
                     .build()
@@ -173,7 +173,7 @@ macro_rules! access {
             }
 
             pub async fn set_password(pool: &$pool, name: &str, hash: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 let done = QueryBuilder::<$db>::new("UPDATE app_user SET password_hash = ")
                     .push_bind(hash)
                     .push(" WHERE name = ")
@@ -197,7 +197,7 @@ macro_rules! access {
             }
 
             pub async fn remove_user(pool: &$pool, name: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 for table in ["app_session", "api_token"] {
                     QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE user_id IN (SELECT id FROM app_user WHERE name = "))
                         .push_bind(name)
@@ -246,7 +246,7 @@ macro_rules! access {
             }
 
             pub async fn record_login_failure(pool: &$pool, keys: &[String], at: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 for k in keys {
                     QueryBuilder::<$db>::new("INSERT INTO login_throttle (key, failures, last_at) ")
                         .push_values([()], |mut b, ()| {
@@ -371,17 +371,15 @@ macro_rules! access {
                 };
                 let (user, action, detail) = (clean(user, 100), clean(action, 100), clean(detail, 2000));
                 // One writer at a time, so that each entry chains to the one before.
-                let mut conn = pool.acquire().await?;
                 let sqlite = stringify!($module) == "sqlite";
-                sqlx::query(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" }).execute(&mut *conn).await?;
-                let written = append_audit(&mut conn, sqlite, &user, &action, &detail).await;
-                let end = if written.is_ok() { "COMMIT" } else { "ROLLBACK" };
-                sqlx::query(end).execute(&mut *conn).await?;
-                written
+                let mut tx = pool.begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
+                append_audit(&mut tx, sqlite, &user, &action, &detail).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn append_audit(
-                conn: &mut sqlx::pool::PoolConnection<$db>,
+                conn: &mut sqlx::Transaction<'static, $db>,
                 sqlite: bool,
                 user: &str,
                 action: &str,

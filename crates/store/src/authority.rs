@@ -76,7 +76,8 @@ macro_rules! authority {
             }
 
             pub async fn set_service(pool: &$pool, service: &str, teams: &[String]) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx =
+                    pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 for team in teams {
                     QueryBuilder::<$db>::new("DELETE FROM team_service WHERE team = ")
                         .push_bind(team)
@@ -105,7 +106,8 @@ macro_rules! authority {
             }
 
             pub async fn set_team_map(pool: &$pool, map: &TeamMap, set_by: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx =
+                    pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 sqlx::query("DELETE FROM team_map").execute(&mut *tx).await?;
                 let at = Utc::now().to_rfc3339();
                 for (chunk_no, chunk) in map.entries().chunks(500).enumerate() {

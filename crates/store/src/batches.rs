@@ -106,7 +106,7 @@ macro_rules! batches {
                 };
                 let rejected = &data.skipped;
                 let mut changes = Changes::default();
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
                 let batch_id: i64 = sqlx::query_scalar(&next_id("import_batch")).fetch_one(&mut *tx).await?;
                 QueryBuilder::<$db>::new(

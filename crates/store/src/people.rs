@@ -147,7 +147,7 @@ macro_rules! people {
 
             /// Accepts (merging the newer record into the earlier) or rejects a suggestion.
             pub async fn decide(pool: &$pool, id: i64, accept: bool, by: &str) -> Result<(), StoreError> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
                 let row = QueryBuilder::<$db>::new("SELECT person_id, candidate_id, status FROM match_suggestion WHERE id = ")
                     .push_bind(id)
                     .build()

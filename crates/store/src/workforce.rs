@@ -163,16 +163,19 @@ macro_rules! workforce {
                 }
                 let loaded = load(pool).await?;
                 let bytes = postcard::to_allocvec(&loaded).map_err(|e| StoreError::Corrupt(format!("cannot encode the snapshot: {e}")))?;
-                let mut tx = pool.begin().await?;
-                sqlx::query("DELETE FROM workforce_snapshot").execute(&mut *tx).await?;
-                QueryBuilder::<$db>::new("INSERT INTO workforce_snapshot (id, generation, format, data) ")
+                // Kept in one statement, and never over a newer one; it is
+                // only a cache, so a reader that cannot keep it still reads.
+                let _ = QueryBuilder::<$db>::new("INSERT INTO workforce_snapshot (id, generation, format, data) ")
                     .push_values([()], |mut b, ()| {
                         b.push_bind(1i32).push_bind(generation).push_bind(SNAPSHOT_FORMAT).push_bind(&bytes);
                     })
+                    .push(
+                        " ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, format = excluded.format, \
+                         data = excluded.data WHERE workforce_snapshot.generation <= excluded.generation",
+                    )
                     .build()
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+                    .execute(pool)
+                    .await;
                 Ok(loaded)
             }
         }
