@@ -342,3 +342,36 @@ fn small_numbers_are_suppressed_with_their_secondary_cells() {
     }
     assert!(Format::Html.render(&internal).map(|b| String::from_utf8(b).unwrap().contains("Do not publish")).unwrap());
 }
+
+/// A publication shows no FTE of fewer than 5 people of a kind in a team,
+/// nor a bar of it in the chart.
+#[test]
+fn a_publication_shows_no_fte_of_fewer_than_5_of_a_kind() {
+    let mut b = WorkforceBuilder::new();
+    let mut n = 0;
+    for (name, permanent, fixed) in [("A", 10, 2), ("B", 12, 6)] {
+        let team = b.team(name);
+        for (kind, count) in [(SpellKind::Permanent, permanent), (SpellKind::FixedTerm, fixed)] {
+            for _ in 0..count {
+                n += 1;
+                let p = b.person(&format!("p{n}"));
+                b.add_spell(spell(p, team, kind, "2020-01-06", None, 1.0));
+            }
+        }
+    }
+    let wf = b.build();
+    let cal = Calendar::from_holidays(vec![]);
+    let published = build(&wf, &cal, &ReportRequest::new("Stability", period()));
+    let staffing = table(&published, "Staffing by team");
+    assert_eq!(row(staffing, "A")[2], Value::Suppressed, "2 fixed-term");
+    assert_eq!(row(staffing, "B")[2], Value::Suppressed, "or A's would be the total less B's");
+    let internal = build(&wf, &cal, &ReportRequest { publish: false, ..ReportRequest::new("Stability", period()) });
+    assert_eq!(row(table(&internal, "Staffing by team"), "A")[2], Value::Number(2.0));
+    let drawn = published.sections.iter().flat_map(|s| &s.blocks).find_map(|b| match b {
+        sightline_report::Block::Chart(c) if c.id == "staffing" => Some(c),
+        _ => None,
+    });
+    if let Some(sightline_report::Chart { kind: sightline_report::ChartKind::StackedBars { rows, .. }, .. }) = drawn {
+        assert!(rows.iter().all(|(team, _)| team != "A"), "A's bars would show its fixed-term FTE");
+    }
+}

@@ -1,6 +1,6 @@
 //! The staffing position by team at the period's end.
 
-use super::cells::hidden_row;
+use super::cells::{hidden_grid, hidden_row};
 use super::Context;
 use crate::document::{Block, Chart, ChartKind, Row, Section, Table, Value};
 use sightline_core::staffing_by_team;
@@ -9,38 +9,56 @@ use sightline_core::words::long_date;
 /// The staffing position by team at the period's end, as a chart and a table.
 pub(super) fn staffing(cx: &Context) -> Section {
     let staffing = staffing_by_team(cx.wf, cx.end);
+    // For publication, the FTE of permanent, fixed-term or agency staff rests
+    // on how many they are: hidden where they are 1 to 4 (with a second cell
+    // where one alone could be worked out), with the cells that would give it
+    // back (vacant, over establishment), and such a team is not drawn.
+    // (Teams hidden whole already hide their cells: the grid is of the others.)
+    let shown: Vec<usize> = cx.teams.iter().copied().filter(|&t| cx.visible[t]).collect();
+    let counts: Vec<Vec<u32>> = shown.iter().map(|&t| staffing[t].headcount.to_vec()).collect();
+    let hidden = hidden_grid(&counts, cx.publish);
+    let fte = |hide: bool, v: f64| if hide { Value::Suppressed } else { Value::Number(v) };
     let mut rows = Vec::new();
     let mut bars = Vec::new();
     for &t in &cx.teams {
         let s = &staffing[t];
-        if !cx.visible[t] {
+        let Some(r) = shown.iter().position(|x| *x == t) else {
             rows.push(hidden_row(&s.team, 6));
             continue;
-        }
+        };
+        let h = &hidden[r];
+        let agency_hidden = h[2] || !cx.agency_visible[t];
+        let any = h[0] || h[1] || agency_hidden;
         rows.push(Row {
             label: s.team.clone(),
             cells: vec![
                 Value::Number(s.establishment_fte),
-                Value::Number(s.permanent_fte),
-                Value::Number(s.fixed_term_fte),
-                if cx.agency_visible[t] { Value::Number(s.agency_fte) } else { Value::Suppressed },
-                Value::Number(s.vacant_fte),
-                Value::Number(s.agency_over_establishment_fte + s.employed_over_establishment_fte),
+                fte(h[0], s.permanent_fte),
+                fte(h[1], s.fixed_term_fte),
+                fte(agency_hidden, s.agency_fte),
+                fte(h[0] || h[1], s.vacant_fte),
+                fte(any, s.agency_over_establishment_fte + s.employed_over_establishment_fte),
             ],
             total: false,
         });
-        bars.push((s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]));
+        if !any {
+            bars.push((s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]));
+        }
     }
     let sum = |f: &dyn Fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
+    // The authority's own counts of each kind.
+    let at = |k: usize| {
+        cx.publish && sightline_core::disclosure::is_disclosive(staffing.iter().map(|s| s.headcount[k]).sum())
+    };
     rows.push(Row {
         label: "Authority".to_string(),
         cells: vec![
             Value::Number(sum(&|s| s.establishment_fte)),
-            Value::Number(sum(&|s| s.permanent_fte)),
-            Value::Number(sum(&|s| s.fixed_term_fte)),
-            Value::Number(sum(&|s| s.agency_fte)),
-            Value::Number(sum(&|s| s.vacant_fte)),
-            Value::Number(sum(&|s| s.agency_over_establishment_fte + s.employed_over_establishment_fte)),
+            fte(at(0), sum(&|s| s.permanent_fte)),
+            fte(at(1), sum(&|s| s.fixed_term_fte)),
+            fte(at(2), sum(&|s| s.agency_fte)),
+            fte(at(0) || at(1), sum(&|s| s.vacant_fte)),
+            fte(at(0) || at(1) || at(2), sum(&|s| s.agency_over_establishment_fte + s.employed_over_establishment_fte)),
         ],
         total: true,
     });
@@ -50,7 +68,8 @@ pub(super) fn staffing(cx: &Context) -> Section {
             Block::Chart(Chart {
                 id: "staffing",
                 title: format!("Staffing by team at {}", long_date(cx.end)),
-                description: "Permanent, fixed-term, agency and vacant FTE in each team shown.".to_string(),
+                description: "Permanent, fixed-term, agency and vacant FTE in each team whose figures are shown."
+                    .to_string(),
                 kind: ChartKind::StackedBars {
                     parts: ["Permanent", "Fixed-term", "Agency", "Vacant"].map(String::from).to_vec(),
                     rows: bars,
