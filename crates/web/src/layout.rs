@@ -112,6 +112,19 @@ pub fn count(viewer: &Viewer, n: u32) -> String {
     viewer.count(n).map_or("c".to_string(), |n| n.to_string())
 }
 
+/// The counts of one breakdown, whose total is shown too, as the viewer may
+/// see them: for members, counts of 1 to 4 are `c`, and where one alone
+/// would be `c` a second goes too, so that the total does not give it back.
+pub fn counts_shown(viewer: &Viewer, counts: &[u32]) -> Vec<String> {
+    if !viewer.is_member() {
+        return counts.iter().map(|n| n.to_string()).collect();
+    }
+    let mut column: Vec<Vec<u32>> = counts.iter().map(|n| vec![*n]).collect();
+    column.push(vec![counts.iter().sum()]);
+    let shown = sightline_core::disclosure::suppress(&column);
+    shown.cells[..counts.len()].iter().map(|c| c[0].map_or("c".to_string(), |n| n.to_string())).collect()
+}
+
 /// FTE, days or cases to one decimal place.
 pub fn one(v: f64) -> String {
     format!("{v:.1}")

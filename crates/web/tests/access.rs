@@ -824,3 +824,28 @@ async fn the_audit_page_is_paged_and_filtered_and_views_of_data_are_audited() {
     assert!(log.iter().any(|e| e.user == "ada" && e.action == "view data"), "{log:?}");
     assert_eq!(w.store.verify_audit().await.unwrap().broken, None);
 }
+
+#[tokio::test]
+async fn a_members_turnover_page_gives_back_no_count_of_leavers_under_5() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/turnover?date=2024-09-30", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for caption in ["Leavers by reason", "Leavers by destination", "Leavers by length of unbroken service"] {
+        let at = page.find(&format!("<caption>{caption}</caption>")).unwrap_or_else(|| panic!("{caption}"));
+        let table = &page[at..at + page[at..].find("</table>").unwrap()];
+        let cells: Vec<&str> = table.split("<td>").skip(1).map(|c| &c[..c.find("</td>").unwrap()]).collect();
+        let mut hidden = 0;
+        for c in &cells {
+            match c.parse::<u32>() {
+                Ok(n) => assert!(n == 0 || n >= 5, "{caption}: {n}"),
+                Err(_) => {
+                    assert_eq!(*c, "c");
+                    hidden += 1;
+                }
+            }
+        }
+        let total_hidden = page.contains("<p>c people left");
+        assert!(hidden != 1 || total_hidden, "{caption}: one count alone is hidden beside its total: {cells:?}");
+    }
+}

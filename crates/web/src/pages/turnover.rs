@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, gaps_banner, rate};
+use crate::layout::{count, counts_shown, gaps_banner, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -87,33 +87,36 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         table {
             caption { "Leavers by reason" }
             thead { tr { th scope="col" { "Reason" } th scope="col" { "Leavers" } } }
-            tbody { @for (r, n) in &reasons { tr { th scope="row" { (r) } td { (count(viewer, *n)) } } } }
+            @let shown = counts_shown(viewer, &reasons.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+            tbody { @for ((r, _), n) in reasons.iter().zip(&shown) { tr { th scope="row" { (r) } td { (n) } } } }
         }
         table {
             caption { "Leavers by destination" }
             thead { tr { th scope="col" { "Went to" } th scope="col" { "Leavers" } } }
-            tbody { @for (d, n) in &destinations { tr { th scope="row" { (d) } td { (count(viewer, *n)) } } } }
+            @let shown = counts_shown(viewer, &destinations.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+            tbody { @for ((d, _), n) in destinations.iter().zip(&shown) { tr { th scope="row" { (d) } td { (n) } } } }
         }
         table {
             caption { "Leavers by length of unbroken service" }
             thead { tr { th scope="col" { "Service at leaving" } th scope="col" { "Leavers" } } }
-            tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(service) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+            tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(counts_shown(viewer, &service)) { tr { th scope="row" { (label) } td { (n) } } } }
         }
         @if qualified_known > 0 {
             table {
-                caption { "Leavers by time since qualifying (" (qualified_known) " whose qualification date is known)" }
+                caption { "Leavers by time since qualifying (" (count(viewer, qualified_known)) " whose qualification date is known)" }
                 thead { tr { th scope="col" { "Qualified" } th scope="col" { "Leavers" } } }
-                tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(qualified) { tr { th scope="row" { (label) } td { (count(viewer, n)) } } } }
+                tbody { @for ((label, _, _), n) in YEAR_BANDS.iter().zip(counts_shown(viewer, &qualified)) { tr { th scope="row" { (label) } td { (n) } } } }
             }
         }
         table {
             caption { "Moves between teams in the 12 months to " (date) }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Moved in" } th scope="col" { "Moved out" } } }
+            @let moved: Vec<_> = by_team.iter().filter(|g| g.moves.moves_in_headcount + g.moves.moves_out_headcount > 0).collect();
+            @let ins = counts_shown(viewer, &moved.iter().map(|g| g.moves.moves_in_headcount).collect::<Vec<_>>());
+            @let outs = counts_shown(viewer, &moved.iter().map(|g| g.moves.moves_out_headcount).collect::<Vec<_>>());
             tbody {
-                @for g in &by_team {
-                    @if g.moves.moves_in_headcount + g.moves.moves_out_headcount > 0 {
-                        tr { th scope="row" { (g.group.clone().unwrap_or_default()) } td { (count(viewer, g.moves.moves_in_headcount)) } td { (count(viewer, g.moves.moves_out_headcount)) } }
-                    }
+                @for ((g, i), o) in moved.iter().zip(&ins).zip(&outs) {
+                    tr { th scope="row" { (g.group.clone().unwrap_or_default()) } td { (i) } td { (o) } }
                 }
             }
         }
