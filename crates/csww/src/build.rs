@@ -102,7 +102,7 @@ pub fn census_return(wf: &Workforce, calendar: &Calendar, year: i32, producer: &
             records.push((in_post.iter().map(|s| **s).collect(), None));
         }
         for (posts, left) in records {
-            let senior = posts.iter().min_by_key(|s| s.org_role.code()).expect("a record has a post");
+            let Some(senior) = posts.iter().min_by_key(|s| s.org_role.code()) else { continue };
             let last_day = left.unwrap_or(r);
             let start = employed_since(wf, p, last_day.min(senior.end.unwrap_or(last_day)));
             let mut w = Worker { agency: false, ..Worker::default() };

@@ -15,10 +15,11 @@ pub const MIN_KEY_BYTES: usize = 32;
 
 /// A pseudonym in the SWE number's own format: `PS` and 10 digits.
 pub fn pseudonym(key: &[u8], swe_no: &str) -> String {
+    #[allow(clippy::expect_used)] // HMAC takes a key of any length: this cannot fail.
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(swe_no.as_bytes());
     let digest = mac.finalize().into_bytes();
-    let n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) % 10_000_000_000;
+    let n = u64::from_be_bytes(std::array::from_fn(|i| digest.get(i).copied().unwrap_or(0))) % 10_000_000_000;
     format!("PS{n:010}")
 }
 

@@ -35,6 +35,7 @@ pub struct Loaded {
 }
 
 /// Reads a canonical data directory.
+#[allow(clippy::expect_used)] // `read` gives a required file's text or an error; a reader or check thread's panic is passed on (the readers do not panic: tests/hostile.rs)
 pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError> {
     let read = |name: &str, required: bool| -> Result<Option<Vec<u8>>, ReadError> {
         let path = dir.join(name);
@@ -73,6 +74,7 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
 
 /// Joins the parsed files into a workforce, in file order, checking the
 /// rules that span rows (duplicates, overlaps, SWE numbers).
+#[allow(clippy::expect_used)] // a check thread's panic is passed on (the checks do not panic: tests/hostile.rs)
 fn assemble(
     strictness: Strictness,
     spells: Parts<(u64, Spell), SpellIds>,

@@ -34,14 +34,17 @@ use std::collections::BTreeMap;
 /// The team every census spell is in: a return names no teams.
 pub const CENSUS_TEAM: &str = "Census return";
 
+#[allow(clippy::expect_used)] // 30 September of a census year (1990 to 2100) exists
 fn reference_date(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 9, 30).expect("30 September exists")
 }
 
+#[allow(clippy::expect_used)] // dates of a return are years 1 to 9999, well inside chrono's range
 fn next_day(d: NaiveDate) -> NaiveDate {
     d.checked_add_days(Days::new(1)).expect("a date well inside chrono's range")
 }
 
+#[allow(clippy::expect_used)] // dates of a return are years 1 to 9999, well inside chrono's range
 fn day_before(d: NaiveDate) -> NaiveDate {
     d.checked_sub_days(Days::new(1)).expect("a date well inside chrono's range")
 }

@@ -4,6 +4,12 @@
 //! history; and the rule that says who is who ([`identity`]). Every reader
 //! gives the core's [`SourceData`].
 
+// No panic reachable from a file: every unwrap or expect outside tests is
+// refused, or allowed where it is said why it cannot fail. (Indexing is on
+// positions the readers compute themselves, in their hot loops; the property
+// tests of tests/hostile.rs feed them arbitrary bytes.)
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod canonical;
 pub mod census;
 pub mod identity;

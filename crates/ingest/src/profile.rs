@@ -734,6 +734,7 @@ impl ExportReader {
         Ok(())
     }
 
+    #[allow(clippy::expect_used)] // coded() has checked the value is an OrgRole code
     fn read_fact(&self, row: &ExportRow<'_>) -> Result<Fact, RowProblem> {
         let profile = row.profile;
         Ok(match profile.kind {

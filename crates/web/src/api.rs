@@ -34,7 +34,7 @@ pub struct IndicatorQuery {
 fn suppress_for_members(rows: &mut [Value]) {
     let count =
         |row: &Value, field: &str| row.get(field).and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
-    let hidden = sightline_core::disclosure::hidden_figures(rows.len(), |g, f| count(&rows[g], f));
+    let hidden = sightline_core::disclosure::hidden_figures(rows.len(), |g, f| rows.get(g).map_or(0, |r| count(r, f)));
     for (row, hidden) in rows.iter_mut().zip(hidden) {
         if let Some(map) = row.as_object_mut() {
             for field in hidden {
@@ -65,8 +65,8 @@ pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Q
     let groups = indicators_by(&wf, &state.calendar, period, grouping);
     let rows = indicator_rows(&[(period, groups)], true);
     let mut value =
-        if grouping == Grouping::Authority { serde_json::to_value(&rows[0]) } else { serde_json::to_value(&rows) }
-            .expect("rows serialise");
+        if grouping == Grouping::Authority { serde_json::to_value(rows.first()) } else { serde_json::to_value(&rows) }
+            .map_err(|e| Error::internal(format!("the figures could not be written as JSON: {e}")))?;
     if viewer.is_member() {
         match value.as_array_mut() {
             Some(rows) => suppress_for_members(rows),

@@ -46,6 +46,7 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
+#[allow(clippy::expect_used)] // names and values are Sightline's own: ASCII tokens.
 fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}"))
         .expect("cookie text is ASCII")
@@ -255,7 +256,7 @@ pub async fn login(
         let _ = state.store.audit(&name, "login failed", "wrong user name or password").await;
         return login_response(StatusCode::UNAUTHORIZED, &next, Some("The user name or password is not right."));
     };
-    let _ = state.store.clear_login_failures(&key_names[1..], None).await;
+    let _ = state.store.clear_login_failures(key_names.get(1..).unwrap_or_default(), None).await;
     let token = new_token();
     let csrf = new_token();
     let expires = Utc::now() + Duration::hours(SESSION_HOURS);

@@ -122,7 +122,12 @@ pub fn counts_shown(viewer: &Viewer, counts: &[u32]) -> Vec<String> {
     let mut column: Vec<Vec<u32>> = counts.iter().map(|n| vec![*n]).collect();
     column.push(vec![counts.iter().sum()]);
     let shown = sightline_core::disclosure::suppress(&column);
-    shown.cells[..counts.len()].iter().map(|c| c[0].map_or("c".to_string(), |n| n.to_string())).collect()
+    shown
+        .cells
+        .iter()
+        .take(counts.len())
+        .map(|c| c.first().copied().flatten().map_or("c".to_string(), |n| n.to_string()))
+        .collect()
 }
 
 /// FTE, days or cases to one decimal place.

@@ -6,6 +6,10 @@
 //! as long as the store's generation is unchanged, so a page costs the
 //! figures, not a database read.
 
+// No panic reachable from a request or a file: every unwrap or expect outside
+// tests is refused, or allowed where it is said why it cannot fail.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+
 //!
 //! Where things are: `lib.rs` the routes; `state.rs` what every request can
 //! reach; `viewer.rs` who is asking; `auth.rs` logging in and out;
@@ -142,6 +146,7 @@ pub(crate) fn csp_with_style(style: &str) -> String {
 }
 
 /// Standard base64 with padding (RFC 4648).
+#[allow(clippy::indexing_slicing)] // chunks(3) are never empty; a 6-bit value indexes 64 letters.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

@@ -125,11 +125,11 @@ impl<V> Memo<V> {
     }
 
     fn get_or(&self, key: (i64, NaiveDate), compute: impl FnOnce() -> V) -> Arc<V> {
-        if let Some(found) = self.0.lock().expect("never poisoned").get(&key) {
+        if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return found.clone();
         }
         let value = Arc::new(compute());
-        let mut memo = self.0.lock().expect("never poisoned");
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if memo.len() >= 64 {
             memo.clear();
         }

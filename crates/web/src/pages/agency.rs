@@ -33,7 +33,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // For members, the core's rule over every team: agency FTE and rates
     // rest on how many agency workers (and employees) there are.
     let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
-        listed[g].indicators.field(f).unwrap_or(0.0) as u32
+        listed.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
     });
     let teams: Vec<_> = listed
         .iter()
@@ -50,10 +50,10 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .collect();
     // Bands of a total that is shown: a lone hidden band takes another with it.
     let banded = sightline_core::disclosure::suppress(&[bands.to_vec()]);
-    let band_text = |k: usize| match banded.cells[0][k] {
+    let band_text = |k: usize| match banded.cells.first().and_then(|r| r.get(k)).copied().flatten() {
         Some(n) => n.to_string(),
         None if member => "c".to_string(),
-        None => bands[k].to_string(),
+        None => bands.get(k).copied().unwrap_or(0).to_string(),
     };
     let x: Vec<String> = agency::LENGTH_BANDS.iter().map(|b| b.to_string()).collect();
     let summary = format!(

@@ -51,12 +51,13 @@ fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 
             h2 { (f.scenario) }
             @for (k, (figure, label)) in SHOWN.iter().enumerate() {
                 @let i = FIGURES.iter().position(|x| x == figure).unwrap_or(0);
-                @let bands: Vec<(f64, f64, f64)> = f.months.iter().map(|m| (m.figures[i].p10, m.figures[i].p50, m.figures[i].p90)).collect();
-                @let last = f.months.last().map(|m| m.figures[i]).unwrap_or_default();
+                @let q = |m: &sightline_plan::ForecastMonth| m.figures.get(i).copied().unwrap_or_default();
+                @let bands: Vec<(f64, f64, f64)> = f.months.iter().map(|m| (q(m).p10, q(m).p50, q(m).p90)).collect();
+                @let last = f.months.last().map(q).unwrap_or_default();
                 @let target = targets.iter().find(|t| t.target.figure == *figure);
                 (PreEscaped(fan_chart(&format!("{prefix}-{k}"), label,
                     &format!("By {} the median is {:.1}, with a 80% range of {:.1} to {:.1}.", x.last().cloned().unwrap_or_default(), last.p50, last.p10, last.p90),
-                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale[k])))
+                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale.get(k).copied().unwrap_or_default())))
             }
         }
     }
@@ -71,7 +72,7 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
     let bands: Vec<sightline_plan::Rate> = (0..sightline_plan::BANDS.len()).map(|b| f.leaving_by_band(b)).collect();
     let counts: Vec<Vec<u32>> = bands.iter().map(|r| vec![r.events.max(0.0).ceil() as u32]).collect();
     let shown = sightline_core::disclosure::suppress(&counts);
-    let hide = |b: usize| member && shown.cells[b][0].is_none();
+    let hide = |b: usize| member && shown.cells.get(b).and_then(|c| c.first()).is_none_or(|c| c.is_none());
     let alone = |n: f64| member && sightline_core::disclosure::is_disclosive(n.max(0.0).ceil() as u32);
     let or_c = |hidden: bool, text: String| if hidden { "c".to_string() } else { text };
     html! {
@@ -80,8 +81,7 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
             caption { "Leaving by length of service, " (f.window.start) " to " (f.window.end) }
             thead { tr { th scope="col" { "Service" } th scope="col" { "Leavers" } th scope="col" { "Person-months" } th scope="col" { "A month" } th scope="col" { "A year" } } }
             tbody {
-                @for (b, (_, name)) in sightline_plan::BANDS.iter().enumerate() {
-                    @let r = &bands[b];
+                @for ((b, (_, name)), r) in sightline_plan::BANDS.iter().enumerate().zip(&bands) {
                     tr {
                         th scope="row" { (name) }
                         td { (or_c(hide(b), r.events.to_string())) }

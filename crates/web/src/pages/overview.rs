@@ -35,7 +35,7 @@ fn figures(
         let rounded: Vec<Indicators> = all.iter().map(|g| g.indicators.rounded()).collect();
         let hidden = if member { hidden(&rounded) } else { vec![BTreeSet::new(); rounded.len()] };
         match all.iter().position(|g| g.group.as_deref() == Some(name)) {
-            Some(i) => (rounded[i].clone(), hidden[i].clone()),
+            Some(i) => (rounded.get(i).cloned().unwrap_or_default(), hidden.get(i).cloned().unwrap_or_default()),
             None => (indicators(&Workforce::default(), &state.calendar, period).rounded(), BTreeSet::new()),
         }
     };
@@ -52,7 +52,9 @@ fn figures(
 
 /// What the disclosure rule hides of each of one breakdown's groups.
 fn hidden(groups: &[Indicators]) -> Vec<BTreeSet<&'static str>> {
-    sightline_core::disclosure::hidden_figures(groups.len(), |g, f| groups[g].field(f).unwrap_or(0.0) as u32)
+    sightline_core::disclosure::hidden_figures(groups.len(), |g, f| {
+        groups.get(g).and_then(|i| i.field(f)).unwrap_or(0.0) as u32
+    })
 }
 
 /// A figure to one decimal place, `c` when hidden, `-` when not defined.
@@ -90,7 +92,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         &services,
         sightline_core::Unassigned::Together("Other teams"),
     );
-    let service_names: Vec<String> = groups.names[..groups.names.len() - 1].to_vec();
+    // Every group but the last, "Other teams".
+    let service_names: Vec<String> =
+        groups.names.get(..groups.names.len().saturating_sub(1)).unwrap_or_default().to_vec();
     let scope = filter.scope(wf.teams(), &service_names)?;
     let before = a_year_before(date);
     let member = viewer.is_member();

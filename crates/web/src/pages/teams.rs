@@ -42,7 +42,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .iter()
         .enumerate()
         .map(|(r, (s, g))| {
-            let hide: [bool; 3] = std::array::from_fn(|k| member && suppressed.cells[r][k].is_none());
+            let hide: [bool; 3] = std::array::from_fn(|k| {
+                member && suppressed.cells.get(r).and_then(|c| c.get(k)).is_none_or(|c| c.is_none())
+            });
             let people = g.indicators.inpost_headcount + g.indicators.agency_headcount;
             (*s, g.indicators.caseload_fte, member && people < 5, hide)
         })
@@ -53,7 +55,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .map(|(s, _, _, _)| (s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]))
         .collect();
     let total = |f: fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
-    let all = |k: usize| staffing.iter().map(|s| s.headcount[k]).sum::<u32>();
+    let all = |k: usize| staffing.iter().map(|s| s.headcount.get(k).copied().unwrap_or(0)).sum::<u32>();
     let total_of = |k: usize, v: f64| {
         if member && sightline_core::disclosure::is_disclosive(all(k)) {
             "c".to_string()

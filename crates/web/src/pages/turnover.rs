@@ -44,7 +44,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         let months = sightline_core::monthly_series(&wf, &state.calendar, from.min(date), date, Grouping::Authority);
         (
             months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
-            months.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect(),
+            months.iter().map(|(_, g)| g.first().and_then(|g| g.indicators.rounded().turnover_rate_fte)).collect(),
         )
     });
     let (x, values) = (&series.0, &series.1);
@@ -55,9 +55,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let mut qualified = [0u32; YEAR_BANDS.len()];
     let mut qualified_known = 0;
     for l in &leavers {
-        service[year_band(l.years_of_service())] += 1;
+        if let Some(n) = service.get_mut(year_band(l.years_of_service())) {
+            *n += 1;
+        }
         if let Some(q) = wf.person(l.person).qualification_date {
-            qualified[year_band(leavers::whole_years(q, l.date))] += 1;
+            if let Some(n) = qualified.get_mut(year_band(leavers::whole_years(q, l.date))) {
+                *n += 1;
+            }
             qualified_known += 1;
         }
     }
@@ -65,7 +69,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let moves: u32 = by_team.iter().map(|g| g.moves.moves_out_headcount).sum();
     let summary = match (values.first().copied().flatten(), values.last().copied().flatten()) {
         (Some(a), Some(b)) => {
-            format!("Rolling 12-month turnover went from {a:.1}% in {} to {b:.1}% in {}.", x[0], x[x.len() - 1])
+            let (first, last) = (x.first().cloned().unwrap_or_default(), x.last().cloned().unwrap_or_default());
+            format!("Rolling 12-month turnover went from {a:.1}% in {first} to {b:.1}% in {last}.")
         }
         _ => "Not enough data for a trend.".to_string(),
     };
