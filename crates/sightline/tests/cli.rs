@@ -856,3 +856,21 @@ fn a_store_is_backed_up_while_open_and_restored_only_whole_and_never_over_one_un
     assert!(!o.status.success());
     assert!(!target.exists() && !dir.path().join("new.db.restoring").exists());
 }
+
+#[test]
+fn a_census_return_of_a_far_year_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("far.xml");
+    std::fs::write(
+        &file,
+        "<Message><Header><CollectionDetails><Collection>CSWW</Collection><Year>300000</Year></CollectionDetails></Header>\
+<LALevelVacancies><NumberOfVacancies>1</NumberOfVacancies><NoAgencyFTE>0</NoAgencyFTE><NoAgencyHeadcount>0</NoAgencyHeadcount></LALevelVacancies>\
+<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW1000000001</SWENo><QualInst>UEA</QualInst><OrgRole>5</OrgRole></CSWWWorker></Message>",
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let o = sightline(&["import", "--db", db.to_str().unwrap(), file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("has no census year") && !e.contains("panicked"), "{e}");
+}
