@@ -849,3 +849,15 @@ async fn a_members_turnover_page_gives_back_no_count_of_leavers_under_5() {
         assert!(hidden != 1 || total_hidden, "{caption}: one count alone is hidden beside its total: {cells:?}");
     }
 }
+
+#[tokio::test]
+async fn a_members_absence_page_hides_no_team_alone() {
+    let w = world().await;
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/absence?date=2024-09-30", Some(&member))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let at = page.find("Working days lost and absence rate by team").unwrap();
+    let table = &page[at..at + page[at..].find("</table>").unwrap()];
+    let hidden = table.split("<tr>").filter(|row| row.contains("<td>c</td>") || row.contains("fewer than 5")).count();
+    assert_ne!(hidden, 1, "one team's days alone would be the authority's less the others': {table}");
+}

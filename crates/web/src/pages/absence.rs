@@ -61,11 +61,19 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         table {
             caption { "Working days lost and absence rate by team (social workers in post at the date)" }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
+            // For members, the core's rule over every team: days lost rest on
+            // the people in post, and a lone hidden team would be the
+            // authority's days less the others'.
+            @let listed: Vec<_> = by_team.iter().filter(|g| g.indicators.inpost_headcount > 0).collect();
+            @let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
+                listed.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
+            });
             tbody {
-                @for g in by_team.iter().filter(|g| g.indicators.inpost_headcount > 0) {
+                @for (g, h) in listed.iter().zip(&hidden) {
                     tr {
                         th scope="row" { (g.group.clone().unwrap_or_default()) }
                         @if member && g.indicators.inpost_headcount < 5 { td colspan="2" { "c (fewer than 5 people)" } }
+                        @else if member && h.contains("working_days_lost_fte") { td { "c" } td { "c" } }
                         @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
                     }
                 }
