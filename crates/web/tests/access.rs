@@ -861,3 +861,52 @@ async fn a_members_absence_page_hides_no_team_alone() {
     let hidden = table.split("<tr>").filter(|row| row.contains("<td>c</td>") || row.contains("fewer than 5")).count();
     assert_ne!(hidden, 1, "one team's days alone would be the authority's less the others': {table}");
 }
+
+/// Random workforces (sizes and seeds), every breakdown of the API as a
+/// member sees it: no count of 1 to 4 shown, none that could be worked out
+/// from a total, and no figure beside a hidden count it rests on.
+#[tokio::test]
+async fn for_random_workforces_no_member_answer_gives_back_a_count_under_5() {
+    for (seed, people) in [(11u64, 25u32), (12, 40), (13, 60), (14, 90), (15, 18)] {
+        let dir = tempfile::tempdir().unwrap();
+        let request = SynthRequest::new(Basis::Size { people }, 2023..=2024, seed);
+        let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+        write_dir(&workforce, &dir.path().join("data")).unwrap();
+        let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+        store.import_canonical(&dir.path().join("data"), "hr", "tester", Strictness::Strict).await.unwrap();
+        store.add_user("meg", Role::Member, &[], &hash_password("x")).await.unwrap();
+        store.add_user("ada", Role::Admin, &[], &hash_password("x")).await.unwrap();
+        let app = app(store.clone(), Settings::default()).await.unwrap();
+        let (member, admin) = (token_for(&store, "meg").await, token_for(&store, "ada").await);
+        for uri in ["/api/v1/indicators?year=2024", "/api/v1/indicators?year=2024&by=team", "/api/v1/indicators?year=2024&by=org_role"] {
+            let rows = |body: String| -> Vec<serde_json::Value> {
+                match serde_json::from_str::<serde_json::Value>(&body).unwrap() {
+                    serde_json::Value::Array(a) => a,
+                    one => vec![one],
+                }
+            };
+            let seen = rows(send(&app, bearer(uri, &member)).await.1);
+            let all = rows(send(&app, bearer(uri, &admin)).await.1);
+            for row in &seen {
+                for (figure, counts) in sightline_core::disclosure::RESTS_ON {
+                    if counts.iter().any(|c| row[*c] == "c") && row.get(*figure).is_some() {
+                        assert_eq!(row[*figure], "c", "seed {seed} {uri}: {figure} beside a hidden count");
+                    }
+                }
+            }
+            for f in sightline_core::disclosure::GROUP_COUNTS {
+                for row in &seen {
+                    if let Some(n) = row[f].as_u64() {
+                        assert!(n == 0 || n >= 5, "seed {seed} {uri}: {f} = {n}");
+                    }
+                }
+                let hidden: Vec<usize> = (0..seen.len()).filter(|g| seen[*g][f] == "c").collect();
+                let total: u64 = all.iter().map(|r| r[f].as_u64().unwrap_or(0)).sum();
+                if let ([g], true) = (&hidden[..], seen.len() > 1 && total >= 5) {
+                    let n = all[*g][f].as_u64().unwrap_or(0);
+                    assert!(n == 0 || n >= 5, "seed {seed} {uri}: {f} of {n} can be worked out from the total");
+                }
+            }
+        }
+    }
+}
