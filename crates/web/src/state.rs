@@ -96,13 +96,19 @@ impl AppState {
     }
 
     /// Rolling 12-month turnover at each month end up to `date`, computed once per generation and date.
-    pub(crate) fn turnover_series(
+    /// Dozens of 12-month periods: computed off the server's threads (as
+    /// heavy work, a few at a time), once per generation and date.
+    pub(crate) async fn turnover_series(
         &self,
         generation: i64,
         date: NaiveDate,
-        compute: impl FnOnce() -> TurnoverSeries,
-    ) -> Arc<TurnoverSeries> {
-        self.turnover_series.get_or((generation, date), compute)
+        compute: impl FnOnce() -> TurnoverSeries + Send + 'static,
+    ) -> Result<Arc<TurnoverSeries>, crate::error::Error> {
+        if let Some(found) = self.turnover_series.get((generation, date)) {
+            return Ok(found);
+        }
+        let value = self.heavy.run(compute).await?;
+        Ok(self.turnover_series.get_or((generation, date), || value))
     }
 
     /// The completeness findings at `date`, computed once per generation and date.
@@ -122,6 +128,10 @@ pub(crate) struct Memo<V>(Mutex<HashMap<(i64, NaiveDate), Arc<V>>>);
 impl<V> Memo<V> {
     pub(crate) fn new() -> Memo<V> {
         Memo(Mutex::new(HashMap::new()))
+    }
+
+    fn get(&self, key: (i64, NaiveDate)) -> Option<Arc<V>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
     }
 
     fn get_or(&self, key: (i64, NaiveDate), compute: impl FnOnce() -> V) -> Arc<V> {

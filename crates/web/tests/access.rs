@@ -878,7 +878,11 @@ async fn for_random_workforces_no_member_answer_gives_back_a_count_under_5() {
         store.add_user("ada", Role::Admin, &[], &hash_password("x")).await.unwrap();
         let app = app(store.clone(), Settings::default()).await.unwrap();
         let (member, admin) = (token_for(&store, "meg").await, token_for(&store, "ada").await);
-        for uri in ["/api/v1/indicators?year=2024", "/api/v1/indicators?year=2024&by=team", "/api/v1/indicators?year=2024&by=org_role"] {
+        for uri in [
+            "/api/v1/indicators?year=2024",
+            "/api/v1/indicators?year=2024&by=team",
+            "/api/v1/indicators?year=2024&by=org_role",
+        ] {
             let rows = |body: String| -> Vec<serde_json::Value> {
                 match serde_json::from_str::<serde_json::Value>(&body).unwrap() {
                     serde_json::Value::Array(a) => a,

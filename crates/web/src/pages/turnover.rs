@@ -37,16 +37,19 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let gaps = state.gaps(generation, &wf, date);
     let period = Period::twelve_months_to(date);
     // Rolling turnover at each month end from a year after the first data to the date.
-    let series = state.turnover_series(generation, date, || {
-        let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
-        let from =
-            sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
-        let months = sightline_core::monthly_series(&wf, &state.calendar, from.min(date), date, Grouping::Authority);
-        (
-            months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
-            months.iter().map(|(_, g)| g.first().and_then(|g| g.indicators.rounded().turnover_rate_fte)).collect(),
-        )
-    });
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let series = state
+        .turnover_series(generation, date, move || {
+            let first = all.spells().iter().map(|s| s.start).min().unwrap_or(date);
+            let from =
+                sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
+            let months = sightline_core::monthly_series(&all, &calendar, from.min(date), date, Grouping::Authority);
+            (
+                months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
+                months.iter().map(|(_, g)| g.first().and_then(|g| g.indicators.rounded().turnover_rate_fte)).collect(),
+            )
+        })
+        .await?;
     let (x, values) = (&series.0, &series.1);
     let leavers = leavers::leavers_in(&wf, period);
     let reasons = leavers::count_by_reason(&leavers);
