@@ -199,10 +199,46 @@ pub async fn listen(bind: SocketAddr) -> std::io::Result<tokio::net::TcpListener
 }
 
 /// Serves on a listener already bound.
+///
+/// Each connection has [`HEADER_TIME`] to send a request's headers (and as
+/// long between requests it keeps open), at most [`HEADER_BYTES`] of them,
+/// and at most [`CONNECTIONS`] are served at once (more wait to be
+/// accepted): a slow or endless sender holds nothing for long.
 pub async fn serve_on(store: Store, listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
     let app = app(store, settings).await.map_err(std::io::Error::other)?;
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+    let open = Arc::new(tokio::sync::Semaphore::new(CONNECTIONS));
+    loop {
+        let Ok(permit) = open.clone().acquire_owned().await else { return Ok(()) };
+        let (stream, address) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors and the like: wait, then accept again.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let service = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(address)));
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIME)
+                .max_buf_size(HEADER_BYTES)
+                .serve_connection(
+                    hyper_util::rt::TokioIo::new(stream),
+                    hyper_util::service::TowerToHyperService::new(service),
+                )
+                .await;
+            drop(permit);
+        });
+    }
 }
+
+/// How long a connection may take to send a request's headers.
+pub const HEADER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+/// The most bytes of request headers read.
+pub const HEADER_BYTES: usize = 64 * 1024;
+/// Connections served at once.
+pub const CONNECTIONS: usize = 512;
 
 #[cfg(test)]
 mod tests {
