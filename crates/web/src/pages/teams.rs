@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{count, gaps_banner, one};
+use crate::layout::{counts_shown, gaps_banner, one};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -102,8 +102,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                     th scope="col" { "Cases per ASYE" }
                 }
             }
+            // ASYEs by team, a breakdown of the authority's: a second count
+            // goes where one alone could be worked out.
+            @let asye_counts: Vec<u32> = rows.iter().map(|(s, _, _, _)| asyes.iter().filter(|a| wf.team_name(a.team) == s.team).count() as u32).collect();
+            @let asye_shown = counts_shown(viewer, &asye_counts);
             tbody {
-                @for (s, caseload, hidden, hide) in &rows {
+                @for ((s, caseload, hidden, hide), asye_text) in rows.iter().zip(&asye_shown) {
                     tr {
                         th scope="row" { (s.team) }
                         @let team_asyes: Vec<_> = asyes.iter().filter(|a| wf.team_name(a.team) == s.team).collect();
@@ -119,9 +123,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                             td { (cell(hide[2] || hide[0] || hide[1], s.agency_over_establishment_fte)) }
                             td { (cell(hide[0] || hide[1], s.vacant_fte)) }
                             td { @if any { "c" } @else { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) } }
-                            td { (count(viewer, team_asyes.len() as u32)) }
+                            td { (asye_text) }
                             td {
-                                @if team_asyes.is_empty() || (member && team_asyes.len() < 5) { "-" }
+                                @if team_asyes.is_empty() || (member && asye_text == "c") { "-" }
                                 @else { (one(team_asyes.iter().map(|a| f64::from(a.cases)).sum::<f64>() / team_asyes.len() as f64)) }
                             }
                         }
