@@ -206,7 +206,18 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let address = connected.map_or_else(|| "unknown".to_string(), |c| c.0 .0.ip().to_string());
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .filter(|_| state.settings.behind_proxy);
+    let address = match forwarded {
+        Some(a) => a.to_string(),
+        None => connected.map_or_else(|| "unknown".to_string(), |c| c.0 .0.ip().to_string()),
+    };
     let next = safe_next(form.next.as_deref());
     if cookie(&headers, LOGIN_COOKIE) != Some(form.csrf.as_str()) {
         return login_response(StatusCode::FORBIDDEN, &next, Some("The form had expired. Please log in again."));

@@ -55,6 +55,10 @@ pub struct Settings {
     pub la: Option<String>,
     /// A folder of scenario files (TOML) for the forecast page, beside the shipped ones.
     pub scenarios: Option<std::path::PathBuf>,
+    /// Behind a reverse proxy: take a login's address from the last entry of
+    /// `X-Forwarded-For` (the one the proxy adds), so that failed logins are
+    /// counted by the client's address rather than the proxy's.
+    pub behind_proxy: bool,
 }
 
 impl Default for Settings {
@@ -65,6 +69,7 @@ impl Default for Settings {
             long_term_days: sightline_core::absence::LONG_TERM_WORKING_DAYS,
             la: None,
             scenarios: None,
+            behind_proxy: false,
         }
     }
 }

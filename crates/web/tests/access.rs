@@ -914,3 +914,37 @@ async fn for_random_workforces_no_member_answer_gives_back_a_count_under_5() {
         }
     }
 }
+
+/// Logs in with a given X-Forwarded-For; the status.
+async fn log_in_from(app: &Router, name: &str, password: &str, from: &str) -> StatusCode {
+    let (page, _) = send(app, get("/login", None)).await;
+    let csrf = set_cookie(&page, "sightline_login").unwrap();
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("sightline_login={csrf}"))
+        .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+        .body(Body::from(format!("name={name}&password={password}&csrf={csrf}&next=%2F")))
+        .unwrap();
+    send(app, request).await.0.status()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_failed_logins_count_against_the_clients_address() {
+    let w = world().await;
+    let proxied = app(w.store.clone(), Settings { behind_proxy: true, ..Settings::default() }).await.unwrap();
+    for name in ["x1", "x2", "x3"] {
+        assert_eq!(log_in_from(&proxied, name, "wrong", "198.51.100.1").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(log_in_from(&proxied, "ada", "ada-password", "198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        log_in_from(&proxied, "ada", "ada-password", "198.51.100.2").await,
+        StatusCode::SEE_OTHER,
+        "another client"
+    );
+    // Not behind a proxy, the header is not believed: the address is the connection's.
+    w.store.clear_login_failures(&["addr:unknown".to_string()], None).await.unwrap();
+    for name in ["y1", "y2", "y3"] {
+        assert_eq!(log_in_from(&w.app, name, "wrong", "198.51.100.3").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(log_in_from(&w.app, "ada", "ada-password", "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -36,6 +36,11 @@ pub struct SettingsArgs {
     /// A folder of scenario files (TOML) for the forecast page, beside the shipped ones.
     #[arg(long, value_name = "DIR")]
     scenarios: Option<std::path::PathBuf>,
+    /// Serving behind a reverse proxy that adds the client's address to
+    /// X-Forwarded-For: failed logins are then counted by that address.
+    /// Only with a proxy that sets the header: otherwise anyone could.
+    #[arg(long)]
+    behind_proxy: bool,
 }
 
 impl SettingsArgs {
@@ -46,6 +51,7 @@ impl SettingsArgs {
             long_term_days: self.long_term_days,
             la: self.la.clone(),
             scenarios: self.scenarios.clone(),
+            behind_proxy: self.behind_proxy,
         }
     }
 }
