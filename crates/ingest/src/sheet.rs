@@ -226,6 +226,10 @@ pub fn read_csv_with(file_name: &str, bytes: &[u8], delimiter: Option<u8>) -> Re
 
 fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result<Sheet, ReadError> {
     let fail = |message: String| ReadError::Export { file: file_name.to_string(), message };
+    // calamine lays out every sheet of an .ods file as it opens it: its size first.
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
+        ods_fits(path).map_err(fail)?;
+    }
     let mut book =
         calamine::open_workbook_auto(path).map_err(|e| fail(format!("cannot be read as a spreadsheet: {e}")))?;
     let names = book.sheet_names();
@@ -275,6 +279,76 @@ Delete what lies beyond the table, or save the table alone",
     };
     grid(&name, file_name, cells).map_err(fail)?.ok_or_else(|| fail(format!("sheet `{name}` is empty")))
 }
+
+/// Whether an .ods file's sheets fit the bounds, read from its XML before
+/// calamine lays them out: a cell or row repeated (`number-columns-repeated`,
+/// `number-rows-repeated`) counts as often as it repeats, except empty ones
+/// that end a row or a sheet, which take no room.
+fn ods_fits(path: &Path) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let unreadable = |e: String| format!("cannot be read as a spreadsheet: {e}");
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| unreadable(e.to_string()))?;
+    let content = zip.by_name("content.xml").map_err(|e| unreadable(e.to_string()))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut buf = Vec::new();
+    let repeats = |e: &quick_xml::events::BytesStart<'_>, name: &[u8]| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| std::str::from_utf8(&a.value).ok().and_then(|v| v.parse().ok()))
+            .unwrap_or(1)
+    };
+    let (mut row_repeat, mut row_cells, mut pending, mut row_has_value, mut total) = (1u64, 0u64, 0u64, false, 0u64);
+    // Rows holding values, repeats counted: no more than a spreadsheet program keeps.
+    let mut rows = 0u64;
+    let too_big = || {
+        format!(
+            "has a sheet larger than Sightline reads ({MAX_COLUMNS} columns, {MAX_ROWS} rows, {MAX_CELLS} cells, \
+counting repeated cells): save the table alone, as .xlsx or CSV"
+        )
+    };
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| unreadable(e.to_string()))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"table:table-row" => {
+                row_repeat = repeats(e, b"table:number-rows-repeated");
+                (row_cells, pending, row_has_value) = (0, 0, false);
+            }
+            Event::Start(e) | Event::Empty(e)
+                if matches!(e.name().as_ref(), b"table:table-cell" | b"table:covered-table-cell") =>
+            {
+                let n = repeats(e, b"table:number-columns-repeated");
+                let holds_value = matches!(event, Event::Start(_))
+                    || e.try_get_attribute(b"office:value-type").ok().flatten().is_some();
+                if holds_value {
+                    row_cells = row_cells.saturating_add(pending).saturating_add(n);
+                    pending = 0;
+                    row_has_value = true;
+                    if row_cells > u64::from(MAX_COLUMNS) {
+                        return Err(too_big());
+                    }
+                } else {
+                    pending = pending.saturating_add(n);
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"table:table-row" && row_has_value => {
+                total = total.saturating_add(row_cells.saturating_mul(row_repeat));
+                rows = rows.saturating_add(row_repeat);
+                if total > MAX_CELLS as u64 || rows > MAX_ROWS {
+                    return Err(too_big());
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"table:table" => (total, rows) = (0, 0),
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The most rows of a sheet holding values (Excel's own limit).
+const MAX_ROWS: u64 = 1_048_576;
 
 /// The most columns read from a sheet, and the most cells of the table
 /// (rows holding values, times the columns from the first to the last).
@@ -437,5 +511,54 @@ mod tests {
         assert_eq!(read.rows.len(), 2);
         assert_eq!(read.rows[1].0, 5);
         assert_eq!(read.rows[1].1[2].text(), "MASH");
+    }
+
+    /// An .ods file with the given rows of the first sheet's XML.
+    fn ods(path: &Path, rows: &str) {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("META-INF/manifest.xml", stored).unwrap();
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        write!(
+            zip,
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Staff">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+        .unwrap();
+        zip.finish().unwrap();
+    }
+
+    #[test]
+    fn an_ods_file_that_repeats_a_cell_without_end_is_refused_not_laid_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.ods");
+        let cell = |t: &str| {
+            format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+        };
+        // As LibreOffice writes a small table: empty cells and rows repeated to the sheet's edge.
+        let trailing = r#"<table:table-cell table:number-columns-repeated="1022"/>"#;
+        let rows = format!(
+            "<table:table-row>{}{}{trailing}</table:table-row><table:table-row>{}{}{trailing}</table:table-row><table:table-row table:number-rows-repeated=\"1000\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>",
+            cell("Id"), cell("Team"), cell("S1"), cell("MASH")
+        );
+        ods(&path, &rows);
+        let sheet = read_sheet(&path, None).unwrap();
+        assert_eq!((sheet.header.clone(), sheet.rows.len()), (vec!["Id".to_string(), "Team".to_string()], 1));
+        // One cell repeated a hundred million times.
+        let bomb = r#"<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="100000000"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+        ods(&path, bomb);
+        let e = read_sheet(&path, None).unwrap_err().to_string();
+        assert!(e.contains("larger than Sightline reads"), "{e}");
+        // A row of values repeated four million times.
+        let rows = format!(
+            r#"<table:table-row table:number-rows-repeated="4000000">{}{}</table:table-row>"#,
+            cell("a"),
+            cell("b")
+        );
+        ods(&path, &format!("{}{rows}", "<table:table-row></table:table-row>"));
+        assert!(read_sheet(&path, None).unwrap_err().to_string().contains("larger than"));
     }
 }
