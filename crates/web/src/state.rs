@@ -46,7 +46,7 @@ pub(crate) struct Heavy {
 
 impl Heavy {
     pub(crate) const RUNNING: usize = 2;
-    pub(crate) const WAITING: usize = 6;
+    pub(crate) const WAITING: usize = 30;
 
     pub(crate) fn new() -> Heavy {
         Heavy { permits: tokio::sync::Semaphore::new(Self::RUNNING), waiting: std::sync::atomic::AtomicUsize::new(0) }

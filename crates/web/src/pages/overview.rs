@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 /// see (by the core's disclosure rule, over the scope's whole breakdown:
 /// every team, or every service, so that no total gives one back).
 fn figures(
-    state: &AppState,
+    calendar: &sightline_core::Calendar,
     wf: &Workforce,
     period: Period,
     scope: Scope<'_>,
@@ -36,17 +36,17 @@ fn figures(
         let hidden = if member { hidden(&rounded) } else { vec![BTreeSet::new(); rounded.len()] };
         match all.iter().position(|g| g.group.as_deref() == Some(name)) {
             Some(i) => (rounded.get(i).cloned().unwrap_or_default(), hidden.get(i).cloned().unwrap_or_default()),
-            None => (indicators(&Workforce::default(), &state.calendar, period).rounded(), BTreeSet::new()),
+            None => (indicators(&Workforce::default(), calendar, period).rounded(), BTreeSet::new()),
         }
     };
     match scope {
         Scope::Authority => {
-            let i = indicators(wf, &state.calendar, period).rounded();
+            let i = indicators(wf, calendar, period).rounded();
             let h = if member { hidden(std::slice::from_ref(&i)).remove(0) } else { BTreeSet::new() };
             (i, h)
         }
-        Scope::Team(t) => pick(indicators_by(wf, &state.calendar, period, Grouping::Team), t),
-        Scope::Service(s) => pick(sightline_core::indicators_by_team_groups(wf, &state.calendar, period, groups), s),
+        Scope::Team(t) => pick(indicators_by(wf, calendar, period, Grouping::Team), t),
+        Scope::Service(s) => pick(sightline_core::indicators_by_team_groups(wf, calendar, period, groups), s),
     }
 }
 
@@ -98,15 +98,32 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let scope = filter.scope(wf.teams(), &service_names)?;
     let before = a_year_before(date);
     let member = viewer.is_member();
-    let (now, now_hidden) = figures(state, &wf, Period::twelve_months_to(date), scope, &groups, member);
-    let (then, then_hidden) = figures(state, &wf, Period::twelve_months_to(before), scope, &groups, member);
     // The trend: every census year from the first with anyone in post to the one the date falls in.
     let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
     let first_year = Period::census_year_of(first);
     let last_year = Period::census_year_of(date);
     let years: Vec<i32> = (first_year..=last_year).collect();
-    let yearly: Vec<(Indicators, BTreeSet<&'static str>)> =
-        years.iter().map(|y| figures(state, &wf, Period::census_year(*y), scope, &groups, member)).collect();
+    // A dozen periods, by team or service: heavy work, off the server's threads.
+    let owned = match scope {
+        Scope::Authority => (0, String::new()),
+        Scope::Team(t) => (1, t.to_string()),
+        Scope::Service(s) => (2, s.to_string()),
+    };
+    let (all, calendar, by, for_years) = (wf.clone(), state.calendar.clone(), groups.clone(), years.clone());
+    let ((now, now_hidden), (then, then_hidden), yearly) = state
+        .heavy
+        .run(move || {
+            let scope = match owned.0 {
+                1 => Scope::Team(&owned.1),
+                2 => Scope::Service(&owned.1),
+                _ => Scope::Authority,
+            };
+            let at = |p: Period| figures(&calendar, &all, p, scope, &by, member);
+            let yearly: Vec<(Indicators, BTreeSet<&'static str>)> =
+                for_years.iter().map(|y| at(Period::census_year(*y))).collect();
+            (at(Period::twelve_months_to(date)), at(Period::twelve_months_to(before)), yearly)
+        })
+        .await?;
     let targets = state.store.targets().await.unwrap_or_default();
     Ok(html! {
         h1 {
