@@ -11,7 +11,7 @@
 mod common;
 
 use sightline_core::resolve::Disputed;
-use sightline_core::{indicators, Calendar, Period, SpellKind, Workforce};
+use sightline_core::{Calendar, Period, SpellKind, Workforce};
 use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
 use sightline_ingest::profile::Profile;
 use sightline_ingest::teams::read_team_map;
@@ -23,17 +23,9 @@ use std::path::Path;
 
 const YEARS: std::ops::RangeInclusive<i32> = 2021..=2024;
 
+/// Every published figure alike, and every team's in-post FTE at the last census date.
 fn assert_same_figures(a: &Workforce, b: &Workforce) {
-    let calendar = Calendar::england_and_wales();
-    for y in YEARS {
-        let p = Period::census_year(y);
-        let (x, z) = (indicators(a, &calendar, p), indicators(b, &calendar, p));
-        assert_eq!(x.rounded(), z.rounded(), "{y}");
-        for f in sightline_core::published::FIELDS {
-            let (u, v) = (x.field(f), z.field(f));
-            assert!(u.zip(v).map_or(u == v, |(u, v)| (u - v).abs() < 1e-9), "{y} {f}: {u:?} {v:?}");
-        }
-    }
+    common::assert_same_figures(a, b, YEARS);
     for (t, name) in b.teams().iter().enumerate() {
         let r = Period::census_year(2024).end;
         let fte =

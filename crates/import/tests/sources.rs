@@ -14,7 +14,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use sightline_core::{indicators, Calendar, Period, Workforce};
+use sightline_core::Calendar;
 use sightline_import::{Import, ImportOptions, ImportOutcome};
 use sightline_ingest::profile::Profile;
 use sightline_ingest::Strictness;
@@ -76,19 +76,6 @@ const EXPORTS: [(&str, &str); 6] = [
     ("establishment", "establishment.csv"),
 ];
 
-fn assert_same_figures(a: &Workforce, b: &Workforce) {
-    let calendar = Calendar::england_and_wales();
-    for y in YEARS {
-        let p = Period::census_year(y);
-        let (x, z) = (indicators(a, &calendar, p), indicators(b, &calendar, p));
-        assert_eq!(x.rounded(), z.rounded(), "{y}");
-        for f in sightline_core::published::FIELDS {
-            let (u, v) = (x.field(f), z.field(f));
-            assert!(u.zip(v).map_or(u == v, |(u, v)| (u - v).abs() < 1e-9), "{y} {f}: {u:?} {v:?}");
-        }
-    }
-}
-
 async fn story(url: &str) {
     let request = Request::new(Basis::Size { people: 90 }, YEARS, 11);
     let made = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
@@ -106,7 +93,7 @@ async fn story(url: &str) {
     assert!(conflicts.is_empty(), "{conflicts:?}");
     assert_eq!(stored.persons().len(), made.persons().len(), "every record found its person");
     assert!(store.suggestions().await.unwrap().is_empty());
-    assert_same_figures(&stored, &made);
+    common::assert_same_figures(&stored, &made, YEARS);
 
     // Every export again: nothing changes.
     let counts = store.row_counts().await.unwrap();
@@ -193,7 +180,7 @@ async fn story(url: &str) {
 
     // The snapshot read back is the workforce the fact tables give.
     let (from_facts, _) = store.load_from_facts().await.unwrap();
-    assert_same_figures(&merged, &from_facts);
+    common::assert_same_figures(&merged, &from_facts, YEARS);
     assert_eq!(merged.spells().len(), from_facts.spells().len());
 }
 

@@ -11,7 +11,7 @@
 
 mod common;
 
-use sightline_core::{indicators, Calendar, Period, Workforce};
+use sightline_core::{Calendar, Workforce};
 use sightline_import::{Import, ImportError, ImportOptions, ImportOutcome};
 use sightline_ingest::{write_dir, Strictness};
 use sightline_store::Store;
@@ -26,19 +26,6 @@ fn authority(seed: u64, dir: &Path) -> Workforce {
 }
 
 /// The figures of every year agree, to 1e-9 and exactly once rounded.
-fn assert_same_figures(a: &Workforce, b: &Workforce) {
-    let calendar = Calendar::england_and_wales();
-    for y in 2021..=2024 {
-        let p = Period::census_year(y);
-        let (x, y_) = (indicators(a, &calendar, p), indicators(b, &calendar, p));
-        assert_eq!(x.rounded(), y_.rounded(), "{y}");
-        for f in sightline_core::published::FIELDS {
-            let (u, v) = (x.field(f), y_.field(f));
-            assert!(u.zip(v).map_or(u == v, |(u, v)| (u - v).abs() < 1e-9), "{y} {f}: {u:?} {v:?}");
-        }
-    }
-}
-
 async fn story(url: &str) {
     let store = Store::open(url).await.expect("open the store");
     let first = tempfile::tempdir().unwrap();
@@ -49,7 +36,7 @@ async fn story(url: &str) {
     let ImportOutcome::Imported { batch, rejected, .. } = outcome else { panic!("imported: {outcome:?}") };
     assert!(rejected.is_empty());
     let stored = store.load_workforce().await.unwrap();
-    assert_same_figures(&stored, &made);
+    common::assert_same_figures(&stored, &made, 2021..=2024);
     // Agency charge rates (for agency cost) come back with their spells.
     let rates = |wf: &sightline_core::Workforce| {
         let mut r: Vec<(String, chrono::NaiveDate, u64)> = wf

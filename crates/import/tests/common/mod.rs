@@ -3,6 +3,7 @@
 //! variable is set and the server cannot be reached, the test fails: it
 //! never passes by skipping.
 
+use sightline_core::{indicators, Calendar, Period, Workforce};
 use sqlx::Connection;
 
 pub struct PgDatabase {
@@ -31,5 +32,21 @@ pub async fn postgres(test: &str) -> Option<PgDatabase> {
 impl PgDatabase {
     pub async fn drop(mut self) {
         sqlx::query(&format!("DROP DATABASE {} WITH (FORCE)", self.name)).execute(&mut self.admin).await.unwrap();
+    }
+}
+
+/// The two workforces give every published figure alike (unrounded, to
+/// 1e-9) in each census year of `years`.
+#[allow(dead_code)] // not every story compares workforces
+pub fn assert_same_figures(a: &Workforce, b: &Workforce, years: std::ops::RangeInclusive<i32>) {
+    let calendar = Calendar::england_and_wales();
+    for y in years {
+        let p = Period::census_year(y);
+        let (x, z) = (indicators(a, &calendar, p), indicators(b, &calendar, p));
+        assert_eq!(x.rounded(), z.rounded(), "{y}");
+        for f in sightline_core::published::FIELDS {
+            let (u, v) = (x.field(f), z.field(f));
+            assert!(u.zip(v).map_or(u == v, |(u, v)| (u - v).abs() < 1e-9), "{y} {f}: {u:?} {v:?}");
+        }
     }
 }
