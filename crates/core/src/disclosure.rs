@@ -58,6 +58,23 @@ pub fn suppress(counts: &[Vec<u32>]) -> Suppressed {
     Suppressed { cells, secondary }
 }
 
+/// Which counts of a table to hide when only its columns have totals shown
+/// (counts of people of each kind, by team, with the authority's totals):
+/// each column with its total is suppressed on its own, as [`suppress`]
+/// does a line, and no row is taken to add up.
+pub fn hidden_in_columns(counts: &[Vec<u32>]) -> Vec<Vec<bool>> {
+    let width = counts.first().map_or(0, Vec::len);
+    let mut hidden = vec![vec![false; width]; counts.len()];
+    for k in 0..width {
+        let mut column: Vec<Vec<u32>> = counts.iter().map(|r| vec![r.get(k).copied().unwrap_or(0)]).collect();
+        column.push(vec![column.iter().map(|c| c[0]).sum()]);
+        for (row, cell) in hidden.iter_mut().zip(suppress(&column).cells) {
+            row[k] = cell[0].is_none();
+        }
+    }
+    hidden
+}
+
 /// The counts a group's figures rest on, as the indicator fields name
 /// them: people, and the children in their cases.
 pub const GROUP_COUNTS: [&str; 7] = [
@@ -174,6 +191,15 @@ mod tests {
             suppress(&[vec![12, 9], vec![20, 15]]).cells,
             vec![vec![Some(12), Some(9)], vec![Some(20), Some(15)]]
         );
+    }
+
+    #[test]
+    fn columns_are_suppressed_each_with_its_total_and_rows_left_alone() {
+        // Permanent, fixed-term and agency by team.
+        let hidden = hidden_in_columns(&[vec![12, 2, 6], vec![20, 7, 0], vec![9, 0, 3]]);
+        assert_eq!(hidden[0], [false, true, true], "2 fixed-term hidden, 12 permanent stays");
+        assert!(hidden[1][1], "a second fixed-term cell, or 2 is the total less 7");
+        assert_eq!(hidden[2], [false, false, true], "3 agency, and so the 6 above it");
     }
 
     /// Random breakdowns: what is shown never gives back a count of 1 to 4.

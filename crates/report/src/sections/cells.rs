@@ -49,15 +49,6 @@ pub(super) fn visible_groups(people: &[u32], publish: bool) -> Vec<bool> {
     suppress(&rows).cells.iter().map(|r| r[0].is_some()).collect()
 }
 
-/// Which cells of a grid of counts (with its row and column totals, the
-/// totals row last) are hidden for publication: none internally.
-pub(super) fn hidden_grid(counts: &[Vec<u32>], publish: bool) -> Vec<Vec<bool>> {
-    grid_with_totals(counts, publish)
-        .into_iter()
-        .map(|r| r.into_iter().map(|v| matches!(v, Value::Suppressed)).collect())
-        .collect()
-}
-
 pub(super) fn hidden_row(label: &str, width: usize) -> Row {
     Row { label: label.to_string(), cells: vec![Value::Suppressed; width], total: false }
 }

@@ -1,6 +1,6 @@
 //! The staffing position by team at the period's end.
 
-use super::cells::{hidden_grid, hidden_row};
+use super::cells::hidden_row;
 use super::Context;
 use crate::document::{Block, Chart, ChartKind, Row, Section, Table, Value};
 use sightline_core::staffing_by_team;
@@ -16,7 +16,11 @@ pub(super) fn staffing(cx: &Context) -> Section {
     // (Teams hidden whole already hide their cells: the grid is of the others.)
     let shown: Vec<usize> = cx.teams.iter().copied().filter(|&t| cx.visible[t]).collect();
     let counts: Vec<Vec<u32>> = shown.iter().map(|&t| staffing[t].headcount.to_vec()).collect();
-    let hidden = hidden_grid(&counts, cx.publish);
+    let hidden = if cx.publish {
+        sightline_core::disclosure::hidden_in_columns(&counts)
+    } else {
+        vec![vec![false; 3]; counts.len()]
+    };
     let fte = |hide: bool, v: f64| if hide { Value::Suppressed } else { Value::Number(v) };
     let mut rows = Vec::new();
     let mut bars = Vec::new();

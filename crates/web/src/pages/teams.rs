@@ -37,14 +37,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // team rests on how many they are: the core's rule says which to hide
     // (with a second cell where one alone would be worked out from a total).
     let counts: Vec<Vec<u32>> = shown.iter().map(|(s, _)| s.headcount.to_vec()).collect();
-    let suppressed = sightline_core::disclosure::suppress(&counts);
+    let suppressed = sightline_core::disclosure::hidden_in_columns(&counts);
     let rows: Vec<_> = shown
         .iter()
         .enumerate()
         .map(|(r, (s, g))| {
-            let hide: [bool; 3] = std::array::from_fn(|k| {
-                member && suppressed.cells.get(r).and_then(|c| c.get(k)).is_none_or(|c| c.is_none())
-            });
+            let hide: [bool; 3] =
+                std::array::from_fn(|k| member && suppressed.get(r).and_then(|c| c.get(k)).copied().unwrap_or(true));
             let people = g.indicators.inpost_headcount + g.indicators.agency_headcount;
             (*s, g.indicators.caseload_fte, member && people < 5, hide)
         })
