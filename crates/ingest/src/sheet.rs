@@ -194,6 +194,18 @@ fn separator(text: &str) -> u8 {
 /// the file (a byte-order mark is skipped; rows may be ragged; quoted fields
 /// may hold line breaks).
 pub fn read_csv_with(file_name: &str, bytes: &[u8], delimiter: Option<u8>) -> Result<Sheet, ReadError> {
+    // A line longer than any table Sightline reads could hold is refused
+    // before it is parsed into fields.
+    if let Some(line) = overlong_line(bytes) {
+        return Err(ReadError::Export {
+            file: file_name.to_string(),
+            message: format!(
+                "line {line} is longer than {MAX_LINE_BYTES} bytes: more than {MAX_COLUMNS} columns of at most {} \
+bytes each, so it is not a table Sightline reads",
+                crate::read::MAX_FIELD_BYTES
+            ),
+        });
+    }
     let text = decode(bytes);
     let text = text.as_ref();
     let delimiter = delimiter.unwrap_or_else(|| separator(text));
@@ -224,8 +236,57 @@ pub fn read_csv_with(file_name: &str, bytes: &[u8], delimiter: Option<u8>) -> Re
     Ok(Sheet { name: file_name.to_string(), header, header_line, rows })
 }
 
+/// The longest line Sightline reads from a CSV file: [`MAX_COLUMNS`]
+/// fields of at most [`crate::read::MAX_FIELD_BYTES`] bytes, quoted and separated.
+const MAX_LINE_BYTES: usize = MAX_COLUMNS as usize * (crate::read::MAX_FIELD_BYTES + 3);
+
+/// The number of the first line (from 1) longer than [`MAX_LINE_BYTES`].
+/// A quoted line break only makes lines shorter, so no table Sightline
+/// reads has such a line.
+fn overlong_line(bytes: &[u8]) -> Option<usize> {
+    bytes.split(|b| *b == b'\n').position(|line| line.len() > MAX_LINE_BYTES).map(|i| i + 1)
+}
+
+/// The most an .xlsx file's parts other than its sheets (shared strings,
+/// styles, the workbook and its relationships) may hold once unpacked:
+/// calamine reads them whole as it opens the file, while sheets are read
+/// cell by cell within bounds.
+const MAX_XLSX_PARTS_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Whether an .xlsx file's parts other than its sheets unpack within
+/// [`MAX_XLSX_PARTS_BYTES`], counted as they unpack (a part's declared size
+/// may lie), so a small file cannot unpack into gigabytes of shared strings.
+fn xlsx_fits(path: &Path, most: u64) -> Result<(), String> {
+    use std::io::Read;
+    let unreadable = |e: String| format!("cannot be read as a spreadsheet: {e}");
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| unreadable(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| unreadable(e.to_string()))?;
+        let name = part.name().to_ascii_lowercase();
+        if name.starts_with("xl/worksheets/") && !name.starts_with("xl/worksheets/_rels/") {
+            continue;
+        }
+        let room = most - total;
+        let read =
+            std::io::copy(&mut part.take(room + 1), &mut std::io::sink()).map_err(|e| unreadable(e.to_string()))?;
+        total += read;
+        if total > most {
+            return Err(format!(
+                "unpacks into more than {} MB of shared text and styles (in `{name}`), more than Sightline reads",
+                most / 1024 / 1024
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn read_spreadsheet(path: &Path, file_name: &str, sheet: Option<&str>) -> Result<Sheet, ReadError> {
     let fail = |message: String| ReadError::Export { file: file_name.to_string(), message };
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm")) {
+        xlsx_fits(path, MAX_XLSX_PARTS_BYTES).map_err(fail)?;
+    }
     // calamine lays out every sheet of an .ods file as it opens it: its size first.
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
         ods_fits(path).map_err(fail)?;
@@ -480,6 +541,36 @@ mod tests {
         assert!(sheet.clone().headed(&["Nowhere"], Some(9)).is_err(), "a line that is not there is named");
         let unchanged = sheet.headed(&["Nowhere"], None).unwrap();
         assert_eq!(unchanged.header_line, 1, "no line holds them: the reader names the missing column");
+    }
+
+    #[test]
+    fn a_csv_line_longer_than_any_table_is_refused_before_it_is_parsed() {
+        let mut bytes = b"Staff ID,Team\nS1,MASH\nS2,".to_vec();
+        bytes.extend(std::iter::repeat_n(b'A', super::MAX_LINE_BYTES));
+        bytes.extend(b"\nS3,CIN\n");
+        let e = read_csv("long.csv", &bytes).unwrap_err().to_string();
+        assert!(e.contains("line 3 is longer than 1003000 bytes"), "{e}");
+        // A line of the longest fields there may be is read (and its fields judged later).
+        let line = vec!["x".repeat(1000); 1000].join(",");
+        assert!(read_csv("wide.csv", format!("{line}\n{line}\n").as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn an_xlsx_file_whose_shared_strings_unpack_too_far_is_refused_before_calamine_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("strings.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Staff ID").unwrap();
+        for r in 1..3000u32 {
+            sheet.write_string(r, 0, format!("{r:0>1000}")).unwrap();
+        }
+        book.save(&path).unwrap();
+        // Three megabytes of shared strings, packed small.
+        assert!(std::fs::metadata(&path).unwrap().len() < 1024 * 1024);
+        let e = super::xlsx_fits(&path, 1024 * 1024).unwrap_err();
+        assert!(e.contains("more than 1 MB of shared text and styles (in `xl/sharedstrings.xml`)"), "{e}");
+        assert_eq!(read_sheet(&path, None).unwrap().rows.len(), 2999, "within the real bound it reads");
     }
 
     #[test]
