@@ -375,3 +375,68 @@ fn a_publication_shows_no_fte_of_fewer_than_5_of_a_kind() {
         assert!(rows.iter().all(|(team, _)| team != "A"), "A's bars would show its fixed-term FTE");
     }
 }
+
+/// A publication's rates and FTE of leavers or agency workers go with their
+/// counts, the authority's too: 2 leavers in the whole authority cannot be
+/// read from its turnover beside its FTE in post, month by month or for the
+/// year, nor 3 agency workers from its agency FTE.
+#[test]
+fn a_publication_gives_no_rate_that_rests_on_a_hidden_count() {
+    let mut b = WorkforceBuilder::new();
+    let mut n = 0;
+    for (name, stay, leave, agency) in [("A", 8, 2, 2), ("B", 12, 0, 1)] {
+        let team = b.team(name);
+        for i in 0..stay + leave + agency {
+            n += 1;
+            let p = b.person(&format!("p{n}"));
+            let (kind, end) = if i < stay {
+                (SpellKind::Permanent, None)
+            } else if i < stay + leave {
+                (SpellKind::Permanent, Some("2024-10-31"))
+            } else {
+                (SpellKind::Agency, None)
+            };
+            let mut s = spell(p, team, kind, "2020-01-06", end, 1.0);
+            if end.is_some() {
+                s.reason_leave = Some(ReasonLeave::RESIGNATION);
+            }
+            b.add_spell(s);
+        }
+    }
+    let wf = b.build();
+    let cal = Calendar::from_holidays(vec![]);
+    let published = build(&wf, &cal, &ReportRequest::new("Stability", period()));
+    let internal = build(&wf, &cal, &ReportRequest { publish: false, ..ReportRequest::new("Stability", period()) });
+
+    let by_team = table(&published, "Turnover by team");
+    assert!(row(by_team, "A").iter().all(|v| *v == Value::Suppressed));
+    assert_eq!(row(by_team, "Authority")[0], Value::Suppressed, "2 leavers");
+    assert_eq!(row(by_team, "Authority")[1], Value::Suppressed, "their FTE");
+    assert_eq!(row(by_team, "Authority")[3], Value::Suppressed, "their rate over the FTE in post beside it");
+    assert!(matches!(row(table(&internal, "Turnover by team"), "Authority")[3], Value::Percent(_)));
+
+    // Month by month: before November 2024 no one had left, and 0% stands.
+    let rolling = table(&published, "Rolling turnover");
+    let at = |label: &str, month: &str| {
+        let c = rolling.columns.iter().position(|c| c == month).unwrap() - 1;
+        row(rolling, label)[c].clone()
+    };
+    assert_eq!(at("Authority", "Sep 2024"), Value::Percent(0.0));
+    for month in ["Nov 2024", "Mar 2025"] {
+        assert_eq!(at("A", month), Value::Suppressed, "{month}");
+        assert_eq!(at("Authority", month), Value::Suppressed, "{month}");
+    }
+    no_lone_hidden_cell(rolling);
+    let drawn = published.sections.iter().flat_map(|s| &s.blocks).find_map(|b| match b {
+        sightline_report::Block::Chart(c) if c.id == "rolling" => Some(c),
+        _ => None,
+    });
+    let Some(sightline_report::Chart { kind: sightline_report::ChartKind::Lines { series, .. }, .. }) = drawn else {
+        panic!("no rolling chart")
+    };
+    assert_eq!(series[0].1.last(), Some(&None), "a hidden month is not drawn");
+
+    // Three agency workers in all: the authority's agency FTE, rate and cost go.
+    assert!(row(table(&published, "Agency by team"), "Authority").iter().all(|v| *v == Value::Suppressed));
+    assert_eq!(row(table(&internal, "Agency by team"), "Authority")[0], Value::Number(3.0));
+}

@@ -37,17 +37,23 @@ fn by_team(cx: &Context, summary: &mut Vec<String>) -> Block {
     let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
     let fte_days: f64 = costs.iter().map(|c| c.fte_days).sum();
     let costed: f64 = costs.iter().map(|c| c.costed_fte_days).sum();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: vec![
-            Value::Number(cx.all.agency_fte),
-            Value::percent(cx.all.agency_rate_fte),
-            if costed > 0.0 { Value::Money(total_cost) } else { Value::Missing },
-            Value::percent((fte_days > 0.0).then(|| costed / fte_days * 100.0)),
-        ],
-        total: true,
+    // With 1 to 4 agency workers in the whole authority, its agency figures go too.
+    let all_hidden = cx.publish && sightline_core::disclosure::is_disclosive(cx.all.agency_headcount);
+    rows.push(if all_hidden {
+        Row { total: true, ..hidden_row("Authority", 4) }
+    } else {
+        Row {
+            label: "Authority".to_string(),
+            cells: vec![
+                Value::Number(cx.all.agency_fte),
+                Value::percent(cx.all.agency_rate_fte),
+                if costed > 0.0 { Value::Money(total_cost) } else { Value::Missing },
+                Value::percent((fte_days > 0.0).then(|| costed / fte_days * 100.0)),
+            ],
+            total: true,
+        }
     });
-    if costed > 0.0 {
+    if costed > 0.0 && !all_hidden {
         summary.push(format!(
             "Agency social workers cost {} over the period, for {:.0}% of agency time with a recorded charge.",
             money(total_cost),

@@ -24,6 +24,21 @@ fn rolling(cx: &Context) -> Vec<Block> {
     let x: Vec<String> = months_all.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
     let rolling: Vec<Option<f64>> =
         months_all.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
+    // Each month's leavers by team, with the authority's, suppressed as a
+    // column: a rate from 1 to 4 leavers goes, and a second with it where
+    // the authority's would give it back.
+    let leaver_columns: Vec<Vec<Value>> = months
+        .iter()
+        .map(|(_, g)| {
+            let counts: Vec<u32> = cx.teams.iter().map(|&t| g[t].indicators.leavers_headcount).collect();
+            column_with_total(&counts, cx.publish)
+        })
+        .collect();
+    let hidden_at =
+        |m: usize, row: usize| leaver_columns.get(m).and_then(|c| c.get(row)).is_none_or(|v| *v == Value::Suppressed);
+    // A hidden month is not drawn either.
+    let rolling: Vec<Option<f64>> =
+        rolling.iter().enumerate().map(|(m, v)| if hidden_at(m, cx.teams.len()) { None } else { *v }).collect();
     let mut blocks = vec![Block::Chart(Chart {
         id: "rolling",
         title: "Rolling 12-month turnover (FTE)".to_string(),
@@ -40,7 +55,8 @@ fn rolling(cx: &Context) -> Vec<Block> {
     let mut rows: Vec<Row> = cx
         .teams
         .iter()
-        .map(|&t| {
+        .enumerate()
+        .map(|(row, &t)| {
             if !cx.visible[t] {
                 return hidden_row(cx.team_name(t), x.len());
             }
@@ -48,12 +64,12 @@ fn rolling(cx: &Context) -> Vec<Block> {
                 label: cx.team_name(t).to_string(),
                 cells: months
                     .iter()
-                    .map(|(_, g)| {
-                        let i = &g[t].indicators;
-                        if cx.publish && is_disclosive(i.leavers_headcount) {
+                    .enumerate()
+                    .map(|(m, (_, g))| {
+                        if hidden_at(m, row) {
                             Value::Suppressed
                         } else {
-                            Value::percent(i.rounded().turnover_rate_fte)
+                            Value::percent(g[t].indicators.rounded().turnover_rate_fte)
                         }
                     })
                     .collect(),
@@ -63,7 +79,11 @@ fn rolling(cx: &Context) -> Vec<Block> {
         .collect();
     rows.push(Row {
         label: "Authority".to_string(),
-        cells: rolling.iter().map(|v| Value::percent(*v)).collect(),
+        cells: rolling
+            .iter()
+            .enumerate()
+            .map(|(m, v)| if hidden_at(m, cx.teams.len()) { Value::Suppressed } else { Value::percent(*v) })
+            .collect(),
         total: true,
     });
     blocks.push(Block::Table(Table {
@@ -106,13 +126,20 @@ fn by_team(cx: &Context) -> Block {
             }
         })
         .collect();
+    // The authority's leavers FTE and turnover rest on its leavers too.
+    let all_leavers = leaver_cells.last().cloned().unwrap_or(Value::Missing);
+    let all_hidden = all_leavers == Value::Suppressed;
     rows.push(Row {
         label: "Authority".to_string(),
         cells: vec![
-            leaver_cells.last().cloned().unwrap_or(Value::Missing),
-            Value::number(Some(cx.all.leavers_fte)),
-            Value::number(Some(cx.all.inpost_fte)),
-            Value::percent(cx.all.turnover_rate_fte),
+            all_leavers,
+            if all_hidden { Value::Suppressed } else { Value::number(Some(cx.all.leavers_fte)) },
+            if cx.publish && is_disclosive(cx.all.inpost_headcount) {
+                Value::Suppressed
+            } else {
+                Value::number(Some(cx.all.inpost_fte))
+            },
+            if all_hidden { Value::Suppressed } else { Value::percent(cx.all.turnover_rate_fte) },
         ],
         total: true,
     });
