@@ -26,8 +26,17 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let cal = &state.calendar;
     let threshold = state.settings.long_term_days;
     let period = Period::twelve_months_to(date);
-    let months = sickness::sickness_by_month(&wf, cal, period.start, date, threshold);
-    let by_team = indicators_by(&wf, cal, period, Grouping::Team);
+    // Twelve months by team: heavy work, off the server's threads.
+    let (all, calendar) = (wf.clone(), cal.clone());
+    let (months, by_team) = state
+        .heavy
+        .run(move || {
+            (
+                sickness::sickness_by_month(&all, &calendar, period.start, date, threshold),
+                indicators_by(&all, &calendar, period, Grouping::Team),
+            )
+        })
+        .await?;
     let long = sickness::long_term_on(&wf, cal, date, threshold);
     // Who is off sick is health data: names only for those who may see the person.
     let named: Vec<_> = long

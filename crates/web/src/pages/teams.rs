@@ -23,9 +23,18 @@ pub async fn teams(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
-    let staffing = staffing_by_team(&wf, date);
-    let asyes = sightline_core::asyes_at(&wf, date);
-    let by_team = indicators_by(&wf, &state.calendar, Period::twelve_months_to(date), Grouping::Team);
+    // Twelve months by team: heavy work, off the server's threads.
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let (staffing, asyes, by_team) = state
+        .heavy
+        .run(move || {
+            (
+                staffing_by_team(&all, date),
+                sightline_core::asyes_at(&all, date),
+                indicators_by(&all, &calendar, Period::twelve_months_to(date), Grouping::Team),
+            )
+        })
+        .await?;
     let member = viewer.user.role == Role::Member;
     let settings = &state.settings;
     let shown: Vec<_> = staffing
