@@ -58,6 +58,61 @@ fn age(from: NaiveDate, to: NaiveDate) -> i32 {
     years
 }
 
+/// A return's text checked whole: against the schema first (every
+/// violation a `CSWW01` error with its worker and line), then read and
+/// checked by Sightline's own rules ([`check`]), with the values read as
+/// other than written (`CSWW00` warnings). A problem the reader finds that
+/// the schema reported already is said once.
+pub fn check_document(text: &str) -> Result<(crate::Parsed, Vec<Finding>), crate::CswwError> {
+    use Severity::{Error, Warning};
+    let schema = crate::schema::Schema::csww().map_err(|e| crate::CswwError::NotAReturn(e.to_string()))?;
+    let validation = schema.validate(text);
+    let parsed = crate::read(text)?;
+    let said = |line: u64, element: &str| {
+        validation.violations.iter().any(|v| v.line == line && v.element.starts_with(element))
+    };
+    let own: Vec<ItemProblem> = parsed.problems.iter().filter(|p| !said(p.line, &p.element)).cloned().collect();
+    let mut out: Vec<Finding> = validation
+        .violations
+        .iter()
+        .map(|v| Finding {
+            code: "CSWW01",
+            severity: Error,
+            worker: v.worker.clone(),
+            line: v.line,
+            message: format!("<{}> {} (the schema)", v.element, v.message),
+            fix: "correct the item in the source system and make the return again",
+        })
+        .collect();
+    if validation.total > validation.violations.len() {
+        out.push(Finding {
+            code: "CSWW01",
+            severity: Error,
+            worker: None,
+            line: 0,
+            message: format!(
+                "and {} more schema violations not listed",
+                validation.total - validation.violations.len()
+            ),
+            fix: "correct the first ones and check the return again",
+        });
+    }
+    out.extend(check(&parsed.census, &own));
+    out.extend(parsed.corrections.iter().map(|c| Finding {
+        code: "CSWW00",
+        severity: Warning,
+        worker: None,
+        line: c.line,
+        message: format!("<{}> `{}`: {}", c.element, c.value, c.rule),
+        fix: "write it as the schema has it in the source system",
+    }));
+    // Every finding on a worker's lines names the worker.
+    for f in out.iter_mut().filter(|f| f.worker.is_none() && f.line > 0) {
+        f.worker = validation.worker_at(f.line).filter(|w| !w.is_empty()).map(str::to_string);
+    }
+    Ok((parsed, out))
+}
+
 /// The findings for a return read with its item problems (each becomes a
 /// `CSWW01` error: a value outside its type or code list, or a broken pair).
 pub fn check(census: &CensusReturn, problems: &[ItemProblem]) -> Vec<Finding> {

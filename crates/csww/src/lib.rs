@@ -15,10 +15,11 @@
 mod build;
 mod check;
 mod extract;
+pub mod schema;
 mod write;
 
 pub use build::{census_return, Producer};
-pub use check::{check, Finding, Severity};
+pub use check::{check, check_document, Finding, Severity};
 pub use extract::{pseudonym, pseudonymise, MIN_KEY_BYTES};
 pub use write::to_xml;
 

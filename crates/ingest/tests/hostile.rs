@@ -99,7 +99,12 @@ proptest! {
     fn any_text_as_a_profile_or_census_return_is_read_or_named(text in any::<String>()) {
         let _ = Profile::parse(&text);
         let _ = sightline_csww::read(&text);
-        let _ = sightline_csww::read(&format!("<Message><Header><CollectionDetails><Year>2024</Year></CollectionDetails></Header><CSWWWorker>{text}</CSWWWorker></Message>"));
+        let worker = format!("<Message><Header><CollectionDetails><Year>2024</Year></CollectionDetails></Header><CSWWWorker>{text}</CSWWWorker></Message>");
+        let _ = sightline_csww::read(&worker);
+        // The schema check reads anything, and finds what is wrong with it.
+        let schema = sightline_csww::schema::Schema::csww().unwrap();
+        prop_assert!(schema.validate(&text).total > 0 || text.contains("<Message"));
+        let _ = sightline_csww::check_document(&worker);
     }
 }
 

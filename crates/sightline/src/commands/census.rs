@@ -223,17 +223,7 @@ th:first-child{{text-align:left}}caption{{text-align:left;font-weight:700}}</sty
 
 fn run_check(file: &std::path::Path) -> Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let parsed = sightline_csww::read(&text).with_context(|| format!("{}", file.display()))?;
-    let mut findings = sightline_csww::check(&parsed.census, &parsed.problems);
-    // Values read as other than written: said, as warnings.
-    findings.extend(parsed.corrections.iter().map(|c| sightline_csww::Finding {
-        code: "CSWW00",
-        severity: sightline_csww::Severity::Warning,
-        worker: None,
-        line: c.line,
-        message: format!("<{}> `{}`: {}", c.element, c.value, c.rule),
-        fix: "write it as the schema has it in the source system",
-    }));
+    let (parsed, findings) = sightline_csww::check_document(&text).with_context(|| format!("{}", file.display()))?;
     let errors = findings.iter().filter(|f| f.severity == sightline_csww::Severity::Error).count();
     let mut lines: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
     lines.push(format!(
