@@ -97,6 +97,16 @@ pub struct AuditCheck {
     pub chained: u64,
     /// The first entry that breaks the chain, and why.
     pub broken: Option<(i64, String)>,
+    /// The last entry checked and its hash: written down elsewhere, it lets
+    /// a later check see that the log was not cut back to before it.
+    pub head: Option<(i64, String)>,
+}
+
+impl AuditCheck {
+    /// The head as written for `audit verify --expect`: `ID:HASH`.
+    pub fn head_text(&self) -> Option<String> {
+        self.head.as_ref().map(|(id, hash)| format!("{id}:{hash}"))
+    }
 }
 
 /// An entry's hash: SHA-256 over the previous entry's hash and its own fields.
@@ -427,11 +437,24 @@ macro_rules! access {
                                 break;
                             }
                             check.chained += 1;
+                            check.head = Some((id, hash.clone()));
                             previous = Some(hash);
                         }
                     }
                 }
                 Ok(check)
+            }
+
+            pub async fn audit_hash(pool: &$pool, id: i64) -> Result<Option<String>, StoreError> {
+                let r = QueryBuilder::<$db>::new("SELECT hash FROM audit_log WHERE id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(match r {
+                    Some(r) => r.try_get(0)?,
+                    None => None,
+                })
             }
 
             pub async fn secret(pool: &$pool, name: &str, fresh: &str) -> Result<String, StoreError> {
@@ -593,6 +616,11 @@ impl Store {
     /// Whether the audit log's chain holds: the first entry that breaks it, if any.
     pub async fn verify_audit(&self) -> Result<AuditCheck, StoreError> {
         on_backend!(self, pool => a::verify_audit(pool).await, a)
+    }
+
+    /// The hash of audit entry `id`, if the entry is there and chained.
+    pub async fn audit_hash(&self, id: i64) -> Result<Option<String>, StoreError> {
+        on_backend!(self, pool => a::audit_hash(pool, id).await, a)
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {

@@ -35,7 +35,10 @@ pub fn run_backup(args: BackupArgs) -> Result<()> {
         let store = Store::open(&args.db).await?;
         store.backup(&args.out).await?;
         store.audit(&operator(), "backup", &args.out.display().to_string()).await?;
-        print_out(&format!("Backed up {} to {} (readable by you only).", args.db, args.out.display()))
+        // The audit chain's head, for the backup's own record: a later
+        // `audit verify --expect` shows the log was not cut back.
+        let head = store.verify_audit().await?.head_text().map_or(String::new(), |h| format!(" Audit head: {h}."));
+        print_out(&format!("Backed up {} to {} (readable by you only).{head}", args.db, args.out.display()))
     })
 }
 
