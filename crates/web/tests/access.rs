@@ -915,6 +915,98 @@ async fn for_random_workforces_no_member_answer_gives_back_a_count_under_5() {
     }
 }
 
+/// The cells of each table of a page: its column headings, and each row's
+/// cells (the row's heading first) as text.
+fn tables(page: &str) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+    let text = |html: &str| -> String {
+        let mut out = String::new();
+        let mut tag = false;
+        for ch in html.chars() {
+            match ch {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.trim().to_string()
+    };
+    let cells = |row: &str| -> Vec<String> {
+        row.split("<t")
+            .skip(1)
+            .filter(|c| c.starts_with('d') || c.starts_with('h'))
+            .map(|c| text(&format!("<t{c}")))
+            .collect()
+    };
+    page.split("<table")
+        .skip(1)
+        .map(|t| {
+            let t = t.split("</table>").next().unwrap_or_default();
+            let head = t.split("<thead").nth(1).and_then(|h| h.split("</thead>").next()).map(cells).unwrap_or_default();
+            let body = t.split("<tbody").nth(1).unwrap_or_default();
+            let rows = body.split("<tr").skip(1).map(cells).collect();
+            (head, rows)
+        })
+        .collect()
+}
+
+/// Random workforces, every page a member opens: no column counting people
+/// shows 1 to 4, no column of counts leaves a lone hidden cell beside a
+/// total, and no person is named.
+#[tokio::test]
+async fn for_random_workforces_no_members_page_shows_a_count_under_5_or_a_person() {
+    // Count cells looked at, and hidden: the test must have something to judge.
+    let (mut looked, mut hid) = (0, 0);
+    for (seed, people) in [(21u64, 22u32), (22, 45), (23, 70), (24, 16)] {
+        let dir = tempfile::tempdir().unwrap();
+        let request = SynthRequest::new(Basis::Size { people }, 2023..=2024, seed);
+        let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+        write_dir(&workforce, &dir.path().join("data")).unwrap();
+        let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+        store.import_canonical(&dir.path().join("data"), "hr", "tester", Strictness::Strict).await.unwrap();
+        store.add_user("meg", Role::Member, &[], &hash_password("meg-password")).await.unwrap();
+        let app = app(store.clone(), Settings::default()).await.unwrap();
+        let cookie = log_in(&app, "meg", "meg-password").await.unwrap();
+        let ids: Vec<&str> = workforce.persons().iter().map(|p| p.id.as_str()).collect();
+        for uri in ["/", "/teams", "/turnover", "/absence", "/agency", "/forecast", "/benchmark"] {
+            let (response, page) = send(&app, get(uri, Some(&cookie))).await;
+            assert_eq!(response.status(), StatusCode::OK, "seed {seed} {uri}");
+            let words: BTreeSet<&str> = page.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+            if let Some(id) = ids.iter().find(|id| words.contains(**id)) {
+                panic!("seed {seed} {uri}: person {id} named to a member");
+            }
+            for (head, rows) in tables(&page) {
+                for (c, heading) in head.iter().enumerate() {
+                    let h = heading.to_lowercase();
+                    let counts_people = ["people", "leavers", "starters", "headcount", "asye", "workers", "number"]
+                        .iter()
+                        .any(|w| h.contains(w))
+                        && !["fte", "rate", "%", "days", "cost", "weeks", "£"].iter().any(|w| h.contains(w));
+                    if !counts_people {
+                        continue;
+                    }
+                    for row in &rows {
+                        if let Some(n) = row.get(c).and_then(|v| v.parse::<u32>().ok()) {
+                            assert!(n == 0 || n >= 5, "seed {seed} {uri}: {heading} = {n} in {row:?}");
+                            looked += 1;
+                        }
+                    }
+                    let hidden = rows.iter().filter(|r| r.get(c).is_some_and(|v| v.starts_with('c'))).count();
+                    hid += hidden;
+                    let has_total = rows
+                        .iter()
+                        .any(|r| r.first().is_some_and(|l| ["Total", "All teams", "Authority"].contains(&l.as_str())));
+                    assert!(
+                        !(has_total && hidden == 1),
+                        "seed {seed} {uri}: one hidden {heading} beside a total: {rows:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(looked > 20 && hid > 5, "{looked} counts shown and {hid} hidden: the pages' tables were not read");
+}
+
 /// Logs in with a given X-Forwarded-For; the status.
 async fn log_in_from(app: &Router, name: &str, password: &str, from: &str) -> StatusCode {
     let (page, _) = send(app, get("/login", None)).await;
