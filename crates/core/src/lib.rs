@@ -10,6 +10,7 @@ pub mod benchmark;
 pub mod calendar;
 pub mod codes;
 pub mod completeness;
+pub mod coverage;
 pub mod disclosure;
 pub mod identity;
 pub mod indicators;

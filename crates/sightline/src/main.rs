@@ -18,8 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, backup, benchmark, census, data, demo, import, indicators, people, plan, profile, report, serve, services,
-    synth, targets, teams, tokens, users,
+    audit, backup, benchmark, census, coverage, data, demo, import, indicators, people, plan, profile, report, serve,
+    services, synth, targets, teams, tokens, users,
 };
 use std::process::ExitCode;
 
@@ -149,6 +149,9 @@ beside it.\n\nExample:\n  sightline restore --from backups/sightline-2025-10-01.
     /// Team names through restructures: the map from old names and cost centres to today's teams.
     #[command(subcommand)]
     Teams(teams::TeamsCommand),
+    /// From when each kind of record is complete: pages give no figure before it.
+    #[command(subcommand)]
+    Coverage(coverage::CoverageCommand),
     /// Try Sightline on a demo authority: made-up staff, real published figures.
     #[command(long_about = "Build a demo authority, put it in a fresh store and serve the dashboard. The \
 demo is a synthetic Bournemouth, Christchurch and Poole for census years 2019-2025: every person in it is \
@@ -186,6 +189,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Target(command) => targets::run_target(command),
         Command::Service(command) => services::run_service(command),
         Command::Teams(command) => teams::run_teams(command),
+        Command::Coverage(command) => coverage::run_coverage(command),
         Command::Census(args) => census::run_census(args),
         Command::Benchmark(args) => benchmark::run_benchmark(args),
         Command::Report(args) => report::run_report(args),

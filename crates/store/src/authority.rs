@@ -168,6 +168,42 @@ macro_rules! authority {
                 Ok(())
             }
 
+            pub async fn set_complete_from(pool: &$pool, records: &str, from: Option<chrono::NaiveDate>, by: &str) -> Result<(), StoreError> {
+                // What pages keep per generation (rolling series) rests on it: a new generation.
+                let mut tx = pool.begin().await?;
+                match from {
+                    None => {
+                        QueryBuilder::<$db>::new("DELETE FROM records_complete_from WHERE records = ")
+                            .push_bind(records)
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Some(from) => {
+                        QueryBuilder::<$db>::new("INSERT INTO records_complete_from (records, from_date, set_by, set_at) ")
+                            .push_values([()], |mut b, ()| {
+                                b.push_bind(records).push_bind(from.to_string()).push_bind(by).push_bind(Utc::now().to_rfc3339());
+                            })
+                            .push(" ON CONFLICT (records) DO UPDATE SET from_date = excluded.from_date, set_by = excluded.set_by, set_at = excluded.set_at")
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn complete_from(pool: &$pool) -> Result<Vec<(String, String)>, StoreError> {
+                sqlx::query("SELECT records, from_date FROM records_complete_from ORDER BY records")
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect()
+            }
+
             pub async fn latest_release(pool: &$pool) -> Result<Option<String>, StoreError> {
                 Ok(sqlx::query("SELECT content FROM published_release ORDER BY id DESC LIMIT 1")
                     .fetch_optional(pool)
@@ -186,6 +222,28 @@ impl Store {
     /// Records a target set by `set_by`; returns its number.
     pub async fn add_target(&self, target: &Target, set_by: &str) -> Result<i64, StoreError> {
         on_backend!(self, pool => a::add_target(pool, target, set_by).await, a)
+    }
+
+    /// Declares from when one kind of record is complete (`None` takes the
+    /// declaration back, so the records' own first date counts again).
+    pub async fn set_complete_from(
+        &self,
+        records: sightline_core::coverage::Records,
+        from: Option<chrono::NaiveDate>,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => a::set_complete_from(pool, records.as_str(), from, by).await, a)
+    }
+
+    /// The dates declared for each kind of record.
+    pub async fn complete_from(
+        &self,
+    ) -> Result<std::collections::BTreeMap<sightline_core::coverage::Records, chrono::NaiveDate>, StoreError> {
+        let rows = on_backend!(self, pool => a::complete_from(pool).await, a)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(r, d)| Some((sightline_core::coverage::Records::parse(&r)?, d.parse().ok()?)))
+            .collect())
     }
 
     /// Every target, the soonest first.

@@ -77,6 +77,11 @@ fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr) ->
             ..Default::default()
         };
         store.import_canonical_with(data, &options).await?;
+        // The demo's records are kept from the first day of its first census year.
+        let from = chrono::NaiveDate::from_ymd_opt(2018, 10, 1).context("a date")?;
+        for records in sightline_core::coverage::Records::ALL {
+            store.set_complete_from(records, Some(from), "demo").await?;
+        }
         store.add_user("admin", Role::Admin, &[], &hash_password(&password)).await?;
         store.audit("demo", "add user", "admin: role admin").await?;
         let settings = Settings { la: Some("839".to_string()), ..Settings::default() };

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod benchmark;
 pub mod census;
+pub mod coverage;
 pub mod data;
 pub mod demo;
 pub mod import;
