@@ -46,10 +46,32 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
         .output()
         .unwrap();
     assert!(expected.status.success(), "{}", String::from_utf8_lossy(&expected.stderr));
-    // Screenshots go to SIGHTLINE_SCREENSHOTS when set (to look at them), else the test's own folder.
+    // A user of every role: HR, a manager of the first team, an analyst, a member.
+    let roles_password = "a long password for every role";
+    let teams = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["teams", "list", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let team = first_team(&String::from_utf8_lossy(&teams.stdout)).expect("a team in the demo");
+    for (name, role) in [("hr", "hr"), ("manager", "manager"), ("analyst", "analyst"), ("member", "member")] {
+        let mut args = vec!["user", "add", "--db", db.to_str().unwrap(), name, "--role", role];
+        if role == "manager" {
+            args.extend(["--teams", team.as_str()]);
+        }
+        let mut add = Command::new(env!("CARGO_BIN_EXE_sightline"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut add.stdin.take().unwrap(), format!("{roles_password}\n").as_bytes()).unwrap();
+        assert!(add.wait().unwrap().success(), "user add {name}");
+    }
+    // Screenshots go to SIGHTLINE_SCREENSHOTS when set (.ci/run keeps them), else the test's own folder.
     let shots = std::env::var("SIGHTLINE_SCREENSHOTS").unwrap_or_else(|_| dir.path().to_str().unwrap().to_string());
+    std::fs::create_dir_all(&shots).unwrap();
     let run = Command::new("node")
-        .args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout), &shots])
+        .args([script, &address, &password, &String::from_utf8_lossy(&expected.stdout), &shots, roles_password])
         .output();
     demo.kill().unwrap();
     demo.wait().unwrap();
@@ -65,4 +87,14 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
     assert_eq!(&png[1..4], b"PNG");
     let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
     assert!(height > 3000, "the report's screenshot is {height} pixels tall");
+}
+
+/// The first team `sightline teams list` names (indented under its heading).
+fn first_team(listing: &str) -> Option<String> {
+    listing
+        .lines()
+        .skip_while(|l| !l.starts_with("Teams"))
+        .nth(1)
+        .filter(|l| l.starts_with("  "))
+        .map(|l| l.trim().to_string())
 }

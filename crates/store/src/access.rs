@@ -38,6 +38,17 @@ impl Role {
     pub fn parse(text: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == text)
     }
+
+    /// The role in words, for pages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::Hr => "HR",
+            Role::Manager => "team manager",
+            Role::Analyst => "analyst",
+            Role::Member => "elected member",
+        }
+    }
 }
 
 impl fmt::Display for Role {

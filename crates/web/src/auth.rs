@@ -57,18 +57,22 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         let user = state.store.token_user(&token_digest(token.trim())).await.ok()??;
-        return Some(Viewer { user, csrf: None });
+        return Some(Viewer { user, csrf: None, data_until: None });
     }
     let token = cookie(headers, SESSION_COOKIE)?;
     let session = state.store.session(&token_digest(token)).await.ok()??;
-    Some(Viewer { user: session.user, csrf: Some(session.csrf) })
+    Some(Viewer { user: session.user, csrf: Some(session.csrf), data_until: None })
 }
 
 /// Lets a request through with its [`Viewer`], or turns it away: pages to
 /// the login page, the API with 401.
 pub async fn require_viewer(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
     match viewer(&state, request.headers()).await {
-        Some(v) => {
+        Some(mut v) => {
+            // Pages say in their footer how far the data goes.
+            if !request.uri().path().starts_with("/api/") {
+                v.data_until = state.workforce().await.ok().and_then(|wf| wf.latest_date());
+            }
             request.extensions_mut().insert(v);
             next.run(request).await
         }

@@ -52,7 +52,19 @@ pub fn title_of(path: &str) -> &'static str {
 
 /// The whole page around `body`.
 pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
-    html! {
+    let nav = |class: &str| {
+        html! {
+            @if let Some(v) = viewer {
+                ul class=(class) {
+                    @for p in NAV.iter().filter(|p| (p.shown_to)(v.user.role)) {
+                        li { a href=(p.path) aria-current=[(title == p.title).then_some("page")] { (p.label) } }
+                    }
+                    li { a href="/glossary" aria-current=[(title == "Glossary").then_some("page")] { "Glossary" } }
+                }
+            }
+        }
+    };
+    let whole = html! {
         (DOCTYPE)
         html lang="en-GB" {
             head {
@@ -63,31 +75,92 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
             }
             body {
                 a.skip href="#main" { "Skip to main content" }
-                header {
-                    p.brand { "Sightline" }
-                    @if let Some(v) = viewer {
-                        nav aria-label="Main" {
-                            ul {
-                                @for p in NAV.iter().filter(|p| (p.shown_to)(v.user.role)) {
-                                    li { a href=(p.path) aria-current=[(title == p.title).then_some("page")] { (p.label) } }
-                                }
-                            }
-                        }
-                        div.who {
-                            (v.user.name) " (" (v.user.role) ")"
-                            @if let Some(csrf) = &v.csrf {
-                                form method="post" action="/logout" {
-                                    input type="hidden" name="csrf" value=(csrf);
-                                    button type="submit" { "Log out" }
+                header.site-header {
+                    div.inner {
+                        a.brand href="/" { "Sightline" }
+                        span.service { "Children's social care workforce" }
+                        @if let Some(v) = viewer {
+                            div.who {
+                                span { (v.user.name) " (" (v.user.role.describe()) ")" }
+                                @if let Some(csrf) = &v.csrf {
+                                    form method="post" action="/logout" {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        button type="submit" { "Log out" }
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                @if viewer.is_some() {
+                    nav.site-nav aria-label="Main" {
+                        (nav("menu-wide"))
+                        details.menu-narrow {
+                            summary { "Menu" }
+                            (nav(""))
+                        }
+                    }
+                }
+                div.phase {
+                    strong.tag { "Beta" }
+                    "A new service: figures rest on the data the workforce team imports."
+                }
                 main #main { (body) }
+                footer.site-footer {
+                    div.inner {
+                        @if let Some(d) = viewer.and_then(|v| v.data_until) {
+                            p { "The data goes up to " (long_date(d)) "." }
+                        }
+                        p { "Figures follow the Department for Education's definitions. " a href="/glossary" { "What each figure means" } }
+                    }
+                }
             }
         }
+    };
+    maud::PreEscaped(scrollable_regions(whole.into_string()))
+}
+
+/// The page with each table in a region of its own, named by its caption,
+/// that scrolls sideways when the table is wider than the screen (the page
+/// itself never does), and each chart's figure focusable, as it scrolls too.
+/// Keyboard users reach a scrolling region with Tab.
+fn scrollable_regions(html: String) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<table") {
+        let (before, table) = rest.split_at(at);
+        out.push_str(before);
+        let end = table.find("</table>").map_or(table.len(), |e| e + "</table>".len());
+        let (table, after) = table.split_at(end);
+        let caption = table
+            .split_once("<caption>")
+            .and_then(|(_, c)| c.split_once("</caption>"))
+            .map(|(c, _)| strip_tags(c))
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| "Table".to_string());
+        // The caption's text as maud wrote it: escaped, quotes included.
+        out.push_str(&format!(r#"<div class="table-wrap" role="region" aria-label="{caption}" tabindex="0">"#));
+        out.push_str(table);
+        out.push_str("</div>");
+        rest = after;
     }
+    out.push_str(rest);
+    out.replace(r#"<figure class="chart">"#, r#"<figure class="chart" tabindex="0">"#)
+}
+
+/// The text of some HTML, tags left out (entities kept as written).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A page handler's answer: the page, or what went wrong shown in the same
@@ -130,6 +203,14 @@ pub fn counts_shown(viewer: &Viewer, counts: &[u32]) -> Vec<String> {
         .collect()
 }
 
+/// A moment stored as RFC 3339 (the audit log's), in words to the second:
+/// "2 December 2026, 14:03:05 UTC". Anything else is shown as stored.
+pub fn time_words(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Utc).format("%-d %B %Y, %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// FTE, days or cases to one decimal place.
 pub fn one(v: f64) -> String {
     format!("{v:.1}")
@@ -168,7 +249,7 @@ mod tests {
 
     fn viewer(role: Role) -> Viewer {
         let user = User { id: 1, name: "x".into(), role, teams: Vec::new(), created_at: String::new() };
-        Viewer { user, csrf: None }
+        Viewer { user, csrf: None, data_until: None }
     }
 
     #[test]

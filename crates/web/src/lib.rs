@@ -33,7 +33,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use pages::{absence, agency, compared, data, forecast as forecast_page, overview, people, report, teams, turnover};
+use pages::{
+    absence, agency, compared, data, forecast as forecast_page, glossary, overview, people, report, teams, turnover,
+};
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
 use state::{latest_date, AppState, Shared};
@@ -99,6 +101,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/absence", get(absence::absence))
         .route("/benchmark", get(compared::compared))
         .route("/forecast", get(forecast_page::forecast))
+        .route("/glossary", get(glossary::glossary))
         .route("/report", get(report::form))
         .route("/report/make", get(report::make))
         .route("/people", get(people::people))

@@ -15,6 +15,8 @@ pub struct Viewer {
     pub user: User,
     /// The session's CSRF token (none for API tokens, which send no cookies).
     pub csrf: Option<String>,
+    /// The last date the data speaks of, for the footer of pages.
+    pub data_until: Option<NaiveDate>,
 }
 
 impl Viewer {

@@ -1,11 +1,15 @@
 // End-to-end and accessibility checks of the dashboard in a real Chromium.
 //
-// node e2e.mjs BASE_URL PASSWORD EXPECTED_JSON [SCREENSHOT_DIR]
+// node e2e.mjs BASE_URL PASSWORD EXPECTED_JSON [SCREENSHOT_DIR [ROLES_PASSWORD]]
 //
 // Logs in as `admin`, opens every page, runs axe-core's WCAG 2.2 A and AA
 // rules on each, uses the date filter, and checks figures on the pages
 // against the engine's (EXPECTED_JSON: `sightline indicators --format json`
-// for the 12 months to the date used). Exits non-zero with the reasons on
+// for the 12 months to the date used). Then, as a user of each role (`hr`,
+// `manager`, `analyst`, `member`, and `admin` again; ROLES_PASSWORD is
+// theirs), opens every page their navigation offers at 1366 and 390 pixels
+// wide: no page may scroll sideways, axe finds nothing, and a screenshot
+// of each is kept in SCREENSHOT_DIR. Exits non-zero with the reasons on
 // any failure.
 
 import { chromium } from "playwright-core";
@@ -13,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-const [base, password, expectedJson, shots] = process.argv.slice(2);
+const [base, password, expectedJson, shots, rolesPassword] = process.argv.slice(2);
 const expected = JSON.parse(expectedJson);
 const here = dirname(fileURLToPath(import.meta.url));
 const axeSource = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
@@ -141,8 +145,54 @@ try {
   await page.waitForURL(`${base}/login`);
   await page.goto(`${base}/`);
   if (!page.url().includes("/login")) fail("after logging out, the overview was still shown");
+
+  // Every role, every page of its navigation, on a desktop and a phone.
+  if (rolesPassword) {
+    for (const user of ["admin", "hr", "manager", "analyst", "member"]) {
+      const context = await browser.newContext();
+      const p = await context.newPage();
+      await p.goto(`${base}/login`);
+      await p.getByLabel("User name").fill(user);
+      await p.getByLabel("Password").fill(user === "admin" ? password : rolesPassword);
+      await p.getByRole("button", { name: "Log in" }).click();
+      await p.waitForURL((url) => !url.pathname.startsWith("/login"));
+      const paths = await p.locator("nav.site-nav ul.menu-wide a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      if (paths.length < 8) fail(`${user}: the navigation offers only ${paths.join(" ")}`);
+      if (user === "manager" || user === "hr") {
+        paths.push(await firstPerson(p));
+      }
+      for (const width of [1366, 390]) {
+        await p.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+        for (const path of paths) {
+          if (!path) continue;
+          const response = await p.goto(`${base}${path}`);
+          if (response.status() !== 200) fail(`${user} ${path} at ${width}px answered ${response.status()}`);
+          const wide = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (wide > 0) fail(`${user} ${path} at ${width}px scrolls sideways by ${wide}px`);
+          if (width === 390) {
+            const menu = p.locator("details.menu-narrow");
+            if (!(await menu.isVisible())) fail(`${user} ${path} at 390px has no Menu to open`);
+            if (await p.locator("ul.menu-wide").isVisible()) fail(`${user} ${path} at 390px shows the whole navigation, not a Menu`);
+          }
+          await checkAccessibility(p, `${user} ${path} at ${width}px`);
+          if (shots) {
+            const name = `${user}${path.replace(/[^a-z0-9]+/gi, "-")}-${width}.png`.replace("--", "-");
+            await p.screenshot({ path: join(shots, name), fullPage: true });
+          }
+        }
+      }
+      await context.close();
+    }
+  }
 } finally {
   await browser.close();
+}
+
+// The first person the People list offers, as a path.
+async function firstPerson(p) {
+  await p.goto(`${base}/people`);
+  const link = p.locator("main table a").first();
+  return (await link.count()) > 0 ? await link.getAttribute("href") : null;
 }
 
 async function checkAccessibility(page, name) {

@@ -8,6 +8,7 @@ pub mod agency;
 pub mod compared;
 pub mod data;
 pub mod forecast;
+pub mod glossary;
 pub mod overview;
 pub mod people;
 pub mod report;
