@@ -65,6 +65,15 @@ pub fn sickness_by_month(
     months
 }
 
+/// One person's sickness in `period`: the episodes that fall in it, and
+/// the working days lost in it (as the indicators count days).
+pub fn sickness_of(wf: &Workforce, calendar: &Calendar, p: crate::model::PersonIdx, period: Period) -> (u32, f64) {
+    wf.absences_of(p)
+        .iter()
+        .filter(|a| a.reason == AbsenceReason::Sickness && a.start <= period.end && a.end >= period.start)
+        .fold((0, 0.0), |(n, days), a| (n + 1, days + working_days_lost_in(a, period, calendar)))
+}
+
 /// One team's working days lost to sickness in a period, split short- and long-term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamSickness {

@@ -33,6 +33,15 @@ impl SpellKind {
     pub fn parse(text: &str) -> Option<SpellKind> {
         SpellKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The kind in words, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SpellKind::Permanent => "Permanent",
+            SpellKind::FixedTerm => "Fixed-term",
+            SpellKind::Agency => "Agency",
+        }
+    }
 }
 
 impl fmt::Display for SpellKind {
@@ -188,6 +197,19 @@ impl AbsenceReason {
 
     pub fn from_code(code: &str) -> Option<AbsenceReason> {
         AbsenceReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The reason in words, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            AbsenceReason::Sickness => "Sickness",
+            AbsenceReason::Maternity => "Maternity, paternity or adoption leave",
+            AbsenceReason::OtherPaid => "Other paid leave",
+            AbsenceReason::PublicDuties => "Public duties",
+            AbsenceReason::Training => "Training",
+            AbsenceReason::Unauthorised => "Unauthorised absence",
+            AbsenceReason::UnpaidAuthorised => "Unpaid authorised leave",
+        }
     }
 }
 

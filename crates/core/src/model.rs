@@ -199,6 +199,21 @@ impl Workforce {
         self.spells_of(p).iter().any(|s| s.kind.is_employed() && s.covers(d))
     }
 
+    /// The first day of the person's unbroken employment that takes in `d`
+    /// (moves between teams and posts with no day between do not break
+    /// it); `None` when they are not employed on `d`.
+    pub fn employed_since(&self, p: PersonIdx, d: Date) -> Option<Date> {
+        let mut since =
+            self.spells_of(p).iter().filter(|s| s.kind.is_employed() && s.covers(d)).map(|s| s.start).min()?;
+        // Each step goes back to an earlier start, so this ends.
+        while let Some(earlier) = since.pred_opt().and_then(|before| {
+            self.spells_of(p).iter().filter(|s| s.kind.is_employed() && s.covers(before)).map(|s| s.start).min()
+        }) {
+            since = earlier;
+        }
+        Some(since)
+    }
+
     /// Spells in post at `r`: the state of the workforce on that date.
     pub fn in_post_at(&self, r: Date) -> impl Iterator<Item = &Spell> {
         self.spells.iter().filter(move |s| s.in_post_at(r))
@@ -400,6 +415,21 @@ mod tests {
         assert!(!wf.is_employed_on(g, d("2024-06-01")), "agency work is not employment");
         assert_eq!(wf.establishment_at(wf.team_id("Child in Need").unwrap(), d("2023-12-31")), 0.0);
         assert_eq!(wf.establishment_at(wf.team_id("Child in Need").unwrap(), d("2024-01-01")), 2.0);
+    }
+
+    #[test]
+    fn service_runs_back_through_moves_to_the_first_unbroken_day() {
+        let (wf, a, g) = example();
+        assert_eq!(wf.employed_since(a, d("2024-06-01")), Some(d("2022-01-10")), "the move on 1 April breaks nothing");
+        assert_eq!(wf.employed_since(a, d("2022-01-09")), None);
+        assert_eq!(wf.employed_since(g, d("2024-06-01")), None, "agency work is not employment");
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        let p = b.person("p");
+        b.add_spell(spell(p, t, SpellKind::Permanent, "2015-01-05", Some("2019-12-31"), 1.0));
+        b.add_spell(spell(p, t, SpellKind::Permanent, "2020-01-02", None, 1.0));
+        let wf = b.build();
+        assert_eq!(wf.employed_since(p, d("2024-01-01")), Some(d("2020-01-02")), "a day between is a new start");
     }
 
     #[test]

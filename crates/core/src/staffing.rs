@@ -31,10 +31,29 @@ pub struct TeamStaffing {
     pub headcount: [u32; 3],
 }
 
+/// The parts of a team's staffing bar, in order: what fills the
+/// establishment (permanent, fixed-term, agency covering vacancies), what is
+/// left empty, and agency beyond it. A bar's length is the establishment,
+/// or more where the team is over it; agency is never laid beside the
+/// vacancy it covers.
+pub const BAR_PARTS: [&str; 5] =
+    ["Permanent", "Fixed-term", "Agency covering vacancies", "Vacant, not covered", "Agency over establishment"];
+
 impl TeamStaffing {
     /// Employed (permanent and fixed-term) FTE.
     pub fn employed_fte(&self) -> f64 {
         self.permanent_fte + self.fixed_term_fte
+    }
+
+    /// The team's bar, part by part as [`BAR_PARTS`] names them.
+    pub fn bar(&self) -> [f64; 5] {
+        [
+            self.permanent_fte,
+            self.fixed_term_fte,
+            self.agency_cover_fte,
+            (self.vacant_fte - self.agency_cover_fte).max(0.0),
+            self.agency_over_establishment_fte,
+        ]
     }
 }
 

@@ -9,13 +9,38 @@ pub fn long_date(d: NaiveDate) -> String {
     format!("{} {}", d.day(), d.format("%B %Y"))
 }
 
+/// An amount to read at a glance: £2.1m, £350k, £740 (and -£2.1m).
+pub fn money_short(v: f64) -> String {
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    if a >= 999_500.0 {
+        format!("{sign}£{:.1}m", a / 1_000_000.0)
+    } else if a >= 999.5 {
+        format!("{sign}£{:.0}k", a / 1000.0)
+    } else {
+        format!("{sign}£{a:.0}")
+    }
+}
+
+/// A cost against doing nothing, in words: a negative difference is a saving.
+pub fn cost_words(difference: f64) -> String {
+    if difference < 0.0 {
+        format!("a saving of {}", money_short(-difference))
+    } else if difference > 0.0 {
+        format!("{} more", money_short(difference))
+    } else {
+        "no different".to_string()
+    }
+}
+
 /// Whole pounds with thousands separated: £1,234,567 (and -£1,234).
 pub fn money(v: f64) -> String {
     let n = v.round() as i64;
     format!("{}£{}", if n < 0 { "-" } else { "" }, thousands(n.unsigned_abs()))
 }
 
-fn thousands(n: u64) -> String {
+/// A whole number with thousands separated: 12,345.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
@@ -71,6 +96,15 @@ pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_at_a_glance_and_a_negative_cost_is_a_saving() {
+        assert_eq!(money_short(2_128_690.0), "£2.1m");
+        assert_eq!(money_short(-349_600.0), "-£350k");
+        assert_eq!(money_short(740.4), "£740");
+        assert_eq!(cost_words(-2_128_690.0), "a saving of £2.1m");
+        assert_eq!(cost_words(45_000.0), "£45k more");
+    }
 
     #[test]
     fn dates_and_money_as_people_read_them() {

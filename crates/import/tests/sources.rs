@@ -132,7 +132,7 @@ async fn story(url: &str) {
     let history = store.person_history(&emp).await.unwrap().expect("found by the legacy employee number");
     let closed = history.facts.iter().find(|f| f.what == "spell" && f.start == start).unwrap();
     assert_eq!(closed.end, Some(end));
-    assert!(closed.detail.contains("ReasonLeave 1"), "{}", closed.detail);
+    assert!(closed.detail.contains("left: Resignation"), "{}", closed.detail);
 
     // A bank staff system knows one of them by name and birth date only:
     // that is suggested for a person to decide, never joined silently.

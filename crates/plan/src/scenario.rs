@@ -58,6 +58,23 @@ impl Month {
     }
 }
 
+impl Month {
+    /// The month in words: "March 2027".
+    pub fn words(&self) -> String {
+        self.named("%B %Y")
+    }
+
+    /// The month short, for a chart's axis: "Mar 2027".
+    pub fn short(&self) -> String {
+        self.named("%b %Y")
+    }
+
+    fn named(&self, format: &str) -> String {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, 1)
+            .map_or_else(|| self.to_string(), |d| d.format(format).to_string())
+    }
+}
+
 impl std::fmt::Display for Month {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -208,7 +225,7 @@ impl ForecastTarget {
                 sightline_core::published::field_label(&target.figure),
                 target.direction(),
                 target.value,
-                target.by
+                sightline_core::words::long_date(target.by)
             ),
             target: target.clone(),
         })

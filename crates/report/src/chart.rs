@@ -117,17 +117,53 @@ pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[
     figure(&drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, &svg), title, summary, Some(&legend))
 }
 
-/// Horizontal stacked bars, one per row, in parts named by `parts`.
-pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: &[(String, Vec<f64>)]) -> String {
+/// Fills of stacked parts, in order: colours told apart by people with any
+/// common colour-vision difference (Okabe and Ito's palette, darkened),
+/// each outlined, and a white part for what is empty (vacant posts).
+const FILLS: [&str; 5] = ["#0072b2", "#009e73", "#d55e00", "#ffffff", "#cc79a7"];
+
+/// Horizontal stacked bars, one per row, in parts named by `parts`, along
+/// a scale in `unit` with gridlines; each bar's total is written at its end.
+pub fn stacked_bars(
+    id: &str,
+    title: &str,
+    summary: &str,
+    parts: &[&str],
+    rows: &[(String, Vec<f64>)],
+    unit: &str,
+) -> String {
     let bar_h = 22.0;
     let label_w = 170.0;
-    let height = TOP + rows.len() as f64 * (bar_h + 8.0) + 8.0;
+    let right = 56.0;
+    let plot_top = TOP;
+    let plot_bottom = plot_top + rows.len() as f64 * (bar_h + 8.0);
+    let height = plot_bottom + 44.0;
     let max = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0f64, f64::max);
-    let scale = (WIDTH - label_w - RIGHT) / nice_max(max);
-    let fills = ["#1d4f91", "#5b8fd1", "#b3261e", "#ffffff"];
+    let top = nice_max(max);
+    let scale = (WIDTH - label_w - right) / top;
     let mut svg = String::new();
+    // The scale: gridlines and their values, and the unit.
+    for k in 0..=4 {
+        let v = top * k as f64 / 4.0;
+        let x = label_w + v * scale;
+        let _ = write!(
+            svg,
+            r##"<line x1="{x:.1}" y1="{plot_top:.1}" x2="{x:.1}" y2="{plot_bottom:.1}" stroke="#d0d0d0"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text>"##,
+            plot_bottom + 16.0,
+            trim(v)
+        );
+    }
+    if !unit.is_empty() {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text>"##,
+            label_w + (WIDTH - label_w - right) / 2.0,
+            plot_bottom + 34.0,
+            escape(unit)
+        );
+    }
     for (i, (label, values)) in rows.iter().enumerate() {
-        let y = TOP + i as f64 * (bar_h + 8.0);
+        let y = plot_top + 4.0 + i as f64 * (bar_h + 8.0);
         let _ = write!(
             svg,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"##,
@@ -140,19 +176,26 @@ pub fn stacked_bars(id: &str, title: &str, summary: &str, parts: &[&str], rows: 
             let w = v * scale;
             let _ = write!(
                 svg,
-                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{bar_h}" fill="{}" stroke="#333" stroke-width="0.5"/>"##,
-                fills[k % fills.len()]
+                r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{bar_h}" fill="{}" stroke="#0b0c0c" stroke-width="0.75"/>"##,
+                FILLS[k % FILLS.len()]
             );
             x += w;
         }
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12">{}</text>"##,
+            x + 4.0,
+            y + bar_h * 0.7,
+            trim(values.iter().sum())
+        );
     }
     let legend: String = parts
         .iter()
         .enumerate()
         .map(|(k, name)| {
             format!(
-                r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="{}" stroke="#333"></rect></svg> {}</li>"##,
-                fills[k % fills.len()],
+                r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="{}" stroke="#0b0c0c"></rect></svg> {}</li>"##,
+                FILLS[k % FILLS.len()],
                 escape(name)
             )
         })

@@ -79,7 +79,7 @@ pub fn render(report: &Report) -> String {
                     }
                     ChartKind::StackedBars { parts, rows } => {
                         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-                        stacked_bars(c.id, &c.title, &c.description, &parts, rows)
+                        stacked_bars(c.id, &c.title, &c.description, &parts, rows, "FTE")
                     }
                 }),
             }

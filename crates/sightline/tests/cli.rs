@@ -182,7 +182,7 @@ fn shipped_profiles_import_their_example_exports_and_join_on_employee_number() {
     let shown = stdout(&sightline(&["people", "show", "--db", db, "100231"]));
     assert!(shown.contains("Amara Okafor") && shown.contains("SWE SW0000104417"), "{shown}");
     assert!(shown.contains("cms: u.okafor") && shown.contains("hr: 100231"), "{shown}");
-    assert!(shown.contains("19 cases (weighted 23)") && shown.contains("SIC, 5 days lost"), "{shown}");
+    assert!(shown.contains("19 cases (weighted 23)") && shown.contains("Sickness, 5 days lost"), "{shown}");
     let batches = stdout(&sightline(&["batches", "--db", db]));
     assert_eq!(batches.matches("batch ").count(), 5, "{batches}");
     // A file without a profile is refused with the way forward.

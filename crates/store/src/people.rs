@@ -257,12 +257,17 @@ macro_rules! people {
                 {
                     let (kind, team, role, fte, reason): (String, String, i32, f64, Option<i32>) =
                         (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(6)?, r.try_get(7)?);
-                    let mut detail = format!("{kind}, {team}, OrgRole {role}, FTE {fte}");
+                    // Codes in words, as DfE labels them (the code kept where it is not one).
+                    let kind = sightline_core::SpellKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
+                    let role = u8::try_from(role).ok().and_then(sightline_core::OrgRole::from_code).map_or(format!("role {role}"), |r| r.label().to_string());
+                    let mut detail = format!("{kind}, {team}, {role}, FTE {fte}");
                     if let Some(code) = reason {
-                        detail.push_str(&format!(", left: ReasonLeave {code}"));
+                        let words = u8::try_from(code).ok().and_then(sightline_core::ReasonLeave::from_code).map_or(format!("reason {code}"), |r| r.label().to_string());
+                        detail.push_str(&format!("; left: {words}"));
                     }
                     if let Some(code) = r.try_get::<Option<i32>, _>(8)? {
-                        detail.push_str(&format!(", to: LeaverDestination {code}"));
+                        let words = u8::try_from(code).ok().and_then(sightline_core::LeaverDestination::from_code).map_or(format!("destination {code}"), |d| d.label().to_string());
+                        detail.push_str(&format!("; went to: {words}"));
                     }
                     facts.push(HistoryFact { source: r.try_get(0)?, what: "spell", start: r.try_get(4)?, end: r.try_get(5)?, detail });
                 }
@@ -291,7 +296,9 @@ macro_rules! people {
                     .await?
                 {
                     let (reason, days): (String, Option<f64>) = (r.try_get(3)?, r.try_get(4)?);
+                    let reason = sightline_core::AbsenceReason::from_code(&reason).map_or(reason.clone(), |r| r.label().to_string());
                     let detail = match days {
+                        Some(d) if d == 1.0 => format!("{reason}, 1 day lost"),
                         Some(d) => format!("{reason}, {d} days lost"),
                         None => reason,
                     };

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
+use sightline_core::coverage::{Coverage, Gap, Need, Records};
 use sightline_core::words::parse_date;
 use sightline_core::Workforce;
 use std::sync::Arc;
@@ -138,6 +139,42 @@ impl AppState {
     pub async fn workforce_at(&self, date: Option<NaiveDate>) -> Result<(Arc<Workforce>, NaiveDate), Error> {
         let (_, wf, date) = self.generation_workforce_at(date).await?;
         Ok((wf, date))
+    }
+
+    /// For pages: [`AppState::generation_workforce_at`] with the records'
+    /// coverage, and a "no data" answer (404, with the reason) for a date
+    /// the employment records do not reach: before they are complete, or
+    /// after the last date the data speaks of.
+    pub async fn covered_workforce_at(
+        &self,
+        date: Option<NaiveDate>,
+    ) -> Result<(i64, Arc<Workforce>, NaiveDate, Coverage), Error> {
+        let (generation, wf, date) = self.generation_workforce_at(date).await?;
+        let coverage = self.coverage(&wf).await;
+        let day = sightline_core::Period { start: date, end: date };
+        if let Some(gap) = coverage.gap(day, &[(Records::Employment, Need::Day)]) {
+            let when = sightline_core::words::long_date(date);
+            return Err(Error::not_found(match (&gap, coverage.until) {
+                (Gap::None { .. }, _) => {
+                    "There is no data yet: the workforce team imports it (see the Data page).".to_string()
+                }
+                (_, Some(until)) => format!(
+                    "No data for {when}: {}. Choose a date up to {}.",
+                    gap.words(),
+                    sightline_core::words::long_date(until)
+                ),
+                (_, None) => format!("No data for {when}: {}.", gap.words()),
+            }));
+        }
+        Ok((generation, wf, date, coverage))
+    }
+
+    /// The records' coverage: from when each kind is complete (declared, or
+    /// its first record) and the last date the data speaks of.
+    pub async fn coverage(&self, wf: &Workforce) -> Coverage {
+        // A store that cannot say what was declared still has the records' own dates.
+        let declared = self.store.complete_from().await.unwrap_or_default();
+        Coverage::of(wf, &declared)
     }
 
     /// [`AppState::workforce_at`] with the store generation it is of, for what is kept per generation.

@@ -313,7 +313,7 @@ async fn the_agency_page_shows_the_cores_assignments() {
     let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
     let (r, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(page.contains(&format!("At 2024-09-30, {} agency assignments", found.len())), "{page}");
+    assert!(page.contains(&format!("At 30 September 2024, {} agency assignments", found.len())), "{page}");
     let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
     let (r, page) = send(&w.app, get("/agency?date=2024-09-30", Some(&member))).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -383,7 +383,7 @@ async fn targets_are_shown_against_the_figures() {
     w.store.add_target(&target((agency - 1.0).max(0.0)), "test").await.unwrap();
     let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
     let (_, page) = send(&w.app, get(&format!("/?date={date}"), Some(&admin))).await;
-    assert!(page.contains("Targets, against the 12 months to 2024-09-30"), "{page}");
+    assert!(page.contains("Targets, against the 12 months to 30 September 2024"), "{page}");
     assert!(page.contains("<td>met</td>") && page.contains("<td>not yet met</td>"), "{page}");
 }
 
@@ -404,7 +404,7 @@ async fn the_overview_can_show_one_team() {
     let (r, page) = send(&w.app, get(&uri, Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(page.contains(&format!("<h1>Overview: {team}</h1>")), "{page}");
-    assert!(page.contains(&format!("Social workers in post (headcount)</th><td>{expected}</td>")), "{page}");
+    assert!(page.contains(&format!("Social workers in post (headcount)</a></th><td>{expected}</td>")), "{page}");
     let (r, _) = send(&w.app, get("/?team=Nowhere", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
@@ -464,7 +464,7 @@ async fn the_overview_can_show_one_service() {
     let (r, page) = send(&w.app, get("/?date=2024-09-30&service=Front+Door", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(page.contains("<h1>Overview: Front Door</h1>"), "{page}");
-    assert!(page.contains(&format!("Social workers in post (headcount)</th><td>{expected}</td>")), "{page}");
+    assert!(page.contains(&format!("Social workers in post (headcount)</a></th><td>{expected}</td>")), "{page}");
     let (r, _) = send(&w.app, get("/?service=Back+Door", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
@@ -537,9 +537,12 @@ async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
     assert_eq!(r.status(), StatusCode::OK, "{body}");
     assert!(body.contains("<h2>Baseline</h2>") && body.contains("<h2>25 international recruits over two years</h2>"));
     assert_eq!(body.matches("class=\"chart\"").count(), 8, "four fan charts a side");
-    assert!(body.contains("Chance of: Agency at most 20% by March 2028"), "the scenario's target");
-    assert!(body.contains("Chance of: Agency rate (FTE) % at most 20 by 2027-03-31"), "the authority's own target");
-    assert!(body.contains("Cost against the baseline"));
+    assert!(body.contains("Chance of meeting the target: Agency at most 20% by March 2028"), "the scenario's target");
+    assert!(
+        body.contains("Chance of meeting the target: Agency rate (FTE) % at most 20 by 31 March 2027"),
+        "the authority's own target"
+    );
+    assert!(body.contains("Cost against doing nothing"));
     let (r, _) = send(&w.app, get("/forecast?scenario=no-such-plan", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
@@ -704,8 +707,8 @@ async fn a_members_overview_of_a_team_hides_what_rests_on_a_hidden_count() {
         let (r, page) = send(&w.app, get(&uri, Some(&member))).await;
         assert_eq!(r.status(), StatusCode::OK);
         let cell = |f: &str| {
-            let at = page.find(&format!("{}</th><td>", label(f))).unwrap_or_else(|| panic!("{f} on {page}"));
-            let rest = &page[at + label(f).len() + 9..];
+            let at = page.find(&format!("{}</a></th><td>", label(f))).unwrap_or_else(|| panic!("{f} on {page}"));
+            let rest = &page[at + label(f).len() + "</a></th><td>".len()..];
             rest[..rest.find("</td>").unwrap()].to_string()
         };
         for (figure, counts) in sightline_core::disclosure::RESTS_ON {
@@ -1039,4 +1042,48 @@ async fn behind_a_proxy_failed_logins_count_against_the_clients_address() {
         assert_eq!(log_in_from(&w.app, name, "wrong", "198.51.100.3").await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(log_in_from(&w.app, "ada", "ada-password", "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// No page gives a figure for a time the records do not cover: after the
+/// data ends every page says "no data" and why; before the employment
+/// records are complete (here declared from 1 October 2023), the year
+/// before shows "no data" for what rests on them, and the trend and the
+/// rolling turnover start at the first year they cover whole.
+#[tokio::test]
+async fn no_page_shows_a_figure_outside_the_records_coverage() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    for path in ["/", "/teams", "/turnover", "/absence", "/agency"] {
+        let (r, page) = send(&w.app, get(&format!("{path}?date=2031-01-01"), Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(page.contains("No data for 1 January 2031: the data goes up to 30 September 2024"), "{path}: {page}");
+        assert!(!page.contains("0.0"), "{path}: a figure shown after the data ends");
+    }
+    let from = "2023-10-01".parse().unwrap();
+    w.store.set_complete_from(sightline_core::coverage::Records::Employment, Some(from), "test").await.unwrap();
+    let (r, page) = send(&w.app, get("/?date=2024-09-30", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let row = |label: &str| {
+        let at = page.find(&format!("{label}</a></th>")).unwrap_or_else(|| panic!("{label}: {page}"));
+        page[at..at + page[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("Turnover rate (FTE) %").ends_with("</td><td>no data</td>"), "{}", row("Turnover rate (FTE) %"));
+    assert!(row("Starters (headcount)").ends_with("</td><td>no data</td>"));
+    let in_post = row("Social workers in post (headcount)");
+    assert!(
+        in_post.contains("</th><td>") && !in_post.contains("</th><td>no data"),
+        "in post on a covered day is known: {in_post}"
+    );
+    assert!(in_post.ends_with("<td>no data</td>"), "and not on 30 September 2023, before the records: {in_post}");
+    assert!(page.contains("Employment records are complete only from 1 October 2023"), "the reason is given");
+    let trend = &page[page.find("The chart's figures").unwrap()..];
+    assert!(trend.contains(">2024</th>") && !trend.contains(">2023</th>"), "the trend starts at 2024: {trend}");
+    let (_, page) = send(&w.app, get("/turnover?date=2024-09-30", Some(&admin))).await;
+    let months = &page[page.find("in the 12 months to each month end").unwrap()..];
+    assert!(months.contains(">Sep 2024</th>") && !months.contains(">Aug 2024</th>"), "{months}");
+    let (_, page) = send(&w.app, get("/turnover?date=2024-06-30", Some(&admin))).await;
+    assert!(page.contains("No data: Employment records are complete only from 1 October 2023"), "{page}");
+    // Before the records begin at all, no page has figures.
+    let (r, page) = send(&w.app, get("/teams?date=2023-09-01", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{page}");
 }

@@ -46,7 +46,7 @@ pub(super) fn staffing(cx: &Context) -> Section {
             total: false,
         });
         if !any {
-            bars.push((s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]));
+            bars.push((s.team.clone(), s.bar().to_vec()));
         }
     }
     let sum = |f: &dyn Fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
@@ -72,10 +72,12 @@ pub(super) fn staffing(cx: &Context) -> Section {
             Block::Chart(Chart {
                 id: "staffing",
                 title: format!("Staffing by team at {}", long_date(cx.end)),
-                description: "Permanent, fixed-term, agency and vacant FTE in each team whose figures are shown."
+                description: "Each team's establishment as it is filled: permanent, fixed-term and agency covering \
+                              vacancies, what is left vacant, and agency over the establishment (FTE), for each team \
+                              whose figures are shown."
                     .to_string(),
                 kind: ChartKind::StackedBars {
-                    parts: ["Permanent", "Fixed-term", "Agency", "Vacant"].map(String::from).to_vec(),
+                    parts: sightline_core::staffing::BAR_PARTS.map(String::from).to_vec(),
                     rows: bars,
                 },
             }),

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::absence as sickness;
+use sightline_core::words::long_date;
 use sightline_core::{indicators_by, Grouping, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
@@ -21,11 +22,18 @@ pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let (generation, wf, date, coverage) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
     let cal = &state.calendar;
     let threshold = state.settings.long_term_days;
     let period = Period::twelve_months_to(date);
+    if let Some(gap) = coverage.gap_for(period, "absence_rate_fte") {
+        return Ok(html! {
+            h1 { "Absence" }
+            (date_form("/absence", date))
+            p.no-data { "No data for the 12 months to " (long_date(date)) ": " (gap.words()) ". " a href="/glossary#no-data" { "What no data means" } }
+        });
+    }
     // Twelve months by team: heavy work, off the server's threads.
     let (all, calendar) = (wf.clone(), cal.clone());
     let (months, by_team) = state
@@ -52,21 +60,21 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let (short, long_days): (f64, f64) =
         months.iter().fold((0.0, 0.0), |(s, l), m| (s + m.short_term, l + m.long_term));
     let summary = format!(
-        "In the 12 months to {date}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones (over {} working days).",
-        one(short + long_days), one(short), one(long_days), threshold
+        "In the 12 months to {}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones (over {} working days).",
+        long_date(date), one(short + long_days), one(short), one(long_days), threshold
     );
     let member = viewer.user.role == Role::Member;
     let body = html! {
         h1 { "Absence" }
         (date_form("/absence", date))
         (gaps_banner(viewer, &gaps, date))
-        (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars)))
+        (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars, "Working days lost")))
         table {
             caption { "Working days lost to sickness by month" }
             thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
             tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
         }
-        h2 { "By team, 12 months to " (date) }
+        h2 { "By team, 12 months to " (long_date(date)) }
         table {
             caption { "Working days lost and absence rate by team (social workers in post at the date)" }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
@@ -88,16 +96,16 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
         }
-        h2 { "Long-term sickness on " (date) }
+        h2 { "Long-term sickness on " (long_date(date)) }
         p { (count(viewer, long.len() as u32)) " people are off sick long-term." }
         @if !named.is_empty() {
             table {
-                caption { "Long-term sickness episodes covering " (date) " that you may see" }
+                caption { "Long-term sickness episodes covering " (long_date(date)) " that you may see" }
                 thead { tr { th scope="col" { "Person" } th scope="col" { "Team" } th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "Working days" } } }
                 tbody {
                     @for a in &named {
                         @let team = wf.spells_of(a.person).iter().rev().find(|s| s.covers(date)).or(wf.spells_of(a.person).last()).map(|s| wf.team_name(s.team)).unwrap_or("");
-                        tr { td { (wf.person(a.person).id) } td { (team) } td { (a.start) } td { (a.end) } td { (one(sickness::episode_working_days(a, cal))) } }
+                        tr { td { (wf.person(a.person).id) } td { (team) } td { (long_date(a.start)) } td { (long_date(a.end)) } td { (one(sickness::episode_working_days(a, cal))) } }
                     }
                 }
             }

@@ -10,6 +10,7 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
+use sightline_core::words::{long_date, money, money_short};
 use sightline_core::{agency, indicators_by, Grouping, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
@@ -20,9 +21,37 @@ pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter)
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let (generation, wf, date, coverage) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
     let period = Period::twelve_months_to(date);
+    if let Some(gap) = coverage.gap_for(period, "agency_rate_fte") {
+        return Ok(html! {
+            h1 { "Agency" }
+            (date_form("/agency", date))
+            p.no-data { "No data for " (long_date(date)) ": " (gap.words()) ". " a href="/glossary#no-data" { "What no data means" } }
+        });
+    }
+    let conversions_gap = coverage.gap_for_year(period);
+    // Cost by team for the 12 months and by month for the authority, where charge rates are known.
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let (costs, monthly) = state
+        .heavy
+        .run(move || {
+            let costs = agency::cost_by_team(&all, &calendar, period);
+            let mut monthly = Vec::new();
+            let mut start = period.start;
+            while start <= period.end {
+                let end = sightline_core::calendar::month_end(start).min(period.end);
+                let month = agency::cost_by_team(&all, &calendar, Period { start, end });
+                let cost: f64 = month.iter().map(|c| c.cost).sum();
+                let (days, costed) = month.iter().fold((0.0, 0.0), |(d, c), m| (d + m.fte_days, c + m.costed_fte_days));
+                monthly.push((start, cost, (days > 0.0).then(|| costed / days)));
+                start = sightline_core::calendar::next_day(end);
+            }
+            (costs, monthly)
+        })
+        .await?;
+    let any_cost = costs.iter().any(|c| c.costed_fte_days > 0.0);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
     let assignments = agency::assignments_at(&wf, date);
     let bands = agency::count_by_band(&assignments);
@@ -57,7 +86,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     };
     let x: Vec<String> = agency::LENGTH_BANDS.iter().map(|b| b.to_string()).collect();
     let summary = format!(
-        "At {date}, {} agency assignments: {} up to 26 weeks, {} of 27 to 52 weeks, {} over 52 weeks.",
+        "At {}, {} agency assignments: {} up to 26 weeks, {} of 27 to 52 weeks, {} over 52 weeks.",
+        long_date(date),
         count(viewer, assignments.len() as u32),
         band_text(0),
         band_text(1),
@@ -74,7 +104,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         (gaps_banner(viewer, &gaps, date))
         h2 { "Agency rate by team" }
         table {
-            caption { "Agency FTE as a share of agency and employed FTE, at " (date) }
+            caption { "Agency FTE as a share of agency and employed FTE, at " (long_date(date)) }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Agency FTE" } } }
             tbody {
                 @for (team, rate_fte, fte, hidden, agency_hidden) in &teams {
@@ -89,7 +119,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         }
         h2 { "Assignments by length" }
         @if !bars.is_empty() {
-            (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {date}"), &summary, &["Assignments"], &bars)))
+            (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {}", long_date(date)), &summary, &["Assignments"], &bars, "Assignments")))
         }
         table {
             caption { (summary) }
@@ -100,17 +130,54 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         @if !member {
             h2 { "Longest-running assignments" }
             table {
-                caption { "The ten longest assignments in place at " (date) }
+                caption { "The ten longest assignments in place at " (long_date(date)) }
                 thead { tr { th scope="col" { "Team" } th scope="col" { "Started" } th scope="col" { "Weeks" } th scope="col" { "Ends" } } }
                 tbody {
                     @for a in assignments.iter().take(10) {
-                        tr { th scope="row" { (wf.team_name(a.team)) } td { (a.start) } td { (a.weeks) } td { (a.end.map_or("not set".to_string(), |e| e.to_string())) } }
+                        tr { th scope="row" { (wf.team_name(a.team)) } td { (long_date(a.start)) } td { (a.weeks) } td { (a.end.map_or("not set".to_string(), long_date)) } }
+                    }
+                }
+            }
+        }
+        h2 { "Agency cost" }
+        @if !any_cost {
+            p.no-data { "No agency charge rates are recorded for the 12 months to " (long_date(date)) ", so the cost is not known." }
+        } @else if member {
+            // A team's or a month's cost could be one worker's charge: members see the year's total.
+            @let total: f64 = costs.iter().map(|c| c.cost).sum();
+            @if sightline_core::disclosure::is_disclosive(by_team.iter().map(|g| g.indicators.agency_headcount).sum()) {
+                p { "The agency cost is not shown: fewer than 5 agency workers are in post." }
+            } @else {
+                p { "Agency social workers cost " (money_short(total)) " in the 12 months to " (long_date(date)) ", where charge rates are recorded." }
+            }
+        } @else {
+            @let total: f64 = costs.iter().map(|c| c.cost).sum();
+            p { "Agency social workers cost " (money(total)) " in the 12 months to " (long_date(date)) ", where charge rates are recorded. " a href="/glossary#agency-cost" { "How cost is worked out" } }
+            table {
+                caption { "Agency cost by team, 12 months to " (long_date(date)) }
+                thead { tr { th scope="col" { "Team" } th scope="col" { "Cost" } th scope="col" { "Agency time with a known charge" } } }
+                tbody {
+                    @for c in costs.iter().filter(|c| c.fte_days > 0.0) {
+                        tr { th scope="row" { (wf.team_name(c.team)) } td { (money(c.cost)) } td { (rate(c.coverage().map(|v| v * 100.0))) } }
+                    }
+                }
+            }
+            table {
+                caption { "Agency cost by month, all teams" }
+                thead { tr { th scope="col" { "Month" } th scope="col" { "Cost" } th scope="col" { "Agency time with a known charge" } } }
+                tbody {
+                    @for (month, cost, known) in &monthly {
+                        tr { th scope="row" { (month.format("%B %Y")) } td { (money(*cost)) } td { (rate(known.map(|v| v * 100.0))) } }
                     }
                 }
             }
         }
         h2 { "Agency to permanent" }
-        p { "In the 12 months to " (date) ", " (count(viewer, conversions)) " people who had worked here through an agency in the year before joined as employees." }
+        @if let Some(gap) = &conversions_gap {
+            p.no-data { "No data: " (gap.words()) ", so the starters of the 12 months to " (long_date(date)) " are not all known." }
+        } @else {
+            p { "In the 12 months to " (long_date(date)) ", " (count(viewer, conversions)) " people who had worked here through an agency in the year before joined as employees." }
+        }
         p.note { "An assignment is a run of one person's agency spells with no day between them. A conversion is a starter who worked here through an agency in the 12 months before starting." }
     };
     Ok(body)

@@ -12,6 +12,7 @@ use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::benchmark::{benchmark, Benchmark};
 use sightline_core::published::{field_label, Cell, Level};
+use sightline_core::words::long_date;
 use sightline_core::{indicators, Period};
 use sightline_report::chart::{line_chart, strip};
 
@@ -63,7 +64,7 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
             thead {
                 tr {
                     th scope="col" { "Figure" }
-                    @if let Some((date, _)) = &own { th scope="col" { "Own data, 12 months to " (date) } }
+                    @if let Some((date, _)) = &own { th scope="col" { "Own data, 12 months to " (long_date(*date)) } }
                     th scope="col" { "Published " (year) }
                     th scope="col" { "Neighbours' median" }
                     th scope="col" { (b.region_name) }
@@ -91,7 +92,7 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
             @if !targets.is_empty() {
                 h2 { "To reach the neighbours' median" }
                 table {
-                    caption { "From the authority's own figures for the 12 months to " (date) ", everything else as it is" }
+                    caption { "From the authority's own figures for the 12 months to " (long_date(*date)) ", everything else as it is" }
                     thead { tr { th scope="col" { "Figure" } th scope="col" { "Change" } th scope="col" { "Of" } } }
                     tbody { @for t in &targets { tr { th scope="row" { (field_label(t.field)) } td { (format!("{:+.1}", t.change)) } td { (t.measure) } } } }
                 }

@@ -118,7 +118,7 @@ async fn audit_view(state: &AppState, viewer: &Viewer, query: AuditQuery) -> Res
         table {
             caption { (entries.len()) " entries, newest first" @if query.before.is_some() { ", before entry " (query.before.unwrap_or_default()) } }
             thead { tr { th scope="col" { "Entry" } th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
-            tbody { @for e in &entries { tr { td { (e.id) } td { (e.at) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }
+            tbody { @for e in &entries { tr { td { (e.id) } td { (crate::layout::time_words(&e.at)) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }
         }
         @if let Some(before) = next {
             p { a href=(link(before)) { "Older entries" } }

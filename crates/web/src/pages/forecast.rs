@@ -1,5 +1,5 @@
 //! The Forecast page: the baseline and a chosen scenario side by side, as
-//! fan charts (P10 to P90, median) and tables, with each target's chance
+//! fan charts (where 8 in 10 runs fall, and the middle run) and tables, with each target's chance
 //! of being met and the cost against the baseline. Scenarios are those
 //! shipped with Sightline and any in the folder given to `serve --scenarios`.
 
@@ -13,7 +13,8 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
-use sightline_core::words::money;
+use sightline_core::words::long_date;
+use sightline_core::words::{cost_words, money};
 use sightline_plan::{Forecast, ForecastTarget, Options, Quantiles, FIGURES};
 use sightline_report::chart::fan_chart;
 
@@ -33,6 +34,7 @@ const SHOWN: [(&str, &str); 4] = [
     ("turnover_rate_fte", "Turnover (FTE) %, rolling 12 months"),
 ];
 
+/// The middle run, and where 8 in 10 runs end.
 fn q(q: Quantiles) -> String {
     format!("{:.1} ({:.1} to {:.1})", q.p50, q.p10, q.p90)
 }
@@ -45,7 +47,8 @@ fn scales(a: &Forecast, b: &Forecast) -> [f64; 4] {
 }
 
 fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 4]) -> Markup {
-    let x: Vec<String> = f.months.iter().map(|m| m.month.to_string()).collect();
+    let x: Vec<String> = f.months.iter().map(|m| m.month.short()).collect();
+    let by = f.months.last().map(|m| m.month.words()).unwrap_or_default();
     html! {
         div.scenario {
             h2 { (f.scenario) }
@@ -56,7 +59,7 @@ fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 
                 @let last = f.months.last().map(q).unwrap_or_default();
                 @let target = targets.iter().find(|t| t.target.figure == *figure);
                 (PreEscaped(fan_chart(&format!("{prefix}-{k}"), label,
-                    &format!("By {} the median is {:.1}, with a 80% range of {:.1} to {:.1}.", x.last().cloned().unwrap_or_default(), last.p50, last.p10, last.p90),
+                    &format!("By {by}, the middle run ends at {:.1}, and 8 in 10 runs end between {:.1} and {:.1}.", last.p50, last.p10, last.p90),
                     &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale.get(k).copied().unwrap_or_default())))
             }
         }
@@ -78,8 +81,8 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
     html! {
         h2 { "What the forecast stands on" }
         table {
-            caption { "Leaving by length of service, " (f.window.start) " to " (f.window.end) }
-            thead { tr { th scope="col" { "Service" } th scope="col" { "Leavers" } th scope="col" { "Person-months" } th scope="col" { "A month" } th scope="col" { "A year" } } }
+            caption { "Leaving by length of service, " (long_date(f.window.start)) " to " (long_date(f.window.end)) }
+            thead { tr { th scope="col" { "Length of service" } th scope="col" { "Leavers" } th scope="col" { "Months worked, all staff together" } th scope="col" { "Share leaving a month" } th scope="col" { "Share leaving a year" } } }
             tbody {
                 @for ((b, (_, name)), r) in sightline_plan::BANDS.iter().enumerate().zip(&bands) {
                     tr {
@@ -93,10 +96,12 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
             }
         }
         p {
-            "Hiring: " (or_c(alone(f.hiring.events), f.hiring.events.to_string())) " employed starters over " (format!("{:.0}", f.hiring.exposure)) " vacant FTE-months ("
-            (or_c(alone(f.hiring.events), pct(&f.hiring))) " of a vacant post filled a month). Agency to employment: "
-            (or_c(alone(f.conversion.events), f.conversion.events.to_string())) " conversions over "
-            (f.conversion.exposure) " agency worker-months. Agency covers " (format!("{:.2}", f.agency_cover)) " FTE for each vacant FTE now."
+            "Hiring: " (or_c(alone(f.hiring.events), f.hiring.events.to_string())) " employed social workers started while posts stood vacant (" (format!("{:.0}", f.hiring.exposure)) " months of vacant full-time posts, added up), so about "
+            (or_c(alone(f.hiring.events), pct(&f.hiring))) " of a vacant post is filled each month."
+        }
+        p {
+            "From agency to employment: " (or_c(alone(f.conversion.events), f.conversion.events.to_string())) " agency workers became employees over "
+            (f.conversion.exposure) " months of agency work, added up. Today agency workers cover " (format!("{:.2}", f.agency_cover)) " full-time posts for each vacant one."
         }
     }
 }
@@ -117,7 +122,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
     let Forecasted { fitted, pair } = state.forecast(Some(scenario), options).await?;
     let Some(pair) = pair else {
         return Ok(
-            html! { h1 { "Forecast" } p { "No one is employed at " (fitted.as_of) ": there is nothing to forecast from." } },
+            html! { h1 { "Forecast" } p { "No one is employed on " (long_date(fitted.as_of)) ": there is nothing to forecast from." } },
         );
     };
     let fitted_as_of = fitted.as_of;
@@ -130,8 +135,10 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
     Ok(html! {
         h1 { "Forecast" }
         (gaps)
-        p { "The next " (PAGE_MONTHS) " months from " (fitted_as_of) ", " (PAGE_RUNS) " runs of a model fitted on the 36 months before (seed 1). \
-             The shaded band holds 8 runs in 10; the line is the median. The same chances are used with and without the scenario's levers." }
+        p.lead { "What the next " (PAGE_MONTHS / 12) " years may hold from " (long_date(fitted_as_of)) ", with and without the scenario's changes." }
+        p { "Sightline runs the service's next " (PAGE_MONTHS) " months " (sightline_core::words::thousands(u64::from(PAGE_RUNS))) " times, each with its own chances of who leaves and who starts, at the rates of the last 36 months. \
+             The shaded band is where 8 in 10 runs fall; the line is the middle run. The scenario's changes are run with the same chances as doing nothing (the baseline), so the difference is the changes' own. "
+             a href="/glossary#forecast" { "What the range means" } }
         form.filters method="get" action="/forecast" {
             label for="scenario" { "Scenario" }
             select #scenario name="scenario" {
@@ -143,7 +150,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
         }
         @if !description.is_empty() { p { (description) } }
         table {
-            caption { "At the end of the forecast, " (base.months.last().map(|m| m.month.to_string()).unwrap_or_default()) ": median (P10 to P90)" }
+            caption { "By " (base.months.last().map(|m| m.month.words()).unwrap_or_default()) ": the middle run, and in brackets where 8 in 10 runs end" }
             thead { tr { th scope="col" { "Figure" } th scope="col" { "Baseline" } th scope="col" { (levers.scenario) } } }
             tbody {
                 @for (figure, label) in SHOWN {
@@ -151,10 +158,10 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
                 }
                 tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
                 tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
-                tr { th scope="row" { "Cost against the baseline" } td { "-" } td { (money(difference.p50)) " (" (money(difference.p10)) " to " (money(difference.p90)) ")" } }
+                tr { th scope="row" { "Cost against doing nothing" } td { "-" } td { (cost_words(difference.p50)) " (8 in 10 runs: " (cost_words(difference.p10)) " to " (cost_words(difference.p90)) ")" } }
                 @for (a, b) in base.targets.iter().zip(&levers.targets) {
                     tr {
-                        th scope="row" { "Chance of: " (a.target.name) }
+                        th scope="row" { "Chance of meeting the target: " (a.target.name) }
                         td { (a.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
                         td { (b.probability.map_or("outside the forecast".to_string(), |p| format!("{:.0}%", p * 100.0))) }
                     }
@@ -168,6 +175,6 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
             (column(levers, "levers", &targets, &scale))
         }
         (basis)
-        p.note { "Rates, their uncertainty and the model are described in the user guide (Workforce planning); " code { "sightline plan fit" } " shows the rates and the data behind each, and " code { "sightline plan backtest" } " how well the model did on past years." }
+        p.note { "How the forecast is made, and how well it did when run from past years, is described in the user guide's Workforce planning section; the workforce team can show the rates behind it." }
     })
 }

@@ -14,7 +14,9 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::calendar::a_year_before;
+use sightline_core::coverage::{Coverage, Gap};
 use sightline_core::published::field_label;
+use sightline_core::words::long_date;
 use sightline_core::{indicators, indicators_by, Grouping, Indicators, Period, TargetStatus, Workforce};
 use sightline_report::chart::line_chart;
 use sightline_store::{Role, SetTarget};
@@ -50,6 +52,20 @@ fn figures(
     }
 }
 
+/// The glossary's entry for an indicator field.
+pub(crate) fn glossary_link(field: &str) -> &'static str {
+    match field {
+        f if f.starts_with("turnover") => "/glossary#turnover",
+        f if f.starts_with("agency") => "/glossary#agency",
+        f if f.starts_with("vacancy") => "/glossary#establishment",
+        f if f.starts_with("case") => "/glossary#caseload",
+        f if f.starts_with("absence") || f.starts_with("working_days") => "/glossary#absence",
+        f if f.starts_with("starters") => "/glossary#starters",
+        f if f.starts_with("leavers") => "/glossary#leavers",
+        _ => "/glossary#in-post",
+    }
+}
+
 /// What the disclosure rule hides of each of one breakdown's groups.
 fn hidden(groups: &[Indicators]) -> Vec<BTreeSet<&'static str>> {
     sightline_core::disclosure::hidden_figures(groups.len(), |g, f| {
@@ -57,8 +73,12 @@ fn hidden(groups: &[Indicators]) -> Vec<BTreeSet<&'static str>> {
     })
 }
 
-/// A figure to one decimal place, `c` when hidden, `-` when not defined.
-fn shown(i: &Indicators, hidden: &BTreeSet<&'static str>, f: &str) -> String {
+/// A figure to one decimal place, "no data" for a period its records do
+/// not cover, `c` when hidden, `-` when not defined.
+fn shown(i: &Indicators, hidden: &BTreeSet<&'static str>, f: &str, gap: Option<&Gap>) -> String {
+    if gap.is_some() {
+        return "no data".to_string();
+    }
     if hidden.contains(f) {
         return "c".to_string();
     }
@@ -84,7 +104,7 @@ pub async fn overview(State(state): State<Shared>, viewer: Viewer, filter: Filte
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let (generation, wf, date, coverage) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
     let services = state.store.services().await.unwrap_or_default();
     let groups = sightline_core::TeamGroups::by_service(
@@ -99,8 +119,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let before = a_year_before(date);
     let member = viewer.is_member();
     // The trend: every census year from the first with anyone in post to the one the date falls in.
-    let first = wf.spells().iter().map(|s| s.start).min().unwrap_or(date);
-    let first_year = Period::census_year_of(first);
+    // From the first census year the employment records cover whole: no
+    // trend drawn from years before the records were kept.
+    let first_year = coverage.first_census_year().unwrap_or(i32::MAX);
     let last_year = Period::census_year_of(date);
     let years: Vec<i32> = (first_year..=last_year).collect();
     // A dozen periods, by team or service: heavy work, off the server's threads.
@@ -125,6 +146,16 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         })
         .await?;
     let targets = state.store.targets().await.unwrap_or_default();
+    let (period_now, period_then) = (Period::twelve_months_to(date), Period::twelve_months_to(before));
+    let gap_now = |f: &str| coverage.gap_for(period_now, f);
+    let gap_then = |f: &str| coverage.gap_for(period_then, f);
+    let no_data: BTreeSet<String> = HEADLINES
+        .iter()
+        .chain(COUNTS.iter())
+        .flat_map(|f| [gap_now(f), gap_then(f)])
+        .flatten()
+        .map(|g| g.words())
+        .collect();
     Ok(html! {
         h1 {
             "Overview"
@@ -133,28 +164,39 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         (scope_form("/", date, wf.teams(), &service_names, scope))
         (gaps_banner(viewer, &gaps, date))
         (targets_table(&targets, &now, &now_hidden, date))
-        h2 { "The 12 months to " (date) ", and a year before" }
+        h2 { "The 12 months to " (long_date(date)) ", and a year before" }
         table {
             caption { "Headline figures, as DfE defines them (FTE unless stated)" }
-            thead { tr { th scope="col" { "Figure" } th scope="col" { "12 months to " (date) } th scope="col" { "12 months to " (before) } } }
+            thead { tr { th scope="col" { "Figure" } th scope="col" { "12 months to " (long_date(date)) } th scope="col" { "12 months to " (long_date(before)) } } }
             tbody {
                 @for f in HEADLINES {
                     tr {
-                        th scope="row" { (field_label(f)) }
-                        td { (shown(&now, &now_hidden, f)) }
-                        td { (shown(&then, &then_hidden, f)) }
+                        th scope="row" { a href=(glossary_link(f)) { (field_label(f)) } }
+                        td { (shown(&now, &now_hidden, f, gap_now(f).as_ref())) }
+                        td { (shown(&then, &then_hidden, f, gap_then(f).as_ref())) }
                     }
                 }
                 @for f in COUNTS {
-                    @let n = |i: &Indicators, h: &BTreeSet<&'static str>| if h.contains(f) { "c".to_string() } else { count(viewer, i.field(f).unwrap_or(0.0) as u32) };
-                    tr { th scope="row" { (field_label(f)) } td { (n(&now, &now_hidden)) } td { (n(&then, &then_hidden)) } }
+                    @let n = |i: &Indicators, h: &BTreeSet<&'static str>, gap: Option<Gap>| if gap.is_some() { "no data".to_string() } else if h.contains(f) { "c".to_string() } else { count(viewer, i.field(f).unwrap_or(0.0) as u32) };
+                    tr { th scope="row" { a href=(glossary_link(f)) { (field_label(f)) } } td { (n(&now, &now_hidden, gap_now(f))) } td { (n(&then, &then_hidden, gap_then(f))) } }
                 }
             }
         }
-        @if viewer.user.role == Role::Member {
-            p.note { "Counts under 5 are shown as c, as DfE does, so that no one can be identified." }
+        @if !no_data.is_empty() {
+            div.no-data {
+                p { strong { "No data" } " is shown where the records do not cover the whole 12 months:" }
+                ul { @for reason in &no_data { li { (reason) "." } } }
+            }
         }
-        (trend(&years, &yearly))
+        @if viewer.user.role == Role::Member {
+            p.note { "c: fewer than 5 people, or a figure from which such a number could be worked out. Counts under 5 are not shown, as DfE does, so that no one can be identified. " a href="/glossary#suppressed" { "More about c" } }
+        }
+        @if years.is_empty() {
+            h2 { "Trend by census year" }
+            p.no-data { "No census year (1 October to 30 September) is covered whole by the employment records yet, so there is no trend to draw." }
+        } @else {
+            (trend(&years, &yearly, &coverage))
+        }
     })
 }
 
@@ -163,7 +205,7 @@ fn targets_table(targets: &[SetTarget], now: &Indicators, hidden: &BTreeSet<&'st
     html! {
         @if !targets.is_empty() {
             table {
-                caption { "Targets, against the 12 months to " (date) }
+                caption { "Targets, against the 12 months to " (long_date(date)) }
                 thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
                 tbody {
                     @for t in targets.iter().map(|t| &t.target) {
@@ -188,32 +230,34 @@ fn targets_table(targets: &[SetTarget], now: &Indicators, hidden: &BTreeSet<&'st
 
 /// Turnover, agency and vacancy rates by census year, as a chart and a
 /// table; a rate a member may not see is a gap in the chart and `c` in the table.
-fn trend(years: &[i32], yearly: &[(Indicators, BTreeSet<&'static str>)]) -> Markup {
+fn trend(years: &[i32], yearly: &[(Indicators, BTreeSet<&'static str>)], coverage: &Coverage) -> Markup {
     const RATES: [&str; 3] = ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte"];
-    let value = |(i, hidden): &(Indicators, BTreeSet<&'static str>), f: &str| {
-        if hidden.contains(f) {
+    let gap = |k: usize, f: &str| years.get(k).and_then(|y| coverage.gap_for(Period::census_year(*y), f));
+    let value = |k: usize, f: &str| {
+        let (i, hidden) = yearly.get(k)?;
+        if hidden.contains(f) || gap(k, f).is_some() {
             None
         } else {
             i.field(f)
         }
     };
-    let text = |y: &(Indicators, BTreeSet<&'static str>), f: &str| {
-        if y.1.contains(f) {
-            "c".to_string()
-        } else {
-            rate(y.0.field(f))
-        }
+    let text = |k: usize, f: &str| match yearly.get(k) {
+        _ if gap(k, f).is_some() => "no data".to_string(),
+        Some((_, hidden)) if hidden.contains(f) => "c".to_string(),
+        Some((i, _)) => rate(i.field(f)),
+        None => "-".to_string(),
     };
     let x: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let series = [
-        ("Turnover (FTE) %", yearly.iter().map(|y| value(y, RATES[0])).collect()),
-        ("Agency rate (FTE) %", yearly.iter().map(|y| value(y, RATES[1])).collect()),
-        ("Vacancy rate (FTE) %", yearly.iter().map(|y| value(y, RATES[2])).collect()),
+        ("Turnover (FTE) %", (0..years.len()).map(|k| value(k, RATES[0])).collect()),
+        ("Agency rate (FTE) %", (0..years.len()).map(|k| value(k, RATES[1])).collect()),
+        ("Vacancy rate (FTE) %", (0..years.len()).map(|k| value(k, RATES[2])).collect()),
     ];
-    let summary = match (yearly.first(), yearly.last(), years.first(), years.last()) {
-        (Some(a), Some(b), Some(ya), Some(yb)) if ya != yb => format!(
+    let last = years.len().saturating_sub(1);
+    let summary = match (years.first(), years.last()) {
+        (Some(ya), Some(yb)) if ya != yb => format!(
             "From the census year {ya} to {yb}, turnover went from {} to {}, the agency rate from {} to {}, and the vacancy rate from {} to {}.",
-            text(a, RATES[0]), text(b, RATES[0]), text(a, RATES[1]), text(b, RATES[1]), text(a, RATES[2]), text(b, RATES[2])
+            text(0, RATES[0]), text(last, RATES[0]), text(0, RATES[1]), text(last, RATES[1]), text(0, RATES[2]), text(last, RATES[2])
         ),
         _ => "One census year of data.".to_string(),
     };
@@ -224,8 +268,8 @@ fn trend(years: &[i32], yearly: &[(Indicators, BTreeSet<&'static str>)]) -> Mark
             caption { "The chart's figures" }
             thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }
             tbody {
-                @for (y, i) in years.iter().zip(yearly) {
-                    tr { th scope="row" { (y) } td { (text(i, RATES[0])) } td { (text(i, RATES[1])) } td { (text(i, RATES[2])) } }
+                @for (k, y) in years.iter().enumerate() {
+                    tr { th scope="row" { (y) } td { (text(k, RATES[0])) } td { (text(k, RATES[1])) } td { (text(k, RATES[2])) } }
                 }
             }
         }

@@ -11,8 +11,10 @@ use crate::viewer::Viewer;
 use crate::{latest_date, AppState, Shared};
 use axum::extract::{Path, State};
 use axum::response::Response;
+use chrono::Datelike as _;
 use maud::{html, Markup};
 use serde::Deserialize;
+use sightline_core::words::long_date;
 use sightline_store::Role;
 
 const ONLY_AGGREGATES: &str = "Your role sees aggregate figures only, not individual people.";
@@ -20,9 +22,19 @@ const ONLY_AGGREGATES: &str = "Your role sees aggregate figures only, not indivi
 #[derive(Deserialize)]
 pub struct Search {
     q: Option<String>,
+    team: Option<String>,
+    /// `in-post`, `left`, or all.
+    status: Option<String>,
+    /// `permanent`, `fixed_term` or `agency`, or all.
+    contract: Option<String>,
+    page: Option<usize>,
 }
 
-/// The people the viewer may see, with a search by identifier or SWE number.
+/// People a page of the list holds.
+const PAGE_SIZE: usize = 50;
+
+/// The people the viewer may see, paged, with a search by identifier or SWE
+/// number and filters by team, status and contract.
 pub async fn people(State(state): State<Shared>, viewer: Viewer, Query(search): Query<Search>) -> Response {
     respond(&viewer, "People", people_view(&state, &viewer, search).await)
 }
@@ -34,43 +46,110 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     let wf = state.workforce().await?;
     let date = latest_date(&wf);
     let q = search.q.unwrap_or_default().trim().to_lowercase();
+    let team = search.team.filter(|t| !t.is_empty());
+    let status = search.status.filter(|s| s == "in-post" || s == "left");
+    let contract = search.contract.filter(|c| sightline_core::SpellKind::parse(c).is_some());
     let mut rows = Vec::new();
+    let mut teams_seen = std::collections::BTreeSet::new();
     for p in wf.person_indices() {
         let spells = wf.spells_of(p);
         let Some(sight) = viewer.sight_of(&wf, p, date) else { continue };
         let spells: Vec<&sightline_core::Spell> = spells.iter().filter(|s| sight.shows(s.start, s.end)).collect();
         let person = wf.person(p);
         let swe = person.swe_no.clone().unwrap_or_default();
+        let latest = spells.last().copied();
+        let now = spells.iter().find(|s| s.covers(date));
+        let latest_team = latest.map(|s| wf.team_name(s.team).to_string()).unwrap_or_default();
+        teams_seen.insert(latest_team.clone());
         if !q.is_empty() && !person.id.to_lowercase().contains(&q) && !swe.to_lowercase().contains(&q) {
             continue;
         }
-        let latest = spells.last().copied();
-        let now = spells.iter().find(|s| s.covers(date));
+        if team.as_ref().is_some_and(|t| *t != latest_team)
+            || status.as_deref() == Some("in-post") && now.is_none()
+            || status.as_deref() == Some("left") && now.is_some()
+            || contract.as_ref().is_some_and(|c| now.copied().or(latest).is_none_or(|s| s.kind.as_str() != c))
+        {
+            continue;
+        }
         rows.push((
             person.id.clone(),
             swe,
-            latest.map(|s| wf.team_name(s.team).to_string()).unwrap_or_default(),
-            now.map_or("not in post", |s| s.kind.as_str()).to_string(),
+            latest_team,
+            now.map_or("Not in post".to_string(), |s| format!("In post, {}", s.kind.label().to_lowercase())),
         ));
     }
-    let detail = format!("people list, search `{q}`: {} people", rows.len());
+    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    let page = search.page.unwrap_or(1).clamp(1, pages);
+    let shown = rows.get((page - 1) * PAGE_SIZE..rows.len().min(page * PAGE_SIZE)).unwrap_or_default();
+    let detail = format!(
+        "people list, search `{q}`, team `{}`, status `{}`, contract `{}`, page {page}: {} of {} people",
+        team.as_deref().unwrap_or(""),
+        status.as_deref().unwrap_or(""),
+        contract.as_deref().unwrap_or(""),
+        shown.len(),
+        rows.len()
+    );
     state.store.audit(&viewer.user.name, "view people", &detail).await.map_err(Error::audit)?;
+    let link = |n: usize| {
+        let mut query = vec![format!("page={n}")];
+        for (k, v) in [
+            ("q", Some(q.as_str())),
+            ("team", team.as_deref()),
+            ("status", status.as_deref()),
+            ("contract", contract.as_deref()),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                query.push(format!("{k}={}", crate::auth::encode(v)));
+            }
+        }
+        format!("/people?{}", query.join("&"))
+    };
     Ok(html! {
         h1 { "People" }
         @if viewer.user.role == Role::Manager {
-            p { "The people in your teams (" (viewer.user.teams.join(", ")) ") on " (date) ", and those who left them in the 12 months before; of each, their time in your teams." }
+            p { "The people in your teams (" (viewer.user.teams.join(", ")) ") on " (long_date(date)) ", and those who left them in the 12 months before; of each, their time in your teams." }
         }
         form.filters method="get" action="/people" role="search" {
-            label for="q" { "Identifier or SWE number" }
-            input #q type="search" name="q" value=(q);
+            div { label for="q" { "Identifier or SWE number" } input #q type="search" name="q" value=(q); }
+            div {
+                label for="team" { "Team" }
+                select #team name="team" {
+                    option value="" { "All teams" }
+                    @for t in teams_seen.iter().filter(|t| !t.is_empty()) { option value=(t) selected[team.as_deref() == Some(t.as_str())] { (t) } }
+                }
+            }
+            div {
+                label for="status" { "Status" }
+                select #status name="status" {
+                    option value="" { "Everyone" }
+                    option value="in-post" selected[status.as_deref() == Some("in-post")] { "In post" }
+                    option value="left" selected[status.as_deref() == Some("left")] { "Not in post" }
+                }
+            }
+            div {
+                label for="contract" { "Contract" }
+                select #contract name="contract" {
+                    option value="" { "Any" }
+                    @for k in sightline_core::SpellKind::ALL { option value=(k.as_str()) selected[contract.as_deref() == Some(k.as_str())] { (k.label()) } }
+                }
+            }
             button type="submit" { "Search" }
         }
         table {
-            caption { (rows.len()) " people; status on " (date) }
-            thead { tr { th scope="col" { "Person" } th scope="col" { "SWE number" } th scope="col" { "Latest team" } th scope="col" { "On " (date) } } }
+            caption { (rows.len()) " people; status on " (long_date(date)) @if pages > 1 { "; page " (page) " of " (pages) } }
+            thead { tr { th scope="col" { "Person" } th scope="col" { "SWE number" } th scope="col" { "Latest team" } th scope="col" { "On " (long_date(date)) } } }
             tbody {
-                @for (id, swe, team, status) in &rows {
+                @for (id, swe, team, status) in shown {
                     tr { td { a href=(format!("/people/{}", encode_segment(id))) { (id) } } td { (swe) } td { (team) } td { (status) } }
+                }
+            }
+        }
+        @if pages > 1 {
+            nav aria-label="Pages of people" {
+                ul.pager {
+                    @if page > 1 { li { a href=(link(page - 1)) { "Previous page" } } }
+                    li { "Page " (page) " of " (pages) }
+                    @if page < pages { li { a href=(link(page + 1)) { "Next page" } } }
                 }
             }
         }
@@ -112,16 +191,95 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let summary = summary_of(state, &wf, key, &sight, date);
     Ok(html! {
-        h1 { "Person " (key) }
-        dl {
-            @if !name.is_empty() { dt { "Name" } dd { (name) } }
-            dt { "SWE number" } dd { (s.person.swe_no.as_deref().unwrap_or("not known")) }
-            dt { "Born" } dd { (s.person.birth_date.map_or("not known".to_string(), |d| d.to_string())) }
-            dt { "Known to" } dd { (s.identifiers.iter().map(|(src, k)| format!("{src} as {k}")).collect::<Vec<_>>().join("; ")) }
+        h1 { @if name.is_empty() { "Person " (key) } @else { (name) } }
+        h2 { "Summary on " (long_date(date)) }
+        dl.summary {
+            div { dt { "Person" } dd { (key) } }
+            @for (what, words) in &summary { div { dt { (what) } dd { (words) } } }
+            div { dt { "SWE number" } dd { (s.person.swe_no.as_deref().unwrap_or("not known")) } }
+            div { dt { "Born" } dd { (s.person.birth_date.map_or("not known".to_string(), long_date)) } }
+            div { dt { "Known to" } dd { (s.identifiers.iter().map(|(src, k)| format!("{src} as {k}")).collect::<Vec<_>>().join("; ")) } }
         }
+        h2 { "History" }
         (history_table(&history.facts))
     })
+}
+
+/// What a reader wants first of a person on `date`, within what the viewer
+/// may see: the current post, length of service, sickness this year and
+/// cases held now.
+fn summary_of(
+    state: &AppState,
+    wf: &sightline_core::Workforce,
+    key: &str,
+    sight: &crate::viewer::Sight,
+    date: chrono::NaiveDate,
+) -> Vec<(&'static str, String)> {
+    let Some(p) = wf.person_indices().find(|p| wf.person(*p).id == key) else { return Vec::new() };
+    let posts: Vec<_> = wf.spells_of(p).iter().filter(|s| s.covers(date) && sight.shows(s.start, s.end)).collect();
+    let mut out = Vec::new();
+    let current = if posts.is_empty() {
+        match wf
+            .spells_of(p)
+            .iter()
+            .filter(|s| sight.shows(s.start, s.end))
+            .filter_map(|s| s.end)
+            .filter(|e| *e < date)
+            .max()
+        {
+            Some(left) => format!("none: the last post seen ended on {}", long_date(left)),
+            None => "none".to_string(),
+        }
+    } else {
+        posts
+            .iter()
+            .map(|s| format!("{}, {}, {} (FTE {:.2})", s.kind.label(), wf.team_name(s.team), s.org_role.label(), s.fte))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    out.push(("Current post", current));
+    if let Some(since) = wf.employed_since(p, date) {
+        let months = (date.year() - since.year()) * 12 + date.month() as i32 - since.month() as i32;
+        let length = match (months / 12, months % 12) {
+            (0, m) => format!("{m} month{}", if m == 1 { "" } else { "s" }),
+            (y, 0) => format!("{y} year{}", if y == 1 { "" } else { "s" }),
+            (y, m) => {
+                format!("{y} year{} and {m} month{}", if y == 1 { "" } else { "s" }, if m == 1 { "" } else { "s" })
+            }
+        };
+        out.push(("Length of service", format!("{length}, since {}", long_date(since))));
+    }
+    // Sickness is health data: a manager sees only what fell in their time in their teams.
+    let year = sightline_core::Period::twelve_months_to(date);
+    let spans: Vec<sightline_core::Period> = match sight {
+        crate::viewer::Sight::All => vec![year],
+        crate::viewer::Sight::During(spans) => spans
+            .iter()
+            .map(|(from, to)| sightline_core::Period { start: (*from).max(year.start), end: (*to).min(year.end) })
+            .filter(|p| p.start <= p.end)
+            .collect(),
+    };
+    if !spans.is_empty() {
+        let (episodes, days) = spans.iter().fold((0, 0.0), |(n, d), span| {
+            let (m, e) = sightline_core::absence::sickness_of(wf, &state.calendar, p, *span);
+            (n + m, d + e)
+        });
+        out.push((
+            "Sickness, last 12 months",
+            match episodes {
+                0 => "none recorded".to_string(),
+                1 => format!("1 episode, {days:.1} working days"),
+                n => format!("{n} episodes, {days:.1} working days"),
+            },
+        ));
+    }
+    if !posts.is_empty() {
+        let cases = wf.cases_held_at(p, date);
+        out.push(("Cases held now", if cases == 1 { "1 child".to_string() } else { format!("{cases} children") }));
+    }
+    out
 }
 
 fn history_table(facts: &[sightline_store::HistoryFact]) -> Markup {
@@ -132,8 +290,8 @@ fn history_table(facts: &[sightline_store::HistoryFact]) -> Markup {
             tbody {
                 @for f in facts {
                     tr {
-                        td { (f.start) }
-                        td { (f.end.map_or(String::new(), |e| e.to_string())) }
+                        td { (long_date(f.start)) }
+                        td { (f.end.map_or(String::new(), long_date)) }
                         td { (f.what) }
                         td { (f.source) }
                         td { (f.detail) }

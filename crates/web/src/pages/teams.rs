@@ -10,6 +10,7 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
+use sightline_core::words::long_date;
 use sightline_core::{indicators_by, staffing_by_team, Grouping, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
@@ -21,8 +22,10 @@ pub async fn teams(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let (generation, wf, date, coverage) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
+    // Funded posts not recorded on the date: no establishment or vacancies, never 0.
+    let est_gap = coverage.gap_for(Period::twelve_months_to(date), "vacancy_fte");
     // Twelve months by team: heavy work, off the server's threads.
     let (all, calendar) = (wf.clone(), state.calendar.clone());
     let (staffing, asyes, by_team) = state
@@ -60,7 +63,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let bars: Vec<(String, Vec<f64>)> = rows
         .iter()
         .filter(|(_, _, hidden, hide)| !hidden && !hide.iter().any(|h| *h))
-        .map(|(s, _, _, _)| (s.team.clone(), vec![s.permanent_fte, s.fixed_term_fte, s.agency_fte, s.vacant_fte]))
+        .map(|(s, _, _, _)| (s.team.clone(), s.bar().to_vec()))
         .collect();
     let total = |f: fn(&sightline_core::TeamStaffing) -> f64| staffing.iter().map(f).sum::<f64>();
     let all = |k: usize| staffing.iter().map(|s| s.headcount.get(k).copied().unwrap_or(0)).sum::<u32>();
@@ -93,9 +96,17 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         (date_form("/teams", date))
         (gaps_banner(viewer, &gaps, date))
         p { (summary) }
-        (PreEscaped(stacked_bars("staffing", &format!("Staffing by team at {date}"), &summary, &["Permanent", "Fixed-term", "Agency", "Vacant"], &bars)))
+        @if let Some(gap) = &est_gap {
+            p.no-data { "No data on funded posts for " (long_date(date)) ": " (gap.words()) ". Establishment and vacancies are left out." }
+        }
+        @if est_gap.is_some() {
+        } @else if bars.is_empty() {
+            p.no-data { "The chart of each team's staffing is left out: every team's bar would show a number of people under 5." }
+        } @else {
+            (PreEscaped(stacked_bars("staffing", &format!("Staffing by team at {}", long_date(date)), "Each team's establishment as it is filled: permanent, fixed-term and agency covering vacancies, what is left vacant, and agency over the establishment. The table below gives the figures.", &sightline_core::staffing::BAR_PARTS, &bars, "FTE (full-time equivalent)")))
+        }
         table {
-            caption { "Staffing position by team at " (date) " (FTE)" }
+            caption { "Staffing position by team at " (long_date(date)) " (FTE)" }
             thead {
                 tr {
                     th scope="col" { "Team" }
@@ -124,12 +135,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                         @if *hidden {
                             td colspan="9" { "c (fewer than 5 people)" }
                         } @else {
-                            td { (one(s.establishment_fte)) }
+                            td { @if est_gap.is_some() { "no data" } @else { (one(s.establishment_fte)) } }
                             td { (cell(hide[0], s.permanent_fte)) }
                             td { (cell(hide[1], s.fixed_term_fte)) }
                             td { (cell(hide[2] || hide[0] || hide[1], s.agency_cover_fte)) }
                             td { (cell(hide[2] || hide[0] || hide[1], s.agency_over_establishment_fte)) }
-                            td { (cell(hide[0] || hide[1], s.vacant_fte)) }
+                            td { @if est_gap.is_some() { "no data" } @else { (cell(hide[0] || hide[1], s.vacant_fte)) } }
                             td { @if any { "c" } @else { (caseload.map_or("-".to_string(), one)) (flag(*caseload)) } }
                             td { (asye_text) }
                             td {

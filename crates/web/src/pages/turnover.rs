@@ -10,6 +10,7 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
+use sightline_core::words::long_date;
 use sightline_core::{indicators_by, leavers, Grouping, Period};
 use sightline_report::chart::line_chart;
 
@@ -33,16 +34,23 @@ pub async fn turnover(State(state): State<Shared>, viewer: Viewer, filter: Filte
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let (generation, wf, date, coverage) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
     let period = Period::twelve_months_to(date);
-    // Rolling turnover at each month end from a year after the first data to the date.
+    let year_gap = coverage.gap_for_year(period);
+    // Rolling turnover at each month end to the date, from the first month
+    // whose 12 months the employment records cover whole: none drawn before.
     let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let covered_from = coverage.from.get(&sightline_core::coverage::Records::Employment).copied().unwrap_or(date);
     let series = state
         .turnover_series(generation, date, move || {
-            let first = all.spells().iter().map(|s| s.start).min().unwrap_or(date);
-            let from =
-                sightline_core::calendar::month_end(first.checked_add_months(chrono::Months::new(12)).unwrap_or(first));
+            let mut from = sightline_core::calendar::month_end(covered_from);
+            while Period::twelve_months_to(from).start < covered_from && from < date {
+                from = sightline_core::calendar::month_end(sightline_core::calendar::next_day(from));
+            }
+            if Period::twelve_months_to(from.min(date)).start < covered_from {
+                return (Vec::new(), Vec::new());
+            }
             let months = sightline_core::monthly_series(&all, &calendar, from.min(date), date, Grouping::Authority);
             (
                 months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
@@ -90,7 +98,10 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 tbody { @for (m, v) in x.iter().zip(values) { tr { th scope="row" { (m) } td { (rate(*v)) } } } }
             }
         }
-        h2 { "Leavers in the 12 months to " (date) }
+        h2 { "Leavers in the 12 months to " (long_date(date)) }
+        @if let Some(gap) = &year_gap {
+            p.no-data { "No data: " (gap.words()) ", so the leavers of the 12 months to " (long_date(date)) " are not all known. Choose a later date." }
+        } @else {
         p { (count(viewer, leavers.len() as u32)) " people left the authority's employment. " (count(viewer, moves)) " moves between teams are not leavers and are counted apart." }
         table {
             caption { "Leavers by reason" }
@@ -117,7 +128,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             }
         }
         table {
-            caption { "Moves between teams in the 12 months to " (date) }
+            caption { "Moves between teams in the 12 months to " (long_date(date)) }
             thead { tr { th scope="col" { "Team" } th scope="col" { "Moved in" } th scope="col" { "Moved out" } } }
             @let moved: Vec<_> = by_team.iter().filter(|g| g.moves.moves_in_headcount + g.moves.moves_out_headcount > 0).collect();
             @let ins = counts_shown(viewer, &moved.iter().map(|g| g.moves.moves_in_headcount).collect::<Vec<_>>());
@@ -128,7 +139,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
         }
-        p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them." }
+        }
+        p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them. " a href="/glossary#leavers" { "More about leavers" } }
     };
     Ok(body)
 }
