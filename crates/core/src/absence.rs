@@ -45,13 +45,39 @@ pub fn sickness_by_month(
     last: Date,
     threshold: f64,
 ) -> Vec<MonthOfAbsence> {
+    sickness_by_month_where(wf, calendar, first, last, threshold, |_| true)
+}
+
+/// [`sickness_by_month`] of one team: the episodes of people whose post on
+/// the episode's first day was in the team.
+pub fn team_sickness_by_month(
+    wf: &Workforce,
+    calendar: &Calendar,
+    first: Date,
+    last: Date,
+    threshold: f64,
+    team: crate::model::TeamId,
+) -> Vec<MonthOfAbsence> {
+    sickness_by_month_where(wf, calendar, first, last, threshold, |a| {
+        wf.spells_of(a.person).iter().any(|s| s.team == team && s.covers(a.start))
+    })
+}
+
+fn sickness_by_month_where(
+    wf: &Workforce,
+    calendar: &Calendar,
+    first: Date,
+    last: Date,
+    threshold: f64,
+    keep: impl Fn(&Absence) -> bool,
+) -> Vec<MonthOfAbsence> {
     let mut months = Vec::new();
     let mut start = first.with_day0(0).expect("the first of a month");
     while start <= last {
         months.push(MonthOfAbsence { month: start, short_term: 0.0, long_term: 0.0 });
         start = next_day(month_end(start));
     }
-    for a in wf.absences().iter().filter(|a| a.reason == AbsenceReason::Sickness) {
+    for a in wf.absences().iter().filter(|a| a.reason == AbsenceReason::Sickness && keep(a)) {
         let long = is_long_term(a, calendar, threshold);
         for m in months.iter_mut().filter(|m| a.start <= month_end(m.month) && a.end >= m.month) {
             let days = working_days_lost_in(a, Period { start: m.month, end: month_end(m.month) }, calendar);

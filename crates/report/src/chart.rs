@@ -294,7 +294,7 @@ pub fn fan_chart(
         );
     }
     let mut legend = String::from(
-        r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="#5b8fd1" fill-opacity="0.35" stroke="#333"></rect></svg> P10 to P90</li><li><svg width="28" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="28" y2="5" stroke="#1d4f91" stroke-width="3"></line></svg> Median (P50)</li>"##,
+        r##"<li><svg width="14" height="14" aria-hidden="true" focusable="false"><rect width="14" height="14" fill="#5b8fd1" fill-opacity="0.35" stroke="#333"></rect></svg> Where 8 in 10 runs fall</li><li><svg width="28" height="10" aria-hidden="true" focusable="false"><line x1="0" y1="5" x2="28" y2="5" stroke="#1d4f91" stroke-width="3"></line></svg> The middle run</li>"##,
     );
     if let Some((_, name)) = target {
         let _ = write!(

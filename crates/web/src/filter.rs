@@ -33,6 +33,8 @@ pub struct Filter {
     pub date: Option<NaiveDate>,
     pub team: Option<String>,
     pub service: Option<String>,
+    /// Whether the request chose a team or service at all ("All teams" included).
+    pub scope_given: bool,
 }
 
 /// A query that cannot be read, answered as the route answers: a page, or JSON for the API.
@@ -104,7 +106,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Filter {
             None => None,
             Some(d) => Some(request_date(&d).map_err(|e| reject(e, parts))?),
         };
-        Ok(Filter { date, team: chosen(raw.team), service: chosen(raw.service) })
+        let scope_given = raw.team.is_some() || raw.service.is_some();
+        Ok(Filter { date, team: chosen(raw.team), service: chosen(raw.service), scope_given })
     }
 }
 
@@ -245,6 +248,7 @@ mod tests {
             date: None,
             team: team.map(String::from),
             service: service.map(String::from),
+            scope_given: team.is_some() || service.is_some(),
         };
         assert_eq!(filter(None, None).scope(&teams, &services), Ok(Scope::Authority));
         assert_eq!(filter(Some("MASH"), None).scope(&teams, &services), Ok(Scope::Team("MASH")));

@@ -185,6 +185,16 @@ pub fn count(viewer: &Viewer, n: u32) -> String {
     viewer.count(n).map_or("c".to_string(), |n| n.to_string())
 }
 
+/// A number of things in words as a viewer may see it: "1 person",
+/// "12 people", or for a member "fewer than 5 people" in place of 1 to 4.
+pub fn how_many(viewer: &Viewer, n: u32, one: &str, many: &str) -> String {
+    match viewer.count(n) {
+        None => format!("fewer than 5 {many}"),
+        Some(1) => format!("1 {one}"),
+        Some(n) => format!("{n} {many}"),
+    }
+}
+
 /// The counts of one breakdown, whose total is shown too, as the viewer may
 /// see them: for members, counts of 1 to 4 are `c`, and where one alone
 /// would be `c` a second goes too, so that the total does not give it back.
@@ -209,6 +219,12 @@ pub fn time_words(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&chrono::Utc).format("%-d %B %Y, %H:%M:%S UTC").to_string())
         .unwrap_or_else(|_| at.to_string())
+}
+
+/// The text with its first letter a capital.
+pub fn upper_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// FTE, days or cases to one decimal place.

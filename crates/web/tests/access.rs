@@ -1087,3 +1087,57 @@ async fn no_page_shows_a_figure_outside_the_records_coverage() {
     let (r, page) = send(&w.app, get("/teams?date=2023-09-01", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "{page}");
 }
+
+/// The Turnover page for one team: the team's rolling turnover as the
+/// engine gives it, its leavers only, and for a member no rate the core's
+/// rule hides among the teams.
+#[tokio::test]
+async fn the_turnover_page_shows_one_team() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let cal = Calendar::england_and_wales();
+    let date: chrono::NaiveDate = "2024-09-30".parse().unwrap();
+    let groups = sightline_core::indicators_by(
+        &w.workforce,
+        &cal,
+        Period::twelve_months_to(date),
+        sightline_core::Grouping::Team,
+    );
+    let mut checked = 0;
+    for g in &groups {
+        let team = g.group.clone().unwrap();
+        let uri = format!("/turnover?date=2024-09-30&team={}", team.replace(' ', "+"));
+        let (r, page) = send(&w.app, get(&uri, Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{team}");
+        let last = page[page.find("<th scope=\"row\">Sep 2024</th><td>").unwrap() + 33..]
+            .split("</td>")
+            .next()
+            .unwrap()
+            .to_string();
+        let want = g.indicators.rounded().turnover_rate_fte.map_or("-".to_string(), |v| format!("{v:.1}%"));
+        assert_eq!(last, want, "{team}");
+        let leavers = sightline_core::leavers::leavers_in(&w.workforce, Period::twelve_months_to(date))
+            .iter()
+            .filter(|l| w.workforce.team_name(l.team) == team)
+            .count();
+        let said = if leavers == 1 { "1 person".to_string() } else { format!("{leavers} people") };
+        assert!(page.contains(&format!("{said} left the authority's employment from {team}")), "{team}");
+        let (_, seen) = send(&w.app, get(&uri, Some(&member))).await;
+        let shown = seen[seen.find("<th scope=\"row\">Sep 2024</th><td>").unwrap() + 33..]
+            .split("</td>")
+            .next()
+            .unwrap()
+            .to_string();
+        if shown == "c" {
+            checked += 1;
+        } else {
+            assert_eq!(shown, want, "{team}: a member sees the engine's rate when it may be shown");
+            assert!(
+                g.indicators.leavers_headcount == 0 || g.indicators.leavers_headcount >= 5,
+                "{team}: a rate of 1 to 4 leavers shown"
+            );
+        }
+    }
+    assert!(checked > 0, "some team's rate was hidden from the member");
+}

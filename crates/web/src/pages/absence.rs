@@ -1,10 +1,9 @@
 //! Sickness absence.
 
 use crate::error::Error;
-use crate::filter::date_form;
-use crate::filter::Filter;
+use crate::filter::{date_form, scope_form, Filter, Scope};
 use crate::layout::respond;
-use crate::layout::{count, gaps_banner, one, rate};
+use crate::layout::{gaps_banner, how_many, one, rate, upper_first};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -35,17 +34,43 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         });
     }
     // Twelve months by team: heavy work, off the server's threads.
+    let scope = filter.scope(wf.teams(), &[])?;
+    let team = match scope {
+        Scope::Team(t) => wf.team_id(t),
+        _ => None,
+    };
     let (all, calendar) = (wf.clone(), cal.clone());
     let (months, by_team) = state
         .heavy
         .run(move || {
             (
-                sickness::sickness_by_month(&all, &calendar, period.start, date, threshold),
+                match team {
+                    Some(t) => sickness::team_sickness_by_month(&all, &calendar, period.start, date, threshold, t),
+                    None => sickness::sickness_by_month(&all, &calendar, period.start, date, threshold),
+                },
                 indicators_by(&all, &calendar, period, Grouping::Team),
             )
         })
         .await?;
-    let long = sickness::long_term_on(&wf, cal, date, threshold);
+    let mut long = sickness::long_term_on(&wf, cal, date, threshold);
+    if let Some(t) = team {
+        long.retain(|a| wf.spells_of(a.person).iter().any(|s| s.team == t && s.covers(a.start)));
+    }
+    // For a member, one team's months rest on how many are in post there:
+    // hidden where the core's rule hides the team's days lost among all teams.
+    let months_hidden = viewer.is_member()
+        && team.is_some_and(|t| {
+            let listed: Vec<_> = by_team.iter().filter(|g| g.indicators.inpost_headcount > 0).collect();
+            let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
+                listed.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
+            });
+            let name = wf.team_name(t);
+            listed
+                .iter()
+                .zip(&hidden)
+                .find(|(g, _)| g.group.as_deref() == Some(name))
+                .is_none_or(|(_, h)| h.contains("working_days_lost_fte"))
+        });
     // Who is off sick is health data: names only for those who may see the person.
     let named: Vec<_> = long
         .iter()
@@ -66,13 +91,18 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let member = viewer.user.role == Role::Member;
     let body = html! {
         h1 { "Absence" }
-        (date_form("/absence", date))
+        (scope_form("/absence", date, wf.teams(), &[], scope))
         (gaps_banner(viewer, &gaps, date))
-        (PreEscaped(stacked_bars("months", "Working days lost to sickness by month", &summary, &["Short-term", "Long-term"], &bars, "Working days lost")))
-        table {
-            caption { "Working days lost to sickness by month" }
-            thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
-            tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
+        @let title = match scope { Scope::Team(t) => format!("Working days lost to sickness by month: {t}"), _ => "Working days lost to sickness by month".to_string() };
+        @if months_hidden {
+            p { "The team's days lost by month are not shown: the team has fewer than 5 social workers in post, or its figures could be worked out from the others'. " a href="/glossary#suppressed" { "Why" } }
+        } @else {
+            (PreEscaped(stacked_bars("months", &title, &summary, &["Short-term", "Long-term"], &bars, "Working days lost")))
+            table {
+                caption { (title) }
+                thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
+                tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
+            }
         }
         h2 { "By team, 12 months to " (long_date(date)) }
         table {
@@ -97,7 +127,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             }
         }
         h2 { "Long-term sickness on " (long_date(date)) }
-        p { (count(viewer, long.len() as u32)) " people are off sick long-term." }
+        p { (upper_first(&how_many(viewer, long.len() as u32, "person is", "people are"))) " off sick long-term." }
         @if !named.is_empty() {
             table {
                 caption { "Long-term sickness episodes covering " (long_date(date)) " that you may see" }

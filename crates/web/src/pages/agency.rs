@@ -1,10 +1,10 @@
 //! Agency use.
 
 use crate::error::Error;
-use crate::filter::date_form;
 use crate::filter::Filter;
+use crate::filter::{date_form, scope_form, Scope};
 use crate::layout::respond;
-use crate::layout::{count, gaps_banner, one, rate};
+use crate::layout::{count, gaps_banner, how_many, one, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -32,6 +32,11 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         });
     }
     let conversions_gap = coverage.gap_for_year(period);
+    let scope = filter.scope(wf.teams(), &[])?;
+    let team = match scope {
+        Scope::Team(t) => wf.team_id(t),
+        _ => None,
+    };
     // Cost by team for the 12 months and by month for the authority, where charge rates are known.
     let (all, calendar) = (wf.clone(), state.calendar.clone());
     let (costs, monthly) = state
@@ -42,7 +47,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             let mut start = period.start;
             while start <= period.end {
                 let end = sightline_core::calendar::month_end(start).min(period.end);
-                let month = agency::cost_by_team(&all, &calendar, Period { start, end });
+                let mut month = agency::cost_by_team(&all, &calendar, Period { start, end });
+                month.retain(|c| team.is_none_or(|t| c.team == t));
                 let cost: f64 = month.iter().map(|c| c.cost).sum();
                 let (days, costed) = month.iter().fold((0.0, 0.0), |(d, c), m| (d + m.fte_days, c + m.costed_fte_days));
                 monthly.push((start, cost, (days > 0.0).then(|| costed / days)));
@@ -53,7 +59,10 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .await?;
     let any_cost = costs.iter().any(|c| c.costed_fte_days > 0.0);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
-    let assignments = agency::assignments_at(&wf, date);
+    let mut assignments = agency::assignments_at(&wf, date);
+    if let Some(t) = team {
+        assignments.retain(|a| a.team == t);
+    }
     let bands = agency::count_by_band(&assignments);
     let conversions = agency::conversions(&wf, period).len() as u32;
     let member = viewer.user.role == Role::Member;
@@ -100,7 +109,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     };
     let body = html! {
         h1 { "Agency" }
-        (date_form("/agency", date))
+        (scope_form("/agency", date, wf.teams(), &[], scope))
         (gaps_banner(viewer, &gaps, date))
         h2 { "Agency rate by team" }
         table {
@@ -117,7 +126,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
         }
-        h2 { "Assignments by length" }
+        h2 { "Assignments by length" @if let Scope::Team(t) = scope { ": " (t) } }
         @if !bars.is_empty() {
             (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {}", long_date(date)), &summary, &["Assignments"], &bars, "Assignments")))
         }
@@ -163,7 +172,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
             table {
-                caption { "Agency cost by month, all teams" }
+                caption { "Agency cost by month, " @if let Scope::Team(t) = scope { (t) } @else { "all teams" } }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Cost" } th scope="col" { "Agency time with a known charge" } } }
                 tbody {
                     @for (month, cost, known) in &monthly {
@@ -176,7 +185,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         @if let Some(gap) = &conversions_gap {
             p.no-data { "No data: " (gap.words()) ", so the starters of the 12 months to " (long_date(date)) " are not all known." }
         } @else {
-            p { "In the 12 months to " (long_date(date)) ", " (count(viewer, conversions)) " people who had worked here through an agency in the year before joined as employees." }
+            p { "In the 12 months to " (long_date(date)) ", " (how_many(viewer, conversions, "person", "people")) " who had worked here through an agency in the year before joined as employees." }
         }
         p.note { "An assignment is a run of one person's agency spells with no day between them. A conversion is a starter who worked here through an agency in the 12 months before starting." }
     };

@@ -158,7 +158,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
                 }
                 tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
                 tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
-                tr { th scope="row" { "Cost against doing nothing" } td { "-" } td { (cost_words(difference.p50)) " (8 in 10 runs: " (cost_words(difference.p10)) " to " (cost_words(difference.p90)) ")" } }
+                tr { th scope="row" { "Cost against doing nothing" } td { "-" } td { (cost_words(difference.p50)) " (8 in 10 runs: from " (cost_words(difference.p10)) " to " (cost_words(difference.p90)) ")" } }
                 @for (a, b) in base.targets.iter().zip(&levers.targets) {
                     tr {
                         th scope="row" { "Chance of meeting the target: " (a.target.name) }

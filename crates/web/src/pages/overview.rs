@@ -115,7 +115,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // Every group but the last, "Other teams".
     let service_names: Vec<String> =
         groups.names.get(..groups.names.len().saturating_sub(1)).unwrap_or_default().to_vec();
-    let scope = filter.scope(wf.teams(), &service_names)?;
+    // A manager starts on their own team (the first of them), and may choose "All teams".
+    let mine = viewer.user.teams.iter().find(|t| wf.teams().contains(t)).filter(|_| viewer.user.role == Role::Manager);
+    let scope = match (filter.scope_given, mine) {
+        (false, Some(team)) => Scope::Team(team.as_str()),
+        _ => filter.scope(wf.teams(), &service_names)?,
+    };
     let before = a_year_before(date);
     let member = viewer.is_member();
     // The trend: every census year from the first with anyone in post to the one the date falls in.

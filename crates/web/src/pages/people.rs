@@ -135,12 +135,12 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
             }
             button type="submit" { "Search" }
         }
-        table {
+        table.stack {
             caption { (rows.len()) " people; status on " (long_date(date)) @if pages > 1 { "; page " (page) " of " (pages) } }
             thead { tr { th scope="col" { "Person" } th scope="col" { "SWE number" } th scope="col" { "Latest team" } th scope="col" { "On " (long_date(date)) } } }
             tbody {
                 @for (id, swe, team, status) in shown {
-                    tr { td { a href=(format!("/people/{}", encode_segment(id))) { (id) } } td { (swe) } td { (team) } td { (status) } }
+                    tr { td { a href=(format!("/people/{}", encode_segment(id))) { (id) } } td data-label="SWE number" { (swe) } td data-label="Latest team" { (team) } td data-label="Status" { (status) } }
                 }
             }
         }
@@ -284,17 +284,17 @@ fn summary_of(
 
 fn history_table(facts: &[sightline_store::HistoryFact]) -> Markup {
     html! {
-        table {
+        table.stack {
             caption { "History: spells, agency terms, absences and caseloads, from every source" }
             thead { tr { th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Detail" } } }
             tbody {
                 @for f in facts {
                     tr {
-                        td { (long_date(f.start)) }
-                        td { (f.end.map_or(String::new(), long_date)) }
-                        td { (f.what) }
-                        td { (f.source) }
-                        td { (f.detail) }
+                        td data-label="From" { (long_date(f.start)) }
+                        td data-label="To" { (f.end.map_or(String::new(), long_date)) }
+                        td data-label="What" { (f.what) }
+                        td data-label="Source" { (f.source) }
+                        td data-label="Detail" { (f.detail) }
                     }
                 }
             }

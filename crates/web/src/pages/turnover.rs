@@ -1,10 +1,9 @@
 //! Turnover and leavers.
 
 use crate::error::Error;
-use crate::filter::date_form;
-use crate::filter::Filter;
+use crate::filter::{scope_form, Filter, Scope};
 use crate::layout::respond;
-use crate::layout::{count, counts_shown, gaps_banner, rate};
+use crate::layout::{count, counts_shown, gaps_banner, how_many, rate, upper_first};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -40,26 +39,69 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let year_gap = coverage.gap_for_year(period);
     // Rolling turnover at each month end to the date, from the first month
     // whose 12 months the employment records cover whole: none drawn before.
-    let (all, calendar) = (wf.clone(), state.calendar.clone());
     let covered_from = coverage.from.get(&sightline_core::coverage::Records::Employment).copied().unwrap_or(date);
+    let mut from = sightline_core::calendar::month_end(covered_from);
+    while Period::twelve_months_to(from).start < covered_from && from < date {
+        from = sightline_core::calendar::month_end(sightline_core::calendar::next_day(from));
+    }
+    // The first month drawn, if any month's 12 months are covered.
+    let from = (Period::twelve_months_to(from.min(date)).start >= covered_from).then_some(from.min(date));
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
     let series = state
         .turnover_series(generation, date, move || {
-            let mut from = sightline_core::calendar::month_end(covered_from);
-            while Period::twelve_months_to(from).start < covered_from && from < date {
-                from = sightline_core::calendar::month_end(sightline_core::calendar::next_day(from));
-            }
-            if Period::twelve_months_to(from.min(date)).start < covered_from {
-                return (Vec::new(), Vec::new());
-            }
-            let months = sightline_core::monthly_series(&all, &calendar, from.min(date), date, Grouping::Authority);
+            let Some(from) = from else { return (Vec::new(), Vec::new()) };
+            let months = sightline_core::monthly_series(&all, &calendar, from, date, Grouping::Authority);
             (
                 months.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect(),
                 months.iter().map(|(_, g)| g.first().and_then(|g| g.indicators.rounded().turnover_rate_fte)).collect(),
             )
         })
         .await?;
-    let (x, values) = (&series.0, &series.1);
-    let leavers = leavers::leavers_in(&wf, period);
+    let scope = filter.scope(wf.teams(), &[])?;
+    let team = match scope {
+        Scope::Team(t) => wf.team_id(t),
+        _ => None,
+    };
+    // One team's rolling turnover: every team's months, so that a member's
+    // team rate goes where the core's rule hides it among all teams.
+    let team_series = match (team, from) {
+        (Some(id), Some(from)) => {
+            let (all, calendar, member) = (wf.clone(), state.calendar.clone(), viewer.is_member());
+            Some(
+                state
+                    .heavy
+                    .run(move || {
+                        let by_team = sightline_core::monthly_series(&all, &calendar, from, date, Grouping::Team);
+                        by_team
+                            .iter()
+                            .map(|(_, groups)| {
+                                let hidden = if member {
+                                    sightline_core::disclosure::hidden_figures(groups.len(), |g, f| {
+                                        groups.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
+                                    })
+                                } else {
+                                    Vec::new()
+                                };
+                                let name = all.team_name(id);
+                                let i = groups.iter().position(|g| g.group.as_deref() == Some(name))?;
+                                if hidden.get(i).is_some_and(|h| h.contains("turnover_rate_fte")) {
+                                    None
+                                } else {
+                                    groups.get(i).and_then(|g| g.indicators.rounded().turnover_rate_fte)
+                                }
+                            })
+                            .collect::<Vec<Option<f64>>>()
+                    })
+                    .await?,
+            )
+        }
+        _ => None,
+    };
+    let (x, values) = (&series.0, team_series.as_ref().unwrap_or(&series.1));
+    let mut leavers = leavers::leavers_in(&wf, period);
+    if let Some(id) = team {
+        leavers.retain(|l| l.team == id);
+    }
     let reasons = leavers::count_by_reason(&leavers);
     let destinations = leavers::count_by_destination(&leavers);
     let mut service = [0u32; YEAR_BANDS.len()];
@@ -76,7 +118,10 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             qualified_known += 1;
         }
     }
-    let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
+    let mut by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
+    if let Scope::Team(t) = scope {
+        by_team.retain(|g| g.group.as_deref() == Some(t));
+    }
     let moves: u32 = by_team.iter().map(|g| g.moves.moves_out_headcount).sum();
     let summary = match (values.first().copied().flatten(), values.last().copied().flatten()) {
         (Some(a), Some(b)) => {
@@ -87,22 +132,27 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     };
     let body = html! {
         h1 { "Turnover and leavers" }
-        (date_form("/turnover", date))
+        (scope_form("/turnover", date, wf.teams(), &[], scope))
         (gaps_banner(viewer, &gaps, date))
-        (PreEscaped(line_chart("rolling", "Rolling 12-month turnover (FTE) by month", &summary, x, &[("Turnover (FTE) %", values.clone())])))
+        @let title = match scope { Scope::Team(t) => format!("Rolling 12-month turnover (FTE) by month: {t}"), _ => "Rolling 12-month turnover (FTE) by month".to_string() };
+        (PreEscaped(line_chart("rolling", &title, &summary, x, &[("Turnover (FTE) %", values.clone())])))
         details {
             summary { "The chart's figures" }
             table {
                 caption { "Turnover (FTE) % in the 12 months to each month end" }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Turnover (FTE) %" } } }
-                tbody { @for (m, v) in x.iter().zip(values) { tr { th scope="row" { (m) } td { (rate(*v)) } } } }
+                tbody { @for (m, v) in x.iter().zip(values) { tr { th scope="row" { (m) } td { @if v.is_none() && team.is_some() && viewer.is_member() { "c" } @else { (rate(*v)) } } } } }
             }
         }
         h2 { "Leavers in the 12 months to " (long_date(date)) }
         @if let Some(gap) = &year_gap {
             p.no-data { "No data: " (gap.words()) ", so the leavers of the 12 months to " (long_date(date)) " are not all known. Choose a later date." }
         } @else {
-        p { (count(viewer, leavers.len() as u32)) " people left the authority's employment. " (count(viewer, moves)) " moves between teams are not leavers and are counted apart." }
+        p {
+            (upper_first(&how_many(viewer, leavers.len() as u32, "person", "people")))
+            @if let Scope::Team(t) = scope { " left the authority's employment from " (t) ". " } @else { " left the authority's employment. " }
+            (upper_first(&how_many(viewer, moves, "move", "moves"))) " between teams, not leavers, are counted apart."
+        }
         table {
             caption { "Leavers by reason" }
             thead { tr { th scope="col" { "Reason" } th scope="col" { "Leavers" } } }
