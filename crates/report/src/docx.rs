@@ -23,19 +23,25 @@ fn bullet(s: &str) -> Paragraph {
     text(format!("\u{2022} {s}")).indent(Some(360), Some(docx_rs::SpecialIndentType::Hanging(360)), None, None)
 }
 
-fn cell(s: String, bold: bool, right: bool) -> TableCell {
+fn cell(s: String, bold: bool, right: bool, small: bool) -> TableCell {
     let run = if bold { Run::new().add_text(s).bold() } else { Run::new().add_text(s) };
+    // Tables of more than five columns in 9 point, so they fit a portrait page.
+    let run = if small { run.size(18) } else { run };
     let p = Paragraph::new().add_run(run);
     TableCell::new().add_paragraph(if right { p.align(AlignmentType::Right) } else { p })
 }
 
 fn table(doc: Docx, t: &Table) -> Docx {
+    let small = t.columns.len() > 5;
+    // A long word in a narrow printed column breaks where a printer would break it (a soft hyphen).
+    let heading = |c: &str| c.replace("stablishment", "stablish\u{ad}ment");
     let header =
-        TableRow::new(t.columns.iter().enumerate().map(|(i, c)| cell(c.clone(), true, i > 0)).collect()).cant_split();
+        TableRow::new(t.columns.iter().enumerate().map(|(i, c)| cell(heading(c), true, i > 0, small)).collect())
+            .cant_split();
     let mut rows = vec![header];
     for r in &t.rows {
-        let mut cells = vec![cell(r.label.clone(), r.total, false)];
-        cells.extend(r.cells.iter().map(|v| cell(v.display(), r.total, !matches!(v, Value::Text(_)))));
+        let mut cells = vec![cell(r.label.clone(), r.total, false, small)];
+        cells.extend(r.cells.iter().map(|v| cell(v.display(), r.total, !matches!(v, Value::Text(_)), small)));
         rows.push(TableRow::new(cells).cant_split());
     }
     doc.add_paragraph(

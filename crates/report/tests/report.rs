@@ -205,7 +205,10 @@ fn the_three_formats_read_back_with_the_same_cells() {
                                 c.children
                                     .iter()
                                     .filter_map(|p| match p {
-                                        docx_rs::TableCellContent::Paragraph(p) => Some(p.raw_text()),
+                                        // A soft hyphen is where a printed word may break, not a letter.
+                                        docx_rs::TableCellContent::Paragraph(p) => {
+                                            Some(p.raw_text().replace('\u{ad}', ""))
+                                        }
                                         _ => None,
                                     })
                                     .collect::<String>()
@@ -417,16 +420,11 @@ fn a_publication_gives_no_rate_that_rests_on_a_hidden_count() {
 
     // Month by month: before November 2024 no one had left, and 0% stands.
     let rolling = table(&published, "Rolling turnover");
-    let at = |label: &str, month: &str| {
-        let c = rolling.columns.iter().position(|c| c == month).unwrap() - 1;
-        row(rolling, label)[c].clone()
-    };
-    assert_eq!(at("Authority", "Sep 2024"), Value::Percent(0.0));
+    let at = |month: &str| row(rolling, month)[0].clone();
+    assert_eq!(at("Sep 2024"), Value::Percent(0.0));
     for month in ["Nov 2024", "Mar 2025"] {
-        assert_eq!(at("A", month), Value::Suppressed, "{month}");
-        assert_eq!(at("Authority", month), Value::Suppressed, "{month}");
+        assert_eq!(at(month), Value::Suppressed, "{month}");
     }
-    no_lone_hidden_cell(rolling);
     let drawn = published.sections.iter().flat_map(|s| &s.blocks).find_map(|b| match b {
         sightline_report::Block::Chart(c) if c.id == "rolling" => Some(c),
         _ => None,

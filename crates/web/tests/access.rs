@@ -1141,3 +1141,18 @@ async fn the_turnover_page_shows_one_team() {
     }
     assert!(checked > 0, "some team's rate was hidden from the member");
 }
+
+/// A manager opens the overview on their own team, and may choose all teams.
+#[tokio::test]
+async fn a_manager_starts_on_their_own_team() {
+    let w = world().await;
+    let mo = log_in(&w.app, "mo", "mo-password").await.unwrap();
+    let team = w.workforce.teams()[0].clone();
+    let (_, page) = send(&w.app, get("/", Some(&mo))).await;
+    assert!(page.contains(&format!("<h1>Overview: {team}</h1>")), "{page}");
+    let (_, page) = send(&w.app, get("/?team=", Some(&mo))).await;
+    assert!(page.contains("<h1>Overview</h1>"), "All teams, when chosen");
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (_, page) = send(&w.app, get("/", Some(&ada))).await;
+    assert!(page.contains("<h1>Overview</h1>"), "others start on the authority");
+}

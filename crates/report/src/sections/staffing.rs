@@ -66,35 +66,42 @@ pub(super) fn staffing(cx: &Context) -> Section {
         ],
         total: true,
     });
-    Section {
-        heading: format!("Staffing position by team at {}", long_date(cx.end)),
-        blocks: vec![
-            Block::Chart(Chart {
-                id: "staffing",
-                title: format!("Staffing by team at {}", long_date(cx.end)),
-                description: "Each team's establishment as it is filled: permanent, fixed-term and agency covering \
-                              vacancies, what is left vacant, and agency over the establishment (FTE), for each team \
-                              whose figures are shown."
-                    .to_string(),
-                kind: ChartKind::StackedBars {
-                    parts: sightline_core::staffing::BAR_PARTS.map(String::from).to_vec(),
-                    rows: bars,
-                },
-            }),
-            Block::Table(Table {
-                name: "Staffing by team",
-                caption: "Staffing position by team (FTE)".to_string(),
-                columns: ["Team", "Establishment", "Permanent", "Fixed-term", "Agency", "Vacant", "Over establishment"]
-                    .map(String::from)
-                    .to_vec(),
-                rows,
-                definition:
-                    "Social workers in post at the date (a spell ending on the date is a leaver). A vacancy is \
-                             funded FTE not filled by an employed social worker; agency FTE beyond the vacancies, and \
-                             employed FTE beyond the establishment, are over establishment."
-                        .to_string(),
-                when: cx.at_end.clone(),
-            }),
-        ],
+    // A chart of a few teams out of many says little and hints at the
+    // rest: drawn only when at least half the teams can be.
+    let drawn = bars.len() * 2 >= cx.teams.len() && !bars.is_empty();
+    let mut definition = "Social workers in post at the date (a spell ending on the date is a leaver). A vacancy is \
+                          funded FTE not filled by an employed social worker; agency FTE beyond the vacancies, and \
+                          employed FTE beyond the establishment, are over establishment."
+        .to_string();
+    if !drawn {
+        definition.push_str(
+            " There is no chart of this table: drawn, most teams' bars would show numbers of people under 5.",
+        );
     }
+    let mut blocks = Vec::new();
+    if drawn {
+        blocks.push(Block::Chart(Chart {
+            id: "staffing",
+            title: format!("Staffing by team at {}", long_date(cx.end)),
+            description: "Each team's establishment as it is filled: permanent, fixed-term and agency covering \
+                          vacancies, what is left vacant, and agency over the establishment (FTE), for each team \
+                          whose figures are shown."
+                .to_string(),
+            kind: ChartKind::StackedBars {
+                parts: sightline_core::staffing::BAR_PARTS.map(String::from).to_vec(),
+                rows: bars,
+            },
+        }));
+    }
+    blocks.push(Block::Table(Table {
+        name: "Staffing by team",
+        caption: "Staffing position by team (FTE)".to_string(),
+        columns: ["Team", "Establishment", "Permanent", "Fixed-term", "Agency", "Vacant", "Over establishment"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        definition,
+        when: cx.at_end.clone(),
+    }));
+    Section { heading: format!("Staffing position by team at {}", long_date(cx.end)), blocks }
 }

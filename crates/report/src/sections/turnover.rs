@@ -1,10 +1,10 @@
 //! Turnover: rolling and for the period, by team, and against other authorities.
 
-use super::cells::{column_with_total, hidden_row};
+use super::cells::column_with_total;
 use super::Context;
 use crate::document::{Block, Chart, ChartKind, Row, Section, Table, Value};
 use sightline_core::disclosure::is_disclosive;
-use sightline_core::{monthly_series, Grouping};
+use sightline_core::{indicators_by_team_groups, monthly_series, Grouping, Indicators, TeamGroups, Unassigned};
 
 /// Rolling and period turnover by team, and against other authorities when compared.
 pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
@@ -14,31 +14,63 @@ pub(super) fn turnover(cx: &Context, summary: &mut Vec<String>) -> Section {
     Section { heading: "Turnover".to_string(), blocks }
 }
 
-/// The rolling 12-month turnover: the authority's as a chart, and each team's by month.
+/// The rolling 12-month turnover: the authority's as a chart, and a table
+/// of months (rows) by the authority and its service areas (columns). A
+/// table of months by team said little once a publication hid every rate
+/// of 1 to 4 leavers, and ran off a portrait page; service areas are larger,
+/// so more of them can be shown, and the months run down the page. Each
+/// month's leavers by service are suppressed as a column with the
+/// authority's, so no rate of 1 to 4 leavers is given, nor one that the
+/// others would give back.
 fn rolling(cx: &Context) -> Vec<Block> {
-    let monthly = |grouping| {
-        monthly_series(cx.wf, cx.calendar, sightline_core::calendar::month_end(cx.period.start), cx.end, grouping)
+    let first = sightline_core::calendar::month_end(cx.period.start);
+    let months_all = monthly_series(cx.wf, cx.calendar, first, cx.end, Grouping::Authority);
+    let groups = TeamGroups::by_service(cx.wf.teams(), cx.request.services, Unassigned::OwnGroup);
+    let by_service: Vec<Vec<Indicators>> = if cx.request.services.is_empty() {
+        Vec::new()
+    } else {
+        months_all
+            .iter()
+            .map(|(p, _)| {
+                indicators_by_team_groups(cx.wf, cx.calendar, *p, &groups).into_iter().map(|g| g.indicators).collect()
+            })
+            .collect()
     };
-    let months = monthly(Grouping::Team);
-    let months_all = monthly(Grouping::Authority);
     let x: Vec<String> = months_all.iter().map(|(p, _)| p.end.format("%b %Y").to_string()).collect();
-    let rolling: Vec<Option<f64>> =
-        months_all.iter().map(|(_, g)| g[0].indicators.rounded().turnover_rate_fte).collect();
-    // Each month's leavers by team, with the authority's, suppressed as a
-    // column: a rate from 1 to 4 leavers goes, and a second with it where
-    // the authority's would give it back.
-    let leaver_columns: Vec<Vec<Value>> = months
+    // Each month's leavers by service, with the authority's total last.
+    let leaver_columns: Vec<Vec<Value>> = months_all
         .iter()
-        .map(|(_, g)| {
-            let counts: Vec<u32> = cx.teams.iter().map(|&t| g[t].indicators.leavers_headcount).collect();
+        .enumerate()
+        .map(|(m, (_, all))| {
+            let mut counts: Vec<u32> =
+                by_service.get(m).map(|g| g.iter().map(|i| i.leavers_headcount).collect()).unwrap_or_default();
+            if counts.is_empty() {
+                counts.push(all.first().map_or(0, |g| g.indicators.leavers_headcount));
+                let column = column_with_total(&counts, cx.publish);
+                return vec![column.last().cloned().unwrap_or(Value::Missing)];
+            }
             column_with_total(&counts, cx.publish)
         })
         .collect();
     let hidden_at =
-        |m: usize, row: usize| leaver_columns.get(m).and_then(|c| c.get(row)).is_none_or(|v| *v == Value::Suppressed);
-    // A hidden month is not drawn either.
+        |m: usize, k: usize| leaver_columns.get(m).and_then(|c| c.get(k)).is_none_or(|v| *v == Value::Suppressed);
+    let all_column = groups.names.len();
+    let authority_hidden = |m: usize| {
+        let k = if by_service.is_empty() { 0 } else { all_column };
+        hidden_at(m, k)
+    };
     let rolling: Vec<Option<f64>> =
-        rolling.iter().enumerate().map(|(m, v)| if hidden_at(m, cx.teams.len()) { None } else { *v }).collect();
+        months_all
+            .iter()
+            .enumerate()
+            .map(|(m, (_, g))| {
+                if authority_hidden(m) {
+                    None
+                } else {
+                    g.first().and_then(|g| g.indicators.rounded().turnover_rate_fte)
+                }
+            })
+            .collect();
     let mut blocks = vec![Block::Chart(Chart {
         id: "rolling",
         title: "Rolling 12-month turnover (FTE)".to_string(),
@@ -50,49 +82,44 @@ fn rolling(cx: &Context) -> Vec<Block> {
         },
         kind: ChartKind::Lines { x: x.clone(), series: vec![("Authority".to_string(), rolling.clone())] },
     })];
-    let mut columns = vec!["Team".to_string()];
-    columns.extend(x.iter().cloned());
-    let mut rows: Vec<Row> = cx
-        .teams
+    let mut columns = vec!["12 months to the end of".to_string(), "Authority".to_string()];
+    if !by_service.is_empty() {
+        columns.extend(groups.names.iter().cloned());
+    }
+    let rows: Vec<Row> = months_all
         .iter()
         .enumerate()
-        .map(|(row, &t)| {
-            if !cx.visible[t] {
-                return hidden_row(cx.team_name(t), x.len());
+        .map(|(m, _)| {
+            let mut cells = vec![if authority_hidden(m) {
+                Value::Suppressed
+            } else {
+                Value::percent(rolling.get(m).copied().flatten())
+            }];
+            if let Some(services) = by_service.get(m) {
+                cells.extend(services.iter().enumerate().map(|(k, i)| {
+                    if hidden_at(m, k) || (cx.publish && sightline_core::disclosure::is_disclosive(i.inpost_headcount))
+                    {
+                        Value::Suppressed
+                    } else {
+                        Value::percent(i.rounded().turnover_rate_fte)
+                    }
+                }));
             }
-            Row {
-                label: cx.team_name(t).to_string(),
-                cells: months
-                    .iter()
-                    .enumerate()
-                    .map(|(m, (_, g))| {
-                        if hidden_at(m, row) {
-                            Value::Suppressed
-                        } else {
-                            Value::percent(g[t].indicators.rounded().turnover_rate_fte)
-                        }
-                    })
-                    .collect(),
-                total: false,
-            }
+            Row { label: x.get(m).cloned().unwrap_or_default(), cells, total: false }
         })
         .collect();
-    rows.push(Row {
-        label: "Authority".to_string(),
-        cells: rolling
-            .iter()
-            .enumerate()
-            .map(|(m, v)| if hidden_at(m, cx.teams.len()) { Value::Suppressed } else { Value::percent(*v) })
-            .collect(),
-        total: true,
-    });
     blocks.push(Block::Table(Table {
         name: "Rolling turnover",
-        caption: "Rolling 12-month turnover (FTE) by team".to_string(),
+        caption: if by_service.is_empty() {
+            "Rolling 12-month turnover (FTE) by month".to_string()
+        } else {
+            "Rolling 12-month turnover (FTE) by month and service area".to_string()
+        },
         columns,
         rows,
         definition: "For each month, FTE leavers in the 12 months to its end over FTE in post at its end. A move \
-                     between teams is not a leaver. For publication, a team's rate from 1 to 4 leavers is c."
+                     between teams is not a leaver. For publication, a rate from 1 to 4 leavers is c, and so is a \
+                     second where the authority's would give it back."
             .to_string(),
         when: cx.over.clone(),
     }));

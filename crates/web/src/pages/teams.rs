@@ -100,8 +100,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             p.no-data { "No data on funded posts for " (long_date(date)) ": " (gap.words()) ". Establishment and vacancies are left out." }
         }
         @if est_gap.is_some() {
-        } @else if bars.is_empty() {
-            p.no-data { "The chart of each team's staffing is left out: every team's bar would show a number of people under 5." }
+        } @else if bars.is_empty() || (member && bars.len() * 2 < rows.len()) {
+            p.no-data { "There is no chart of each team's staffing: drawn, most teams' bars would show numbers of people under 5. The table gives what can be shown." }
         } @else {
             (PreEscaped(stacked_bars("staffing", &format!("Staffing by team at {}", long_date(date)), "Each team's establishment as it is filled: permanent, fixed-term and agency covering vacancies, what is left vacant, and agency over the establishment. The table below gives the figures.", &sightline_core::staffing::BAR_PARTS, &bars, "FTE (full-time equivalent)")))
         }
