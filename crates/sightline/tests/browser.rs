@@ -29,7 +29,8 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
         .spawn()
         .unwrap();
     let (mut address, mut password) = (None, None);
-    for line in std::io::BufReader::new(demo.stdout.take().unwrap()).lines() {
+    let mut lines = std::io::BufReader::new(demo.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(rest) = line.strip_prefix("Sightline is running at ") {
             address = Some(rest.trim_end_matches('/').to_string());
@@ -39,6 +40,8 @@ fn the_dashboard_works_and_is_accessible_in_chromium() {
             break;
         }
     }
+    // The demo goes on writing: its output is read to the end, or its next line would fail.
+    std::thread::spawn(move || lines.for_each(drop));
     let (address, password) = (address.expect("an address"), password.expect("a password"));
     let db = out.join("sightline-demo.db");
     let expected = Command::new(env!("CARGO_BIN_EXE_sightline"))
