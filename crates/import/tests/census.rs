@@ -115,7 +115,7 @@ async fn story(url: &str) {
     // Each worker's census records are history, found by SWE number.
     let history = store.person_history("SW1000000001").await.unwrap().expect("a census worker");
     assert_eq!(history.summary.person.birth_date, "1988-06-01".parse().ok());
-    let spells: Vec<_> = history.facts.iter().filter(|f| f.what == "spell").collect();
+    let spells: Vec<_> = history.facts.iter().filter(|f| f.what == "post").collect();
     assert_eq!(spells.len(), 2, "FTE 1.0 to September 2023, then 0.8");
     assert!(spells.iter().all(|f| f.source == "csww"));
     assert_eq!(history.facts.iter().filter(|f| f.what == "caseload").count(), 2);

@@ -130,7 +130,7 @@ async fn story(url: &str) {
         counts.iter().find(|(t, _)| *t == "spell")
     );
     let history = store.person_history(&emp).await.unwrap().expect("found by the legacy employee number");
-    let closed = history.facts.iter().find(|f| f.what == "spell" && f.start == start).unwrap();
+    let closed = history.facts.iter().find(|f| f.what == "post" && f.start == start).unwrap();
     assert_eq!(closed.end, Some(end));
     assert!(closed.detail.contains("left: Resignation"), "{}", closed.detail);
 

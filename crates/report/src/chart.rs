@@ -20,12 +20,22 @@ const BOTTOM: f64 = 40.0;
 /// Colours with at least 3:1 contrast against white, and dash patterns.
 const STYLES: [(&str, &str); 4] = [("#1d4f91", ""), ("#b3261e", "6 4"), ("#2e7d32", "2 3"), ("#6a1b9a", "10 3 2 3")];
 
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
+/// A scale that holds `max`: its top and how many equal steps it has (at
+/// most five), each step 1, 2 or 5 times a power of ten, so gridlines read
+/// 0, 50, 100, 150, 200, 250 and never 17.5 or 52.5.
+fn nice_scale(max: f64) -> (f64, usize) {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
+        return (1.0, 4);
     }
-    let step = 10f64.powf(max.log10().floor());
-    ((max / step).ceil() * step).max(1.0)
+    let power = 10f64.powf((max / 5.0).log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0, 20.0] {
+        let step = m * power;
+        let steps = (max / step - 1e-9).ceil().max(1.0);
+        if steps <= 5.0 {
+            return (step * steps, steps as usize);
+        }
+    }
+    (max, 4)
 }
 
 /// The frame of a chart over x labels: the scale from 0 to a round top at
@@ -33,12 +43,14 @@ fn nice_max(max: f64) -> f64 {
 /// `labels` of them; the last ends at the plot's edge).
 struct Frame {
     top: f64,
+    steps: usize,
     points: usize,
 }
 
 impl Frame {
     fn new(max: f64, points: usize) -> Frame {
-        Frame { top: nice_max(max), points }
+        let (top, steps) = nice_scale(max);
+        Frame { top, steps, points }
     }
 
     fn x(&self, i: usize) -> f64 {
@@ -52,8 +64,8 @@ impl Frame {
 
     fn axes(&self, x: &[String], labels: usize) -> String {
         let mut svg = String::new();
-        for k in 0..=4 {
-            let v = self.top * k as f64 / 4.0;
+        for k in 0..=self.steps {
+            let v = self.top * k as f64 / self.steps as f64;
             let y = self.y(v);
             let _ = write!(
                 svg,
@@ -65,7 +77,10 @@ impl Frame {
             );
         }
         let every = x.len().div_ceil(labels).max(1);
-        for (i, label) in x.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        // Every `every`th label, and the last; one too near the last gives way to it.
+        let last = x.len().saturating_sub(1);
+        let near_last = |i: usize| i != last && (self.x(last) - self.x(i)) < 64.0;
+        for (i, label) in x.iter().enumerate().filter(|(i, _)| (i % every == 0 && !near_last(*i)) || *i == last) {
             let anchor = if i + 1 == x.len() && x.len() > 1 { "end" } else { "middle" };
             let _ = write!(
                 svg,
@@ -139,12 +154,12 @@ pub fn stacked_bars(
     let plot_bottom = plot_top + rows.len() as f64 * (bar_h + 8.0);
     let height = plot_bottom + 44.0;
     let max = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0f64, f64::max);
-    let top = nice_max(max);
+    let (top, steps) = nice_scale(max);
     let scale = (WIDTH - label_w - right) / top;
     let mut svg = String::new();
     // The scale: gridlines and their values, and the unit.
-    for k in 0..=4 {
-        let v = top * k as f64 / 4.0;
+    for k in 0..=steps {
+        let v = top * k as f64 / steps as f64;
         let x = label_w + v * scale;
         let _ = write!(
             svg,
@@ -232,12 +247,12 @@ fn trim(v: f64) -> String {
 /// Every value as a tick along one axis, `marked` drawn as a labelled diamond.
 pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, label: &str) -> String {
     let height = 90.0;
-    let max = nice_max(values.iter().copied().fold(marked, f64::max));
+    let (max, steps) = nice_scale(values.iter().copied().fold(marked, f64::max));
     let x = |v: f64| LEFT + (WIDTH - LEFT - RIGHT) * v / max;
     let mut svg = String::new();
     let _ = write!(svg, r##"<line x1="{LEFT}" y1="50" x2="{:.1}" y2="50" stroke="#505a5f"/>"##, WIDTH - RIGHT);
-    for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
+    for k in 0..=steps {
+        let v = max * k as f64 / steps as f64;
         let _ = write!(svg, r##"<text x="{:.1}" y="78" text-anchor="middle" font-size="12">{}</text>"##, x(v), trim(v));
     }
     for v in values {
@@ -304,4 +319,20 @@ pub fn fan_chart(
         );
     }
     figure(&drawing(id, &format!("0 0 {WIDTH} {HEIGHT}"), title, summary, &svg), title, summary, Some(&legend))
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::nice_scale;
+
+    #[test]
+    fn scales_step_in_round_numbers() {
+        assert_eq!(nice_scale(67.4), (80.0, 4));
+        assert_eq!(nice_scale(213.0), (250.0, 5));
+        assert_eq!(nice_scale(40.0), (40.0, 4));
+        assert_eq!(nice_scale(37.4), (40.0, 4));
+        assert_eq!(nice_scale(0.0), (1.0, 4));
+        assert_eq!(nice_scale(3.2), (4.0, 4));
+        assert_eq!(nice_scale(288.9), (300.0, 3));
+    }
 }

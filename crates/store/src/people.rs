@@ -260,7 +260,7 @@ macro_rules! people {
                     // Codes in words, as DfE labels them (the code kept where it is not one).
                     let kind = sightline_core::SpellKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
                     let role = u8::try_from(role).ok().and_then(sightline_core::OrgRole::from_code).map_or(format!("role {role}"), |r| r.label().to_string());
-                    let mut detail = format!("{kind}, {team}, {role}, FTE {fte}");
+                    let mut detail = format!("{kind}, {team}, {role}, FTE {fte:.2}");
                     if let Some(code) = reason {
                         let words = u8::try_from(code).ok().and_then(sightline_core::ReasonLeave::from_code).map_or(format!("reason {code}"), |r| r.label().to_string());
                         detail.push_str(&format!("; left: {words}"));
@@ -269,7 +269,7 @@ macro_rules! people {
                         let words = u8::try_from(code).ok().and_then(sightline_core::LeaverDestination::from_code).map_or(format!("destination {code}"), |d| d.label().to_string());
                         detail.push_str(&format!("; went to: {words}"));
                     }
-                    facts.push(HistoryFact { source: r.try_get(0)?, what: "spell", start: r.try_get(4)?, end: r.try_get(5)?, detail });
+                    facts.push(HistoryFact { source: r.try_get(0)?, what: "post", start: r.try_get(4)?, end: r.try_get(5)?, detail });
                 }
                 for r in q("SELECT b.source, a.start_date, a.agency, a.charge_rate, a.pay_rate, a.covering FROM agency_assignment a JOIN import_batch b ON b.id = a.batch_id WHERE a.person_id = ")
                     .push_bind(id)

@@ -185,6 +185,18 @@ pub fn count(viewer: &Viewer, n: u32) -> String {
     viewer.count(n).map_or("c".to_string(), |n| n.to_string())
 }
 
+/// For members, what `c` means, under every page that may show one.
+pub fn c_note(viewer: &Viewer) -> Markup {
+    html! {
+        @if viewer.is_member() {
+            p.note {
+                "c: a number of people from 1 to 4, or a figure from which one could be worked out (its FTE, a rate, days lost), is not shown, as DfE does, so that no one can be identified. "
+                a href="/glossary#suppressed" { "More about c" }
+            }
+        }
+    }
+}
+
 /// A number of things in words as a viewer may see it: "1 person",
 /// "12 people", or for a member "fewer than 5 people" in place of 1 to 4.
 pub fn how_many(viewer: &Viewer, n: u32, one: &str, many: &str) -> String {
@@ -227,9 +239,20 @@ pub fn upper_first(text: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-/// FTE, days or cases to one decimal place.
+/// FTE, days or cases to one decimal place, thousands separated: 1,480.0.
 pub fn one(v: f64) -> String {
-    format!("{v:.1}")
+    let text = format!("{v:.1}");
+    let (whole_part, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    let (sign, digits) = whole_part.strip_prefix('-').map_or(("", whole_part), |d| ("-", d));
+    match digits.parse::<u64>() {
+        Ok(n) if n >= 1000 => format!("{sign}{}.{fraction}", sightline_core::words::thousands(n)),
+        _ => text,
+    }
+}
+
+/// A whole number, thousands separated: 14,857.
+pub fn whole(n: u64) -> String {
+    sightline_core::words::thousands(n)
 }
 
 /// A rate as a percentage to one decimal place, or "-" when it is not defined.
@@ -266,6 +289,15 @@ mod tests {
     fn viewer(role: Role) -> Viewer {
         let user = User { id: 1, name: "x".into(), role, teams: Vec::new(), created_at: String::new() };
         Viewer { user, csrf: None, data_until: None }
+    }
+
+    #[test]
+    fn figures_are_written_with_thousands_separated() {
+        assert_eq!(one(1480.0), "1,480.0");
+        assert_eq!(one(-2390.44), "-2,390.4");
+        assert_eq!(one(999.96), "1,000.0");
+        assert_eq!(one(14.25), "14.2");
+        assert_eq!(whole(14857), "14,857");
     }
 
     #[test]

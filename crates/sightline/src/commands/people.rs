@@ -109,7 +109,7 @@ pub fn run_people(command: PeopleCommand) -> Result<()> {
             let mut text = describe_person(&h.summary);
             for f in &h.facts {
                 let end = f.end.map_or_else(
-                    || if f.what == "spell" { "open".to_string() } else { String::new() },
+                    || if f.what == "post" { "open".to_string() } else { String::new() },
                     |e| e.to_string(),
                 );
                 let span = if end.is_empty() { f.start.to_string() } else { format!("{} to {end}", f.start) };

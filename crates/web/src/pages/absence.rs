@@ -140,6 +140,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
         }
+        (crate::layout::c_note(viewer))
         p.note { "Days lost follow DfE's rule: working days (Monday to Friday, not bank holidays) of sickness episodes, or the days the HR system recorded, prorated across months." }
     };
     Ok(body)

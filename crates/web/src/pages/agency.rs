@@ -187,6 +187,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         } @else {
             p { "In the 12 months to " (long_date(date)) ", " (how_many(viewer, conversions, "person", "people")) " who had worked here through an agency in the year before joined as employees." }
         }
+        (crate::layout::c_note(viewer))
         p.note { "An assignment is a run of one person's agency spells with no day between them. A conversion is a starter who worked here through an agency in the 12 months before starting." }
     };
     Ok(body)

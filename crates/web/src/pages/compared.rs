@@ -39,7 +39,7 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     let Some(la) = state.settings.la.as_deref() else {
         return Ok(html! {
             h1 { "Compared with other authorities" }
-            p { "Sightline does not know which authority this is. Start it with " code { "sightline serve --la NAME_OR_CODE" } "." }
+            p { "Sightline has not been told which council this is, so it cannot set the council's figures beside other councils'. The administrator names the council when starting Sightline (see the user guide, \"How do we compare?\")." }
         });
     };
     let published = &state.published;

@@ -53,7 +53,7 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
             thead { tr { th scope="col" { "Batch" } th scope="col" { "Source" } th scope="col" { "Kind" } th scope="col" { "Imported" } th scope="col" { "By" } th scope="col" { "Rows read" } th scope="col" { "Rejected" } } }
             tbody {
                 @for b in batches.iter().rev() {
-                    tr { td { (b.id) } td { (b.source) } td { (b.kind) } td { (b.imported_at) } td { (b.imported_by) } td { (b.rows_read) } td { (b.rows_rejected) } }
+                    tr { td { (b.id) } td { (b.source) } td { (b.kind) } td { (crate::layout::time_words(&b.imported_at)) } td { (b.imported_by) } td { (crate::layout::whole(b.rows_read as u64)) } td { (crate::layout::whole(b.rows_rejected as u64)) } }
                 }
             }
         }
@@ -115,7 +115,7 @@ async fn audit_view(state: &AppState, viewer: &Viewer, query: AuditQuery) -> Res
             input #action type="text" name="action" value=(action.clone().unwrap_or_default());
             button type="submit" { "Show" }
         }
-        table {
+        table.words {
             caption { (entries.len()) " entries, newest first" @if query.before.is_some() { ", before entry " (query.before.unwrap_or_default()) } }
             thead { tr { th scope="col" { "Entry" } th scope="col" { "When" } th scope="col" { "Who" } th scope="col" { "What" } th scope="col" { "Detail" } } }
             tbody { @for e in &entries { tr { td { (e.id) } td { (crate::layout::time_words(&e.at)) } td { (escape_control(&e.user)) } td { (escape_control(&e.action)) } td { (escape_control(&e.detail)) } } } }

@@ -175,6 +175,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
             (column(levers, "levers", &targets, &scale))
         }
         (basis)
+        (crate::layout::c_note(viewer))
         p.note { "How the forecast is made, and how well it did when run from past years, is described in the user guide's Workforce planning section; the workforce team can show the rates behind it." }
     })
 }

@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::filter::date_form;
 use crate::filter::Filter;
 use crate::layout::respond;
-use crate::layout::{counts_shown, gaps_banner, one};
+use crate::layout::{c_note, counts_shown, gaps_banner, one};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -152,13 +152,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 }
             }
         }
-        @if member && some_left_out {
-            p.note { "c: fewer than 5 people (or a figure from which such a number could be worked out); teams with a c are left out of the chart." }
-        }
+        @if some_left_out { (c_note(viewer)) }
         p.note {
             "Cases per FTE is flagged high above " (settings.caseload_high) " and very high above " (settings.caseload_very_high) ". "
             "A vacancy is funded FTE not filled by an employed social worker; agency FTE covers vacancies up to their size, and the rest is over establishment. "
-            "ASYEs are employed social workers who qualified in the 12 months to the date; their caseloads should be protected."
+            "ASYEs (newly qualified social workers in their assessed and supported year in employment) are employed social workers who qualified in the 12 months to the date; their caseloads should be protected. A \"-\" is a figure that cannot be worked out, such as cases per ASYE in a team with none. "
+            a href="/glossary" { "What each figure means" }
         }
     };
     Ok(body)

@@ -190,6 +190,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             }
         }
         }
+        (crate::layout::c_note(viewer))
         p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them. " a href="/glossary#leavers" { "More about leavers" } }
     };
     Ok(body)
