@@ -79,7 +79,7 @@ impl Frame {
         let every = x.len().div_ceil(labels).max(1);
         // Every `every`th label, and the last; one too near the last gives way to it.
         let last = x.len().saturating_sub(1);
-        let near_last = |i: usize| i != last && (self.x(last) - self.x(i)) < 64.0;
+        let near_last = |i: usize| i != last && (self.x(last) - self.x(i)) < 90.0;
         for (i, label) in x.iter().enumerate().filter(|(i, _)| (i % every == 0 && !near_last(*i)) || *i == last) {
             let anchor = if i + 1 == x.len() && x.len() > 1 { "end" } else { "middle" };
             let _ = write!(
@@ -215,7 +215,9 @@ pub fn stacked_bars(
             )
         })
         .collect();
+    // Bars read from their labels at the left: marked, so a page does not open them scrolled to the right.
     figure(&drawing(id, &format!("0 0 {WIDTH} {height:.0}"), title, summary, &svg), title, summary, Some(&legend))
+        .replacen(r#"<figure class="chart">"#, r#"<figure class="chart bars">"#, 1)
 }
 
 /// An SVG drawing with its title and description for screen readers.

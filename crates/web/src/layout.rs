@@ -145,7 +145,7 @@ fn scrollable_regions(html: String) -> String {
         rest = after;
     }
     out.push_str(rest);
-    out.replace(r#"<figure class="chart">"#, r#"<figure class="chart" tabindex="0">"#)
+    out.replace(r#"<figure class="chart"#, r#"<figure tabindex="0" class="chart"#)
 }
 
 /// The text of some HTML, tags left out (entities kept as written).
