@@ -10,8 +10,8 @@ pub(super) fn leavers(cx: &Context) -> Section {
     let leavers_list = leavers::leavers_in(cx.wf, cx.period);
     let mut blocks = Vec::new();
     for (name, caption, heading, counts, definition) in [
-        ("Leavers by reason", "Leavers by reason", "Reason", leavers::count_by_reason(&leavers_list), "Leavers from the authority's employment (not employed the next day), by the reason recorded at leaving (CSWW ReasonLeave)."),
-        ("Leavers by destination", "Leavers by destination", "Went to", leavers::count_by_destination(&leavers_list), "Leavers from the authority's employment, by where they went as recorded at leaving (CSWW LeaverDestination)."),
+        ("Leavers by reason", "Leavers by reason", "Reason", leavers::count_by_reason(&leavers_list), "Leavers from the authority's employment (not employed the next day), by the reason recorded at leaving, in the census return's categories."),
+        ("Leavers by destination", "Leavers by destination", "Went to", leavers::count_by_destination(&leavers_list), "Leavers from the authority's employment, by where they went as recorded at leaving, in the census return's categories."),
     ] {
         let values: Vec<u32> = counts.iter().map(|(_, n)| *n).collect();
         let cells = column_with_total(&values, cx.publish);

@@ -131,7 +131,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             (PreEscaped(stacked_bars("lengths", &format!("Agency assignments by length at {}", long_date(date)), &summary, &["Assignments"], &bars, "Assignments")))
         }
         table {
-            caption { (summary) }
+            caption { "Agency assignments by length at " (long_date(date)) }
             thead { tr { th scope="col" { "Length" } th scope="col" { "Assignments" } } }
             tbody { @for (k, label) in x.iter().enumerate() { tr { th scope="row" { (label) } td { (band_text(k)) } } } }
         }

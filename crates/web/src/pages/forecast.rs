@@ -14,7 +14,7 @@ use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use sightline_core::words::long_date;
-use sightline_core::words::{cost_words, money};
+use sightline_core::words::{cost_words, money_short};
 use sightline_plan::{Forecast, ForecastTarget, Options, Quantiles, FIGURES};
 use sightline_report::chart::fan_chart;
 
@@ -157,7 +157,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
                     tr { th scope="row" { (label) } td { (q(last(base, figure))) } td { (q(last(levers, figure))) } }
                 }
                 tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
-                tr { th scope="row" { "Cost over the forecast" } td { (money(base.total_cost().p50)) } td { (money(levers.total_cost().p50)) } }
+                tr { th scope="row" { "Cost over the forecast" } td { (money_short(base.total_cost().p50)) } td { (money_short(levers.total_cost().p50)) } }
                 tr { th scope="row" { "Cost against doing nothing" } td { "-" } td { (cost_words(difference.p50)) " (8 in 10 runs: from " (cost_words(difference.p10)) " to " (cost_words(difference.p90)) ")" } }
                 @for (a, b) in base.targets.iter().zip(&levers.targets) {
                     tr {

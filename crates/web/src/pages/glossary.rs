@@ -29,7 +29,7 @@ pub const ENTRIES: &[Entry] = &[
             "Figures are for the 12 months up to and including the date chosen (by default the last date the data \
                   speaks of). A census year is the 12 months to 30 September: 1 October to 30 September.",
         dfe: Some("1 October to 30 September; stocks are measured at 30 September."),
-        source: "The date in the page's address (date=...).",
+        source: "The date chosen with \"Figures as at\" on each page.",
     },
     Entry {
         id: "in-post",
@@ -127,7 +127,7 @@ pub const ENTRIES: &[Entry] = &[
                   rate, days lost) is c too, and where one hidden count could be worked out from a total, a \
                   second is hidden with it.",
         dfe: Some("c: suppressed to protect confidentiality."),
-        source: "Sightline's disclosure control, applied as figures leave the server.",
+        source: "Sightline's disclosure control, applied before any figure is shown to a councillor or published.",
     },
     Entry {
         id: "no-data",
@@ -135,7 +135,8 @@ pub const ENTRIES: &[Entry] = &[
         meaning: "A figure for a time the records do not cover: before the first complete records, or after the \
                   last date the data speaks of. Sightline shows no figure then, never a 0.",
         dfe: None,
-        source: "The imports on the Data page.",
+        source:
+            "The data the workforce team imports, and the dates from which they say each kind of record is complete.",
     },
     Entry {
         id: "forecast",
@@ -151,7 +152,7 @@ pub const ENTRIES: &[Entry] = &[
 /// The glossary page: every figure's meaning, DfE's wording and source.
 pub async fn glossary(viewer: Viewer) -> Response {
     let body = html! {
-        h1 { "What each figure means" }
+        h1 { "Glossary: what each figure means" }
         p.lead { "Sightline's figures follow the Department for Education's definitions for the children's social work workforce census, so they can be set beside every other council's." }
         @for e in ENTRIES {
             section {

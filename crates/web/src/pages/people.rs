@@ -81,11 +81,22 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page = search.page.unwrap_or(1).clamp(1, pages);
     let shown = rows.get((page - 1) * PAGE_SIZE..rows.len().min(page * PAGE_SIZE)).unwrap_or_default();
+    // What was asked, as far as anything was: no empty filters in the log.
+    let mut asked: Vec<String> = Vec::new();
+    for (what, value) in [
+        ("search", q.as_str()),
+        ("team", team.as_deref().unwrap_or("")),
+        ("status", status.as_deref().unwrap_or("")),
+        ("contract", contract.as_deref().unwrap_or("")),
+    ] {
+        if !value.is_empty() {
+            asked.push(format!("{what} `{value}`"));
+        }
+    }
     let detail = format!(
-        "people list, search `{q}`, team `{}`, status `{}`, contract `{}`, page {page}: {} of {} people",
-        team.as_deref().unwrap_or(""),
-        status.as_deref().unwrap_or(""),
-        contract.as_deref().unwrap_or(""),
+        "people list{}{}, page {page}: {} of {} people",
+        if asked.is_empty() { "" } else { ", " },
+        asked.join(", "),
         shown.len(),
         rows.len()
     );
