@@ -5,6 +5,7 @@
 
 use crate::error::Error;
 use crate::{latest_date, AppState};
+use chrono::Datelike as _;
 use sightline_plan::{fit, with_baseline, Fitted, Forecast, ForecastTarget, Options, Scenario};
 use std::sync::Arc;
 
@@ -43,8 +44,11 @@ pub struct Forecasted {
     pub pair: Option<Arc<Pair>>,
 }
 
-/// How many months the model is fitted on.
+/// How many months the model is fitted on, when the records cover them.
 const WINDOW_MONTHS: u32 = 36;
+
+/// The fewest covered months a forecast is fitted on.
+const MIN_WINDOW_MONTHS: u32 = 12;
 
 impl AppState {
     /// The scenario called `key`, shipped or from the scenarios folder.
@@ -62,8 +66,24 @@ impl AppState {
         let (generation, wf) = self.workforce_and_generation().await?;
         let targets: Vec<ForecastTarget> =
             self.store.targets().await?.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
+        // Fitted only on months the employment records cover whole: rates
+        // from a time whose leavers are not all recorded would be too low.
+        let as_of = latest_date(&wf);
+        let coverage = self.coverage(&wf).await;
+        let covered = coverage.from.get(&sightline_core::coverage::Records::Employment).map_or(0, |from| {
+            let months = (as_of.year() - from.year()) * 12 + as_of.month() as i32 - from.month() as i32;
+            // A month begun after its first day is not whole.
+            u32::try_from(months - i32::from(from.day() > 1)).unwrap_or(0)
+        });
+        if covered < MIN_WINDOW_MONTHS {
+            return Err(Error::unprocessable(format!(
+                "A forecast is fitted on at least {MIN_WINDOW_MONTHS} months of complete employment records; the records cover {covered} months to {}.",
+                sightline_core::words::long_date(as_of)
+            )));
+        }
+        let window = covered.min(WINDOW_MONTHS);
         let calendar = self.calendar.clone();
-        let fitted = self.heavy.run(move || fit(&wf, &calendar, latest_date(&wf), WINDOW_MONTHS)).await?;
+        let fitted = self.heavy.run(move || fit(&wf, &calendar, as_of, window)).await?;
         if fitted.headcount() == 0 {
             return Ok(Forecasted { fitted, pair: None });
         }

@@ -1159,3 +1159,20 @@ async fn a_manager_starts_on_their_own_team() {
     let (_, page) = send(&w.app, get("/", Some(&ada))).await;
     assert!(page.contains("<h1>Overview</h1>"), "others start on the authority");
 }
+
+/// A forecast is fitted only on months the employment records cover whole,
+/// and refused when they cover less than a year.
+#[tokio::test]
+async fn forecasts_rest_only_on_covered_months() {
+    use sightline_core::coverage::Records;
+    let w = world().await;
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    w.store.set_complete_from(Records::Employment, Some("2023-01-01".parse().unwrap()), "test").await.unwrap();
+    let (r, page) = send(&w.app, get("/forecast", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(page.contains("at the rates of the last 20 months"), "{page}");
+    w.store.set_complete_from(Records::Employment, Some("2024-03-01".parse().unwrap()), "test").await.unwrap();
+    let (r, page) = send(&w.app, get("/forecast", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("the records cover 6 months to 30 September 2024"), "{page}");
+}

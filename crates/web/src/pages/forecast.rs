@@ -126,6 +126,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
         );
     };
     let fitted_as_of = fitted.as_of;
+    let window_months = ((fitted.window.end - fitted.window.start).num_days() as f64 / 30.44).round() as i64;
     let basis = stands_on(&fitted, viewer.is_member());
     let (base, Some(levers)) = &*pair else {
         return Err(Error::internal("the forecast could not be made"));
@@ -136,7 +137,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
         h1 { "Forecast" }
         (gaps)
         p.lead { "What the next " (PAGE_MONTHS / 12) " years may hold from " (long_date(fitted_as_of)) ", with and without the scenario's changes." }
-        p { "Sightline runs the service's next " (PAGE_MONTHS) " months " (sightline_core::words::thousands(u64::from(PAGE_RUNS))) " times, each with its own chances of who leaves and who starts, at the rates of the last 36 months. \
+        p { "Sightline runs the service's next " (PAGE_MONTHS) " months " (sightline_core::words::thousands(u64::from(PAGE_RUNS))) " times, each with its own chances of who leaves and who starts, at the rates of the last " (window_months) " months. \
              The shaded band is where 8 in 10 runs fall; the line is the middle run. The scenario's changes are run with the same chances as doing nothing (the baseline), so the difference is the changes' own. "
              a href="/glossary#forecast" { "What the range means" } }
         form.filters method="get" action="/forecast" {
