@@ -47,12 +47,14 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     let latest = published.authority(la).iter().map(|r| r.time_period).max();
     let year = latest.ok_or_else(|| Error::not_found(format!("No published figures for {la}")))?;
     let b = benchmark(published, model, la, year).map_err(Error::not_found)?;
-    let (own, gaps) = match state.generation_workforce_at(None).await {
-        Ok((generation, wf, date)) => (
+    // The authority's own figures beside the published ones only for 12
+    // months its employment records cover whole.
+    let (own, gaps) = match state.covered_workforce_at(None).await {
+        Ok((generation, wf, date, coverage)) if coverage.gap_for_year(Period::twelve_months_to(date)).is_none() => (
             Some((date, indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded())),
             gaps_banner(viewer, &state.gaps(generation, &wf, date), date),
         ),
-        Err(_) => (None, html! {}),
+        _ => (None, html! {}),
     };
     let entry = |f: &str| b.entries.iter().find(|e| e.field == f);
     Ok(html! {
