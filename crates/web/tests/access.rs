@@ -661,8 +661,16 @@ async fn dates_and_periods_far_out_are_refused_not_worked_through() {
         let (r, body) = send(&w.app, get(uri, Some(&admin))).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{uri}: {body}");
     }
-    let (r, _) = send(&w.app, get("/report/make?from=2015-01-01&to=2024-12-31&format=html", Some(&admin))).await;
+    // Ten years is allowed, where the records cover them (declared here), and not past the data's end.
+    let (r, _) = send(&w.app, get("/report/make?from=2014-10-01&to=2024-09-30&format=html", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "records that begin in 2021 do not cover 2014");
+    let from = "2014-10-01".parse().unwrap();
+    w.store.set_complete_from(sightline_core::coverage::Records::Employment, Some(from), "test").await.unwrap();
+    let (r, _) = send(&w.app, get("/report/make?from=2014-10-01&to=2024-09-30&format=html", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK, "ten years is allowed");
+    let (r, body) = send(&w.app, get("/report/make?from=2024-01-01&to=2024-12-31&format=html", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("the data goes up to 30 September 2024"), "{body}");
 }
 
 #[tokio::test]

@@ -63,15 +63,26 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, set_targets, services, published) = runtime()?.block_on(async {
+    let (wf, set_targets, services, published, declared) = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
         anyhow::Ok((
             store.load_workforce().await?,
             store.targets().await?,
             store.services().await?,
             store.published().await?,
+            store.complete_from().await?,
         ))
     })?;
+    // No report of a period the employment records do not cover whole.
+    use sightline_core::coverage::{Coverage, Need, Records};
+    if let Some(gap) = Coverage::of(&wf, &declared).gap(period, &[(Records::Employment, Need::Period)]) {
+        bail!(
+            "no report for {} to {}: {} (see `sightline coverage show`); nothing was written",
+            sightline_core::words::long_date(period.start),
+            sightline_core::words::long_date(period.end),
+            gap.words()
+        );
+    }
     let compared = match &args.la {
         Some(la) => Some(
             latest_benchmark(&published, &NeighbourModel::shipped_2025(), la, Period::census_year_of(period.end))

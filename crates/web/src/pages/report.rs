@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 use sightline_core::benchmark::latest_benchmark;
+use sightline_core::coverage::{Need, Records};
+use sightline_core::words::long_date;
 use sightline_core::Period;
 use sightline_report::{build, Format, ReportRequest};
 use sightline_store::Role;
@@ -108,6 +110,16 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     }
     let format = query.format.unwrap_or(Format::Html);
     let wf = state.workforce().await?;
+    // No report of a period the employment records do not cover whole.
+    let coverage = state.coverage(&wf).await;
+    if let Some(gap) = coverage.gap(period, &[(Records::Employment, Need::Period)]) {
+        return Err(Error::unprocessable(format!(
+            "No report for {} to {}: {}. Choose a period the records cover.",
+            long_date(period.start),
+            long_date(period.end),
+            gap.words()
+        )));
+    }
     let targets: Vec<_> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
     let services = state.store.services().await?;
     let compared = state.settings.la.as_deref().and_then(|la| {
