@@ -22,6 +22,10 @@ use std::sync::Arc;
 #[derive(Deserialize)]
 struct RawFilter {
     date: Option<String>,
+    /// The GOV.UK date input's three fields, in place of `date`.
+    day: Option<String>,
+    month: Option<String>,
+    year: Option<String>,
     team: Option<String>,
     service: Option<String>,
 }
@@ -81,6 +85,31 @@ pub fn request_date(text: &str) -> Result<NaiveDate, Error> {
     Ok(date)
 }
 
+/// A date typed as day, month and year (the GOV.UK date input), from 1990
+/// to 2100; anything missing or not a real date is a bad request that says
+/// what to put right, in the Design System's words.
+pub fn typed_date(day: Option<String>, month: Option<String>, year: Option<String>) -> Result<NaiveDate, Error> {
+    let number = |v: &Option<String>| v.as_deref().and_then(|t| t.trim().parse::<u32>().ok());
+    let missing: Vec<&str> = [("a day", &day), ("a month", &month), ("a year", &year)]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(w, _)| *w)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::bad_request(format!("\"Figures as at\" must include {}", missing.join(" and "))));
+    }
+    let (d, m, y) = (number(&day), number(&month), number(&year));
+    let date = match (d, m, y) {
+        (Some(d), Some(m), Some(y)) if y >= 1000 => {
+            i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        }
+        _ => None,
+    };
+    let date =
+        date.ok_or_else(|| Error::bad_request("\"Figures as at\" must be a real date, for example 30 9 2025"))?;
+    request_date(&date.to_string())
+}
+
 /// A query string read into `T`, refused as [`FilterRejection`] says when it cannot be.
 pub struct Query<T>(pub T);
 
@@ -102,9 +131,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Filter {
         let reject = |error: Error, parts: &Parts| FilterRejection::new(error, parts);
         let Query(raw) = Query::<RawFilter>::from_request_parts(parts, state).await?;
         let chosen = |s: Option<String>| s.filter(|s| !s.is_empty());
-        let date = match chosen(raw.date) {
-            None => None,
-            Some(d) => Some(request_date(&d).map_err(|e| reject(e, parts))?),
+        let typed = [raw.day, raw.month, raw.year].map(chosen);
+        let date = match (chosen(raw.date), typed) {
+            (Some(d), _) => Some(request_date(&d).map_err(|e| reject(e, parts))?),
+            (None, [None, None, None]) => None,
+            (None, [day, month, year]) => Some(typed_date(day, month, year).map_err(|e| reject(e, parts))?),
         };
         let scope_given = raw.team.is_some() || raw.service.is_some();
         Ok(Filter { date, team: chosen(raw.team), service: chosen(raw.service), scope_given })
@@ -195,9 +226,25 @@ impl AppState {
 pub fn date_form(action: &str, date: NaiveDate) -> Markup {
     html! {
         form.filters method="get" action=(action) {
-            label for="date" { "Figures as at" }
-            input #date type="date" name="date" value=(date);
+            (date_input(date))
             button type="submit" { "Show" }
+        }
+    }
+}
+
+/// The GOV.UK date input: day, month and year in three boxes under one
+/// legend, so a date is typed the way it is said, whatever the browser.
+pub fn date_input(date: NaiveDate) -> Markup {
+    use chrono::Datelike as _;
+    html! {
+        fieldset.date-input role="group" aria-describedby="date-hint" {
+            legend { "Figures as at" }
+            div.hint #date-hint { "For example, 30 9 2025" }
+            div.date-fields {
+                div { label for="date-day" { "Day" } input #date-day.w2 type="text" inputmode="numeric" name="day" value=(date.day()); }
+                div { label for="date-month" { "Month" } input #date-month.w2 type="text" inputmode="numeric" name="month" value=(date.month()); }
+                div { label for="date-year" { "Year" } input #date-year.w4 type="text" inputmode="numeric" name="year" value=(date.year()); }
+            }
         }
     }
 }
@@ -211,10 +258,7 @@ pub fn scope_form(action: &str, date: NaiveDate, teams: &[String], services: &[S
     };
     html! {
         form.filters method="get" action=(action) {
-            div {
-                label for="date" { "Figures as at" }
-                input #date type="date" name="date" value=(date);
-            }
+            (date_input(date))
             @if !services.is_empty() {
                 div {
                     label for="service" { "Service" }
@@ -239,6 +283,20 @@ pub fn scope_form(action: &str, date: NaiveDate, teams: &[String], services: &[S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_typed_in_three_boxes_is_read_or_said_what_to_put_right() {
+        let t = |d: &str, m: &str, y: &str| {
+            let f = |v: &str| (!v.is_empty()).then(|| v.to_string());
+            typed_date(f(d), f(m), f(y))
+        };
+        assert_eq!(t("30", "9", "2025"), Ok("2025-09-30".parse().unwrap()));
+        assert_eq!(t(" 1 ", "04", "2024"), Ok("2024-04-01".parse().unwrap()));
+        assert!(t("31", "9", "2025").unwrap_err().message.contains("must be a real date"));
+        assert!(t("30", "", "").unwrap_err().message.contains("must include a month and a year"));
+        assert!(t("30", "9", "25").unwrap_err().message.contains("must be a real date"), "a two-digit year");
+        assert!(t("30", "9", "2150").unwrap_err().message.contains("1990"));
+    }
 
     #[test]
     fn a_team_or_a_service_is_chosen_from_those_there_are() {

@@ -62,11 +62,20 @@ try {
   await page.waitForURL(/\/people\/.+/);
   await checkAccessibility(page, "a person's history");
 
-  // The date filter lives in the URL, so a view can be shared.
+  // The date is typed as day, month and year (the GOV.UK date input), and
+  // lives in the URL, so a view can be shared.
   await page.goto(`${base}/`);
-  await page.getByLabel("Figures as at").fill(date);
+  const [year, month, day] = date.split("-");
+  const when = page.getByRole("group", { name: "Figures as at" });
+  await when.getByLabel("Day").fill(String(Number(day)));
+  await when.getByLabel("Month").fill(String(Number(month)));
+  await when.getByLabel("Year").fill(year);
   await page.getByRole("button", { name: "Show" }).click();
-  await page.waitForURL((url) => url.searchParams.get("date") === date);
+  await page.waitForURL((url) => url.searchParams.get("year") === year && url.searchParams.get("day") === String(Number(day)));
+  // A date that is not one is said, not guessed.
+  await page.goto(`${base}/?day=31&month=9&year=2025`);
+  if (!(await page.getByText("must be a real date").isVisible())) fail("31 September was not refused in words");
+  await page.goto(`${base}/?date=${date}`);
   // One team's figures, chosen from the list, also live in the URL.
   await page.getByLabel("Team").selectOption({ index: 1 });
   await page.getByRole("button", { name: "Show" }).click();
