@@ -14,7 +14,7 @@ const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
+const TOP: f64 = 30.0;
 const BOTTOM: f64 = 40.0;
 
 /// Colours with at least 3:1 contrast against white, and dash patterns.
@@ -62,8 +62,12 @@ impl Frame {
         TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - v / self.top)
     }
 
-    fn axes(&self, x: &[String], labels: usize) -> String {
+    fn axes(&self, x: &[String], labels: usize, unit: &str) -> String {
         let mut svg = String::new();
+        // The scale's unit, above it.
+        if !unit.is_empty() {
+            let _ = write!(svg, r##"<text x="4" y="14" font-size="12">{}</text>"##, escape(unit));
+        }
         for k in 0..=self.steps {
             let v = self.top * k as f64 / self.steps as f64;
             let y = self.y(v);
@@ -95,11 +99,18 @@ impl Frame {
 }
 
 /// A line chart of several series over the same x labels; gaps where a value is missing.
-pub fn line_chart(id: &str, title: &str, summary: &str, x: &[String], series: &[(&str, Vec<Option<f64>>)]) -> String {
+pub fn line_chart(
+    id: &str,
+    title: &str,
+    summary: &str,
+    x: &[String],
+    series: &[(&str, Vec<Option<f64>>)],
+    unit: &str,
+) -> String {
     let max = series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
     let frame = Frame::new(max, x.len());
     let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
-    let mut svg = frame.axes(x, 10);
+    let mut svg = frame.axes(x, 10, unit);
     for (k, (_, values)) in series.iter().enumerate() {
         let (colour, dash) = STYLES[k % STYLES.len()];
         let mut path = String::new();
@@ -275,7 +286,7 @@ pub fn strip(id: &str, title: &str, summary: &str, values: &[f64], marked: f64, 
 
 /// A fan chart: the band from P10 to P90 shaded, the median as a line, and
 /// a target as a dashed level when given. The axis reaches at least
-/// `at_least`, so that charts set side by side can share a scale.
+/// `at_least`, so that charts set side by side can share a scale; `unit` is written above it.
 pub fn fan_chart(
     id: &str,
     title: &str,
@@ -283,12 +294,12 @@ pub fn fan_chart(
     x: &[String],
     bands: &[(f64, f64, f64)],
     target: Option<(f64, &str)>,
-    at_least: f64,
+    (at_least, unit): (f64, &str),
 ) -> String {
     let max = bands.iter().map(|b| b.2).fold(target.map_or(at_least, |t| t.0.max(at_least)), f64::max);
     let frame = Frame::new(max, x.len());
     let (px, py) = (|i: usize| frame.x(i), |v: f64| frame.y(v));
-    let mut svg = frame.axes(x, 8);
+    let mut svg = frame.axes(x, 8, unit);
     let mut band = String::new();
     for (i, b) in bands.iter().enumerate() {
         let _ = write!(band, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, px(i), py(b.2));

@@ -120,6 +120,8 @@ pub struct Chart {
     pub title: String,
     /// What the chart shows, in words (for screen readers and the DOCX).
     pub description: String,
+    /// The unit of its scale, written on the chart ("%", "FTE", "Working days lost").
+    pub unit: &'static str,
     pub kind: ChartKind,
 }
 

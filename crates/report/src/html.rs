@@ -75,11 +75,11 @@ pub fn render(report: &Report) -> String {
                     ChartKind::Lines { x, series } => {
                         let series: Vec<(&str, Vec<Option<f64>>)> =
                             series.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-                        line_chart(c.id, &c.title, &c.description, x, &series)
+                        line_chart(c.id, &c.title, &c.description, x, &series, c.unit)
                     }
                     ChartKind::StackedBars { parts, rows } => {
                         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-                        stacked_bars(c.id, &c.title, &c.description, &parts, rows, "FTE")
+                        stacked_bars(c.id, &c.title, &c.description, &parts, rows, c.unit)
                     }
                 }),
             }

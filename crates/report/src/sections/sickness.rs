@@ -21,6 +21,7 @@ fn by_month(cx: &Context) -> Vec<Block> {
     vec![
         Block::Chart(Chart {
             id: "sickness",
+            unit: "Working days lost",
             title: "Working days lost to sickness by month".to_string(),
             description: format!("Short-term and long-term (over {threshold} working days) episodes."),
             kind: ChartKind::Lines {

@@ -82,6 +82,7 @@ pub(super) fn staffing(cx: &Context) -> Section {
     if drawn {
         blocks.push(Block::Chart(Chart {
             id: "staffing",
+            unit: "FTE",
             title: format!("Staffing by team at {}", long_date(cx.end)),
             description: "Each team's establishment as it is filled: permanent, fixed-term and agency covering \
                           vacancies, what is left vacant, and agency over the establishment (FTE), for each team \

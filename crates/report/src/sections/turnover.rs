@@ -73,6 +73,7 @@ fn rolling(cx: &Context) -> Vec<Block> {
             .collect();
     let mut blocks = vec![Block::Chart(Chart {
         id: "rolling",
+        unit: "%",
         title: "Rolling 12-month turnover (FTE)".to_string(),
         description: match (rolling.first().copied().flatten(), rolling.last().copied().flatten()) {
             (Some(a), Some(b)) => {

@@ -140,7 +140,7 @@ fn turnover_charts(state: &AppState, la: &str, b: &Benchmark) -> Markup {
         .filter_map(|r| r.number("turnover_rate_fte"))
         .collect();
     html! {
-    (PreEscaped(line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series)))
+    (PreEscaped(line_chart("peers", "Turnover (FTE) % by census year", &summary, &x, &series, "%")))
     @if let Some(v) = t.value.number() {
         (PreEscaped(strip("spread", &format!("Turnover (FTE) % of every authority in {year}"), &format!("{} authorities; {} at {v:.1}", all.len(), b.la_name), &all, v, &b.la_name)))
     }

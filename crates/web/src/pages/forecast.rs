@@ -60,7 +60,8 @@ fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 
                 @let target = targets.iter().find(|t| t.target.figure == *figure);
                 (PreEscaped(fan_chart(&format!("{prefix}-{k}"), label,
                     &format!("By {by}, the middle run ends at {:.1}, and 8 in 10 runs end between {:.1} and {:.1}.", last.p50, last.p10, last.p90),
-                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), scale.get(k).copied().unwrap_or_default())))
+                    &x, &bands, target.map(|t| (t.target.value, t.name.as_str())), (scale.get(k).copied().unwrap_or_default(),
+                    if figure.contains("rate") { "%" } else { "FTE" }))))
             }
         }
     }

@@ -268,7 +268,7 @@ fn trend(years: &[i32], yearly: &[(Indicators, BTreeSet<&'static str>)], coverag
     };
     html! {
         h2 { "Trend by census year" }
-        (PreEscaped(line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series)))
+        (PreEscaped(line_chart("trend", "Turnover, agency and vacancy rates by census year", &summary, &x, &series, "%")))
         table {
             caption { "The chart's figures" }
             thead { tr { th scope="col" { "Census year" } th scope="col" { "Turnover (FTE) %" } th scope="col" { "Agency rate (FTE) %" } th scope="col" { "Vacancy rate (FTE) %" } } }

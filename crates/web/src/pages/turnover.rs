@@ -135,7 +135,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         (scope_form("/turnover", date, wf.teams(), &[], scope))
         (gaps_banner(viewer, &gaps, date))
         @let title = match scope { Scope::Team(t) => format!("Rolling 12-month turnover (FTE) by month: {t}"), _ => "Rolling 12-month turnover (FTE) by month".to_string() };
-        (PreEscaped(line_chart("rolling", &title, &summary, x, &[("Turnover (FTE) %", values.clone())])))
+        (PreEscaped(line_chart("rolling", &title, &summary, x, &[("Turnover (FTE) %", values.clone())], "%")))
         details {
             summary { "The chart's figures" }
             table {
