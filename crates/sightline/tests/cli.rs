@@ -433,3 +433,49 @@ fn remove_audit_entry(db: &str, id: &str) -> bool {
         sqlx::query(&sql).execute(&raw).await.is_ok_and(|r| r.rows_affected() == 1)
     })
 }
+
+/// The calibration harness sets each forecast beside what DfE published a
+/// year and two years after its cut-off, and carries the cut-off year
+/// forward as the baseline to beat: checked against the published file.
+#[test]
+fn calibration_compares_forecasts_with_the_published_years_after_the_cut_off() {
+    let o = sightline(&[
+        "plan",
+        "calibrate",
+        "--authorities",
+        "3",
+        "--at",
+        "2022-09-30",
+        "--runs",
+        "50",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = json(&o);
+    let published = sightline_core::published::Published::shipped();
+    let outcomes = out["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 3 * 3 * 2, "three authorities, three figures, two horizons");
+    for x in outcomes {
+        let name = x["authority"].as_str().unwrap();
+        let figure = x["figure"].as_str().unwrap();
+        let year = 2022 + x["horizon"].as_i64().unwrap() / 12;
+        let value = |y: i64| {
+            published
+                .authority(name)
+                .iter()
+                .find(|r| i64::from(r.time_period) == y)
+                .and_then(|r| r.number(figure))
+                .unwrap()
+        };
+        assert_eq!(x["published"].as_f64().unwrap(), value(year), "{name} {figure} {year}");
+        assert_eq!(x["carried"].as_f64().unwrap(), value(2022), "{name} {figure}");
+        let (p10, p50, p90) = (x["p10"].as_f64().unwrap(), x["p50"].as_f64().unwrap(), x["p90"].as_f64().unwrap());
+        assert!(p10 <= p50 && p50 <= p90, "{x}");
+    }
+    for s in out["summary"].as_array().unwrap() {
+        let shares = ["inside_p10_p90", "below", "above"].map(|k| s[k].as_f64().unwrap());
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{s}");
+        assert_eq!(s["forecasts"], 3);
+    }
+}

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod benchmark;
+pub mod calibrate;
 pub mod census;
 pub mod coverage;
 pub mod data;

@@ -54,6 +54,14 @@ pub enum PlanCommand {
     Fit(FitArgs),
     /// Fit on the data to a past date, forecast the months after and compare with what happened.
     Backtest(BacktestArgs),
+    /// How well forecasts did on every English authority's published history.
+    #[command(long_about = "For each authority and cut-off (30 September of a census year), a synthetic \
+authority is calibrated to DfE's published figures for the years up to the cut-off only, the model is fitted \
+there and forecast with no levers, and the forecast 12 and 24 months on is set beside what DfE published. \
+Reported by figure and horizon: the share of outcomes inside the 80% band (P10 to P90), below and above it, \
+the median's mean error, and the error of carrying the cut-off year forward.\n\nExample:\n  sightline plan \
+calibrate --authorities 40 --at 2022-09-30,2023-09-30")]
+    Calibrate(crate::commands::calibrate::CalibrateArgs),
 }
 
 #[derive(clap::Args)]
@@ -193,6 +201,7 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
             let at = start_date(&wf, args.as_of)?;
             print_out(fit_table(&fit(&wf, &calendar, at, args.window)).trim_end())
         }
+        PlanCommand::Calibrate(args) => crate::commands::calibrate::run_calibrate(args),
         PlanCommand::Backtest(args) => {
             let (wf, _) = load(&args.db)?;
             let options = Options { months: args.months, runs: args.runs, seed: args.seed };
