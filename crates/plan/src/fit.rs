@@ -207,6 +207,21 @@ fn months_between(from: Date, to: Date) -> u32 {
 /// (a month end; otherwise the last month end before it), and takes the
 /// starting stock at that month end.
 pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32) -> Fitted {
+    fit_weighted(wf, calendar, as_of, window_months, None)
+}
+
+/// [`fit`] with the months of the window weighted by recency: a month
+/// `half_life` months before the last counts half as much in the leaving
+/// and progression rates (its person-months and its events alike), so the
+/// rates follow a changing service, and their uncertainty grows with the
+/// weight given up. `None` weighs every month alike.
+pub fn fit_weighted(
+    wf: &Workforce,
+    calendar: &Calendar,
+    as_of: Date,
+    window_months: u32,
+    half_life: Option<f64>,
+) -> Fitted {
     let last = if month_end(as_of) == as_of { as_of } else { previous_day(as_of.with_day(1).expect("a first day")) };
     let mut months: Vec<(Date, Date)> = Vec::new();
     let mut end = last;
@@ -217,6 +232,9 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
     }
     months.reverse();
     let window = Period { start: months[0].0, end: last };
+    let n = months.len();
+    let weights: Vec<f64> =
+        (0..n).map(|i| half_life.map_or(1.0, |h| 0.5f64.powf((n - 1 - i) as f64 / h.max(1e-9)))).collect();
 
     let mut leaving = [[Rate::default(); 5]; 4];
     let mut progression = [Rate::default(); 2];
@@ -253,35 +271,36 @@ pub fn fit(wf: &Workforce, calendar: &Calendar, as_of: Date, window_months: u32)
                 }
                 main.map(|m| Stage::of(m.org_role, person.qualification_date, d))
             };
-            for &(first, last_day) in &months {
+            for (mi, &(first, last_day)) in months.iter().enumerate() {
+                let w = weights[mi];
                 let before = previous_day(first);
                 if start <= before && end.is_none_or(|e| e >= first) {
                     let Some(stage) = stage_on(before) else { continue };
                     let band = band_of(months_between(start, first));
-                    leaving[stage.index()][band].exposure += 1.0;
+                    leaving[stage.index()][band].exposure += w;
                     let qualified = person
                         .qualification_date
                         .filter(|q| *q <= before)
                         .map(|q| &mut by_qualified[qualified_band(months_between(q, first) / 12)]);
                     let left = end.is_some_and(|e| e <= last_day);
                     if let Some(r) = qualified {
-                        r.exposure += 1.0;
-                        r.events += f64::from(u8::from(left));
+                        r.exposure += w;
+                        r.events += w * f64::from(u8::from(left));
                     }
                     if left {
-                        leaving[stage.index()][band].events += 1.0;
+                        leaving[stage.index()][band].events += w;
                     } else if let Some(now) = stage_on(last_day) {
                         match stage {
                             Stage::Experienced => {
-                                progression[0].exposure += 1.0;
+                                progression[0].exposure += w;
                                 if now >= Stage::SeniorPractitioner {
-                                    progression[0].events += 1.0;
+                                    progression[0].events += w;
                                 }
                             }
                             Stage::SeniorPractitioner => {
-                                progression[1].exposure += 1.0;
+                                progression[1].exposure += w;
                                 if now == Stage::Manager {
-                                    progression[1].events += 1.0;
+                                    progression[1].events += w;
                                 }
                             }
                             _ => {}

@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use sightline_core::published::{Published, PublishedRow};
 use sightline_core::Calendar;
-use sightline_plan::{fit, forecast, Options, Quantiles, Scenario};
+use sightline_plan::{fit_weighted, forecast, Options, Quantiles, Scenario};
 use sightline_synth::{synthesize, Basis, Request};
 use std::collections::BTreeMap;
 
@@ -41,6 +41,10 @@ pub struct CalibrateArgs {
     window: u32,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Weigh the window's months by recency, a month this many months back
+    /// counting half (to measure the choice; the default is the model's).
+    #[arg(long)]
+    half_life: Option<f64>,
     /// `table` or `json`.
     #[arg(long, default_value = "table")]
     format: String,
@@ -189,7 +193,7 @@ fn authority_outcomes(
         Request::new(Basis::Published { authority: name.clone(), rows: history }, FIRST_YEAR..=cut_off, args.seed);
     let Ok(synthesis) = synthesize(&request, calendar) else { return Vec::new() };
     let Some(at) = NaiveDate::from_ymd_opt(cut_off, 9, 30) else { return Vec::new() };
-    let fitted = fit(&synthesis.workforce, calendar, at, args.window);
+    let fitted = fit_weighted(&synthesis.workforce, calendar, at, args.window, args.half_life);
     if fitted.headcount() == 0 {
         return Vec::new();
     }
