@@ -217,8 +217,18 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
     let mut cover = fitted.agency_cover;
     let mut total_cost = 0.0;
     let inpost = |n: &[[u32; 5]; 4]| -> f64 { (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s]).sum() };
+    // The run's levels of leaving and hiring, wandering month by month.
+    let (mut leaving_level, mut hiring_level) = (1.0f64, 1.0f64);
     for t in 0..options.months as i32 {
         let mut cost = 0.0;
+        // Each step keeps the level's expected value (a log-normal step of mean 1):
+        // rates wander, but are not expected to rise or fall.
+        let mut step = |volatility: f64| -> f64 {
+            let z: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
+            (volatility * z - volatility * volatility / 2.0).exp()
+        };
+        leaving_level *= step(fitted.leaving_volatility);
+        hiring_level *= step(fitted.hiring_volatility);
         // Retention payments when a lever starts.
         for (k, r) in scenario.retention.iter().enumerate() {
             if plan.offset(r.from) == t {
@@ -235,7 +245,7 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
         let mut left_fte = 0.0;
         for s in 0..4 {
             for b in 0..5 {
-                let mut h = rates.leaving[s][b];
+                let mut h = rates.leaving[s][b] * leaving_level;
                 let mut lever = None;
                 for (k, r) in scenario.retention.iter().enumerate() {
                     if plan.active(r.from, r.months, t) && in_group(r, s, b) {
@@ -290,7 +300,7 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
         // Hiring against the vacancies, by the stages starters came at.
         let est = plan.establishment(fitted, t);
         let vacant = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
-        let hires = poisson(&mut rng, rates.hiring * vacant);
+        let hires = poisson(&mut rng, rates.hiring * hiring_level * vacant);
         for _ in 0..hires {
             let stage = if starters == 0 {
                 1
@@ -501,6 +511,8 @@ mod tests {
             agency_cover: 1.0,
             agency_cover_drift: 0.0,
             agency_cover_volatility: 0.0,
+            leaving_volatility: 0.0,
+            hiring_volatility: 0.0,
             leavers_fte_last_12: vec![0.0; 12],
             charge_per_hour: Some(50.0),
             cases: 3000,
@@ -536,6 +548,22 @@ mod tests {
         }
         // Fewer in post, more vacancies: agency fills them.
         assert!(f.months[35].figure("agency_fte").unwrap().p50 > 50.0 + 0.9 * (200.0 - 200.0 * 0.98f64.powi(36)));
+    }
+
+    #[test]
+    fn a_wandering_level_of_leaving_widens_the_band_as_the_months_go() {
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
+        let options = Options { months: 24, runs: 4000, seed: 3 };
+        let fixed = forecast(&fitted, &Scenario::baseline(), &options);
+        fitted.leaving_volatility = crate::fit::LEAVING_VOLATILITY;
+        let wandering = forecast(&fitted, &Scenario::baseline(), &options);
+        let width = |f: &Forecast, m: usize| {
+            let q = f.months[m].figure("inpost_fte").unwrap();
+            q.p90 - q.p10
+        };
+        assert!(width(&wandering, 11) > 1.5 * width(&fixed, 11), "{} {}", width(&wandering, 11), width(&fixed, 11));
+        assert!(width(&wandering, 23) > width(&wandering, 11), "wider two years on than one");
     }
 
     #[test]

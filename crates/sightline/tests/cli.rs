@@ -404,8 +404,10 @@ fn users_and_tokens_are_managed_from_the_command_line_and_audited() {
     }
     // The chain's head, kept elsewhere, shows the log was not cut back.
     let checked = stdout(&sightline(&["audit", "verify", "--db", db]));
-    let head = checked.split("Its head is ").nth(1).and_then(|t| t.split(':').next()).unwrap().to_string();
-    let hash = checked.split(&format!("{head}:")).nth(1).unwrap()[..64].to_string();
+    let printed = checked.split("Its head is ").nth(1).unwrap_or_else(|| panic!("no head in: {checked}"));
+    let mut parts = printed.split(':');
+    let (head, hash) = (parts.next().unwrap().to_string(), parts.next().unwrap().to_string());
+    assert_eq!(hash.len(), 64, "{checked}");
     let kept = format!("{head}:{hash}");
     let o = sightline(&["audit", "verify", "--db", db, "--expect", &kept]);
     assert!(o.status.success() && stdout(&o).contains(&format!("still holds entry {head}")), "{}", stdout(&o));
