@@ -30,7 +30,8 @@ mod scenario;
 
 pub use backtest::{backtest, Backtest, BacktestFigure};
 pub use fit::{
-    fit, fit_weighted, Fitted, Rate, Stage, BANDS, HIRING_VOLATILITY, LEAVING_VOLATILITY, QUALIFIED_BANDS, STAGES,
+    fit, fit_weighted, Fitted, Rate, Stage, BANDS, HIRING_VOLATILITY, LEAVING_VOLATILITY,
+    MEASURED_IN_BAND_A_YEAR_AHEAD, QUALIFIED_BANDS, STAGES,
 };
 pub use forecast::{forecast, with_baseline, Forecast, ForecastMonth, Options, Quantiles, TargetOutcome, FIGURES};
 pub use scenario::{Costs, ForecastTarget, Month, Route, Scenario, ScenarioError, SHIPPED};
