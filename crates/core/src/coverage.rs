@@ -105,7 +105,11 @@ impl Gap {
     pub fn words(&self) -> String {
         match self {
             Gap::Before { records, from } => {
-                format!("{} are complete only from {}", capital(records.words()), crate::words::long_date(*from))
+                format!(
+                    "{} are complete only from {}",
+                    crate::words::upper_first(records.words()),
+                    crate::words::long_date(*from)
+                )
             }
             Gap::After { until } => {
                 format!("the data goes up to {}, and no further", crate::words::long_date(*until))
@@ -113,11 +117,6 @@ impl Gap {
             Gap::None { records } => format!("there are no {}", records.words()),
         }
     }
-}
-
-fn capital(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// The span each kind of record covers.
@@ -183,6 +182,16 @@ impl Coverage {
         self.gap(period, &[(Records::Employment, Need::Period)])
     }
 
+    /// The whole months to `to` that `records` cover (a month begun after
+    /// its first day is not whole); 0 when there are no such records.
+    pub fn whole_months_to(&self, records: Records, to: Date) -> u32 {
+        use chrono::Datelike as _;
+        self.from.get(&records).map_or(0, |from| {
+            let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+            u32::try_from(months - i32::from(from.day() > 1)).unwrap_or(0)
+        })
+    }
+
     /// The first census year whose whole 12 months the employment records cover.
     pub fn first_census_year(&self) -> Option<i32> {
         let from = *self.from.get(&Records::Employment)?;
@@ -216,6 +225,8 @@ mod tests {
         assert_eq!(c.from.get(&Records::Agency), Some(&d("2020-06-01")));
         assert_eq!(c.until, Some(d("2025-09-30")));
         assert_eq!(c.first_census_year(), Some(2020), "census year 2019 began on 1 October 2018");
+        assert_eq!(c.whole_months_to(Records::Employment, d("2020-03-31")), 11, "April 2019 to March 2020");
+        assert_eq!(c.whole_months_to(Records::Absence, d("2020-03-31")), 0, "no absence records");
         let y2019 = Period::census_year(2019);
         assert_eq!(
             c.gap_for(y2019, "turnover_rate_fte"),

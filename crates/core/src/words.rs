@@ -9,6 +9,12 @@ pub fn long_date(d: NaiveDate) -> String {
     format!("{} {}", d.day(), d.format("%B %Y"))
 }
 
+/// The text with its first letter a capital.
+pub fn upper_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// An amount to read at a glance: £2.1m, £350k, £740 (and -£2.1m).
 pub fn money_short(v: f64) -> String {
     let a = v.abs();

@@ -5,7 +5,6 @@
 
 use crate::error::Error;
 use crate::{latest_date, AppState};
-use chrono::Datelike as _;
 use sightline_plan::{fit, with_baseline, Fitted, Forecast, ForecastTarget, Options, Scenario};
 use std::sync::Arc;
 
@@ -70,11 +69,7 @@ impl AppState {
         // from a time whose leavers are not all recorded would be too low.
         let as_of = latest_date(&wf);
         let coverage = self.coverage(&wf).await;
-        let covered = coverage.from.get(&sightline_core::coverage::Records::Employment).map_or(0, |from| {
-            let months = (as_of.year() - from.year()) * 12 + as_of.month() as i32 - from.month() as i32;
-            // A month begun after its first day is not whole.
-            u32::try_from(months - i32::from(from.day() > 1)).unwrap_or(0)
-        });
+        let covered = coverage.whole_months_to(sightline_core::coverage::Records::Employment, as_of);
         if covered < MIN_WINDOW_MONTHS {
             return Err(Error::unprocessable(format!(
                 "A forecast is fitted on at least {MIN_WINDOW_MONTHS} months of complete employment records; the records cover {covered} months to {}.",

@@ -233,12 +233,6 @@ pub fn time_words(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
-/// The text with its first letter a capital.
-pub fn upper_first(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// FTE, days or cases to one decimal place, thousands separated: 1,480.0.
 pub fn one(v: f64) -> String {
     let text = format!("{v:.1}");

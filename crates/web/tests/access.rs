@@ -877,18 +877,25 @@ async fn a_members_absence_page_hides_no_team_alone() {
     assert_ne!(hidden, 1, "one team's days alone would be the authority's less the others': {table}");
 }
 
+/// A synthetic authority of about `people` for census years 2023-2024
+/// (seed `seed`) in a fresh store: the folder it lives in, its workforce and the store.
+async fn random_store(seed: u64, people: u32) -> (tempfile::TempDir, sightline_core::Workforce, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let request = SynthRequest::new(Basis::Size { people }, 2023..=2024, seed);
+    let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&workforce, &dir.path().join("data")).unwrap();
+    let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
+    store.import_canonical(&dir.path().join("data"), "hr", "tester", Strictness::Strict).await.unwrap();
+    (dir, workforce, store)
+}
+
 /// Random workforces (sizes and seeds), every breakdown of the API as a
 /// member sees it: no count of 1 to 4 shown, none that could be worked out
 /// from a total, and no figure beside a hidden count it rests on.
 #[tokio::test]
 async fn for_random_workforces_no_member_answer_gives_back_a_count_under_5() {
     for (seed, people) in [(11u64, 25u32), (12, 40), (13, 60), (14, 90), (15, 18)] {
-        let dir = tempfile::tempdir().unwrap();
-        let request = SynthRequest::new(Basis::Size { people }, 2023..=2024, seed);
-        let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
-        write_dir(&workforce, &dir.path().join("data")).unwrap();
-        let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
-        store.import_canonical(&dir.path().join("data"), "hr", "tester", Strictness::Strict).await.unwrap();
+        let (_dir, _, store) = random_store(seed, people).await;
         store.add_user("meg", Role::Member, &[], &hash_password("x")).await.unwrap();
         store.add_user("ada", Role::Admin, &[], &hash_password("x")).await.unwrap();
         let app = app(store.clone(), Settings::default()).await.unwrap();
@@ -973,12 +980,7 @@ async fn for_random_workforces_no_members_page_shows_a_count_under_5_or_a_person
     // Count cells looked at, and hidden: the test must have something to judge.
     let (mut looked, mut hid) = (0, 0);
     for (seed, people) in [(21u64, 22u32), (22, 45), (23, 70), (24, 16)] {
-        let dir = tempfile::tempdir().unwrap();
-        let request = SynthRequest::new(Basis::Size { people }, 2023..=2024, seed);
-        let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
-        write_dir(&workforce, &dir.path().join("data")).unwrap();
-        let store = Store::open(dir.path().join("s.db").to_str().unwrap()).await.unwrap();
-        store.import_canonical(&dir.path().join("data"), "hr", "tester", Strictness::Strict).await.unwrap();
+        let (_dir, workforce, store) = random_store(seed, people).await;
         store.add_user("meg", Role::Member, &[], &hash_password("meg-password")).await.unwrap();
         let app = app(store.clone(), Settings::default()).await.unwrap();
         let cookie = log_in(&app, "meg", "meg-password").await.unwrap();

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::filter::{date_form, scope_form, Filter, Scope};
 use crate::layout::respond;
-use crate::layout::{gaps_banner, how_many, one, rate, upper_first};
+use crate::layout::{gaps_banner, how_many, one, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -127,7 +127,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             }
         }
         h2 { "Long-term sickness on " (long_date(date)) }
-        p { (upper_first(&how_many(viewer, long.len() as u32, "person is", "people are"))) " off sick long-term." }
+        p { (sightline_core::words::upper_first(&how_many(viewer, long.len() as u32, "person is", "people are"))) " off sick long-term." }
         @if !named.is_empty() {
             table {
                 caption { "Long-term sickness episodes covering " (long_date(date)) " that you may see" }

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::filter::{scope_form, Filter, Scope};
 use crate::layout::respond;
-use crate::layout::{count, counts_shown, gaps_banner, how_many, rate, upper_first};
+use crate::layout::{count, counts_shown, gaps_banner, how_many, rate};
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
@@ -149,9 +149,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             p.no-data { "No data: " (gap.words()) ", so the leavers of the 12 months to " (long_date(date)) " are not all known. Choose a later date." }
         } @else {
         p {
-            (upper_first(&how_many(viewer, leavers.len() as u32, "person", "people")))
+            (sightline_core::words::upper_first(&how_many(viewer, leavers.len() as u32, "person", "people")))
             @if let Scope::Team(t) = scope { " left the authority's employment from " (t) ". " } @else { " left the authority's employment. " }
-            (upper_first(&how_many(viewer, moves, "move", "moves"))) " between teams, not leavers, are counted apart."
+            (sightline_core::words::upper_first(&how_many(viewer, moves, "move", "moves"))) " between teams, not leavers, are counted apart."
         }
         table {
             caption { "Leavers by reason" }
