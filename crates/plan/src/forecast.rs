@@ -7,11 +7,14 @@
 //! finish their ASYE year (one in 12 a month); people move up a
 //! length-of-service band; the authority hires in proportion to its vacant
 //! FTE (the fitted hires per vacant FTE-month), by the stages its starters
-//! had, plus any campaign or intake; agency workers convert to employment;
-//! and agency FTE fills the gaps against the establishment, in a proportion
-//! that starts where it is and wanders month by month as it did over the
-//! fitted window (a random walk on its logarithm with the window's drift
-//! and spread). Each run draws every rate from its
+//! had, plus any campaign or intake; agency workers convert to employment.
+//! The levels of leaving, of hiring and of the establishment wander month by
+//! month, and agency FTE is its own stock that wanders from where it is; a
+//! scenario's change to vacancies (against the baseline run with the same
+//! chances) is covered by agency in today's proportion, at most one agency
+//! FTE for each vacant FTE. How far each level wanders was measured on
+//! every English authority's published history (`sightline plan
+//! calibrate`). Each run draws every rate from its
 //! uncertainty (a Gamma distribution over the events and exposure behind
 //! it, with cells of little data drawn towards their band's rate), so the
 //! spread of the runs shows what the history does not pin down as well as
@@ -49,7 +52,9 @@ pub struct Options {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Quantiles {
     pub p10: f64,
+    pub p25: f64,
     pub p50: f64,
+    pub p75: f64,
     pub p90: f64,
 }
 
@@ -63,7 +68,7 @@ impl Quantiles {
             let k = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
             *values.select_nth_unstable_by(k, f64::total_cmp).1
         };
-        Quantiles { p10: at(0.1), p50: at(0.5), p90: at(0.9) }
+        Quantiles { p10: at(0.1), p25: at(0.25), p50: at(0.5), p75: at(0.75), p90: at(0.9) }
     }
 }
 
@@ -114,6 +119,7 @@ impl Forecast {
 }
 
 /// The levers of a scenario, resolved to month offsets from the start.
+#[derive(Clone, Copy)]
 struct Plan<'a> {
     scenario: &'a Scenario,
     start: Month,
@@ -159,6 +165,18 @@ fn in_group(r: &crate::scenario::Retention, s: usize, b: usize) -> bool {
     }
 }
 
+impl Scenario {
+    /// Whether the scenario changes the workforce (not only costs and targets).
+    fn has_levers(&self) -> bool {
+        !(self.retention.is_empty()
+            && self.campaigns.is_empty()
+            && self.intake.is_empty()
+            && self.conversion.is_empty()
+            && self.establishment.is_empty()
+            && self.caseload_caps.is_empty())
+    }
+}
+
 /// One run's rates.
 struct Rates {
     leaving: [[f64; 5]; 4],
@@ -188,18 +206,47 @@ fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng) -> Rates {
         draw(rng, fitted.progression[0].events, fitted.progression[0].exposure).min(1.0),
         draw(rng, fitted.progression[1].events, fitted.progression[1].exposure).min(1.0),
     ];
+    // Hiring leans towards the rate that would replace today's leavers,
+    // keeping vacancies where they are (geometrically, by the fitted weight).
+    let mut hiring = draw(rng, fitted.hiring.events, fitted.hiring.exposure);
+    if fitted.hiring_balance > 0.0 && fitted.vacancy_fte > 0.0 {
+        let leaving_now: f64 = (0..4)
+            .flat_map(|s| (0..5).map(move |b| (s, b)))
+            .map(|(s, b)| f64::from(fitted.stock[s][b]) * leaving[s][b])
+            .sum();
+        let replacing = leaving_now / fitted.vacancy_fte;
+        if hiring > 0.0 && replacing > 0.0 {
+            hiring = hiring.powf(1.0 - fitted.hiring_balance) * replacing.powf(fitted.hiring_balance);
+        }
+    }
     Rates {
         leaving,
         progression,
-        hiring: draw(rng, fitted.hiring.events, fitted.hiring.exposure),
+        hiring,
         conversion: draw(rng, fitted.conversion.events, fitted.conversion.exposure).min(1.0),
     }
 }
 
-/// Runs `run` of the model, writing each month's figures into `out` (months × figures).
-fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &mut [f64]) -> f64 {
+/// The stream of a run's wandering levels: apart from the stream of its
+/// events, so that a scenario and its baseline share the levels exactly.
+const LEVEL_STREAMS: u64 = 1 << 32;
+
+/// Runs `run` of the model, writing each month's figures into `out`
+/// (months × figures) and its vacant FTE into `vacancies` (months).
+/// `baseline` is the baseline run's vacant FTE by month, for a scenario.
+fn one_run(
+    fitted: &Fitted,
+    plan: &Plan<'_>,
+    options: &Options,
+    run: u32,
+    baseline: Option<&[f64]>,
+    out: &mut [f64],
+    vacancies: &mut [f64],
+) -> f64 {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(u64::from(run));
+    let mut levels = ChaCha8Rng::seed_from_u64(options.seed);
+    levels.set_stream(LEVEL_STREAMS + u64::from(run));
     let rates = draw_rates(fitted, &mut rng);
     let scenario = plan.scenario;
     let mut n = fitted.stock;
@@ -214,21 +261,25 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
     let mut campaign_done = vec![0.0f64; scenario.campaigns.len()];
     // Recruits in training: (month they join, stage, how many).
     let mut pipeline: Vec<(i32, usize, u32)> = Vec::new();
-    let mut cover = fitted.agency_cover;
+    // A change to vacancies the scenario makes is covered in today's proportion.
+    let cover = fitted.agency_cover.min(1.0);
     let mut total_cost = 0.0;
     let inpost = |n: &[[u32; 5]; 4]| -> f64 { (0..4).map(|s| f64::from(n[s].iter().sum::<u32>()) * fte[s]).sum() };
-    // The run's levels of leaving and hiring, wandering month by month.
-    let (mut leaving_level, mut hiring_level) = (1.0f64, 1.0f64);
+    // The run's levels of leaving, hiring and establishment, wandering month
+    // by month, and agency's own wander (in FTE, as a share of today's in post).
+    let (mut leaving_level, mut hiring_level, mut establishment_level) = (1.0f64, 1.0f64, 1.0f64);
+    let mut agency_wander = 0.0f64;
+    let mut agency = fitted.agency_fte;
     for t in 0..options.months as i32 {
         let mut cost = 0.0;
+        let mut normal = || -> f64 { rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut levels) };
         // Each step keeps the level's expected value (a log-normal step of mean 1):
         // rates wander, but are not expected to rise or fall.
-        let mut step = |volatility: f64| -> f64 {
-            let z: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
-            (volatility * z - volatility * volatility / 2.0).exp()
-        };
+        let mut step = |volatility: f64| -> f64 { (volatility * normal() - volatility * volatility / 2.0).exp() };
         leaving_level *= step(fitted.leaving_volatility);
         hiring_level *= step(fitted.hiring_volatility);
+        establishment_level *= step(fitted.establishment_volatility);
+        agency_wander += fitted.agency_volatility * normal();
         // Retention payments when a lever starts.
         for (k, r) in scenario.retention.iter().enumerate() {
             if plan.offset(r.from) == t {
@@ -298,7 +349,7 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
             }
         }
         // Hiring against the vacancies, by the stages starters came at.
-        let est = plan.establishment(fitted, t);
+        let est = plan.establishment(fitted, t) * establishment_level;
         let vacant = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
         let hires = poisson(&mut rng, rates.hiring * hiring_level * vacant);
         for _ in 0..hires {
@@ -346,14 +397,8 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
                 cost += f64::from(intake.per_year) * intake.cost_each;
             }
         }
-        // The proportion of vacancies agency covers moves on.
-        if fitted.agency_cover_volatility > 0.0 || fitted.agency_cover_drift != 0.0 {
-            let step: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
-            cover *= (fitted.agency_cover_drift + fitted.agency_cover_volatility * step).exp();
-        }
-        // Agency workers who become employed.
-        let vacant_now = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
-        let agency_heads = (cover * vacant_now / agency_fte_per_head).round() as u32;
+        // Agency workers who become employed, of those in post last month.
+        let agency_heads = (agency / agency_fte_per_head).round() as u32;
         let mut conversion = rates.conversion;
         let mut conversion_cost = 0.0;
         for c in scenario.conversion.iter().filter(|c| plan.active(c.from, c.months, t)) {
@@ -366,7 +411,9 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
         // The month's figures.
         let inpost_fte = inpost(&n);
         let vacancy = (est - inpost_fte).max(0.0) + fitted.structural_vacancy_fte;
-        let agency = cover * vacancy;
+        vacancies[t as usize] = vacancy;
+        let levers = baseline.map_or(0.0, |b| vacancy - b[t as usize]);
+        agency = (fitted.agency_fte + fitted.inpost_fte * agency_wander + cover * levers).max(0.0);
         recent.push(left_fte);
         if recent.len() > 12 {
             recent.remove(0);
@@ -386,6 +433,41 @@ fn one_run(fitted: &Fitted, plan: &Plan<'_>, options: &Options, run: u32, out: &
     total_cost
 }
 
+/// Every run of `plan`: each run's figures (runs × months × figures), its
+/// cost, and its vacant FTE (runs × months), the runs shared among threads.
+fn all_runs(
+    fitted: &Fitted,
+    plan: &Plan<'_>,
+    options: &Options,
+    baseline: Option<&[f64]>,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let months = options.months as usize;
+    let width = months * FIGURES.len();
+    let runs = options.runs.max(1) as usize;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(runs).max(1);
+    let per = runs.div_ceil(threads);
+    let mut values = vec![0.0f64; runs * width];
+    let mut run_costs = vec![0.0f64; runs];
+    let mut vacancies = vec![0.0f64; runs * months];
+    std::thread::scope(|scope| {
+        let chunks = values
+            .chunks_mut((per * width).max(1))
+            .zip(run_costs.chunks_mut(per))
+            .zip(vacancies.chunks_mut((per * months).max(1)));
+        for (k, ((chunk, totals), vacant)) in chunks.enumerate() {
+            scope.spawn(move || {
+                let each = chunk.chunks_mut(width).zip(totals.iter_mut()).zip(vacant.chunks_mut(months.max(1)));
+                for (i, ((out, total), vacant)) in each.enumerate() {
+                    let run = k * per + i;
+                    let base = baseline.map(|b| &b[run * months..(run + 1) * months]);
+                    *total = one_run(fitted, plan, options, run as u32, base, out, vacant);
+                }
+            });
+        }
+    });
+    (values, run_costs, vacancies)
+}
+
 /// Forecasts `scenario` from `fitted`, month by month from the month after `fitted.as_of`.
 pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Forecast {
     let start = Month::of(fitted.as_of).plus(1);
@@ -400,20 +482,12 @@ pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Fore
     let months = options.months as usize;
     let width = months * FIGURES.len();
     let runs = options.runs.max(1);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(runs as usize).max(1);
-    let per = (runs as usize).div_ceil(threads);
-    let mut values = vec![0.0f64; runs as usize * width];
-    let mut run_costs = vec![0.0f64; runs as usize];
-    std::thread::scope(|scope| {
-        for (k, (chunk, totals)) in values.chunks_mut(per * width).zip(run_costs.chunks_mut(per)).enumerate() {
-            let plan = &plan;
-            scope.spawn(move || {
-                for (i, (out, total)) in chunk.chunks_mut(width).zip(totals.iter_mut()).enumerate() {
-                    *total = one_run(fitted, plan, options, (k * per + i) as u32, out);
-                }
-            });
-        }
+    // A scenario's agency covers the vacancies it changes against the baseline's.
+    let baseline = scenario.has_levers().then(|| {
+        let baseline = Scenario::baseline();
+        all_runs(fitted, &Plan { scenario: &baseline, ..plan }, options, None).2
     });
+    let (values, run_costs, _) = all_runs(fitted, &plan, options, baseline.as_deref());
     let mut column = vec![0.0f64; runs as usize];
     let mut out_months = Vec::with_capacity(months);
     for t in 0..months {
@@ -509,10 +583,11 @@ mod tests {
             agency_headcount: 50,
             structural_vacancy_fte: 0.0,
             agency_cover: 1.0,
-            agency_cover_drift: 0.0,
-            agency_cover_volatility: 0.0,
             leaving_volatility: 0.0,
             hiring_volatility: 0.0,
+            establishment_volatility: 0.0,
+            agency_volatility: 0.0,
+            hiring_balance: 0.0,
             leavers_fte_last_12: vec![0.0; 12],
             charge_per_hour: Some(50.0),
             cases: 3000,
@@ -546,8 +621,55 @@ mod tests {
             assert!((q.p50 - expected).abs() <= 1.0, "month {t}: P50 {} against {expected:.2}", q.p50);
             assert!(q.p10 <= q.p50 && q.p50 <= q.p90 && q.p10 < q.p90);
         }
-        // Fewer in post, more vacancies: agency fills them.
-        assert!(f.months[35].figure("agency_fte").unwrap().p50 > 50.0 + 0.9 * (200.0 - 200.0 * 0.98f64.powi(36)));
+        // Fewer in post, more vacancies; but agency is its own stock, and
+        // with no wander and no lever it stays where it is.
+        assert_eq!(f.months[35].figure("agency_fte").unwrap().p50, 50.0);
+        assert!(f.months[35].figure("vacancy_rate_fte").unwrap().p50 > 40.0);
+    }
+
+    #[test]
+    fn a_scenarios_change_to_vacancies_is_covered_by_agency_and_the_levels_are_the_baselines() {
+        let mut fitted = still();
+        fitted.agency_volatility = crate::fit::AGENCY_VOLATILITY;
+        fitted.establishment_volatility = crate::fit::ESTABLISHMENT_VOLATILITY;
+        fitted.agency_cover = 0.5;
+        let options = Options { months: 24, runs: 400, seed: 4 };
+        let base = forecast(&fitted, &Scenario::baseline(), &options);
+        let grown =
+            Scenario::parse("name = \"20 more posts\"\n[[establishment]]\nfrom = \"2025-04\"\nchange_fte = 20\n")
+                .unwrap();
+        let f = forecast(&fitted, &grown, &options);
+        // No one is hired (the hiring rate is nil), so 20 more posts are 20
+        // more vacancies in every run, half of them covered by agency; the
+        // agency's own wander is the baseline's, run by run.
+        for m in [0, 11, 23] {
+            let (a, b) = (f.months[m].figure("agency_fte").unwrap(), base.months[m].figure("agency_fte").unwrap());
+            assert!((a.p50 - b.p50 - 10.0).abs() < 1.0, "month {m}: {a:?} against {b:?}");
+            assert!(b.p90 - b.p10 > 5.0, "agency wanders in the baseline: {b:?}");
+        }
+        // Costs and targets alone are not levers: such a scenario is the baseline.
+        let costs_only = Scenario::parse("name = \"dearer agency\"\n[costs]\nagency_charge_per_hour = 80\n").unwrap();
+        let c = forecast(&fitted, &costs_only, &options);
+        assert_eq!(c.months[23].figure("agency_fte"), base.months[23].figure("agency_fte"));
+    }
+
+    #[test]
+    fn hiring_that_leans_to_balance_keeps_vacancies_where_they_are() {
+        // 200 in post leaving at 2% a month (4 a month); the history filled
+        // a fifth of a vacant post a month (10 a month against 50 vacancies).
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
+        fitted.hiring = Rate { events: 0.2 * 1e7, exposure: 1e7 };
+        let options = Options { months: 12, runs: 2000, seed: 2 };
+        let inpost = |f: &Forecast| f.months[11].figure("inpost_fte").unwrap().p50;
+        let as_history = forecast(&fitted, &Scenario::baseline(), &options);
+        fitted.hiring_balance = 1.0;
+        let balanced = forecast(&fitted, &Scenario::baseline(), &options);
+        fitted.hiring_balance = 0.5;
+        let halfway = forecast(&fitted, &Scenario::baseline(), &options);
+        assert!(inpost(&as_history) > 220.0, "hiring as the history did fills posts: {}", inpost(&as_history));
+        assert!((inpost(&balanced) - 200.0).abs() <= 3.0, "replacing leavers keeps 200: {}", inpost(&balanced));
+        assert!(inpost(&balanced) < inpost(&halfway) && inpost(&halfway) < inpost(&as_history));
     }
 
     #[test]

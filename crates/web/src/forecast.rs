@@ -43,12 +43,6 @@ pub struct Forecasted {
     pub pair: Option<Arc<Pair>>,
 }
 
-/// How many months the model is fitted on, when the records cover them.
-const WINDOW_MONTHS: u32 = 36;
-
-/// The fewest covered months a forecast is fitted on.
-const MIN_WINDOW_MONTHS: u32 = 12;
-
 impl AppState {
     /// The scenario called `key`, shipped or from the scenarios folder.
     pub fn scenario(&self, key: &str) -> Result<Scenario, Error> {
@@ -69,14 +63,8 @@ impl AppState {
         // from a time whose leavers are not all recorded would be too low.
         let as_of = latest_date(&wf);
         let coverage = self.coverage(&wf).await;
-        let covered = coverage.whole_months_to(sightline_core::coverage::Records::Employment, as_of);
-        if covered < MIN_WINDOW_MONTHS {
-            return Err(Error::unprocessable(format!(
-                "A forecast is fitted on at least {MIN_WINDOW_MONTHS} months of complete employment records; the records cover {covered} months to {}.",
-                sightline_core::words::long_date(as_of)
-            )));
-        }
-        let window = covered.min(WINDOW_MONTHS);
+        let window = sightline_plan::window_for(&coverage, as_of, None)
+            .map_err(|e| Error::unprocessable(format!("{}.", sightline_core::words::upper_first(&e))))?;
         let calendar = self.calendar.clone();
         let fitted = self.heavy.run(move || fit(&wf, &calendar, as_of, window)).await?;
         if fitted.headcount() == 0 {

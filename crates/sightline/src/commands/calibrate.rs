@@ -6,15 +6,19 @@
 //! years up to Y only (so nothing after the cut-off shapes its history), the
 //! model is fitted at the cut-off and forecast with no levers, and the
 //! forecast 12 and 24 months on is set beside what DfE published for Y+1
-//! and Y+2. Beside it, the simple baseline a forecast has to beat: next
-//! year as last year (carry forward).
+//! and Y+2. Beside it, the simple baselines a forecast has to beat: next
+//! year as last year (carry forward), and last year moved on by the
+//! statistical neighbours' change over the year to the cut-off (DfE's 2025
+//! model; the mean over those with both years published), once a year ahead.
 
 use crate::cli::print_out;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use sightline_core::benchmark::NeighbourModel;
+use sightline_core::coverage::Coverage;
 use sightline_core::published::{Published, PublishedRow};
 use sightline_core::Calendar;
-use sightline_plan::{fit_weighted, forecast, Options, Quantiles, Scenario};
+use sightline_plan::{fit_weighted, forecast, window_for, Options, Quantiles, Scenario, WINDOW_MONTHS};
 use sightline_synth::{synthesize, Basis, Request};
 use std::collections::BTreeMap;
 
@@ -36,9 +40,10 @@ pub struct CalibrateArgs {
     /// Runs of each forecast.
     #[arg(long, default_value_t = 500)]
     runs: u32,
-    /// Months of history the model is fitted on.
-    #[arg(long, default_value_t = 36)]
-    window: u32,
+    /// Months of history the model is fitted on; by default what the
+    /// product fits on: the months the history covers, at most 60.
+    #[arg(long)]
+    window: Option<u32>,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Weigh the window's months by recency, a month this many months back
@@ -60,10 +65,15 @@ pub struct Outcome {
     pub horizon: u32,
     pub published: f64,
     pub p10: f64,
+    pub p25: f64,
     pub p50: f64,
+    pub p75: f64,
     pub p90: f64,
     /// The published figure of the cut-off year, carried forward.
     pub carried: f64,
+    /// That figure moved on by the neighbours' change over the year to the
+    /// cut-off, once for each year ahead (none without a neighbour's change).
+    pub neighbours_trend: Option<f64>,
 }
 
 /// The summary of one figure at one horizon.
@@ -72,8 +82,10 @@ pub struct Summary {
     pub figure: &'static str,
     pub horizon: u32,
     pub forecasts: usize,
-    /// Share of published outcomes inside P10-P90 (an 80% band).
+    /// Share of published outcomes inside P10-P90 (an 80% band), and inside
+    /// P25-P75 (a 50% band).
     pub inside_p10_p90: f64,
+    pub inside_p25_p75: f64,
     /// Share below P10, and above P90.
     pub below: f64,
     pub above: f64,
@@ -81,6 +93,9 @@ pub struct Summary {
     pub median_error: f64,
     /// Mean absolute error of carrying the cut-off year forward.
     pub carry_forward_error: f64,
+    /// Mean absolute error of the neighbours' trend, over the forecasts
+    /// that have one (all but authorities with no neighbour published).
+    pub neighbours_trend_error: Option<f64>,
 }
 
 pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
@@ -119,6 +134,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         bail!("no authority has the published figures the cut-offs need");
     }
     let calendar = Calendar::england_and_wales();
+    let neighbours = NeighbourModel::shipped_2025();
     let started = std::time::Instant::now();
     // Authorities in parallel, one thread a core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chosen.len());
@@ -128,12 +144,13 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         let handles: Vec<_> = chunks
             .iter()
             .map(|chunk| {
-                let (published, calendar, cut_offs, args) = (&published, &calendar, &cut_offs, &args);
+                let (published, calendar, cut_offs, args, neighbours) =
+                    (&published, &calendar, &cut_offs, &args, &neighbours);
                 scope.spawn(move || {
                     let mut out = Vec::new();
                     for code in chunk {
                         for y in cut_offs {
-                            out.extend(authority_outcomes(published, calendar, *code, *y, last_year, args));
+                            out.extend(authority_outcomes(published, neighbours, calendar, *code, *y, last_year, args));
                         }
                     }
                     out
@@ -144,34 +161,51 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
     });
     let summaries = summarise(&outcomes);
     if args.format == "json" {
-        let json = serde_json::json!({ "authorities": chosen.len(), "cut_offs": cut_offs, "runs": args.runs, "window_months": args.window, "summary": summaries, "outcomes": outcomes });
+        let json = serde_json::json!({ "authorities": chosen.len(), "cut_offs": cut_offs, "runs": args.runs, "window_months": args.window, "most_window_months": WINDOW_MONTHS, "summary": summaries, "outcomes": outcomes });
         return print_out(&serde_json::to_string_pretty(&json)?);
     }
     let mut lines = vec![format!(
-        "{} authorities, cut-offs {}, {} runs each, fitted on {} months; {:.0} s.",
+        "{} authorities, cut-offs {}, {} runs each, fitted on {}; {:.0} s.",
         chosen.len(),
         cut_offs.iter().map(|y| format!("30 September {y}")).collect::<Vec<_>>().join(", "),
         args.runs,
-        args.window,
+        args.window
+            .map_or(format!("the months the history covers, at most {WINDOW_MONTHS}"), |w| format!("{w} months")),
         started.elapsed().as_secs_f64()
     )];
     lines.push(format!(
-        "{:<20} {:>7} {:>9} {:>13} {:>7} {:>7} {:>13} {:>14}",
-        "figure", "horizon", "forecasts", "in P10-P90", "below", "above", "median error", "carry forward"
+        "{:<18} {:>7} {:>9} {:>10} {:>6} {:>6} {:>10} {:>8} {:>8} {:>10}",
+        "figure",
+        "horizon",
+        "forecasts",
+        "in P10-P90",
+        "below",
+        "above",
+        "in P25-P75",
+        "median",
+        "carried",
+        "neighbours"
     ));
     for s in &summaries {
         lines.push(format!(
-            "{:<20} {:>5} m {:>9} {:>12.0}% {:>6.0}% {:>6.0}% {:>13.2} {:>14.2}",
+            "{:<18} {:>5} m {:>9} {:>9.0}% {:>5.0}% {:>5.0}% {:>9.0}% {:>8.2} {:>8.2} {:>10}",
             s.figure,
             s.horizon,
             s.forecasts,
             s.inside_p10_p90 * 100.0,
             s.below * 100.0,
             s.above * 100.0,
+            s.inside_p25_p75 * 100.0,
             s.median_error,
-            s.carry_forward_error
+            s.carry_forward_error,
+            s.neighbours_trend_error.map_or("-".to_string(), |e| format!("{e:.2}"))
         ));
     }
+    lines.push(
+        "median, carried, neighbours: mean absolute error in percentage points of the forecast's median, of carrying the \
+         cut-off year forward, and of that year moved on by the statistical neighbours' change over the year before."
+            .to_string(),
+    );
     print_out(&lines.join("\n"))
 }
 
@@ -179,6 +213,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
 /// DfE has published), or none when its history cannot be made.
 fn authority_outcomes(
     published: &Published,
+    neighbours: &NeighbourModel,
     calendar: &Calendar,
     code: u16,
     cut_off: i32,
@@ -193,15 +228,34 @@ fn authority_outcomes(
         Request::new(Basis::Published { authority: name.clone(), rows: history }, FIRST_YEAR..=cut_off, args.seed);
     let Ok(synthesis) = synthesize(&request, calendar) else { return Vec::new() };
     let Some(at) = NaiveDate::from_ymd_opt(cut_off, 9, 30) else { return Vec::new() };
-    let fitted = fit_weighted(&synthesis.workforce, calendar, at, args.window, args.half_life);
+    let coverage = Coverage::of(&synthesis.workforce, &BTreeMap::new());
+    let Ok(window) = window_for(&coverage, at, args.window) else { return Vec::new() };
+    let fitted = fit_weighted(&synthesis.workforce, calendar, at, window, args.half_life);
     if fitted.headcount() == 0 {
         return Vec::new();
     }
     let f = forecast(&fitted, &Scenario::baseline(), &Options { months: 24, runs: args.runs, seed: args.seed });
     let value = |year: i32, field: &str| rows.iter().find(|r| r.time_period == year).and_then(|r| r.number(field));
+    // The neighbours' mean change over the year to the cut-off.
+    let trend = |figure: &str| {
+        let changes: Vec<f64> = neighbours
+            .of
+            .get(&code)
+            .map(|(_, ns)| ns.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(n, _)| {
+                let rows = published.authority(&n.to_string());
+                let at = |year: i32| rows.iter().find(|r| r.time_period == year).and_then(|r| r.number(figure));
+                Some(at(cut_off)? - at(cut_off - 1)?)
+            })
+            .collect();
+        (!changes.is_empty()).then(|| changes.iter().sum::<f64>() / changes.len() as f64)
+    };
     let mut out = Vec::new();
     for figure in FIGURES {
         let Some(carried) = value(cut_off, figure) else { continue };
+        let yearly = trend(figure);
         for horizon in [12u32, 24] {
             let year = cut_off + (horizon / 12) as i32;
             if year > last_year {
@@ -212,7 +266,7 @@ fn authority_outcomes(
             else {
                 continue;
             };
-            let Quantiles { p10, p50, p90 } = q;
+            let Quantiles { p10, p25, p50, p75, p90 } = q;
             out.push(Outcome {
                 authority: name.clone(),
                 cut_off,
@@ -220,9 +274,12 @@ fn authority_outcomes(
                 horizon,
                 published: actual,
                 p10,
+                p25,
                 p50,
+                p75,
                 p90,
                 carried,
+                neighbours_trend: yearly.map(|t| (carried + t * f64::from(horizon / 12)).max(0.0)),
             });
         }
     }
@@ -246,10 +303,16 @@ pub fn summarise(outcomes: &[Outcome]) -> Vec<Summary> {
                 horizon,
                 forecasts: os.len(),
                 inside_p10_p90: share(&|o| o.p10 <= o.published && o.published <= o.p90),
+                inside_p25_p75: share(&|o| o.p25 <= o.published && o.published <= o.p75),
                 below: share(&|o| o.published < o.p10),
                 above: share(&|o| o.published > o.p90),
                 median_error: os.iter().map(|o| (o.p50 - o.published).abs()).sum::<f64>() / n,
                 carry_forward_error: os.iter().map(|o| (o.carried - o.published).abs()).sum::<f64>() / n,
+                neighbours_trend_error: {
+                    let e: Vec<f64> =
+                        os.iter().filter_map(|o| o.neighbours_trend.map(|t| (t - o.published).abs())).collect();
+                    (!e.is_empty()).then(|| e.iter().sum::<f64>() / e.len() as f64)
+                },
             }
         })
         .collect()
@@ -267,9 +330,12 @@ mod tests {
             horizon: 12,
             published,
             p10,
+            p25: (p10 + p50) / 2.0,
             p50,
+            p75: (p50 + p90) / 2.0,
             p90,
             carried,
+            neighbours_trend: (published > 6.0).then_some(carried - 1.0),
         }
     }
 
@@ -286,5 +352,9 @@ mod tests {
         assert_eq!((s[0].inside_p10_p90, s[0].below, s[0].above), (0.5, 0.25, 0.25), "a band's ends are inside it");
         assert!((s[0].median_error - (1.0 + 9.0 + 6.0 + 1.0) / 4.0).abs() < 1e-12);
         assert!((s[0].carry_forward_error - (2.0 + 8.0 + 7.0 + 0.0) / 4.0).abs() < 1e-12);
+        // P25-P75 here: 9.5-12.5 (10 inside), 9.5-12.5, 9.5-12.5, 8.5-11.5 (8 outside).
+        assert_eq!(s[0].inside_p25_p75, 0.25);
+        // The neighbours' trend only where there is one: 11 against 10, 11 against 20, 7 against 8.
+        assert!((s[0].neighbours_trend_error.unwrap() - (1.0 + 9.0 + 1.0) / 3.0).abs() < 1e-12);
     }
 }

@@ -4,11 +4,12 @@
 use crate::cli::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use sightline_core::coverage::Coverage;
 use sightline_core::words::money;
 use sightline_core::{Calendar, Workforce};
 use sightline_plan::json::comparison_json;
 use sightline_plan::{
-    backtest, fit, with_baseline, Fitted, Forecast, ForecastTarget, Options, Quantiles, Scenario, BANDS,
+    backtest, fit, window_for, with_baseline, Fitted, Forecast, ForecastTarget, Options, Quantiles, Scenario, BANDS,
     QUALIFIED_BANDS, STAGES,
 };
 use sightline_store::Store;
@@ -41,9 +42,10 @@ pub struct ForecastArgs {
     /// The last day of data to start from (a month end); by default the latest month end in the data.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     as_of: Option<NaiveDate>,
-    /// Months of history the rates are fitted on.
-    #[arg(long, default_value_t = 36)]
-    window: u32,
+    /// Months of history the rates are fitted on; by default those the
+    /// employment records cover, at most 60.
+    #[arg(long)]
+    window: Option<u32>,
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
 }
@@ -70,8 +72,10 @@ pub struct FitArgs {
     db: String,
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     as_of: Option<NaiveDate>,
-    #[arg(long, default_value_t = 36)]
-    window: u32,
+    /// Months of history the rates are fitted on; by default those the
+    /// employment records cover, at most 60.
+    #[arg(long)]
+    window: Option<u32>,
 }
 
 #[derive(clap::Args)]
@@ -83,19 +87,29 @@ pub struct BacktestArgs {
     at: NaiveDate,
     #[arg(long, default_value_t = 12)]
     months: u32,
-    #[arg(long, default_value_t = 36)]
-    window: u32,
+    /// Months of history the rates are fitted on; by default those the
+    /// employment records cover, at most 60.
+    #[arg(long)]
+    window: Option<u32>,
     #[arg(long, default_value_t = 2000)]
     runs: u32,
     #[arg(long, default_value_t = 1)]
     seed: u64,
 }
 
-fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::SetTarget>)> {
+/// The workforce, its targets, and what its records cover.
+fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::SetTarget>, Coverage)> {
     runtime()?.block_on(async {
         let store = Store::open(db).await?;
-        anyhow::Ok((store.load_workforce().await?, store.targets().await?))
+        let wf = store.load_workforce().await?;
+        let coverage = Coverage::of(&wf, &store.complete_from().await?);
+        anyhow::Ok((wf, store.targets().await?, coverage))
     })
+}
+
+/// The months to fit on at `at` (see [`window_for`]).
+fn window(coverage: &Coverage, at: NaiveDate, asked: Option<u32>) -> Result<u32> {
+    window_for(coverage, at, asked).map_err(|e| anyhow::anyhow!("no fit: {e}"))
 }
 
 fn start_date(wf: &Workforce, as_of: Option<NaiveDate>) -> Result<NaiveDate> {
@@ -197,18 +211,20 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
     let calendar = Calendar::england_and_wales();
     match command {
         PlanCommand::Fit(args) => {
-            let (wf, _) = load(&args.db)?;
+            let (wf, _, coverage) = load(&args.db)?;
             let at = start_date(&wf, args.as_of)?;
-            print_out(fit_table(&fit(&wf, &calendar, at, args.window)).trim_end())
+            let months = window(&coverage, at, args.window)?;
+            print_out(fit_table(&fit(&wf, &calendar, at, months)).trim_end())
         }
         PlanCommand::Calibrate(args) => crate::commands::calibrate::run_calibrate(args),
         PlanCommand::Backtest(args) => {
-            let (wf, _) = load(&args.db)?;
+            let (wf, _, coverage) = load(&args.db)?;
             let options = Options { months: args.months, runs: args.runs, seed: args.seed };
-            let b = backtest(&wf, &calendar, args.at, args.window, &options);
+            let months = window(&coverage, args.at, args.window)?;
+            let b = backtest(&wf, &calendar, args.at, months, &options);
             let mut out = format!(
                 "Fitted on {} months to {}, forecast {} months ({} runs), against what happened:\n\n",
-                args.window, b.fitted_to, args.months, b.runs
+                months, b.fitted_to, args.months, b.runs
             );
             let _ = writeln!(
                 out,
@@ -280,10 +296,10 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
         }
         None => None,
     };
-    let (wf, stored) = load(&args.db)?;
+    let (wf, stored, coverage) = load(&args.db)?;
     let at = start_date(&wf, args.as_of)?;
     let calendar = Calendar::england_and_wales();
-    let fitted = fit(&wf, &calendar, at, args.window);
+    let fitted = fit(&wf, &calendar, at, window(&coverage, at, args.window)?);
     if fitted.headcount() == 0 {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }
@@ -309,6 +325,7 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
                     money(d.p90)
                 );
             }
+            let _ = writeln!(out, "\n  {}", sightline_plan::calibration_in_words("the range from P10 to P90"));
             print_out(out.trim_end())
         }
     }

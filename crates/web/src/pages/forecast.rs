@@ -141,14 +141,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
         p { "Sightline runs the service's next " (PAGE_MONTHS) " months " (sightline_core::words::thousands(u64::from(PAGE_RUNS))) " times, each with its own chances of who leaves and who starts, at the rates of the last " (window_months) " months. \
              The shaded band is where 8 in 10 runs fall; the line is the middle run. The scenario's changes are run with the same chances as doing nothing (the baseline), so the difference is the changes' own. "
              a href="/glossary#forecast" { "What the range means" } }
-        p {
-            "How far to trust the band: in tests on the published histories of 138 English councils, forecast from 2021, 2022 and 2023, "
-            @for (k, (figure, share)) in sightline_plan::MEASURED_IN_BAND_A_YEAR_AHEAD.iter().enumerate() {
-                @if k > 0 { @if k + 1 == sightline_plan::MEASURED_IN_BAND_A_YEAR_AHEAD.len() { " and " } @else { ", " } }
-                (format!("{:.0}", share * 100.0)) " in 100 of the " (figure) " rates a year ahead"
-            }
-            " fell inside the shaded band."
-        }
+        p { (sightline_plan::calibration_in_words("the shaded band")) }
         form.filters method="get" action="/forecast" {
             label for="scenario" { "Scenario" }
             select #scenario name="scenario" {
