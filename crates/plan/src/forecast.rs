@@ -219,6 +219,9 @@ fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng) -> Rates {
             hiring = hiring.powf(1.0 - fitted.hiring_balance) * replacing.powf(fitted.hiring_balance);
         }
     }
+    // No more than every vacant post filled in a month (a handful of
+    // vacancies against many leavers would otherwise ask for thousands).
+    let hiring = hiring.min(1.0);
     Rates {
         leaving,
         progression,
@@ -351,7 +354,7 @@ fn one_run(
         // Hiring against the vacancies, by the stages starters came at.
         let est = plan.establishment(fitted, t) * establishment_level;
         let vacant = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
-        let hires = poisson(&mut rng, rates.hiring * hiring_level * vacant);
+        let hires = poisson(&mut rng, rates.hiring * hiring_level * vacant).min(vacant.ceil() as u32);
         for _ in 0..hires {
             let stage = if starters == 0 {
                 1
@@ -670,6 +673,22 @@ mod tests {
         assert!(inpost(&as_history) > 220.0, "hiring as the history did fills posts: {}", inpost(&as_history));
         assert!((inpost(&balanced) - 200.0).abs() <= 3.0, "replacing leavers keeps 200: {}", inpost(&balanced));
         assert!(inpost(&balanced) < inpost(&halfway) && inpost(&halfway) < inpost(&as_history));
+    }
+
+    #[test]
+    fn a_handful_of_vacancies_against_many_leavers_does_not_hire_thousands() {
+        // A hundredth of a vacant post and 4 leavers a month: replacing them
+        // would be 400 hires per vacant post a month; at most every vacant post is filled.
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
+        fitted.hiring = Rate { events: 0.2 * 1e7, exposure: 1e7 };
+        fitted.hiring_balance = crate::fit::HIRING_BALANCE;
+        fitted.vacancy_fte = 0.01;
+        fitted.establishment_fte = 200.01;
+        let f = forecast(&fitted, &Scenario::baseline(), &Options { months: 24, runs: 200, seed: 1 });
+        for m in &f.months {
+            assert!(m.figure("inpost_fte").unwrap().p90 <= 201.0, "{}: {:?}", m.month, m.figure("inpost_fte"));
+        }
     }
 
     #[test]
