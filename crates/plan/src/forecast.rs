@@ -459,7 +459,7 @@ fn all_runs(
             .zip(vacancies.chunks_mut((per * months).max(1)));
         for (k, ((chunk, totals), vacant)) in chunks.enumerate() {
             scope.spawn(move || {
-                let each = chunk.chunks_mut(width).zip(totals.iter_mut()).zip(vacant.chunks_mut(months.max(1)));
+                let each = chunk.chunks_mut(width.max(1)).zip(totals.iter_mut()).zip(vacant.chunks_mut(months.max(1)));
                 for (i, ((out, total), vacant)) in each.enumerate() {
                     let run = k * per + i;
                     let base = baseline.map(|b| &b[run * months..(run + 1) * months]);

@@ -85,7 +85,7 @@ pub struct BacktestArgs {
     /// The last day of data to fit on.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cli::date_arg)]
     at: NaiveDate,
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=240))]
     months: u32,
     /// Months of history the rates are fitted on; by default those the
     /// employment records cover, at most 60.
