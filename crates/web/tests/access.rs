@@ -1184,9 +1184,11 @@ async fn forecasts_rest_only_on_covered_months() {
     w.store.set_complete_from(Records::Employment, Some("2023-01-01".parse().unwrap()), "test").await.unwrap();
     let (r, page) = send(&w.app, get("/forecast", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(page.contains("at the rates of the last 20 months"), "{page}");
+    // January 2023 to September 2024: 21 whole months.
+    assert!(page.contains("at the rates of the last 21 months"), "{page}");
     w.store.set_complete_from(Records::Employment, Some("2024-03-01".parse().unwrap()), "test").await.unwrap();
     let (r, page) = send(&w.app, get("/forecast", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("the records cover 6 months to 30 September 2024"), "{page}");
+    // March to September 2024: 7 whole months, fewer than 12.
+    assert!(page.contains("the records cover 7 months to 30 September 2024"), "{page}");
 }
