@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod codes;
 pub mod completeness;
 pub mod coverage;
+pub mod development;
 pub mod disclosure;
 pub mod identity;
 pub mod indicators;

@@ -113,6 +113,9 @@ pub struct SourceData {
     pub post_refs: Vec<PostRef>,
     /// Complexity-weighted caseloads by person and date.
     pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
+    /// Development records (early careers, supervision, CPD, registration,
+    /// grades) of `workforce`'s people.
+    pub development: crate::development::DevelopmentRecords,
     pub skipped: Vec<RowProblem>,
     /// Data rows read, valid or not.
     pub rows_read: usize,

@@ -808,6 +808,7 @@ impl From<Loaded> for SourceData {
             agency_terms: Vec::new(),
             post_refs: Vec::new(),
             caseload_weights: Vec::new(),
+            development: Default::default(),
             skipped: loaded.skipped,
             rows_read,
             mode: Mode::Full,

@@ -248,6 +248,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
         agency_terms: Vec::new(),
         post_refs: Vec::new(),
         caseload_weights: Vec::new(),
+        development: Default::default(),
         skipped: Vec::new(),
         rows_read,
         mode: Mode::Full,

@@ -21,6 +21,6 @@ mod table;
 pub mod teams;
 
 pub use canonical::{check_synthetic_dir, read_dir, write_dir, write_synthetic_dir, Loaded};
-pub use profile::Profile;
+pub use profile::{shipped, Profile};
 pub use read::{list_problems, ReadError, Strictness};
 pub use sightline_core::source::{RowProblem, SourceData};

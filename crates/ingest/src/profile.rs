@@ -10,6 +10,7 @@ use crate::read::{ReadError, Strictness};
 use crate::sheet::{excel_serial_date, Cell, Sheet};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sightline_core::development as dev;
 use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
@@ -32,6 +33,16 @@ pub enum ExportKind {
     Absence,
     /// Funded posts (the establishment), from finance or HR.
     Establishment,
+    /// The early-career tracker: ASYE (or ECDP) programmes, reviews and outcomes.
+    Asye,
+    /// Supervision sessions.
+    Supervision,
+    /// CPD and training.
+    Development,
+    /// A Social Work England register extract.
+    Registration,
+    /// The authority's career levels, as dated grades or promotions.
+    Grades,
 }
 
 impl ExportKind {
@@ -42,7 +53,18 @@ impl ExportKind {
             ExportKind::Caseload => "caseload",
             ExportKind::Absence => "absence",
             ExportKind::Establishment => "establishment",
+            ExportKind::Asye => "asye",
+            ExportKind::Supervision => "supervision",
+            ExportKind::Development => "development",
+            ExportKind::Registration => "registration",
+            ExportKind::Grades => "grades",
         }
+    }
+
+    /// Whether the export holds development records (early careers,
+    /// supervision, CPD, registration, grades) rather than employment.
+    pub fn is_development(self) -> bool {
+        matches!(self, Y | S | D | R | L)
     }
 }
 
@@ -70,9 +92,12 @@ pub struct FieldSpec {
     pub meaning: &'static str,
 }
 
-use ExportKind::{Absence as A, Agency as G, Caseload as C, Establishment as E, Hr as H};
+use ExportKind::{
+    Absence as A, Agency as G, Asye as Y, Caseload as C, Development as D, Establishment as E, Grades as L, Hr as H,
+    Registration as R, Supervision as S,
+};
 /// The exports about people (all but the establishment).
-const ALL: &[ExportKind] = &[H, G, C, A];
+const ALL: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L];
 
 /// Every field a profile can map.
 pub const FIELDS: &[FieldSpec] = &[
@@ -83,14 +108,15 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "family_name", kinds: ALL, required: false, meaning: "surname" },
     FieldSpec { name: "full_name", kinds: ALL, required: false, meaning: "whole name, as `Surname, First` or `First Surname`, when there are no separate name columns" },
     FieldSpec { name: "birth_date", kinds: ALL, required: false, meaning: "date of birth" },
+    FieldSpec { name: "qualification_date", kinds: &[H, G, Y], required: false, meaning: "the day the person qualified as a social worker (for the experience mix and early-career retention)" },
     FieldSpec { name: "gender", kinds: &[H, G], required: false, meaning: "CSWW GenderCurrent: 0 not known, 1 male, 2 female, 9 not specified" },
     FieldSpec { name: "ethnicity", kinds: &[H, G], required: false, meaning: "CSWW ethnicity code (WBRI, ...)" },
     FieldSpec { name: "contract", kinds: &[H], required: true, meaning: "permanent or fixed_term" },
     FieldSpec { name: "team", kinds: &[H, G, E], required: true, meaning: "team name" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
     FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
-    FieldSpec { name: "start_date", kinds: &[H, G, A, E], required: true, meaning: "first day of the post, assignment, absence or funding" },
-    FieldSpec { name: "end_date", kinds: &[H, G, A, E], required: false, meaning: "last day; empty while open (required for absences)" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration or level" },
+    FieldSpec { name: "end_date", kinds: &[H, G, A, E, R], required: false, meaning: "last day; empty while open (required for absences)" },
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
     FieldSpec { name: "fte_percent", kinds: &[H, G, E], required: false, meaning: "full-time equivalent as a percentage: 100 is full time" },
     FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours (or the row's standard_hours_column)" },
@@ -100,16 +126,63 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
     FieldSpec { name: "pay_rate", kinds: &[G], required: false, meaning: "pay to the worker per hour" },
     FieldSpec { name: "covering", kinds: &[G], required: false, meaning: "vacancy or over_establishment" },
-    FieldSpec { name: "date", kinds: &[C], required: true, meaning: "date of the caseload snapshot" },
+    FieldSpec { name: "date", kinds: &[C, S, D], required: true, meaning: "date of the caseload snapshot, supervision session or piece of CPD" },
     FieldSpec { name: "cases", kinds: &[C], required: true, meaning: "cases (children) held, a whole number" },
     FieldSpec { name: "weight", kinds: &[C], required: false, meaning: "complexity-weighted caseload, as the system gives it" },
     FieldSpec { name: "reason", kinds: &[A], required: true, meaning: "CSWW ReasonAbsence: SIC, MAT, OTH, PUB, TRN, UNA, UNP" },
     FieldSpec { name: "days_lost", kinds: &[A], required: false, meaning: "working days lost in the episode as the system records it" },
+    FieldSpec { name: "programme", kinds: &[Y], required: false, meaning: "asye or ecdp (asye when the export has no column; map with [codes.programme])" },
+    FieldSpec { name: "review_3m_date", kinds: &[Y], required: false, meaning: "the day the 3-month review was held" },
+    FieldSpec { name: "review_6m_date", kinds: &[Y], required: false, meaning: "the day the 6-month review was held" },
+    FieldSpec { name: "review_9m_date", kinds: &[Y], required: false, meaning: "the day the optional 9-month review was held" },
+    FieldSpec { name: "final_review_date", kinds: &[Y], required: false, meaning: "the day the final review was held" },
+    FieldSpec { name: "panel_date", kinds: &[Y], required: false, meaning: "the day the moderation panel met" },
+    FieldSpec { name: "outcome", kinds: &[Y], required: false, meaning: "pass, fail, extended or withdrawn; empty while in the programme (map with [codes.outcome])" },
+    FieldSpec { name: "outcome_date", kinds: &[Y], required: false, meaning: "the day the outcome took effect (the panel's date, else the final review's, when empty)" },
+    FieldSpec { name: "protected_cases", kinds: &[Y], required: false, meaning: "the protected caseload agreed: the most cases the worker should hold" },
+    FieldSpec { name: "supervisor", kinds: &[S], required: false, meaning: "who supervised" },
+    FieldSpec { name: "length_hours", kinds: &[S], required: false, meaning: "the session's length in hours (or give length_minutes)" },
+    FieldSpec { name: "length_minutes", kinds: &[S], required: false, meaning: "the session's length in minutes" },
+    FieldSpec { name: "supervision_type", kinds: &[S], required: false, meaning: "formal, reflective, group or professional (formal when the export has no column; map with [codes.supervision_type])" },
+    FieldSpec { name: "cancelled", kinds: &[S], required: false, meaning: "yes when the session was cancelled or moved (did not take place that day); empty is no" },
+    FieldSpec { name: "title", kinds: &[D], required: true, meaning: "what the CPD or training was" },
+    FieldSpec { name: "cpd_type", kinds: &[D], required: false, meaning: "its kind, as the system words it (course, reading, shadowing...)" },
+    FieldSpec { name: "days", kinds: &[D], required: false, meaning: "its length in days (or give cpd_hours)" },
+    FieldSpec { name: "cpd_hours", kinds: &[D], required: false, meaning: "its length in hours (days = hours / 7.4)" },
+    FieldSpec { name: "peer_reflection", kinds: &[D], required: false, meaning: "yes when reflected on with a peer (Social Work England asks for one piece a year); empty is no" },
+    FieldSpec { name: "registration_status", kinds: &[R], required: false, meaning: "registered, suspended, removed or lapsed (registered when the export has no column; map with [codes.registration_status])" },
+    FieldSpec { name: "conditions", kinds: &[R], required: false, meaning: "conditions of practice on the registration, as text; empty when none" },
+    FieldSpec { name: "level", kinds: &[L], required: true, meaning: "the career level: newly_qualified, social_worker, senior, advanced or manager (map the authority's grades with [codes.level])" },
 ];
 
 /// Fields whose values may be mapped through `[codes.FIELD]`.
-pub const CODED_FIELDS: &[&str] =
-    &["contract", "org_role", "reason_leave", "leaver_destination", "gender", "ethnicity", "covering", "reason"];
+pub const CODED_FIELDS: &[&str] = &[
+    "contract",
+    "org_role",
+    "reason_leave",
+    "leaver_destination",
+    "gender",
+    "ethnicity",
+    "covering",
+    "reason",
+    "programme",
+    "outcome",
+    "supervision_type",
+    "cancelled",
+    "peer_reflection",
+    "registration_status",
+    "level",
+];
+
+/// A yes or no as exports write it: yes, y, true, 1 (and, for a session,
+/// cancelled or rescheduled); no, n, false, 0 (held, attended).
+pub fn yes_no(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "cancelled" | "canceled" | "rescheduled" | "moved" => Some(true),
+        "no" | "n" | "false" | "0" | "held" | "attended" | "" => Some(false),
+        _ => None,
+    }
+}
 
 fn default_hours() -> f64 {
     37.0
@@ -162,6 +235,11 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("caseload-cms", include_str!("../profiles/caseload-cms.toml")),
     ("absence-episodes", include_str!("../profiles/absence-episodes.toml")),
     ("establishment-finance", include_str!("../profiles/establishment-finance.toml")),
+    ("asye-tracker", include_str!("../profiles/asye-tracker.toml")),
+    ("supervision-log", include_str!("../profiles/supervision-log.toml")),
+    ("cpd-learning", include_str!("../profiles/cpd-learning.toml")),
+    ("swe-register", include_str!("../profiles/swe-register.toml")),
+    ("grades-hr", include_str!("../profiles/grades-hr.toml")),
 ];
 
 /// The TOML of the shipped profile called `name`.
@@ -338,6 +416,12 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "ethnicity" => sightline_core::codes::ETHNICITY_CODES.contains(&value),
         "covering" => Covering::parse(value).is_some(),
         "reason" => AbsenceReason::from_code(value).is_some(),
+        "programme" => dev::Programme::parse(value).is_some(),
+        "outcome" => dev::Outcome::parse(value).is_some(),
+        "supervision_type" => dev::SupervisionKind::parse(value).is_some(),
+        "cancelled" | "peer_reflection" => yes_no(value).is_some(),
+        "registration_status" => dev::RegistrationStatus::parse(value).is_some(),
+        "level" => dev::Level::parse(value).is_some(),
         _ => true,
     };
     if ok {
@@ -351,6 +435,12 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "gender" => "use a CSWW GenderCurrent code: 0, 1, 2 or 9".into(),
         "ethnicity" => "use a CSWW ethnicity code such as WBRI".into(),
         "covering" => "use vacancy or over_establishment".into(),
+        "programme" => "use asye or ecdp".into(),
+        "outcome" => "use pass, fail, extended or withdrawn".into(),
+        "supervision_type" => "use formal, reflective, group or professional".into(),
+        "cancelled" | "peer_reflection" => "use yes or no".into(),
+        "registration_status" => "use registered, suspended, removed or lapsed".into(),
+        "level" => "use newly_qualified, social_worker, senior, advanced or manager".into(),
         _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
     })
 }
@@ -620,6 +710,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         agency_terms: reader.agency_terms,
         post_refs: reader.post_refs,
         caseload_weights: reader.weights,
+        development: reader.development,
         skipped: reader.problems,
         rows_read: sheet.rows.len() - footers,
         mode: profile.mode,
@@ -640,6 +731,7 @@ struct ExportReader {
     agency_terms: Vec<AgencyTerms>,
     post_refs: Vec<PostRef>,
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
+    development: dev::DevelopmentRecords,
     problems: Vec<RowProblem>,
 }
 
@@ -656,6 +748,7 @@ impl ExportReader {
             }
         }
         let birth_date = row.date("birth_date")?;
+        let qualification_date = row.date("qualification_date")?;
         let gender = row.coded("gender")?.and_then(|g| g.parse::<u8>().ok()).and_then(Gender::from_code);
         let ethnicity = row.coded("ethnicity")?;
         let (mut given, mut family) = (row.text("given_name"), row.text("family_name"));
@@ -664,7 +757,13 @@ impl ExportReader {
                 (given, family) = split_name(&full);
             }
         }
-        let xref = row.text("xref").zip(row.profile.xref_source.clone()).map(|(id, source)| (source, id));
+        // A development export may name people by another source's
+        // identifiers (the HR employee number): `xref_source` with no
+        // `xref` column reads `person_id` as that source's identifier.
+        let xref_id = row
+            .text("xref")
+            .or_else(|| (row.profile.kind.is_development() && !row.profile.has("xref")).then(|| id.clone()));
+        let xref = xref_id.zip(row.profile.xref_source.clone()).map(|(id, source)| (source, id));
         // The facts first, so that a bad row leaves no trace.
         let fact = self.read_fact(row)?;
         if let Some(&person) = self.ids.get(&id) {
@@ -709,6 +808,7 @@ impl ExportReader {
         let known = self.builder.person_mut(person);
         known.swe_no = known.swe_no.take().or(swe_no);
         known.birth_date = known.birth_date.or(birth_date);
+        known.qualification_date = known.qualification_date.or(qualification_date);
         known.gender = known.gender.or(gender);
         known.ethnicity = known.ethnicity.take().or(ethnicity);
         let details = &mut self.details[person.0 as usize];
@@ -811,6 +911,7 @@ impl ExportReader {
                 Fact::Caseload { date, cases: cases as u32, weight }
             }
             E => unreachable!("establishment rows are read by read_post"),
+            Y | S | D | R | L => Fact::Development(read_development(row)?),
             A => {
                 let start =
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
@@ -878,6 +979,16 @@ impl ExportReader {
             Fact::Absence { start, end, reason, days_lost } => {
                 self.builder.add_absence(Absence { person, start, end, reason, days_lost });
             }
+            Fact::Development(record) => {
+                let r = &mut self.development;
+                match record {
+                    DevRecord::EarlyCareer(e) => r.early_careers.push(dev::EarlyCareer { person, ..e }),
+                    DevRecord::Supervision(e) => r.supervision.push(dev::Supervision { person, ..e }),
+                    DevRecord::Cpd(e) => r.cpd.push(dev::Cpd { person, ..e }),
+                    DevRecord::Registration(e) => r.registrations.push(dev::Registration { person, ..e }),
+                    DevRecord::Grade(e) => r.grades.push(dev::Grade { person, ..e }),
+                }
+            }
         }
     }
 }
@@ -895,6 +1006,13 @@ impl Fact {
             }
             Fact::Absence { start, .. } => Some((*start, String::new())),
             Fact::Caseload { .. } => None,
+            // One programme, registration line or level a person starts on one day.
+            Fact::Development(DevRecord::EarlyCareer(e)) => {
+                Some((e.start, format!("programme|{}", e.programme.as_str())))
+            }
+            Fact::Development(DevRecord::Registration(e)) => Some((e.from, "registration".to_string())),
+            Fact::Development(DevRecord::Grade(e)) => Some((e.from, "level".to_string())),
+            Fact::Development(_) => None,
         }
     }
 }
@@ -924,6 +1042,156 @@ enum Fact {
         reason: AbsenceReason,
         days_lost: Option<f64>,
     },
+    /// A development record, its person filled in when it is added.
+    Development(DevRecord),
+}
+
+enum DevRecord {
+    EarlyCareer(dev::EarlyCareer),
+    Supervision(dev::Supervision),
+    Cpd(dev::Cpd),
+    Registration(dev::Registration),
+    Grade(dev::Grade),
+}
+
+/// The person a development record is read for before the reader knows them.
+const SOMEONE: PersonIdx = PersonIdx(u32::MAX);
+
+/// A whole number, 0 or more.
+fn whole(row: &ExportRow<'_>, field: &str) -> Result<Option<u32>, RowProblem> {
+    match row.number(field)? {
+        None => Ok(None),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e6 => Ok(Some(n as u32)),
+        Some(_) => Err(row.problem(field, &row.written(field), "must be a whole number, 0 or more")),
+    }
+}
+
+/// A length, more than 0 and at most `most`.
+fn length(row: &ExportRow<'_>, field: &str, most: f64, unit: &str) -> Result<Option<f64>, RowProblem> {
+    match row.number(field)? {
+        None => Ok(None),
+        Some(n) if n > 0.0 && n <= most => Ok(Some(n)),
+        Some(_) => {
+            Err(row.problem(field, &row.written(field), format!("must be more than 0 and at most {most} {unit}")))
+        }
+    }
+}
+
+fn required_date(row: &ExportRow<'_>, field: &str) -> Result<NaiveDate, RowProblem> {
+    row.date(field)?.ok_or_else(|| row.problem(field, "", "required, but empty"))
+}
+
+/// A development export's row (early careers, supervision, CPD, registration, grades).
+#[allow(clippy::expect_used)] // coded() has checked each coded value parses
+fn read_development(row: &ExportRow<'_>) -> Result<DevRecord, RowProblem> {
+    let yes = |field: &str| -> Result<bool, RowProblem> {
+        Ok(row.coded(field)?.is_some_and(|v| yes_no(&v).expect("checked by coded()")))
+    };
+    Ok(match row.profile.kind {
+        Y => {
+            let start = required_date(row, "start_date")?;
+            let programme = row
+                .coded("programme")?
+                .map_or(dev::Programme::Asye, |p| dev::Programme::parse(&p).expect("checked by coded()"));
+            let reviews = [row.date("review_3m_date")?, row.date("review_6m_date")?, row.date("review_9m_date")?];
+            let final_review = row.date("final_review_date")?;
+            let panel = row.date("panel_date")?;
+            let outcome_date = row.date("outcome_date")?;
+            for (field, held) in [
+                ("review_3m_date", reviews[0]),
+                ("review_6m_date", reviews[1]),
+                ("review_9m_date", reviews[2]),
+                ("final_review_date", final_review),
+                ("panel_date", panel),
+                ("outcome_date", outcome_date),
+            ] {
+                if held.is_some_and(|h| h < start) {
+                    return Err(row.problem(field, &row.written(field), "before the programme's start"));
+                }
+            }
+            let outcome = row.coded("outcome")?.map(|o| dev::Outcome::parse(&o).expect("checked by coded()"));
+            if outcome.is_none() && outcome_date.is_some() {
+                return Err(row.problem(
+                    "outcome_date",
+                    &row.written("outcome_date"),
+                    "an outcome date needs an outcome",
+                ));
+            }
+            DevRecord::EarlyCareer(dev::EarlyCareer {
+                person: SOMEONE,
+                programme,
+                start,
+                reviews,
+                final_review,
+                panel,
+                outcome,
+                outcome_date,
+                protected_cases: whole(row, "protected_cases")?,
+            })
+        }
+        S => {
+            let date = required_date(row, "date")?;
+            let hours = match (
+                length(row, "length_hours", 24.0, "hours")?,
+                length(row, "length_minutes", 1440.0, "minutes")?,
+            ) {
+                (Some(h), _) => Some(h),
+                (None, m) => m.map(|m| m / 60.0),
+            };
+            let kind = row
+                .coded("supervision_type")?
+                .map_or(dev::SupervisionKind::Formal, |k| dev::SupervisionKind::parse(&k).expect("checked by coded()"));
+            DevRecord::Supervision(dev::Supervision {
+                person: SOMEONE,
+                supervisor: row.text("supervisor"),
+                date,
+                hours,
+                kind,
+                cancelled: yes("cancelled")?,
+            })
+        }
+        D => {
+            let date = required_date(row, "date")?;
+            let days = match (length(row, "days", 366.0, "days")?, length(row, "cpd_hours", 8784.0, "hours")?) {
+                (Some(d), _) => Some(d),
+                (None, h) => h.map(|h| h / dev::Policy::default().cpd_hours_per_day),
+            };
+            DevRecord::Cpd(dev::Cpd {
+                person: SOMEONE,
+                date,
+                title: row.required("title")?,
+                kind: row.text("cpd_type"),
+                days,
+                peer_reflection: yes("peer_reflection")?,
+            })
+        }
+        R => {
+            let from = required_date(row, "start_date")?;
+            let to = row.date("end_date")?;
+            if to.is_some_and(|t| t < from) {
+                return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
+            }
+            let status = row.coded("registration_status")?.map_or(dev::RegistrationStatus::Registered, |s| {
+                dev::RegistrationStatus::parse(&s).expect("checked by coded()")
+            });
+            DevRecord::Registration(dev::Registration {
+                person: SOMEONE,
+                status,
+                from,
+                to,
+                conditions: row.text("conditions"),
+            })
+        }
+        _ => {
+            let from = required_date(row, "start_date")?;
+            let level = row.coded("level")?.ok_or_else(|| row.problem("level", "", "required, but empty"))?;
+            DevRecord::Grade(dev::Grade {
+                person: SOMEONE,
+                level: dev::Level::parse(&level).expect("checked by coded()"),
+                from,
+            })
+        }
+    })
 }
 
 #[cfg(test)]
@@ -1036,7 +1304,11 @@ fixed_term = ["FTC", "Fixed Term*"]
             let sheet = crate::sheet::read_sheet(std::path::Path::new(&path), None).unwrap();
             let data = read_export(&sheet, &profile, Strictness::Strict).unwrap_or_else(|e| panic!("{name}: {e}"));
             let wf = &data.workforce;
-            let facts = wf.spells().len() + wf.absences().len() + wf.caseloads().len() + wf.establishment().len();
+            let facts = wf.spells().len()
+                + wf.absences().len()
+                + wf.caseloads().len()
+                + wf.establishment().len()
+                + data.development.len();
             assert_eq!(facts, sheet.rows.len(), "{name}: one fact a row");
         }
     }
@@ -1161,5 +1433,66 @@ fixed_term = ["FTC", "Fixed Term*"]
             .unwrap_err()
             .to_string();
         assert!(e.contains("31/03/2024") && !e.contains("2024-03-31"), "{e}");
+    }
+
+    fn read_shipped(name: &str, csv: &str) -> Result<SourceData, ReadError> {
+        let profile = Profile::parse(shipped(name).unwrap()).unwrap();
+        read_export(&read_csv("x.csv", csv.as_bytes()).unwrap(), &profile, Strictness::Strict)
+    }
+
+    fn problems(r: Result<SourceData, ReadError>) -> Vec<RowProblem> {
+        match r {
+            Err(ReadError::InvalidRows(p)) => p,
+            other => panic!("expected invalid rows, got {:?}", other.map(|d| d.rows_read)),
+        }
+    }
+
+    #[test]
+    fn development_exports_are_read_with_their_codes_and_refused_when_they_cannot_be() {
+        let head = "Staff No,Supervisor,Session Date,Duration (mins),Type,Status\n";
+        let data =
+            read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,45,Reflective session,Rescheduled\n"))
+                .unwrap();
+        let s = &data.development.supervision[0];
+        assert_eq!((s.kind, s.cancelled, s.hours), (dev::SupervisionKind::Reflective, true, Some(0.75)));
+        assert_eq!(data.workforce.person(s.person).id, "7");
+        // A type the profile does not map is named, with where to map it.
+        let p = problems(read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,45,Huddle,Held\n")));
+        assert!(p[0].rule.contains("[codes.supervision_type]"), "{}", p[0].rule);
+        let p = problems(read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,0,Formal,Held\n")));
+        assert_eq!(p[0].column, "Duration (mins)");
+
+        let head = "Employee Number,Programme,Date Qualified,ASYE Start,3 Month Review,6 Month Review,9 Month Review,\
+Final Review,Moderation Panel,Outcome,Protected Caseload\n";
+        let p = problems(read_shipped("asye-tracker", &format!("{head}1,ASYE,,01/09/2024,01/08/2024,,,,,,\n")));
+        assert_eq!((p[0].column.as_str(), p[0].rule.as_str()), ("3 Month Review", "before the programme's start"));
+        let data = read_shipped("asye-tracker", &format!("{head}1,ECDP,01/07/2027,01/09/2027,,,,,,,10\n")).unwrap();
+        let e = &data.development.early_careers[0];
+        assert_eq!((e.programme, e.protected_cases, e.outcome), (dev::Programme::Ecdp, Some(10), None));
+        assert_eq!(data.workforce.person(e.person).qualification_date, NaiveDate::from_ymd_opt(2027, 7, 1));
+        // One programme a person starts on one day.
+        let twice = format!("{head}1,ASYE,,01/09/2024,,,,,,,\n1,ASYE,,01/09/2024,,,,,,,\n");
+        assert!(problems(read_shipped("asye-tracker", &twice))[0].rule.contains("already has a row"));
+
+        let head = "Registration Number,Status,Registered From,Registered To,Conditions of Practice\n";
+        let p = problems(read_shipped("swe-register", &format!("{head}SW123,Registered,01/12/2024,30/11/2024,\n")));
+        assert_eq!(p[0].rule, "ends before it starts");
+        let data =
+            read_shipped("swe-register", &format!("{head}SW123,Interim suspension order,01/12/2024,,\n")).unwrap();
+        assert_eq!(data.development.registrations[0].status, dev::RegistrationStatus::Suspended);
+        assert_eq!(data.workforce.persons()[0].swe_no.as_deref(), Some("SW123"));
+
+        let head = "Employee Number,Grade,Effective From\n";
+        let data = read_shipped("grades-hr", &format!("{head}1,Level 4a Advanced Practitioner,01/04/2024\n")).unwrap();
+        assert_eq!(data.development.grades[0].level, dev::Level::Advanced, "the longer pattern wins");
+        let p = problems(read_shipped("grades-hr", &format!("{head}1,,01/04/2024\n")));
+        assert_eq!(p[0].rule, "required, but empty");
+
+        let head = "Employee No,Completed On,Learning Title,Learning Type,Hours,Peer Reflection\n";
+        let data = read_shipped("cpd-learning", &format!("{head}1,01/04/2024,Course,Course,3.7,Y\n")).unwrap();
+        let c = &data.development.cpd[0];
+        assert_eq!((c.days, c.peer_reflection), (Some(0.5), true));
+        let p = problems(read_shipped("cpd-learning", &format!("{head}1,01/04/2024,Course,Course,3.7,Perhaps\n")));
+        assert_eq!(p[0].rule, "use yes or no");
     }
 }

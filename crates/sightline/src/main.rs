@@ -18,8 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, backup, benchmark, census, coverage, data, demo, import, indicators, people, plan, profile, report, serve,
-    services, synth, targets, teams, tokens, users,
+    audit, backup, benchmark, census, coverage, data, demo, development, import, indicators, people, plan, profile,
+    report, serve, services, synth, targets, teams, tokens, users,
 };
 use std::process::ExitCode;
 
@@ -49,6 +49,16 @@ column and value. Use --lenient to skip invalid rows instead (each is still list
 Examples:\n  sightline indicators --data sightline-demo --year 2024\n  sightline indicators --data sightline-demo --years 2019-2025 --format csv\n  \
 sightline indicators --data sightline-demo --as-of 2025-03-31 --by team --format table")]
     Indicators(indicators::IndicatorsArgs),
+    /// Practice development on a date: supervision, early careers, CPD, registration, progression, experience mix.
+    #[command(long_about = "Practice development on a date, from the store: supervision on time against \
+the employer standards (or --policy), early-career programmes (in programme, reviews late, caseloads above \
+the protected level, retention 12, 24 and 36 months after qualifying), CPD against Social Work England's \
+requirement and the authority's offer, registrations lapsing in the next 90 days, promotions and time in \
+level, and the experience mix (under 2, 2 to 5, 5 or more years since qualifying). Each figure's definition is \
+in docs/indicators.md; a figure is null where it is undefined.\n\n\
+Examples:\n  sightline development --db sightline.db --as-of 2025-09-30 --format json\n  \
+sightline development --db sightline.db --as-of 2025-09-30 --by team")]
+    Development(development::DevelopmentArgs),
     /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
     #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
 sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
@@ -174,6 +184,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Indicators(args) => indicators::run_indicators(args),
+        Command::Development(args) => development::run_development(args),
         Command::Synth(args) => synth::run_synth(args),
         Command::Demo(args) => demo::run_demo(args),
         Command::Import(args) => import::run_import(args),

@@ -481,3 +481,82 @@ fn calibration_compares_forecasts_with_the_published_years_after_the_cut_off() {
         assert_eq!(s["forecasts"], 3);
     }
 }
+
+/// The shipped development profiles read their example exports, join them
+/// to the HR example by employee number (or SWE number, for the register),
+/// and `sightline development` gives the figures worked out by hand from
+/// those rows (see each comment).
+#[test]
+fn development_exports_give_the_figures_worked_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    for name in ["hr-assignments", "asye-tracker", "supervision-log", "cpd-learning", "swe-register", "grades-hr"] {
+        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = sightline(&["development", "--db", db, "--as-of", "2023-03-15", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = json(&o);
+    // Amara's last session of 1.5 hours was 14 February (28 February's was an hour): due 14 March, a day
+    // late. Tom's 1 March is on time; Priya, past six months, is due a month after 15 February.
+    assert_eq!(f["supervision_overdue_people"], 1);
+    assert_eq!(f["supervision_on_time_pct"], 66.7);
+    // Priya's 6-month review fell due on 12 March and was held on 20 March.
+    assert_eq!((f["asye_in_programme"].as_u64(), f["asye_reviews_late"].as_u64()), (Some(1), Some(1)));
+    assert!(f["asye_retention_12m_pct"].is_null(), "her 12 months after qualifying end on 30 June 2023");
+    // Amara: two pieces since 1 December, one reflected on; Tom one piece before September; Priya none.
+    assert_eq!(f["cpd_on_track_pct"], 66.7);
+    assert_eq!((f["cpd_missing_people"].as_u64(), f["cpd_at_risk_people"].as_u64()), (Some(1), Some(0)));
+    // 7.4 + 3.7 + 14.8 hours = 3.5 days over 3 people.
+    assert_eq!(f["cpd_days_mean_12m"], 1.2);
+    assert_eq!(
+        (f["registrations_lapsing_90d"].as_u64(), f["registrations_with_conditions"].as_u64()),
+        (Some(0), Some(1))
+    );
+    // 18, 13 and 6 months in level.
+    assert_eq!(f["time_in_level_months_mean"], 12.3);
+    assert_eq!(f["promotions_12m"], 0);
+    // Only Priya's qualification date is known (from the tracker): under 2 years.
+    assert_eq!((f["mix_newly_qualified_pct"].as_f64(), f["mix_5_plus_years_pct"].as_f64()), (Some(100.0), Some(0.0)));
+    assert_eq!(f["mix_unknown_people"], 2);
+
+    let o = sightline(&["development", "--db", db, "--as-of", "2023-09-15", "--format", "json"]);
+    let f = json(&o);
+    // Amara's and Tom's registrations end on 30 November, 76 days on; Priya's is renewed.
+    assert_eq!(f["registrations_lapsing_90d"], 2);
+    // Amara's promotion on 1 April; 5, 19 and 12 months in level.
+    assert_eq!((f["promotions_12m"].as_u64(), f["time_in_level_months_mean"].as_f64()), (Some(1), Some(12.0)));
+    assert_eq!(f["asye_retention_12m_pct"], 100.0);
+    assert_eq!(f["asye_reviews_late"], 0);
+
+    let o = sightline(&["development", "--db", db, "--as-of", "2023-03-15", "--by", "team", "--format", "json"]);
+    let teams = json(&o);
+    let names: Vec<&str> = teams.as_array().unwrap().iter().map(|t| t["group"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Assessment East", "Children in Care", "MASH"]);
+    assert_eq!(teams[0]["supervision_overdue_people"], 1);
+    assert_eq!(teams[1]["asye_reviews_late"], 1);
+    assert!(teams[2]["mix_newly_qualified_pct"].is_null(), "Tom's qualification date is not known");
+    // A person's history shows their development records.
+    let shown = stdout(&sightline(&["people", "show", "--db", db, "100871"]));
+    assert!(shown.contains("ASYE started") && shown.contains("outcome: pass"), "{shown}");
+
+    // A newer full supervision log replaces the sessions, and only them: with one session on 14 March,
+    // the others are due a month after the log's first day.
+    let log = dir.path().join("supervision.csv");
+    std::fs::write(
+        &log,
+        "Staff No,Supervisor,Session Date,Duration (mins),Type,Status\n100231,J. Patel,14/03/2023,90,Formal,Held\n",
+    )
+    .unwrap();
+    assert!(sightline(&["import", "--db", db, "--profile", "supervision-log", log.to_str().unwrap()]).status.success());
+    // The HR export imported again (a byte changed) replaces the posts and leaves development records be.
+    let hr = dir.path().join("hr.csv");
+    std::fs::write(&hr, std::fs::read_to_string(format!("{examples}/hr-assignments.csv")).unwrap() + "\n").unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", "hr-assignments", hr.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = json(&sightline(&["development", "--db", db, "--as-of", "2023-03-15", "--format", "json"]));
+    assert_eq!(f["supervision_overdue_people"], 0);
+    assert_eq!((f["cpd_on_track_pct"].as_f64(), f["asye_reviews_late"].as_u64()), (Some(66.7), Some(1)));
+}

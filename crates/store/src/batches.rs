@@ -96,7 +96,10 @@ macro_rules! batches {
                 identify: Identify<'_>,
             ) -> Result<(i64, Changes), sqlx::Error> {
                 let wf = &data.workforce;
-                let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                let development = crate::development::rows(&data.development)
+                    .map_err(|e| sqlx::Error::Protocol(format!("a development record cannot be written: {e}")))?;
+                let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
+                    + development.len()) as u64;
                 let mut done = 0u64;
                 let mut tick = |n: usize| {
                     done += n as u64;
@@ -234,8 +237,39 @@ macro_rules! batches {
                     "batch_id IN ({})",
                     earlier_ids.iter().map(|i| i.to_string()).chain(["-1".to_string()]).collect::<Vec<_>>().join(", ")
                 );
-                match data.mode {
-                    Mode::Full => {
+                // A development export replaces only its own kind of record
+                // (and touches no employment facts); other exports leave
+                // development records alone.
+                let record_kind = crate::development::record_kind(&batch.kind);
+                match (data.mode, record_kind) {
+                    (Mode::Full, Some(kind)) => {
+                        changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM development_record WHERE {earlier_ref} AND kind = "))
+                            .push_bind(kind)
+                            .build()
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                    }
+                    (Mode::Changes, Some(kind)) => {
+                        let mut keys: Vec<(i64, NaiveDate)> = development.iter().map(|(p, _, d, _)| (person(*p), *d)).collect();
+                        keys.sort();
+                        keys.dedup();
+                        for chunk in keys.chunks(CHUNK / 2) {
+                            let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM development_record WHERE {earlier_ref} AND kind = "));
+                            q.push_bind(kind).push(" AND (person_id, date) IN (");
+                            let mut list = q.separated(", ");
+                            for (p, d) in chunk {
+                                list.push("(");
+                                list.push_bind_unseparated(*p);
+                                list.push_unseparated(", ");
+                                list.push_bind_unseparated(*d);
+                                list.push_unseparated(")");
+                            }
+                            q.push(")");
+                            changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                        }
+                    }
+                    (Mode::Full, None) => {
                         for table in ["spell", "establishment", "absence", "caseload", "agency_assignment"] {
                             let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE {earlier}"))
                                 .bind(&batch.source)
@@ -247,7 +281,7 @@ macro_rules! batches {
                             }
                         }
                     }
-                    Mode::Changes => {
+                    (Mode::Changes, None) => {
                         let keyed = |items: Vec<(i64, NaiveDate)>| {
                             let mut items = items;
                             items.sort();
@@ -394,8 +428,18 @@ macro_rules! batches {
                         .await?;
                     tick(chunk.len());
                 }
-                changes.rows_added =
-                    (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()) as u64;
+                for chunk in development.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO development_record (batch_id, person_id, kind, date, detail) ")
+                        .push_values(chunk, |mut b, (p, kind, date, detail)| {
+                            b.push_bind(batch_id).push_bind(person(*p)).push_bind(*kind).push_bind(*date).push_bind(detail);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    tick(chunk.len());
+                }
+                changes.rows_added = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
+                    + development.len()) as u64;
                 if dry_run {
                     tx.rollback().await?;
                 } else {

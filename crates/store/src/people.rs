@@ -35,7 +35,8 @@ pub struct Suggestion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryFact {
     pub source: String,
-    /// `spell`, `agency terms`, `absence` or `caseload`.
+    /// `spell`, `agency terms`, `absence`, `caseload`, or a development
+    /// record: `early career`, `supervision`, `CPD`, `registration`, `level`.
     pub what: &'static str,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
@@ -165,7 +166,7 @@ macro_rules! people {
                     let earlier = QueryBuilder::<$db>::new(&select).push_bind(candidate).build().fetch_one(&mut *tx).await?;
                     let earlier = known_from_row(&earlier)?;
                     let merged = Known::combine(&earlier, &newer);
-                    for table in ["spell", "absence", "caseload", "agency_assignment", "person_identifier"] {
+                    for table in ["spell", "absence", "caseload", "agency_assignment", "development_record", "person_identifier"] {
                         QueryBuilder::<$db>::new(format!("UPDATE {table} SET person_id = "))
                             .push_bind(candidate)
                             .push(" WHERE person_id = ")
@@ -316,6 +317,18 @@ macro_rules! people {
                         None => format!("{cases} cases"),
                     };
                     facts.push(HistoryFact { source: r.try_get(0)?, what: "caseload", start: r.try_get(1)?, end: None, detail });
+                }
+                for r in q("SELECT b.source, d.kind, d.detail FROM development_record d JOIN import_batch b ON b.id = d.batch_id WHERE d.person_id = ")
+                    .push_bind(id)
+                    .build()
+                    .fetch_all(pool)
+                    .await?
+                {
+                    let source: String = r.try_get(0)?;
+                    let records = crate::development::records_of(&[(r.try_get(1)?, r.try_get(2)?)], sightline_core::PersonIdx(0))?;
+                    for (_, what, start, end, detail) in records.timeline() {
+                        facts.push(HistoryFact { source: source.clone(), what, start, end, detail });
+                    }
                 }
                 facts.sort_by(|a, b| (a.start, a.what, &a.source).cmp(&(b.start, b.what, &b.source)));
                 Ok(Some(PersonHistory { summary, facts }))

@@ -37,6 +37,7 @@ fn source() -> SourceData {
         agency_terms: Vec::new(),
         post_refs: Vec::new(),
         caseload_weights: Vec::new(),
+        development: Default::default(),
         skipped: vec![RowProblem {
             file: "hr.csv".into(),
             line: 4,
@@ -172,6 +173,7 @@ async fn a_store_is_copied_before_its_tables_are_brought_up_to_date() {
     let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
     sqlx::query("ALTER TABLE audit_log DROP COLUMN hash").execute(&raw).await.unwrap();
     sqlx::query("DROP TABLE records_complete_from").execute(&raw).await.unwrap();
+    sqlx::query("DROP TABLE development_record").execute(&raw).await.unwrap();
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version >= 13").execute(&raw).await.unwrap();
     raw.close().await;
     let store = Store::open(db.to_str().unwrap()).await.unwrap();

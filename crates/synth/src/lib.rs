@@ -5,6 +5,7 @@
 //!
 //! Only synthetic people are made here; nothing real is read or kept.
 
+pub mod development;
 pub mod exports;
 pub mod population;
 pub mod targets;

@@ -34,6 +34,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         out: args.out.clone(),
         snapshots_per_year: 12,
         exports: None,
+        development: false,
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
@@ -77,6 +78,16 @@ fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr) ->
             ..Default::default()
         };
         store.import_canonical_with(data, &options).await?;
+        // Practice development for the same people, through the shipped profiles.
+        let wf = store.load_workforce().await?;
+        let files = crate::commands::synth::write_development(&wf, &data.join("development"), 1, "demo")?;
+        for (profile_path, file) in files {
+            let text = std::fs::read_to_string(&profile_path)?;
+            let profile = sightline_ingest::Profile::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let source = profile.source.clone().unwrap_or_default();
+            let options = sightline_import::ImportOptions { source: &source, ..options };
+            store.import_export(&file, &profile, &text, &options).await?;
+        }
         // The demo's records are kept from the first day of its first census year.
         let from = chrono::NaiveDate::from_ymd_opt(2018, 10, 1).context("a date")?;
         for records in sightline_core::coverage::Records::ALL {

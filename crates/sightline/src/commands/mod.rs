@@ -8,6 +8,7 @@ pub mod census;
 pub mod coverage;
 pub mod data;
 pub mod demo;
+pub mod development;
 pub mod import;
 pub mod indicators;
 pub mod people;

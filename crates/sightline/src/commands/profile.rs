@@ -171,6 +171,18 @@ fn check(file: &Path, profile: &Path, shown: usize) -> Result<()> {
                 table.push(vec![wf.person(c.person).id.clone(), long_date(c.date), c.cases.to_string()]);
             }
         }
+        ExportKind::Asye
+        | ExportKind::Supervision
+        | ExportKind::Development
+        | ExportKind::Registration
+        | ExportKind::Grades => {
+            table.push(["Person", "What", "From", "To", "Details"].map(String::from).to_vec());
+            let mut lines = data.development.timeline();
+            lines.sort_by_key(|(p, _, from, _, _)| (wf.person(*p).id.clone(), *from));
+            for (p, what, from, to, detail) in lines.into_iter().take(shown) {
+                table.push(vec![wf.person(p).id.clone(), what.to_string(), long_date(from), when(to), detail]);
+            }
+        }
     }
     let widths: Vec<usize> =
         (0..table[0].len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();

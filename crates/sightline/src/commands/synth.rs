@@ -40,6 +40,12 @@ pub struct SynthArgs {
     /// a new one.
     #[arg(long, value_name = "STYLE", num_args = 0..=1, default_missing_value = "two-councils")]
     pub(crate) exports: Option<String>,
+    /// Also write practice development for the same people (early careers,
+    /// supervision, CPD, registration, grades) as the five development
+    /// exports, with profiles that join them to the data folder imported as
+    /// source `canonical`, in DIR/development.
+    #[arg(long)]
+    pub(crate) development: bool,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -102,5 +108,50 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
             ));
         }
     }
+    if args.development {
+        let dir = args.out.join("development");
+        let files = write_development(&synthesis.workforce, &dir, args.seed, "canonical")?;
+        text.push_str(&format!(
+            "\nPractice development for the same people is in {}. Import it after the data folder \
+(`sightline import --db sightline.db {}`) with:",
+            dir.display(),
+            args.out.display()
+        ));
+        for (profile, file) in files {
+            text.push_str(&format!(
+                "\n  sightline import --db sightline.db --profile {} {}",
+                profile.display(),
+                file.display()
+            ));
+        }
+    }
     print_out(&text)
+}
+
+/// Writes synthetic development exports for `wf` (over the years its spells
+/// cover) into `dir`, each with its shipped profile joined to the source
+/// `people_from`; the (profile, export) paths, in the order to import them.
+pub fn write_development(
+    wf: &sightline_core::Workforce,
+    dir: &std::path::Path,
+    seed: u64,
+    people_from: &str,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let from = wf.spells().iter().map(|s| s.start).min().context("the workforce has no spells")?;
+    let to = wf.latest_date().unwrap_or(from);
+    let records = sightline_synth::development::development(wf, from, to, seed);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    let mut out = Vec::new();
+    for ((file, text), name) in
+        sightline_synth::development::exports(wf, &records).into_iter().zip(sightline_synth::development::EXPORTS)
+    {
+        let profile = sightline_ingest::shipped(name).context("a shipped profile")?;
+        // The register joins by SWE number; the others by the source's identifiers.
+        let profile = profile.replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\""));
+        let (toml, csv) = (dir.join(format!("{name}.toml")), dir.join(file));
+        std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
+        std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
+        out.push((toml, csv));
+    }
+    Ok(out)
 }
