@@ -602,6 +602,9 @@ pub struct DevelopmentFigures {
     pub mix_unknown_people: u32,
     /// Employed people in post at each level, by the level's name.
     pub levels: std::collections::BTreeMap<Level, u32>,
+    /// The counts of people each figure rests on: (figure, part, whole).
+    #[serde(skip)]
+    pub counts: Vec<(&'static str, u32, u32)>,
 }
 
 /// Percentage, unrounded; `None` with no denominator.
@@ -717,6 +720,8 @@ pub fn development_figures(
             .count() as u32;
         f.supervision_overdue_people = Some(overdue);
         f.supervision_on_time_pct = pct(in_post - overdue, in_post);
+        f.counts.push(("supervision_on_time_pct", in_post - overdue, in_post));
+        f.counts.push(("supervision_overdue_people", overdue, in_post));
     }
 
     // Early careers.
@@ -739,7 +744,11 @@ pub fn development_figures(
         f.asye_in_programme = Some(in_programme);
         f.asye_reviews_late = Some(late);
         f.asye_above_protected_caseload = Some(above);
-        let retention = |months: u32| {
+        f.counts.push(("asye_in_programme", in_programme, in_programme));
+        f.counts.push(("asye_reviews_late", late, late));
+        f.counts.push(("asye_above_protected_caseload", above, in_programme));
+        let mut cohorts = Vec::new();
+        let mut retention = |months: u32| {
             let (mut cohort, mut kept) = (0, 0);
             let year_before = a_year_before(d);
             for e in &dev.early_careers {
@@ -758,11 +767,20 @@ pub fn development_figures(
                     kept += u32::from(employed_in_post(wf, e.person, point));
                 }
             }
+            cohorts.push((months, kept, cohort));
             pct(kept, cohort)
         };
         f.asye_retention_12m_pct = retention(12);
         f.asye_retention_24m_pct = retention(24);
         f.asye_retention_36m_pct = retention(36);
+        for (months, kept, cohort) in cohorts {
+            let name = match months {
+                12 => "asye_retention_12m_pct",
+                24 => "asye_retention_24m_pct",
+                _ => "asye_retention_36m_pct",
+            };
+            f.counts.push((name, kept, cohort));
+        }
         let year_before = a_year_before(d);
         let (mut others, mut kept) = (0, 0);
         for p in wf.person_indices() {
@@ -779,6 +797,7 @@ pub fn development_figures(
             }
         }
         f.others_retention_12m_pct = pct(kept, others);
+        f.counts.push(("others_retention_12m_pct", kept, others));
     }
 
     // CPD.
@@ -804,6 +823,13 @@ pub fn development_figures(
         f.cpd_missing_people = Some(missing);
         f.cpd_days_mean_12m = (in_post > 0).then(|| days / f64::from(in_post));
         f.cpd_offer_met_pct = pct(offer_met, in_post);
+        f.counts.extend([
+            ("cpd_on_track_pct", on_track, in_post),
+            ("cpd_at_risk_people", at_risk, in_post),
+            ("cpd_missing_people", missing, in_post),
+            ("cpd_days_mean_12m", in_post, in_post),
+            ("cpd_offer_met_pct", offer_met, in_post),
+        ]);
     }
 
     // Registration.
@@ -828,6 +854,11 @@ pub fn development_figures(
         f.registrations_lapsing_90d = Some(lapsing);
         f.registrations_not_current = Some(not_current);
         f.registrations_with_conditions = Some(conditions);
+        f.counts.extend([
+            ("registrations_lapsing_90d", lapsing, in_post),
+            ("registrations_not_current", not_current, in_post),
+            ("registrations_with_conditions", conditions, in_post),
+        ]);
     }
 
     // Progression and levels.
@@ -855,6 +886,8 @@ pub fn development_figures(
         f.promotions_12m = Some(promotions);
         f.time_in_level_months_mean =
             (!months.is_empty()).then(|| months.iter().map(|m| f64::from(*m)).sum::<f64>() / months.len() as f64);
+        f.counts.push(("promotions_12m", promotions, promotions));
+        f.counts.push(("time_in_level_months_mean", months.len() as u32, months.len() as u32));
         f.levels = levels;
     }
 
@@ -879,7 +912,58 @@ pub fn development_figures(
     f.mix_newly_qualified_pct = pct(nq, known);
     f.mix_2_5_years_pct = pct(mid, known);
     f.mix_5_plus_years_pct = pct(long, known);
+    f.counts.extend([
+        ("mix_newly_qualified_pct", nq, known),
+        ("mix_2_5_years_pct", mid, known),
+        ("mix_5_plus_years_pct", long, known),
+        ("mix_unknown_people", f.mix_unknown_people, f.mix_unknown_people),
+    ]);
     f
+}
+
+/// Whether a figure resting on `part` of `whole` people may leave the
+/// server for a member or a publication: no count of 1 to 4 among the
+/// part, the rest, or the whole (a percentage of a known whole gives the
+/// part back).
+fn publishable(part: u32, whole: u32) -> bool {
+    use crate::disclosure::is_disclosive;
+    !(is_disclosive(part) || is_disclosive(whole) || is_disclosive(whole.saturating_sub(part)))
+}
+
+impl DevelopmentFigures {
+    /// The figures that may not leave the server for a member or a
+    /// publication (see [`publishable`]), and levels counted 1 to 4.
+    pub fn hidden(&self) -> std::collections::BTreeSet<&'static str> {
+        let mut out: std::collections::BTreeSet<&'static str> =
+            self.counts.iter().filter(|(_, part, whole)| !publishable(*part, *whole)).map(|(f, _, _)| *f).collect();
+        if self.levels.values().any(|n| crate::disclosure::is_disclosive(*n)) {
+            out.insert("levels");
+        }
+        out
+    }
+}
+
+/// The figures of each of `groups` (teams, with the authority's shown too)
+/// that may not leave the server for a member: each group's own
+/// [`DevelopmentFigures::hidden`], and then, so that no hidden count is
+/// the authority's less the others', where one group alone hides a figure
+/// the group with the smallest count of it hides it too.
+pub fn hidden_by_group(groups: &[DevelopmentFigures]) -> Vec<std::collections::BTreeSet<&'static str>> {
+    let mut hidden: Vec<_> = groups.iter().map(DevelopmentFigures::hidden).collect();
+    let names: std::collections::BTreeSet<&'static str> =
+        groups.iter().flat_map(|g| g.counts.iter().map(|(f, _, _)| *f)).collect();
+    for name in names {
+        let count = |g: &DevelopmentFigures| g.counts.iter().find(|(f, _, _)| *f == name).map_or(0, |(_, p, _)| *p);
+        if hidden.iter().filter(|h| h.contains(name)).count() == 1 {
+            let other = (0..groups.len())
+                .filter(|i| !hidden[*i].contains(name) && groups[*i].counts.iter().any(|(f, _, _)| *f == name))
+                .min_by_key(|i| count(&groups[*i]));
+            if let Some(i) = other {
+                hidden[i].insert(name);
+            }
+        }
+    }
+    hidden
 }
 
 /// The last day of a registered run that `r` is part of: later registered

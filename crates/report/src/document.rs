@@ -20,6 +20,10 @@ pub struct ReportRequest<'a> {
     pub services: &'a [(String, String)],
     /// Working days beyond which a sickness episode is long-term.
     pub long_term_days: f64,
+    /// The practice development records (early careers, supervision, CPD,
+    /// registration, grades), when there are any: the report then has an
+    /// early careers and development section.
+    pub development: Option<&'a sightline_core::development::Development>,
 }
 
 impl<'a> ReportRequest<'a> {
@@ -33,6 +37,7 @@ impl<'a> ReportRequest<'a> {
             targets: &[],
             services: &[],
             long_term_days: LONG_TERM_WORKING_DAYS,
+            development: None,
         }
     }
 }

@@ -438,3 +438,39 @@ fn a_publication_gives_no_rate_that_rests_on_a_hidden_count() {
     assert!(row(table(&published, "Agency by team"), "Authority").iter().all(|v| *v == Value::Suppressed));
     assert_eq!(row(table(&internal, "Agency by team"), "Authority")[0], Value::Number(3.0));
 }
+
+/// With development records, the report has an early careers and
+/// development section with the core's figures; published, no figure rests
+/// on a count of 1 to 4, and no team's figure is hidden alone.
+#[test]
+fn development_is_reported_from_the_core_and_published_with_its_small_counts_hidden() {
+    use sightline_core::development::{development_by_team, development_figures, Development, Policy};
+    let wf = synthetic();
+    let from = wf.spells().iter().map(|s| s.start).min().unwrap();
+    let records = sightline_synth::development::development(&wf, from, period().end, 11);
+    let dev = Development::new(records, wf.persons().len());
+    let internal = ReportRequest { publish: false, development: Some(&dev), ..ReportRequest::new("Internal", period()) };
+    let report = build(&wf, &Calendar::england_and_wales(), &internal);
+    let core = development_figures(&wf, &dev, &Policy::default(), period().end, None).rounded();
+    let t = table(&report, "Development");
+    assert_eq!(row(t, "Supervision on time"), [Value::Percent(core.supervision_on_time_pct.unwrap())]);
+    assert_eq!(row(t, "In an early-career programme (ASYE)"), [Value::Count(core.asye_in_programme.unwrap())]);
+    // Published: every team's row keeps the rule.
+    let published = ReportRequest { development: Some(&dev), ..ReportRequest::new("Published", period()) };
+    let report = build(&wf, &Calendar::england_and_wales(), &published);
+    let by_team = table(&report, "Development by team");
+    let teams = development_by_team(&wf, &dev, &Policy::default(), period().end);
+    for (r, (_, f)) in by_team.rows.iter().zip(&teams) {
+        let (_, kept, _) = f.counts.iter().find(|(n, ..)| *n == "asye_in_programme").copied().unwrap();
+        if (1..5).contains(&kept) {
+            assert_eq!(r.cells[1], Value::Suppressed, "{}: {kept} in ASYE", r.label);
+        }
+    }
+    let column_hidden = |c: usize| by_team.rows.iter().filter(|r| r.cells[c] == Value::Suppressed).count();
+    for c in 0..4 {
+        assert_ne!(column_hidden(c), 1, "a lone hidden cell in column {c}");
+    }
+    // Without development records there is no such section.
+    let plain = build(&wf, &Calendar::england_and_wales(), &ReportRequest::new("Plain", period()));
+    assert!(plain.tables().all(|t| t.name != "Development"));
+}

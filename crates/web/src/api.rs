@@ -209,6 +209,57 @@ pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter
     .into_response())
 }
 
+/// Practice development on a date (the Development page's figures), for
+/// the authority or `team`; `c` for a member where a figure rests on a count of 1 to 4.
+pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let dev = state.development(generation, &wf).await?;
+    let team = match filter.scope(wf.teams(), &[])? {
+        crate::filter::Scope::Team(t) => wf.team_id(t),
+        _ => None,
+    };
+    let policy = sightline_core::development::Policy::default();
+    let (all, records) = (wf.clone(), dev.clone());
+    let (figures, groups) = state
+        .heavy
+        .run(move || {
+            let f = sightline_core::development::development_figures(&all, &records, &policy, date, team);
+            let by_team = sightline_core::development::development_by_team(&all, &records, &policy, date);
+            (f, by_team)
+        })
+        .await?;
+    let hidden = if viewer.is_member() {
+        // The figure's own rule, and no lone hidden figure among the teams.
+        let mut all: Vec<_> = groups.iter().map(|(_, g)| g.clone()).collect();
+        all.push(figures.clone());
+        let mut hidden = sightline_core::development::hidden_by_group(&all);
+        let authority = hidden.pop().unwrap_or_default();
+        match team {
+            Some(t) => groups
+                .iter()
+                .position(|(name, _)| name == wf.team_name(t))
+                .and_then(|i| hidden.get(i).cloned())
+                .unwrap_or_else(|| figures.hidden()),
+            None => authority,
+        }
+    } else {
+        Default::default()
+    };
+    let mut body = serde_json::to_value(figures.rounded()).map_err(|e| crate::error::Error::internal(e.to_string()))?;
+    if let Value::Object(map) = &mut body {
+        for name in &hidden {
+            if map.get(*name).is_some_and(|v| !v.is_null()) {
+                map.insert((*name).to_string(), Value::from("c"));
+            }
+        }
+        map.insert("as_of".into(), Value::from(date.to_string()));
+        if let Some(t) = team {
+            map.insert("group".into(), Value::from(wf.team_name(t)));
+        }
+    }
+    Ok(Json(body).into_response())
+}
+
 /// Leavers in the 12 months to a date by reason (the Turnover page's figures).
 pub async fn leavers(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
     let (wf, date) = state.workforce_at(filter.date).await?;
@@ -305,6 +356,14 @@ pub async fn openapi() -> Response {
                 "summary": "Working days lost to sickness by month in the 12 months to a date, short- and long-term, and people off long-term",
                 "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
                 "responses": { "200": { "description": "months" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/development": { "get": {
+                "summary": "Practice development on a date: supervision on time, early careers, CPD, registration, progression and the experience mix (the fields of `sightline development`; definitions in docs/indicators.md, part C)",
+                "parameters": [
+                    { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "team", "in": "query", "schema": { "type": "string" } }
+                ],
+                "responses": { "200": { "description": "figures, null where undefined; members see \"c\" where a figure rests on a count of 1 to 4" }, "401": { "description": "not logged in and no valid token" } }
             } },
             "/api/v1/leavers": { "get": {
                 "summary": "Leavers in the 12 months to a date, by reason and by destination",

@@ -34,7 +34,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use pages::{
-    absence, agency, compared, data, forecast as forecast_page, glossary, overview, people, report, teams, turnover,
+    absence, agency, compared, data, development, forecast as forecast_page, glossary, overview, people, report, teams,
+    turnover,
 };
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
@@ -85,6 +86,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         calendar: Calendar::england_and_wales(),
         settings,
         cache: RwLock::new(None),
+        development: RwLock::new(None),
         pseudonym_key,
         turnover_series: state::Memo::new(),
         gaps: state::Memo::new(),
@@ -99,6 +101,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/agency", get(agency::agency))
         .route("/turnover", get(turnover::turnover))
         .route("/absence", get(absence::absence))
+        .route("/development", get(development::development))
         .route("/benchmark", get(compared::compared))
         .route("/forecast", get(forecast_page::forecast))
         .route("/glossary", get(glossary::glossary))
@@ -114,6 +117,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/api/v1/staffing", get(api::staffing))
         .route("/api/v1/agency", get(api::agency))
         .route("/api/v1/absence", get(api::absence))
+        .route("/api/v1/development", get(api::development))
         .route("/api/v1/leavers", get(api::leavers))
         .route("/api/v1/forecast", get(api::forecast))
         .route("/api/v1/openapi.json", get(api::openapi))

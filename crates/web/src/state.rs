@@ -17,6 +17,8 @@ pub struct AppState {
     pub(crate) settings: Settings,
     /// The workforce of one store generation.
     pub(crate) cache: RwLock<Option<(i64, Arc<Workforce>)>>,
+    /// The development records of one store generation.
+    pub(crate) development: RwLock<Option<(i64, Arc<sightline_core::development::Development>)>>,
     /// Failed logins by user name, for rate limiting.
     /// The key that pseudonymises people for analysts.
     pub(crate) pseudonym_key: String,
@@ -93,6 +95,22 @@ impl AppState {
         let wf = Arc::new(self.store.load_workforce().await?);
         *self.cache.write().await = Some((generation, wf.clone()));
         Ok((generation, wf))
+    }
+
+    /// The development records of the workforce of `generation` (read once per generation).
+    pub(crate) async fn development(
+        &self,
+        generation: i64,
+        wf: &Workforce,
+    ) -> Result<Arc<sightline_core::development::Development>, StoreError> {
+        if let Some((g, dev)) = self.development.read().await.as_ref() {
+            if *g == generation {
+                return Ok(dev.clone());
+            }
+        }
+        let dev = Arc::new(self.store.load_development(wf).await?);
+        *self.development.write().await = Some((generation, dev.clone()));
+        Ok(dev)
     }
 
     /// Rolling 12-month turnover at each month end up to `date`, computed once per generation and date.

@@ -1192,3 +1192,77 @@ async fn forecasts_rest_only_on_covered_months() {
     // March to September 2024: 7 whole months, fewer than 12.
     assert!(page.contains("the records cover 7 months to 30 September 2024"), "{page}");
 }
+
+/// The Development page and API: the figures for everyone, the people whose
+/// supervision is overdue for those who may see them (audited), a
+/// manager's own teams in the table, and for a member no count of 1 to 4.
+#[tokio::test]
+async fn development_shows_figures_to_all_and_people_only_to_those_who_may_see_them() {
+    let w = world().await;
+    // Synthetic development exports for the same people, through the shipped profiles (they join source `hr`).
+    let from = w.workforce.spells().iter().map(|s| s.start).min().unwrap();
+    let to = w.workforce.latest_date().unwrap();
+    let records = sightline_synth::development::development(&w.workforce, from, to, 3);
+    let dir = tempfile::tempdir().unwrap();
+    for ((file, text), name) in sightline_synth::development::exports(&w.workforce, &records)
+        .into_iter()
+        .zip(sightline_synth::development::EXPORTS)
+    {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let profile_text = sightline_ingest::shipped(name).unwrap();
+        let profile = sightline_ingest::Profile::parse(profile_text).unwrap();
+        let source = profile.source.clone().unwrap();
+        let options = sightline_import::ImportOptions { source: &source, imported_by: "test", ..Default::default() };
+        w.store.import_export(&path, &profile, profile_text, &options).await.unwrap();
+    }
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/development", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::OK, "{page}");
+    assert!(page.contains("Supervision on time") && page.contains("people whose supervision is overdue"), "{page}");
+    let audit = w.store.audit_log(20).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "view development" && e.user == "ada"), "viewing people is audited");
+
+    // The API gives the core's figures, rounded.
+    let (_, body) = send(&w.app, get("/api/v1/development", Some(&ada))).await;
+    let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let date: chrono::NaiveDate = api["as_of"].as_str().unwrap().parse().unwrap();
+    let wf = w.store.load_workforce().await.unwrap();
+    let dev = w.store.load_development(&wf).await.unwrap();
+    let core = sightline_core::development::development_figures(&wf, &dev, &Default::default(), date, None).rounded();
+    assert_eq!(api["supervision_on_time_pct"].as_f64(), core.supervision_on_time_pct);
+    assert_eq!(api["cpd_on_track_pct"].as_f64(), core.cpd_on_track_pct);
+    assert_eq!(api["asye_in_programme"].as_u64(), core.asye_in_programme.map(u64::from));
+
+    // A manager's table holds their own team; no one outside it is named.
+    let mo = log_in(&w.app, "mo", "mo-password").await.unwrap();
+    let (_, page) = send(&w.app, get("/development", Some(&mo))).await;
+    let table = &page[page.find("Development by team").expect("the table by team")..];
+    let mine = &w.workforce.teams()[0];
+    assert!(table.contains(&format!(">{mine}<")), "{table}");
+    for other in w.workforce.teams().iter().filter(|t| *t != mine) {
+        assert!(!table.contains(&format!(">{other}<")), "{other} is not the manager's team");
+    }
+
+    // A member: no people, and no count of 1 to 4 from the API.
+    let meg = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/development", Some(&meg))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!page.contains("people whose supervision is overdue"), "{page}");
+    for team in std::iter::once(None).chain(w.workforce.teams().iter().map(Some)) {
+        let uri = match team {
+            None => "/api/v1/development".to_string(),
+            Some(t) => format!("/api/v1/development?team={}", t.replace(' ', "+")),
+        };
+        let (_, body) = send(&w.app, get(&uri, Some(&meg))).await;
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        for (name, value) in api.as_object().unwrap() {
+            if let Some(n) = value
+                .as_u64()
+                .filter(|_| !name.ends_with("_pct") && !name.ends_with("_mean") && !name.ends_with("_12m"))
+            {
+                assert!(n == 0 || n >= 5, "{uri}: {name} = {n}");
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 mod agency;
 mod caseloads;
 mod cells;
+mod development;
 mod headline;
 mod leavers;
 mod newly_qualified;
@@ -101,6 +102,7 @@ pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -
         sickness::sickness(&cx, &mut summary),
         newly_qualified::newly_qualified(&cx),
     ];
+    sections.extend(development::development(&cx));
     sections.extend(targets::targets(&cx));
     Report {
         title: request.title.to_string(),

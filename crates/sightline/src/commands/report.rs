@@ -63,10 +63,13 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, set_targets, services, published, declared) = runtime()?.block_on(async {
+    let (wf, development, set_targets, services, published, declared) = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
+        let wf = store.load_workforce().await?;
+        let development = store.load_development(&wf).await?;
         anyhow::Ok((
-            store.load_workforce().await?,
+            wf,
+            development,
             store.targets().await?,
             store.services().await?,
             store.published().await?,
@@ -97,6 +100,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         targets: &targets,
         services: &services,
         long_term_days: args.long_term_days,
+        development: Some(&development),
         ..sightline_report::ReportRequest::new(&args.title, period)
     };
     let report = sightline_report::build(&wf, &Calendar::england_and_wales(), &request);

@@ -120,6 +120,21 @@ pub const ENTRIES: &[Entry] = &[
         source: "Agency assignments with their charge rates.",
     },
     Entry {
+        id: "development",
+        name: "Supervision, early careers, CPD and experience",
+        meaning: "Supervision is on time when the last session that counts (at least 1.5 hours, not a group \
+                  session, not cancelled) was within a calendar month, or for the newly qualified within a week for \
+                  the first 6 weeks of their programme and a fortnight to 6 months. Early-career review points fall \
+                  due 3, 6 and 12 months after the programme's start and are late when not held by then. CPD is on \
+                  track with two pieces in the registration year (1 December to 30 November), one reflected on \
+                  with a peer, or one piece before 1 September. Experience is years since qualifying: under 2, 2 \
+                  to 5, 5 or more, of employed social workers with a known qualification date.",
+        dfe: None,
+        source: "The early-career tracker, supervision log, learning record, Social Work England register \
+                 extract and grade history, imported through their profiles; the employer standards (LGA, 2020) \
+                 and Social Work England for the defaults.",
+    },
+    Entry {
         id: "suppressed",
         name: "c (a figure not shown)",
         meaning: "A count of 1 to 4 people could identify someone, so for elected members and in reports for \

@@ -7,6 +7,7 @@ pub mod absence;
 pub mod agency;
 pub mod compared;
 pub mod data;
+pub mod development;
 pub mod forecast;
 pub mod glossary;
 pub mod overview;

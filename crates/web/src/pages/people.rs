@@ -167,7 +167,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     })
 }
 
-fn encode_segment(text: &str) -> String {
+pub(crate) fn encode_segment(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -296,7 +296,7 @@ fn summary_of(
 fn history_table(facts: &[sightline_store::HistoryFact]) -> Markup {
     html! {
         table.stack {
-            caption { "History: spells, agency terms, absences and caseloads, from every source" }
+            caption { "History: spells, agency terms, absences, caseloads and development records, from every source" }
             thead { tr { th scope="col" { "From" } th scope="col" { "To" } th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Detail" } } }
             tbody {
                 @for f in facts {

@@ -109,7 +109,8 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
         return Err(Error::forbidden("only admin and HR users may make an internal report"));
     }
     let format = query.format.unwrap_or(Format::Html);
-    let wf = state.workforce().await?;
+    let (generation, wf) = state.workforce_and_generation().await?;
+    let development = state.development(generation, &wf).await?;
     // No report of a period the employment records do not cover whole.
     let coverage = state.coverage(&wf).await;
     if let Some(gap) = coverage.gap(period, &[(Records::Employment, Need::Period)]) {
@@ -136,6 +137,7 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
                 targets: &targets,
                 services: &services,
                 long_term_days,
+                development: Some(&development),
                 ..ReportRequest::new("Children's social care workforce stability", period)
             };
             let report = build(&wf, &calendar, &request);
