@@ -607,6 +607,74 @@ pub struct DevelopmentFigures {
     pub counts: Vec<(&'static str, u32, u32)>,
 }
 
+/// The figures a target can be set on, with their labels.
+pub const FIELDS: [(&str, &str); 22] = [
+    ("supervision_on_time_pct", "Supervision on time %"),
+    ("supervision_overdue_people", "People whose supervision is overdue"),
+    ("asye_in_programme", "In an early-career programme (ASYE)"),
+    ("asye_reviews_late", "Early-career reviews late"),
+    ("asye_above_protected_caseload", "Early-career workers above their protected caseload"),
+    ("asye_retention_12m_pct", "Still employed 12 months after qualifying %"),
+    ("asye_retention_24m_pct", "Still employed 24 months after qualifying %"),
+    ("asye_retention_36m_pct", "Still employed 36 months after qualifying %"),
+    ("others_retention_12m_pct", "Other staff still employed a year on %"),
+    ("cpd_on_track_pct", "On track with Social Work England's CPD %"),
+    ("cpd_at_risk_people", "CPD at risk"),
+    ("cpd_missing_people", "No CPD recorded this registration year"),
+    ("cpd_days_mean_12m", "CPD days a person in the last 12 months"),
+    ("cpd_offer_met_pct", "Took up the CPD offer %"),
+    ("registrations_lapsing_90d", "Registrations ending in the next 90 days"),
+    ("registrations_not_current", "Not registered"),
+    ("registrations_with_conditions", "Registered with conditions"),
+    ("promotions_12m", "Promotions in the last 12 months"),
+    ("time_in_level_months_mean", "Months in their current level"),
+    ("mix_newly_qualified_pct", "Qualified under 2 years %"),
+    ("mix_2_5_years_pct", "Qualified 2 to 5 years %"),
+    ("mix_5_plus_years_pct", "Qualified 5 years or more %"),
+];
+
+/// A development figure's label; "" for a name that is not one.
+pub fn label(name: &str) -> &'static str {
+    FIELDS.iter().find(|(n, _)| *n == name).map_or("", |(_, l)| l)
+}
+
+/// Whether `name` is a development figure.
+pub fn is_field(name: &str) -> bool {
+    FIELDS.iter().any(|(n, _)| *n == name)
+}
+
+impl DevelopmentFigures {
+    /// A figure by its name (see [`FIELDS`]); `None` when undefined or not a figure.
+    pub fn field(&self, name: &str) -> Option<f64> {
+        let count = |n: Option<u32>| n.map(f64::from);
+        match name {
+            "supervision_on_time_pct" => self.supervision_on_time_pct,
+            "supervision_overdue_people" => count(self.supervision_overdue_people),
+            "asye_in_programme" => count(self.asye_in_programme),
+            "asye_reviews_late" => count(self.asye_reviews_late),
+            "asye_above_protected_caseload" => count(self.asye_above_protected_caseload),
+            "asye_retention_12m_pct" => self.asye_retention_12m_pct,
+            "asye_retention_24m_pct" => self.asye_retention_24m_pct,
+            "asye_retention_36m_pct" => self.asye_retention_36m_pct,
+            "others_retention_12m_pct" => self.others_retention_12m_pct,
+            "cpd_on_track_pct" => self.cpd_on_track_pct,
+            "cpd_at_risk_people" => count(self.cpd_at_risk_people),
+            "cpd_missing_people" => count(self.cpd_missing_people),
+            "cpd_days_mean_12m" => self.cpd_days_mean_12m,
+            "cpd_offer_met_pct" => self.cpd_offer_met_pct,
+            "registrations_lapsing_90d" => count(self.registrations_lapsing_90d),
+            "registrations_not_current" => count(self.registrations_not_current),
+            "registrations_with_conditions" => count(self.registrations_with_conditions),
+            "promotions_12m" => count(self.promotions_12m),
+            "time_in_level_months_mean" => self.time_in_level_months_mean,
+            "mix_newly_qualified_pct" => self.mix_newly_qualified_pct,
+            "mix_2_5_years_pct" => self.mix_2_5_years_pct,
+            "mix_5_plus_years_pct" => self.mix_5_plus_years_pct,
+            _ => None,
+        }
+    }
+}
+
 /// Percentage, unrounded; `None` with no denominator.
 fn pct(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| 100.0 * f64::from(part) / f64::from(whole))

@@ -58,7 +58,7 @@ pub fn field_label(name: &str) -> &'static str {
         "caseload_fte" => "Average caseload per case holder (FTE)",
         "working_days_lost_fte" => "Working days lost to sickness",
         "absence_rate_fte" => "Sickness absence rate %",
-        _ => "",
+        other => crate::development::label(other),
     }
 }
 

@@ -78,6 +78,19 @@ fn person_items(wf: &Workforce, p: PersonIdx, w: &mut Worker) {
 
 /// The return for census `year`.
 pub fn census_return(wf: &Workforce, calendar: &Calendar, year: i32, producer: &Producer) -> CensusReturn {
+    census_return_with(wf, calendar, year, producer, None)
+}
+
+/// [`census_return`] with the early-career records: an employed worker in
+/// an early-career programme (ASYE or ECDP) on the reference date (a
+/// leaver: on their last day) gets `CFKSSstatus` 1 (ASYE).
+pub fn census_return_with(
+    wf: &Workforce,
+    calendar: &Calendar,
+    year: i32,
+    producer: &Producer,
+    development: Option<&sightline_core::development::Development>,
+) -> CensusReturn {
     let period = Period::census_year(year);
     let r = period.end;
     let mut workers = Vec::new();
@@ -108,6 +121,9 @@ pub fn census_return(wf: &Workforce, calendar: &Calendar, year: i32, producer: &
             let mut w = Worker { agency: false, ..Worker::default() };
             person_items(wf, p, &mut w);
             w.org_role = Some(senior.org_role);
+            if development.is_some_and(|d| d.early_careers_of(p).iter().any(|e| e.in_programme_on(last_day))) {
+                w.cfkss_status = vec![1];
+            }
             let fte = to_places(posts.iter().map(|s| s.fte).sum::<f64>().min(1.0), 6);
             w.role_start = Some(start);
             w.start_origin = Some(9);

@@ -18,7 +18,7 @@ mod extract;
 pub mod schema;
 mod write;
 
-pub use build::{census_return, Producer};
+pub use build::{census_return, census_return_with, Producer};
 pub use check::{check, check_document, Finding, Severity};
 pub use extract::{pseudonym, pseudonymise, MIN_KEY_BYTES};
 pub use write::to_xml;

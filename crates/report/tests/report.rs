@@ -449,7 +449,8 @@ fn development_is_reported_from_the_core_and_published_with_its_small_counts_hid
     let from = wf.spells().iter().map(|s| s.start).min().unwrap();
     let records = sightline_synth::development::development(&wf, from, period().end, 11);
     let dev = Development::new(records, wf.persons().len());
-    let internal = ReportRequest { publish: false, development: Some(&dev), ..ReportRequest::new("Internal", period()) };
+    let internal =
+        ReportRequest { publish: false, development: Some(&dev), ..ReportRequest::new("Internal", period()) };
     let report = build(&wf, &Calendar::england_and_wales(), &internal);
     let core = development_figures(&wf, &dev, &Policy::default(), period().end, None).rounded();
     let t = table(&report, "Development");

@@ -559,4 +559,20 @@ fn development_exports_give_the_figures_worked_by_hand() {
     let f = json(&sightline(&["development", "--db", db, "--as-of", "2023-03-15", "--format", "json"]));
     assert_eq!(f["supervision_overdue_people"], 0);
     assert_eq!((f["cpd_on_track_pct"].as_f64(), f["asye_reviews_late"].as_u64()), (Some(66.7), Some(1)));
+
+    // The census return for 2023 marks Priya, in her ASYE on 30 September 2023, with CFKSSstatus 1.
+    let xml = dir.path().join("csww.xml");
+    let o = sightline(&["census", "--db", db, "--year", "2023", "--lea", "839", "--out", xml.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let xml = std::fs::read_to_string(xml).unwrap();
+    let workers: Vec<&str> = xml.split("<CSWWWorker>").skip(1).collect();
+    let priya = workers.iter().find(|w| w.contains("SW0000318850")).expect("Priya's record");
+    assert!(priya.contains("<CFKSSstatus>1</CFKSSstatus>"), "{priya}");
+    assert_eq!(xml.matches("<CFKSSstatus>").count(), 1, "only Priya");
+
+    // A target can be set on a development figure, and not on a name that is no figure.
+    let o = sightline(&["target", "set", "--db", db, "supervision_on_time_pct", "--at-least", "90", "--by", "2024-03-31"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = sightline(&["target", "set", "--db", db, "supervision_on_time", "--at-least", "90", "--by", "2024-03-31"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("supervision_on_time_pct"));
 }

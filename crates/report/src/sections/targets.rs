@@ -15,7 +15,11 @@ pub(super) fn targets(cx: &Context) -> Option<Section> {
         .targets
         .iter()
         .map(|t| {
-            let now = cx.all.field(&t.figure);
+            let now = if sightline_core::development::is_field(&t.figure) {
+                development_now(cx, &t.figure)
+            } else {
+                cx.all.field(&t.figure)
+            };
             Row {
                 label: format!("{} {} {}", field_label(&t.figure), t.direction(), t.value),
                 cells: vec![
@@ -40,4 +44,15 @@ pub(super) fn targets(cx: &Context) -> Option<Section> {
             when: cx.over.clone(),
         })],
     })
+}
+
+/// A development figure at the period's end, unless a publication may not show it.
+fn development_now(cx: &Context, name: &str) -> Option<f64> {
+    let dev = cx.request.development?;
+    let policy = sightline_core::development::Policy::default();
+    let f = sightline_core::development::development_figures(cx.wf, dev, &policy, cx.end, None).rounded();
+    if cx.publish && f.hidden().contains(name) {
+        return None;
+    }
+    f.field(name)
 }

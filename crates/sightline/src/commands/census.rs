@@ -3,7 +3,7 @@
 use crate::cli::{print_out, runtime};
 use anyhow::{bail, Context, Result};
 use sightline_core::Calendar;
-use sightline_csww::{census_return, to_xml, Producer};
+use sightline_csww::{census_return_with, to_xml, Producer};
 use sightline_store::Store;
 use std::path::PathBuf;
 
@@ -257,7 +257,8 @@ fn make(db: &str, year: i32, lea: &str, out: &std::path::Path) -> Result<()> {
     let (made, xml) = runtime()?.block_on(async {
         let store = Store::open(db).await?;
         let wf = store.load_workforce().await?;
-        let made = census_return(&wf, &Calendar::england_and_wales(), year, &producer);
+        let development = store.load_development(&wf).await?;
+        let made = census_return_with(&wf, &Calendar::england_and_wales(), year, &producer, Some(&development));
         let xml = to_xml(&made);
         let who = ["USER", "LOGNAME", "USERNAME"]
             .iter()

@@ -11,7 +11,7 @@ pub enum TargetCommand {
     Set {
         #[arg(long, value_name = "URL")]
         db: String,
-        /// A figure by its DfE name (turnover_rate_fte, agency_rate_fte, vacancy_rate_fte, caseload_fte, ...).
+        /// A figure by its DfE name (turnover_rate_fte, agency_rate_fte, vacancy_rate_fte, caseload_fte, ...) or a development figure's (supervision_on_time_pct, mix_newly_qualified_pct, ...).
         figure: String,
         #[arg(long, conflicts_with = "at_least", required_unless_present = "at_least")]
         at_most: Option<f64>,
@@ -39,8 +39,10 @@ pub fn run_target(command: TargetCommand) -> Result<()> {
     let by = operator();
     match command {
         TargetCommand::Set { db, figure, at_most, at_least, by: date } => {
-            if !sightline_core::published::FIELDS.contains(&figure.as_str()) {
-                bail!("`{figure}` is not a figure; use a DfE name such as agency_rate_fte, turnover_rate_fte or vacancy_rate_fte");
+            if !sightline_core::published::FIELDS.contains(&figure.as_str())
+                && !sightline_core::development::is_field(&figure)
+            {
+                bail!("`{figure}` is not a figure; use a DfE name such as agency_rate_fte, turnover_rate_fte or vacancy_rate_fte, or a development figure such as supervision_on_time_pct or mix_newly_qualified_pct");
             }
             let (is_at_most, value) = match (at_most, at_least) {
                 (Some(v), _) => (true, v),

@@ -115,6 +115,14 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             state.store.audit(&viewer.user.name, "view development", &detail).await.map_err(Error::audit)?;
         }
     }
+    let targets: Vec<sightline_core::Target> = state
+        .store
+        .targets()
+        .await?
+        .into_iter()
+        .map(|t| t.target)
+        .filter(|t| sightline_core::development::is_field(&t.figure))
+        .collect();
     let show = Shown { figures: &f, hidden: &own };
     let when = long_date(date);
     let where_ = match scope {
@@ -127,6 +135,26 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         (gaps_banner(viewer, &gaps, date))
         @if dev.is_empty() {
             p.no-data { "No development records have been imported yet: early careers, supervision, CPD, registration and grades come from their own exports (see the user guide, Development). Only the experience mix below rests on the employment records." }
+        }
+        @if !targets.is_empty() {
+            table {
+                caption { "Targets for development, against " (when) }
+                thead { tr { th scope="col" { "Target" } th scope="col" { "By" } th scope="col" { "Now" } th scope="col" { "Status" } } }
+                tbody {
+                    @for t in &targets {
+                        @let now = if own.contains(t.figure.as_str()) { None } else { f.rounded().field(&t.figure) };
+                        tr {
+                            th scope="row" { (sightline_core::development::label(&t.figure)) " " (t.direction()) " " (t.value) }
+                            td { (long_date(t.by)) }
+                            td { @if own.contains(t.figure.as_str()) { "c" } @else { (now.map_or("-".to_string(), one)) } }
+                            td { @match t.status(now, date) {
+                                sightline_core::TargetStatus::NotDefined => "not defined at this date",
+                                status => (status.words()),
+                            } }
+                        }
+                    }
+                }
+            }
         }
         h2 { "Supervision on " (when) }
         dl.summary {
