@@ -733,9 +733,11 @@ pub fn supervision_status(
         first_day.max(records_from)
     });
     let due = match programme {
-        Some(e) if (d - e.start).num_days() < i64::from(policy.weekly_weeks) * 7 => from + chrono::Days::new(7),
+        Some(e) if (d - e.start).num_days() < i64::from(policy.weekly_weeks) * 7 => {
+            from.checked_add_days(chrono::Days::new(7)).unwrap_or(Date::MAX)
+        }
         Some(e) if e.start.checked_add_months(Months::new(policy.fortnightly_months)).is_some_and(|m| d < m) => {
-            from + chrono::Days::new(14)
+            from.checked_add_days(chrono::Days::new(14)).unwrap_or(Date::MAX)
         }
         _ => from.checked_add_months(Months::new(1)).unwrap_or(Date::MAX),
     };
@@ -902,7 +904,7 @@ pub fn development_figures(
 
     // Registration.
     if !dev.registrations.is_empty() {
-        let horizon = d + chrono::Days::new(policy.lapsing_days.max(0) as u64);
+        let horizon = d.checked_add_days(chrono::Days::new(policy.lapsing_days.max(0) as u64)).unwrap_or(Date::MAX);
         let (mut lapsing, mut not_current, mut conditions) = (0, 0, 0);
         for (p, _) in &who.people {
             match registration_on(dev, *p, d).filter(|r| r.status == RegistrationStatus::Registered) {
@@ -1041,7 +1043,7 @@ fn registered_until(dev: &Development, p: PersonIdx, r: &Registration) -> Option
     for next in dev.registrations_of(p) {
         if next.status == RegistrationStatus::Registered
             && next.from > r.from
-            && next.from <= end + chrono::Days::new(1)
+            && next.from <= end.checked_add_days(chrono::Days::new(1)).unwrap_or(Date::MAX)
         {
             match next.to {
                 None => return None,
@@ -1344,5 +1346,97 @@ mod tests {
         assert_eq!(by_team.len(), 1);
         assert_eq!(by_team[0].0, wf.team_name(t));
         assert_eq!(by_team[0].1, development_figures(&wf, &dev, &Policy::default(), d("2025-10-15"), None));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A day from 2018 to 2026.
+        fn day(n: u16) -> Date {
+            d("2018-01-01") + chrono::Days::new(u64::from(n % 3300))
+        }
+
+        prop_compose! {
+            /// Up to 12 people, each with one spell in one of 3 teams, and development records.
+            fn world()(
+                people in proptest::collection::vec((0u8..3, 0u16..3300, proptest::option::of(0u16..900), any::<bool>(), proptest::option::of(0u16..3300)), 1..12),
+                sessions in proptest::collection::vec((0usize..12, 0u16..3300, proptest::option::of(0.5f64..3.0), 0u8..4, any::<bool>()), 0..60),
+                pieces in proptest::collection::vec((0usize..12, 0u16..3300, proptest::option::of(0.5f64..3.0), any::<bool>()), 0..40),
+                programmes in proptest::collection::vec((0usize..12, 0u16..3300, proptest::option::of(0u16..500)), 0..6),
+                on in 0u16..3300,
+            ) -> (Workforce, Development, Date) {
+                let mut b = WorkforceBuilder::new();
+                let teams = [b.team("A"), b.team("B"), b.team("C")];
+                let n = people.len();
+                for (i, (t, start, length, agency, qualified)) in people.iter().enumerate() {
+                    let p = b.person(&i.to_string());
+                    b.person_mut(p).qualification_date = qualified.map(day);
+                    let start = day(*start);
+                    let end = length.map(|l| (start + chrono::Days::new(u64::from(l))).format("%Y-%m-%d").to_string());
+                    let kind = if *agency { SpellKind::Agency } else { SpellKind::Permanent };
+                    b.add_spell(spell(p, teams[*t as usize], kind, &start.format("%Y-%m-%d").to_string(), end.as_deref(), 1.0));
+                }
+                let kinds = [SupervisionKind::Formal, SupervisionKind::Reflective, SupervisionKind::Group, SupervisionKind::Professional];
+                let records = DevelopmentRecords {
+                    supervision: sessions.iter().map(|(p, date, hours, k, cancelled)| Supervision {
+                        person: PersonIdx((*p % n) as u32), supervisor: None, date: day(*date), hours: *hours,
+                        kind: kinds[*k as usize], cancelled: *cancelled,
+                    }).collect(),
+                    cpd: pieces.iter().map(|(p, date, days, peer)| Cpd {
+                        person: PersonIdx((*p % n) as u32), date: day(*date), title: "x".into(), kind: None, days: *days, peer_reflection: *peer,
+                    }).collect(),
+                    early_careers: programmes.iter().map(|(p, start, ended)| {
+                        let mut e = programme(PersonIdx((*p % n) as u32), &day(*start).format("%Y-%m-%d").to_string());
+                        if let Some(after) = ended {
+                            e.outcome = Some(Outcome::Pass);
+                            e.panel = Some(e.start + chrono::Days::new(u64::from(*after)));
+                        }
+                        e
+                    }).collect(),
+                    ..Default::default()
+                };
+                (b.build(), Development::new(records, n), day(on))
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn the_figures_add_up(w in world()) {
+                let (wf, dev, on) = w;
+                let p = Policy::default();
+                let f = development_figures(&wf, &dev, &p, on, None);
+                let in_post = wf.person_indices().filter(|x| wf.spells_of(*x).iter().any(|s| s.in_post_at(on))).count() as u32;
+                if let (Some(pct), Some(overdue)) = (f.supervision_on_time_pct, f.supervision_overdue_people) {
+                    prop_assert!((pct * f64::from(in_post) / 100.0 + f64::from(overdue) - f64::from(in_post)).abs() < 1e-6);
+                }
+                if let (Some(pct), Some(risk), Some(missing)) = (f.cpd_on_track_pct, f.cpd_at_risk_people, f.cpd_missing_people) {
+                    prop_assert!((pct * f64::from(in_post) / 100.0 + f64::from(risk + missing) - f64::from(in_post)).abs() < 1e-6);
+                }
+                if let (Some(a), Some(b), Some(c)) = (f.mix_newly_qualified_pct, f.mix_2_5_years_pct, f.mix_5_plus_years_pct) {
+                    prop_assert!((a + b + c - 100.0).abs() < 1e-6);
+                }
+                // Each person is in one team: the teams add up to the authority.
+                let teams = development_by_team(&wf, &dev, &p, on);
+                let sum = |get: fn(&DevelopmentFigures) -> Option<u32>| teams.iter().filter_map(|(_, g)| get(g)).sum::<u32>();
+                if let Some(all) = f.supervision_overdue_people {
+                    prop_assert_eq!(sum(|g| g.supervision_overdue_people), all);
+                }
+                if let Some(all) = f.asye_in_programme {
+                    prop_assert_eq!(sum(|g| g.asye_in_programme), all);
+                }
+                // What a member may see holds no count of 1 to 4.
+                let mut groups: Vec<DevelopmentFigures> = teams.iter().map(|(_, g)| g.clone()).collect();
+                groups.push(f);
+                for (g, hidden) in groups.iter().zip(hidden_by_group(&groups)) {
+                    for (name, part, whole) in &g.counts {
+                        if !hidden.contains(name) {
+                            prop_assert!(!crate::disclosure::is_disclosive(*part) && !crate::disclosure::is_disclosive(*whole));
+                            prop_assert!(!crate::disclosure::is_disclosive(whole - part));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

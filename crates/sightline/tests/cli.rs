@@ -571,7 +571,8 @@ fn development_exports_give_the_figures_worked_by_hand() {
     assert_eq!(xml.matches("<CFKSSstatus>").count(), 1, "only Priya");
 
     // A target can be set on a development figure, and not on a name that is no figure.
-    let o = sightline(&["target", "set", "--db", db, "supervision_on_time_pct", "--at-least", "90", "--by", "2024-03-31"]);
+    let o =
+        sightline(&["target", "set", "--db", db, "supervision_on_time_pct", "--at-least", "90", "--by", "2024-03-31"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = sightline(&["target", "set", "--db", db, "supervision_on_time", "--at-least", "90", "--by", "2024-03-31"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("supervision_on_time_pct"));
