@@ -568,6 +568,9 @@ pub struct DevelopmentFigures {
     pub asye_in_programme: Option<u32>,
     /// Review points of programmes in progress due before the date and not held by it.
     pub asye_reviews_late: Option<u32>,
+    /// Review points of programmes in progress due before the date, and of them those held by it.
+    pub asye_reviews_due: Option<u32>,
+    pub asye_reviews_done: Option<u32>,
     /// Early-career workers in programme holding more cases than their protected level.
     pub asye_above_protected_caseload: Option<u32>,
     /// Of early-career workers whose 12-month point (after qualifying) fell in the year to the date, % still employed then.
@@ -608,11 +611,13 @@ pub struct DevelopmentFigures {
 }
 
 /// The figures a target can be set on, with their labels.
-pub const FIELDS: [(&str, &str); 22] = [
+pub const FIELDS: [(&str, &str); 24] = [
     ("supervision_on_time_pct", "Supervision on time %"),
     ("supervision_overdue_people", "People whose supervision is overdue"),
     ("asye_in_programme", "In an early-career programme (ASYE)"),
     ("asye_reviews_late", "Early-career reviews late"),
+    ("asye_reviews_due", "Early-career reviews due"),
+    ("asye_reviews_done", "Early-career reviews held"),
     ("asye_above_protected_caseload", "Early-career workers above their protected caseload"),
     ("asye_retention_12m_pct", "Still employed 12 months after qualifying %"),
     ("asye_retention_24m_pct", "Still employed 24 months after qualifying %"),
@@ -652,6 +657,8 @@ impl DevelopmentFigures {
             "supervision_overdue_people" => count(self.supervision_overdue_people),
             "asye_in_programme" => count(self.asye_in_programme),
             "asye_reviews_late" => count(self.asye_reviews_late),
+            "asye_reviews_due" => count(self.asye_reviews_due),
+            "asye_reviews_done" => count(self.asye_reviews_done),
             "asye_above_protected_caseload" => count(self.asye_above_protected_caseload),
             "asye_retention_12m_pct" => self.asye_retention_12m_pct,
             "asye_retention_24m_pct" => self.asye_retention_24m_pct,
@@ -782,14 +789,11 @@ pub fn development_figures(
     let in_post = who.people.len() as u32;
 
     // Supervision.
-    if let Some(records_from) = dev.supervision.iter().map(|s| s.date).min().filter(|m| *m <= d) {
-        let overdue = who
-            .people
-            .iter()
-            .filter(|(p, _)| supervision_status(wf, dev, policy, *p, d, records_from).overdue_days > 0)
-            .count() as u32;
+    if dev.supervision.iter().any(|s| s.date <= d) {
+        let (on_time_pct, on_time, _) = development_figures_supervision(wf, dev, policy, d, team);
+        let overdue = in_post - on_time;
         f.supervision_overdue_people = Some(overdue);
-        f.supervision_on_time_pct = pct(in_post - overdue, in_post);
+        f.supervision_on_time_pct = on_time_pct;
         f.counts.push(("supervision_on_time_pct", in_post - overdue, in_post));
         f.counts.push(("supervision_overdue_people", overdue, in_post));
     }
@@ -797,7 +801,7 @@ pub fn development_figures(
     // Early careers.
     if !dev.early_careers.is_empty() {
         let mut in_programme = 0;
-        let mut late = 0;
+        let (mut late, mut due_count) = (0u32, 0u32);
         let mut above = 0;
         for (p, employed) in &who.people {
             let Some(e) = dev.early_careers_of(*p).iter().rev().find(|e| e.in_programme_on(d)) else { continue };
@@ -805,17 +809,25 @@ pub fn development_figures(
                 continue;
             }
             in_programme += 1;
-            late +=
-                e.review_points().iter().filter(|(_, due, held)| *due < d && held.is_none_or(|h| h > d)).count() as u32;
+            for (_, due, held) in e.review_points() {
+                if due < d {
+                    due_count += 1;
+                    late += u32::from(held.is_none_or(|h| h > d));
+                }
+            }
             if e.protected_cases.is_some_and(|level| wf.cases_held_at(*p, d) > level) {
                 above += 1;
             }
         }
         f.asye_in_programme = Some(in_programme);
         f.asye_reviews_late = Some(late);
+        f.asye_reviews_due = Some(due_count);
+        f.asye_reviews_done = Some(due_count - late);
         f.asye_above_protected_caseload = Some(above);
         f.counts.push(("asye_in_programme", in_programme, in_programme));
-        f.counts.push(("asye_reviews_late", late, late));
+        f.counts.push(("asye_reviews_late", late, due_count));
+        f.counts.push(("asye_reviews_due", due_count, due_count));
+        f.counts.push(("asye_reviews_done", due_count - late, due_count));
         f.counts.push(("asye_above_protected_caseload", above, in_programme));
         let mut cohorts = Vec::new();
         let mut retention = |months: u32| {
@@ -989,6 +1001,92 @@ pub fn development_figures(
         ("mix_unknown_people", f.mix_unknown_people, f.mix_unknown_people),
     ]);
     f
+}
+
+/// An early-career cohort: the programmes started in one month, and where
+/// each stands on a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cohort {
+    /// The first day of the month the programmes started in.
+    pub month: Date,
+    pub started: u32,
+    /// Still in the programme (extended ones among them).
+    pub in_programme: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub withdrawn: u32,
+    /// Of those started, employed in post on the date.
+    pub employed: u32,
+}
+
+/// The early-career cohorts by the month they started, up to `d`, for the
+/// authority or the team each person started in; the latest first.
+pub fn cohorts(wf: &Workforce, dev: &Development, d: Date, team: Option<TeamId>) -> Vec<Cohort> {
+    let mut by_month: std::collections::BTreeMap<Date, Cohort> = std::collections::BTreeMap::new();
+    for e in dev.early_careers.iter().filter(|e| e.start <= d) {
+        if team.is_some_and(|t| !wf.spells_of(e.person).iter().any(|s| s.team == t && s.covers(e.start))) {
+            continue;
+        }
+        let month = e.start.with_day(1).unwrap_or(e.start);
+        let c = by_month.entry(month).or_insert(Cohort {
+            month,
+            started: 0,
+            in_programme: 0,
+            passed: 0,
+            failed: 0,
+            withdrawn: 0,
+            employed: 0,
+        });
+        c.started += 1;
+        match e.outcome.filter(|_| !e.in_programme_on(d)) {
+            Some(Outcome::Pass) => c.passed += 1,
+            Some(Outcome::Fail) => c.failed += 1,
+            Some(Outcome::Withdrawn) => c.withdrawn += 1,
+            _ => c.in_programme += 1,
+        }
+        c.employed += u32::from(employed_in_post(wf, e.person, d));
+    }
+    by_month.into_values().rev().collect()
+}
+
+/// Supervision on time (%) at each of the 12 month ends to `d` (the last
+/// being `d`'s month end, or `d` itself when earlier), with the counts it
+/// rests on (on time, in post); `None` before the supervision records begin.
+pub fn supervision_trend(
+    wf: &Workforce,
+    dev: &Development,
+    policy: &Policy,
+    d: Date,
+    team: Option<TeamId>,
+) -> Vec<(Date, Option<f64>, u32, u32)> {
+    (0..12u32)
+        .rev()
+        .filter_map(|back| {
+            let month = d.with_day(1)?.checked_sub_months(Months::new(back))?;
+            let end = crate::calendar::month_end(month).min(d);
+            let f = development_figures_supervision(wf, dev, policy, end, team);
+            Some((end, f.0, f.1, f.2))
+        })
+        .collect()
+}
+
+/// Supervision on time on `d` alone: (%, on time, in post).
+fn development_figures_supervision(
+    wf: &Workforce,
+    dev: &Development,
+    policy: &Policy,
+    d: Date,
+    team: Option<TeamId>,
+) -> (Option<f64>, u32, u32) {
+    let Some(from) = dev.supervision.iter().map(|s| s.date).min().filter(|m| *m <= d) else {
+        return (None, 0, 0);
+    };
+    let who = counted(wf, d, team);
+    let in_post = who.people.len() as u32;
+    let overdue =
+        who.people.iter().filter(|(p, _)| supervision_status(wf, dev, policy, *p, d, from).overdue_days > 0).count()
+            as u32;
+    (pct(in_post - overdue, in_post), in_post - overdue, in_post)
 }
 
 /// Whether a figure resting on `part` of `whole` people may leave the
@@ -1182,6 +1280,13 @@ mod tests {
         // the agency worker 1 day over.
         assert_eq!(f.supervision_overdue_people, Some(2));
         assert_eq!(f.rounded().supervision_on_time_pct, Some(33.3));
+        // The trend: nothing before the records begin; on 30 September only `new` was overdue.
+        let trend = supervision_trend(&wf, &dev, &policy, d("2025-10-02"), None);
+        assert_eq!(trend.len(), 12);
+        assert_eq!(trend[0].0, d("2024-11-30"));
+        assert!(trend[..10].iter().all(|m| m.1.is_none()));
+        assert_eq!((trend[10].0, trend[10].2, trend[10].3), (d("2025-09-30"), 2, 3));
+        assert_eq!((trend[11].0, trend[11].2), (d("2025-10-02"), 1));
     }
 
     #[test]
@@ -1219,7 +1324,13 @@ mod tests {
         // (1 September, not held); final due 1 March 2026.
         assert_eq!(f.asye_in_programme, Some(1));
         assert_eq!(f.asye_reviews_late, Some(1));
+        assert_eq!((f.asye_reviews_due, f.asye_reviews_done), (Some(2), Some(1)));
         assert_eq!(f.asye_above_protected_caseload, Some(1));
+        // Cohorts by the month they started, the latest first.
+        let c = cohorts(&wf, &dev, d("2025-09-30"), None);
+        assert_eq!(c.len(), 2);
+        assert_eq!((c[0].month, c[0].started, c[0].in_programme, c[0].employed), (d("2025-03-01"), 1, 1, 1));
+        assert_eq!((c[1].month, c[1].passed, c[1].in_programme), (d("2024-01-01"), 1, 0));
     }
 
     #[test]

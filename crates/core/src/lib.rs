@@ -19,11 +19,13 @@ pub mod leavers;
 pub mod model;
 pub mod published;
 pub mod resolve;
+pub mod retention;
 pub mod rows;
 pub mod source;
 pub mod staffing;
 pub mod target;
 pub mod teams;
+pub mod voice;
 pub mod words;
 
 pub use calendar::{Calendar, Date, Period};

@@ -116,6 +116,8 @@ pub struct SourceData {
     /// Development records (early careers, supervision, CPD, registration,
     /// grades) of `workforce`'s people.
     pub development: crate::development::DevelopmentRecords,
+    /// Staff-voice records (exit interviews, survey answers, ER cases).
+    pub voice: crate::voice::VoiceRecords,
     pub skipped: Vec<RowProblem>,
     /// Data rows read, valid or not.
     pub rows_read: usize,

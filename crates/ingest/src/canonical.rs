@@ -809,6 +809,7 @@ impl From<Loaded> for SourceData {
             post_refs: Vec::new(),
             caseload_weights: Vec::new(),
             development: Default::default(),
+            voice: Default::default(),
             skipped: loaded.skipped,
             rows_read,
             mode: Mode::Full,

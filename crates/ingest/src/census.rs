@@ -249,6 +249,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
         post_refs: Vec::new(),
         caseload_weights: Vec::new(),
         development: Default::default(),
+        voice: Default::default(),
         skipped: Vec::new(),
         rows_read,
         mode: Mode::Full,

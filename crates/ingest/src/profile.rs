@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use sightline_core::development as dev;
 use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
+use sightline_core::voice;
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
     WorkforceBuilder,
@@ -43,6 +44,12 @@ pub enum ExportKind {
     Registration,
     /// The authority's career levels, as dated grades or promotions.
     Grades,
+    /// Exit interviews or leaver surveys (a person, or anonymous with a team).
+    Exit,
+    /// A staff survey's answers, one row per answer (a person, or anonymous).
+    Survey,
+    /// Employee-relations cases (HR and admin only).
+    Er,
 }
 
 impl ExportKind {
@@ -58,13 +65,21 @@ impl ExportKind {
             ExportKind::Development => "development",
             ExportKind::Registration => "registration",
             ExportKind::Grades => "grades",
+            ExportKind::Exit => "exit",
+            ExportKind::Survey => "survey",
+            ExportKind::Er => "er",
         }
+    }
+
+    /// Whether the export holds staff-voice records (exit interviews, survey answers, ER cases).
+    pub fn is_voice(self) -> bool {
+        matches!(self, X | V | Q)
     }
 
     /// Whether the export holds development records (early careers,
     /// supervision, CPD, registration, grades) rather than employment.
     pub fn is_development(self) -> bool {
-        matches!(self, Y | S | D | R | L)
+        matches!(self, Y | S | D | R | L | X | V | Q)
     }
 }
 
@@ -93,15 +108,18 @@ pub struct FieldSpec {
 }
 
 use ExportKind::{
-    Absence as A, Agency as G, Asye as Y, Caseload as C, Development as D, Establishment as E, Grades as L, Hr as H,
-    Registration as R, Supervision as S,
+    Absence as A, Agency as G, Asye as Y, Caseload as C, Development as D, Er as Q, Establishment as E, Exit as X,
+    Grades as L, Hr as H, Registration as R, Supervision as S, Survey as V,
 };
 /// The exports about people (all but the establishment).
-const ALL: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L];
+const ALL: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, X, V, Q];
+/// The exports about people that always name them (exit interviews and survey answers may be anonymous).
+const NAMED: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, Q];
 
 /// Every field a profile can map.
 pub const FIELDS: &[FieldSpec] = &[
-    FieldSpec { name: "person_id", kinds: ALL, required: true, meaning: "the system's own identifier of the person (employee number, worker id)" },
+    FieldSpec { name: "person_id", kinds: NAMED, required: true, meaning: "the system's own identifier of the person (employee number, worker id)" },
+    FieldSpec { name: "person_id", kinds: &[X, V], required: false, meaning: "the person, where the export names them (empty: anonymous)" },
     FieldSpec { name: "swe_no", kinds: ALL, required: false, meaning: "Social Work England registration number" },
     FieldSpec { name: "xref", kinds: ALL, required: false, meaning: "the person's identifier in another source (named by `xref_source`), such as the HR employee number in a caseload report" },
     FieldSpec { name: "given_name", kinds: ALL, required: false, meaning: "first name (for suggesting matches by name and birth date)" },
@@ -113,10 +131,11 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "ethnicity", kinds: &[H, G], required: false, meaning: "CSWW ethnicity code (WBRI, ...)" },
     FieldSpec { name: "contract", kinds: &[H], required: true, meaning: "permanent or fixed_term" },
     FieldSpec { name: "team", kinds: &[H, G, E], required: true, meaning: "team name" },
+    FieldSpec { name: "team", kinds: &[X, V], required: false, meaning: "team name, for an anonymous row (a named person's team is their post's)" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
     FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
-    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration or level" },
-    FieldSpec { name: "end_date", kinds: &[H, G, A, E, R], required: false, meaning: "last day; empty while open (required for absences)" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level or ER case" },
+    FieldSpec { name: "end_date", kinds: &[H, G, A, E, R, Q], required: false, meaning: "last day; empty while open (required for absences)" },
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
     FieldSpec { name: "fte_percent", kinds: &[H, G, E], required: false, meaning: "full-time equivalent as a percentage: 100 is full time" },
     FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours (or the row's standard_hours_column)" },
@@ -126,7 +145,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
     FieldSpec { name: "pay_rate", kinds: &[G], required: false, meaning: "pay to the worker per hour" },
     FieldSpec { name: "covering", kinds: &[G], required: false, meaning: "vacancy or over_establishment" },
-    FieldSpec { name: "date", kinds: &[C, S, D], required: true, meaning: "date of the caseload snapshot, supervision session or piece of CPD" },
+    FieldSpec { name: "date", kinds: &[C, S, D, X, V], required: true, meaning: "date of the caseload snapshot, supervision session, piece of CPD, leaving (exit interviews) or survey answer" },
     FieldSpec { name: "cases", kinds: &[C], required: true, meaning: "cases (children) held, a whole number" },
     FieldSpec { name: "weight", kinds: &[C], required: false, meaning: "complexity-weighted caseload, as the system gives it" },
     FieldSpec { name: "reason", kinds: &[A], required: true, meaning: "CSWW ReasonAbsence: SIC, MAT, OTH, PUB, TRN, UNA, UNP" },
@@ -137,7 +156,6 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "review_9m_date", kinds: &[Y], required: false, meaning: "the day the optional 9-month review was held" },
     FieldSpec { name: "final_review_date", kinds: &[Y], required: false, meaning: "the day the final review was held" },
     FieldSpec { name: "panel_date", kinds: &[Y], required: false, meaning: "the day the moderation panel met" },
-    FieldSpec { name: "outcome", kinds: &[Y], required: false, meaning: "pass, fail, extended or withdrawn; empty while in the programme (map with [codes.outcome])" },
     FieldSpec { name: "outcome_date", kinds: &[Y], required: false, meaning: "the day the outcome took effect (the panel's date, else the final review's, when empty)" },
     FieldSpec { name: "protected_cases", kinds: &[Y], required: false, meaning: "the protected caseload agreed: the most cases the worker should hold" },
     FieldSpec { name: "supervisor", kinds: &[S], required: false, meaning: "who supervised" },
@@ -152,6 +170,18 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "peer_reflection", kinds: &[D], required: false, meaning: "yes when reflected on with a peer (Social Work England asks for one piece a year); empty is no" },
     FieldSpec { name: "registration_status", kinds: &[R], required: false, meaning: "registered, suspended, removed or lapsed (registered when the export has no column; map with [codes.registration_status])" },
     FieldSpec { name: "conditions", kinds: &[R], required: false, meaning: "conditions of practice on the registration, as text; empty when none" },
+    FieldSpec { name: "exit_reason", kinds: &[X], required: false, meaning: "the reasons for leaving, as the authority words them (several in one cell separated by ; or |), mapped with [codes.exit_reason]" },
+    FieldSpec { name: "exit_reason_2", kinds: &[X], required: false, meaning: "a second reason's column, mapped by [codes.exit_reason] too" },
+    FieldSpec { name: "exit_reason_3", kinds: &[X], required: false, meaning: "a third reason's column" },
+    FieldSpec { name: "comments", kinds: &[X], required: false, meaning: "what the leaver said, in their words (never shown to members)" },
+    FieldSpec { name: "would_return", kinds: &[X], required: false, meaning: "yes or no: would they come back" },
+    FieldSpec { name: "respondent", kinds: &[V], required: false, meaning: "the respondent's own anonymous reference, to count respondents" },
+    FieldSpec { name: "wave", kinds: &[V], required: false, meaning: "the survey round (by default the answer's month, YYYY-MM)" },
+    FieldSpec { name: "question", kinds: &[V], required: true, meaning: "the question, as the survey words it (or its number)" },
+    FieldSpec { name: "answer", kinds: &[V], required: true, meaning: "the answer: a number on the survey's scale, or words mapped to one with [codes.answer]" },
+    FieldSpec { name: "er_type", kinds: &[Q], required: true, meaning: "capability, conduct, grievance, sickness_absence, probation or whistleblowing (map with [codes.er_type])" },
+    FieldSpec { name: "stage", kinds: &[Q], required: false, meaning: "the case's stage, as the system words it" },
+    FieldSpec { name: "outcome", kinds: &[Y, Q], required: false, meaning: "ASYE: pass, fail, extended or withdrawn; ER: the outcome as the system words it" },
     FieldSpec { name: "level", kinds: &[L], required: true, meaning: "the career level: newly_qualified, social_worker, senior, advanced or manager (map the authority's grades with [codes.level])" },
 ];
 
@@ -172,6 +202,10 @@ pub const CODED_FIELDS: &[&str] = &[
     "peer_reflection",
     "registration_status",
     "level",
+    "exit_reason",
+    "would_return",
+    "answer",
+    "er_type",
 ];
 
 /// A yes or no as exports write it: yes, y, true, 1 (and, for a session,
@@ -224,6 +258,44 @@ pub struct Profile {
     /// Field name -> value used when the export has no such column.
     #[serde(default)]
     pub defaults: BTreeMap<String, String>,
+    /// A survey export's definition: its scale and which questions make each theme.
+    pub survey: Option<SurveyDefinition>,
+}
+
+/// How a survey's answers are scored: its scale (an answer at the lowest
+/// scores 0, at the highest 100) and its themes, each a list of questions
+/// (`*` matches any text; case and repeated spaces ignored).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyDefinition {
+    /// The lowest and highest answers, as in `scale = [1, 5]`.
+    pub scale: [f64; 2],
+    #[serde(default)]
+    pub themes: BTreeMap<String, Vec<String>>,
+}
+
+impl SurveyDefinition {
+    /// The theme a question belongs to: an exact match first, then the longest pattern.
+    pub fn theme_of(&self, question: &str) -> Option<String> {
+        let wanted = normalise(question);
+        let mut best: Option<(usize, &String)> = None;
+        for (theme, patterns) in &self.themes {
+            for pattern in patterns {
+                let p = normalise(pattern);
+                if !p.contains('*') {
+                    if p == wanted {
+                        return Some(theme.clone());
+                    }
+                } else if glob(&p, &wanted) {
+                    let specific = p.chars().filter(|c| *c != '*').count();
+                    if best.is_none_or(|(s, _)| specific > s) {
+                        best = Some((specific, theme));
+                    }
+                }
+            }
+        }
+        best.map(|(_, t)| t.clone())
+    }
 }
 
 /// The profiles Sightline ships for common shapes of export (name, TOML);
@@ -240,6 +312,9 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("cpd-learning", include_str!("../profiles/cpd-learning.toml")),
     ("swe-register", include_str!("../profiles/swe-register.toml")),
     ("grades-hr", include_str!("../profiles/grades-hr.toml")),
+    ("exit-interviews", include_str!("../profiles/exit-interviews.toml")),
+    ("survey-pulse", include_str!("../profiles/survey-pulse.toml")),
+    ("er-cases", include_str!("../profiles/er-cases.toml")),
 ];
 
 /// The TOML of the shipped profile called `name`.
@@ -323,6 +398,21 @@ impl Profile {
             if self.delimiter_byte().is_none() {
                 return Err(ProfileError(format!("delimiter `{d}`: use `,`, `;`, `tab` or `|`")));
             }
+        }
+        if self.kind == V {
+            match &self.survey {
+                None => {
+                    return Err(ProfileError(
+                        "a `survey` profile needs a [survey] table with its scale, as in `scale = [1, 5]`".into(),
+                    ))
+                }
+                Some(def) if !(def.scale[0].is_finite() && def.scale[1].is_finite() && def.scale[0] < def.scale[1]) => {
+                    return Err(ProfileError("[survey] scale: the lowest answer must be below the highest".into()))
+                }
+                _ => {}
+            }
+        } else if self.survey.is_some() {
+            return Err(ProfileError("[survey] belongs only in a `survey` profile".into()));
         }
         if self.kind == A && !self.has("end_date") {
             return Err(ProfileError("an `absence` profile needs `end_date` under [columns]".into()));
@@ -422,6 +512,10 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "cancelled" | "peer_reflection" => yes_no(value).is_some(),
         "registration_status" => dev::RegistrationStatus::parse(value).is_some(),
         "level" => dev::Level::parse(value).is_some(),
+        "exit_reason" => sightline_core::voice::ExitReason::parse(value).is_some(),
+        "would_return" => yes_no(value).is_some(),
+        "answer" => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        "er_type" => sightline_core::voice::ErKind::parse(value).is_some(),
         _ => true,
     };
     if ok {
@@ -441,6 +535,10 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "cancelled" | "peer_reflection" => "use yes or no".into(),
         "registration_status" => "use registered, suspended, removed or lapsed".into(),
         "level" => "use newly_qualified, social_worker, senior, advanced or manager".into(),
+        "exit_reason" => "use workload, caseload, pay, management, culture, not_valued, progression, travel, personal, retirement, move_to_agency or other".into(),
+        "would_return" => "use yes or no".into(),
+        "answer" => "use a number on the survey's scale".into(),
+        "er_type" => "use capability, conduct, grievance, sickness_absence, probation or whistleblowing".into(),
         _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
     })
 }
@@ -711,6 +809,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         post_refs: reader.post_refs,
         caseload_weights: reader.weights,
         development: reader.development,
+        voice: reader.voice,
         skipped: reader.problems,
         rows_read: sheet.rows.len() - footers,
         mode: profile.mode,
@@ -732,13 +831,32 @@ struct ExportReader {
     post_refs: Vec<PostRef>,
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
     development: dev::DevelopmentRecords,
+    voice: voice::VoiceRecords,
     problems: Vec<RowProblem>,
 }
 
 impl ExportReader {
+    fn add_voice(&mut self, person: Option<PersonIdx>, record: VoiceRecord) {
+        match record {
+            VoiceRecord::Exit(e) => self.voice.exits.push(voice::ExitInterview { person, ..e }),
+            VoiceRecord::Answer(a) => self.voice.answers.push(voice::SurveyAnswer { person, ..a }),
+            VoiceRecord::Er(c) => {
+                if let Some(person) = person {
+                    self.voice.er_cases.push(voice::ErCase { person, ..c });
+                }
+            }
+        }
+    }
+
     fn read_row(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
         if row.profile.kind == E {
             return self.read_post(row);
+        }
+        if matches!(row.profile.kind, X | V) && row.text("person_id").is_none() {
+            // Anonymous: the record alone, with its team.
+            let Fact::Voice(record) = self.read_fact(row)? else { return Ok(()) };
+            self.add_voice(None, record);
+            return Ok(());
         }
         let id = row.required("person_id")?;
         let swe_no = row.text("swe_no").map(|s| s.to_ascii_uppercase());
@@ -912,6 +1030,7 @@ impl ExportReader {
             }
             E => unreachable!("establishment rows are read by read_post"),
             Y | S | D | R | L => Fact::Development(read_development(row)?),
+            X | V | Q => Fact::Voice(read_voice(row)?),
             A => {
                 let start =
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
@@ -979,6 +1098,7 @@ impl ExportReader {
             Fact::Absence { start, end, reason, days_lost } => {
                 self.builder.add_absence(Absence { person, start, end, reason, days_lost });
             }
+            Fact::Voice(record) => self.add_voice(Some(person), record),
             Fact::Development(record) => {
                 let r = &mut self.development;
                 match record {
@@ -1012,7 +1132,7 @@ impl Fact {
             }
             Fact::Development(DevRecord::Registration(e)) => Some((e.from, "registration".to_string())),
             Fact::Development(DevRecord::Grade(e)) => Some((e.from, "level".to_string())),
-            Fact::Development(_) => None,
+            Fact::Development(_) | Fact::Voice(_) => None,
         }
     }
 }
@@ -1044,6 +1164,92 @@ enum Fact {
     },
     /// A development record, its person filled in when it is added.
     Development(DevRecord),
+    /// A staff-voice record, likewise.
+    Voice(VoiceRecord),
+}
+
+enum VoiceRecord {
+    Exit(voice::ExitInterview),
+    Answer(voice::SurveyAnswer),
+    Er(voice::ErCase),
+}
+
+/// A staff-voice export's row (exit interview, survey answer, ER case).
+#[allow(clippy::expect_used)] // coded() has checked each coded value parses
+fn read_voice(row: &ExportRow<'_>) -> Result<VoiceRecord, RowProblem> {
+    Ok(match row.profile.kind {
+        X => {
+            let date = required_date(row, "date")?;
+            let mut reasons = Vec::new();
+            for field in ["exit_reason", "exit_reason_2", "exit_reason_3"] {
+                let Some(cell) = row.text(field) else { continue };
+                for part in cell.split([';', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+                    let mapped =
+                        row.profile.map_code("exit_reason", part).map_err(|rule| row.problem(field, part, rule))?;
+                    let reason = voice::ExitReason::parse(&mapped).ok_or_else(|| {
+                        row.problem(field, part, canonical_value("exit_reason", &mapped).err().unwrap_or_default())
+                    })?;
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                }
+            }
+            let would_return = row.coded("would_return")?.and_then(|v| yes_no(&v));
+            VoiceRecord::Exit(voice::ExitInterview {
+                person: None,
+                team: row.text("team"),
+                date,
+                reasons,
+                text: row.text("comments"),
+                would_return,
+            })
+        }
+        V => {
+            let date = required_date(row, "date")?;
+            let question = row.required("question")?;
+            let answer_text = row.required("answer")?;
+            let answer = row
+                .coded("answer")?
+                .and_then(|a| a.trim().parse::<f64>().ok())
+                .ok_or_else(|| row.problem("answer", &answer_text, "required, but empty"))?;
+            let def = row.profile.survey.as_ref().expect("checked: a survey profile has [survey]");
+            let [low, high] = def.scale;
+            if !(low..=high).contains(&answer) {
+                return Err(row.problem(
+                    "answer",
+                    &answer_text,
+                    format!("outside the survey's scale, {low} to {high}"),
+                ));
+            }
+            VoiceRecord::Answer(voice::SurveyAnswer {
+                person: None,
+                respondent: row.text("respondent"),
+                team: row.text("team"),
+                date,
+                wave: row.text("wave").unwrap_or_else(|| date.format("%Y-%m").to_string()),
+                theme: def.theme_of(&question),
+                question,
+                answer,
+                score: 100.0 * (answer - low) / (high - low),
+            })
+        }
+        _ => {
+            let opened = required_date(row, "start_date")?;
+            let closed = row.date("end_date")?;
+            if closed.is_some_and(|c| c < opened) {
+                return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
+            }
+            let kind = row.coded("er_type")?.ok_or_else(|| row.problem("er_type", "", "required, but empty"))?;
+            VoiceRecord::Er(voice::ErCase {
+                person: SOMEONE,
+                kind: voice::ErKind::parse(&kind).expect("checked by coded()"),
+                opened,
+                stage: row.text("stage"),
+                closed,
+                outcome: row.text("outcome"),
+            })
+        }
+    })
 }
 
 enum DevRecord {
@@ -1308,7 +1514,8 @@ fixed_term = ["FTC", "Fixed Term*"]
                 + wf.absences().len()
                 + wf.caseloads().len()
                 + wf.establishment().len()
-                + data.development.len();
+                + data.development.len()
+                + data.voice.len();
             assert_eq!(facts, sheet.rows.len(), "{name}: one fact a row");
         }
     }

@@ -19,7 +19,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
     audit, backup, benchmark, census, coverage, data, demo, development, import, indicators, people, plan, profile,
-    report, serve, services, synth, targets, teams, tokens, users,
+    report, serve, services, synth, targets, teams, tokens, users, voice,
 };
 use std::process::ExitCode;
 
@@ -59,6 +59,21 @@ in docs/indicators.md; a figure is null where it is undefined.\n\n\
 Examples:\n  sightline development --db sightline.db --as-of 2025-09-30 --format json\n  \
 sightline development --db sightline.db --as-of 2025-09-30 --by team")]
     Development(development::DevelopmentArgs),
+    /// Why people leave and what staff say: exit reasons, survey themes, ER casework, for a period.
+    #[command(long_about = "Why people leave and what staff say, for a period: exit interviews' reasons (ranked, \
+with their share) and response rate among leavers, survey themes of the latest wave in the period (scored 0-100, \
+banded low, moderate or high, with the change since the wave before), ER cases open on the period's last day by \
+type, and the people on long-term sickness with no open sickness-absence case. Definitions: docs/indicators.md, \
+part D.\n\nExamples:\n  sightline voice --db sightline.db --period 2024-10-01..2025-09-30 --format json\n  \
+sightline voice --db sightline.db --period 2024-10-01..2025-09-30 --by team")]
+    Voice(voice::VoiceArgs),
+    /// How long employments last: survival by group, leaving by year of service, returners.
+    #[command(long_about = "How long employments last: Kaplan-Meier survival of unbroken employments by whole \
+months, by years since qualifying, qualification route, team or whether converted from agency; the share leaving \
+in each year of service (the pinch point); and leavers who came back. Explained by group, never a score for a \
+person. Definitions: docs/indicators.md, part D.\n\nExamples:\n  sightline retention --db sightline.db --by \
+years_since_qualifying --format json\n  sightline retention --db sightline.db --by team")]
+    Retention(voice::RetentionArgs),
     /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
     #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
 sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
@@ -185,6 +200,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Indicators(args) => indicators::run_indicators(args),
         Command::Development(args) => development::run_development(args),
+        Command::Voice(args) => voice::run_voice(args),
+        Command::Retention(args) => voice::run_retention(args),
         Command::Synth(args) => synth::run_synth(args),
         Command::Demo(args) => demo::run_demo(args),
         Command::Import(args) => import::run_import(args),

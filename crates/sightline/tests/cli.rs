@@ -505,6 +505,7 @@ fn development_exports_give_the_figures_worked_by_hand() {
     assert_eq!(f["supervision_on_time_pct"], 66.7);
     // Priya's 6-month review fell due on 12 March and was held on 20 March.
     assert_eq!((f["asye_in_programme"].as_u64(), f["asye_reviews_late"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((f["asye_reviews_due"].as_u64(), f["asye_reviews_done"].as_u64()), (Some(2), Some(1)));
     assert!(f["asye_retention_12m_pct"].is_null(), "her 12 months after qualifying end on 30 June 2023");
     // Amara: two pieces since 1 December, one reflected on; Tom one piece before September; Priya none.
     assert_eq!(f["cpd_on_track_pct"], 66.7);
@@ -576,4 +577,64 @@ fn development_exports_give_the_figures_worked_by_hand() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = sightline(&["target", "set", "--db", db, "supervision_on_time", "--at-least", "90", "--by", "2024-03-31"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("supervision_on_time_pct"));
+}
+
+/// The shipped staff-voice profiles read their examples, and `sightline
+/// voice` and `sightline retention` give the figures worked by hand.
+#[test]
+fn staff_voice_and_retention_give_the_figures_worked_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    for name in ["hr-assignments", "absence-episodes", "exit-interviews", "survey-pulse", "er-cases"] {
+        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = sightline(&["voice", "--db", db, "--period", "2023-10-01..2024-09-30", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = json(&o);
+    // Three interviews (Tom's, Priya's and an anonymous one) against two leavers in HR's records.
+    assert_eq!((f["exit_interviews"].as_u64(), f["exit_response_rate_pct"].as_f64()), (Some(3), Some(150.0)));
+    let reasons: Vec<&str> =
+        f["exit_reasons"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    // Each given once: the taxonomy's order. "Relocating for family" is personal; "Career progression", progression.
+    assert_eq!(reasons, ["workload", "caseload", "pay", "management", "not_valued", "progression", "personal"]);
+    assert_eq!(f["exit_reasons"][0]["share"], 33.3);
+    assert_eq!(f["would_return_pct"], 50.0);
+    // Autumn 2024 against Spring 2024 (answers 1-5 score 0-100 in steps of 25).
+    let theme =
+        |name: &str| f["survey_themes"].as_array().unwrap().iter().find(|t| t["theme"] == name).unwrap().clone();
+    let safe = theme("Safe workloads");
+    assert_eq!(
+        (safe["score"].as_f64(), safe["band"].as_str(), safe["respondents"].as_u64()),
+        (Some(87.5), Some("high"), Some(2))
+    );
+    assert_eq!(safe["change"], 50.0);
+    assert_eq!(
+        (theme("Wellbeing")["score"].as_f64(), theme("Wellbeing")["change"].as_f64()),
+        (Some(75.0), Some(-25.0))
+    );
+    // Amara's attendance case is open on 30 September 2024; Tom's grievance closed in 2023.
+    assert_eq!(f["er_open_by_type"], serde_json::json!({ "sickness_absence": 1 }));
+
+    let o = sightline(&["retention", "--db", db, "--by", "team", "--as-of", "2024-09-30", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = json(&o);
+    // Tom, MASH, 1 February 2022 to 31 January 2024: 24 months, then left (in his third year of service).
+    let mash: Vec<&serde_json::Value> =
+        r["hazard"].as_array().unwrap().iter().filter(|h| h["group"] == "MASH").collect();
+    assert_eq!(mash.len(), 3);
+    assert_eq!((mash[2]["leavers"].as_u64(), mash[2]["rate_pct"].as_f64()), (Some(1), Some(100.0)));
+    let survival: Vec<&serde_json::Value> =
+        r["survival"].as_array().unwrap().iter().filter(|p| p["group"] == "MASH").collect();
+    assert_eq!(survival.last().unwrap()["months"], 24);
+    assert_eq!(survival.last().unwrap()["surviving_pct"], 100.0);
+    // Amara, since 6 September 2021, still employed: censored at 36 whole months to 1 October 2024.
+    let east: Vec<&serde_json::Value> =
+        r["survival"].as_array().unwrap().iter().filter(|p| p["group"] == "Assessment East").collect();
+    assert_eq!(east.last().unwrap()["months"], 36);
+    assert_eq!(r["returners"]["count"], 0);
+    let o = sightline(&["retention", "--db", db, "--by", "years_since_qualifying", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -98,8 +98,10 @@ macro_rules! batches {
                 let wf = &data.workforce;
                 let development = crate::development::rows(&data.development)
                     .map_err(|e| sqlx::Error::Protocol(format!("a development record cannot be written: {e}")))?;
+                let voice = crate::voice::rows(&data.voice)
+                    .map_err(|e| sqlx::Error::Protocol(format!("a staff-voice record cannot be written: {e}")))?;
                 let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
-                    + development.len()) as u64;
+                    + development.len() + voice.len()) as u64;
                 let mut done = 0u64;
                 let mut tick = |n: usize| {
                     done += n as u64;
@@ -240,8 +242,41 @@ macro_rules! batches {
                 // A development export replaces only its own kind of record
                 // (and touches no employment facts); other exports leave
                 // development records alone.
+                // Staff-voice exports likewise, in their own table: a full
+                // export replaces its kind; an export of changes the same
+                // kind's records of the days it gives.
+                if let Some(kind) = crate::voice::record_kind(&batch.kind) {
+                    match data.mode {
+                        Mode::Full => {
+                            changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM voice_record WHERE {earlier_ref} AND kind = "))
+                                .push_bind(kind)
+                                .build()
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                        }
+                        Mode::Changes => {
+                            let mut days: Vec<NaiveDate> = voice.iter().map(|(_, _, d, _)| *d).collect();
+                            days.sort();
+                            days.dedup();
+                            for chunk in days.chunks(CHUNK) {
+                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM voice_record WHERE {earlier_ref} AND kind = "));
+                                q.push_bind(kind).push(" AND date IN (");
+                                let mut list = q.separated(", ");
+                                for d in chunk {
+                                    list.push_bind(*d);
+                                }
+                                q.push(")");
+                                changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                            }
+                        }
+                    }
+                }
                 let record_kind = crate::development::record_kind(&batch.kind);
+                let voice_batch = crate::voice::record_kind(&batch.kind).is_some();
                 match (data.mode, record_kind) {
+                    // A staff-voice export touches no other table (above).
+                    _ if voice_batch => {}
                     (Mode::Full, Some(kind)) => {
                         changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM development_record WHERE {earlier_ref} AND kind = "))
                             .push_bind(kind)
@@ -438,8 +473,18 @@ macro_rules! batches {
                         .await?;
                     tick(chunk.len());
                 }
+                for chunk in voice.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO voice_record (batch_id, person_id, kind, date, detail) ")
+                        .push_values(chunk, |mut b, (p, kind, date, detail)| {
+                            b.push_bind(batch_id).push_bind(p.map(person)).push_bind(*kind).push_bind(*date).push_bind(detail);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    tick(chunk.len());
+                }
                 changes.rows_added = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
-                    + development.len()) as u64;
+                    + development.len() + voice.len()) as u64;
                 if dry_run {
                     tx.rollback().await?;
                 } else {

@@ -61,6 +61,7 @@ mod batches;
 pub mod credentials;
 mod development;
 mod people;
+mod voice;
 mod workforce;
 
 pub use access::{AuditCheck, AuditEntry, Role, Session, TokenInfo, User};
@@ -231,9 +232,17 @@ impl Store {
     /// Rows in each fact table, for reports and tests.
     pub async fn row_counts(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
         let mut out = Vec::new();
-        for table in
-            ["person", "team", "spell", "establishment", "absence", "caseload", "development_record", "import_batch"]
-        {
+        for table in [
+            "person",
+            "team",
+            "spell",
+            "establishment",
+            "absence",
+            "caseload",
+            "development_record",
+            "voice_record",
+            "import_batch",
+        ] {
             let sql = format!("SELECT COUNT(*) FROM {table}");
             let n: i64 = match &self.backend {
                 Backend::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await?,

@@ -9,6 +9,7 @@ pub mod development;
 pub mod exports;
 pub mod population;
 pub mod targets;
+pub mod voice;
 
 use population::{Detail, Population};
 use rand::{Rng, SeedableRng};

@@ -260,6 +260,96 @@ pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Fi
     Ok(Json(body).into_response())
 }
 
+/// Why people leave and what staff say, for the 12 months to a date (the
+/// Why people leave and Staff voice pages' figures): ER casework only for
+/// HR and admin; for a member, `c` for a count of 1 to 4 and what rests on it.
+pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let team = match filter.scope(wf.teams(), &[])? {
+        crate::filter::Scope::Team(t) => Some(t.to_string()),
+        _ => None,
+    };
+    let er = crate::pages::voice::sees_er(&viewer);
+    let records = state.store.load_voice(&wf, er).await?;
+    let (all, calendar, days, wanted) =
+        (wf.clone(), state.calendar.clone(), state.settings.long_term_days, team.clone());
+    let f = state
+        .heavy
+        .run(move || {
+            sightline_core::voice::voice_figures(
+                &all,
+                &records,
+                &calendar,
+                Period::twelve_months_to(date),
+                wanted.as_deref(),
+                days,
+            )
+        })
+        .await?;
+    if er {
+        state
+            .store
+            .audit(&viewer.user.name, "view ER", &format!("API, {date}"))
+            .await
+            .map_err(crate::error::Error::audit)?;
+    }
+    let member = viewer.is_member();
+    let small = |n: u32| member && sightline_core::disclosure::is_disclosive(n);
+    let reasons: Vec<Value> = f
+        .exit_reasons
+        .iter()
+        .map(|r| {
+            let hidden = small(r.count) || small(f.exit_interviews);
+            json!({
+                "reason": r.reason.as_str(),
+                "count": if hidden { Value::from("c") } else { Value::from(r.count) },
+                "share": if hidden { Value::from("c") } else { Value::from(sightline_core::indicators::round_dfe(r.share, 1)) },
+            })
+        })
+        .collect();
+    let themes: Vec<Value> = f
+        .survey_themes
+        .iter()
+        .map(|t| {
+            if small(t.respondents) {
+                json!({ "theme": t.theme, "wave": t.wave, "score": "c", "band": "c", "respondents": "c", "change": "c" })
+            } else {
+                json!({
+                    "theme": t.theme, "wave": t.wave,
+                    "score": sightline_core::indicators::round_dfe(t.score, 1), "band": t.band,
+                    "respondents": t.respondents, "change": t.change.map(|c| sightline_core::indicators::round_dfe(c, 1)),
+                })
+            }
+        })
+        .collect();
+    let rate = |v: Option<f64>| {
+        if small(f.exit_interviews) && v.is_some() {
+            Value::from("c")
+        } else {
+            v.map_or(Value::Null, |v| Value::from(sightline_core::indicators::round_dfe(v, 1)))
+        }
+    };
+    let mut body = json!({
+        "date": date.to_string(),
+        "exit_reasons": reasons,
+        "exit_interviews": shown(&viewer, f.exit_interviews),
+        "exit_response_rate_pct": rate(f.exit_response_rate_pct),
+        "would_return_pct": rate(f.would_return_pct),
+        "survey_themes": themes,
+    });
+    if let Value::Object(map) = &mut body {
+        if er {
+            map.insert("er_open_by_type".into(), json!(f.er_open_by_type));
+            map.insert("longterm_sick_without_case".into(), json!(f.longterm_sick_without_case));
+            map.insert("sickness_cases_without_absence".into(), json!(f.sickness_cases_without_absence));
+        }
+        if let Some(t) = team {
+            map.insert("group".into(), Value::from(t));
+        }
+    }
+    Ok(Json(body).into_response())
+}
+
 /// Leavers in the 12 months to a date by reason (the Turnover page's figures).
 pub async fn leavers(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
     let (wf, date) = state.workforce_at(filter.date).await?;
@@ -364,6 +454,14 @@ pub async fn openapi() -> Response {
                     { "name": "team", "in": "query", "schema": { "type": "string" } }
                 ],
                 "responses": { "200": { "description": "figures, null where undefined; members see \"c\" where a figure rests on a count of 1 to 4" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/voice": { "get": {
+                "summary": "Why people leave and what staff say, 12 months to a date: exit reasons, response rate, survey themes; ER casework for HR and admin only (definitions: docs/indicators.md, part D)",
+                "parameters": [
+                    { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "team", "in": "query", "schema": { "type": "string" } }
+                ],
+                "responses": { "200": { "description": "figures; members see \"c\" for a count of 1 to 4 and what rests on it; ER fields only for HR and admin" }, "401": { "description": "not logged in and no valid token" } }
             } },
             "/api/v1/leavers": { "get": {
                 "summary": "Leavers in the 12 months to a date, by reason and by destination",

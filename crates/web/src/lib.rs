@@ -35,7 +35,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use pages::{
     absence, agency, compared, data, development, forecast as forecast_page, glossary, overview, people, report, teams,
-    turnover,
+    turnover, voice,
 };
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
@@ -102,6 +102,8 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/turnover", get(turnover::turnover))
         .route("/absence", get(absence::absence))
         .route("/development", get(development::development))
+        .route("/leaving", get(voice::leaving))
+        .route("/voice", get(voice::voice))
         .route("/benchmark", get(compared::compared))
         .route("/forecast", get(forecast_page::forecast))
         .route("/glossary", get(glossary::glossary))
@@ -118,6 +120,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/api/v1/agency", get(api::agency))
         .route("/api/v1/absence", get(api::absence))
         .route("/api/v1/development", get(api::development))
+        .route("/api/v1/voice", get(api::voice))
         .route("/api/v1/leavers", get(api::leavers))
         .route("/api/v1/forecast", get(api::forecast))
         .route("/api/v1/openapi.json", get(api::openapi))

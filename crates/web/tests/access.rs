@@ -1266,3 +1266,69 @@ async fn development_shows_figures_to_all_and_people_only_to_those_who_may_see_t
         }
     }
 }
+
+/// ER casework is for HR and admin alone: never on a page or in an answer
+/// of the API for a manager, analyst or member; an admin's view is audited.
+#[tokio::test]
+async fn er_casework_is_never_seen_by_managers_analysts_or_members() {
+    let w = world().await;
+    let from = w.workforce.spells().iter().map(|s| s.start).min().unwrap();
+    let to = w.workforce.latest_date().unwrap();
+    let calendar = Calendar::england_and_wales();
+    let records = sightline_synth::voice::voice(&w.workforce, &calendar, from, to, 5);
+    assert!(
+        !records.er_cases.is_empty() && !records.exits.is_empty(),
+        "the synthetic authority has casework and leavers"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for ((file, text), name) in
+        sightline_synth::voice::exports(&w.workforce, &records).into_iter().zip(sightline_synth::voice::EXPORTS)
+    {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let profile_text = sightline_ingest::shipped(name).unwrap();
+        let profile = sightline_ingest::Profile::parse(profile_text).unwrap();
+        let source = profile.source.clone().unwrap();
+        let options = sightline_import::ImportOptions { source: &source, imported_by: "test", ..Default::default() };
+        w.store.import_export(&path, &profile, profile_text, &options).await.unwrap();
+    }
+    // The last date the data speaks of: cases are open then.
+    let date = to;
+    assert!(records.er_cases.iter().any(|c| c.open_on(date)));
+    let q = format!(
+        "?day={}&month={}&year={}",
+        chrono::Datelike::day(&date),
+        chrono::Datelike::month(&date),
+        chrono::Datelike::year(&date)
+    );
+    for (name, sees) in [("ada", true), ("mo", false), ("ann", false), ("meg", false)] {
+        let cookie = log_in(&w.app, name, &format!("{name}-password")).await.unwrap();
+        let (r, page) = send(&w.app, get(&format!("/voice{q}"), Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}: {page}");
+        assert_eq!(page.contains("Employee relations casework"), sees, "{name}");
+        let (_, body) = send(&w.app, get("/api/v1/voice", Some(&cookie))).await;
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(api.get("er_open_by_type").is_some(), sees, "{name}: {body}");
+        assert_eq!(api.get("longterm_sick_without_case").is_some(), sees, "{name}");
+        let (r, page) = send(&w.app, get("/leaving", Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}: {page}");
+        assert!(!page.contains("Attendance") && !page.contains("sickness-absence case"), "{name}");
+    }
+    let audit = w.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "view ER" && e.user == "ada"));
+    assert!(!audit.iter().any(|e| e.action == "view ER" && e.user != "ada"));
+    // A member sees no count of 1 to 4 of the staff-voice figures.
+    let meg = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (_, body) = send(&w.app, get("/api/v1/voice", Some(&meg))).await;
+    let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for r in api["exit_reasons"].as_array().unwrap() {
+        if let Some(n) = r["count"].as_u64() {
+            assert!(n == 0 || n >= 5, "{r}");
+        }
+    }
+    for t in api["survey_themes"].as_array().unwrap() {
+        if let Some(n) = t["respondents"].as_u64() {
+            assert!(n >= 5, "{t}");
+        }
+    }
+}

@@ -35,6 +35,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         snapshots_per_year: 12,
         exports: None,
         development: false,
+        voice: false,
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
@@ -78,9 +79,11 @@ fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr) ->
             ..Default::default()
         };
         store.import_canonical_with(data, &options).await?;
-        // Practice development for the same people, through the shipped profiles.
+        // Practice development and staff voice for the same people, through the shipped profiles.
         let wf = store.load_workforce().await?;
-        let files = crate::commands::synth::write_development(&wf, &data.join("development"), 1, "demo")?;
+        let mut files = crate::commands::synth::write_development(&wf, &data.join("development"), 1, "demo")?;
+        // And staff voice: exit interviews, the pulse survey, ER casework.
+        files.extend(crate::commands::synth::write_voice(&wf, &data.join("voice"), 1, "demo")?);
         for (profile_path, file) in files {
             let text = std::fs::read_to_string(&profile_path)?;
             let profile = sightline_ingest::Profile::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -22,3 +22,4 @@ pub mod targets;
 pub mod teams;
 pub mod tokens;
 pub mod users;
+pub mod voice;

@@ -183,6 +183,30 @@ fn check(file: &Path, profile: &Path, shown: usize) -> Result<()> {
                 table.push(vec![wf.person(p).id.clone(), what.to_string(), long_date(from), when(to), detail]);
             }
         }
+        ExportKind::Exit | ExportKind::Survey | ExportKind::Er => {
+            // What the rows say, without the free text of exit interviews.
+            table.push(["Person", "What", "Date", "Details"].map(String::from).to_vec());
+            let who =
+                |p: Option<sightline_core::PersonIdx>| p.map_or("anonymous".to_string(), |p| wf.person(p).id.clone());
+            let v = &data.voice;
+            for e in v.exits.iter().take(shown) {
+                let reasons: Vec<&str> = e.reasons.iter().map(|r| r.as_str()).collect();
+                table.push(vec![who(e.person), "exit interview".into(), long_date(e.date), reasons.join(", ")]);
+            }
+            for a in v.answers.iter().take(shown) {
+                let theme = a.theme.clone().unwrap_or_else(|| "no theme".into());
+                let detail = format!("{}: {} ({theme}, score {:.0})", a.question, a.answer, a.score);
+                table.push(vec![who(a.person), format!("answer, {}", a.wave), long_date(a.date), detail]);
+            }
+            for c in v.er_cases.iter().take(shown) {
+                let detail = format!(
+                    "{}{}",
+                    c.kind.as_str(),
+                    c.closed.map_or(String::new(), |d| format!(", closed {}", long_date(d)))
+                );
+                table.push(vec![who(Some(c.person)), "ER case".into(), long_date(c.opened), detail]);
+            }
+        }
     }
     let widths: Vec<usize> =
         (0..table[0].len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();

@@ -46,6 +46,11 @@ pub struct SynthArgs {
     /// source `canonical`, in DIR/development.
     #[arg(long)]
     pub(crate) development: bool,
+    /// Also write staff voice for the same people (exit interviews for most
+    /// leavers, a pulse survey twice a year, ER casework) as the three
+    /// staff-voice exports with their profiles, in DIR/voice.
+    #[arg(long)]
+    pub(crate) voice: bool,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -125,7 +130,46 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
             ));
         }
     }
+    if args.voice {
+        let dir = args.out.join("voice");
+        let files = write_voice(&synthesis.workforce, &dir, args.seed, "canonical")?;
+        text.push_str(&format!("\nStaff voice for the same people is in {}. Import it with:", dir.display()));
+        for (profile, file) in files {
+            text.push_str(&format!(
+                "\n  sightline import --db sightline.db --profile {} {}",
+                profile.display(),
+                file.display()
+            ));
+        }
+    }
     print_out(&text)
+}
+
+/// Writes synthetic staff-voice exports for `wf` into `dir`, each with its
+/// shipped profile joined to the source `people_from`; the (profile,
+/// export) paths, in the order to import them.
+pub fn write_voice(
+    wf: &sightline_core::Workforce,
+    dir: &std::path::Path,
+    seed: u64,
+    people_from: &str,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let from = wf.spells().iter().map(|s| s.start).min().context("the workforce has no spells")?;
+    let to = wf.latest_date().unwrap_or(from);
+    let records = sightline_synth::voice::voice(wf, &Calendar::england_and_wales(), from, to, seed);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    let mut out = Vec::new();
+    for ((file, text), name) in
+        sightline_synth::voice::exports(wf, &records).into_iter().zip(sightline_synth::voice::EXPORTS)
+    {
+        let profile = sightline_ingest::shipped(name).context("a shipped profile")?;
+        let profile = profile.replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\""));
+        let (toml, csv) = (dir.join(format!("{name}.toml")), dir.join(file));
+        std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
+        std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
+        out.push((toml, csv));
+    }
+    Ok(out)
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells

@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 use sightline_core::development::{
-    development_by_team, development_figures, hidden_by_group, supervision_status, DevelopmentFigures, Level, Policy,
+    cohorts, development_by_team, development_figures, hidden_by_group, supervision_status, supervision_trend,
+    DevelopmentFigures, Level, Policy,
 };
 use sightline_core::words::long_date;
 use sightline_store::Role;
@@ -63,10 +64,15 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     };
     let policy = Policy::default();
     let (all, records, p) = (wf.clone(), dev.clone(), policy.clone());
-    let (f, mut by_team) = state
+    let (f, mut by_team, trend, cohorts) = state
         .heavy
         .run(move || {
-            (development_figures(&all, &records, &p, date, team), development_by_team(&all, &records, &p, date))
+            (
+                development_figures(&all, &records, &p, date, team),
+                development_by_team(&all, &records, &p, date),
+                supervision_trend(&all, &records, &p, date, team),
+                cohorts(&all, &records, date, team),
+            )
         })
         .await?;
     let member = viewer.is_member();
@@ -124,6 +130,28 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .filter(|t| sightline_core::development::is_field(&t.figure))
         .collect();
     let show = Shown { figures: &f, hidden: &own };
+    // The trend: a member sees a month only where neither those on time nor those overdue are 1 to 4.
+    let publishable = |on: u32, all: u32| {
+        use sightline_core::disclosure::is_disclosive;
+        !(is_disclosive(on) || is_disclosive(all) || is_disclosive(all - on))
+    };
+    // (month end, on time, hidden from a member)
+    let trend: Vec<(chrono::NaiveDate, Option<f64>, bool)> = trend
+        .into_iter()
+        .map(|(day, pct, on, all)| {
+            let hidden = member && pct.is_some() && !publishable(on, all);
+            (day, pct.filter(|_| !hidden), hidden)
+        })
+        .collect();
+    // Cohorts, the last 24 months': for a member, small counts hidden as a publication hides them.
+    let cohorts: Vec<_> = cohorts.into_iter().take(24).collect();
+    let grid: Vec<Vec<u32>> =
+        cohorts.iter().map(|c| vec![c.started, c.in_programme, c.passed, c.failed, c.withdrawn, c.employed]).collect();
+    let cells: Vec<Vec<Option<u32>>> = if member {
+        sightline_core::disclosure::suppress(&grid).cells
+    } else {
+        grid.iter().map(|r| r.iter().map(|n| Some(*n)).collect()).collect()
+    };
     let when = long_date(date);
     let where_ = match scope {
         Scope::Team(t) => format!("{t}, "),
@@ -162,6 +190,17 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             div { dt { "People whose supervision is overdue" } dd { (show.count("supervision_overdue_people", f.supervision_overdue_people)) } }
         }
         p.note { "On time: a session of at least 1.5 hours (not a group session, not cancelled) within a month, or for the newly qualified weekly for the first 6 weeks and fortnightly to 6 months, as the employer standards ask. " a href="/glossary#development" { "How it is worked out" } }
+        @if trend.iter().any(|(_, v, _)| v.is_some()) {
+            @let labels: Vec<String> = trend.iter().map(|(d, _, _)| d.format("%b %Y").to_string()).collect();
+            @let values: Vec<Option<f64>> = trend.iter().map(|(_, v, _)| *v).collect();
+            @let summary = format!("Supervision on time at each month end over the 12 months to {when}.");
+            (maud::PreEscaped(sightline_report::chart::line_chart("supervision-trend", "Supervision on time by month", &summary, &labels, &[("On time", values)], "%")))
+            table {
+                caption { "Supervision on time at each month end" }
+                thead { tr { th scope="col" { "Month end" } th scope="col" { "On time" } } }
+                tbody { @for (d, v, hidden) in &trend { tr { th scope="row" { (long_date(*d)) } td { @if *hidden { "c" } @else { (rate(*v)) } } } } }
+            }
+        }
         @if !overdue.is_empty() {
             table.stack {
                 caption { (where_) "people whose supervision is overdue on " (when) ", that you may see" }
@@ -183,7 +222,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         h2 { "Early careers" }
         dl.summary {
             div { dt { "In an early-career programme (ASYE)" } dd { (show.count("asye_in_programme", f.asye_in_programme)) } }
-            div { dt { "Reviews late" } dd { (show.count("asye_reviews_late", f.asye_reviews_late)) } }
+            div { dt { "Review points due so far" } dd { (show.count("asye_reviews_due", f.asye_reviews_due)) } }
+            div { dt { "Held" } dd { (show.count("asye_reviews_done", f.asye_reviews_done)) } }
+            div { dt { "Late (due and not held)" } dd { (show.count("asye_reviews_late", f.asye_reviews_late)) } }
             div { dt { "Holding more cases than their protected caseload" } dd { (show.count("asye_above_protected_caseload", f.asye_above_protected_caseload)) } }
             div { dt { "Still employed 12 months after qualifying" } dd { (show.pct("asye_retention_12m_pct", f.asye_retention_12m_pct)) } }
             div { dt { "Still employed 24 months after qualifying" } dd { (show.pct("asye_retention_24m_pct", f.asye_retention_24m_pct)) } }
@@ -191,6 +232,25 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             div { dt { "Other staff still employed a year on" } dd { (show.pct("others_retention_12m_pct", f.others_retention_12m_pct)) } }
         }
         p.note { "Retention: of early-career workers whose 12, 24 or 36 months after qualifying ended in the year to " (when) ", the share still employed then." }
+        @if !cohorts.is_empty() {
+            table.stack {
+                caption { "Early-career cohorts by the month they started, where they stand on " (when) }
+                thead { tr {
+                    th scope="col" { "Started in" } th scope="col" { "Started" } th scope="col" { "In programme" }
+                    th scope="col" { "Passed" } th scope="col" { "Failed" } th scope="col" { "Withdrawn" } th scope="col" { "Employed now" }
+                } }
+                tbody {
+                    @for (c, row) in cohorts.iter().zip(&cells) {
+                        tr {
+                            th scope="row" data-label="Started in" { (c.month.format("%B %Y")) }
+                            @for (label, v) in ["Started", "In programme", "Passed", "Failed", "Withdrawn", "Employed now"].iter().zip(row) {
+                                td data-label=(label) { (v.map_or("c".to_string(), |n| n.to_string())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h2 { "CPD and registration" }
         dl.summary {
             div { dt { "On track with Social Work England's CPD" } dd { (show.pct("cpd_on_track_pct", f.cpd_on_track_pct)) } }

@@ -15,3 +15,4 @@ pub mod people;
 pub mod report;
 pub mod teams;
 pub mod turnover;
+pub mod voice;

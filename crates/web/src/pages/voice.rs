@@ -1,0 +1,209 @@
+//! Why people leave (exit interviews, how long employments last, who comes
+//! back) and what staff say (survey themes), with ER casework for HR and
+//! admin alone.
+
+use crate::error::Error;
+use crate::filter::{scope_form, Filter, Scope};
+use crate::layout::{c_note, one, rate, respond};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup};
+use sightline_core::disclosure::is_disclosive;
+use sightline_core::retention::{employments, retention, returners, RetentionBy};
+use sightline_core::voice::{voice_figures, VoiceFigures};
+use sightline_core::words::long_date;
+use sightline_core::Period;
+use sightline_store::Role;
+
+/// Whether the viewer may see ER casework: HR and admin alone.
+pub fn sees_er(viewer: &Viewer) -> bool {
+    matches!(viewer.user.role, Role::Admin | Role::Hr)
+}
+
+/// The figures for the 12 months to the filter's date, and the scope.
+async fn figures(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &Filter,
+) -> Result<(VoiceFigures, chrono::NaiveDate, Option<String>, std::sync::Arc<sightline_core::Workforce>), Error> {
+    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let team = match filter.scope(wf.teams(), &[])? {
+        Scope::Team(t) => Some(t.to_string()),
+        _ => None,
+    };
+    let records = state.store.load_voice(&wf, sees_er(viewer)).await?;
+    let (all, calendar, wanted, days) =
+        (wf.clone(), state.calendar.clone(), team.clone(), state.settings.long_term_days);
+    let f = state
+        .heavy
+        .run(move || voice_figures(&all, &records, &calendar, Period::twelve_months_to(date), wanted.as_deref(), days))
+        .await?;
+    Ok((f, date, team, wf))
+}
+
+/// A count as the viewer may see it.
+fn count(viewer: &Viewer, n: u32) -> String {
+    viewer.count(n).map_or("c".to_string(), |n| n.to_string())
+}
+
+/// The "Why people leave" page.
+pub async fn leaving(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Why people leave", leaving_view(&state, &viewer, &filter).await)
+}
+
+async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
+    let member = viewer.is_member();
+    // Retention: not for members (a curve's steps give back counts of leavers).
+    let analysis = if member {
+        None
+    } else {
+        let all = wf.clone();
+        Some(
+            state
+                .heavy
+                .run(move || {
+                    let (survival, hazard) = retention(&all, date, RetentionBy::YearsSinceQualifying);
+                    let back = returners(&all, &employments(&all, date), 3);
+                    (survival, hazard, back)
+                })
+                .await?,
+        )
+    };
+    let when = long_date(date);
+    let rate_shown = !member || !is_disclosive(f.exit_interviews);
+    Ok(html! {
+        h1 { "Why people leave" }
+        (scope_form("/leaving", date, wf.teams(), &[], scope))
+        h2 { "Exit interviews, 12 months to " (when) }
+        @if f.exit_interviews == 0 {
+            p.no-data { "No exit interviews are recorded for these 12 months. They come from the exit interview export (see the user guide, Staff voice)." }
+        } @else {
+            dl.summary {
+                div { dt { "Exit interviews" } dd { (count(viewer, f.exit_interviews)) } }
+                div { dt { "Of leavers" } dd { @if rate_shown { (rate(f.exit_response_rate_pct)) } @else { "c" } } }
+                div { dt { "Would come back" } dd { @if rate_shown { (rate(f.would_return_pct)) } @else { "c" } } }
+            }
+            table {
+                caption { "Reasons for leaving given in exit interviews (an interview may give up to three)" }
+                thead { tr { th scope="col" { "Reason" } th scope="col" { "Interviews" } th scope="col" { "Share" } } }
+                tbody {
+                    @for r in &f.exit_reasons {
+                        @let hidden = member && is_disclosive(r.count);
+                        tr {
+                            th scope="row" { (r.reason.words()) }
+                            td { @if hidden { "c" } @else { (r.count) } }
+                            td { @if hidden || !rate_shown { "c" } @else { (one(r.share)) "%" } }
+                        }
+                    }
+                }
+            }
+            p.note { "Share: of the interviews that gave any reason, the share giving this one. What leavers said in their own words is kept for HR and is not shown here." }
+        }
+        @if let Some((survival, hazard, back)) = &analysis {
+            h2 { "How long employments last" }
+            p { "Every unbroken employment since the records begin, followed to " (when) ", by years since qualifying when it began (Kaplan-Meier: those still employed are counted for as long as they have been)." }
+            table.stack {
+                caption { "Still employed after each year (%), by years since qualifying at the start" }
+                thead { tr { th scope="col" { "Group" } @for y in 1..=5 { th scope="col" { (y) " year" @if y > 1 { "s" } } } } }
+                tbody {
+                    @for group in survival.iter().map(|p| p.group.clone()).collect::<std::collections::BTreeSet<_>>() {
+                        tr {
+                            th scope="row" data-label="Group" { (group) }
+                            @for y in 1..=5u32 {
+                                @let point = survival.iter().find(|p| p.group == group && p.months == 12 * y);
+                                td data-label=(format!("{y} years")) { (point.map_or("-".to_string(), |p| format!("{:.1}%", p.surviving_pct))) }
+                            }
+                        }
+                    }
+                }
+            }
+            table.stack {
+                caption { "Leaving in each year of service: where the pinch point is" }
+                thead { tr { th scope="col" { "Group" } th scope="col" { "Year of service" } th scope="col" { "Reached it" } th scope="col" { "Left in it" } th scope="col" { "Rate" } } }
+                tbody {
+                    @for h in hazard.iter().filter(|h| h.year_of_service < 10) {
+                        tr {
+                            td data-label="Group" { (h.group) }
+                            td data-label="Year of service" { (h.year_of_service + 1) }
+                            td data-label="Reached it" { (h.at_risk) }
+                            td data-label="Left in it" { (h.leavers) }
+                            td data-label="Rate" { (rate(h.rate_pct)) }
+                        }
+                    }
+                }
+            }
+            h2 { "Leavers who came back" }
+            p { (back.count) " came back within 3 years of leaving; " (back.via_agency) " of them had worked here through an agency in between." }
+        }
+        @if member {
+            p.note { "How long employments last is not shown to members: its steps would give back how many left in a month." }
+        }
+        (c_note(viewer))
+    })
+}
+
+/// The "Staff voice" page: survey themes, and ER casework for HR and admin.
+pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Staff voice", voice_view(&state, &viewer, &filter).await)
+}
+
+async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
+    let member = viewer.is_member();
+    let er = sees_er(viewer);
+    if er {
+        let detail = format!("ER casework on {date}{}", team.as_ref().map(|t| format!(", {t}")).unwrap_or_default());
+        state.store.audit(&viewer.user.name, "view ER", &detail).await.map_err(Error::audit)?;
+    }
+    Ok(html! {
+        h1 { "Staff voice" }
+        (scope_form("/voice", date, wf.teams(), &[], scope))
+        h2 { "Survey themes" }
+        @if f.survey_themes.is_empty() {
+            p.no-data { "No survey wave ended in the 12 months to " (long_date(date)) ". Surveys come from their export, with the survey's themes in its profile (see the user guide, Staff voice)." }
+        } @else {
+            table.stack {
+                caption { "Themes of the latest survey wave (" (f.survey_themes.first().map_or("", |t| t.wave.as_str())) "), scored 0 to 100" }
+                thead { tr { th scope="col" { "Theme" } th scope="col" { "Score" } th scope="col" { "Band" } th scope="col" { "Respondents" } th scope="col" { "Change since the wave before" } } }
+                tbody {
+                    @for t in &f.survey_themes {
+                        @let hidden = member && is_disclosive(t.respondents);
+                        tr {
+                            th scope="row" data-label="Theme" { (t.theme) }
+                            td data-label="Score" { @if hidden { "c" } @else { (one(t.score)) } }
+                            td data-label="Band" { @if hidden { "c" } @else { (t.band) } }
+                            td data-label="Respondents" { @if hidden { "c" } @else { (t.respondents) } }
+                            td data-label="Change" { @if hidden { "c" } @else { (t.change.map_or("-".to_string(), |c| format!("{c:+.1}"))) } }
+                        }
+                    }
+                }
+            }
+            p.note { "Bands as the employer standards health check has them: 50 or under low, 51 to 74 moderate, 75 or over high." }
+        }
+        @if er {
+            h2 { "Employee relations casework on " (long_date(date)) }
+            p.note { "Seen by HR and admin only; each view is recorded in the audit log." }
+            @if f.er_open_by_type.is_empty() {
+                p { "No ER cases are open." }
+            } @else {
+                table {
+                    caption { "Open ER cases by type" }
+                    thead { tr { th scope="col" { "Type" } th scope="col" { "Open" } } }
+                    tbody { @for (k, n) in &f.er_open_by_type { tr { th scope="row" { (sightline_core::words::upper_first(&k.as_str().replace('_', " "))) } td { (n) } } } }
+                }
+            }
+            @if let Some(n) = f.longterm_sick_without_case {
+                p { (n) " on long-term sickness with no open sickness-absence case." }
+            }
+            @if let Some(n) = f.sickness_cases_without_absence {
+                p { (n) " open sickness-absence cases with no sickness recorded in the last 12 months." }
+            }
+        }
+        (c_note(viewer))
+    })
+}
