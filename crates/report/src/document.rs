@@ -24,6 +24,9 @@ pub struct ReportRequest<'a> {
     /// registration, grades), when there are any: the report then has an
     /// early careers and development section.
     pub development: Option<&'a sightline_core::development::Development>,
+    /// Exit interviews, survey answers and (for an internal report only) ER
+    /// cases: the report then has a section on why people leave and what staff say.
+    pub voice: Option<&'a sightline_core::voice::VoiceRecords>,
 }
 
 impl<'a> ReportRequest<'a> {
@@ -38,6 +41,7 @@ impl<'a> ReportRequest<'a> {
             services: &[],
             long_term_days: LONG_TERM_WORKING_DAYS,
             development: None,
+            voice: None,
         }
     }
 }

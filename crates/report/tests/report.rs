@@ -475,3 +475,28 @@ fn development_is_reported_from_the_core_and_published_with_its_small_counts_hid
     let plain = build(&wf, &Calendar::england_and_wales(), &ReportRequest::new("Plain", period()));
     assert!(plain.tables().all(|t| t.name != "Development"));
 }
+
+/// The staff-voice section: exit reasons and survey themes from the core,
+/// small counts hidden in a publication, and ER casework only internally.
+#[test]
+fn staff_voice_is_reported_with_er_casework_only_internally() {
+    let wf = synthetic();
+    let calendar = Calendar::england_and_wales();
+    let from = wf.spells().iter().map(|s| s.start).min().unwrap();
+    let records = sightline_synth::voice::voice(&wf, &calendar, from, period().end, 4);
+    let internal = ReportRequest { publish: false, voice: Some(&records), ..ReportRequest::new("Internal", period()) };
+    let report = build(&wf, &calendar, &internal);
+    let core = sightline_core::voice::voice_figures(&wf, &records, &calendar, period(), None, 20.0);
+    let exits = table(&report, "Exit reasons");
+    let top = &core.exit_reasons[0];
+    assert_eq!(row(exits, top.reason.words())[0], Value::Count(top.count));
+    assert!(report.tables().any(|t| t.name == "ER cases"), "internal: ER casework");
+    let published = ReportRequest { voice: Some(&records), ..ReportRequest::new("Published", period()) };
+    let report = build(&wf, &calendar, &published);
+    assert!(report.tables().all(|t| t.name != "ER cases"), "never in a publication");
+    for r in &table(&report, "Exit reasons").rows {
+        if let Value::Count(n) = r.cells[0] {
+            assert!(n == 0 || n >= 5, "{}: {n}", r.label);
+        }
+    }
+}

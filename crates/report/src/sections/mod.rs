@@ -14,6 +14,7 @@ mod sickness;
 mod staffing;
 mod targets;
 mod turnover;
+mod voice;
 
 use crate::document::{Report, ReportRequest};
 use cells::visible_groups;
@@ -103,6 +104,7 @@ pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -
         newly_qualified::newly_qualified(&cx),
     ];
     sections.extend(development::development(&cx));
+    sections.extend(voice::voice(&cx));
     sections.extend(targets::targets(&cx));
     Report {
         title: request.title.to_string(),

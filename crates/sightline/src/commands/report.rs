@@ -63,13 +63,16 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, development, set_targets, services, published, declared) = runtime()?.block_on(async {
+    let (wf, development, voice, set_targets, services, published, declared) = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
         let wf = store.load_workforce().await?;
         let development = store.load_development(&wf).await?;
+        // ER casework only goes into an internal report.
+        let voice = store.load_voice(&wf, args.internal).await?;
         anyhow::Ok((
             wf,
             development,
+            voice,
             store.targets().await?,
             store.services().await?,
             store.published().await?,
@@ -101,6 +104,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         services: &services,
         long_term_days: args.long_term_days,
         development: Some(&development),
+        voice: Some(&voice),
         ..sightline_report::ReportRequest::new(&args.title, period)
     };
     let report = sightline_report::build(&wf, &Calendar::england_and_wales(), &request);

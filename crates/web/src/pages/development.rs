@@ -206,7 +206,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 caption { (where_) "people whose supervision is overdue on " (when) ", that you may see" }
                 thead { tr { th scope="col" { "Person" } th scope="col" { "Team" } th scope="col" { "Last supervision" } th scope="col" { "Was due" } th scope="col" { "Days overdue" } } }
                 tbody {
-                    @for (id, team, s) in overdue.iter().take(200) {
+                    @for (id, team, s) in overdue.iter().take(50) {
                         tr {
                             td data-label="Person" { a href=(format!("/people/{}", crate::pages::people::encode_segment(id))) { (id) } }
                             td data-label="Team" { (team) }
@@ -217,7 +217,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                     }
                 }
             }
-            @if overdue.len() > 200 { p { "The 200 longest overdue of " (overdue.len()) " are shown." } }
+            @if overdue.len() > 50 { p { "The 50 longest overdue of " (overdue.len()) " are shown; a person's own page has their whole history." } }
         }
         h2 { "Early careers" }
         dl.summary {

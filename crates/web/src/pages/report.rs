@@ -111,6 +111,8 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     let format = query.format.unwrap_or(Format::Html);
     let (generation, wf) = state.workforce_and_generation().await?;
     let development = state.development(generation, &wf).await?;
+    // ER casework only goes into an internal report (which only admin and HR may make).
+    let voice = state.store.load_voice(&wf, internal).await?;
     // No report of a period the employment records do not cover whole.
     let coverage = state.coverage(&wf).await;
     if let Some(gap) = coverage.gap(period, &[(Records::Employment, Need::Period)]) {
@@ -138,6 +140,7 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
                 services: &services,
                 long_term_days,
                 development: Some(&development),
+                voice: Some(&voice),
                 ..ReportRequest::new("Children's social care workforce stability", period)
             };
             let report = build(&wf, &calendar, &request);

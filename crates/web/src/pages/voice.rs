@@ -75,6 +75,20 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
     };
     let when = long_date(date);
     let rate_shown = !member || !is_disclosive(f.exit_interviews);
+    // Turnover beside the reasons: the authority's for everyone, a team's for those who see its people's figures.
+    let turnover = match &team {
+        None => sightline_core::indicators(&wf, &state.calendar, Period::twelve_months_to(date)).turnover_rate_fte,
+        Some(_) if member => None,
+        Some(t) => sightline_core::indicators_by(
+            &wf,
+            &state.calendar,
+            Period::twelve_months_to(date),
+            sightline_core::Grouping::Team,
+        )
+        .into_iter()
+        .find(|g| g.group.as_deref() == Some(t.as_str()))
+        .and_then(|g| g.indicators.turnover_rate_fte),
+    };
     Ok(html! {
         h1 { "Why people leave" }
         (scope_form("/leaving", date, wf.teams(), &[], scope))
@@ -83,6 +97,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
             p.no-data { "No exit interviews are recorded for these 12 months. They come from the exit interview export (see the user guide, Staff voice)." }
         } @else {
             dl.summary {
+                div { dt { "Turnover rate (FTE)" } dd { (rate(turnover)) } }
                 div { dt { "Exit interviews" } dd { (count(viewer, f.exit_interviews)) } }
                 div { dt { "Of leavers" } dd { @if rate_shown { (rate(f.exit_response_rate_pct)) } @else { "c" } } }
                 div { dt { "Would come back" } dd { @if rate_shown { (rate(f.would_return_pct)) } @else { "c" } } }
