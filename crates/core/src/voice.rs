@@ -385,6 +385,64 @@ pub fn voice_figures(
     f
 }
 
+/// Each theme's score in each wave ending on or before `to` (the last
+/// `waves` of them, oldest first): (wave, its last day, theme, score, respondents).
+pub fn themes_by_wave(
+    wf: &Workforce,
+    records: &VoiceRecords,
+    to: Date,
+    team: Option<&str>,
+    waves: usize,
+) -> Vec<(String, Date, String, f64, u32)> {
+    let answers: Vec<&SurveyAnswer> = records
+        .answers
+        .iter()
+        .filter(|a| a.theme.is_some() && a.date <= to && in_team(wf, a.person, a.team.as_deref(), a.date, team))
+        .collect();
+    let mut ends: BTreeMap<&str, Date> = BTreeMap::new();
+    for a in &answers {
+        let e = ends.entry(a.wave.as_str()).or_insert(a.date);
+        *e = (*e).max(a.date);
+    }
+    let mut order: Vec<(Date, &str)> = ends.iter().map(|(w, d)| (*d, *w)).collect();
+    order.sort();
+    let keep: Vec<(Date, &str)> = order.iter().rev().take(waves).rev().copied().collect();
+    let mut out = Vec::new();
+    for (end, wave) in keep {
+        let mut by: BTreeMap<&str, (f64, u32, BTreeSet<String>)> = BTreeMap::new();
+        for (i, a) in answers.iter().enumerate().filter(|(_, a)| a.wave == wave) {
+            let entry = by.entry(a.theme.as_deref().unwrap_or_default()).or_insert((0.0, 0, BTreeSet::new()));
+            entry.0 += a.score;
+            entry.1 += 1;
+            entry.2.insert(match (&a.respondent, a.person) {
+                (Some(r), _) => format!("r:{r}"),
+                (None, Some(p)) => format!("p:{}", p.0),
+                (None, None) => format!("row:{i}"),
+            });
+        }
+        for (theme, (sum, n, who)) in by {
+            out.push((wave.to_string(), end, theme.to_string(), sum / f64::from(n), who.len() as u32));
+        }
+    }
+    out
+}
+
+/// ER cases open at each of the 12 month ends to `d` (the last being `d`), by kind.
+pub fn er_open_by_month(records: &VoiceRecords, d: Date) -> Vec<(Date, BTreeMap<ErKind, u32>)> {
+    (0..12u32)
+        .rev()
+        .filter_map(|back| {
+            let month = chrono::Datelike::with_day(&d, 1)?.checked_sub_months(chrono::Months::new(back))?;
+            let end = crate::calendar::month_end(month).min(d);
+            let mut by = BTreeMap::new();
+            for c in records.er_cases.iter().filter(|c| c.open_on(end)) {
+                *by.entry(c.kind).or_insert(0) += 1;
+            }
+            Some((end, by))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,6 +516,10 @@ mod tests {
         assert_eq!((w.score, w.band, w.respondents, w.change), (87.5, "high", 2, Some(37.5)));
         let s = f.survey_themes.iter().find(|t| t.theme == "Supervision").unwrap();
         assert_eq!((s.band, s.change), ("low", None));
+        let waves = themes_by_wave(&wf, &records, d("2024-12-31"), None, 4);
+        let wellbeing: Vec<(&str, f64)> =
+            waves.iter().filter(|w| w.2 == "Wellbeing").map(|w| (w.0.as_str(), w.3)).collect();
+        assert_eq!(wellbeing, [("spring", 50.0), ("autumn", 87.5)]);
         assert_eq!((band(50.4), band(50.6), band(74.4), band(74.5)), ("low", "moderate", "moderate", "high"));
     }
 
@@ -493,5 +555,10 @@ mod tests {
         assert_eq!(f.longterm_sick_without_case, Some(1));
         assert_eq!(f.sickness_cases_without_absence, Some(1));
         assert_eq!(f.er_open_by_type.get(&ErKind::SicknessAbsence), Some(&2));
+        let months = er_open_by_month(&records, d("2024-09-30"));
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[9].0, d("2024-07-31"));
+        assert!(months[9].1.is_empty(), "opened 20 August");
+        assert_eq!(months[10].1.get(&ErKind::SicknessAbsence), Some(&2));
     }
 }

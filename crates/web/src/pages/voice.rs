@@ -168,6 +168,19 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 
 async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    let records = state.store.load_voice(&wf, sees_er(viewer)).await?;
+    let waves = sightline_core::voice::themes_by_wave(&wf, &records, date, team.as_deref(), 6);
+    let wave_names: Vec<String> = {
+        let mut seen: Vec<String> = Vec::new();
+        for w in &waves {
+            if !seen.contains(&w.0) {
+                seen.push(w.0.clone());
+            }
+        }
+        seen
+    };
+    let themes: std::collections::BTreeSet<&str> = waves.iter().map(|w| w.2.as_str()).collect();
+    let er_months = sightline_core::voice::er_open_by_month(&records, date);
     let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
     let member = viewer.is_member();
     let er = sees_er(viewer);
@@ -199,6 +212,29 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
                 }
             }
             p.note { "Bands as the employer standards health check has them: 50 or under low, 51 to 74 moderate, 75 or over high." }
+            @if wave_names.len() > 1 {
+                table.stack {
+                    caption { "Theme scores over the last " (wave_names.len()) " survey waves" }
+                    thead { tr { th scope="col" { "Theme" } @for w in &wave_names { th scope="col" { (w) } } } }
+                    tbody {
+                        @for theme in &themes {
+                            tr {
+                                th scope="row" data-label="Theme" { (theme) }
+                                @for w in &wave_names {
+                                    @let cell = waves.iter().find(|x| &x.0 == w && x.2 == *theme);
+                                    td data-label=(w) {
+                                        @match cell {
+                                            None => "-",
+                                            Some(x) if member && is_disclosive(x.4) => "c",
+                                            Some(x) => (one(x.3)),
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         @if er {
             h2 { "Employee relations casework on " (long_date(date)) }
@@ -210,6 +246,21 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
                     caption { "Open ER cases by type" }
                     thead { tr { th scope="col" { "Type" } th scope="col" { "Open" } } }
                     tbody { @for (k, n) in &f.er_open_by_type { tr { th scope="row" { (sightline_core::words::upper_first(&k.as_str().replace('_', " "))) } td { (n) } } } }
+                }
+            }
+            @let kinds: std::collections::BTreeSet<_> = er_months.iter().flat_map(|(_, by)| by.keys().copied()).collect();
+            @if !kinds.is_empty() {
+                table.stack {
+                    caption { "Open ER cases at each month end" }
+                    thead { tr { th scope="col" { "Month end" } @for k in &kinds { th scope="col" { (sightline_core::words::upper_first(&k.as_str().replace('_', " "))) } } } }
+                    tbody {
+                        @for (end, by) in &er_months {
+                            tr {
+                                th scope="row" data-label="Month end" { (long_date(*end)) }
+                                @for k in &kinds { td data-label=(k.as_str().replace('_', " ")) { (by.get(k).copied().unwrap_or(0)) } }
+                            }
+                        }
+                    }
                 }
             }
             @if let Some(n) = f.longterm_sick_without_case {
