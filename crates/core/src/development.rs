@@ -489,12 +489,11 @@ impl Development {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Policy {
-    /// Newly qualified: supervision at least weekly for this many weeks from the programme's start...
+    /// Newly qualified: supervision at least weekly for this many weeks from the programme's start
+    /// (everyone else, and the newly qualified after `fortnightly_months`, at least once a calendar month)...
     pub weekly_weeks: u32,
     /// ... then at least fortnightly to this many months from the start ...
     pub fortnightly_months: u32,
-    /// ... and everyone else at least once a calendar month.
-    pub monthly: bool,
     /// The shortest session that counts, in hours (a session with no length recorded counts).
     pub min_hours: f64,
     /// CPD days a year the authority offers.
@@ -510,7 +509,6 @@ impl Default for Policy {
         Policy {
             weekly_weeks: 6,
             fortnightly_months: 6,
-            monthly: true,
             min_hours: 1.5,
             cpd_offer_days: 5.0,
             cpd_hours_per_day: 7.4,
@@ -735,10 +733,7 @@ pub fn supervision_status(
         .map(|s| s.date);
     // The stage on `d`: weeks and months since the early-career programme's start.
     let programme = dev.early_careers_of(p).iter().rev().find(|e| e.in_programme_on(d));
-    let from = last.unwrap_or_else(|| {
-        let first_day = wf.spells_of(p).iter().filter(|s| s.start <= d).map(|s| s.start).min().unwrap_or(d);
-        first_day.max(records_from)
-    });
+    let from = last.unwrap_or_else(|| in_post_since(wf, p, d).max(records_from));
     let due = match programme {
         Some(e) if (d - e.start).num_days() < i64::from(policy.weekly_weeks) * 7 => {
             from.checked_add_days(chrono::Days::new(7)).unwrap_or(Date::MAX)
@@ -749,6 +744,20 @@ pub fn supervision_status(
         _ => from.checked_add_months(Months::new(1)).unwrap_or(Date::MAX),
     };
     SupervisionStatus { person: p, last, due, overdue_days: (d - due).num_days().max(0) }
+}
+
+/// The first day of the person's unbroken time in post (any spell, moves
+/// with no day between included) that takes in `d`; `d` when not in post.
+fn in_post_since(wf: &Workforce, p: PersonIdx, d: Date) -> Date {
+    let spells = wf.spells_of(p);
+    let Some(mut since) = spells.iter().filter(|s| s.covers(d)).map(|s| s.start).min() else { return d };
+    // Each step goes back to an earlier start, so this ends.
+    while let Some(earlier) =
+        since.pred_opt().and_then(|before| spells.iter().filter(|s| s.covers(before)).map(|s| s.start).min())
+    {
+        since = earlier;
+    }
+    since
 }
 
 /// Where the person stands against the CPD requirement on `d`.
@@ -1024,7 +1033,9 @@ pub struct Cohort {
 pub fn cohorts(wf: &Workforce, dev: &Development, d: Date, team: Option<TeamId>) -> Vec<Cohort> {
     let mut by_month: std::collections::BTreeMap<Date, Cohort> = std::collections::BTreeMap::new();
     for e in dev.early_careers.iter().filter(|e| e.start <= d) {
-        if team.is_some_and(|t| !wf.spells_of(e.person).iter().any(|s| s.team == t && s.covers(e.start))) {
+        if team.is_some_and(|t| {
+            !wf.spells_of(e.person).iter().any(|s| s.kind.is_employed() && s.team == t && s.covers(e.start))
+        }) {
             continue;
         }
         let month = e.start.with_day(1).unwrap_or(e.start);

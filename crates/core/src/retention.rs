@@ -10,7 +10,7 @@
 //! leaving), or to the day after the date asked about (still employed then:
 //! censored). So a year's employment from 1 January to 31 December is 12 months.
 
-use crate::calendar::{next_day, Date};
+use crate::calendar::Date;
 use crate::codes::{LeaverDestination, QualificationRoute};
 use crate::model::{PersonIdx, TeamId, Workforce};
 use chrono::{Datelike as _, Months};
@@ -42,7 +42,7 @@ pub fn employments(wf: &Workforce, to: Date) -> Vec<Employment> {
             let mut last_spell = first;
             let mut j = i + 1;
             // Spells starting by the day after the run's end carry it on (an open run takes in the rest).
-            while j < spells.len() && end.is_none_or(|e| spells[j].start <= next_day(e)) {
+            while j < spells.len() && end.is_none_or(|e| e.succ_opt().is_none_or(|after| spells[j].start <= after)) {
                 end = match (end, spells[j].end) {
                     (Some(a), Some(b)) => Some(a.max(b)),
                     _ => None,
@@ -83,12 +83,19 @@ pub fn whole_months(a: Date, b: Date) -> u32 {
     m.max(0) as u32
 }
 
+/// The longest employment followed, in months (60 years): a longer one, as
+/// a mistyped year would make, is followed for this long, so the work a
+/// curve takes stays bounded.
+pub const LONGEST_MONTHS: u32 = 720;
+
 impl Employment {
-    /// Its length in whole months, and whether it ended in leaving (else censored at `to`).
+    /// Its length in whole months (at most [`LONGEST_MONTHS`]), and whether
+    /// it ended in leaving (else censored at `to`).
     pub fn duration(&self, to: Date) -> (u32, bool) {
+        let day_after = |d: Date| d.succ_opt().unwrap_or(d);
         match self.left {
-            Some(last) => (whole_months(self.start, next_day(last)), true),
-            None => (whole_months(self.start, next_day(to)), false),
+            Some(last) => (whole_months(self.start, day_after(last)).min(LONGEST_MONTHS), true),
+            None => (whole_months(self.start, day_after(to)).min(LONGEST_MONTHS), false),
         }
     }
 }
@@ -220,10 +227,16 @@ pub struct Returners {
 pub fn returners(wf: &Workforce, employments: &[Employment], years: u32) -> Returners {
     let mut out = Returners::default();
     let mut by: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    let mut of_person: std::collections::HashMap<PersonIdx, Vec<&Employment>> = std::collections::HashMap::new();
     for e in employments {
-        let earlier = employments
-            .iter()
-            .filter(|x| x.person == e.person && x.left.is_some_and(|l| l < e.start))
+        of_person.entry(e.person).or_default().push(e);
+    }
+    for e in employments {
+        let earlier = of_person
+            .get(&e.person)
+            .into_iter()
+            .flatten()
+            .filter(|x| x.left.is_some_and(|l| l < e.start))
             .max_by_key(|x| x.left);
         let Some(before) = earlier else { continue };
         let Some(left) = before.left else { continue };
@@ -309,5 +322,17 @@ mod tests {
         let early = employments(&wf, d("2020-06-30"));
         let mine = early.iter().find(|e| e.person == a).unwrap();
         assert_eq!(mine.duration(d("2020-06-30")), (6, false));
+    }
+
+    #[test]
+    fn a_mistyped_year_follows_an_employment_no_more_than_sixty_years() {
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        let p = b.person("p");
+        b.add_spell(spell(p, t, SpellKind::Permanent, "0024-01-01", None, 1.0));
+        let wf = b.build();
+        let (survival, hazard) = retention(&wf, d("2024-12-31"), RetentionBy::All);
+        assert_eq!(survival.last().map(|s| s.months), Some(LONGEST_MONTHS));
+        assert_eq!(hazard.len(), 61);
     }
 }

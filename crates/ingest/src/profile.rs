@@ -507,14 +507,14 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "covering" => Covering::parse(value).is_some(),
         "reason" => AbsenceReason::from_code(value).is_some(),
         "programme" => dev::Programme::parse(value).is_some(),
-        "outcome" => dev::Outcome::parse(value).is_some(),
+        "outcome" => value == "none" || dev::Outcome::parse(value).is_some(),
         "supervision_type" => dev::SupervisionKind::parse(value).is_some(),
         "cancelled" | "peer_reflection" => yes_no(value).is_some(),
         "registration_status" => dev::RegistrationStatus::parse(value).is_some(),
         "level" => dev::Level::parse(value).is_some(),
         "exit_reason" => sightline_core::voice::ExitReason::parse(value).is_some(),
-        "would_return" => yes_no(value).is_some(),
-        "answer" => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        "would_return" => value == "none" || yes_no(value).is_some(),
+        "answer" => value == "none" || value.trim().parse::<f64>().is_ok_and(f64::is_finite),
         "er_type" => sightline_core::voice::ErKind::parse(value).is_some(),
         _ => true,
     };
@@ -530,14 +530,14 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "ethnicity" => "use a CSWW ethnicity code such as WBRI".into(),
         "covering" => "use vacancy or over_establishment".into(),
         "programme" => "use asye or ecdp".into(),
-        "outcome" => "use pass, fail, extended or withdrawn".into(),
+        "outcome" => "use pass, fail, extended or withdrawn (or none: still in the programme)".into(),
         "supervision_type" => "use formal, reflective, group or professional".into(),
         "cancelled" | "peer_reflection" => "use yes or no".into(),
         "registration_status" => "use registered, suspended, removed or lapsed".into(),
         "level" => "use newly_qualified, social_worker, senior, advanced or manager".into(),
         "exit_reason" => "use workload, caseload, pay, management, culture, not_valued, progression, travel, personal, retirement, move_to_agency or other".into(),
-        "would_return" => "use yes or no".into(),
-        "answer" => "use a number on the survey's scale".into(),
+        "would_return" => "use yes or no (or none: not said)".into(),
+        "answer" => "use a number on the survey's scale (or none: not answered)".into(),
         "er_type" => "use capability, conduct, grievance, sickness_absence, probation or whistleblowing".into(),
         _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
     })
@@ -564,9 +564,15 @@ impl ExportRow<'_> {
         {
             return true;
         }
-        let key = if self.profile.kind == E { "team" } else { "person_id" };
+        // What names a record: its team (establishment); its person; or, for a
+        // row that may be anonymous (exit interviews, survey answers), its date too.
+        let keys: &[&str] = match self.profile.kind {
+            E => &["team"],
+            X | V => &["person_id", "date"],
+            _ => &["person_id"],
+        };
         let filled = self.columns.values().filter(|i| self.cells.get(**i).is_some_and(|c| !c.is_empty())).count();
-        self.cell(key).is_none() && filled * 2 < self.columns.len()
+        keys.iter().all(|k| self.cell(k).is_none()) && filled * 2 < self.columns.len()
     }
 
     fn problem(&self, field: &str, value: &str, rule: impl Into<String>) -> RowProblem {
@@ -838,6 +844,7 @@ struct ExportReader {
 impl ExportReader {
     fn add_voice(&mut self, person: Option<PersonIdx>, record: VoiceRecord) {
         match record {
+            VoiceRecord::Unanswered => {}
             VoiceRecord::Exit(e) => self.voice.exits.push(voice::ExitInterview { person, ..e }),
             VoiceRecord::Answer(a) => self.voice.answers.push(voice::SurveyAnswer { person, ..a }),
             VoiceRecord::Er(c) => {
@@ -1169,6 +1176,8 @@ enum Fact {
 }
 
 enum VoiceRecord {
+    /// A survey question not answered: read, and kept as nothing.
+    Unanswered,
     Exit(voice::ExitInterview),
     Answer(voice::SurveyAnswer),
     Er(voice::ErCase),
@@ -1194,7 +1203,7 @@ fn read_voice(row: &ExportRow<'_>) -> Result<VoiceRecord, RowProblem> {
                     }
                 }
             }
-            let would_return = row.coded("would_return")?.and_then(|v| yes_no(&v));
+            let would_return = row.coded("would_return")?.filter(|v| v != "none").and_then(|v| yes_no(&v));
             VoiceRecord::Exit(voice::ExitInterview {
                 person: None,
                 team: row.text("team"),
@@ -1207,11 +1216,17 @@ fn read_voice(row: &ExportRow<'_>) -> Result<VoiceRecord, RowProblem> {
         V => {
             let date = required_date(row, "date")?;
             let question = row.required("question")?;
-            let answer_text = row.required("answer")?;
-            let answer = row
-                .coded("answer")?
-                .and_then(|a| a.trim().parse::<f64>().ok())
-                .ok_or_else(|| row.problem("answer", &answer_text, "required, but empty"))?;
+            // A question left blank, or an answer mapped to none ("Don't know"), is no answer.
+            let Some(answer_text) = row.text("answer") else { return Ok(VoiceRecord::Unanswered) };
+            // A number is read as it is; words go through [codes.answer].
+            let number = answer_text.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+            let Some(answer) = number.or_else(|| {
+                row.coded("answer").ok().flatten().filter(|a| a != "none").and_then(|a| a.trim().parse::<f64>().ok())
+            }) else {
+                // Unmapped words are a problem to name; words mapped to none are no answer.
+                row.coded("answer")?;
+                return Ok(VoiceRecord::Unanswered);
+            };
             let def = row.profile.survey.as_ref().expect("checked: a survey profile has [survey]");
             let [low, high] = def.scale;
             if !(low..=high).contains(&answer) {
@@ -1273,13 +1288,23 @@ fn whole(row: &ExportRow<'_>, field: &str) -> Result<Option<u32>, RowProblem> {
 }
 
 /// A length, more than 0 and at most `most`.
+/// A length, 0 or more and at most `most` (in the field's unit); `h:mm`
+/// is read as hours and minutes (in the field's unit: hours, or minutes).
 fn length(row: &ExportRow<'_>, field: &str, most: f64, unit: &str) -> Result<Option<f64>, RowProblem> {
-    match row.number(field)? {
+    let clock = row.text(field).and_then(|t| {
+        let (h, m) = t.trim().split_once(':')?;
+        let (h, m) = (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok().filter(|m| *m < 60)?);
+        let hours = f64::from(h) + f64::from(m) / 60.0;
+        Some(if unit == "minutes" { hours * 60.0 } else { hours })
+    });
+    let value = match clock {
+        Some(v) => Some(v),
+        None => row.number(field)?,
+    };
+    match value {
         None => Ok(None),
-        Some(n) if n > 0.0 && n <= most => Ok(Some(n)),
-        Some(_) => {
-            Err(row.problem(field, &row.written(field), format!("must be more than 0 and at most {most} {unit}")))
-        }
+        Some(n) if (0.0..=most).contains(&n) => Ok(Some(n)),
+        Some(_) => Err(row.problem(field, &row.written(field), format!("must be 0 to {most} {unit}"))),
     }
 }
 
@@ -1315,7 +1340,10 @@ fn read_development(row: &ExportRow<'_>) -> Result<DevRecord, RowProblem> {
                     return Err(row.problem(field, &row.written(field), "before the programme's start"));
                 }
             }
-            let outcome = row.coded("outcome")?.map(|o| dev::Outcome::parse(&o).expect("checked by coded()"));
+            let outcome = row
+                .coded("outcome")?
+                .filter(|o| o != "none")
+                .map(|o| dev::Outcome::parse(&o).expect("checked by coded()"));
             if outcome.is_none() && outcome_date.is_some() {
                 return Err(row.problem(
                     "outcome_date",
@@ -1666,8 +1694,15 @@ fixed_term = ["FTC", "Fixed Term*"]
         // A type the profile does not map is named, with where to map it.
         let p = problems(read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,45,Huddle,Held\n")));
         assert!(p[0].rule.contains("[codes.supervision_type]"), "{}", p[0].rule);
-        let p = problems(read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,0,Formal,Held\n")));
+        let p = problems(read_shipped("supervision-log", &format!("{head}7,A,01/02/2024,-5,Formal,Held\n")));
         assert_eq!(p[0].column, "Duration (mins)");
+        // A clock time is hours and minutes; a cancelled session may have no length.
+        let data = read_shipped(
+            "supervision-log",
+            &format!("{head}7,A,01/02/2024,1:30,Formal,Held\n8,A,01/02/2024,0,Formal,Cancelled\n"),
+        )
+        .unwrap();
+        assert_eq!(data.development.supervision.iter().map(|s| s.hours).collect::<Vec<_>>(), [Some(1.5), Some(0.0)]);
 
         let head = "Employee Number,Programme,Date Qualified,ASYE Start,3 Month Review,6 Month Review,9 Month Review,\
 Final Review,Moderation Panel,Outcome,Protected Caseload\n";
@@ -1701,5 +1736,29 @@ Final Review,Moderation Panel,Outcome,Protected Caseload\n";
         assert_eq!((c.days, c.peer_reflection), (Some(0.5), true));
         let p = problems(read_shipped("cpd-learning", &format!("{head}1,01/04/2024,Course,Course,3.7,Perhaps\n")));
         assert_eq!(p[0].rule, "use yes or no");
+    }
+
+    #[test]
+    fn staff_voice_exports_keep_anonymous_rows_and_pass_over_unanswered_questions() {
+        let head = "Employee Number,Team,Leaving Date,Main Reason,Second Reason,Third Reason,Comments,Would Return\n";
+        // Anonymous, with only a team, a date and a reason: a record, not a footer.
+        let data = read_shipped("exit-interviews", &format!("{head},MASH,30/06/2024,Pay;Team culture,,,,\n")).unwrap();
+        let e = &data.voice.exits[0];
+        assert_eq!((e.person, e.team.as_deref()), (None, Some("MASH")));
+        assert_eq!(e.reasons, [voice::ExitReason::Pay, voice::ExitReason::Culture]);
+        let head = "Response ID,Team,Submitted,Survey,Question,Answer\n";
+        let rows = format!(
+            "{head}R1,MASH,12/03/2024,S,My caseload is manageable,\nR1,MASH,12/03/2024,S,I feel supported by my manager,Agree\n"
+        );
+        let data = read_shipped("survey-pulse", &rows).unwrap();
+        assert_eq!(data.voice.answers.len(), 1, "the blank answer is no answer");
+        let a = &data.voice.answers[0];
+        assert_eq!((a.score, a.theme.as_deref()), (75.0, Some("Wellbeing")));
+        let p = problems(read_shipped("survey-pulse", &format!("{head}R1,MASH,12/03/2024,S,Q,7\n")));
+        assert_eq!(p[0].rule, "outside the survey's scale, 1 to 5");
+        let with_none = shipped("survey-pulse").unwrap().replace("\n[survey]\n", "\nnone = [\"Don't know\"]\n\n[survey]\n");
+        let profile = Profile::parse(&with_none).unwrap();
+        let sheet = read_csv("x.csv", format!("{head}R1,MASH,12/03/2024,S,Q,Don't know\n").as_bytes()).unwrap();
+        assert!(read_export(&sheet, &profile, Strictness::Strict).unwrap().voice.answers.is_empty());
     }
 }
