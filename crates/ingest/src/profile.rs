@@ -1756,7 +1756,8 @@ Final Review,Moderation Panel,Outcome,Protected Caseload\n";
         assert_eq!((a.score, a.theme.as_deref()), (75.0, Some("Wellbeing")));
         let p = problems(read_shipped("survey-pulse", &format!("{head}R1,MASH,12/03/2024,S,Q,7\n")));
         assert_eq!(p[0].rule, "outside the survey's scale, 1 to 5");
-        let with_none = shipped("survey-pulse").unwrap().replace("\n[survey]\n", "\nnone = [\"Don't know\"]\n\n[survey]\n");
+        let with_none =
+            shipped("survey-pulse").unwrap().replace("\n[survey]\n", "\nnone = [\"Don't know\"]\n\n[survey]\n");
         let profile = Profile::parse(&with_none).unwrap();
         let sheet = read_csv("x.csv", format!("{head}R1,MASH,12/03/2024,S,Q,Don't know\n").as_bytes()).unwrap();
         assert!(read_export(&sheet, &profile, Strictness::Strict).unwrap().voice.answers.is_empty());

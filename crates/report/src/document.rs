@@ -27,6 +27,10 @@ pub struct ReportRequest<'a> {
     /// Exit interviews, survey answers and (for an internal report only) ER
     /// cases: the report then has a section on why people leave and what staff say.
     pub voice: Option<&'a sightline_core::voice::VoiceRecords>,
+    /// The baseline forecast from the latest data (as the Forecast page
+    /// makes it), when there is one: the report then says where the rates
+    /// are heading and how far to trust that.
+    pub forecast: Option<&'a sightline_plan::Forecast>,
 }
 
 impl<'a> ReportRequest<'a> {
@@ -42,6 +46,7 @@ impl<'a> ReportRequest<'a> {
             long_term_days: LONG_TERM_WORKING_DAYS,
             development: None,
             voice: None,
+            forecast: None,
         }
     }
 }

@@ -10,7 +10,8 @@
 //! [`docx`] (a council report an officer can edit). The SVG charts
 //! ([`chart`]) are the dashboard's too.
 //!
-//! Depends on the core only: no web server, database or template engine.
+//! Depends on the core (and, for the forecast it lays out, the plan's
+//! types) only: no web server, database or template engine.
 
 pub mod chart;
 mod document;

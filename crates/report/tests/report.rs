@@ -500,3 +500,26 @@ fn staff_voice_is_reported_with_er_casework_only_internally() {
         }
     }
 }
+
+/// With a forecast, the report says where the rates are heading a year and
+/// two years on, from the forecast's own quantiles, and how far to trust it.
+#[test]
+fn the_forecast_is_laid_out_with_its_calibration() {
+    let wf = synthetic();
+    let calendar = Calendar::england_and_wales();
+    let as_of = wf.latest_date().unwrap();
+    let fitted = sightline_plan::fit(&wf, &calendar, as_of, 24);
+    let options = sightline_plan::Options { months: 24, runs: 200, seed: 3 };
+    let f = sightline_plan::forecast(&fitted, &sightline_plan::Scenario::baseline(), &options);
+    let request = ReportRequest { forecast: Some(&f), ..ReportRequest::new("With a forecast", period()) };
+    let report = build(&wf, &calendar, &request);
+    let t = table(&report, "Forecast");
+    assert_eq!(t.rows.len(), 6, "three rates at 12 and 24 months");
+    let q = f.months[11].figure("agency_rate_fte").unwrap();
+    let label = format!("Agency rate (FTE) %, {}", f.months[11].month);
+    let one = |v: f64| sightline_core::indicators::round_dfe(v, 1);
+    assert_eq!(row(t, &label), [Value::Percent(one(q.p10)), Value::Percent(one(q.p50)), Value::Percent(one(q.p90))]);
+    assert!(t.definition.contains("a year ahead fell inside the range from low to high"), "{}", t.definition);
+    let plain = build(&wf, &calendar, &ReportRequest::new("Without", period()));
+    assert!(plain.tables().all(|t| t.name != "Forecast"));
+}

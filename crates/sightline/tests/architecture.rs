@@ -16,7 +16,7 @@ const ALLOWED: [(&str, &[&str]); 10] = [
     ("store", &["core"]),
     ("import", &["core", "csww", "ingest", "store"]),
     ("plan", &["core"]),
-    ("report", &["core"]),
+    ("report", &["core", "plan"]),
     ("web", &["core", "plan", "report", "store"]),
     ("sightline", &["core", "csww", "import", "ingest", "plan", "report", "store", "synth", "web"]),
 ];

@@ -7,6 +7,7 @@ mod agency;
 mod caseloads;
 mod cells;
 mod development;
+mod forecast;
 mod headline;
 mod leavers;
 mod newly_qualified;
@@ -106,6 +107,7 @@ pub fn build(wf: &Workforce, calendar: &Calendar, request: &ReportRequest<'_>) -
     sections.extend(development::development(&cx));
     sections.extend(voice::voice(&cx));
     sections.extend(targets::targets(&cx));
+    sections.extend(forecast::forecast(&cx));
     Report {
         title: request.title.to_string(),
         period: cx.period,

@@ -97,6 +97,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         None => None,
     };
     let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
+    let forecast = baseline_forecast(&wf, &Coverage::of(&wf, &declared), &targets);
     let request = sightline_report::ReportRequest {
         publish: !args.internal,
         benchmark: compared.as_ref(),
@@ -105,6 +106,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         long_term_days: args.long_term_days,
         development: Some(&development),
         voice: Some(&voice),
+        forecast: forecast.as_ref(),
         ..sightline_report::ReportRequest::new(&args.title, period)
     };
     let report = sightline_report::build(&wf, &Calendar::england_and_wales(), &request);
@@ -121,4 +123,23 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         },
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// The baseline forecast from the latest data, as the dashboard's Forecast
+/// page makes it (36 months, 2,000 runs, seed 1); none when the records do
+/// not cover a year or no one is employed.
+fn baseline_forecast(
+    wf: &sightline_core::Workforce,
+    coverage: &sightline_core::coverage::Coverage,
+    targets: &[sightline_core::Target],
+) -> Option<sightline_plan::Forecast> {
+    let as_of = wf.latest_date()?;
+    let window = sightline_plan::window_for(coverage, as_of, None).ok()?;
+    let fitted = sightline_plan::fit(wf, &Calendar::england_and_wales(), as_of, window);
+    if fitted.headcount() == 0 {
+        return None;
+    }
+    let targets: Vec<_> = targets.iter().filter_map(sightline_plan::ForecastTarget::set).collect();
+    let options = sightline_plan::Options { months: 36, runs: 2000, seed: 1 };
+    Some(sightline_plan::with_baseline(&fitted, None, &targets, &options).0)
 }

@@ -20,7 +20,7 @@ use sightline_report::chart::fan_chart;
 
 /// Runs on the page: enough for stable P10 and P90, quick to serve.
 pub const PAGE_RUNS: u32 = 2000;
-const PAGE_MONTHS: u32 = 36;
+pub const PAGE_MONTHS: u32 = 36;
 
 #[derive(Deserialize)]
 pub struct ForecastQuery {

@@ -113,6 +113,13 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     let development = state.development(generation, &wf).await?;
     // ER casework only goes into an internal report (which only admin and HR may make).
     let voice = state.store.load_voice(&wf, internal).await?;
+    // The Forecast page's baseline (made once per change of the data), when a forecast can be made.
+    let options = sightline_plan::Options {
+        months: crate::pages::forecast::PAGE_MONTHS,
+        runs: crate::pages::forecast::PAGE_RUNS,
+        seed: 1,
+    };
+    let forecast = state.forecast(None, options).await.ok().and_then(|f| f.pair);
     // No report of a period the employment records do not cover whole.
     let coverage = state.coverage(&wf).await;
     if let Some(gap) = coverage.gap(period, &[(Records::Employment, Need::Period)]) {
@@ -141,6 +148,7 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
                 long_term_days,
                 development: Some(&development),
                 voice: Some(&voice),
+                forecast: forecast.as_ref().map(|pair| &pair.0),
                 ..ReportRequest::new("Children's social care workforce stability", period)
             };
             let report = build(&wf, &calendar, &request);
