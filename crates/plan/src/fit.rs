@@ -35,6 +35,17 @@ impl Stage {
         }
     }
 
+    /// The stage of someone at a career `level`.
+    pub fn of_level(level: sightline_core::development::Level) -> Stage {
+        use sightline_core::development::Level;
+        match level {
+            Level::NewlyQualified => Stage::NewlyQualified,
+            Level::SocialWorker => Stage::Experienced,
+            Level::Senior | Level::Advanced => Stage::SeniorPractitioner,
+            Level::Manager => Stage::Manager,
+        }
+    }
+
     /// The stage of someone in `role` on `at`, qualified on `qualified`.
     pub fn of(role: OrgRole, qualified: Option<Date>, at: Date) -> Stage {
         match role {
@@ -320,6 +331,32 @@ pub fn fit_weighted(
     window_months: u32,
     half_life: Option<f64>,
 ) -> Fitted {
+    fit_inner(wf, calendar, as_of, window_months, half_life, None)
+}
+
+/// [`fit`] with each person's stage taken from their career level where
+/// the development records give one (newly qualified; social worker as
+/// experienced; senior and advanced as senior practitioner; manager), and
+/// from their role and qualification date where they do not: the same
+/// levels the Development page's mix and progression count.
+pub fn fit_with_levels(
+    wf: &Workforce,
+    calendar: &Calendar,
+    as_of: Date,
+    window_months: u32,
+    levels: &sightline_core::development::Development,
+) -> Fitted {
+    fit_inner(wf, calendar, as_of, window_months, None, Some(levels))
+}
+
+fn fit_inner(
+    wf: &Workforce,
+    calendar: &Calendar,
+    as_of: Date,
+    window_months: u32,
+    half_life: Option<f64>,
+    levels: Option<&sightline_core::development::Development>,
+) -> Fitted {
     let last = if month_end(as_of) == as_of { as_of } else { previous_day(as_of.with_day(1).expect("a first day")) };
     let mut months: Vec<(Date, Date)> = Vec::new();
     let mut end = last;
@@ -367,7 +404,10 @@ pub fn fit_weighted(
                         main = Some(s);
                     }
                 }
-                main.map(|m| Stage::of(m.org_role, person.qualification_date, d))
+                main.map(|m| match levels.and_then(|dev| dev.level_on(p, d)) {
+                    Some(g) => Stage::of_level(g.level),
+                    None => Stage::of(m.org_role, person.qualification_date, d),
+                })
             };
             for (mi, &(first, last_day)) in months.iter().enumerate() {
                 let w = weights[mi];
@@ -563,6 +603,39 @@ mod tests {
         assert_eq!(f.stock[Stage::SeniorPractitioner.index()][4], 1);
         assert_eq!(f.stock[Stage::Experienced.index()][0], 1);
         assert_eq!(f.headcount(), 11);
+    }
+
+    #[test]
+    fn career_levels_give_the_stages_where_recorded() {
+        use sightline_core::development::{Development, DevelopmentRecords, Grade, Level};
+        use sightline_core::{Spell, SpellKind, WorkforceBuilder};
+        let mut b = WorkforceBuilder::new();
+        let t = b.team("T");
+        let (a, c) = (b.person("a"), b.person("c"));
+        for p in [a, c] {
+            b.add_spell(Spell {
+                person: p,
+                kind: SpellKind::Permanent,
+                team: t,
+                org_role: OrgRole::CaseHolder,
+                start: "2015-01-01".parse().unwrap(),
+                end: None,
+                fte: 1.0,
+                reason_leave: None,
+                leaver_destination: None,
+                charge_rate: None,
+            });
+        }
+        let wf = b.build();
+        let cal = Calendar::england_and_wales();
+        let at: Date = "2024-12-31".parse().unwrap();
+        let by_role = fit(&wf, &cal, at, 12);
+        assert_eq!(by_role.stock[Stage::Experienced.index()][4], 2);
+        let grade = Grade { person: a, level: Level::Senior, from: "2020-04-01".parse().unwrap() };
+        let dev = Development::new(DevelopmentRecords { grades: vec![grade], ..Default::default() }, 2);
+        let by_level = fit_with_levels(&wf, &cal, at, 12, &dev);
+        assert_eq!(by_level.stock[Stage::Experienced.index()][4], 1);
+        assert_eq!(by_level.stock[Stage::SeniorPractitioner.index()][4], 1);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::{latest_date, AppState};
-use sightline_plan::{fit, with_baseline, Fitted, Forecast, ForecastTarget, Options, Scenario};
+use sightline_plan::{fit_with_levels, with_baseline, Fitted, Forecast, ForecastTarget, Options, Scenario};
 use std::sync::Arc;
 
 /// A baseline and a scenario, forecast with the same chances.
@@ -66,7 +66,9 @@ impl AppState {
         let window = sightline_plan::window_for(&coverage, as_of, None)
             .map_err(|e| Error::unprocessable(format!("{}.", sightline_core::words::upper_first(&e))))?;
         let calendar = self.calendar.clone();
-        let fitted = self.heavy.run(move || fit(&wf, &calendar, as_of, window)).await?;
+        // Stages from the career levels where the development records give them.
+        let levels = self.development(generation, &wf).await?;
+        let fitted = self.heavy.run(move || fit_with_levels(&wf, &calendar, as_of, window, &levels)).await?;
         if fitted.headcount() == 0 {
             return Ok(Forecasted { fitted, pair: None });
         }

@@ -9,8 +9,8 @@ use sightline_core::words::money;
 use sightline_core::{Calendar, Workforce};
 use sightline_plan::json::comparison_json;
 use sightline_plan::{
-    backtest, fit, window_for, with_baseline, Fitted, Forecast, ForecastTarget, Options, Quantiles, Scenario, BANDS,
-    QUALIFIED_BANDS, STAGES,
+    backtest, fit_with_levels, window_for, with_baseline, Fitted, Forecast, ForecastTarget, Options, Quantiles,
+    Scenario, BANDS, QUALIFIED_BANDS, STAGES,
 };
 use sightline_store::Store;
 use std::fmt::Write as _;
@@ -98,12 +98,18 @@ pub struct BacktestArgs {
 }
 
 /// The workforce, its targets, and what its records cover.
-fn load(db: &str) -> Result<(Workforce, Vec<sightline_store::SetTarget>, Coverage)> {
+/// The workforce, the targets, the records' coverage and the development
+/// records (whose career levels give the forecast's stages where recorded).
+#[allow(clippy::type_complexity)]
+fn load(
+    db: &str,
+) -> Result<(Workforce, Vec<sightline_store::SetTarget>, Coverage, sightline_core::development::Development)> {
     runtime()?.block_on(async {
         let store = Store::open(db).await?;
         let wf = store.load_workforce().await?;
         let coverage = Coverage::of(&wf, &store.complete_from().await?);
-        anyhow::Ok((wf, store.targets().await?, coverage))
+        let development = store.load_development(&wf).await?;
+        anyhow::Ok((wf, store.targets().await?, coverage, development))
     })
 }
 
@@ -211,14 +217,14 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
     let calendar = Calendar::england_and_wales();
     match command {
         PlanCommand::Fit(args) => {
-            let (wf, _, coverage) = load(&args.db)?;
+            let (wf, _, coverage, development) = load(&args.db)?;
             let at = start_date(&wf, args.as_of)?;
             let months = window(&coverage, at, args.window)?;
-            print_out(fit_table(&fit(&wf, &calendar, at, months)).trim_end())
+            print_out(fit_table(&fit_with_levels(&wf, &calendar, at, months, &development)).trim_end())
         }
         PlanCommand::Calibrate(args) => crate::commands::calibrate::run_calibrate(args),
         PlanCommand::Backtest(args) => {
-            let (wf, _, coverage) = load(&args.db)?;
+            let (wf, _, coverage, _) = load(&args.db)?;
             let options = Options { months: args.months, runs: args.runs, seed: args.seed };
             let months = window(&coverage, args.at, args.window)?;
             let b = backtest(&wf, &calendar, args.at, months, &options);
@@ -296,10 +302,10 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
         }
         None => None,
     };
-    let (wf, stored, coverage) = load(&args.db)?;
+    let (wf, stored, coverage, development) = load(&args.db)?;
     let at = start_date(&wf, args.as_of)?;
     let calendar = Calendar::england_and_wales();
-    let fitted = fit(&wf, &calendar, at, window(&coverage, at, args.window)?);
+    let fitted = fit_with_levels(&wf, &calendar, at, window(&coverage, at, args.window)?, &development);
     if fitted.headcount() == 0 {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }

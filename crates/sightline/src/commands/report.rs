@@ -97,7 +97,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         None => None,
     };
     let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
-    let forecast = baseline_forecast(&wf, &Coverage::of(&wf, &declared), &targets);
+    let forecast = baseline_forecast(&wf, &development, &Coverage::of(&wf, &declared), &targets);
     let request = sightline_report::ReportRequest {
         publish: !args.internal,
         benchmark: compared.as_ref(),
@@ -130,12 +130,13 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
 /// not cover a year or no one is employed.
 fn baseline_forecast(
     wf: &sightline_core::Workforce,
+    levels: &sightline_core::development::Development,
     coverage: &sightline_core::coverage::Coverage,
     targets: &[sightline_core::Target],
 ) -> Option<sightline_plan::Forecast> {
     let as_of = wf.latest_date()?;
     let window = sightline_plan::window_for(coverage, as_of, None).ok()?;
-    let fitted = sightline_plan::fit(wf, &Calendar::england_and_wales(), as_of, window);
+    let fitted = sightline_plan::fit_with_levels(wf, &Calendar::england_and_wales(), as_of, window, levels);
     if fitted.headcount() == 0 {
         return None;
     }
