@@ -1118,9 +1118,24 @@ impl DevelopmentFigures {
         if self.levels.values().any(|n| crate::disclosure::is_disclosive(*n)) {
             out.insert("levels");
         }
+        // Figures that add up to the same people: one hidden would be the others' difference.
+        for linked in LINKED {
+            if linked.iter().any(|f| out.contains(f)) {
+                out.extend(linked.iter().copied());
+            }
+        }
         out
     }
 }
+
+/// Figures that share their people (shares of one whole, or a whole and its
+/// parts): where one is hidden, all are.
+const LINKED: [&[&str]; 4] = [
+    &["supervision_on_time_pct", "supervision_overdue_people"],
+    &["cpd_on_track_pct", "cpd_at_risk_people", "cpd_missing_people"],
+    &["mix_newly_qualified_pct", "mix_2_5_years_pct", "mix_5_plus_years_pct", "mix_unknown_people"],
+    &["asye_reviews_due", "asye_reviews_done", "asye_reviews_late"],
+];
 
 /// The figures of each of `groups` (teams, with the authority's shown too)
 /// that may not leave the server for a member: each group's own

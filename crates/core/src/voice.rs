@@ -241,8 +241,29 @@ pub struct VoiceFigures {
     pub er_open_by_type: BTreeMap<ErKind, u32>,
     /// People on long-term sickness on the period's last day with no open sickness-absence case.
     pub longterm_sick_without_case: Option<u32>,
-    /// Open sickness-absence cases on the last day whose person has no sickness absence recorded in the 12 months to it.
+    /// People with an open sickness-absence case on the last day and no sickness absence recorded in the 12 months to it.
     pub sickness_cases_without_absence: Option<u32>,
+    /// The counts the rates rest on: leavers, and interviews saying whether they would come back (and yes).
+    #[serde(skip)]
+    pub leavers: u32,
+    #[serde(skip)]
+    pub would_return_said: u32,
+    #[serde(skip)]
+    pub would_return_yes: u32,
+}
+
+impl VoiceFigures {
+    /// Whether the rates about leavers may leave the server for a member or
+    /// a publication: no count of 1 to 4 among the interviews, the leavers
+    /// not interviewed, or those saying yes or no to coming back.
+    pub fn exit_rates_publishable(&self) -> bool {
+        use crate::disclosure::is_disclosive;
+        let not_interviewed = self.leavers.saturating_sub(self.exit_interviews);
+        let no = self.would_return_said.saturating_sub(self.would_return_yes);
+        ![self.exit_interviews, self.leavers, not_interviewed, self.would_return_said, self.would_return_yes, no]
+            .into_iter()
+            .any(is_disclosive)
+    }
 }
 
 /// Whether a record of `person` (or of `team`, when anonymous) belongs to the team asked about.
@@ -297,10 +318,13 @@ pub fn voice_figures(
         .into_iter()
         .filter(|l| team.is_none_or(|t| wf.team_name(l.team) == t))
         .count() as u32;
+    f.leavers = leavers;
     if !records.exits.is_empty() && leavers > 0 {
         f.exit_response_rate_pct = Some(100.0 * f64::from(f.exit_interviews) / f64::from(leavers));
     }
     let said: Vec<bool> = exits.iter().filter_map(|e| e.would_return).collect();
+    f.would_return_said = said.len() as u32;
+    f.would_return_yes = said.iter().filter(|b| **b).count() as u32;
     if !said.is_empty() {
         f.would_return_pct = Some(100.0 * said.iter().filter(|b| **b).count() as f64 / said.len() as f64);
     }

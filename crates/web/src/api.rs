@@ -218,6 +218,9 @@ pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Fi
         crate::filter::Scope::Team(t) => wf.team_id(t),
         _ => None,
     };
+    if viewer.is_member() && team.is_some() {
+        return Err(crate::error::Error::forbidden("members see these figures for the whole authority only").into());
+    }
     let policy = sightline_core::development::Policy::default();
     let (all, records) = (wf.clone(), dev.clone());
     let (figures, groups) = state
@@ -242,6 +245,11 @@ pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Fi
                 .unwrap_or_else(|| figures.hidden()),
             None => authority,
         }
+    } else if viewer.user.role == sightline_store::Role::Manager
+        && team.is_some_and(|t| !viewer.user.teams.iter().any(|x| x == wf.team_name(t)))
+    {
+        // A manager looking at a team not their own: small numbers hidden.
+        figures.hidden()
     } else {
         Default::default()
     };
@@ -269,6 +277,9 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
         crate::filter::Scope::Team(t) => Some(t.to_string()),
         _ => None,
     };
+    if viewer.is_member() && team.is_some() {
+        return Err(crate::error::Error::forbidden("members see these figures for the whole authority only").into());
+    }
     let er = crate::pages::voice::sees_er(&viewer);
     let records = state.store.load_voice(&wf, er).await?;
     let (all, calendar, days, wanted) =
@@ -323,7 +334,7 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
         })
         .collect();
     let rate = |v: Option<f64>| {
-        if small(f.exit_interviews) && v.is_some() {
+        if member && !f.exit_rates_publishable() && v.is_some() {
             Value::from("c")
         } else {
             v.map_or(Value::Null, |v| Value::from(sightline_core::indicators::round_dfe(v, 1)))

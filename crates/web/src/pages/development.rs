@@ -62,6 +62,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         Scope::Team(t) => wf.team_id(t),
         _ => None,
     };
+    if viewer.is_member() && team.is_some() {
+        return Ok(crate::pages::voice::members_see_the_authority("Development", "/development", date, &wf, scope));
+    }
     let policy = Policy::default();
     let (all, records, p) = (wf.clone(), dev.clone(), policy.clone());
     let (f, mut by_team, trend, cohorts) = state
@@ -75,21 +78,29 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             )
         })
         .await?;
-    let member = viewer.is_member();
-    // For a member: the team's own rule and, across teams, no lone hidden figure.
+    let is_member = viewer.is_member();
+    // Small numbers are hidden for a member (who sees the authority's
+    // figures only) and for a manager looking at a team not their own.
+    let others_team = viewer.user.role == Role::Manager
+        && team.is_some_and(|t| !viewer.user.teams.iter().any(|x| x == wf.team_name(t)));
+    let member = is_member || others_team;
     let mut groups: Vec<DevelopmentFigures> = by_team.iter().map(|(_, g)| g.clone()).collect();
     groups.push(f.clone());
-    let mut hidden = if member { hidden_by_group(&groups) } else { vec![BTreeSet::new(); groups.len()] };
+    let mut hidden = if is_member { hidden_by_group(&groups) } else { vec![BTreeSet::new(); groups.len()] };
     let mine = hidden.pop().unwrap_or_default();
-    let own = match team {
-        Some(t) => by_team
-            .iter()
-            .position(|(name, _)| name == wf.team_name(t))
-            .and_then(|i| hidden.get(i).cloned())
-            .unwrap_or_else(|| f.hidden()),
-        None => mine,
+    let own = if is_member {
+        mine
+    } else if others_team {
+        f.hidden()
+    } else {
+        BTreeSet::new()
     };
-    let own = if member { own } else { BTreeSet::new() };
+    // Members see no figures by team: set beside each other and the
+    // authority's, the teams' figures could give back counts under 5.
+    if is_member {
+        by_team.clear();
+        hidden.clear();
+    }
     // A manager sees their own teams in the table.
     if viewer.user.role == Role::Manager {
         let (rows, flags): (Vec<_>, Vec<_>) = std::mem::take(&mut by_team)
@@ -144,7 +155,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         })
         .collect();
     // Cohorts, the last 24 months': for a member, small counts hidden as a publication hides them.
-    let cohorts: Vec<_> = cohorts.into_iter().take(24).collect();
+    // Members see none: a month's cohort is a handful of people.
+    let cohorts: Vec<_> = if is_member { Vec::new() } else { cohorts.into_iter().take(24).collect() };
     let grid: Vec<Vec<u32>> =
         cohorts.iter().map(|c| vec![c.started, c.in_programme, c.passed, c.failed, c.withdrawn, c.employed]).collect();
     let cells: Vec<Vec<Option<u32>>> = if member {
@@ -203,7 +215,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         }
         @if !overdue.is_empty() {
             table.stack {
-                caption { (where_) "people whose supervision is overdue on " (when) ", that you may see" }
+                caption { (sightline_core::words::upper_first(&format!("{where_}people whose supervision is overdue on {when}, that you may see"))) }
                 thead { tr { th scope="col" { "Person" } th scope="col" { "Team" } th scope="col" { "Last supervision" } th scope="col" { "Was due" } th scope="col" { "Days overdue" } } }
                 tbody {
                     @for (id, team, s) in overdue.iter().take(50) {

@@ -48,6 +48,24 @@ fn count(viewer: &Viewer, n: u32) -> String {
     viewer.count(n).map_or("c".to_string(), |n| n.to_string())
 }
 
+/// For a member asking for one team: the figures are the authority's only.
+pub fn members_see_the_authority(
+    title: &str,
+    action: &str,
+    date: chrono::NaiveDate,
+    wf: &sightline_core::Workforce,
+    scope: Scope<'_>,
+) -> Markup {
+    html! {
+        h1 { (title) }
+        (scope_form(action, date, wf.teams(), &[], scope))
+        p.no-data {
+            "These figures are shown for the whole authority only. A team's would rest on so few people that, set beside the other teams', they could give back how many people did or said something. "
+            a href=(action) { "See the whole authority" }
+        }
+    }
+}
+
 /// The "Why people leave" page.
 pub async fn leaving(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
     respond(&viewer, "Why people leave", leaving_view(&state, &viewer, &filter).await)
@@ -57,6 +75,9 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
     let (f, date, team, wf) = figures(state, viewer, filter).await?;
     let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
     let member = viewer.is_member();
+    if member && team.is_some() {
+        return Ok(members_see_the_authority("Why people leave", "/leaving", date, &wf, scope));
+    }
     // Retention: not for members (a curve's steps give back counts of leavers).
     let analysis = if member {
         None
@@ -74,7 +95,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
         )
     };
     let when = long_date(date);
-    let rate_shown = !member || !is_disclosive(f.exit_interviews);
+    let rate_shown = !member || f.exit_rates_publishable();
     // Turnover beside the reasons: the authority's for everyone, a team's for those who see its people's figures.
     let turnover = match &team {
         None => sightline_core::indicators(&wf, &state.calendar, Period::twelve_months_to(date)).turnover_rate_fte,
@@ -119,7 +140,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
             p.note { "Share: of the interviews that gave any reason, the share giving this one. What leavers said in their own words is kept for HR and is not shown here." }
         }
         @if let Some((survival, hazard, back)) = &analysis {
-            h2 { "How long employments last" }
+            h2 { "How long employments last (the whole authority)" }
             p { "Every unbroken employment since the records begin, followed to " (when) ", by years since qualifying when it began (Kaplan-Meier: those still employed are counted for as long as they have been)." }
             table.stack {
                 caption { "Still employed after each year (%), by years since qualifying at the start" }
@@ -151,11 +172,15 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
                     }
                 }
             }
-            h2 { "Leavers who came back" }
-            p { (back.count) " came back within 3 years of leaving; " (back.via_agency) " of them had worked here through an agency in between." }
+            h2 { "Leavers who came back (the whole authority)" }
+            @if back.count == 0 {
+                p { "No one who left came back within 3 years." }
+            } @else {
+                p { (back.count) " came back within 3 years of leaving; " (back.via_agency) " of them had worked here through an agency in between." }
+            }
         }
         @if member {
-            p.note { "How long employments last is not shown to members: its steps would give back how many left in a month." }
+            p.note { "How long employments last is not shown to members: each step of it rests on the few people who left in one month." }
         }
         (c_note(viewer))
     })
@@ -168,6 +193,10 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 
 async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    if viewer.is_member() && team.is_some() {
+        let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
+        return Ok(members_see_the_authority("Staff voice", "/voice", date, &wf, scope));
+    }
     let records = state.store.load_voice(&wf, sees_er(viewer)).await?;
     let waves = sightline_core::voice::themes_by_wave(&wf, &records, date, team.as_deref(), 6);
     let wave_names: Vec<String> = {
