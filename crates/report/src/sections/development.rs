@@ -87,10 +87,7 @@ pub(super) fn development(cx: &Context) -> Option<Section> {
             total: false,
         })
         .collect();
-    Some(Section {
-        heading: "Early careers and development".to_string(),
-        blocks: vec![
-            Block::Table(Table {
+    let mut blocks = vec![Block::Table(Table {
                 name: "Development",
                 caption: "Supervision, early careers, CPD, registration and experience".to_string(),
                 columns: vec!["Figure".to_string(), "Authority".to_string()],
@@ -102,21 +99,24 @@ pub(super) fn development(cx: &Context) -> Option<Section> {
                              docs/indicators.md, part C."
                     .to_string(),
                 when: cx.at_end.clone(),
-            }),
-            Block::Table(Table {
-                name: "Development by team",
-                caption: "Development by team".to_string(),
-                columns: vec![
-                    "Team".to_string(),
-                    "Supervision on time".to_string(),
-                    "In ASYE".to_string(),
-                    "CPD on track".to_string(),
-                    "Qualified under 2 years".to_string(),
-                ],
-                rows: by_team,
-                definition: "As above, for the social workers in post in each team.".to_string(),
-                when: cx.at_end.clone(),
-            }),
-        ],
-    })
+            })];
+    // By team only in an internal report: in a publication, a team's shares
+    // beside its published headcount and the other teams' could give back counts under 5.
+    if !cx.publish {
+        blocks.push(Block::Table(Table {
+            name: "Development by team",
+            caption: "Development by team".to_string(),
+            columns: vec![
+                "Team".to_string(),
+                "Supervision on time".to_string(),
+                "In ASYE".to_string(),
+                "CPD on track".to_string(),
+                "Qualified under 2 years".to_string(),
+            ],
+            rows: by_team,
+            definition: "As above, for the social workers in post in each team.".to_string(),
+            when: cx.at_end.clone(),
+        }));
+    }
+    Some(Section { heading: "Early careers and development".to_string(), blocks })
 }
