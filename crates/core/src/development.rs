@@ -593,6 +593,8 @@ pub struct DevelopmentFigures {
     pub registrations_with_conditions: Option<u32>,
     /// Promotions (moves to a higher level) of employed people in the 12 months to the date.
     pub promotions_12m: Option<u32>,
+    /// Of them, by the level moved to.
+    pub promotions_by_level: std::collections::BTreeMap<Level, u32>,
     /// Months in their current level, a mean over employed people in post with a level.
     pub time_in_level_months_mean: Option<f64>,
     /// Employed people in post by years since qualifying: under 2, 2 to under 5, 5 or more (% of those with a known date).
@@ -964,6 +966,7 @@ pub fn development_figures(
             for w in grades.windows(2) {
                 if w[1].level > w[0].level && w[1].from > year_before && w[1].from <= d {
                     promotions += 1;
+                    *f.promotions_by_level.entry(w[1].level).or_insert(0) += 1;
                 }
             }
             if let Some(g) = dev.level_on(*p, d) {
@@ -1117,6 +1120,9 @@ impl DevelopmentFigures {
             self.counts.iter().filter(|(_, part, whole)| !publishable(*part, *whole)).map(|(f, _, _)| *f).collect();
         if self.levels.values().any(|n| crate::disclosure::is_disclosive(*n)) {
             out.insert("levels");
+        }
+        if self.promotions_by_level.values().any(|n| crate::disclosure::is_disclosive(*n)) {
+            out.insert("promotions_by_level");
         }
         // Figures that add up to the same people: one hidden would be the others' difference.
         for linked in LINKED {
@@ -1462,6 +1468,7 @@ mod tests {
         let dev = Development::new(records, 3);
         let f = development_figures(&wf, &dev, &Policy::default(), d("2025-10-01"), None);
         assert_eq!(f.promotions_12m, Some(1));
+        assert_eq!(f.promotions_by_level.get(&Level::Senior), Some(&1));
         // Old: 15 February to 1 October is 7 whole months; new: 1 month. Mean 4.
         assert_eq!(f.time_in_level_months_mean, Some(4.0));
         assert_eq!(f.levels.get(&Level::Senior), Some(&1));

@@ -278,6 +278,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         h2 { "Progression and experience" }
         dl.summary {
             div { dt { "Promotions in the last 12 months" } dd { (show.count("promotions_12m", f.promotions_12m)) } }
+            @if !f.promotions_by_level.is_empty() && !own.contains("promotions_by_level") {
+                div { dt { "Promoted to" } dd { (f.promotions_by_level.iter().map(|(l, n)| format!("{} {n}", l.words())).collect::<Vec<_>>().join(", ")) } }
+            }
             div { dt { "Months in their current level, on average" } dd { (show.mean("time_in_level_months_mean", f.time_in_level_months_mean)) } }
             div { dt { "Qualified under 2 years" } dd { (show.pct("mix_newly_qualified_pct", f.mix_newly_qualified_pct)) } }
             div { dt { "Qualified 2 to 5 years" } dd { (show.pct("mix_2_5_years_pct", f.mix_2_5_years_pct)) } }

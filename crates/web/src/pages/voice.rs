@@ -142,16 +142,30 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
         @if let Some((survival, hazard, back)) = &analysis {
             h2 { "How long employments last (the whole authority)" }
             p { "Every unbroken employment since the records begin, followed to " (when) ", by years since qualifying when it began (Kaplan-Meier: those still employed are counted for as long as they have been)." }
+            @let groups: Vec<String> = {
+                // In order of experience, "not known" last.
+                let order = ["under 2 years", "2 to 5 years", "5 years or more", "not known"];
+                let mut g: Vec<String> = survival.iter().map(|p| p.group.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+                g.sort_by_key(|x| order.iter().position(|o| o == x).unwrap_or(order.len()));
+                g
+            };
+            @let labels: Vec<String> = (0..=5).map(|y| if y == 1 { "1 year".to_string() } else { format!("{y} years") }).collect();
+            @let series: Vec<(String, Vec<Option<f64>>)> = groups.iter().map(|g| {
+                let values = (0..=5u32).map(|y| survival.iter().find(|p| &p.group == g && p.months == 12 * y).map(|p| p.surviving_pct)).collect();
+                (format!("Qualified {g} before"), values)
+            }).collect();
+            @let named: Vec<(&str, Vec<Option<f64>>)> = series.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            (maud::PreEscaped(sightline_report::chart::line_chart("survival", "Still employed after each year", "The share of employments still going after each year of service, by years since qualifying when they began.", &labels, &named, "%")))
             table.stack {
                 caption { "Still employed after each year (%), by years since qualifying at the start" }
-                thead { tr { th scope="col" { "Group" } @for y in 1..=5 { th scope="col" { (y) " year" @if y > 1 { "s" } } } } }
+                thead { tr { th scope="col" { "Qualified before it began" } @for y in 1..=5 { th scope="col" { (y) " year" @if y > 1 { "s" } } } } }
                 tbody {
-                    @for group in survival.iter().map(|p| p.group.clone()).collect::<std::collections::BTreeSet<_>>() {
+                    @for group in &groups {
                         tr {
-                            th scope="row" data-label="Group" { (group) }
+                            th scope="row" data-label="Qualified before it began" { (sightline_core::words::upper_first(group)) }
                             @for y in 1..=5u32 {
-                                @let point = survival.iter().find(|p| p.group == group && p.months == 12 * y);
-                                td data-label=(format!("{y} years")) { (point.map_or("-".to_string(), |p| format!("{:.1}%", p.surviving_pct))) }
+                                @let point = survival.iter().find(|p| &p.group == group && p.months == 12 * y);
+                                td data-label=(if y == 1 { "1 year".to_string() } else { format!("{y} years") }) { (point.map_or("-".to_string(), |p| format!("{:.1}%", p.surviving_pct))) }
                             }
                         }
                     }
