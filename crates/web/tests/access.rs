@@ -1311,6 +1311,8 @@ async fn er_casework_is_never_seen_by_managers_analysts_or_members() {
         let (r, page) = send(&w.app, get(&format!("/voice{q}"), Some(&cookie))).await;
         assert_eq!(r.status(), StatusCode::OK, "{name}: {page}");
         assert_eq!(page.contains("Employee relations casework"), sees, "{name}");
+        // Each team's themes beside its turnover and caseload, for all but members.
+        assert_eq!(page.contains("Survey themes by team, beside turnover and caseload"), name != "meg", "{name}");
         let (_, body) = send(&w.app, get("/api/v1/voice", Some(&cookie))).await;
         let api: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(api.get("er_open_by_type").is_some(), sees, "{name}: {body}");

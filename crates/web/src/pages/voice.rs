@@ -200,6 +200,9 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
     })
 }
 
+/// A team's survey themes (theme, score, respondents) beside its turnover rate and caseload.
+type TeamVoice = (String, Vec<(String, f64, u32)>, Option<f64>, Option<f64>);
+
 /// The "Staff voice" page: survey themes, and ER casework for HR and admin.
 pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
     respond(&viewer, "Staff voice", voice_view(&state, &viewer, &filter).await)
@@ -226,6 +229,33 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
     let er_months = sightline_core::voice::er_open_by_month(&records, date);
     let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
     let member = viewer.is_member();
+    // Each team's themes beside its turnover and caseload (not for members:
+    // a team's figures beside the others' could give back small counts).
+    let by_team: Vec<TeamVoice> = if member || team.is_some() {
+        Vec::new()
+    } else {
+        let (all, calendar, days) = (wf.clone(), state.calendar.clone(), state.settings.long_term_days);
+        state
+            .heavy
+            .run(move || {
+                let period = Period::twelve_months_to(date);
+                let indicators = sightline_core::indicators_by(&all, &calendar, period, sightline_core::Grouping::Team);
+                let mut rows: Vec<_> = indicators
+                    .iter()
+                    .filter(|g| g.indicators.inpost_headcount > 0)
+                    .filter_map(|g| {
+                        let name = g.group.clone()?;
+                        let f = voice_figures(&all, &records, &calendar, period, Some(&name), days);
+                        let themes =
+                            f.survey_themes.iter().map(|t| (t.theme.clone(), t.score, t.respondents)).collect();
+                        Some((name, themes, g.indicators.turnover_rate_fte, g.indicators.caseload_fte))
+                    })
+                    .collect();
+                rows.sort_by(|a, b| a.0.cmp(&b.0));
+                rows
+            })
+            .await?
+    };
     let er = sees_er(viewer);
     if er {
         let detail = format!("ER casework on {date}{}", team.as_ref().map(|t| format!(", {t}")).unwrap_or_default());
@@ -255,6 +285,28 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
                 }
             }
             p.note { "Bands as the employer standards health check has them: 50 or under low, 51 to 74 moderate, 75 or over high." }
+            @if by_team.iter().any(|(_, t, _, _)| !t.is_empty()) {
+                table.stack {
+                    caption { "Survey themes by team, beside turnover and caseload (12 months to " (long_date(date)) ")" }
+                    thead { tr {
+                        th scope="col" { "Team" }
+                        @for t in &f.survey_themes { th scope="col" { (t.theme) } }
+                        th scope="col" { "Turnover rate (FTE)" } th scope="col" { "Caseload (FTE)" }
+                    } }
+                    tbody {
+                        @for (name, scores, turnover, caseload) in &by_team {
+                            tr {
+                                th scope="row" data-label="Team" { (name) }
+                                @for t in &f.survey_themes {
+                                    td data-label=(t.theme) { (scores.iter().find(|s| s.0 == t.theme).map_or("-".to_string(), |s| one(s.1))) }
+                                }
+                                td data-label="Turnover rate (FTE)" { (rate(*turnover)) }
+                                td data-label="Caseload (FTE)" { (caseload.map_or("-".to_string(), one)) }
+                            }
+                        }
+                    }
+                }
+            }
             @if wave_names.len() > 1 {
                 table.stack {
                     caption { "Theme scores over the last " (wave_names.len()) " survey waves" }
