@@ -20,6 +20,14 @@ pub fn previous_day(d: Date) -> Date {
     d.pred_opt().expect("date within chrono's range")
 }
 
+/// Whole calendar months from `a` to `b` (0 when `b` is not a whole month after `a`):
+/// 1 January to 1 February is 1; 31 January to 28 February is 0.
+pub fn whole_months(a: Date, b: Date) -> u32 {
+    let m = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
+    let m = if b.day() < a.day() { m - 1 } else { m };
+    m.max(0) as u32
+}
+
 /// The last day of the month that contains `d`.
 /// The same date a year earlier, 28 February standing in for 29 February.
 pub fn a_year_before(d: Date) -> Date {

@@ -17,7 +17,7 @@
 //! A figure is `None` where it is undefined: no one to count, or no record
 //! of that kind at all (a count of 0 would claim the records say so).
 
-use crate::calendar::{a_year_before, Date};
+use crate::calendar::{a_year_before, whole_months, Date};
 use crate::model::{PersonIdx, TeamId, Workforce};
 use chrono::{Datelike as _, Months};
 use serde::{Deserialize, Serialize};
@@ -298,23 +298,6 @@ pub struct Development {
     early_career_ranges: Vec<Range<u32>>,
 }
 
-fn ranges<T>(items: &[T], persons: usize, person: impl Fn(&T) -> PersonIdx) -> Vec<Range<u32>> {
-    let mut out = vec![0..0; persons];
-    let mut i = 0;
-    while i < items.len() {
-        let p = person(&items[i]);
-        let mut j = i + 1;
-        while j < items.len() && person(&items[j]) == p {
-            j += 1;
-        }
-        if let Some(r) = out.get_mut(p.0 as usize) {
-            *r = i as u32..j as u32;
-        }
-        i = j;
-    }
-    out
-}
-
 /// Every kind of development record, for one person or a batch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DevelopmentRecords {
@@ -422,11 +405,11 @@ impl Development {
         r.registrations.sort_by_key(|e| (e.person, e.from));
         r.grades.sort_by_key(|e| (e.person, e.from));
         Development {
-            supervision_ranges: ranges(&r.supervision, persons, |e| e.person),
-            cpd_ranges: ranges(&r.cpd, persons, |e| e.person),
-            registration_ranges: ranges(&r.registrations, persons, |e| e.person),
-            grade_ranges: ranges(&r.grades, persons, |e| e.person),
-            early_career_ranges: ranges(&r.early_careers, persons, |e| e.person),
+            supervision_ranges: crate::model::ranges_by_person(&r.supervision, persons, |e| e.person),
+            cpd_ranges: crate::model::ranges_by_person(&r.cpd, persons, |e| e.person),
+            registration_ranges: crate::model::ranges_by_person(&r.registrations, persons, |e| e.person),
+            grade_ranges: crate::model::ranges_by_person(&r.grades, persons, |e| e.person),
+            early_career_ranges: crate::model::ranges_by_person(&r.early_careers, persons, |e| e.person),
             early_careers: r.early_careers,
             supervision: r.supervision,
             cpd: r.cpd,
@@ -1103,21 +1086,16 @@ fn development_figures_supervision(
     (pct(in_post - overdue, in_post), in_post - overdue, in_post)
 }
 
-/// Whether a figure resting on `part` of `whole` people may leave the
-/// server for a member or a publication: no count of 1 to 4 among the
-/// part, the rest, or the whole (a percentage of a known whole gives the
-/// part back).
-fn publishable(part: u32, whole: u32) -> bool {
-    use crate::disclosure::is_disclosive;
-    !(is_disclosive(part) || is_disclosive(whole) || is_disclosive(whole.saturating_sub(part)))
-}
-
 impl DevelopmentFigures {
     /// The figures that may not leave the server for a member or a
-    /// publication (see [`publishable`]), and levels counted 1 to 4.
+    /// publication (see [`crate::disclosure::share_publishable`]), and levels counted 1 to 4.
     pub fn hidden(&self) -> std::collections::BTreeSet<&'static str> {
-        let mut out: std::collections::BTreeSet<&'static str> =
-            self.counts.iter().filter(|(_, part, whole)| !publishable(*part, *whole)).map(|(f, _, _)| *f).collect();
+        let mut out: std::collections::BTreeSet<&'static str> = self
+            .counts
+            .iter()
+            .filter(|(_, part, whole)| !crate::disclosure::share_publishable(*part, *whole))
+            .map(|(f, _, _)| *f)
+            .collect();
         if self.levels.values().any(|n| crate::disclosure::is_disclosive(*n)) {
             out.insert("levels");
         }
@@ -1182,15 +1160,6 @@ fn registered_until(dev: &Development, p: PersonIdx, r: &Registration) -> Option
         }
     }
     Some(end)
-}
-
-/// Whole calendar months from `a` to `b` (0 when `b` is before a month has passed).
-fn whole_months(a: Date, b: Date) -> u32 {
-    let mut m = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
-    if b.day() < a.day() {
-        m -= 1;
-    }
-    m.max(0) as u32
 }
 
 impl DevelopmentFigures {

@@ -13,6 +13,14 @@ pub fn is_disclosive(n: u32) -> bool {
     n > 0 && n < THRESHOLD
 }
 
+/// Whether a figure resting on `part` of `whole` people (a share, or a
+/// count beside its whole) may leave the server for a member or a
+/// publication: no count of 1 to 4 among the part, the rest, or the whole
+/// (a percentage of a known whole gives the part back).
+pub fn share_publishable(part: u32, whole: u32) -> bool {
+    !(is_disclosive(part) || is_disclosive(whole) || is_disclosive(whole.saturating_sub(part)))
+}
+
 /// A table of counts with its row and column totals shown; `None` cells are
 /// suppressed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -130,7 +130,9 @@ pub struct Workforce {
     caseload_ranges: Vec<Range<u32>>,
 }
 
-fn ranges_by_person<T>(items: &[T], persons: usize, person: impl Fn(&T) -> PersonIdx) -> Vec<Range<u32>> {
+/// For items sorted by person, each person's range of them (empty for
+/// people with none); `persons` is how many people there are.
+pub(crate) fn ranges_by_person<T>(items: &[T], persons: usize, person: impl Fn(&T) -> PersonIdx) -> Vec<Range<u32>> {
     let mut ranges = vec![0..0; persons];
     let mut i = 0;
     while i < items.len() {

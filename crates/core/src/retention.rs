@@ -10,10 +10,10 @@
 //! leaving), or to the day after the date asked about (still employed then:
 //! censored). So a year's employment from 1 January to 31 December is 12 months.
 
-use crate::calendar::Date;
+use crate::calendar::{whole_months, Date};
 use crate::codes::{LeaverDestination, QualificationRoute};
 use crate::model::{PersonIdx, TeamId, Workforce};
-use chrono::{Datelike as _, Months};
+use chrono::Months;
 use serde::Serialize;
 
 /// One unbroken employment.
@@ -72,15 +72,6 @@ pub fn employments(wf: &Workforce, to: Date) -> Vec<Employment> {
         }
     }
     out
-}
-
-/// Whole calendar months from `a` to `b`.
-pub fn whole_months(a: Date, b: Date) -> u32 {
-    let mut m = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
-    if b.day() < a.day() {
-        m -= 1;
-    }
-    m.max(0) as u32
 }
 
 /// The longest employment followed, in months (60 years): a longer one, as

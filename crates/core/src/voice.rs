@@ -246,6 +246,9 @@ pub struct VoiceFigures {
     /// The counts the rates rest on: leavers, and interviews saying whether they would come back (and yes).
     #[serde(skip)]
     pub leavers: u32,
+    /// Interviews giving any reason (the whole a reason's share is of).
+    #[serde(skip)]
+    pub giving_reasons: u32,
     #[serde(skip)]
     pub would_return_said: u32,
     #[serde(skip)]
@@ -257,12 +260,38 @@ impl VoiceFigures {
     /// a publication: no count of 1 to 4 among the interviews, the leavers
     /// not interviewed, or those saying yes or no to coming back.
     pub fn exit_rates_publishable(&self) -> bool {
-        use crate::disclosure::is_disclosive;
-        let not_interviewed = self.leavers.saturating_sub(self.exit_interviews);
-        let no = self.would_return_said.saturating_sub(self.would_return_yes);
-        ![self.exit_interviews, self.leavers, not_interviewed, self.would_return_said, self.would_return_yes, no]
-            .into_iter()
-            .any(is_disclosive)
+        use crate::disclosure::share_publishable;
+        share_publishable(self.exit_interviews, self.leavers)
+            && share_publishable(self.would_return_yes, self.would_return_said)
+    }
+
+    /// Whether a reason's count and share may leave the server for a member
+    /// or a publication: no count of 1 to 4 among those giving it, those
+    /// giving other reasons only, or all giving any.
+    pub fn reason_publishable(&self, r: &ReasonCount) -> bool {
+        crate::disclosure::share_publishable(r.count, self.giving_reasons)
+    }
+
+    /// Whether a theme's score may leave the server for a member or a
+    /// publication: 5 or more answered it.
+    pub fn theme_publishable(t: &ThemeScore) -> bool {
+        !crate::disclosure::is_disclosive(t.respondents)
+    }
+
+    /// Shares, rates, scores and changes to one decimal place, half away from zero (as DfE rounds).
+    pub fn rounded(&self) -> VoiceFigures {
+        let r = |v: f64| crate::indicators::round_dfe(v, 1);
+        let mut f = self.clone();
+        for reason in &mut f.exit_reasons {
+            reason.share = r(reason.share);
+        }
+        f.exit_response_rate_pct = f.exit_response_rate_pct.map(r);
+        f.would_return_pct = f.would_return_pct.map(r);
+        for t in &mut f.survey_themes {
+            t.score = r(t.score);
+            t.change = t.change.map(r);
+        }
+        f
     }
 }
 
@@ -298,6 +327,7 @@ pub fn voice_figures(
         .collect();
     f.exit_interviews = exits.len() as u32;
     let giving = exits.iter().filter(|e| !e.reasons.is_empty()).count() as u32;
+    f.giving_reasons = giving;
     let mut counts: BTreeMap<ExitReason, u32> = BTreeMap::new();
     for e in &exits {
         let reasons: BTreeSet<ExitReason> = e.reasons.iter().copied().collect();

@@ -2,7 +2,7 @@
 //! and the exposure (person-months or vacant-FTE-months) behind it.
 
 use chrono::Datelike;
-use sightline_core::calendar::{a_year_before, month_end, next_day, previous_day};
+use sightline_core::calendar::{a_year_before, month_end, next_day, previous_day, whole_months};
 use sightline_core::{agency, indicators, leavers, Calendar, Date, OrgRole, Period, QualificationRoute, Workforce};
 
 /// A career stage in the model.
@@ -223,12 +223,6 @@ impl Fitted {
     }
 }
 
-fn months_between(from: Date, to: Date) -> u32 {
-    let m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    let m = if to.day() < from.day() { m - 1 } else { m };
-    m.max(0) as u32
-}
-
 /// The monthly wander of the level of leaving that the calibration chose:
 /// with it, 78% of published turnover a year ahead fell inside the 80% band
 /// (the user guide has the table and the command).
@@ -414,12 +408,12 @@ fn fit_inner(
                 let before = previous_day(first);
                 if start <= before && end.is_none_or(|e| e >= first) {
                     let Some(stage) = stage_on(before) else { continue };
-                    let band = band_of(months_between(start, first));
+                    let band = band_of(whole_months(start, first));
                     leaving[stage.index()][band].exposure += w;
                     let qualified = person
                         .qualification_date
                         .filter(|q| *q <= before)
-                        .map(|q| &mut by_qualified[qualified_band(months_between(q, first) / 12)]);
+                        .map(|q| &mut by_qualified[qualified_band(whole_months(q, first) / 12)]);
                     let left = end.is_some_and(|e| e <= last_day);
                     if let Some(r) = qualified {
                         r.exposure += w;
@@ -462,7 +456,7 @@ fn fit_inner(
             }
             if start <= last && end.is_none_or(|e| e > last) {
                 if let Some(stage) = stage_on(last) {
-                    stock[stage.index()][band_of(months_between(start, next_day(last)))] += 1;
+                    stock[stage.index()][band_of(whole_months(start, next_day(last)))] += 1;
                     fte_sum[stage.index()] += run.iter().filter(|s| s.in_post_at(last)).map(|s| s.fte).sum::<f64>();
                 }
             }
@@ -667,8 +661,8 @@ mod tests {
             [band_of(0), band_of(11), band_of(12), band_of(35), band_of(36), band_of(59), band_of(60)],
             [0, 0, 1, 2, 3, 3, 4]
         );
-        assert_eq!(months_between(d("2023-01-15"), d("2024-01-14")), 11);
-        assert_eq!(months_between(d("2023-01-15"), d("2024-01-15")), 12);
+        assert_eq!(whole_months(d("2023-01-15"), d("2024-01-14")), 11);
+        assert_eq!(whole_months(d("2023-01-15"), d("2024-01-15")), 12);
         let r = Rate { events: 10.0, exposure: 1000.0 };
         assert!((r.yearly().unwrap() - (1.0 - 0.99f64.powi(12))).abs() < 1e-12);
         let (lo, hi) = r.interval().unwrap();

@@ -93,17 +93,23 @@ macro_rules! development {
             use futures_util::TryStreamExt;
             use sqlx::Row;
 
-            pub async fn load(pool: &$pool, wf: &Workforce) -> Result<Development, StoreError> {
-                // The store's people as the workforce numbers them (by key).
+            /// The store's people (by their ids) as `wf` numbers them (by key):
+            /// how the records kept beside the workforce find their person.
+            pub async fn people(pool: &$pool, wf: &Workforce) -> Result<HashMap<i64, PersonIdx>, StoreError> {
                 let by_key: HashMap<&str, PersonIdx> =
                     wf.persons().iter().enumerate().map(|(i, p)| (p.id.as_str(), PersonIdx(i as u32))).collect();
-                let mut people: HashMap<i64, PersonIdx> = HashMap::new();
+                let mut people = HashMap::new();
                 for r in sqlx::query("SELECT id, person_key FROM person").fetch_all(pool).await? {
                     let key: String = r.try_get(1)?;
                     if let Some(p) = by_key.get(key.as_str()) {
                         people.insert(r.try_get(0)?, *p);
                     }
                 }
+                Ok(people)
+            }
+
+            pub async fn load(pool: &$pool, wf: &Workforce) -> Result<Development, StoreError> {
+                let people = people(pool, wf).await?;
                 let mut records = DevelopmentRecords::default();
                 let mut rows = sqlx::query("SELECT person_id, kind, detail FROM development_record").fetch(pool);
                 while let Some(r) = rows.try_next().await? {

@@ -5,7 +5,6 @@
 use crate::{Store, StoreError};
 use sightline_core::voice::{ErCase, ExitInterview, SurveyAnswer, VoiceRecords};
 use sightline_core::{PersonIdx, Workforce};
-use std::collections::HashMap;
 
 /// The record kind an import batch of export kind `batch_kind` holds, if it is a staff-voice export.
 pub(crate) fn record_kind(batch_kind: &str) -> Option<&'static str> {
@@ -43,15 +42,7 @@ macro_rules! voice {
             use sqlx::Row;
 
             pub async fn load(pool: &$pool, wf: &Workforce, er: bool) -> Result<VoiceRecords, StoreError> {
-                let by_key: HashMap<&str, PersonIdx> =
-                    wf.persons().iter().enumerate().map(|(i, p)| (p.id.as_str(), PersonIdx(i as u32))).collect();
-                let mut people: HashMap<i64, PersonIdx> = HashMap::new();
-                for r in sqlx::query("SELECT id, person_key FROM person").fetch_all(pool).await? {
-                    let key: String = r.try_get(1)?;
-                    if let Some(p) = by_key.get(key.as_str()) {
-                        people.insert(r.try_get(0)?, *p);
-                    }
-                }
+                let people = crate::development::$module::people(pool, wf).await?;
                 let person = |id: Option<i64>| -> Result<Option<PersonIdx>, StoreError> {
                     id.map(|id| {
                         people.get(&id).copied().ok_or_else(|| StoreError::Corrupt(format!("person id `{id}`")))

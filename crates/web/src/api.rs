@@ -305,30 +305,29 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
             .map_err(crate::error::Error::audit)?;
     }
     let member = viewer.is_member();
-    let small = |n: u32| member && sightline_core::disclosure::is_disclosive(n);
+    let rounded = f.rounded();
     let reasons: Vec<Value> = f
         .exit_reasons
         .iter()
-        .map(|r| {
-            let hidden = small(r.count) || small(f.exit_interviews);
-            json!({
-                "reason": r.reason.as_str(),
-                "count": if hidden { Value::from("c") } else { Value::from(r.count) },
-                "share": if hidden { Value::from("c") } else { Value::from(sightline_core::indicators::round_dfe(r.share, 1)) },
-            })
+        .zip(&rounded.exit_reasons)
+        .map(|(r, shown)| {
+            if member && !f.reason_publishable(r) {
+                json!({ "reason": r.reason.as_str(), "count": "c", "share": "c" })
+            } else {
+                json!({ "reason": r.reason.as_str(), "count": r.count, "share": shown.share })
+            }
         })
         .collect();
-    let themes: Vec<Value> = f
+    let themes: Vec<Value> = rounded
         .survey_themes
         .iter()
         .map(|t| {
-            if small(t.respondents) {
+            if member && !sightline_core::voice::VoiceFigures::theme_publishable(t) {
                 json!({ "theme": t.theme, "wave": t.wave, "score": "c", "band": "c", "respondents": "c", "change": "c" })
             } else {
                 json!({
-                    "theme": t.theme, "wave": t.wave,
-                    "score": sightline_core::indicators::round_dfe(t.score, 1), "band": t.band,
-                    "respondents": t.respondents, "change": t.change.map(|c| sightline_core::indicators::round_dfe(c, 1)),
+                    "theme": t.theme, "wave": t.wave, "score": t.score, "band": t.band,
+                    "respondents": t.respondents, "change": t.change,
                 })
             }
         })
@@ -337,15 +336,15 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
         if member && !f.exit_rates_publishable() && v.is_some() {
             Value::from("c")
         } else {
-            v.map_or(Value::Null, |v| Value::from(sightline_core::indicators::round_dfe(v, 1)))
+            v.map_or(Value::Null, Value::from)
         }
     };
     let mut body = json!({
         "date": date.to_string(),
         "exit_reasons": reasons,
         "exit_interviews": shown(&viewer, f.exit_interviews),
-        "exit_response_rate_pct": rate(f.exit_response_rate_pct),
-        "would_return_pct": rate(f.would_return_pct),
+        "exit_response_rate_pct": rate(rounded.exit_response_rate_pct),
+        "would_return_pct": rate(rounded.would_return_pct),
         "survey_themes": themes,
     });
     if let Value::Object(map) = &mut body {

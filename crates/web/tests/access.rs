@@ -41,6 +41,21 @@ async fn world() -> World {
     World { app, store, workforce, _dir: dir }
 }
 
+/// Imports each export (file name, text) through the shipped profile of the
+/// same place in `profiles` (their people join source `hr`, as `world` imports).
+async fn import_shipped(store: &Store, exports: Vec<(String, String)>, profiles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    for ((file, text), name) in exports.into_iter().zip(profiles) {
+        let path = dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let profile_text = sightline_ingest::shipped(name).unwrap();
+        let profile = sightline_ingest::Profile::parse(profile_text).unwrap();
+        let source = profile.source.clone().unwrap();
+        let options = sightline_import::ImportOptions { source: &source, imported_by: "test", ..Default::default() };
+        store.import_export(&path, &profile, profile_text, &options).await.unwrap();
+    }
+}
+
 async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, String) {
     let response = app.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
@@ -1203,19 +1218,12 @@ async fn development_shows_figures_to_all_and_people_only_to_those_who_may_see_t
     let from = w.workforce.spells().iter().map(|s| s.start).min().unwrap();
     let to = w.workforce.latest_date().unwrap();
     let records = sightline_synth::development::development(&w.workforce, from, to, 3);
-    let dir = tempfile::tempdir().unwrap();
-    for ((file, text), name) in sightline_synth::development::exports(&w.workforce, &records)
-        .into_iter()
-        .zip(sightline_synth::development::EXPORTS)
-    {
-        let path = dir.path().join(file);
-        std::fs::write(&path, text).unwrap();
-        let profile_text = sightline_ingest::shipped(name).unwrap();
-        let profile = sightline_ingest::Profile::parse(profile_text).unwrap();
-        let source = profile.source.clone().unwrap();
-        let options = sightline_import::ImportOptions { source: &source, imported_by: "test", ..Default::default() };
-        w.store.import_export(&path, &profile, profile_text, &options).await.unwrap();
-    }
+    import_shipped(
+        &w.store,
+        sightline_synth::development::exports(&w.workforce, &records),
+        &sightline_synth::development::EXPORTS,
+    )
+    .await;
     let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
     let (r, page) = send(&w.app, get("/development", Some(&ada))).await;
     assert_eq!(r.status(), StatusCode::OK, "{page}");
@@ -1285,18 +1293,8 @@ async fn er_casework_is_never_seen_by_managers_analysts_or_members() {
         !records.er_cases.is_empty() && !records.exits.is_empty(),
         "the synthetic authority has casework and leavers"
     );
-    let dir = tempfile::tempdir().unwrap();
-    for ((file, text), name) in
-        sightline_synth::voice::exports(&w.workforce, &records).into_iter().zip(sightline_synth::voice::EXPORTS)
-    {
-        let path = dir.path().join(file);
-        std::fs::write(&path, text).unwrap();
-        let profile_text = sightline_ingest::shipped(name).unwrap();
-        let profile = sightline_ingest::Profile::parse(profile_text).unwrap();
-        let source = profile.source.clone().unwrap();
-        let options = sightline_import::ImportOptions { source: &source, imported_by: "test", ..Default::default() };
-        w.store.import_export(&path, &profile, profile_text, &options).await.unwrap();
-    }
+    import_shipped(&w.store, sightline_synth::voice::exports(&w.workforce, &records), &sightline_synth::voice::EXPORTS)
+        .await;
     // The last date the data speaks of: cases are open then.
     let date = to;
     assert!(records.er_cases.iter().any(|c| c.open_on(date)));

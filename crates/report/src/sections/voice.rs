@@ -4,15 +4,13 @@
 
 use super::Context;
 use crate::document::{Block, Row, Section, Table, Value};
-use sightline_core::disclosure::is_disclosive;
-use sightline_core::voice::voice_figures;
+use sightline_core::voice::{voice_figures, VoiceFigures};
 
 /// The section, or none without exit interviews, survey answers or ER cases.
 pub(super) fn voice(cx: &Context) -> Option<Section> {
     let records = cx.request.voice.filter(|v| !v.is_empty())?;
-    let f = voice_figures(cx.wf, records, cx.calendar, cx.period, None, cx.request.long_term_days);
-    let hide = |n: u32| cx.publish && is_disclosive(n);
-    let one = |v: f64| sightline_core::indicators::round_dfe(v, 1);
+    let raw = voice_figures(cx.wf, records, cx.calendar, cx.period, None, cx.request.long_term_days);
+    let f = raw.rounded();
     let mut blocks = Vec::new();
     if f.exit_interviews > 0 {
         let mut rows: Vec<Row> = f
@@ -20,23 +18,20 @@ pub(super) fn voice(cx: &Context) -> Option<Section> {
             .iter()
             .map(|r| Row {
                 label: r.reason.words().to_string(),
-                cells: if hide(r.count) || hide(f.exit_interviews) {
+                cells: if cx.publish && !raw.reason_publishable(r) {
                     vec![Value::Suppressed, Value::Suppressed]
                 } else {
-                    vec![Value::Count(r.count), Value::Percent(one(r.share))]
+                    vec![Value::Count(r.count), Value::Percent(r.share)]
                 },
                 total: false,
             })
             .collect();
         rows.push(Row {
             label: "Exit interviews".to_string(),
-            cells: if hide(f.exit_interviews) {
+            cells: if cx.publish && !raw.exit_rates_publishable() {
                 vec![Value::Suppressed, Value::Suppressed]
             } else {
-                vec![
-                    Value::Count(f.exit_interviews),
-                    f.exit_response_rate_pct.map_or(Value::Missing, |r| Value::Percent(one(r))),
-                ]
+                vec![Value::Count(f.exit_interviews), f.exit_response_rate_pct.map_or(Value::Missing, Value::Percent)]
             },
             total: true,
         });
@@ -59,10 +54,10 @@ pub(super) fn voice(cx: &Context) -> Option<Section> {
             .iter()
             .map(|t| Row {
                 label: t.theme.clone(),
-                cells: if hide(t.respondents) {
+                cells: if cx.publish && !VoiceFigures::theme_publishable(t) {
                     vec![Value::Suppressed, Value::Suppressed, Value::Suppressed]
                 } else {
-                    vec![Value::Number(one(t.score)), Value::Text(t.band.to_string()), Value::Count(t.respondents)]
+                    vec![Value::Number(t.score), Value::Text(t.band.to_string()), Value::Count(t.respondents)]
                 },
                 total: false,
             })

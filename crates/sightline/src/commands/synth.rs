@@ -145,6 +145,12 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
     print_out(&text)
 }
 
+/// The span of `wf`'s records: its first spell's start to the last date it speaks of.
+fn span(wf: &sightline_core::Workforce) -> Result<(sightline_core::Date, sightline_core::Date)> {
+    let from = wf.spells().iter().map(|s| s.start).min().context("the workforce has no spells")?;
+    Ok((from, wf.latest_date().unwrap_or(from)))
+}
+
 /// Writes synthetic staff-voice exports for `wf` into `dir`, each with its
 /// shipped profile joined to the source `people_from`; the (profile,
 /// export) paths, in the order to import them.
@@ -154,22 +160,9 @@ pub fn write_voice(
     seed: u64,
     people_from: &str,
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
-    let from = wf.spells().iter().map(|s| s.start).min().context("the workforce has no spells")?;
-    let to = wf.latest_date().unwrap_or(from);
+    let (from, to) = span(wf)?;
     let records = sightline_synth::voice::voice(wf, &Calendar::england_and_wales(), from, to, seed);
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
-    let mut out = Vec::new();
-    for ((file, text), name) in
-        sightline_synth::voice::exports(wf, &records).into_iter().zip(sightline_synth::voice::EXPORTS)
-    {
-        let profile = sightline_ingest::shipped(name).context("a shipped profile")?;
-        let profile = profile.replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\""));
-        let (toml, csv) = (dir.join(format!("{name}.toml")), dir.join(file));
-        std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
-        std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
-        out.push((toml, csv));
-    }
-    Ok(out)
+    write_exports(dir, sightline_synth::voice::exports(wf, &records), &sightline_synth::voice::EXPORTS, people_from)
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells
@@ -181,16 +174,25 @@ pub fn write_development(
     seed: u64,
     people_from: &str,
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
-    let from = wf.spells().iter().map(|s| s.start).min().context("the workforce has no spells")?;
-    let to = wf.latest_date().unwrap_or(from);
+    let (from, to) = span(wf)?;
     let records = sightline_synth::development::development(wf, from, to, seed);
+    let exports = sightline_synth::development::exports(wf, &records);
+    write_exports(dir, exports, &sightline_synth::development::EXPORTS, people_from)
+}
+
+/// Writes each export (file name, text) beside the shipped profile of the
+/// same place in `profiles`, that profile's people joined to `people_from`
+/// (an export keyed by SWE number names no source and is left as it is).
+fn write_exports(
+    dir: &std::path::Path,
+    exports: Vec<(String, String)>,
+    profiles: &[&str],
+    people_from: &str,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
     let mut out = Vec::new();
-    for ((file, text), name) in
-        sightline_synth::development::exports(wf, &records).into_iter().zip(sightline_synth::development::EXPORTS)
-    {
+    for ((file, text), name) in exports.into_iter().zip(profiles) {
         let profile = sightline_ingest::shipped(name).context("a shipped profile")?;
-        // The register joins by SWE number; the others by the source's identifiers.
         let profile = profile.replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\""));
         let (toml, csv) = (dir.join(format!("{name}.toml")), dir.join(file));
         std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;

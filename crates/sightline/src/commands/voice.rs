@@ -59,19 +59,6 @@ fn round1(v: f64) -> f64 {
     sightline_core::indicators::round_dfe(v, 1)
 }
 
-fn rounded(mut f: VoiceFigures) -> VoiceFigures {
-    for r in &mut f.exit_reasons {
-        r.share = round1(r.share);
-    }
-    f.exit_response_rate_pct = f.exit_response_rate_pct.map(round1);
-    f.would_return_pct = f.would_return_pct.map(round1);
-    for t in &mut f.survey_themes {
-        t.score = round1(t.score);
-        t.change = t.change.map(round1);
-    }
-    f
-}
-
 pub fn run_voice(args: VoiceArgs) -> Result<()> {
     let (from, to) = args.period.split_once("..").context("--period is FROM..TO, e.g. 2024-10-01..2025-09-30")?;
     let period = Period { start: parse_date(from)?, end: parse_date(to)? };
@@ -93,7 +80,7 @@ pub fn run_voice(args: VoiceArgs) -> Result<()> {
         period_start: period.start.to_string(),
         period_end: period.end.to_string(),
         group: team.map(str::to_string),
-        figures: rounded(voice_figures(&wf, &records, &calendar, period, team, args.long_term_days)),
+        figures: voice_figures(&wf, &records, &calendar, period, team, args.long_term_days).rounded(),
     };
     let rows: Vec<VoiceRow> = match args.by {
         None => vec![row(None)],

@@ -142,15 +142,11 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .collect();
     let show = Shown { figures: &f, hidden: &own };
     // The trend: a member sees a month only where neither those on time nor those overdue are 1 to 4.
-    let publishable = |on: u32, all: u32| {
-        use sightline_core::disclosure::is_disclosive;
-        !(is_disclosive(on) || is_disclosive(all) || is_disclosive(all - on))
-    };
     // (month end, on time, hidden from a member)
     let trend: Vec<(chrono::NaiveDate, Option<f64>, bool)> = trend
         .into_iter()
         .map(|(day, pct, on, all)| {
-            let hidden = member && pct.is_some() && !publishable(on, all);
+            let hidden = member && pct.is_some() && !sightline_core::disclosure::share_publishable(on, all);
             (day, pct.filter(|_| !hidden), hidden)
         })
         .collect();

@@ -22,25 +22,31 @@ pub fn sees_er(viewer: &Viewer) -> bool {
     matches!(viewer.user.role, Role::Admin | Role::Hr)
 }
 
-/// The figures for the 12 months to the filter's date, and the scope.
-async fn figures(
-    state: &AppState,
-    viewer: &Viewer,
-    filter: &Filter,
-) -> Result<(VoiceFigures, chrono::NaiveDate, Option<String>, std::sync::Arc<sightline_core::Workforce>), Error> {
+/// What the staff-voice pages show: the figures for the 12 months to the
+/// filter's date, the records they came from (ER cases only for those who
+/// may see them), the date, the team asked for and the workforce.
+struct Heard {
+    f: VoiceFigures,
+    records: std::sync::Arc<sightline_core::voice::VoiceRecords>,
+    date: chrono::NaiveDate,
+    team: Option<String>,
+    wf: std::sync::Arc<sightline_core::Workforce>,
+}
+
+async fn figures(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Heard, Error> {
     let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let team = match filter.scope(wf.teams(), &[])? {
         Scope::Team(t) => Some(t.to_string()),
         _ => None,
     };
-    let records = state.store.load_voice(&wf, sees_er(viewer)).await?;
-    let (all, calendar, wanted, days) =
-        (wf.clone(), state.calendar.clone(), team.clone(), state.settings.long_term_days);
+    let records = std::sync::Arc::new(state.store.load_voice(&wf, sees_er(viewer)).await?);
+    let (all, calendar, wanted, days, read) =
+        (wf.clone(), state.calendar.clone(), team.clone(), state.settings.long_term_days, records.clone());
     let f = state
         .heavy
-        .run(move || voice_figures(&all, &records, &calendar, Period::twelve_months_to(date), wanted.as_deref(), days))
+        .run(move || voice_figures(&all, &read, &calendar, Period::twelve_months_to(date), wanted.as_deref(), days))
         .await?;
-    Ok((f, date, team, wf))
+    Ok(Heard { f, records, date, team, wf })
 }
 
 /// A count as the viewer may see it.
@@ -72,7 +78,7 @@ pub async fn leaving(State(state): State<Shared>, viewer: Viewer, filter: Filter
 }
 
 async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    let Heard { f, date, team, wf, .. } = figures(state, viewer, filter).await?;
     let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
     let member = viewer.is_member();
     if member && team.is_some() {
@@ -128,7 +134,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
                 thead { tr { th scope="col" { "Reason" } th scope="col" { "Interviews" } th scope="col" { "Share" } } }
                 tbody {
                     @for r in &f.exit_reasons {
-                        @let hidden = member && is_disclosive(r.count);
+                        @let hidden = member && !f.reason_publishable(r);
                         tr {
                             th scope="row" { (r.reason.words()) }
                             td { @if hidden { "c" } @else { (r.count) } }
@@ -209,12 +215,11 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 }
 
 async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (f, date, team, wf) = figures(state, viewer, filter).await?;
+    let Heard { f, records, date, team, wf } = figures(state, viewer, filter).await?;
     if viewer.is_member() && team.is_some() {
         let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
         return Ok(members_see_the_authority("Staff voice", "/voice", date, &wf, scope));
     }
-    let records = state.store.load_voice(&wf, sees_er(viewer)).await?;
     let waves = sightline_core::voice::themes_by_wave(&wf, &records, date, team.as_deref(), 6);
     let wave_names: Vec<String> = {
         let mut seen: Vec<String> = Vec::new();
@@ -273,7 +278,7 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
                 thead { tr { th scope="col" { "Theme" } th scope="col" { "Score" } th scope="col" { "Band" } th scope="col" { "Respondents" } th scope="col" { "Change since the wave before" } } }
                 tbody {
                     @for t in &f.survey_themes {
-                        @let hidden = member && is_disclosive(t.respondents);
+                        @let hidden = member && !VoiceFigures::theme_publishable(t);
                         tr {
                             th scope="row" data-label="Theme" { (t.theme) }
                             td data-label="Score" { @if hidden { "c" } @else { (one(t.score)) } }
