@@ -6,6 +6,7 @@
 
 pub mod absence;
 pub mod agency;
+pub mod agency_rules;
 pub mod benchmark;
 pub mod calendar;
 pub mod codes;
@@ -14,10 +15,12 @@ pub mod coverage;
 pub mod development;
 pub mod disclosure;
 pub mod identity;
+pub mod incentives;
 pub mod indicators;
 pub mod leavers;
 pub mod model;
 pub mod published;
+pub mod recruitment;
 pub mod resolve;
 pub mod retention;
 pub mod rows;

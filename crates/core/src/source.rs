@@ -69,6 +69,17 @@ pub struct AgencyTerms {
     pub charge_rate: Option<f64>,
     pub pay_rate: Option<f64>,
     pub covering: Option<Covering>,
+    /// The assignment's own reference.
+    pub reference: Option<String>,
+    /// DfE's role type, from the export's title or its organisational role.
+    pub role_type: Option<crate::agency_rules::RoleType>,
+    /// Part of a project team or packaged model.
+    pub project_team: Option<bool>,
+    pub notice_weeks: Option<f64>,
+    /// Who signed off pay above the price cap.
+    pub signed_off_by: Option<String>,
+    /// Months of local authority experience since qualifying, as the agency vetted them.
+    pub la_experience_months: Option<f64>,
 }
 
 /// A post's or agency assignment's own reference, where the export gives
@@ -118,6 +129,9 @@ pub struct SourceData {
     pub development: crate::development::DevelopmentRecords,
     /// Staff-voice records (exit interviews, survey answers, ER cases).
     pub voice: crate::voice::VoiceRecords,
+    /// Recruitment, incentive and agency-rule records (vacancies, payments,
+    /// price caps, a regional list of leavers).
+    pub recruitment: crate::recruitment::RecruitmentRecords,
     pub skipped: Vec<RowProblem>,
     /// Data rows read, valid or not.
     pub rows_read: usize,

@@ -810,6 +810,7 @@ impl From<Loaded> for SourceData {
             caseload_weights: Vec::new(),
             development: Default::default(),
             voice: Default::default(),
+            recruitment: Default::default(),
             skipped: loaded.skipped,
             rows_read,
             mode: Mode::Full,

@@ -250,6 +250,7 @@ pub fn history(returns: &[CensusReturn]) -> (SourceData, Vec<String>) {
         caseload_weights: Vec::new(),
         development: Default::default(),
         voice: Default::default(),
+        recruitment: Default::default(),
         skipped: Vec::new(),
         rows_read,
         mode: Mode::Full,

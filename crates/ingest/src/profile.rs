@@ -816,6 +816,7 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         caseload_weights: reader.weights,
         development: reader.development,
         voice: reader.voice,
+        recruitment: reader.recruitment,
         skipped: reader.problems,
         rows_read: sheet.rows.len() - footers,
         mode: profile.mode,

@@ -39,6 +39,7 @@ fn source() -> SourceData {
         caseload_weights: Vec::new(),
         development: Default::default(),
         voice: Default::default(),
+        recruitment: Default::default(),
         skipped: vec![RowProblem {
             file: "hr.csv".into(),
             line: 4,
