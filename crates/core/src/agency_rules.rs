@@ -280,7 +280,7 @@ pub fn check(wf: &Workforce, book: &RuleBook<'_>, a: &AgencyAssignment) -> Vec<B
                 breach(
                     Rule::OverCap,
                     format!(
-                        "pay rate £{pay:.2} an hour is above the {} cap of £{:.2} for a {} (from {}){signed}",
+                        "pay rate £{pay:.2} an hour is above the {} cap of £{:.2} for the role of {} (from {}){signed}",
                         cap.region,
                         cap.cap,
                         role.words(),
@@ -453,6 +453,254 @@ pub fn quarter(text: &str) -> Option<Period> {
     let start = NaiveDate::from_ymd_opt(year, 3 * q - 2, 1)?;
     let end = crate::calendar::month_end(NaiveDate::from_ymd_opt(year, 3 * q, 1)?);
     Some(Period { start, end })
+}
+
+/// The columns of the quarterly return's assignment rows: DfE's fields
+/// first (reference, SWE number, role type, hourly pay rate, start, end,
+/// project team), then what the authority checks them by.
+pub const RETURN_COLUMNS: [&str; 12] = [
+    "assignment_reference",
+    "swe_registration_number",
+    "role_type",
+    "hourly_pay_rate",
+    "start_date",
+    "end_date",
+    "project_team",
+    "agency",
+    "team",
+    "price_cap",
+    "over_cap",
+    "cap_signed_off_by",
+];
+
+/// One assignment row of the quarterly agency data return.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReturnRow {
+    /// The line of a file read back (0 when made from the store).
+    pub line: u64,
+    pub reference: String,
+    pub swe_no: Option<String>,
+    pub role_type: Option<String>,
+    pub pay_rate: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// `yes`, `no` or empty.
+    pub project_team: Option<String>,
+    pub agency: Option<String>,
+    pub team: Option<String>,
+    pub cap: Option<String>,
+    /// `yes`, `no` or empty (not checked).
+    pub over_cap: Option<String>,
+    pub signed_off_by: Option<String>,
+}
+
+impl ReturnRow {
+    fn cells(&self) -> [Option<&str>; 12] {
+        [
+            Some(self.reference.as_str()),
+            self.swe_no.as_deref(),
+            self.role_type.as_deref(),
+            self.pay_rate.as_deref(),
+            self.start.as_deref(),
+            self.end.as_deref(),
+            self.project_team.as_deref(),
+            self.agency.as_deref(),
+            self.team.as_deref(),
+            self.cap.as_deref(),
+            self.over_cap.as_deref(),
+            self.signed_off_by.as_deref(),
+        ]
+    }
+
+    /// A row from its cells in [`RETURN_COLUMNS`]' order.
+    pub fn from_cells(line: u64, cells: &[&str]) -> ReturnRow {
+        let cell = |i: usize| cells.get(i).map(|c| c.trim()).filter(|c| !c.is_empty()).map(str::to_string);
+        ReturnRow {
+            line,
+            reference: cell(0).unwrap_or_default(),
+            swe_no: cell(1),
+            role_type: cell(2),
+            pay_rate: cell(3),
+            start: cell(4),
+            end: cell(5),
+            project_team: cell(6),
+            agency: cell(7),
+            team: cell(8),
+            cap: cell(9),
+            over_cap: cell(10),
+            signed_off_by: cell(11),
+        }
+    }
+}
+
+/// The assignment rows of the return for `quarter`: every assignment in
+/// place on some day of it, in order of first day and reference.
+pub fn return_rows(wf: &Workforce, book: &RuleBook<'_>, all: &[AgencyAssignment], quarter: Period) -> Vec<ReturnRow> {
+    all.iter()
+        .filter(|a| a.overlaps(quarter))
+        .map(|a| {
+            let cap = a.role_type.and_then(|r| cap_for(book.caps, book.region, r, a.start));
+            let over = match (cap, a.pay_rate) {
+                (Some(c), Some(p)) => Some(if p > c.cap + 1e-9 { "yes" } else { "no" }.to_string()),
+                _ => None,
+            };
+            ReturnRow {
+                line: 0,
+                reference: a.reference.clone(),
+                swe_no: wf.person(a.person).swe_no.clone(),
+                role_type: a.role_type.map(|r| r.as_str().to_string()),
+                pay_rate: a.pay_rate.map(|p| format!("{p:.2}")),
+                start: Some(a.start.to_string()),
+                end: a.end.map(|e| e.to_string()),
+                project_team: a.project_team.map(|y| if y { "yes" } else { "no" }.to_string()),
+                agency: a.agency.clone(),
+                team: Some(wf.team_name(a.team).to_string()),
+                cap: cap.map(|c| format!("{:.2}", c.cap)),
+                over_cap: over,
+                signed_off_by: a.signed_off_by.clone(),
+            }
+        })
+        .collect()
+}
+
+/// A CSV field, quoted when it must be (and a leading `=`, `+`, `-` or `@`
+/// neutralised, so that no spreadsheet reads it as a formula).
+pub fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// The assignment rows as CSV, with the heading line.
+pub fn return_csv(rows: &[ReturnRow]) -> String {
+    let mut out = RETURN_COLUMNS.join(",");
+    out.push('\n');
+    for r in rows {
+        let cells: Vec<String> = r.cells().iter().map(|c| csv_field(c.unwrap_or(""))).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// How serious a finding of the return's checks is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// DfE cannot take the row as it is.
+    Error,
+    /// Worth a look before sending.
+    Warning,
+}
+
+/// One thing the return's checks found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// `AGY01`...
+    pub code: &'static str,
+    pub line: u64,
+    pub reference: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let at = if self.line > 0 { format!("line {}, ", self.line) } else { String::new() };
+        write!(f, "{} {sev}: {at}assignment `{}`: {}", self.code, self.reference, self.message)
+    }
+}
+
+/// The return's checks, row by row: every DfE field present and well
+/// formed, dates in order and in the quarter, references unique, price-cap
+/// breaches signed off.
+pub fn check_return(rows: &[ReturnRow], quarter: Option<Period>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in rows {
+        let mut find = |severity, code, message: String| {
+            out.push(Finding { severity, code, line: r.line, reference: r.reference.clone(), message });
+        };
+        if r.reference.is_empty() {
+            find(Severity::Error, "AGY01", "no assignment reference".into());
+        } else if let Some(first) = seen.insert(r.reference.as_str(), r.line) {
+            find(Severity::Error, "AGY02", format!("the same reference as line {first}"));
+        }
+        match r.swe_no.as_deref() {
+            None => find(Severity::Error, "AGY03", "no SWE registration number".into()),
+            Some(s) if !crate::codes::is_swe_number(s) => {
+                find(Severity::Error, "AGY03", format!("`{s}` is not an SWE number (SW, then digits)"))
+            }
+            _ => {}
+        }
+        match r.role_type.as_deref() {
+            None => find(Severity::Error, "AGY04", "no role type".into()),
+            Some(t) if RoleType::parse(t).is_none() => find(
+                Severity::Error,
+                "AGY04",
+                format!("role type `{t}`: use social_worker, senior_social_worker, advanced_practitioner, team_manager or iro"),
+            ),
+            _ => {}
+        }
+        match r.pay_rate.as_deref().map(|p| p.trim_start_matches('£').replace(',', "").parse::<f64>()) {
+            None => find(Severity::Error, "AGY05", "no hourly pay rate".into()),
+            Some(Ok(p)) if p.is_finite() && p > 0.0 && p < 1_000.0 => {}
+            Some(_) => find(
+                Severity::Error,
+                "AGY05",
+                format!("hourly pay rate `{}` is not an amount in pounds above 0", r.pay_rate.as_deref().unwrap_or_default()),
+            ),
+        }
+        let date = |text: Option<&str>| text.map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d"));
+        let start = match date(r.start.as_deref()) {
+            None => {
+                find(Severity::Error, "AGY06", "no start date".into());
+                None
+            }
+            Some(Err(_)) => {
+                find(Severity::Error, "AGY06", format!("start date `{}`: use YYYY-MM-DD", r.start.as_deref().unwrap_or_default()));
+                None
+            }
+            Some(Ok(d)) => Some(d),
+        };
+        let end = match date(r.end.as_deref()) {
+            Some(Err(_)) => {
+                find(Severity::Error, "AGY07", format!("end date `{}`: use YYYY-MM-DD", r.end.as_deref().unwrap_or_default()));
+                None
+            }
+            Some(Ok(d)) => Some(d),
+            None => None,
+        };
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                find(Severity::Error, "AGY07", "ends before it starts".into());
+            }
+        }
+        if let (Some(q), Some(s)) = (quarter, start) {
+            if s > q.end || end.is_some_and(|e| e < q.start) {
+                find(Severity::Error, "AGY08", format!("not in place in the quarter {} to {}", q.start, q.end));
+            }
+        }
+        match r.project_team.as_deref() {
+            Some("yes" | "no") => {}
+            None => find(Severity::Warning, "AGY09", "not said whether part of a project team".into()),
+            Some(v) => find(Severity::Error, "AGY09", format!("project team `{v}`: use yes or no")),
+        }
+        if r.over_cap.as_deref() == Some("yes") && r.signed_off_by.is_none() {
+            find(Severity::Warning, "AGY10", "pay above the price cap with no sign-off recorded".into());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -285,3 +285,9 @@ impl QualificationRoute {
         QualificationRoute::ALL.into_iter().find(|r| r.as_str() == text)
     }
 }
+
+/// Whether `text` is a Social Work England registration number: 2 letters, then digits.
+pub fn is_swe_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() > 2 && b.iter().take(2).all(u8::is_ascii_alphabetic) && b.iter().skip(2).all(u8::is_ascii_digit)
+}

@@ -296,6 +296,31 @@ pub fn recruitment_figures(vacancies: &[Vacancy], period: Period, plan: &BTreeMa
     }
 }
 
+/// The figure a plan of starts by `route` is set as a target on: `starts_international`.
+pub fn plan_field(route: Route) -> String {
+    format!("starts_{}", route.as_str())
+}
+
+/// Whether `name` is a plan of starts (`starts_` and a route).
+pub fn is_plan_field(name: &str) -> bool {
+    name.strip_prefix("starts_").and_then(Route::parse).is_some()
+}
+
+/// The plan for `period`: for each route, the value of the latest target
+/// on its starts (`starts_ROUTE --at-least N --by D`) whose date falls in
+/// the period ("at least 25 international starts by 31 March 2026").
+pub fn plan_for(targets: &[crate::Target], period: Period) -> BTreeMap<Route, f64> {
+    let mut found: BTreeMap<Route, (Date, f64)> = BTreeMap::new();
+    for t in targets.iter().filter(|t| period.contains(t.by)) {
+        if let Some(route) = t.figure.strip_prefix("starts_").and_then(Route::parse) {
+            if found.get(&route).is_none_or(|(by, _)| *by <= t.by) {
+                found.insert(route, (t.by, t.value));
+            }
+        }
+    }
+    found.into_iter().map(|(r, (_, v))| (r, v)).collect()
+}
+
 /// The figures for each team the vacancies name (`not recorded` for none), in name order.
 pub fn recruitment_by_team(
     vacancies: &[Vacancy],

@@ -334,10 +334,7 @@ fn parse_date_bytes(b: &[u8]) -> Option<Date> {
     NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
-pub(crate) fn is_swe_number(t: &str) -> bool {
-    let b = t.as_bytes();
-    b.len() > 2 && b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_digit)
-}
+pub(crate) use sightline_core::codes::is_swe_number;
 
 /// A whole number of at most nine digits, from its bytes. A decimal point
 /// followed only by zeros is allowed (`3.0`), as spreadsheet and pandas

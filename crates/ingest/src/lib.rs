@@ -10,6 +10,7 @@
 // tests of tests/hostile.rs feed them arbitrary bytes.)
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod agency_return;
 pub mod canonical;
 pub mod census;
 pub mod identity;

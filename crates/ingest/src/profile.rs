@@ -12,6 +12,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use sightline_core::development as dev;
 use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
+use sightline_core::agency_rules::{PriceCap, RegionalLeaver, RoleType};
+use sightline_core::incentives;
+use sightline_core::recruitment::{RecruitmentRecords, Route, Vacancy};
 use sightline_core::voice;
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
@@ -50,6 +53,14 @@ pub enum ExportKind {
     Survey,
     /// Employee-relations cases (HR and admin only).
     Er,
+    /// An applicant-tracking export: one row per vacancy, from advert to start.
+    Recruitment,
+    /// Incentive and market-supplement payments, with their clawback terms.
+    Payments,
+    /// The region's agency price caps by DfE role type.
+    PriceCaps,
+    /// A regional list of social workers who left permanent posts (for the cooling-off rule).
+    RegionalLeavers,
 }
 
 impl ExportKind {
@@ -68,6 +79,10 @@ impl ExportKind {
             ExportKind::Exit => "exit",
             ExportKind::Survey => "survey",
             ExportKind::Er => "er",
+            ExportKind::Recruitment => "recruitment",
+            ExportKind::Payments => "payments",
+            ExportKind::PriceCaps => "price_caps",
+            ExportKind::RegionalLeavers => "regional_leavers",
         }
     }
 
@@ -76,10 +91,17 @@ impl ExportKind {
         matches!(self, X | V | Q)
     }
 
-    /// Whether the export holds development records (early careers,
-    /// supervision, CPD, registration, grades) rather than employment.
+    /// Whether the export holds records kept beside employment (early
+    /// careers, supervision, CPD, registration, grades, staff voice,
+    /// payments), whose people are joined to HR's by `xref_source`.
     pub fn is_development(self) -> bool {
-        matches!(self, Y | S | D | R | L | X | V | Q)
+        matches!(self, Y | S | D | R | L | X | V | Q | P)
+    }
+
+    /// Whether the export's rows are records about no one person
+    /// (vacancies, price caps, a regional list of leavers).
+    pub fn is_impersonal(self) -> bool {
+        matches!(self, N | T | W)
     }
 }
 
@@ -109,12 +131,13 @@ pub struct FieldSpec {
 
 use ExportKind::{
     Absence as A, Agency as G, Asye as Y, Caseload as C, Development as D, Er as Q, Establishment as E, Exit as X,
-    Grades as L, Hr as H, Registration as R, Supervision as S, Survey as V,
+    Grades as L, Hr as H, Payments as P, PriceCaps as T, Recruitment as N, RegionalLeavers as W, Registration as R,
+    Supervision as S, Survey as V,
 };
 /// The exports about people (all but the establishment).
-const ALL: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, X, V, Q];
+const ALL: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, X, V, Q, P];
 /// The exports about people that always name them (exit interviews and survey answers may be anonymous).
-const NAMED: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, Q];
+const NAMED: &[ExportKind] = &[H, G, C, A, Y, S, D, R, L, Q, P];
 
 /// Every field a profile can map.
 pub const FIELDS: &[FieldSpec] = &[
@@ -134,8 +157,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "team", kinds: &[X, V], required: false, meaning: "team name, for an anonymous row (a named person's team is their post's)" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
     FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
-    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level or ER case" },
-    FieldSpec { name: "end_date", kinds: &[H, G, A, E, R, Q], required: false, meaning: "last day; empty while open (required for absences)" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q, T], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level, ER case or price cap" },
+    FieldSpec { name: "end_date", kinds: &[H, G, A, E, R, Q, T], required: false, meaning: "last day; empty while open (required for absences)" },
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
     FieldSpec { name: "fte_percent", kinds: &[H, G, E], required: false, meaning: "full-time equivalent as a percentage: 100 is full time" },
     FieldSpec { name: "hours", kinds: &[H, G, E], required: false, meaning: "contracted weekly hours; FTE = hours / standard_hours (or the row's standard_hours_column)" },
@@ -145,6 +168,39 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "charge_rate", kinds: &[G], required: false, meaning: "charge to the authority per hour" },
     FieldSpec { name: "pay_rate", kinds: &[G], required: false, meaning: "pay to the worker per hour" },
     FieldSpec { name: "covering", kinds: &[G], required: false, meaning: "vacancy or over_establishment" },
+    FieldSpec { name: "role_type", kinds: &[G], required: false, meaning: "DfE's role type: social_worker, senior_social_worker, advanced_practitioner, team_manager or iro (map the authority's titles with [codes.role_type]; by default from org_role)" },
+    FieldSpec { name: "role_type", kinds: &[T], required: true, meaning: "the DfE role type the cap is for (map with [codes.role_type])" },
+    FieldSpec { name: "project_team", kinds: &[G], required: false, meaning: "yes when the worker is part of a project team or packaged model" },
+    FieldSpec { name: "notice_weeks", kinds: &[G], required: false, meaning: "the assignment's notice period in weeks" },
+    FieldSpec { name: "signed_off_by", kinds: &[G], required: false, meaning: "who signed off pay above the price cap (the DCS or chief executive)" },
+    FieldSpec { name: "la_experience_months", kinds: &[G], required: false, meaning: "months of local authority experience since qualifying, as the agency vetted them" },
+    FieldSpec { name: "vacancy_ref", kinds: &[N], required: true, meaning: "the vacancy's own reference" },
+    FieldSpec { name: "team", kinds: &[N], required: false, meaning: "the team the post is in" },
+    FieldSpec { name: "role", kinds: &[N], required: false, meaning: "the post's title, as the authority words it" },
+    FieldSpec { name: "route", kinds: &[N], required: false, meaning: "the hire's route: experienced, newly_qualified, international, step_up, frontline, apprenticeship or agency_conversion (map with [codes.route])" },
+    FieldSpec { name: "advert_date", kinds: &[N], required: true, meaning: "the day the vacancy was advertised" },
+    FieldSpec { name: "applications", kinds: &[N], required: false, meaning: "applications received" },
+    FieldSpec { name: "shortlisted", kinds: &[N], required: false, meaning: "candidates shortlisted" },
+    FieldSpec { name: "interviewed", kinds: &[N], required: false, meaning: "candidates interviewed" },
+    FieldSpec { name: "offered", kinds: &[N], required: false, meaning: "offers made" },
+    FieldSpec { name: "accepted", kinds: &[N], required: false, meaning: "offers accepted" },
+    FieldSpec { name: "offer_date", kinds: &[N], required: false, meaning: "the day the (accepted) offer was made" },
+    FieldSpec { name: "start_date", kinds: &[N], required: false, meaning: "the hire's first day" },
+    FieldSpec { name: "withdrawn_date", kinds: &[N], required: false, meaning: "the day the vacancy's recruitment fell through (the candidate or the post withdrawn)" },
+    FieldSpec { name: "withdrawn_reason", kinds: &[N], required: false, meaning: "why, in the system's words" },
+    FieldSpec { name: "closed_date", kinds: &[N], required: false, meaning: "the day the vacancy closed unfilled" },
+    FieldSpec { name: "cost", kinds: &[N], required: false, meaning: "what the recruitment cost, in pounds (adverts, fees, relocation, visas)" },
+    FieldSpec { name: "campaign", kinds: &[N], required: false, meaning: "the campaign or cohort, as an international recruitment is" },
+    FieldSpec { name: "scheme", kinds: &[P], required: true, meaning: "the incentive or market-supplement scheme" },
+    FieldSpec { name: "amount", kinds: &[P], required: true, meaning: "the payment, in pounds" },
+    FieldSpec { name: "paid_date", kinds: &[P], required: true, meaning: "the day it was paid" },
+    FieldSpec { name: "clawback_months", kinds: &[P], required: false, meaning: "months after payment within which leaving means paying it back (empty or 0: no clawback)" },
+    FieldSpec { name: "taper", kinds: &[P], required: false, meaning: "none (the whole payment is owed back) or monthly (the share of the months not served); map with [codes.taper]" },
+    FieldSpec { name: "region", kinds: &[T], required: true, meaning: "the region the cap applies in" },
+    FieldSpec { name: "cap", kinds: &[T], required: true, meaning: "the most an hour, in pounds (pay with employer NICs and holiday pay)" },
+    FieldSpec { name: "swe_no", kinds: &[W], required: true, meaning: "Social Work England registration number" },
+    FieldSpec { name: "leaving_date", kinds: &[W], required: true, meaning: "the last day in the permanent post" },
+    FieldSpec { name: "employer", kinds: &[W], required: false, meaning: "the authority the person left" },
     FieldSpec { name: "date", kinds: &[C, S, D, X, V], required: true, meaning: "date of the caseload snapshot, supervision session, piece of CPD, leaving (exit interviews) or survey answer" },
     FieldSpec { name: "cases", kinds: &[C], required: true, meaning: "cases (children) held, a whole number" },
     FieldSpec { name: "weight", kinds: &[C], required: false, meaning: "complexity-weighted caseload, as the system gives it" },
@@ -206,6 +262,10 @@ pub const CODED_FIELDS: &[&str] = &[
     "would_return",
     "answer",
     "er_type",
+    "role_type",
+    "project_team",
+    "route",
+    "taper",
 ];
 
 /// A yes or no as exports write it: yes, y, true, 1 (and, for a session,
@@ -304,6 +364,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("hr-assignments", include_str!("../profiles/hr-assignments.toml")),
     ("hr-staff-list", include_str!("../profiles/hr-staff-list.toml")),
     ("agency-msp", include_str!("../profiles/agency-msp.toml")),
+    ("agency-assignments", include_str!("../profiles/agency-assignments.toml")),
     ("caseload-cms", include_str!("../profiles/caseload-cms.toml")),
     ("absence-episodes", include_str!("../profiles/absence-episodes.toml")),
     ("establishment-finance", include_str!("../profiles/establishment-finance.toml")),
@@ -315,6 +376,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("exit-interviews", include_str!("../profiles/exit-interviews.toml")),
     ("survey-pulse", include_str!("../profiles/survey-pulse.toml")),
     ("er-cases", include_str!("../profiles/er-cases.toml")),
+    ("recruitment-ats", include_str!("../profiles/recruitment-ats.toml")),
+    ("incentive-payments", include_str!("../profiles/incentive-payments.toml")),
+    ("price-caps", include_str!("../profiles/price-caps.toml")),
+    ("regional-leavers", include_str!("../profiles/regional-leavers.toml")),
 ];
 
 /// The TOML of the shipped profile called `name`.
@@ -516,6 +581,10 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "would_return" => value == "none" || yes_no(value).is_some(),
         "answer" => value == "none" || value.trim().parse::<f64>().is_ok_and(f64::is_finite),
         "er_type" => sightline_core::voice::ErKind::parse(value).is_some(),
+        "role_type" => sightline_core::agency_rules::RoleType::parse(value).is_some(),
+        "project_team" => yes_no(value).is_some(),
+        "route" => sightline_core::recruitment::Route::parse(value).is_some(),
+        "taper" => matches!(value, "none" | "monthly"),
         _ => true,
     };
     if ok {
@@ -539,6 +608,10 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "would_return" => "use yes or no (or none: not said)".into(),
         "answer" => "use a number on the survey's scale (or none: not answered)".into(),
         "er_type" => "use capability, conduct, grievance, sickness_absence, probation or whistleblowing".into(),
+        "role_type" => "use social_worker, senior_social_worker, advanced_practitioner, team_manager or iro".into(),
+        "project_team" => "use yes or no".into(),
+        "route" => "use experienced, newly_qualified, international, step_up, frontline, apprenticeship or agency_conversion".into(),
+        "taper" => "use none or monthly".into(),
         _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
     })
 }
@@ -565,10 +638,14 @@ impl ExportRow<'_> {
             return true;
         }
         // What names a record: its team (establishment); its person; or, for a
-        // row that may be anonymous (exit interviews, survey answers), its date too.
+        // row that may be anonymous (exit interviews, survey answers), its date
+        // too; a vacancy's reference, a cap's region, a listed leaver's SWE number.
         let keys: &[&str] = match self.profile.kind {
             E => &["team"],
             X | V => &["person_id", "date"],
+            N => &["vacancy_ref"],
+            T => &["region"],
+            W => &["swe_no"],
             _ => &["person_id"],
         };
         let filled = self.columns.values().filter(|i| self.cells.get(**i).is_some_and(|c| !c.is_empty())).count();
@@ -838,6 +915,7 @@ struct ExportReader {
     post_refs: Vec<PostRef>,
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
     development: dev::DevelopmentRecords,
+    recruitment: RecruitmentRecords,
     voice: voice::VoiceRecords,
     problems: Vec<RowProblem>,
 }
@@ -859,6 +937,9 @@ impl ExportReader {
     fn read_row(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
         if row.profile.kind == E {
             return self.read_post(row);
+        }
+        if row.profile.kind.is_impersonal() {
+            return self.read_record(row);
         }
         if matches!(row.profile.kind, X | V) && row.text("person_id").is_none() {
             // Anonymous: the record alone, with its team.
@@ -945,6 +1026,89 @@ impl ExportReader {
         Ok(())
     }
 
+    /// A row about no one person: a vacancy, a price cap, a regional leaver.
+    #[allow(clippy::expect_used)] // coded() has checked each coded value parses
+    fn read_record(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
+        let r = &mut self.recruitment;
+        match row.profile.kind {
+            N => {
+                let reference = row.required("vacancy_ref")?;
+                let advertised = required_date(row, "advert_date")?;
+                let count = |field: &str| -> Result<Option<u32>, RowProblem> {
+                    match row.number(field)? {
+                        None => Ok(None),
+                        Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e9 => Ok(Some(n as u32)),
+                        Some(_) => Err(row.problem(field, &row.written(field), "a count must be a whole number, 0 or more")),
+                    }
+                };
+                let after_advert = |field: &str| -> Result<Option<NaiveDate>, RowProblem> {
+                    match row.date(field)? {
+                        Some(d) if d < advertised => {
+                            Err(row.problem(field, &row.written(field), "before the vacancy was advertised"))
+                        }
+                        d => Ok(d),
+                    }
+                };
+                let offer_date = after_advert("offer_date")?;
+                let start_date = after_advert("start_date")?;
+                if let (Some(o), Some(st)) = (offer_date, start_date) {
+                    if st < o {
+                        return Err(row.problem("start_date", &row.written("start_date"), "before the offer was made"));
+                    }
+                }
+                let cost = row.number("cost")?;
+                if let Some(c) = cost.filter(|c| *c < 0.0) {
+                    return Err(row.problem("cost", &c.to_string(), "a cost cannot be negative"));
+                }
+                let route = row.coded("route")?.map(|v| Route::parse(&v).expect("checked by coded()"));
+                r.vacancies.push(Vacancy {
+                    reference,
+                    team: row.text("team"),
+                    role: row.text("role"),
+                    route,
+                    advertised,
+                    applications: count("applications")?,
+                    shortlisted: count("shortlisted")?,
+                    interviewed: count("interviewed")?,
+                    offered: count("offered")?,
+                    accepted: count("accepted")?,
+                    offer_date,
+                    start_date,
+                    withdrawn: after_advert("withdrawn_date")?,
+                    withdrawn_reason: row.text("withdrawn_reason"),
+                    closed: after_advert("closed_date")?,
+                    cost,
+                    campaign: row.text("campaign"),
+                });
+            }
+            T => {
+                let region = row.required("region")?;
+                let role = row.coded("role_type")?.ok_or_else(|| row.problem("role_type", "", "required, but empty"))?;
+                let role_type = RoleType::parse(&role).expect("checked by coded()");
+                let cap = row.number("cap")?.ok_or_else(|| row.problem("cap", "", "required, but empty"))?;
+                if cap <= 0.0 {
+                    return Err(row.problem("cap", &row.written("cap"), "a cap must be more than 0"));
+                }
+                let from = required_date(row, "start_date")?;
+                let to = row.date("end_date")?;
+                if to.is_some_and(|t| t < from) {
+                    return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
+                }
+                r.price_caps.push(PriceCap { region, role_type, cap, from, to });
+            }
+            W => {
+                let swe_no = row.required("swe_no")?.to_ascii_uppercase();
+                if !crate::canonical::is_swe_number(&swe_no) {
+                    return Err(row.problem("swe_no", &swe_no, "not a Social Work England number (2 letters, then digits)"));
+                }
+                let left = required_date(row, "leaving_date")?;
+                r.regional_leavers.push(RegionalLeaver { swe_no, left, employer: row.text("employer") });
+            }
+            _ => unreachable!("only impersonal kinds come here"),
+        }
+        Ok(())
+    }
+
     fn read_post(&mut self, row: &ExportRow<'_>) -> Result<(), RowProblem> {
         let team = row.required("team")?;
         let fte = row.funded_fte()?;
@@ -1002,12 +1166,25 @@ impl ExportReader {
                             r => Ok(r),
                         }
                     };
-                    Some((
-                        row.text("agency"),
-                        rate("charge_rate")?,
-                        rate("pay_rate")?,
-                        row.coded("covering")?.and_then(|c| Covering::parse(&c)),
-                    ))
+                    let notice_weeks = row.number("notice_weeks")?;
+                    if let Some(w) = notice_weeks.filter(|w| *w < 0.0) {
+                        return Err(row.problem("notice_weeks", &w.to_string(), "a notice period cannot be negative"));
+                    }
+                    let la_experience_months = row.number("la_experience_months")?;
+                    if let Some(m) = la_experience_months.filter(|m| *m < 0.0) {
+                        return Err(row.problem("la_experience_months", &m.to_string(), "experience cannot be negative"));
+                    }
+                    Some(Terms {
+                        agency: row.text("agency"),
+                        charge_rate: rate("charge_rate")?,
+                        pay_rate: rate("pay_rate")?,
+                        covering: row.coded("covering")?.and_then(|c| Covering::parse(&c)),
+                        role_type: row.coded("role_type")?.and_then(|r| RoleType::parse(&r)),
+                        project_team: row.coded("project_team")?.and_then(|v| yes_no(&v)),
+                        notice_weeks,
+                        signed_off_by: row.text("signed_off_by"),
+                        la_experience_months,
+                    })
                 } else {
                     None
                 };
@@ -1039,6 +1216,8 @@ impl ExportReader {
             E => unreachable!("establishment rows are read by read_post"),
             Y | S | D | R | L => Fact::Development(read_development(row)?),
             X | V | Q => Fact::Voice(read_voice(row)?),
+            P => Fact::Payment(read_payment(row)?),
+            N | T | W => unreachable!("impersonal rows are read by read_record"),
             A => {
                 let start =
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
@@ -1079,7 +1258,7 @@ impl ExportReader {
                 if let Some(reference) = reference {
                     self.post_refs.push(PostRef { person, start, team, org_role, fte, end, reference });
                 }
-                let charge_rate = terms.as_ref().and_then(|t| t.1);
+                let charge_rate = terms.as_ref().and_then(|t| t.charge_rate);
                 let spell = Spell {
                     person,
                     kind,
@@ -1093,8 +1272,21 @@ impl ExportReader {
                     charge_rate,
                 };
                 self.builder.add_spell(spell);
-                if let Some((agency, charge_rate, pay_rate, covering)) = terms {
-                    self.agency_terms.push(AgencyTerms { person, start, agency, charge_rate, pay_rate, covering });
+                if let Some(t) = terms {
+                    self.agency_terms.push(AgencyTerms {
+                        person,
+                        start,
+                        agency: t.agency,
+                        charge_rate: t.charge_rate,
+                        pay_rate: t.pay_rate,
+                        covering: t.covering,
+                        reference: self.post_refs.last().filter(|r| r.person == person && r.start == start).map(|r| r.reference.clone()),
+                        role_type: t.role_type,
+                        project_team: t.project_team,
+                        notice_weeks: t.notice_weeks,
+                        signed_off_by: t.signed_off_by,
+                        la_experience_months: t.la_experience_months,
+                    });
                 }
             }
             Fact::Caseload { date, cases, weight } => {
@@ -1107,6 +1299,7 @@ impl ExportReader {
                 self.builder.add_absence(Absence { person, start, end, reason, days_lost });
             }
             Fact::Voice(record) => self.add_voice(Some(person), record),
+            Fact::Payment(p) => self.recruitment.payments.push(incentives::Payment { person, ..p }),
             Fact::Development(record) => {
                 let r = &mut self.development;
                 match record {
@@ -1121,7 +1314,18 @@ impl ExportReader {
     }
 }
 
-type Terms = (Option<String>, Option<f64>, Option<f64>, Option<Covering>);
+/// What an agency row says of the assignment's terms.
+struct Terms {
+    agency: Option<String>,
+    charge_rate: Option<f64>,
+    pay_rate: Option<f64>,
+    covering: Option<Covering>,
+    role_type: Option<RoleType>,
+    project_team: Option<bool>,
+    notice_weeks: Option<f64>,
+    signed_off_by: Option<String>,
+    la_experience_months: Option<f64>,
+}
 
 impl Fact {
     /// A spell's or absence's start, and what tells one post from another
@@ -1140,7 +1344,7 @@ impl Fact {
             }
             Fact::Development(DevRecord::Registration(e)) => Some((e.from, "registration".to_string())),
             Fact::Development(DevRecord::Grade(e)) => Some((e.from, "level".to_string())),
-            Fact::Development(_) | Fact::Voice(_) => None,
+            Fact::Development(_) | Fact::Voice(_) | Fact::Payment(_) => None,
         }
     }
 }
@@ -1174,6 +1378,8 @@ enum Fact {
     Development(DevRecord),
     /// A staff-voice record, likewise.
     Voice(VoiceRecord),
+    /// An incentive payment, likewise.
+    Payment(incentives::Payment),
 }
 
 enum VoiceRecord {
@@ -1311,6 +1517,33 @@ fn length(row: &ExportRow<'_>, field: &str, most: f64, unit: &str) -> Result<Opt
 
 fn required_date(row: &ExportRow<'_>, field: &str) -> Result<NaiveDate, RowProblem> {
     row.date(field)?.ok_or_else(|| row.problem(field, "", "required, but empty"))
+}
+
+/// A payments export's row.
+#[allow(clippy::expect_used)] // coded() has checked each coded value parses
+fn read_payment(row: &ExportRow<'_>) -> Result<incentives::Payment, RowProblem> {
+    let scheme = row.required("scheme")?;
+    let amount = row.number("amount")?.ok_or_else(|| row.problem("amount", "", "required, but empty"))?;
+    if amount < 0.0 {
+        return Err(row.problem("amount", &row.written("amount"), "a payment cannot be negative"));
+    }
+    let paid = required_date(row, "paid_date")?;
+    let clawback_months = match row.number("clawback_months")? {
+        None => None,
+        Some(m) if m >= 0.0 && m.fract() == 0.0 && m <= 1200.0 => Some(m as u32).filter(|m| *m > 0),
+        Some(_) => {
+            return Err(row.problem(
+                "clawback_months",
+                &row.written("clawback_months"),
+                "use a whole number of months, 0 to 1200",
+            ))
+        }
+    };
+    let taper = match row.coded("taper")?.as_deref() {
+        Some("monthly") => incentives::Taper::Monthly,
+        _ => incentives::Taper::None,
+    };
+    Ok(incentives::Payment { person: PersonIdx(0), scheme, amount, paid, clawback_months, taper })
 }
 
 /// A development export's row (early careers, supervision, CPD, registration, grades).

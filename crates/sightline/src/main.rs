@@ -19,7 +19,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
     audit, backup, benchmark, census, coverage, data, demo, development, import, indicators, people, plan, profile,
-    report, serve, services, synth, targets, teams, tokens, users, voice,
+    recruitment, report, serve, services, synth, targets, teams, tokens, users, voice,
 };
 use std::process::ExitCode;
 
@@ -74,6 +74,38 @@ in each year of service (the pinch point); and leavers who came back. Explained 
 person. Definitions: docs/indicators.md, part D.\n\nExamples:\n  sightline retention --db sightline.db --by \
 years_since_qualifying --format json\n  sightline retention --db sightline.db --by team")]
     Retention(voice::RetentionArgs),
+    /// Recruitment from advert to start: open vacancies, time to hire, stage conversion, starts and cost by route.
+    #[command(long_about = "Recruitment for a period, from an applicant-tracking export: vacancies open on its \
+last day, time to hire (advert to start, median; and its parts, advert to offer and offer to start), the \
+candidates at each stage of the vacancies advertised in it and each stage's share of the one before, \
+withdrawals and why, starts by route against the plan (targets on starts_ROUTE dated in the period) and \
+cost per hire by route. Definitions: docs/indicators.md, part E.\n\nExamples:\n  sightline recruitment --db \
+sightline.db --period 2025-04-01..2026-03-31 --format json\n  sightline recruitment --db sightline.db --period \
+2025-04-01..2026-03-31 --by team")]
+    Recruitment(recruitment::RecruitmentArgs),
+    /// Incentive payments: paid by scheme, clawback owed by leavers, retention of recipients against people like them.
+    #[command(long_about = "Incentive and market-supplement payments at a date: money paid by scheme, clawback \
+owed by leavers inside their terms (with tapering), and the share of recipients still employed 12 months after \
+a first payment beside people of the same team and stage who had none, with the cost per extra year retained. \
+Definitions: docs/indicators.md, part E.\n\nExample:\n  sightline incentives --db sightline.db --as-of \
+2025-09-30 --format json")]
+    Incentives(recruitment::IncentivesArgs),
+    /// DfE's rules for agency social workers: each assignment's breaches, and the cost by month.
+    #[command(long_about = "DfE's statutory guidance on agency child and family social workers (in force from 31 \
+October 2024), checked for every assignment that began from then to the date: pay above the regional price cap \
+(and who signed it off), under 3 years' post-qualifying experience, within 3 months of leaving a permanent post \
+(the authority's own leavers and a regional list), notice over 4 weeks; the cost of agency work by month for \
+the 12 months to the date, conversions to permanent, and, with --permanent-cost, each assignment's premium \
+per hour.\n\nExample:\n  sightline agency-rules --db sightline.db --as-of 2025-12-31 --format json")]
+    AgencyRules(recruitment::AgencyRulesArgs),
+    /// DfE's quarterly agency data return: one row per assignment, a general section, and its checks.
+    #[command(long_about = "The quarterly agency data return from the store: one row per assignment in place in \
+the quarter with DfE's fields (reference, SWE number, role type, hourly pay rate, start and end, project team), \
+and beside it FILE-general.csv (compliance by rule with explanations, each breach and who signed it off, the \
+cost by month). Its checks run as it is made; --check reads a return back and checks it.\n\nExamples:\n  \
+sightline agency-return --db sightline.db --quarter 2025Q3 --out agency-2025q3.csv\n  sightline agency-return \
+--check agency-2025q3.csv --quarter 2025Q3")]
+    AgencyReturn(recruitment::AgencyReturnArgs),
     /// Make a synthetic (practice) authority: realistic made-up people, calibrated to DfE's figures.
     #[command(long_about = "Make a synthetic authority: made-up social workers, teams, agency cover, \
 sickness and caseloads, written as a data folder in the canonical format. Nobody in it is real.\n\n\
@@ -202,6 +234,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Development(args) => development::run_development(args),
         Command::Voice(args) => voice::run_voice(args),
         Command::Retention(args) => voice::run_retention(args),
+        Command::Recruitment(args) => recruitment::run_recruitment(args),
+        Command::Incentives(args) => recruitment::run_incentives(args),
+        Command::AgencyRules(args) => recruitment::run_agency_rules(args),
+        Command::AgencyReturn(args) => recruitment::run_agency_return(args),
         Command::Synth(args) => synth::run_synth(args),
         Command::Demo(args) => demo::run_demo(args),
         Command::Import(args) => import::run_import(args),

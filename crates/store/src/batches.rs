@@ -100,8 +100,10 @@ macro_rules! batches {
                     .map_err(|e| sqlx::Error::Protocol(format!("a development record cannot be written: {e}")))?;
                 let voice = crate::voice::rows(&data.voice)
                     .map_err(|e| sqlx::Error::Protocol(format!("a staff-voice record cannot be written: {e}")))?;
+                let recruitment = crate::recruitment::rows(&data.recruitment, wf)
+                    .map_err(|e| sqlx::Error::Protocol(format!("a recruitment record cannot be written: {e}")))?;
                 let total = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
-                    + development.len() + voice.len()) as u64;
+                    + development.len() + voice.len() + recruitment.len()) as u64;
                 let mut done = 0u64;
                 let mut tick = |n: usize| {
                     done += n as u64;
@@ -272,10 +274,41 @@ macro_rules! batches {
                         }
                     }
                 }
+                // Recruitment, payments, price caps and regional lists of
+                // leavers likewise: a full export replaces its kind; an
+                // export of changes the same kind's records of the keys it gives.
+                if let Some(kind) = crate::recruitment::record_kind(&batch.kind) {
+                    match data.mode {
+                        Mode::Full => {
+                            changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM recruitment_record WHERE {earlier_ref} AND kind = "))
+                                .push_bind(kind)
+                                .build()
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                        }
+                        Mode::Changes => {
+                            let mut keys: Vec<&str> = recruitment.iter().map(|r| r.key.as_str()).collect();
+                            keys.sort();
+                            keys.dedup();
+                            for chunk in keys.chunks(CHUNK) {
+                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM recruitment_record WHERE {earlier_ref} AND kind = "));
+                                q.push_bind(kind).push(" AND record_key IN (");
+                                let mut list = q.separated(", ");
+                                for k in chunk {
+                                    list.push_bind(*k);
+                                }
+                                q.push(")");
+                                changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
+                            }
+                        }
+                    }
+                }
                 let record_kind = crate::development::record_kind(&batch.kind);
-                let voice_batch = crate::voice::record_kind(&batch.kind).is_some();
+                let voice_batch = crate::voice::record_kind(&batch.kind).is_some()
+                    || crate::recruitment::record_kind(&batch.kind).is_some();
                 match (data.mode, record_kind) {
-                    // A staff-voice export touches no other table (above).
+                    // A staff-voice or recruitment export touches no other table (above).
                     _ if voice_batch => {}
                     (Mode::Full, Some(kind)) => {
                         changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM development_record WHERE {earlier_ref} AND kind = "))
@@ -399,7 +432,8 @@ macro_rules! batches {
                 }
                 for chunk in data.agency_terms.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO agency_assignment (batch_id, person_id, start_date, agency, charge_rate, pay_rate, covering) ",
+                        "INSERT INTO agency_assignment (batch_id, person_id, start_date, agency, charge_rate, pay_rate, covering, \
+                         reference, role_type, project_team, notice_weeks, signed_off_by, la_experience_months) ",
                     )
                     .push_values(chunk, |mut b, t| {
                         b.push_bind(batch_id)
@@ -408,7 +442,13 @@ macro_rules! batches {
                             .push_bind(&t.agency)
                             .push_bind(t.charge_rate)
                             .push_bind(t.pay_rate)
-                            .push_bind(t.covering.map(|c| c.as_str()));
+                            .push_bind(t.covering.map(|c| c.as_str()))
+                            .push_bind(&t.reference)
+                            .push_bind(t.role_type.map(|r| r.as_str()))
+                            .push_bind(t.project_team)
+                            .push_bind(t.notice_weeks)
+                            .push_bind(&t.signed_off_by)
+                            .push_bind(t.la_experience_months);
                     })
                     .build()
                     .execute(&mut *tx)
@@ -483,8 +523,23 @@ macro_rules! batches {
                         .await?;
                     tick(chunk.len());
                 }
+                for chunk in recruitment.chunks(CHUNK) {
+                    QueryBuilder::<$db>::new("INSERT INTO recruitment_record (batch_id, person_id, kind, date, record_key, detail) ")
+                        .push_values(chunk, |mut b, r| {
+                            b.push_bind(batch_id)
+                                .push_bind(r.person.map(person))
+                                .push_bind(r.kind)
+                                .push_bind(r.date)
+                                .push_bind(&r.key)
+                                .push_bind(&r.detail);
+                        })
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                    tick(chunk.len());
+                }
                 changes.rows_added = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
-                    + development.len() + voice.len()) as u64;
+                    + development.len() + voice.len() + recruitment.len()) as u64;
                 if dry_run {
                     tx.rollback().await?;
                 } else {

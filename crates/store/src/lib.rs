@@ -61,6 +61,7 @@ mod batches;
 pub mod credentials;
 mod development;
 mod people;
+mod recruitment;
 mod voice;
 mod workforce;
 
@@ -241,6 +242,7 @@ impl Store {
             "caseload",
             "development_record",
             "voice_record",
+            "recruitment_record",
             "import_batch",
         ] {
             let sql = format!("SELECT COUNT(*) FROM {table}");

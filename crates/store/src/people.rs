@@ -166,7 +166,7 @@ macro_rules! people {
                     let earlier = QueryBuilder::<$db>::new(&select).push_bind(candidate).build().fetch_one(&mut *tx).await?;
                     let earlier = known_from_row(&earlier)?;
                     let merged = Known::combine(&earlier, &newer);
-                    for table in ["spell", "absence", "caseload", "agency_assignment", "development_record", "voice_record", "person_identifier"] {
+                    for table in ["spell", "absence", "caseload", "agency_assignment", "development_record", "voice_record", "recruitment_record", "person_identifier"] {
                         QueryBuilder::<$db>::new(format!("UPDATE {table} SET person_id = "))
                             .push_bind(candidate)
                             .push(" WHERE person_id = ")

@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod people;
 pub mod plan;
 pub mod profile;
+pub mod recruitment;
 pub mod report;
 pub mod serve;
 pub mod services;

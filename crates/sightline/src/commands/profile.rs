@@ -207,6 +207,33 @@ fn check(file: &Path, profile: &Path, shown: usize) -> Result<()> {
                 table.push(vec![who(Some(c.person)), "ER case".into(), long_date(c.opened), detail]);
             }
         }
+        ExportKind::Recruitment | ExportKind::Payments | ExportKind::PriceCaps | ExportKind::RegionalLeavers => {
+            table.push(["Reference", "What", "Date", "Details"].map(String::from).to_vec());
+            let r = &data.recruitment;
+            for v in r.vacancies.iter().take(shown) {
+                let route = v.route.map_or("route not recorded", |r| r.as_str());
+                let end = match (v.start_date, v.withdrawn, v.closed) {
+                    (Some(d), _, _) => format!("started {}", long_date(d)),
+                    (_, Some(d), _) => format!("withdrawn {}", long_date(d)),
+                    (_, _, Some(d)) => format!("closed {}", long_date(d)),
+                    _ => "open".to_string(),
+                };
+                table.push(vec![v.reference.clone(), format!("vacancy, {route}"), long_date(v.advertised), end]);
+            }
+            for p in r.payments.iter().take(shown) {
+                let terms = p.clawback_months.map_or("no clawback".to_string(), |m| format!("clawback {m} months"));
+                let detail = format!("{}, {}, {terms}", p.scheme, sightline_core::words::money(p.amount));
+                table.push(vec![wf.person(p.person).id.clone(), "payment".into(), long_date(p.paid), detail]);
+            }
+            for c in r.price_caps.iter().take(shown) {
+                let detail = format!("{}: £{:.2} an hour, to {}", c.role_type.as_str(), c.cap, when(c.to));
+                table.push(vec![c.region.clone(), "price cap".into(), long_date(c.from), detail]);
+            }
+            for l in r.regional_leavers.iter().take(shown) {
+                let detail = l.employer.clone().unwrap_or_default();
+                table.push(vec![l.swe_no.clone(), "left a permanent post".into(), long_date(l.left), detail]);
+            }
+        }
     }
     let widths: Vec<usize> =
         (0..table[0].len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
