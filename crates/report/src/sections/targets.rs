@@ -7,12 +7,13 @@ use sightline_core::words::long_date;
 
 /// Progress against the authority's targets, when it has any.
 pub(super) fn targets(cx: &Context) -> Option<Section> {
-    if cx.request.targets.is_empty() {
+    // Plans of starts by route are recruitment's, not figures of the workforce.
+    let set: Vec<&sightline_core::Target> =
+        cx.request.targets.iter().filter(|t| !sightline_core::recruitment::is_plan_field(&t.figure)).collect();
+    if set.is_empty() {
         return None;
     }
-    let rows = cx
-        .request
-        .targets
+    let rows = set
         .iter()
         .map(|t| {
             let now = if sightline_core::development::is_field(&t.figure) {

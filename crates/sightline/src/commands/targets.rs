@@ -41,8 +41,9 @@ pub fn run_target(command: TargetCommand) -> Result<()> {
         TargetCommand::Set { db, figure, at_most, at_least, by: date } => {
             if !sightline_core::published::FIELDS.contains(&figure.as_str())
                 && !sightline_core::development::is_field(&figure)
+                && !sightline_core::recruitment::is_plan_field(&figure)
             {
-                bail!("`{figure}` is not a figure; use a DfE name such as agency_rate_fte, turnover_rate_fte or vacancy_rate_fte, or a development figure such as supervision_on_time_pct or mix_newly_qualified_pct");
+                bail!("`{figure}` is not a figure; use a DfE name such as agency_rate_fte, turnover_rate_fte or vacancy_rate_fte, or a development figure such as supervision_on_time_pct or mix_newly_qualified_pct, or a plan of starts by route such as starts_international");
             }
             let (is_at_most, value) = match (at_most, at_least) {
                 (Some(v), _) => (true, v),

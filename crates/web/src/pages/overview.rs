@@ -150,9 +150,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             (at(Period::twelve_months_to(date)), at(Period::twelve_months_to(before)), yearly)
         })
         .await?;
-    // Targets on development figures are shown on the Development page.
+    // Targets on development figures are shown on the Development page, plans of starts on the Recruitment page.
     let mut targets = state.store.targets().await.unwrap_or_default();
-    targets.retain(|t| !sightline_core::development::is_field(&t.target.figure));
+    targets.retain(|t| {
+        !sightline_core::development::is_field(&t.target.figure)
+            && !sightline_core::recruitment::is_plan_field(&t.target.figure)
+    });
     let (period_now, period_then) = (Period::twelve_months_to(date), Period::twelve_months_to(before));
     let gap_now = |f: &str| coverage.gap_for(period_now, f);
     let gap_then = |f: &str| coverage.gap_for(period_then, f);
