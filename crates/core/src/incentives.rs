@@ -66,8 +66,9 @@ pub struct SchemePaid {
 }
 
 /// One payment owed back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Clawback {
+    #[serde(skip)]
     pub person: PersonIdx,
     pub scheme: String,
     pub paid: Date,
@@ -79,7 +80,7 @@ pub struct Clawback {
 }
 
 /// The incentive figures at a date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncentiveFigures {
     pub paid_by_scheme: Vec<SchemePaid>,
     pub clawbacks: Vec<Clawback>,
@@ -96,6 +97,33 @@ pub struct IncentiveFigures {
     /// Paid to the recipients followed.
     pub paid_to_followed: f64,
     pub cost_per_retained_year: Option<f64>,
+}
+
+impl IncentiveFigures {
+    /// As output: money to the penny, shares to 1 decimal place.
+    pub fn rounded(&self) -> IncentiveFigures {
+        let one = |v: f64| crate::indicators::round_dfe(v, 1);
+        let pence = |v: f64| crate::indicators::round_dfe(v, 2);
+        let mut f = self.clone();
+        for s in &mut f.paid_by_scheme {
+            s.amount = pence(s.amount);
+        }
+        for c in &mut f.clawbacks {
+            c.amount = pence(c.amount);
+            c.owed = pence(c.owed);
+        }
+        f.clawback_owed_total = pence(f.clawback_owed_total);
+        f.recipient_retention_12m_pct = f.recipient_retention_12m_pct.map(one);
+        f.comparison_retention_12m_pct = f.comparison_retention_12m_pct.map(one);
+        f.paid_to_followed = pence(f.paid_to_followed);
+        f.cost_per_retained_year = f.cost_per_retained_year.map(pence);
+        f
+    }
+
+    /// The whole paid, all schemes.
+    pub fn paid_total(&self) -> f64 {
+        self.paid_by_scheme.iter().map(|s| s.amount).sum()
+    }
 }
 
 /// The stage of a person on `day`, by years since qualifying.

@@ -204,6 +204,93 @@ pub struct RecruitmentFigures {
     pub cost_per_hire_by_route: Vec<RouteCost>,
 }
 
+impl RecruitmentFigures {
+    /// As output: medians and shares to 1 decimal place, money to the penny.
+    pub fn rounded(&self) -> RecruitmentFigures {
+        let one = |v: f64| crate::indicators::round_dfe(v, 1);
+        let pence = |v: f64| crate::indicators::round_dfe(v, 2);
+        let mut f = self.clone();
+        f.time_to_hire_days_median = f.time_to_hire_days_median.map(one);
+        f.advert_to_offer_days_median = f.advert_to_offer_days_median.map(one);
+        f.offer_to_start_days_median = f.offer_to_start_days_median.map(one);
+        for s in &mut f.stage_conversion {
+            s.conversion_pct = s.conversion_pct.map(one);
+        }
+        for c in &mut f.cost_per_hire_by_route {
+            c.cost = pence(c.cost);
+            c.cost_per_hire = c.cost_per_hire.map(pence);
+        }
+        f
+    }
+
+    /// For a member or a publication: which counts are 1 to 4 (and which
+    /// parts of a shown total go with a lone one), cleared with every figure
+    /// resting on one: a stage's share when either count is hidden, medians
+    /// of fewer than 5 hires or offers, cost per hire of fewer than 5 hires.
+    /// The figures with those cleared, and the names of the counts hidden
+    /// (`starts`, `stage:offered`, `route:international`, `withdrawn:REASON`...).
+    pub fn publishable(&self) -> (RecruitmentFigures, std::collections::BTreeSet<String>) {
+        use crate::disclosure::is_disclosive;
+        let mut f = self.clone();
+        let mut hidden = std::collections::BTreeSet::new();
+        let mut hide = |name: String| {
+            hidden.insert(name);
+        };
+        for name in ["open_vacancies", "advertised", "withdrawals", "starts"] {
+            let n = match name {
+                "open_vacancies" => f.open_vacancies,
+                "advertised" => f.advertised,
+                "withdrawals" => f.withdrawals,
+                _ => f.starts,
+            };
+            if is_disclosive(n) {
+                hide(name.to_string());
+            }
+        }
+        if f.starts < 5 {
+            f.time_to_hire_days_median = None;
+            f.offer_to_start_days_median = None;
+            hide("time_to_hire_days_median".into());
+        }
+        let offers = f.stage_conversion.iter().find(|s| s.stage == "offered").map_or(0, |s| s.count);
+        if offers < 5 {
+            f.advert_to_offer_days_median = None;
+            hide("advert_to_offer_days_median".into());
+        }
+        let mut before_hidden = false;
+        for s in &mut f.stage_conversion {
+            let this_hidden = is_disclosive(s.count);
+            if this_hidden || before_hidden {
+                s.conversion_pct = None;
+            }
+            if this_hidden {
+                hide(format!("stage:{}", s.stage));
+            }
+            before_hidden = this_hidden;
+        }
+        // Routes and reasons are parts of a total that is shown: a lone hidden one takes another with it.
+        let routes = crate::disclosure::suppress(&[f.starts_by_route.iter().map(|r| r.starts).collect()]);
+        for (r, cell) in f.starts_by_route.iter().zip(routes.cells.first().into_iter().flatten()) {
+            if cell.is_none() {
+                hide(format!("route:{}", r.route));
+            }
+        }
+        for c in &mut f.cost_per_hire_by_route {
+            if c.hires < 5 {
+                c.cost_per_hire = None;
+                hide(format!("cost:{}", c.route));
+            }
+        }
+        let reasons = crate::disclosure::suppress(&[f.withdrawals_by_reason.iter().map(|r| r.count).collect()]);
+        for (r, cell) in f.withdrawals_by_reason.iter().zip(reasons.cells.first().into_iter().flatten()) {
+            if cell.is_none() {
+                hide(format!("withdrawn:{}", r.reason));
+            }
+        }
+        (f, hidden)
+    }
+}
+
 fn route_name(r: Option<Route>) -> String {
     r.map_or("not recorded", Route::as_str).to_string()
 }

@@ -70,27 +70,11 @@ pub struct RecruitmentArgs {
     format: Format,
 }
 
-fn figures_json(f: &sightline_core::recruitment::RecruitmentFigures, period: Period) -> Value {
-    json!({
-        "period_start": period.start.to_string(),
-        "period_end": period.end.to_string(),
-        "open_vacancies": f.open_vacancies,
-        "advertised": f.advertised,
-        "time_to_hire_days_median": round_opt(f.time_to_hire_days_median, 1),
-        "advert_to_offer_days_median": round_opt(f.advert_to_offer_days_median, 1),
-        "offer_to_start_days_median": round_opt(f.offer_to_start_days_median, 1),
-        "stage_conversion": f.stage_conversion.iter().map(|s| json!({
-            "stage": s.stage, "count": s.count, "conversion_pct": round_opt(s.conversion_pct, 1)
-        })).collect::<Vec<_>>(),
-        "withdrawals": f.withdrawals,
-        "withdrawals_by_reason": f.withdrawals_by_reason,
-        "starts": f.starts,
-        "starts_by_route": f.starts_by_route,
-        "cost_per_hire_by_route": f.cost_per_hire_by_route.iter().map(|c| json!({
-            "route": c.route, "hires": c.hires, "costed_hires": c.costed_hires,
-            "cost": round(c.cost, 2), "cost_per_hire": round_opt(c.cost_per_hire, 2)
-        })).collect::<Vec<_>>(),
-    })
+fn figures_json(f: &sightline_core::recruitment::RecruitmentFigures, period: Period) -> Result<Value> {
+    let mut v = serde_json::to_value(f.rounded())?;
+    v["period_start"] = json!(period.start.to_string());
+    v["period_end"] = json!(period.end.to_string());
+    Ok(v)
 }
 
 pub fn run_recruitment(args: RecruitmentArgs) -> Result<()> {
@@ -99,16 +83,14 @@ pub fn run_recruitment(args: RecruitmentArgs) -> Result<()> {
     let plan = plan_for(&targets, period);
     let f = recruitment_figures(&records.vacancies, period, &plan);
     let text = match (args.format, args.by) {
-        (Format::Json, None) => serde_json::to_string_pretty(&figures_json(&f, period))?,
+        (Format::Json, None) => serde_json::to_string_pretty(&figures_json(&f, period)?)?,
         (Format::Json, Some(By::Team)) => {
-            let rows: Vec<Value> = recruitment_by_team(&records.vacancies, period)
-                .into_iter()
-                .map(|(team, f)| {
-                    let mut v = figures_json(&f, period);
-                    v["group"] = json!(team);
-                    v
-                })
-                .collect();
+            let mut rows: Vec<Value> = Vec::new();
+            for (team, f) in recruitment_by_team(&records.vacancies, period) {
+                let mut v = figures_json(&f, period)?;
+                v["group"] = json!(team);
+                rows.push(v);
+            }
             serde_json::to_string_pretty(&rows)?
         }
         (Format::Table, None) => recruitment_text(None, &f, period),
@@ -168,26 +150,15 @@ pub fn run_incentives(args: IncentivesArgs) -> Result<()> {
     let as_of = parse_date(&args.as_of)?;
     let (wf, records, _, _) = load(&args.db)?;
     let f = incentive_figures(&wf, &records.payments, as_of);
-    let paid_total: f64 = f.paid_by_scheme.iter().map(|s| s.amount).sum();
-    let v = json!({
-        "as_of": as_of.to_string(),
-        "paid_by_scheme": f.paid_by_scheme.iter().map(|s| json!({
-            "scheme": s.scheme, "amount": round(s.amount, 2), "payments": s.payments, "people": s.people
-        })).collect::<Vec<_>>(),
-        "paid_total": round(paid_total, 2),
-        "clawback_owed_total": round(f.clawback_owed_total, 2),
-        "clawback_owed_people": f.clawback_owed_people,
-        "clawbacks": f.clawbacks.iter().map(|c| json!({
-            "person_id": wf.person(c.person).id, "scheme": c.scheme, "paid": c.paid.to_string(),
-            "amount": round(c.amount, 2), "left": c.left.to_string(), "months_served": c.months_served,
-            "owed": round(c.owed, 2)
-        })).collect::<Vec<_>>(),
-        "recipients_followed": f.recipients_followed,
-        "recipient_retention_12m_pct": round_opt(f.recipient_retention_12m_pct, 1),
-        "comparison_followed": f.comparison_followed,
-        "comparison_retention_12m_pct": round_opt(f.comparison_retention_12m_pct, 1),
-        "cost_per_retained_year": round_opt(f.cost_per_retained_year, 2),
-    });
+    let mut v = serde_json::to_value(f.rounded())?;
+    v["as_of"] = json!(as_of.to_string());
+    v["paid_total"] = json!(round(f.paid_total(), 2));
+    // Whoever runs the command line may read the store: each clawback with its person.
+    if let Some(list) = v["clawbacks"].as_array_mut() {
+        for (item, c) in list.iter_mut().zip(&f.clawbacks) {
+            item["person_id"] = json!(wf.person(c.person).id);
+        }
+    }
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&v)?,
         Format::Table => {
