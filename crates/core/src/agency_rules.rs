@@ -300,10 +300,9 @@ pub fn check(wf: &Workforce, book: &RuleBook<'_>, a: &AgencyAssignment) -> Vec<B
                 format!("qualified on {}, after the assignment began", crate::words::long_date(q))
             } else {
                 format!(
-                    "qualified on {}: {} years {} months before the assignment began",
+                    "qualified on {}: {} before the assignment began",
                     crate::words::long_date(q),
-                    months / 12,
-                    months % 12
+                    crate::words::years_and_months(months)
                 )
             };
             breach(Rule::PqeUnder3y, detail, None);
@@ -375,13 +374,15 @@ pub struct MonthCost {
 }
 
 /// Agency cost for each calendar month from the one holding `from` to the
-/// one holding `until` (the last only to `until`).
-pub fn monthly_cost(wf: &Workforce, calendar: &Calendar, from: Date, until: Date) -> Vec<MonthCost> {
+/// one holding `until` (the first only from `from`, the last only to
+/// `until`), for one team or all.
+pub fn monthly_cost(wf: &Workforce, calendar: &Calendar, from: Date, until: Date, team: Option<TeamId>) -> Vec<MonthCost> {
     let mut out = Vec::new();
-    let mut first = from.with_day(1).unwrap_or(from);
+    let mut first = from;
     while first <= until {
         let end = crate::calendar::month_end(first).min(until);
-        let costs = crate::agency::cost_by_team(wf, calendar, Period { start: first, end });
+        let mut costs = crate::agency::cost_by_team(wf, calendar, Period { start: first, end });
+        costs.retain(|c| team.is_none_or(|t| c.team == t));
         let (cost, days, costed): (f64, f64, f64) =
             costs.iter().fold((0.0, 0.0, 0.0), |(c, d, k), t| (c + t.cost, d + t.fte_days, k + t.costed_fte_days));
         out.push(MonthCost {
@@ -389,7 +390,7 @@ pub fn monthly_cost(wf: &Workforce, calendar: &Calendar, from: Date, until: Date
             cost,
             costed_share: (days > 0.0).then(|| costed / days),
         });
-        first = months_after(first, 1);
+        first = crate::calendar::next_day(end);
     }
     out
 }

@@ -4,6 +4,16 @@
 
 use chrono::{Datelike, NaiveDate};
 
+/// A length in whole months as people say it: "1 year 10 months", "2 years", "5 months".
+pub fn years_and_months(months: u32) -> String {
+    let part = |n: u32, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    match (months / 12, months % 12) {
+        (0, m) => part(m, "month", "months"),
+        (y, 0) => part(y, "year", "years"),
+        (y, m) => format!("{} {}", part(y, "year", "years"), part(m, "month", "months")),
+    }
+}
+
 /// A date as a committee report writes it: 31 March 2025.
 pub fn long_date(d: NaiveDate) -> String {
     format!("{} {}", d.day(), d.format("%B %Y"))

@@ -11,6 +11,7 @@
 use chrono::{Datelike as _, Days, Months};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use crate::uk;
 use sightline_core::development::{
     Cpd, DevelopmentRecords, EarlyCareer, Grade, Level, Outcome, Programme, Registration, RegistrationStatus,
     Supervision, SupervisionKind,
@@ -288,9 +289,6 @@ fn grades(
     }
 }
 
-fn uk(d: Date) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 fn opt(d: Option<Date>) -> String {
     d.map(uk).unwrap_or_default()

@@ -8,6 +8,7 @@
 pub mod development;
 pub mod exports;
 pub mod population;
+pub mod recruitment;
 pub mod targets;
 pub mod voice;
 
@@ -204,4 +205,9 @@ fn plausible_targets(people: u32, years: RangeInclusive<i32>, rng: &mut ChaCha8R
             }
         })
         .collect()
+}
+
+/// A date as UK exports write it: `30/09/2025`.
+pub(crate) fn uk(d: sightline_core::Date) -> String {
+    d.format("%d/%m/%Y").to_string()
 }

@@ -21,12 +21,19 @@ struct NavPage {
 
 const EVERYONE: fn(Role) -> bool = |_| true;
 
-const NAV: [NavPage; 14] = [
+const NAV: [NavPage; 16] = [
     NavPage { path: "/", label: "Overview", title: "Overview", shown_to: EVERYONE },
     NavPage { path: "/teams", label: "Teams", title: "Teams", shown_to: EVERYONE },
     NavPage { path: "/turnover", label: "Turnover", title: "Turnover and leavers", shown_to: EVERYONE },
     NavPage { path: "/absence", label: "Absence", title: "Absence", shown_to: EVERYONE },
     NavPage { path: "/agency", label: "Agency", title: "Agency", shown_to: EVERYONE },
+    NavPage {
+        path: "/agency-rules",
+        label: "Agency rules",
+        title: "Agency rules",
+        shown_to: |r| matches!(r, Role::Admin | Role::Hr),
+    },
+    NavPage { path: "/recruitment", label: "Recruitment", title: "Recruitment", shown_to: EVERYONE },
     NavPage { path: "/development", label: "Development", title: "Development", shown_to: EVERYONE },
     NavPage { path: "/leaving", label: "Why people leave", title: "Why people leave", shown_to: EVERYONE },
     NavPage { path: "/voice", label: "Staff voice", title: "Staff voice", shown_to: EVERYONE },

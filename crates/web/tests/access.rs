@@ -1337,3 +1337,59 @@ async fn er_casework_is_never_seen_by_managers_analysts_or_members() {
         }
     }
 }
+
+#[tokio::test]
+async fn recruitment_is_for_all_each_assignments_compliance_only_for_hr_and_admin() {
+    let w = world().await;
+    let from = w.workforce.spells().iter().map(|s| s.start).min().unwrap();
+    let to = w.workforce.latest_date().unwrap();
+    let records = sightline_synth::recruitment::recruitment(&w.workforce, from, to, 5);
+    assert!(!records.vacancies.is_empty() && !records.payments.is_empty(), "the synthetic authority recruits and pays");
+    import_shipped(
+        &w.store,
+        sightline_synth::recruitment::exports(&w.workforce, &records),
+        &sightline_synth::recruitment::EXPORTS,
+    )
+    .await;
+    for (name, sees) in [("ada", true), ("mo", false), ("ann", false), ("meg", false)] {
+        let cookie = log_in(&w.app, name, &format!("{name}-password")).await.unwrap();
+        let (r, page) = send(&w.app, get("/recruitment", Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}: {page}");
+        assert!(page.contains("From application to start") && page.contains("Starts by route"), "{name}");
+        let (r, page) = send(&w.app, get("/agency-rules", Some(&cookie))).await;
+        assert_eq!(r.status() == StatusCode::OK, sees, "{name}: {page}");
+        assert_eq!(page.contains("Assignments breaking each rule"), sees, "{name}");
+        if !sees {
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}");
+        }
+        let (r, page) = send(&w.app, get("/turnover", Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}");
+        assert!(page.contains("Incentive and retention payments"), "{name}");
+        let (_, page) = send(&w.app, get("/agency", Some(&cookie))).await;
+        assert!(page.contains("DfE&#39;s agency rules") || page.contains("DfE's agency rules"), "{name}");
+    }
+    let audit = w.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "view agency rules" && e.user == "ada"));
+    assert!(!audit.iter().any(|e| e.action == "view agency rules" && e.user != "ada"));
+    // A member's recruitment page: no count of 1 to 4 of candidates, starts or withdrawals, and no team's page.
+    let meg = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    let (_, page) = send(&w.app, get("/recruitment", Some(&meg))).await;
+    let mut looked = 0;
+    for (head, rows) in tables(&page) {
+        for (c, heading) in head.iter().enumerate() {
+            if !["Candidates", "Starts", "Withdrawn"].contains(&heading.as_str()) {
+                continue;
+            }
+            for row in &rows {
+                if let Some(n) = row.get(c).and_then(|v| v.parse::<u32>().ok()) {
+                    assert!(n == 0 || n >= 5, "{heading} = {n} in {row:?}");
+                    looked += 1;
+                }
+            }
+        }
+    }
+    assert!(looked > 0, "the member's tables were not read: {page}");
+    let team = w.workforce.teams()[0].replace(' ', "+");
+    let (_, page) = send(&w.app, get(&format!("/recruitment?team={team}"), Some(&meg))).await;
+    assert!(page.contains("shown for the whole authority only"), "{page}");
+}

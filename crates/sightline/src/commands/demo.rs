@@ -36,6 +36,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         exports: None,
         development: false,
         voice: false,
+        recruitment: false,
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
@@ -84,6 +85,8 @@ fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr) ->
         let mut files = crate::commands::synth::write_development(&wf, &data.join("development"), 1, "demo")?;
         // And staff voice: exit interviews, the pulse survey, ER casework.
         files.extend(crate::commands::synth::write_voice(&wf, &data.join("voice"), 1, "demo")?);
+        // And recruitment: vacancies, incentive payments, the region's price caps and its list of leavers.
+        files.extend(crate::commands::synth::write_recruitment(&wf, &data.join("recruitment"), 1, "demo")?);
         for (profile_path, file) in files {
             let text = std::fs::read_to_string(&profile_path)?;
             let profile = sightline_ingest::Profile::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;

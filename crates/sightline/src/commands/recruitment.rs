@@ -5,6 +5,7 @@
 
 use crate::cli::{parse_date, print_out, runtime};
 use anyhow::{bail, Context, Result};
+use chrono::Datelike;
 use clap::ValueEnum;
 use serde_json::{json, Value};
 use sightline_core::agency_rules::{self as rules, AgencyAssignment, Rule, RuleBook, Severity};
@@ -248,8 +249,9 @@ pub fn run_agency_rules(args: AgencyRulesArgs) -> Result<()> {
     let all = rules::assignments(&wf, &terms);
     let c = rules::compliance(&wf, &book, &all, as_of);
     let calendar = Calendar::england_and_wales();
-    let from = sightline_core::calendar::a_year_before(as_of).succ_opt().unwrap_or(as_of);
-    let monthly = rules::monthly_cost(&wf, &calendar, from, as_of);
+    // The 12 calendar months ending with the date's.
+    let from = as_of.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(11))).unwrap_or(as_of);
+    let monthly = rules::monthly_cost(&wf, &calendar, from, as_of, None);
     let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(as_of)).len();
     let in_place: Vec<&AgencyAssignment> = all.iter().filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of)).collect();
     let premium: Vec<Value> = if costs.is_empty() {
@@ -374,7 +376,7 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
     // The general section: compliance of the quarter's assignments by rule, each breach, the cost by month.
     let in_quarter: Vec<&AgencyAssignment> = all.iter().filter(|a| a.overlaps(quarter)).collect();
     let c = rules::compliance_of(&wf, &book, &in_quarter);
-    let monthly = rules::monthly_cost(&wf, &Calendar::england_and_wales(), quarter.start, quarter.end);
+    let monthly = rules::monthly_cost(&wf, &Calendar::england_and_wales(), quarter.start, quarter.end, None);
     let f = rules::csv_field;
     let mut general = String::from("section,item,value,explanation\n");
     general.push_str(&format!(

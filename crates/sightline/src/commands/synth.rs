@@ -51,6 +51,12 @@ pub struct SynthArgs {
     /// staff-voice exports with their profiles, in DIR/voice.
     #[arg(long)]
     pub(crate) voice: bool,
+    /// Also write recruitment for the same people (a vacancy for each
+    /// starter, incentive and retention payments, the region's price caps,
+    /// a regional list of leavers) as the four exports with their profiles,
+    /// in DIR/recruitment.
+    #[arg(long)]
+    pub(crate) recruitment: bool,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -130,10 +136,21 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
             ));
         }
     }
-    if args.voice {
-        let dir = args.out.join("voice");
-        let files = write_voice(&synthesis.workforce, &dir, args.seed, "canonical")?;
-        text.push_str(&format!("\nStaff voice for the same people is in {}. Import it with:", dir.display()));
+    let more = [
+        (args.voice, "voice", "Staff voice"),
+        (args.recruitment, "recruitment", "Recruitment, payments, price caps and the regional list of leavers"),
+    ];
+    for (wanted, folder, what) in more {
+        if !wanted {
+            continue;
+        }
+        let dir = args.out.join(folder);
+        let files = if folder == "voice" {
+            write_voice(&synthesis.workforce, &dir, args.seed, "canonical")?
+        } else {
+            write_recruitment(&synthesis.workforce, &dir, args.seed, "canonical")?
+        };
+        text.push_str(&format!("\n{what} for the same people is in {}. Import it with:", dir.display()));
         for (profile, file) in files {
             text.push_str(&format!(
                 "\n  sightline import --db sightline.db --profile {} {}",
@@ -163,6 +180,20 @@ pub fn write_voice(
     let (from, to) = span(wf)?;
     let records = sightline_synth::voice::voice(wf, &Calendar::england_and_wales(), from, to, seed);
     write_exports(dir, sightline_synth::voice::exports(wf, &records), &sightline_synth::voice::EXPORTS, people_from)
+}
+
+/// Writes synthetic recruitment, payments, price caps and a regional list
+/// of leavers for `wf` into `dir`, each with its shipped profile joined to
+/// the source `people_from`; the (profile, export) paths, in the order to import them.
+pub fn write_recruitment(
+    wf: &sightline_core::Workforce,
+    dir: &std::path::Path,
+    seed: u64,
+    people_from: &str,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let (from, to) = span(wf)?;
+    let records = sightline_synth::recruitment::recruitment(wf, from, to, seed);
+    write_exports(dir, sightline_synth::recruitment::exports(wf, &records), &sightline_synth::recruitment::EXPORTS, people_from)
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells

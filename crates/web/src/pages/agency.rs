@@ -11,9 +11,15 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::words::{long_date, money, money_short};
+use sightline_core::agency_rules::{Rule, RuleBook};
 use sightline_core::{agency, indicators_by, Grouping, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
+
+/// `2025-09` as "September 2025".
+fn month_words(month: &str) -> String {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_or(month.to_string(), |d| d.format("%B %Y").to_string())
+}
 
 /// Agency use: the rate by team, assignments by length, and conversions to permanent.
 pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
@@ -43,21 +49,25 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .heavy
         .run(move || {
             let costs = agency::cost_by_team(&all, &calendar, period);
-            let mut monthly = Vec::new();
-            let mut start = period.start;
-            while start <= period.end {
-                let end = sightline_core::calendar::month_end(start).min(period.end);
-                let mut month = agency::cost_by_team(&all, &calendar, Period { start, end });
-                month.retain(|c| team.is_none_or(|t| c.team == t));
-                let cost: f64 = month.iter().map(|c| c.cost).sum();
-                let (days, costed) = month.iter().fold((0.0, 0.0), |(d, c), m| (d + m.fte_days, c + m.costed_fte_days));
-                monthly.push((start, cost, (days > 0.0).then(|| costed / days)));
-                start = sightline_core::calendar::next_day(end);
-            }
+            let monthly = sightline_core::agency_rules::monthly_cost(&all, &calendar, period.start, period.end, team);
             (costs, monthly)
         })
         .await?;
     let any_cost = costs.iter().any(|c| c.costed_fte_days > 0.0);
+    // DfE's rules: how many assignments break each (each one is on the Agency rules page, for HR and admin).
+    let records = state.store.load_recruitment(&wf).await?;
+    let terms = state.store.load_agency_terms(&wf).await?;
+    let region = crate::pages::recruitment::caps_region(&records.price_caps);
+    let book = RuleBook {
+        caps: if region.is_ok() { &records.price_caps } else { &[] },
+        region: region.as_ref().ok().and_then(|r| r.as_deref()),
+        regional_leavers: &records.regional_leavers,
+    };
+    let mut judged_assignments = sightline_core::agency_rules::assignments(&wf, &terms);
+    if let Some(t) = team {
+        judged_assignments.retain(|a| a.team == t);
+    }
+    let compliance = sightline_core::agency_rules::compliance(&wf, &book, &judged_assignments, date);
     let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
     let mut assignments = agency::assignments_at(&wf, date);
     if let Some(t) = team {
@@ -175,10 +185,28 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 caption { "Agency cost by month, " @if let Scope::Team(t) = scope { (t) } @else { "all teams" } }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Cost" } th scope="col" { "Agency time with a known charge" } } }
                 tbody {
-                    @for (month, cost, known) in &monthly {
-                        tr { th scope="row" { (month.format("%B %Y")) } td { (money(*cost)) } td { (rate(known.map(|v| v * 100.0))) } }
+                    @for m in &monthly {
+                        tr { th scope="row" { (month_words(&m.month)) } td { (money(m.cost)) } td { (rate(m.costed_share.map(|v| v * 100.0))) } }
                     }
                 }
+            }
+        }
+        h2 { "DfE's agency rules" }
+        @if compliance.judged == 0 {
+            p { "No agency assignment began between 31 October 2024, when DfE's statutory guidance came into force, and " (long_date(date)) "." }
+        } @else {
+            p { "Of the " (count(viewer, compliance.judged as u32)) " assignments that began from 31 October 2024 to " (long_date(date)) ", how many break each of DfE's rules." }
+            table {
+                caption { "Agency assignments breaking each rule" }
+                thead { tr { th scope="col" { "Rule" } th scope="col" { "Assignments" } } }
+                tbody {
+                    @for rule in Rule::ALL {
+                        tr { th scope="row" { (rule.words()) } td { (count(viewer, compliance.count(rule) as u32)) } }
+                    }
+                }
+            }
+            @if matches!(viewer.user.role, Role::Admin | Role::Hr) {
+                p { a href="/agency-rules" { "See each assignment that breaks a rule" } }
             }
         }
         h2 { "Agency to permanent" }

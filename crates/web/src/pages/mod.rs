@@ -12,6 +12,7 @@ pub mod forecast;
 pub mod glossary;
 pub mod overview;
 pub mod people;
+pub mod recruitment;
 pub mod report;
 pub mod teams;
 pub mod turnover;

@@ -57,6 +57,14 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             )
         })
         .await?;
+    // Incentive and retention payments (the whole authority's).
+    let payments = state.store.load_recruitment(&wf).await?.payments;
+    let incentives = if payments.is_empty() {
+        None
+    } else {
+        let all = wf.clone();
+        Some(state.heavy.run(move || sightline_core::incentives::incentive_figures(&all, &payments, date)).await?)
+    };
     let scope = filter.scope(wf.teams(), &[])?;
     let team = match scope {
         Scope::Team(t) => wf.team_id(t),
@@ -190,8 +198,58 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             }
         }
         }
+        @if let Some(f) = &incentives {
+            (incentives_section(viewer, f, date))
+        }
         (crate::layout::c_note(viewer))
         p.note { "A leaver is an employed social worker whose employment ended and who was not employed the next day, as DfE counts them. " a href="/glossary#leavers" { "More about leavers" } }
     };
     Ok(body)
+}
+
+/// Incentive and market-supplement payments: paid by scheme, clawback owed
+/// by leavers, and whether recipients stay (the whole authority's). For
+/// members, a scheme paid to fewer than 5 people shows no amount (a fixed
+/// payment times a count gives the count back), nor does clawback owed by
+/// fewer than 5, nor a retention rate of fewer than 5 people followed.
+fn incentives_section(viewer: &Viewer, f: &sightline_core::incentives::IncentiveFigures, date: chrono::NaiveDate) -> Markup {
+    use sightline_core::disclosure::is_disclosive;
+    use sightline_core::words::money;
+    let member = viewer.is_member();
+    let hide = |people: u32| member && is_disclosive(people);
+    html! {
+        h2 { "Incentive and retention payments (the whole authority)" }
+        table {
+            caption { "Paid by scheme, to " (long_date(date)) }
+            thead { tr { th scope="col" { "Scheme" } th scope="col" { "Paid" } th scope="col" { "People" } } }
+            tbody {
+                @for s in &f.paid_by_scheme {
+                    tr {
+                        th scope="row" { (s.scheme) }
+                        td { @if hide(s.people) { "c" } @else { (money(s.amount)) } }
+                        td { @if hide(s.people) { "c" } @else { (s.people) } }
+                    }
+                }
+            }
+        }
+        @if f.clawback_owed_people == 0 {
+            p { "No one who left owes a payment back." }
+        } @else if hide(f.clawback_owed_people) {
+            p { "Fewer than 5 people who left inside their payments' terms owe money back." }
+        } @else {
+            p { (money(f.clawback_owed_total)) " is owed back by " (f.clawback_owed_people) " people who left inside their payments' terms." }
+        }
+        @if f.recipients_followed > 0 {
+            @let shown = |n: u32, pct: Option<f64>| if hide(n) { "c".to_string() } else { rate(pct) };
+            p {
+                "Of the " (count(viewer, f.recipients_followed)) " people followed for a year from their first payment, "
+                (shown(f.recipients_followed, f.recipient_retention_12m_pct)) " were still employed; of people in the same team and stage with no payment, "
+                (shown(f.comparison_followed, f.comparison_retention_12m_pct)) "."
+            }
+            @if let (Some(c), false) = (f.cost_per_retained_year, hide(f.recipients_followed)) {
+                p { "Each extra year of someone staying cost " (money(c)) " in payments." }
+            }
+        }
+        p.note { "Clawback: a payment owed back when its recipient left within its terms, in whole or, where it tapers, for the months not served. Stage: years since qualifying (under 2, 2 to 5, 5 or more)." }
+    }
 }

@@ -1,0 +1,231 @@
+//! Recruitment (from advert to start, with starts against plan) and DfE's
+//! agency rules (each non-compliant assignment, for HR and admin).
+
+use crate::error::Error;
+use crate::filter::{scope_form, Filter, Scope};
+use crate::layout::{c_note, one, respond};
+use crate::viewer::Viewer;
+use crate::{AppState, Shared};
+use axum::extract::State;
+use axum::response::Response;
+use maud::{html, Markup, PreEscaped};
+use sightline_core::agency_rules::{self as rules, Rule, RuleBook};
+use sightline_core::recruitment::{plan_for, recruitment_figures, Route, Vacancy};
+use sightline_core::words::{long_date, money};
+use sightline_core::Period;
+use sightline_store::Role;
+
+/// Whether the viewer may see each assignment's compliance: HR and admin alone.
+pub fn sees_agency_rules(viewer: &Viewer) -> bool {
+    matches!(viewer.user.role, Role::Admin | Role::Hr)
+}
+
+/// The Recruitment page.
+pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Recruitment", recruitment_view(&state, &viewer, &filter).await)
+}
+
+fn route_words(name: &str) -> String {
+    Route::parse(name).map_or_else(|| sightline_core::words::upper_first(name), |r| r.words().to_string())
+}
+
+fn days(v: Option<f64>) -> String {
+    v.map_or("-".to_string(), |d| if d == 1.0 { "1 day".to_string() } else { format!("{d:.0} days") })
+}
+
+async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let scope = filter.scope(wf.teams(), &[])?;
+    let member = viewer.is_member();
+    if member && matches!(scope, Scope::Team(_)) {
+        return Ok(crate::pages::voice::members_see_the_authority("Recruitment", "/recruitment", date, &wf, scope));
+    }
+    let records = state.store.load_recruitment(&wf).await?;
+    let targets: Vec<sightline_core::Target> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
+    let period = Period::twelve_months_to(date);
+    let vacancies: Vec<Vacancy> = match scope {
+        Scope::Team(t) => records.vacancies.iter().filter(|v| v.team.as_deref() == Some(t)).cloned().collect(),
+        _ => records.vacancies.clone(),
+    };
+    // A plan is the authority's: shown for the whole authority only.
+    let plan = if matches!(scope, Scope::Authority) { plan_for(&targets, period) } else { Default::default() };
+    let f = recruitment_figures(&vacancies, period, &plan).rounded();
+    let (f, hidden) = if member { f.publishable() } else { (f, Default::default()) };
+    let shown = |name: &str, n: u32| if hidden.contains(name) { "c".to_string() } else { n.to_string() };
+    let when = long_date(date);
+    if records.vacancies.is_empty() {
+        return Ok(html! {
+            h1 { "Recruitment" }
+            (scope_form("/recruitment", date, wf.teams(), &[], scope))
+            p.no-data { "No recruitment records are held. They come from the applicant tracking export (see the user guide, Recruitment)." }
+        });
+    }
+    let funnel_hidden = f.stage_conversion.iter().any(|s| hidden.contains(&format!("stage:{}", s.stage)));
+    let bars: Vec<(String, Vec<f64>)> = if funnel_hidden {
+        Vec::new()
+    } else {
+        f.stage_conversion.iter().map(|s| (sightline_core::words::upper_first(s.stage), vec![f64::from(s.count)])).collect()
+    };
+    let funnel_summary = f
+        .stage_conversion
+        .iter()
+        .map(|s| format!("{} {}", s.count, s.stage))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(html! {
+        h1 { "Recruitment" }
+        (scope_form("/recruitment", date, wf.teams(), &[], scope))
+        h2 { "The 12 months to " (when) }
+        dl.summary {
+            div { dt { "Open vacancies on " (when) } dd { (shown("open_vacancies", f.open_vacancies)) } }
+            div { dt { "Starts" } dd { (shown("starts", f.starts)) } }
+            div { dt { "Time to hire (advert to start, median)" } dd { (days(f.time_to_hire_days_median)) } }
+            div { dt { "Advert to offer (median)" } dd { (days(f.advert_to_offer_days_median)) } }
+            div { dt { "Offer to start (median)" } dd { (days(f.offer_to_start_days_median)) } }
+        }
+        h2 { "From application to start" }
+        p { "Vacancies advertised in the 12 months (" (shown("advertised", f.advertised)) "): the candidates at each stage, and each stage as a share of the one before." }
+        @if !bars.is_empty() {
+            (PreEscaped(sightline_report::chart::stacked_bars("funnel", "Candidates at each stage", &funnel_summary, &["Candidates"], &bars, "Candidates")))
+        }
+        table {
+            caption { "Candidates at each stage, vacancies advertised in the 12 months to " (when) }
+            thead { tr { th scope="col" { "Stage" } th scope="col" { "Candidates" } th scope="col" { "Of the stage before" } } }
+            tbody {
+                @for s in &f.stage_conversion {
+                    tr {
+                        th scope="row" { (sightline_core::words::upper_first(s.stage)) }
+                        td { (shown(&format!("stage:{}", s.stage), s.count)) }
+                        td { (s.conversion_pct.map_or("-".to_string(), |p| format!("{}%", one(p)))) }
+                    }
+                }
+            }
+        }
+        h2 { "Starts by route" }
+        @if f.starts_by_route.is_empty() {
+            p { "No one started in these 12 months." }
+        } @else {
+            table {
+                caption { "Starts in the 12 months to " (when) ", by route" @if !plan.is_empty() { ", against the plan" } }
+                thead { tr { th scope="col" { "Route" } th scope="col" { "Starts" } th scope="col" { "Plan" } th scope="col" { "Cost per hire" } } }
+                tbody {
+                    @for r in &f.starts_by_route {
+                        @let cost = f.cost_per_hire_by_route.iter().find(|c| c.route == r.route);
+                        tr {
+                            th scope="row" { (route_words(&r.route)) }
+                            td { (shown(&format!("route:{}", r.route), r.starts)) }
+                            td { (r.plan.map_or("-".to_string(), |p| format!("{p:.0}"))) }
+                            td { (cost.and_then(|c| c.cost_per_hire).map_or(if member && cost.is_some() { "c".to_string() } else { "-".to_string() }, money)) }
+                        }
+                    }
+                }
+            }
+            p.note { "A plan is a target on starts by a route (for example at least 25 international starts by 31 March 2026) dated in these 12 months. Cost per hire: the recorded cost of the vacancies that started, over the starts" @if member { "; shown where at least 5 people started by the route" } "." }
+        }
+        @if f.withdrawals > 0 {
+            h2 { "Withdrawals" }
+            table {
+                caption { "Vacancies withdrawn in the 12 months to " (when) ", by reason" }
+                thead { tr { th scope="col" { "Reason" } th scope="col" { "Withdrawn" } } }
+                tbody {
+                    @for r in &f.withdrawals_by_reason {
+                        tr { th scope="row" { (r.reason) } td { (shown(&format!("withdrawn:{}", r.reason), r.count)) } }
+                    }
+                }
+            }
+        }
+        (c_note(viewer))
+        p.note { "A vacancy is open from its advert until it starts, is withdrawn or closes. Time to hire runs from the advert to the first day of the person hired." }
+    })
+}
+
+/// The region whose price caps apply: the only one the caps hold (several: none, said on the page).
+pub fn caps_region(caps: &[rules::PriceCap]) -> Result<Option<String>, Vec<String>> {
+    let mut regions: Vec<String> = caps.iter().map(|c| c.region.trim().to_string()).collect();
+    regions.sort_by_key(|r| r.to_lowercase());
+    regions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    match regions.len() {
+        0 | 1 => Ok(regions.pop()),
+        _ => Err(regions),
+    }
+}
+
+/// The Agency rules page: HR and admin alone, each view audited.
+pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
+    respond(&viewer, "Agency rules", agency_rules_view(&state, &viewer, &filter).await)
+}
+
+async fn agency_rules_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
+    if !sees_agency_rules(viewer) {
+        return Err(Error::forbidden(
+            "Each assignment's compliance is for HR and admin. The Agency page shows how many assignments break each rule.",
+        ));
+    }
+    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let records = state.store.load_recruitment(&wf).await?;
+    let terms = state.store.load_agency_terms(&wf).await?;
+    let region = caps_region(&records.price_caps);
+    let book = RuleBook {
+        caps: if region.is_ok() { &records.price_caps } else { &[] },
+        region: region.as_ref().ok().and_then(|r| r.as_deref()),
+        regional_leavers: &records.regional_leavers,
+    };
+    let all = rules::assignments(&wf, &terms);
+    let c = rules::compliance(&wf, &book, &all, date);
+    state
+        .store
+        .audit(&viewer.user.name, "view agency rules", &format!("agency assignments' compliance on {date}"))
+        .await
+        .map_err(Error::audit)?;
+    let by_reference: std::collections::HashMap<&str, &rules::AgencyAssignment> =
+        all.iter().map(|a| (a.reference.as_str(), a)).collect();
+    Ok(html! {
+        h1 { "Agency rules" }
+        (crate::filter::date_form("/agency-rules", date))
+        p { "DfE's statutory guidance on agency child and family social workers, in force from 31 October 2024, checked for every assignment that began from then to " (long_date(date)) ": " (c.judged) " assignments." }
+        @match &region {
+            Ok(Some(r)) => { p { "Price caps: " (r) "." } }
+            Ok(None) => { p.no-data { "No price caps are held, so pay is not checked against them. They come from the region's price-cap export (see the user guide, Agency rules)." } }
+            Err(regions) => { p.no-data { "The price caps held are for several regions (" (regions.join(", ")) "), so pay is not checked against them here. Import your region's caps only, or use `sightline agency-rules --region`." } }
+        }
+        table {
+            caption { "Assignments breaking each rule" }
+            thead { tr { th scope="col" { "Rule" } th scope="col" { "Assignments" } } }
+            tbody {
+                @for rule in Rule::ALL {
+                    tr { th scope="row" { (rule.words()) } td { (c.count(rule)) } }
+                }
+            }
+        }
+        @if c.cap_not_checked > 0 || c.pqe_not_known > 0 {
+            p.note {
+                (c.cap_not_checked) " assignments could not be checked against a cap (no pay rate, role type or cap in force when they began); "
+                (c.pqe_not_known) " have neither a qualification date nor recorded experience."
+            }
+        }
+        @if c.breaches.is_empty() {
+            p { "No assignment breaks a rule." }
+        } @else {
+            table.stack {
+                caption { "Assignments that break a rule" }
+                thead { tr {
+                    th scope="col" { "Assignment" } th scope="col" { "Team" } th scope="col" { "Began" }
+                    th scope="col" { "Rule" } th scope="col" { "What the records show" }
+                } }
+                tbody {
+                    @for b in &c.breaches {
+                        @let a = by_reference.get(b.reference.as_str());
+                        tr {
+                            th scope="row" data-label="Assignment" { (b.reference) }
+                            td data-label="Team" { (a.map_or("", |a| wf.team_name(a.team))) }
+                            td data-label="Began" { (a.map_or(String::new(), |a| long_date(a.start))) }
+                            td data-label="Rule" { (b.rule.words()) }
+                            td data-label="What the records show" { (b.detail) }
+                        }
+                    }
+                }
+            }
+        }
+        p.note { "Seen by HR and admin only; each view is recorded in the audit log. The quarterly data return for DfE is made with " code { "sightline agency-return" } " (see the user guide, Agency rules)." }
+    })
+}
