@@ -196,9 +196,43 @@ pub struct Fitted {
     /// Cases held and the FTE of those holding them at `as_of` (for caseload caps).
     pub cases: u64,
     pub case_holders_fte: f64,
+    /// Hires already known at `as_of`: offers accepted with a first day
+    /// after it, as (months after the forecast's first month, stage index,
+    /// how many). Each month's hires are at least these (see [`Fitted::with_pipeline`]).
+    pub known_starts: Vec<(u32, usize, u32)>,
 }
 
 impl Fitted {
+    /// The fit with the recruitment pipeline as its starting point: each
+    /// vacancy with an accepted offer, a first day after `as_of` and neither
+    /// withdrawn nor closed by `as_of` is a known hire in the month of its
+    /// first day, at the stage its route joins at (newly qualified for the
+    /// newly qualified, Step Up, Frontline and apprenticeship routes;
+    /// experienced otherwise).
+    pub fn with_pipeline(mut self, vacancies: &[sightline_core::recruitment::Vacancy]) -> Fitted {
+        use sightline_core::recruitment::Route;
+        let first = crate::scenario::Month::of(self.as_of).plus(1);
+        let mut known: std::collections::BTreeMap<(u32, usize), u32> = std::collections::BTreeMap::new();
+        for v in vacancies {
+            let Some(start) = v.start_date.filter(|s| *s > self.as_of) else { continue };
+            let accepted = v.accepted.is_some_and(|a| a > 0) || v.offer_date.is_some_and(|o| o <= self.as_of);
+            let ended = v.withdrawn.is_some_and(|w| w <= self.as_of) || v.closed.is_some_and(|c| c <= self.as_of);
+            if !accepted || ended {
+                continue;
+            }
+            let month = crate::scenario::Month::of(start);
+            let offset = (month.year - first.year) * 12 + month.month as i32 - first.month as i32;
+            let Ok(offset) = u32::try_from(offset) else { continue };
+            let stage = match v.route {
+                Some(Route::NewlyQualified | Route::StepUp | Route::Frontline | Route::Apprenticeship) => 0,
+                _ => 1,
+            };
+            *known.entry((offset, stage)).or_default() += 1;
+        }
+        self.known_starts = known.into_iter().map(|((m, s), n)| (m, s, n)).collect();
+        self
+    }
+
     /// The leaving rate of a length-of-service band, all stages together.
     pub fn leaving_by_band(&self, band: usize) -> Rate {
         let mut r = Rate::default();
@@ -536,6 +570,7 @@ fn fit_inner(
         charge_per_hour: (charged_fte > 0.0).then(|| charged / charged_fte),
         cases: now.cases,
         case_holders_fte: now.case_holders_fte,
+        known_starts: Vec::new(),
     }
 }
 

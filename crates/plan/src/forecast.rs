@@ -354,7 +354,16 @@ fn one_run(
         // Hiring against the vacancies, by the stages starters came at.
         let est = plan.establishment(fitted, t) * establishment_level;
         let vacant = (est - inpost(&n)).max(0.0) + fitted.structural_vacancy_fte;
-        let hires = poisson(&mut rng, rates.hiring * hiring_level * vacant).min(vacant.ceil() as u32);
+        let drawn = poisson(&mut rng, rates.hiring * hiring_level * vacant).min(vacant.ceil() as u32);
+        // Hires already known this month (accepted offers) are a floor: the
+        // draw stands for the month's hires, known ones among them.
+        let known: Vec<(usize, u32)> =
+            fitted.known_starts.iter().filter(|(m, _, _)| *m == t as u32).map(|(_, s, n)| (*s, *n)).collect();
+        let known_total: u32 = known.iter().map(|(_, n)| n).sum();
+        for (stage, count) in &known {
+            n[*stage][0] += count;
+        }
+        let hires = drawn.saturating_sub(known_total);
         for _ in 0..hires {
             let stage = if starters == 0 {
                 1
@@ -595,7 +604,46 @@ mod tests {
             charge_per_hour: Some(50.0),
             cases: 3000,
             case_holders_fte: 200.0,
+            known_starts: Vec::new(),
         }
+    }
+
+    #[test]
+    fn accepted_offers_start_in_their_month_and_withdrawn_ones_do_not() {
+        use sightline_core::recruitment::{Route, Vacancy};
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let vacancy = |start: &str, route, withdrawn: Option<&str>| Vacancy {
+            reference: start.to_string(),
+            team: None,
+            role: None,
+            route: Some(route),
+            advertised: d("2025-01-06"),
+            applications: None,
+            shortlisted: None,
+            interviewed: None,
+            offered: Some(1),
+            accepted: Some(1),
+            offer_date: Some(d("2025-02-03")),
+            start_date: Some(d(start)),
+            withdrawn: withdrawn.map(d),
+            withdrawn_reason: None,
+            closed: None,
+            cost: None,
+            campaign: None,
+        };
+        // still() is fitted to 31 March 2025: April is the forecast's first month.
+        let fitted = still().with_pipeline(&[
+            vacancy("2025-04-07", Route::Experienced, None),
+            vacancy("2025-04-22", Route::Experienced, None),
+            vacancy("2025-06-02", Route::NewlyQualified, None),
+            vacancy("2025-05-01", Route::Experienced, Some("2025-03-01")),
+            // Started before the forecast: already in post.
+            vacancy("2025-03-03", Route::Experienced, None),
+        ]);
+        assert_eq!(fitted.known_starts, [(0, 1, 2), (2, 0, 1)]);
+        let f = forecast(&fitted, &Scenario::baseline(), &Options { months: 4, runs: 50, seed: 1 });
+        let inpost: Vec<f64> = f.months.iter().map(|m| m.figure("inpost_fte").unwrap().p50).collect();
+        assert_eq!(inpost, [202.0, 202.0, 203.0, 203.0]);
     }
 
     #[test]

@@ -68,7 +68,12 @@ impl AppState {
         let calendar = self.calendar.clone();
         // Stages from the career levels where the development records give them.
         let levels = self.development(generation, &wf).await?;
-        let fitted = self.heavy.run(move || fit_with_levels(&wf, &calendar, as_of, window, &levels)).await?;
+        // The recruitment pipeline as the starting point: offers accepted for later start dates.
+        let vacancies = self.store.load_recruitment(&wf).await?.vacancies;
+        let fitted = self
+            .heavy
+            .run(move || fit_with_levels(&wf, &calendar, as_of, window, &levels).with_pipeline(&vacancies))
+            .await?;
         if fitted.headcount() == 0 {
             return Ok(Forecasted { fitted, pair: None });
         }

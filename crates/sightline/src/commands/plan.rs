@@ -98,18 +98,26 @@ pub struct BacktestArgs {
 }
 
 /// The workforce, its targets, and what its records cover.
-/// The workforce, the targets, the records' coverage and the development
-/// records (whose career levels give the forecast's stages where recorded).
+/// The workforce, the targets, the records' coverage, the development
+/// records (whose career levels give the forecast's stages where recorded)
+/// and the vacancies (whose accepted offers are the pipeline a forecast starts from).
 #[allow(clippy::type_complexity)]
 fn load(
     db: &str,
-) -> Result<(Workforce, Vec<sightline_store::SetTarget>, Coverage, sightline_core::development::Development)> {
+) -> Result<(
+    Workforce,
+    Vec<sightline_store::SetTarget>,
+    Coverage,
+    sightline_core::development::Development,
+    Vec<sightline_core::recruitment::Vacancy>,
+)> {
     runtime()?.block_on(async {
         let store = Store::open(db).await?;
         let wf = store.load_workforce().await?;
         let coverage = Coverage::of(&wf, &store.complete_from().await?);
         let development = store.load_development(&wf).await?;
-        anyhow::Ok((wf, store.targets().await?, coverage, development))
+        let vacancies = store.load_recruitment(&wf).await?.vacancies;
+        anyhow::Ok((wf, store.targets().await?, coverage, development, vacancies))
     })
 }
 
@@ -217,14 +225,14 @@ pub fn run_plan(command: PlanCommand) -> Result<()> {
     let calendar = Calendar::england_and_wales();
     match command {
         PlanCommand::Fit(args) => {
-            let (wf, _, coverage, development) = load(&args.db)?;
+            let (wf, _, coverage, development, _) = load(&args.db)?;
             let at = start_date(&wf, args.as_of)?;
             let months = window(&coverage, at, args.window)?;
             print_out(fit_table(&fit_with_levels(&wf, &calendar, at, months, &development)).trim_end())
         }
         PlanCommand::Calibrate(args) => crate::commands::calibrate::run_calibrate(args),
         PlanCommand::Backtest(args) => {
-            let (wf, _, coverage, _) = load(&args.db)?;
+            let (wf, _, coverage, _, _) = load(&args.db)?;
             let options = Options { months: args.months, runs: args.runs, seed: args.seed };
             let months = window(&coverage, args.at, args.window)?;
             let b = backtest(&wf, &calendar, args.at, months, &options);
@@ -302,10 +310,11 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
         }
         None => None,
     };
-    let (wf, stored, coverage, development) = load(&args.db)?;
+    let (wf, stored, coverage, development, vacancies) = load(&args.db)?;
     let at = start_date(&wf, args.as_of)?;
     let calendar = Calendar::england_and_wales();
-    let fitted = fit_with_levels(&wf, &calendar, at, window(&coverage, at, args.window)?, &development);
+    let fitted =
+        fit_with_levels(&wf, &calendar, at, window(&coverage, at, args.window)?, &development).with_pipeline(&vacancies);
     if fitted.headcount() == 0 {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }

@@ -63,10 +63,11 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, development, voice, set_targets, services, published, declared) = runtime()?.block_on(async {
+    let (wf, development, voice, set_targets, services, published, declared, vacancies) = runtime()?.block_on(async {
         let store = Store::open(&args.db).await?;
         let wf = store.load_workforce().await?;
         let development = store.load_development(&wf).await?;
+        let vacancies = store.load_recruitment(&wf).await?.vacancies;
         // ER casework only goes into an internal report.
         let voice = store.load_voice(&wf, args.internal).await?;
         anyhow::Ok((
@@ -77,6 +78,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
             store.services().await?,
             store.published().await?,
             store.complete_from().await?,
+            vacancies,
         ))
     })?;
     // No report of a period the employment records do not cover whole.
@@ -97,7 +99,7 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         None => None,
     };
     let targets: Vec<_> = set_targets.into_iter().map(|t| t.target).collect();
-    let forecast = baseline_forecast(&wf, &development, &Coverage::of(&wf, &declared), &targets);
+    let forecast = baseline_forecast(&wf, &development, &vacancies, &Coverage::of(&wf, &declared), &targets);
     let request = sightline_report::ReportRequest {
         publish: !args.internal,
         benchmark: compared.as_ref(),
@@ -131,12 +133,14 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
 fn baseline_forecast(
     wf: &sightline_core::Workforce,
     levels: &sightline_core::development::Development,
+    vacancies: &[sightline_core::recruitment::Vacancy],
     coverage: &sightline_core::coverage::Coverage,
     targets: &[sightline_core::Target],
 ) -> Option<sightline_plan::Forecast> {
     let as_of = wf.latest_date()?;
     let window = sightline_plan::window_for(coverage, as_of, None).ok()?;
-    let fitted = sightline_plan::fit_with_levels(wf, &Calendar::england_and_wales(), as_of, window, levels);
+    let fitted =
+        sightline_plan::fit_with_levels(wf, &Calendar::england_and_wales(), as_of, window, levels).with_pipeline(vacancies);
     if fitted.headcount() == 0 {
         return None;
     }
