@@ -190,6 +190,104 @@ pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter)
     .into_response())
 }
 
+/// Recruitment in the 12 months to a date (the fields of `sightline recruitment --format json`);
+/// a member's counts of 1 to 4, and what rests on them, are `c`.
+pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let team = match filter.scope(wf.teams(), &[])? {
+        crate::filter::Scope::Team(t) => Some(t.to_string()),
+        _ => None,
+    };
+    if viewer.is_member() && team.is_some() {
+        return Err(Error::forbidden("members see these figures for the whole authority only").into());
+    }
+    let records = state.store.load_recruitment(&wf).await?;
+    let period = Period::twelve_months_to(date);
+    let vacancies: Vec<_> =
+        records.vacancies.into_iter().filter(|v| team.is_none() || v.team.as_deref() == team.as_deref()).collect();
+    let plan = if team.is_none() {
+        let targets: Vec<_> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
+        sightline_core::recruitment::plan_for(&targets, period)
+    } else {
+        Default::default()
+    };
+    let f = sightline_core::recruitment::recruitment_figures(&vacancies, period, &plan).rounded();
+    let (f, hidden) = if viewer.is_member() { f.publishable() } else { (f, Default::default()) };
+    let mut v = serde_json::to_value(&f).map_err(|e| Error::internal(e.to_string()))?;
+    let c = || Value::from("c");
+    for name in ["open_vacancies", "advertised", "withdrawals", "starts"] {
+        if hidden.contains(name) {
+            v[name] = c();
+        }
+    }
+    let hide_in = |v: &mut Value, list: &str, key: &str, field: &str, prefix: &str| {
+        if let Some(items) = v[list].as_array_mut() {
+            for item in items {
+                let name = format!("{prefix}:{}", item[key].as_str().unwrap_or_default());
+                if hidden.contains(&name) {
+                    item[field] = Value::from("c");
+                }
+            }
+        }
+    };
+    hide_in(&mut v, "stage_conversion", "stage", "count", "stage");
+    hide_in(&mut v, "starts_by_route", "route", "starts", "route");
+    hide_in(&mut v, "withdrawals_by_reason", "reason", "count", "withdrawn");
+    if viewer.is_member() {
+        // Hires by route are starts by route; cost is shown only with 5 hires or more.
+        hide_in(&mut v, "cost_per_hire_by_route", "route", "hires", "route");
+        if let Some(items) = v["cost_per_hire_by_route"].as_array_mut() {
+            for item in items.iter_mut().filter(|i| i["cost_per_hire"].is_null()) {
+                for field in ["hires", "costed_hires", "cost", "cost_per_hire"] {
+                    item[field] = Value::from("c");
+                }
+            }
+        }
+    }
+    v["period_start"] = json!(period.start.to_string());
+    v["period_end"] = json!(period.end.to_string());
+    Ok(Json(v).into_response())
+}
+
+/// DfE's agency rules at a date (the fields of `sightline agency-rules --format json`): HR and admin only, audited.
+pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
+    if !crate::pages::recruitment::sees_agency_rules(&viewer) {
+        return Err(Error::forbidden("each assignment's compliance is for HR and admin").into());
+    }
+    let (wf, date) = state.workforce_at(filter.date).await?;
+    let records = state.store.load_recruitment(&wf).await?;
+    let terms = state.store.load_agency_terms(&wf).await?;
+    let region = crate::pages::recruitment::caps_region(&records.price_caps);
+    let book = sightline_core::agency_rules::RuleBook {
+        caps: if region.is_ok() { &records.price_caps } else { &[] },
+        region: region.as_ref().ok().and_then(|r| r.as_deref()),
+        regional_leavers: &records.regional_leavers,
+    };
+    let all = sightline_core::agency_rules::assignments(&wf, &terms);
+    let c = sightline_core::agency_rules::compliance(&wf, &book, &all, date);
+    state
+        .store
+        .audit(&viewer.user.name, "view agency rules", &format!("API, {date}"))
+        .await
+        .map_err(Error::audit)?;
+    use sightline_core::agency_rules::Rule;
+    Ok(Json(json!({
+        "as_of": date.to_string(),
+        "region": region.ok().flatten(),
+        "judged": c.judged,
+        "assignments": c.breaches.iter().map(|b| json!({
+            "reference": b.reference, "rule": b.rule.as_str(), "detail": b.detail, "signed_off_by": b.signed_off_by
+        })).collect::<Vec<_>>(),
+        "over_cap": c.count(Rule::OverCap),
+        "pqe_under_3y": c.count(Rule::PqeUnder3y),
+        "cooling_off": c.count(Rule::CoolingOff),
+        "notice_period": c.count(Rule::NoticePeriod),
+        "cap_not_checked": c.cap_not_checked,
+        "pqe_not_known": c.pqe_not_known,
+    }))
+    .into_response())
+}
+
 /// Sickness days by month, short- and long-term (the Absence page's figures).
 pub async fn absence(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
     let (wf, date) = state.workforce_at(filter.date).await?;
@@ -472,6 +570,19 @@ pub async fn openapi() -> Response {
                     { "name": "team", "in": "query", "schema": { "type": "string" } }
                 ],
                 "responses": { "200": { "description": "figures; members see \"c\" for a count of 1 to 4 and what rests on it; ER fields only for HR and admin" }, "401": { "description": "not logged in and no valid token" } }
+            } },
+            "/api/v1/recruitment": { "get": {
+                "summary": "Recruitment in the 12 months to a date: open vacancies, time to hire, stage conversion, withdrawals, starts by route against plan and cost per hire (the fields of `sightline recruitment`; definitions in docs/indicators.md, part E)",
+                "parameters": [
+                    { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "team", "in": "query", "schema": { "type": "string" } }
+                ],
+                "responses": { "200": { "description": "figures, null where undefined; members see \"c\" for a count of 1 to 4 and what rests on it" }, "401": { "description": "not logged in and no valid token" }, "403": { "description": "a member asking for one team" } }
+            } },
+            "/api/v1/agency-rules": { "get": {
+                "summary": "DfE's agency rules at a date: each breach of an assignment that began from 31 October 2024, and the count by rule (HR and admin only; each answer is audited)",
+                "parameters": [ { "name": "date", "in": "query", "schema": { "type": "string", "format": "date" } } ],
+                "responses": { "200": { "description": "assignments [{reference, rule, detail, signed_off_by}] and counts" }, "401": { "description": "not logged in and no valid token" }, "403": { "description": "not HR or admin" } }
             } },
             "/api/v1/leavers": { "get": {
                 "summary": "Leavers in the 12 months to a date, by reason and by destination",

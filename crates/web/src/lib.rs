@@ -124,6 +124,8 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/api/v1/absence", get(api::absence))
         .route("/api/v1/development", get(api::development))
         .route("/api/v1/voice", get(api::voice))
+        .route("/api/v1/recruitment", get(api::recruitment))
+        .route("/api/v1/agency-rules", get(api::agency_rules))
         .route("/api/v1/leavers", get(api::leavers))
         .route("/api/v1/forecast", get(api::forecast))
         .route("/api/v1/openapi.json", get(api::openapi))

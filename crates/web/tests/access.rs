@@ -1367,6 +1367,24 @@ async fn recruitment_is_for_all_each_assignments_compliance_only_for_hr_and_admi
         assert!(page.contains("Incentive and retention payments"), "{name}");
         let (_, page) = send(&w.app, get("/agency", Some(&cookie))).await;
         assert!(page.contains("DfE&#39;s agency rules") || page.contains("DfE's agency rules"), "{name}");
+        let (r, body) = send(&w.app, get("/api/v1/agency-rules", Some(&cookie))).await;
+        assert_eq!(r.status() == StatusCode::OK, sees, "{name}: {body}");
+        let (r, body) = send(&w.app, get("/api/v1/recruitment", Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}: {body}");
+        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(api["stage_conversion"].as_array().is_some_and(|s| s.len() == 6), "{name}: {body}");
+        if name == "meg" {
+            let counts = api["stage_conversion"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| &s["count"])
+                .chain(api["starts_by_route"].as_array().unwrap().iter().map(|s| &s["starts"]))
+                .chain(["open_vacancies", "starts", "withdrawals", "advertised"].iter().map(|f| &api[*f]));
+            for n in counts.filter_map(serde_json::Value::as_u64) {
+                assert!(n == 0 || n >= 5, "{body}");
+            }
+        }
     }
     let audit = w.store.audit_log(50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "view agency rules" && e.user == "ada"));
