@@ -164,9 +164,8 @@ pub fn assignments(wf: &Workforce, terms: &[AgencyTerms]) -> Vec<AgencyAssignmen
     let mut out = Vec::new();
     for s in wf.spells().iter().filter(|s| s.kind == SpellKind::Agency) {
         let t = by_key.get(&(s.person, s.start)).copied();
-        let reference = t
-            .and_then(|t| t.reference.clone())
-            .unwrap_or_else(|| format!("{}-{}", wf.person(s.person).id, s.start));
+        let reference =
+            t.and_then(|t| t.reference.clone()).unwrap_or_else(|| format!("{}-{}", wf.person(s.person).id, s.start));
         out.push(AgencyAssignment {
             reference,
             person: s.person,
@@ -250,14 +249,15 @@ fn months_after(d: Date, months: u32) -> Date {
 
 /// The cap in force for `role_type` on `day`, in `region` (any region when `None`).
 pub fn cap_for<'a>(caps: &'a [PriceCap], region: Option<&str>, role_type: RoleType, day: Date) -> Option<&'a PriceCap> {
-    caps.iter().filter(|c| {
-        c.role_type == role_type
-            && c.from <= day
-            && c.to.is_none_or(|t| day <= t)
-            && region.is_none_or(|r| c.region.trim().eq_ignore_ascii_case(r.trim()))
-    })
-    // The latest cap to start wins where an export repeats one.
-    .max_by_key(|c| c.from)
+    caps.iter()
+        .filter(|c| {
+            c.role_type == role_type
+                && c.from <= day
+                && c.to.is_none_or(|t| day <= t)
+                && region.is_none_or(|r| c.region.trim().eq_ignore_ascii_case(r.trim()))
+        })
+        // The latest cap to start wins where an export repeats one.
+        .max_by_key(|c| c.from)
 }
 
 /// The breaches of one assignment, in rule order.
@@ -376,7 +376,13 @@ pub struct MonthCost {
 /// Agency cost for each calendar month from the one holding `from` to the
 /// one holding `until` (the first only from `from`, the last only to
 /// `until`), for one team or all.
-pub fn monthly_cost(wf: &Workforce, calendar: &Calendar, from: Date, until: Date, team: Option<TeamId>) -> Vec<MonthCost> {
+pub fn monthly_cost(
+    wf: &Workforce,
+    calendar: &Calendar,
+    from: Date,
+    until: Date,
+    team: Option<TeamId>,
+) -> Vec<MonthCost> {
     let mut out = Vec::new();
     let mut first = from;
     while first <= until {
@@ -443,7 +449,12 @@ pub fn compliance_of(wf: &Workforce, book: &RuleBook<'_>, judged: &[&AgencyAssig
             }
         }
     }
-    Compliance { judged: judged.iter().filter(|a| a.start >= GUIDANCE_IN_FORCE).count(), breaches, cap_not_checked, pqe_not_known }
+    Compliance {
+        judged: judged.iter().filter(|a| a.start >= GUIDANCE_IN_FORCE).count(),
+        breaches,
+        cap_not_checked,
+        pqe_not_known,
+    }
 }
 
 /// A quarter of a calendar year: `2025Q3` is July to September 2025.
@@ -659,7 +670,10 @@ pub fn check_return(rows: &[ReturnRow], quarter: Option<Period>) -> Vec<Finding>
             Some(_) => find(
                 Severity::Error,
                 "AGY05",
-                format!("hourly pay rate `{}` is not an amount in pounds above 0", r.pay_rate.as_deref().unwrap_or_default()),
+                format!(
+                    "hourly pay rate `{}` is not an amount in pounds above 0",
+                    r.pay_rate.as_deref().unwrap_or_default()
+                ),
             ),
         }
         let date = |text: Option<&str>| text.map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d"));
@@ -669,14 +683,22 @@ pub fn check_return(rows: &[ReturnRow], quarter: Option<Period>) -> Vec<Finding>
                 None
             }
             Some(Err(_)) => {
-                find(Severity::Error, "AGY06", format!("start date `{}`: use YYYY-MM-DD", r.start.as_deref().unwrap_or_default()));
+                find(
+                    Severity::Error,
+                    "AGY06",
+                    format!("start date `{}`: use YYYY-MM-DD", r.start.as_deref().unwrap_or_default()),
+                );
                 None
             }
             Some(Ok(d)) => Some(d),
         };
         let end = match date(r.end.as_deref()) {
             Some(Err(_)) => {
-                find(Severity::Error, "AGY07", format!("end date `{}`: use YYYY-MM-DD", r.end.as_deref().unwrap_or_default()));
+                find(
+                    Severity::Error,
+                    "AGY07",
+                    format!("end date `{}`: use YYYY-MM-DD", r.end.as_deref().unwrap_or_default()),
+                );
                 None
             }
             Some(Ok(d)) => Some(d),
@@ -786,7 +808,8 @@ mod tests {
         b.person_mut(a).swe_no = Some("SW123".into());
         b.add_spell(spell(a, team, SpellKind::Agency, "2025-09-29", None, 1.0));
         let wf = b.build();
-        let list = [RegionalLeaver { swe_no: "sw123".into(), left: d("2025-06-30"), employer: Some("Next Door".into()) }];
+        let list =
+            [RegionalLeaver { swe_no: "sw123".into(), left: d("2025-06-30"), employer: Some("Next Door".into()) }];
         let book = RuleBook { regional_leavers: &list, ..RuleBook::default() };
         let c = compliance(&wf, &book, &assignments(&wf, &[terms(a, "2025-09-29", 30.0)]), d("2026-03-31"));
         assert_eq!(c.count(Rule::CoolingOff), 1);
@@ -800,12 +823,21 @@ mod tests {
         let (a, c, e, f) = (b.person("a"), b.person("c"), b.person("e"), b.person("f"));
         b.add_spell(spell(a, team, SpellKind::Agency, "2025-10-01", None, 1.0));
         // A senior practitioner: an advanced practitioner's cap.
-        b.add_spell(Spell { org_role: OrgRole::SeniorPractitioner, ..spell(c, team, SpellKind::Agency, "2025-10-01", None, 1.0) });
+        b.add_spell(Spell {
+            org_role: OrgRole::SeniorPractitioner,
+            ..spell(c, team, SpellKind::Agency, "2025-10-01", None, 1.0)
+        });
         // Began before the caps: not judged against them.
         b.add_spell(spell(e, team, SpellKind::Agency, "2025-09-30", None, 1.0));
         b.add_spell(spell(f, team, SpellKind::Agency, "2025-10-01", None, 1.0));
         let wf = b.build();
-        let cap = |region: &str, role_type, cap| PriceCap { region: region.into(), role_type, cap, from: d("2025-10-01"), to: None };
+        let cap = |region: &str, role_type, cap| PriceCap {
+            region: region.into(),
+            role_type,
+            cap,
+            from: d("2025-10-01"),
+            to: None,
+        };
         let caps = [
             cap("North West", RoleType::SocialWorker, 40.0),
             cap("North West", RoleType::AdvancedPractitioner, 45.0),
@@ -817,7 +849,10 @@ mod tests {
             terms(a, "2025-10-01", 40.0),
             terms(c, "2025-10-01", 44.0),
             terms(e, "2025-09-30", 60.0),
-            AgencyTerms { signed_off_by: Some("Director of Children's Services".into()), ..terms(f, "2025-10-01", 40.01) },
+            AgencyTerms {
+                signed_off_by: Some("Director of Children's Services".into()),
+                ..terms(f, "2025-10-01", 40.01)
+            },
         ];
         let c = compliance(&wf, &book, &assignments(&wf, &t), d("2026-03-31"));
         assert_eq!(c.count(Rule::OverCap), 1);

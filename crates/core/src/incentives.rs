@@ -126,6 +126,9 @@ impl IncentiveFigures {
     }
 }
 
+/// People followed for a year from one day, by (team, stage): (followed, retained).
+type ComparisonGroups = HashMap<(Option<TeamId>, &'static str), (u32, u32)>;
+
 /// The stage of a person on `day`, by years since qualifying.
 pub fn stage_on(wf: &Workforce, p: PersonIdx, day: Date) -> &'static str {
     match wf.person(p).qualification_date.filter(|q| *q <= day) {
@@ -154,7 +157,8 @@ fn team_on(wf: &Workforce, p: PersonIdx, day: Date) -> Option<TeamId> {
 
 /// The figures at `as_of`.
 pub fn incentive_figures(wf: &Workforce, payments: &[Payment], as_of: Date) -> IncentiveFigures {
-    let paid: Vec<&Payment> = payments.iter().filter(|p| p.paid <= as_of && (p.person.0 as usize) < wf.persons().len()).collect();
+    let paid: Vec<&Payment> =
+        payments.iter().filter(|p| p.paid <= as_of && (p.person.0 as usize) < wf.persons().len()).collect();
     let mut schemes: BTreeMap<&str, (f64, u32, HashSet<PersonIdx>)> = BTreeMap::new();
     for p in &paid {
         let e = schemes.entry(p.scheme.as_str()).or_default();
@@ -222,14 +226,14 @@ pub fn incentive_figures(wf: &Workforce, payments: &[Payment], as_of: Date) -> I
     let mut recipients: Vec<(PersonIdx, Date)> = first_paid.iter().map(|(p, d)| (*p, *d)).collect();
     recipients.sort();
     // The comparison groups of each payment day: (team, stage) -> (followed, retained).
-    let mut groups: HashMap<Date, HashMap<(Option<TeamId>, &'static str), (u32, u32)>> = HashMap::new();
+    let mut groups: HashMap<Date, ComparisonGroups> = HashMap::new();
     for (person, day) in &recipients {
         let later = year_on(*day);
         if later > as_of || !wf.is_employed_on(*person, *day) {
             continue;
         }
         let by_group = groups.entry(*day).or_insert_with(|| {
-            let mut g: HashMap<(Option<TeamId>, &'static str), (u32, u32)> = HashMap::new();
+            let mut g = ComparisonGroups::new();
             for other in wf.person_indices() {
                 if first_paid.get(&other).is_some_and(|d| *d <= later) || !wf.is_employed_on(other, *day) {
                     continue;

@@ -302,10 +302,10 @@ fn median_days(mut days: Vec<f64>) -> Option<f64> {
 /// The figures for `period` over `vacancies`, with starts planned by route.
 pub fn recruitment_figures(vacancies: &[Vacancy], period: Period, plan: &BTreeMap<Route, f64>) -> RecruitmentFigures {
     let days = |a: Date, b: Date| (b - a).num_days() as f64;
-    let started: Vec<&Vacancy> = vacancies.iter().filter(|v| v.start_date.is_some_and(|s| period.contains(s))).collect();
+    let started: Vec<&Vacancy> =
+        vacancies.iter().filter(|v| v.start_date.is_some_and(|s| period.contains(s))).collect();
     let time_to_hire = started.iter().filter_map(|v| v.start_date.map(|s| days(v.advertised, s))).collect();
-    let offer_to_start =
-        started.iter().filter_map(|v| Some(days(v.offer_date?, v.start_date?))).collect::<Vec<_>>();
+    let offer_to_start = started.iter().filter_map(|v| Some(days(v.offer_date?, v.start_date?))).collect::<Vec<_>>();
     let advert_to_offer = vacancies
         .iter()
         .filter_map(|v| v.offer_date.filter(|o| period.contains(*o)).map(|o| days(v.advertised, o)))
@@ -327,7 +327,8 @@ pub fn recruitment_figures(vacancies: &[Vacancy], period: Period, plan: &BTreeMa
         stage_conversion.push(Stage { stage, count, conversion_pct });
         before = Some(count);
     }
-    let withdrawn: Vec<&Vacancy> = vacancies.iter().filter(|v| v.withdrawn.is_some_and(|w| period.contains(w))).collect();
+    let withdrawn: Vec<&Vacancy> =
+        vacancies.iter().filter(|v| v.withdrawn.is_some_and(|w| period.contains(w))).collect();
     let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
     for v in &withdrawn {
         *reasons.entry(v.withdrawn_reason.clone().unwrap_or_else(|| "not recorded".into())).or_default() += 1;
@@ -409,10 +410,7 @@ pub fn plan_for(targets: &[crate::Target], period: Period) -> BTreeMap<Route, f6
 }
 
 /// The figures for each team the vacancies name (`not recorded` for none), in name order.
-pub fn recruitment_by_team(
-    vacancies: &[Vacancy],
-    period: Period,
-) -> Vec<(String, RecruitmentFigures)> {
+pub fn recruitment_by_team(vacancies: &[Vacancy], period: Period) -> Vec<(String, RecruitmentFigures)> {
     let mut teams: BTreeMap<String, Vec<Vacancy>> = BTreeMap::new();
     for v in vacancies {
         teams.entry(v.team.clone().unwrap_or_else(|| "not recorded".into())).or_default().push(v.clone());
@@ -473,7 +471,11 @@ mod tests {
             ..vacancy("B", "2025-04-15")
         };
         // Advertised before the period, started in it; no cost recorded.
-        let c = Vacancy { start_date: Some(d("2025-04-30")), offer_date: Some(d("2025-03-31")), ..vacancy("C", "2025-01-30") };
+        let c = Vacancy {
+            start_date: Some(d("2025-04-30")),
+            offer_date: Some(d("2025-03-31")),
+            ..vacancy("C", "2025-01-30")
+        };
         // Still open at the end; closed unfilled before it.
         let e = vacancy("E", "2025-06-10");
         let f = Vacancy { closed: Some(d("2025-06-30")), ..vacancy("F", "2025-05-01") };

@@ -6,11 +6,19 @@ use sightline_core::agency_rules::{ReturnRow, RETURN_COLUMNS};
 /// The rows of a return file, or what is wrong with its shape.
 pub fn read(text: &str) -> Result<Vec<ReturnRow>, String> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> =
-        reader.headers().map_err(|e| format!("the heading line cannot be read: {e}"))?.iter().map(|h| h.trim().to_string()).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("the heading line cannot be read: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     let missing: Vec<&str> = RETURN_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
-        return Err(format!("the heading line lacks {}; a return's columns are {}", missing.join(", "), RETURN_COLUMNS.join(", ")));
+        return Err(format!(
+            "the heading line lacks {}; a return's columns are {}",
+            missing.join(", "),
+            RETURN_COLUMNS.join(", ")
+        ));
     }
     let at: Vec<Option<usize>> = RETURN_COLUMNS.iter().map(|c| header.iter().position(|h| h == c)).collect();
     let mut rows = Vec::new();
@@ -39,7 +47,12 @@ mod tests {
             project_team: Some("no".into()),
             ..ReturnRow::default()
         };
-        let bad = ReturnRow { reference: "A2".into(), role_type: Some("locum".into()), start: Some("1/7/2025".into()), ..ReturnRow::default() };
+        let bad = ReturnRow {
+            reference: "A2".into(),
+            role_type: Some("locum".into()),
+            start: Some("1/7/2025".into()),
+            ..ReturnRow::default()
+        };
         let text = return_csv(&[row.clone(), bad]);
         let back = read(&text).unwrap_or_default();
         assert_eq!(back.len(), 2);

@@ -10,11 +10,11 @@ use crate::read::{ReadError, Strictness};
 use crate::sheet::{excel_serial_date, Cell, Sheet};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sightline_core::development as dev;
-use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
 use sightline_core::agency_rules::{PriceCap, RegionalLeaver, RoleType};
+use sightline_core::development as dev;
 use sightline_core::incentives;
 use sightline_core::recruitment::{RecruitmentRecords, Route, Vacancy};
+use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
 use sightline_core::voice;
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
@@ -1038,7 +1038,9 @@ impl ExportReader {
                     match row.number(field)? {
                         None => Ok(None),
                         Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1e9 => Ok(Some(n as u32)),
-                        Some(_) => Err(row.problem(field, &row.written(field), "a count must be a whole number, 0 or more")),
+                        Some(_) => {
+                            Err(row.problem(field, &row.written(field), "a count must be a whole number, 0 or more"))
+                        }
                     }
                 };
                 let after_advert = |field: &str| -> Result<Option<NaiveDate>, RowProblem> {
@@ -1083,7 +1085,8 @@ impl ExportReader {
             }
             T => {
                 let region = row.required("region")?;
-                let role = row.coded("role_type")?.ok_or_else(|| row.problem("role_type", "", "required, but empty"))?;
+                let role =
+                    row.coded("role_type")?.ok_or_else(|| row.problem("role_type", "", "required, but empty"))?;
                 let role_type = RoleType::parse(&role).expect("checked by coded()");
                 let cap = row.number("cap")?.ok_or_else(|| row.problem("cap", "", "required, but empty"))?;
                 if cap <= 0.0 {
@@ -1099,7 +1102,11 @@ impl ExportReader {
             W => {
                 let swe_no = row.required("swe_no")?.to_ascii_uppercase();
                 if !crate::canonical::is_swe_number(&swe_no) {
-                    return Err(row.problem("swe_no", &swe_no, "not a Social Work England number (2 letters, then digits)"));
+                    return Err(row.problem(
+                        "swe_no",
+                        &swe_no,
+                        "not a Social Work England number (2 letters, then digits)",
+                    ));
                 }
                 let left = required_date(row, "leaving_date")?;
                 r.regional_leavers.push(RegionalLeaver { swe_no, left, employer: row.text("employer") });
@@ -1172,7 +1179,11 @@ impl ExportReader {
                     }
                     let la_experience_months = row.number("la_experience_months")?;
                     if let Some(m) = la_experience_months.filter(|m| *m < 0.0) {
-                        return Err(row.problem("la_experience_months", &m.to_string(), "experience cannot be negative"));
+                        return Err(row.problem(
+                            "la_experience_months",
+                            &m.to_string(),
+                            "experience cannot be negative",
+                        ));
                     }
                     Some(Terms {
                         agency: row.text("agency"),
@@ -1280,7 +1291,11 @@ impl ExportReader {
                         charge_rate: t.charge_rate,
                         pay_rate: t.pay_rate,
                         covering: t.covering,
-                        reference: self.post_refs.last().filter(|r| r.person == person && r.start == start).map(|r| r.reference.clone()),
+                        reference: self
+                            .post_refs
+                            .last()
+                            .filter(|r| r.person == person && r.start == start)
+                            .map(|r| r.reference.clone()),
                         role_type: t.role_type,
                         project_team: t.project_team,
                         notice_weeks: t.notice_weeks,

@@ -648,9 +648,14 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     let db = dir.path().join("s.db");
     let db = db.to_str().unwrap();
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
-    for name in
-        ["hr-assignments", "agency-assignments", "price-caps", "regional-leavers", "recruitment-ats", "incentive-payments"]
-    {
+    for name in [
+        "hr-assignments",
+        "agency-assignments",
+        "price-caps",
+        "regional-leavers",
+        "recruitment-ats",
+        "incentive-payments",
+    ] {
         let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
         assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
     }
@@ -660,14 +665,22 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
 
     let r = json(&sightline(&["recruitment", "--db", db, "--period", "2025-04-01..2025-09-30", "--format", "json"]));
     // V-108 (advertised 1 September, nothing since) is the one open vacancy.
-    assert_eq!((r["open_vacancies"].as_u64(), r["advertised"].as_u64(), r["starts"].as_u64()), (Some(1), Some(6), Some(5)));
+    assert_eq!(
+        (r["open_vacancies"].as_u64(), r["advertised"].as_u64(), r["starts"].as_u64()),
+        (Some(1), Some(6), Some(5))
+    );
     // Advert to start: 29, 56, 126, 133 and 140 days.
     assert_eq!(r["time_to_hire_days_median"], 126.0);
-    assert_eq!((r["advert_to_offer_days_median"].as_f64(), r["offer_to_start_days_median"].as_f64()), (Some(21.0), Some(98.0)));
-    let stages: Vec<u64> = r["stage_conversion"].as_array().unwrap().iter().map(|s| s["count"].as_u64().unwrap()).collect();
+    assert_eq!(
+        (r["advert_to_offer_days_median"].as_f64(), r["offer_to_start_days_median"].as_f64()),
+        (Some(21.0), Some(98.0))
+    );
+    let stages: Vec<u64> =
+        r["stage_conversion"].as_array().unwrap().iter().map(|s| s["count"].as_u64().unwrap()).collect();
     assert_eq!(stages, [46, 19, 15, 5, 4, 3]);
     assert_eq!(r["stage_conversion"][3]["conversion_pct"], 33.3);
-    let international = r["starts_by_route"].as_array().unwrap().iter().find(|s| s["route"] == "international").unwrap();
+    let international =
+        r["starts_by_route"].as_array().unwrap().iter().find(|s| s["route"] == "international").unwrap();
     assert_eq!((international["starts"].as_u64(), international["plan"].as_f64()), (Some(2), Some(3.0)));
     let cost = r["cost_per_hire_by_route"].as_array().unwrap().iter().find(|s| s["route"] == "international").unwrap();
     assert_eq!(cost["cost_per_hire"], 25000.0);
@@ -676,7 +689,8 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     let i = json(&sightline(&["incentives", "--db", db, "--as-of", "2025-09-30", "--format", "json"]));
     // Priya left on 14 July 2024: the £3,000 incentive (24 months, 22 served) whole, and 3/12 of the tapered £8,000.
     assert_eq!((i["clawback_owed_total"].as_f64(), i["clawback_owed_people"].as_u64()), (Some(5000.0), Some(1)));
-    let retention = i["paid_by_scheme"].as_array().unwrap().iter().find(|s| s["scheme"] == "Retention payment").unwrap();
+    let retention =
+        i["paid_by_scheme"].as_array().unwrap().iter().find(|s| s["scheme"] == "Retention payment").unwrap();
     assert_eq!((retention["amount"].as_f64(), retention["people"].as_u64()), (Some(14000.0), Some(1)));
     // Amara and Priya were still employed a year after their first payment; Tom was not.
     assert_eq!(i["recipient_retention_12m_pct"], 66.7);
@@ -701,7 +715,10 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     ]
     .map(|(r, x)| (r.to_string(), x.to_string()));
     assert_eq!(found, expected);
-    assert_eq!((a["over_cap"].as_u64(), a["pqe_under_3y"].as_u64(), a["cooling_off"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert_eq!(
+        (a["over_cap"].as_u64(), a["pqe_under_3y"].as_u64(), a["cooling_off"].as_u64()),
+        (Some(1), Some(2), Some(1))
+    );
     assert_eq!(a["over_cap_signed_off"], 1);
     assert_eq!(a["monthly_cost"].as_array().unwrap().len(), 12);
     // July 2025: A1007 23 working days at £62.50, A1009 14 days (from the 14th) at £85, 7.4 hours a day.
@@ -715,18 +732,26 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     let refs: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     // In place on some day of July to September 2025: not A1008 (ended 30 June), nor those from October.
     assert_eq!(refs, ["A1007", "A1009", "A1004", "A1005", "A1006"]);
-    assert!(text.lines().nth(2).unwrap().starts_with("A1009,SW0000600009,team_manager,60.00,2025-07-14,2025-12-31,yes,"));
+    assert!(text
+        .lines()
+        .nth(2)
+        .unwrap()
+        .starts_with("A1009,SW0000600009,team_manager,60.00,2025-07-14,2025-12-31,yes,"));
     let general = std::fs::read_to_string(dir.path().join("q3-general.csv")).unwrap();
     assert!(general.contains("compliance,cooling_off,1,") && general.contains("monthly cost,2025-07,"), "{general}");
     // Its checks: the return as made passes; a row without an SWE number or in another quarter does not.
     let o = sightline(&["agency-return", "--check", out.to_str().unwrap(), "--quarter", "2025Q3"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let broken = dir.path().join("broken.csv");
-    std::fs::write(&broken, text.replace("A1004,SW0000600004", "A1004,").replace("2025-09-30,,no", "2025-10-01,,no")).unwrap();
+    std::fs::write(&broken, text.replace("A1004,SW0000600004", "A1004,").replace("2025-09-30,,no", "2025-10-01,,no"))
+        .unwrap();
     let o = sightline(&["agency-return", "--check", broken.to_str().unwrap(), "--quarter", "2025Q3"]);
     assert!(!o.status.success());
     let said = stdout(&o);
-    assert!(said.contains("AGY03") && said.contains("A1004") && said.contains("AGY08") && said.contains("A1006"), "{said}");
+    assert!(
+        said.contains("AGY03") && said.contains("A1004") && said.contains("AGY08") && said.contains("A1006"),
+        "{said}"
+    );
     // Made again, the return is not written over.
     let o = sightline(&["agency-return", "--db", db, "--quarter", "2025Q3", "--out", out.to_str().unwrap()]);
     assert!(!o.status.success());

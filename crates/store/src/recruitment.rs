@@ -35,7 +35,13 @@ pub(crate) struct Row {
 pub(crate) fn rows(records: &RecruitmentRecords, wf: &Workforce) -> Result<Vec<Row>, serde_json::Error> {
     let mut out = Vec::with_capacity(records.len());
     for v in &records.vacancies {
-        out.push(Row { person: None, kind: "vacancy", date: v.advertised, key: v.reference.clone(), detail: serde_json::to_string(v)? });
+        out.push(Row {
+            person: None,
+            kind: "vacancy",
+            date: v.advertised,
+            key: v.reference.clone(),
+            detail: serde_json::to_string(v)?,
+        });
     }
     for p in &records.payments {
         let who = wf.persons().get(p.person.0 as usize).map_or("", |x| x.id.as_str());

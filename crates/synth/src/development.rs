@@ -8,10 +8,10 @@
 //!
 //! Only made-up people: the records belong to the synthetic workforce given.
 
+use crate::uk;
 use chrono::{Datelike as _, Days, Months};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::uk;
 use sightline_core::development::{
     Cpd, DevelopmentRecords, EarlyCareer, Grade, Level, Outcome, Programme, Registration, RegistrationStatus,
     Supervision, SupervisionKind,
@@ -288,7 +288,6 @@ fn grades(
         (level, day) = (next, after);
     }
 }
-
 
 fn opt(d: Option<Date>) -> String {
     d.map(uk).unwrap_or_default()

@@ -47,8 +47,14 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
             }
             n += 1;
             let person = wf.person(p);
-            let through_agency = spells.iter().any(|a| !a.kind.is_employed() && a.start < s.start && a.end.is_none_or(|e| e.checked_add_days(Days::new(365)).is_some_and(|e| e >= s.start)));
-            let newly = person.qualification_date.is_some_and(|q| q <= s.start && s.start < q.checked_add_months(Months::new(12)).unwrap_or(Date::MAX));
+            let through_agency = spells.iter().any(|a| {
+                !a.kind.is_employed()
+                    && a.start < s.start
+                    && a.end.is_none_or(|e| e.checked_add_days(Days::new(365)).is_some_and(|e| e >= s.start))
+            });
+            let newly = person
+                .qualification_date
+                .is_some_and(|q| q <= s.start && s.start < q.checked_add_months(Months::new(12)).unwrap_or(Date::MAX));
             let route = if through_agency {
                 Route::AgencyConversion
             } else if newly {
@@ -97,7 +103,13 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
             // One in six falls through first: a withdrawn vacancy before the one that filled the post.
             if rng.gen_bool(1.0 / 6.0) {
                 n += 1;
-                let reasons = ["Accepted another offer", "Salary", "Counter-offer from current employer", "Personal reasons", "Travel"];
+                let reasons = [
+                    "Accepted another offer",
+                    "Salary",
+                    "Counter-offer from current employer",
+                    "Personal reasons",
+                    "Travel",
+                ];
                 let earlier = advert - Days::new(rng.gen_range(40..90));
                 out.vacancies.push(Vacancy {
                     reference: format!("V{n:05}"),
@@ -160,7 +172,8 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
             continue;
         }
         for p in wf.person_indices() {
-            let team = wf.spells_of(p).iter().find(|s| s.kind.is_employed() && s.covers(paid)).map(|s| wf.team_name(s.team));
+            let team =
+                wf.spells_of(p).iter().find(|s| s.kind.is_employed() && s.covers(paid)).map(|s| wf.team_name(s.team));
             if team.is_some_and(|t| hard.contains(&t)) {
                 out.payments.push(Payment {
                     person: p,
@@ -191,13 +204,21 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
         for s in wf.spells_of(p).iter().filter(|s| !s.kind.is_employed() && s.start >= guidance && s.start <= to) {
             if rng.gen_bool(0.25) {
                 let left = s.start - Days::new(rng.gen_range(20..200));
-                out.regional_leavers.push(RegionalLeaver { swe_no: swe.clone(), left, employer: Some("Neighbouring Council".into()) });
+                out.regional_leavers.push(RegionalLeaver {
+                    swe_no: swe.clone(),
+                    left,
+                    employer: Some("Neighbouring Council".into()),
+                });
             }
         }
     }
     for i in 0..5u32 {
         let left = to - Days::new(u64::from(30 * i + 10));
-        out.regional_leavers.push(RegionalLeaver { swe_no: format!("SW99{:06}", 100 + i), left, employer: Some("Neighbouring Council".into()) });
+        out.regional_leavers.push(RegionalLeaver {
+            swe_no: format!("SW99{:06}", 100 + i),
+            left,
+            employer: Some("Neighbouring Council".into()),
+        });
     }
     out
 }

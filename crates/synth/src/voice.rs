@@ -9,10 +9,10 @@
 //!
 //! Only made-up people: the records belong to the synthetic workforce given.
 
+use crate::uk;
 use chrono::{Datelike as _, Days};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::uk;
 use sightline_core::voice::{ErCase, ErKind, ExitInterview, ExitReason, SurveyAnswer, VoiceRecords};
 use sightline_core::{AbsenceReason, Calendar, Date, Period, Workforce};
 
@@ -151,7 +151,6 @@ pub fn voice(wf: &Workforce, calendar: &Calendar, from: Date, to: Date, seed: u6
     }
     out
 }
-
 
 /// The records as the three exports (file name, CSV text), in the columns of the shipped profiles.
 pub fn exports(wf: &Workforce, records: &VoiceRecords) -> Vec<(String, String)> {

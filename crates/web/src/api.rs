@@ -213,39 +213,38 @@ pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Fi
     };
     let f = sightline_core::recruitment::recruitment_figures(&vacancies, period, &plan).rounded();
     let (f, hidden) = if viewer.is_member() { f.publishable() } else { (f, Default::default()) };
-    let mut v = serde_json::to_value(&f).map_err(|e| Error::internal(e.to_string()))?;
-    let c = || Value::from("c");
+    let mut v = match serde_json::to_value(&f).map_err(|e| Error::internal(e.to_string()))? {
+        Value::Object(map) => map,
+        _ => return Err(Error::internal("the recruitment figures are not an object").into()),
+    };
     for name in ["open_vacancies", "advertised", "withdrawals", "starts"] {
         if hidden.contains(name) {
-            v[name] = c();
+            v.insert(name.to_string(), Value::from("c"));
         }
     }
-    let hide_in = |v: &mut Value, list: &str, key: &str, field: &str, prefix: &str| {
-        if let Some(items) = v[list].as_array_mut() {
-            for item in items {
-                let name = format!("{prefix}:{}", item[key].as_str().unwrap_or_default());
-                if hidden.contains(&name) {
-                    item[field] = Value::from("c");
+    // Each item of a list whose name (prefix:key) is hidden has `field` as `c`.
+    let hide_in = |v: &mut serde_json::Map<String, Value>, list: &str, key: &str, fields: &[&str], prefix: &str| {
+        let items = v.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten();
+        for item in items.filter_map(Value::as_object_mut) {
+            let name = format!("{prefix}:{}", item.get(key).and_then(Value::as_str).unwrap_or_default());
+            let uncosted = prefix == "cost" && item.get("cost_per_hire").is_some_and(Value::is_null);
+            if hidden.contains(&name) || uncosted {
+                for field in fields {
+                    item.insert((*field).to_string(), Value::from("c"));
                 }
             }
         }
     };
-    hide_in(&mut v, "stage_conversion", "stage", "count", "stage");
-    hide_in(&mut v, "starts_by_route", "route", "starts", "route");
-    hide_in(&mut v, "withdrawals_by_reason", "reason", "count", "withdrawn");
+    hide_in(&mut v, "stage_conversion", "stage", &["count"], "stage");
+    hide_in(&mut v, "starts_by_route", "route", &["starts"], "route");
+    hide_in(&mut v, "withdrawals_by_reason", "reason", &["count"], "withdrawn");
     if viewer.is_member() {
         // Hires by route are starts by route; cost is shown only with 5 hires or more.
-        hide_in(&mut v, "cost_per_hire_by_route", "route", "hires", "route");
-        if let Some(items) = v["cost_per_hire_by_route"].as_array_mut() {
-            for item in items.iter_mut().filter(|i| i["cost_per_hire"].is_null()) {
-                for field in ["hires", "costed_hires", "cost", "cost_per_hire"] {
-                    item[field] = Value::from("c");
-                }
-            }
-        }
+        hide_in(&mut v, "cost_per_hire_by_route", "route", &["hires"], "route");
+        hide_in(&mut v, "cost_per_hire_by_route", "route", &["hires", "costed_hires", "cost", "cost_per_hire"], "cost");
     }
-    v["period_start"] = json!(period.start.to_string());
-    v["period_end"] = json!(period.end.to_string());
+    v.insert("period_start".into(), json!(period.start.to_string()));
+    v.insert("period_end".into(), json!(period.end.to_string()));
     Ok(Json(v).into_response())
 }
 
@@ -265,11 +264,7 @@ pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: F
     };
     let all = sightline_core::agency_rules::assignments(&wf, &terms);
     let c = sightline_core::agency_rules::compliance(&wf, &book, &all, date);
-    state
-        .store
-        .audit(&viewer.user.name, "view agency rules", &format!("API, {date}"))
-        .await
-        .map_err(Error::audit)?;
+    state.store.audit(&viewer.user.name, "view agency rules", &format!("API, {date}")).await.map_err(Error::audit)?;
     use sightline_core::agency_rules::Rule;
     Ok(Json(json!({
         "as_of": date.to_string(),

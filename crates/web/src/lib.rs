@@ -34,9 +34,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use pages::{
-    absence, agency, compared, data, development, forecast as forecast_page, glossary, overview, people, recruitment, report,
-    teams,
-    turnover, voice,
+    absence, agency, compared, data, development, forecast as forecast_page, glossary, overview, people, recruitment,
+    report, teams, turnover, voice,
 };
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};

@@ -313,8 +313,8 @@ pub fn run_forecast(args: ForecastArgs) -> Result<()> {
     let (wf, stored, coverage, development, vacancies) = load(&args.db)?;
     let at = start_date(&wf, args.as_of)?;
     let calendar = Calendar::england_and_wales();
-    let fitted =
-        fit_with_levels(&wf, &calendar, at, window(&coverage, at, args.window)?, &development).with_pipeline(&vacancies);
+    let fitted = fit_with_levels(&wf, &calendar, at, window(&coverage, at, args.window)?, &development)
+        .with_pipeline(&vacancies);
     if fitted.headcount() == 0 {
         bail!("no one is employed at {}: nothing to forecast from", fitted.as_of);
     }

@@ -46,7 +46,9 @@ fn period_arg(text: &str) -> Result<Period> {
 }
 
 /// The workforce and the records beside it, as the store holds them.
-fn load(db: &str) -> Result<(Workforce, RecruitmentRecords, Vec<sightline_core::source::AgencyTerms>, Vec<sightline_core::Target>)> {
+fn load(
+    db: &str,
+) -> Result<(Workforce, RecruitmentRecords, Vec<sightline_core::source::AgencyTerms>, Vec<sightline_core::Target>)> {
     runtime()?.block_on(async {
         let store = Store::open(db).await?;
         let wf = store.load_workforce().await?;
@@ -219,7 +221,10 @@ fn region_of(caps: &[rules::PriceCap], given: Option<String>) -> Result<Option<S
             Ok(Some(r))
         }
         None if regions.len() > 1 => {
-            bail!("the price caps hold several regions ({}): say which is the authority's with --region", regions.join(", "))
+            bail!(
+                "the price caps hold several regions ({}): say which is the authority's with --region",
+                regions.join(", ")
+            )
         }
         None => Ok(regions.pop()),
     }
@@ -245,7 +250,8 @@ pub fn run_agency_rules(args: AgencyRulesArgs) -> Result<()> {
     let costs = permanent_costs(&args.permanent_cost)?;
     let (wf, records, terms, _) = load(&args.db)?;
     let region = region_of(&records.price_caps, args.region)?;
-    let book = RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
+    let book =
+        RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
     let all = rules::assignments(&wf, &terms);
     let c = rules::compliance(&wf, &book, &all, as_of);
     let calendar = Calendar::england_and_wales();
@@ -253,7 +259,8 @@ pub fn run_agency_rules(args: AgencyRulesArgs) -> Result<()> {
     let from = as_of.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(11))).unwrap_or(as_of);
     let monthly = rules::monthly_cost(&wf, &calendar, from, as_of, None);
     let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(as_of)).len();
-    let in_place: Vec<&AgencyAssignment> = all.iter().filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of)).collect();
+    let in_place: Vec<&AgencyAssignment> =
+        all.iter().filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of)).collect();
     let premium: Vec<Value> = if costs.is_empty() {
         Vec::new()
     } else {
@@ -349,8 +356,10 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
     let quarter = args.quarter.as_deref().map(quarter_arg).transpose()?;
     if let Some(file) = &args.check {
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let rows = sightline_ingest::agency_return::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        let (text, errors) = findings_text(&rules::check_return(&rows, quarter), rows.len(), &file.display().to_string());
+        let rows =
+            sightline_ingest::agency_return::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let (text, errors) =
+            findings_text(&rules::check_return(&rows, quarter), rows.len(), &file.display().to_string());
         print_out(&text)?;
         if errors > 0 {
             bail!("the return has {errors} errors: fix them before sending it");
@@ -369,7 +378,8 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
     }
     let (wf, records, terms, _) = load(&db)?;
     let region = region_of(&records.price_caps, args.region)?;
-    let book = RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
+    let book =
+        RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
     let all = rules::assignments(&wf, &terms);
     let rows = rules::return_rows(&wf, &book, &all, quarter);
     let findings = rules::check_return(&rows, Some(quarter));
@@ -393,15 +403,11 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
         f("no pay rate, role type or price cap in force on the first day")
     ));
     for b in &c.breaches {
-        general.push_str(&format!(
-            "breach,{},{},{}\n",
-            f(&b.reference),
-            b.rule.as_str(),
-            f(&b.detail)
-        ));
+        general.push_str(&format!("breach,{},{},{}\n", f(&b.reference), b.rule.as_str(), f(&b.detail)));
     }
     for m in &monthly {
-        let share = m.costed_share.map_or(String::new(), |s| format!("charge recorded for {:.0}% of agency time", s * 100.0));
+        let share =
+            m.costed_share.map_or(String::new(), |s| format!("charge recorded for {:.0}% of agency time", s * 100.0));
         general.push_str(&format!("monthly cost,{},{:.2},{}\n", m.month, m.cost, f(&share)));
     }
     crate::output::write_new_file(&out, rules::return_csv(&rows).as_bytes())?;

@@ -63,24 +63,25 @@ pub fn run_report(args: ReportArgs) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let (wf, development, voice, set_targets, services, published, declared, vacancies) = runtime()?.block_on(async {
-        let store = Store::open(&args.db).await?;
-        let wf = store.load_workforce().await?;
-        let development = store.load_development(&wf).await?;
-        let vacancies = store.load_recruitment(&wf).await?.vacancies;
-        // ER casework only goes into an internal report.
-        let voice = store.load_voice(&wf, args.internal).await?;
-        anyhow::Ok((
-            wf,
-            development,
-            voice,
-            store.targets().await?,
-            store.services().await?,
-            store.published().await?,
-            store.complete_from().await?,
-            vacancies,
-        ))
-    })?;
+    let (wf, development, voice, set_targets, services, published, declared, vacancies) =
+        runtime()?.block_on(async {
+            let store = Store::open(&args.db).await?;
+            let wf = store.load_workforce().await?;
+            let development = store.load_development(&wf).await?;
+            let vacancies = store.load_recruitment(&wf).await?.vacancies;
+            // ER casework only goes into an internal report.
+            let voice = store.load_voice(&wf, args.internal).await?;
+            anyhow::Ok((
+                wf,
+                development,
+                voice,
+                store.targets().await?,
+                store.services().await?,
+                store.published().await?,
+                store.complete_from().await?,
+                vacancies,
+            ))
+        })?;
     // No report of a period the employment records do not cover whole.
     use sightline_core::coverage::{Coverage, Need, Records};
     if let Some(gap) = Coverage::of(&wf, &declared).gap(period, &[(Records::Employment, Need::Period)]) {
@@ -139,8 +140,8 @@ fn baseline_forecast(
 ) -> Option<sightline_plan::Forecast> {
     let as_of = wf.latest_date()?;
     let window = sightline_plan::window_for(coverage, as_of, None).ok()?;
-    let fitted =
-        sightline_plan::fit_with_levels(wf, &Calendar::england_and_wales(), as_of, window, levels).with_pipeline(vacancies);
+    let fitted = sightline_plan::fit_with_levels(wf, &Calendar::england_and_wales(), as_of, window, levels)
+        .with_pipeline(vacancies);
     if fitted.headcount() == 0 {
         return None;
     }

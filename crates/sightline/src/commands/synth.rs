@@ -193,7 +193,12 @@ pub fn write_recruitment(
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
     let (from, to) = span(wf)?;
     let records = sightline_synth::recruitment::recruitment(wf, from, to, seed);
-    write_exports(dir, sightline_synth::recruitment::exports(wf, &records), &sightline_synth::recruitment::EXPORTS, people_from)
+    write_exports(
+        dir,
+        sightline_synth::recruitment::exports(wf, &records),
+        &sightline_synth::recruitment::EXPORTS,
+        people_from,
+    )
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells

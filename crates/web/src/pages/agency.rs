@@ -10,15 +10,16 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use sightline_core::words::{long_date, money, money_short};
 use sightline_core::agency_rules::{Rule, RuleBook};
+use sightline_core::words::{long_date, money, money_short};
 use sightline_core::{agency, indicators_by, Grouping, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
 
 /// `2025-09` as "September 2025".
 fn month_words(month: &str) -> String {
-    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_or(month.to_string(), |d| d.format("%B %Y").to_string())
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_or(month.to_string(), |d| d.format("%B %Y").to_string())
 }
 
 /// Agency use: the rate by team, assignments by length, and conversions to permanent.

@@ -64,14 +64,13 @@ async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) ->
     let bars: Vec<(String, Vec<f64>)> = if funnel_hidden {
         Vec::new()
     } else {
-        f.stage_conversion.iter().map(|s| (sightline_core::words::upper_first(s.stage), vec![f64::from(s.count)])).collect()
+        f.stage_conversion
+            .iter()
+            .map(|s| (sightline_core::words::upper_first(s.stage), vec![f64::from(s.count)]))
+            .collect()
     };
-    let funnel_summary = f
-        .stage_conversion
-        .iter()
-        .map(|s| format!("{} {}", s.count, s.stage))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let funnel_summary =
+        f.stage_conversion.iter().map(|s| format!("{} {}", s.count, s.stage)).collect::<Vec<_>>().join(", ");
     Ok(html! {
         h1 { "Recruitment" }
         (scope_form("/recruitment", date, wf.teams(), &[], scope))

@@ -212,7 +212,11 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
 /// members, a scheme paid to fewer than 5 people shows no amount (a fixed
 /// payment times a count gives the count back), nor does clawback owed by
 /// fewer than 5, nor a retention rate of fewer than 5 people followed.
-fn incentives_section(viewer: &Viewer, f: &sightline_core::incentives::IncentiveFigures, date: chrono::NaiveDate) -> Markup {
+fn incentives_section(
+    viewer: &Viewer,
+    f: &sightline_core::incentives::IncentiveFigures,
+    date: chrono::NaiveDate,
+) -> Markup {
     use sightline_core::disclosure::is_disclosive;
     use sightline_core::words::money;
     let member = viewer.is_member();
