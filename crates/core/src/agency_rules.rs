@@ -35,6 +35,12 @@ pub const GUIDANCE_IN_FORCE: Date = match NaiveDate::from_ymd_opt(2024, 10, 31) 
     Some(d) => d,
     None => panic!("a valid date"),
 };
+/// The first day of the price caps: they apply to assignments beginning on
+/// or after it (and within a cap's own dates).
+pub const CAPS_FROM: Date = match NaiveDate::from_ymd_opt(2025, 10, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
 /// Post-qualifying experience needed before agency work, in months.
 pub const PQE_MONTHS: u32 = 36;
 /// The months between leaving a permanent post and an agency assignment.
@@ -155,15 +161,32 @@ impl AgencyAssignment {
 }
 
 /// The workforce's agency assignments with their terms: each agency spell,
-/// joined to the terms of the same person and first day (the latest given).
+/// joined to the terms of the same person and first day (where an export
+/// gives one person two assignments beginning the same day, their terms
+/// are taken in turn; a later batch's terms replace an earlier's).
 pub fn assignments(wf: &Workforce, terms: &[AgencyTerms]) -> Vec<AgencyAssignment> {
-    let mut by_key: std::collections::HashMap<(PersonIdx, Date), &AgencyTerms> = std::collections::HashMap::new();
+    let mut by_key: std::collections::HashMap<(PersonIdx, Date), Vec<&AgencyTerms>> = std::collections::HashMap::new();
     for t in terms {
-        by_key.insert((t.person, t.start), t);
+        by_key.entry((t.person, t.start)).or_default().push(t);
     }
+    // Where the same assignment's terms came twice (a later batch), the later ones, in their order.
+    let mut spells_at: std::collections::HashMap<(PersonIdx, Date), usize> = std::collections::HashMap::new();
+    for s in wf.spells().iter().filter(|s| s.kind == SpellKind::Agency) {
+        *spells_at.entry((s.person, s.start)).or_default() += 1;
+    }
+    for (key, list) in by_key.iter_mut() {
+        let wanted = spells_at.get(key).copied().unwrap_or(1);
+        if list.len() > wanted {
+            list.drain(..list.len() - wanted);
+        }
+    }
+    let mut taken: std::collections::HashMap<(PersonIdx, Date), usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for s in wf.spells().iter().filter(|s| s.kind == SpellKind::Agency) {
-        let t = by_key.get(&(s.person, s.start)).copied();
+        let key = (s.person, s.start);
+        let turn = taken.entry(key).or_default();
+        let t = by_key.get(&key).and_then(|list| list.get(*turn).or(list.last())).copied();
+        *turn += 1;
         let reference =
             t.and_then(|t| t.reference.clone()).unwrap_or_else(|| format!("{}-{}", wf.person(s.person).id, s.start));
         out.push(AgencyAssignment {
@@ -238,26 +261,92 @@ pub struct Breach {
 pub struct RuleBook<'a> {
     pub caps: &'a [PriceCap],
     /// The authority's region, to pick its caps; `None` takes caps of any
-    /// region (an export of one region's caps).
+    /// region (an export of one region's caps). Caps with no region apply
+    /// in every region.
     pub region: Option<&'a str>,
     pub regional_leavers: &'a [RegionalLeaver],
+}
+
+/// Which region's caps the rules judge pay by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CapRegion {
+    /// The region named, or the one the caps hold (none when they name none).
+    Judged(Option<String>),
+    /// The caps hold several regions and none was named: pay is not judged.
+    Several(Vec<String>),
+}
+
+impl CapRegion {
+    /// The region judged by, if one is.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            CapRegion::Judged(r) => r.as_deref(),
+            CapRegion::Several(_) => None,
+        }
+    }
+}
+
+/// The regions the caps name, each once, in name order.
+pub fn cap_regions(caps: &[PriceCap]) -> Vec<String> {
+    let mut regions: Vec<String> = caps.iter().map(|c| c.region.trim().to_string()).filter(|r| !r.is_empty()).collect();
+    regions.sort_by_key(|r| r.to_lowercase());
+    regions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    regions
+}
+
+/// The region to judge pay by: `given`, else the one region the caps hold.
+/// A region given that the caps do not hold is an error, in words.
+pub fn cap_region(caps: &[PriceCap], given: Option<&str>) -> Result<CapRegion, String> {
+    let regions = cap_regions(caps);
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(g) if regions.is_empty() || regions.iter().any(|r| r.eq_ignore_ascii_case(g)) => {
+            Ok(CapRegion::Judged(Some(g.to_string())))
+        }
+        Some(g) => Err(format!("the price caps hold no region `{g}`; they hold: {}", regions.join(", "))),
+        None if regions.len() > 1 => Ok(CapRegion::Several(regions)),
+        None => Ok(CapRegion::Judged(regions.into_iter().next())),
+    }
+}
+
+impl crate::recruitment::RecruitmentRecords {
+    /// The rules' book from these records: the caps of `region` (none when
+    /// the caps hold several regions and none was chosen) and the regional
+    /// list of leavers.
+    pub fn rule_book<'a>(&'a self, region: &'a CapRegion) -> RuleBook<'a> {
+        let caps: &[PriceCap] = match region {
+            CapRegion::Judged(_) => &self.price_caps,
+            CapRegion::Several(_) => &[],
+        };
+        RuleBook { caps, region: region.name(), regional_leavers: &self.regional_leavers }
+    }
 }
 
 fn months_after(d: Date, months: u32) -> Date {
     d.checked_add_months(Months::new(months)).unwrap_or(Date::MAX)
 }
 
-/// The cap in force for `role_type` on `day`, in `region` (any region when `None`).
+/// The cap in force for `role_type` on `day`, in `region` (any region when
+/// `None`; a cap with no region applies in all); none before [`CAPS_FROM`].
 pub fn cap_for<'a>(caps: &'a [PriceCap], region: Option<&str>, role_type: RoleType, day: Date) -> Option<&'a PriceCap> {
+    if day < CAPS_FROM {
+        return None;
+    }
     caps.iter()
         .filter(|c| {
             c.role_type == role_type
                 && c.from <= day
                 && c.to.is_none_or(|t| day <= t)
-                && region.is_none_or(|r| c.region.trim().eq_ignore_ascii_case(r.trim()))
+                && (c.region.trim().is_empty() || region.is_none_or(|r| c.region.trim().eq_ignore_ascii_case(r.trim())))
         })
         // The latest cap to start wins where an export repeats one.
         .max_by_key(|c| c.from)
+}
+
+/// An assignment's cap and whether its pay is above it; `None` when it
+/// cannot be judged (no role type, pay rate or cap in force on its first day).
+pub fn cap_status<'a>(book: &RuleBook<'a>, a: &AgencyAssignment) -> Option<(&'a PriceCap, bool)> {
+    let cap = cap_for(book.caps, book.region, a.role_type?, a.start)?;
+    Some((cap, a.pay_rate? > cap.cap + 1e-9))
 }
 
 /// The breaches of one assignment, in rule order.
@@ -270,26 +359,22 @@ pub fn check(wf: &Workforce, book: &RuleBook<'_>, a: &AgencyAssignment) -> Vec<B
         out.push(Breach { reference: a.reference.clone(), person: a.person, rule, detail, signed_off_by });
     };
     // Price cap.
-    if let (Some(role), Some(pay)) = (a.role_type, a.pay_rate) {
-        if let Some(cap) = cap_for(book.caps, book.region, role, a.start) {
-            if pay > cap.cap + 1e-9 {
-                let signed = match &a.signed_off_by {
-                    Some(who) => format!("; signed off by {who}"),
-                    None => "; no sign-off recorded".to_string(),
-                };
-                breach(
-                    Rule::OverCap,
-                    format!(
-                        "pay rate £{pay:.2} an hour is above the {} cap of £{:.2} for the role of {} (from {}){signed}",
-                        cap.region,
-                        cap.cap,
-                        role.words(),
-                        crate::words::long_date(cap.from)
-                    ),
-                    a.signed_off_by.clone(),
-                );
-            }
-        }
+    if let (Some((cap, true)), Some(role), Some(pay)) = (cap_status(book, a), a.role_type, a.pay_rate) {
+        let signed = match &a.signed_off_by {
+            Some(who) => format!("; signed off by {who}"),
+            None => "; no sign-off recorded".to_string(),
+        };
+        let region = if cap.region.trim().is_empty() { "national".to_string() } else { cap.region.clone() };
+        breach(
+            Rule::OverCap,
+            format!(
+                "pay rate £{pay:.2} an hour is above the {region} cap of £{:.2} for the role of {} (from {}){signed}",
+                cap.cap,
+                role.words(),
+                crate::words::long_date(cap.from)
+            ),
+            a.signed_off_by.clone(),
+        );
     }
     // Experience.
     let person = wf.person(a.person);
@@ -437,23 +522,98 @@ pub fn compliance(wf: &Workforce, book: &RuleBook<'_>, all: &[AgencyAssignment],
 pub fn compliance_of(wf: &Workforce, book: &RuleBook<'_>, judged: &[&AgencyAssignment]) -> Compliance {
     let mut breaches = Vec::new();
     let (mut cap_not_checked, mut pqe_not_known) = (0, 0);
-    for a in judged {
+    let judged: Vec<&&AgencyAssignment> = judged.iter().filter(|a| a.start >= GUIDANCE_IN_FORCE).collect();
+    for a in &judged {
         breaches.extend(check(wf, book, a));
-        if a.start >= GUIDANCE_IN_FORCE {
-            let cap = a.role_type.and_then(|r| cap_for(book.caps, book.region, r, a.start));
-            if a.pay_rate.is_none() || cap.is_none() {
-                cap_not_checked += 1;
-            }
-            if wf.person(a.person).qualification_date.is_none() && a.la_experience_months.is_none() {
-                pqe_not_known += 1;
-            }
+        if cap_status(book, a).is_none() {
+            cap_not_checked += 1;
+        }
+        if wf.person(a.person).qualification_date.is_none() && a.la_experience_months.is_none() {
+            pqe_not_known += 1;
         }
     }
-    Compliance {
-        judged: judged.iter().filter(|a| a.start >= GUIDANCE_IN_FORCE).count(),
-        breaches,
-        cap_not_checked,
-        pqe_not_known,
+    Compliance { judged: judged.len(), breaches, cap_not_checked, pqe_not_known }
+}
+
+/// One breach as the rules' report gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreachRow {
+    pub reference: String,
+    pub rule: &'static str,
+    pub detail: String,
+    pub signed_off_by: Option<String>,
+}
+
+/// What `sightline agency-rules`, the Agency rules page and its API give at a date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulesReport {
+    pub as_of: String,
+    /// The region whose caps judged pay (`null` when the caps name none, or hold several and none was chosen).
+    pub region: Option<String>,
+    /// When the caps hold several regions and none was chosen: they, and pay is not judged.
+    pub regions_held: Vec<String>,
+    pub judged: usize,
+    /// Assignments in place on the date.
+    pub in_place: usize,
+    pub assignments: Vec<BreachRow>,
+    pub over_cap: usize,
+    pub over_cap_signed_off: usize,
+    pub pqe_under_3y: usize,
+    pub cooling_off: usize,
+    pub notice_period: usize,
+    pub cap_not_checked: usize,
+    pub pqe_not_known: usize,
+    pub monthly_cost: Vec<MonthCost>,
+    pub conversions_12m: usize,
+}
+
+/// The rules' report at `as_of`: every assignment judged, the breaches, and
+/// the cost of agency work in each of the 12 calendar months ending with
+/// `as_of`'s (money to the penny, shares to 3 places).
+pub fn rules_report(
+    wf: &Workforce,
+    calendar: &Calendar,
+    records: &crate::recruitment::RecruitmentRecords,
+    all: &[AgencyAssignment],
+    region: &CapRegion,
+    as_of: Date,
+) -> RulesReport {
+    let book = records.rule_book(region);
+    let c = compliance(wf, &book, all, as_of);
+    let from = as_of.with_day(1).and_then(|d| d.checked_sub_months(Months::new(11))).unwrap_or(as_of);
+    let round = crate::indicators::round_dfe;
+    let monthly_cost = monthly_cost(wf, calendar, from, as_of, None)
+        .into_iter()
+        .map(|m| MonthCost { cost: round(m.cost, 2), costed_share: m.costed_share.map(|s| round(s, 3)), ..m })
+        .collect();
+    RulesReport {
+        as_of: as_of.to_string(),
+        region: region.name().map(str::to_string),
+        regions_held: match region {
+            CapRegion::Several(r) => r.clone(),
+            CapRegion::Judged(_) => Vec::new(),
+        },
+        judged: c.judged,
+        in_place: all.iter().filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of)).count(),
+        assignments: c
+            .breaches
+            .iter()
+            .map(|b| BreachRow {
+                reference: b.reference.clone(),
+                rule: b.rule.as_str(),
+                detail: b.detail.clone(),
+                signed_off_by: b.signed_off_by.clone(),
+            })
+            .collect(),
+        over_cap: c.count(Rule::OverCap),
+        over_cap_signed_off: c.breaches.iter().filter(|b| b.rule == Rule::OverCap && b.signed_off_by.is_some()).count(),
+        pqe_under_3y: c.count(Rule::PqeUnder3y),
+        cooling_off: c.count(Rule::CoolingOff),
+        notice_period: c.count(Rule::NoticePeriod),
+        cap_not_checked: c.cap_not_checked,
+        pqe_not_known: c.pqe_not_known,
+        monthly_cost,
+        conversions_12m: crate::agency::conversions(wf, Period::twelve_months_to(as_of)).len(),
     }
 }
 
@@ -551,11 +711,9 @@ pub fn return_rows(wf: &Workforce, book: &RuleBook<'_>, all: &[AgencyAssignment]
     all.iter()
         .filter(|a| a.overlaps(quarter))
         .map(|a| {
-            let cap = a.role_type.and_then(|r| cap_for(book.caps, book.region, r, a.start));
-            let over = match (cap, a.pay_rate) {
-                (Some(c), Some(p)) => Some(if p > c.cap + 1e-9 { "yes" } else { "no" }.to_string()),
-                _ => None,
-            };
+            let status = cap_status(book, a);
+            let cap = status.map(|(c, _)| c);
+            let over = status.map(|(_, over)| if over { "yes" } else { "no" }.to_string());
             ReturnRow {
                 line: 0,
                 reference: a.reference.clone(),

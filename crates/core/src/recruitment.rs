@@ -25,7 +25,6 @@
 use crate::agency_rules::{PriceCap, RegionalLeaver};
 use crate::calendar::{Date, Period};
 use crate::incentives::Payment;
-use crate::model::PersonIdx;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -135,17 +134,6 @@ impl RecruitmentRecords {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// The people the payments name, renumbered by `map` (records of people it does not know are dropped).
-    pub fn renumber(&mut self, map: impl Fn(PersonIdx) -> Option<PersonIdx>) {
-        self.payments.retain_mut(|p| match map(p.person) {
-            Some(q) => {
-                p.person = q;
-                true
-            }
-            None => false,
-        });
-    }
 }
 
 /// The stages in order.
@@ -196,6 +184,10 @@ pub struct RecruitmentFigures {
     pub time_to_hire_days_median: Option<f64>,
     pub advert_to_offer_days_median: Option<f64>,
     pub offer_to_start_days_median: Option<f64>,
+    /// Offers made in the period (behind the advert-to-offer median).
+    pub offers_made: u32,
+    /// Starts in the period with an offer date (behind the offer-to-start median).
+    pub starts_with_offer_date: u32,
     pub stage_conversion: Vec<Stage>,
     pub withdrawals: u32,
     pub withdrawals_by_reason: Vec<ReasonCount>,
@@ -226,7 +218,7 @@ impl RecruitmentFigures {
     /// For a member or a publication: which counts are 1 to 4 (and which
     /// parts of a shown total go with a lone one), cleared with every figure
     /// resting on one: a stage's share when either count is hidden, medians
-    /// of fewer than 5 hires or offers, cost per hire of fewer than 5 hires.
+    /// of fewer than 5 values, cost per hire of fewer than 5 hires.
     /// The figures with those cleared, and the names of the counts hidden
     /// (`starts`, `stage:offered`, `route:international`, `withdrawn:REASON`...).
     pub fn publishable(&self) -> (RecruitmentFigures, std::collections::BTreeSet<String>) {
@@ -247,15 +239,20 @@ impl RecruitmentFigures {
                 hide(name.to_string());
             }
         }
+        // A median of fewer than 5 is one of a handful of people's own days.
         if f.starts < 5 {
             f.time_to_hire_days_median = None;
-            f.offer_to_start_days_median = None;
-            hide("time_to_hire_days_median".into());
         }
-        let offers = f.stage_conversion.iter().find(|s| s.stage == "offered").map_or(0, |s| s.count);
-        if offers < 5 {
+        if f.starts_with_offer_date < 5 {
+            f.offer_to_start_days_median = None;
+        }
+        if f.offers_made < 5 {
             f.advert_to_offer_days_median = None;
-            hide("advert_to_offer_days_median".into());
+        }
+        for (name, n) in [("offers_made", f.offers_made), ("starts_with_offer_date", f.starts_with_offer_date)] {
+            if is_disclosive(n) {
+                hide(name.to_string());
+            }
         }
         let mut before_hidden = false;
         for s in &mut f.stage_conversion {
@@ -306,12 +303,13 @@ pub fn recruitment_figures(vacancies: &[Vacancy], period: Period, plan: &BTreeMa
         vacancies.iter().filter(|v| v.start_date.is_some_and(|s| period.contains(s))).collect();
     let time_to_hire = started.iter().filter_map(|v| v.start_date.map(|s| days(v.advertised, s))).collect();
     let offer_to_start = started.iter().filter_map(|v| Some(days(v.offer_date?, v.start_date?))).collect::<Vec<_>>();
-    let advert_to_offer = vacancies
+    let advert_to_offer: Vec<f64> = vacancies
         .iter()
         .filter_map(|v| v.offer_date.filter(|o| period.contains(*o)).map(|o| days(v.advertised, o)))
         .collect();
+    let (offers_made, starts_with_offer_date) = (advert_to_offer.len() as u32, offer_to_start.len() as u32);
     let cohort: Vec<&Vacancy> = vacancies.iter().filter(|v| period.contains(v.advertised)).collect();
-    let sum = |f: fn(&Vacancy) -> Option<u32>| cohort.iter().filter_map(|v| f(v)).sum::<u32>();
+    let sum = |f: fn(&Vacancy) -> Option<u32>| cohort.iter().filter_map(|v| f(v)).fold(0u32, u32::saturating_add);
     let counts = [
         sum(|v| v.applications),
         sum(|v| v.shortlisted),
@@ -375,6 +373,8 @@ pub fn recruitment_figures(vacancies: &[Vacancy], period: Period, plan: &BTreeMa
         time_to_hire_days_median: median_days(time_to_hire),
         advert_to_offer_days_median: median_days(advert_to_offer),
         offer_to_start_days_median: median_days(offer_to_start),
+        offers_made,
+        starts_with_offer_date,
         stage_conversion,
         withdrawals: withdrawn.len() as u32,
         withdrawals_by_reason,

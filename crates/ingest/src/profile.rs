@@ -157,7 +157,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "team", kinds: &[X, V], required: false, meaning: "team name, for an anonymous row (a named person's team is their post's)" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
     FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
-    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q, T], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level, ER case or price cap" },
+    FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level or ER case" },
+    FieldSpec { name: "start_date", kinds: &[T], required: false, meaning: "the first day the cap is in force (1 October 2025, when caps began, when empty or not given)" },
     FieldSpec { name: "end_date", kinds: &[H, G, A, E, R, Q, T], required: false, meaning: "last day; empty while open (required for absences)" },
     FieldSpec { name: "fte", kinds: &[H, G, E], required: false, meaning: "full-time equivalent, 0 < fte <= 1 (give `fte`, `fte_percent` or `hours`)" },
     FieldSpec { name: "fte_percent", kinds: &[H, G, E], required: false, meaning: "full-time equivalent as a percentage: 100 is full time" },
@@ -196,7 +197,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "paid_date", kinds: &[P], required: true, meaning: "the day it was paid" },
     FieldSpec { name: "clawback_months", kinds: &[P], required: false, meaning: "months after payment within which leaving means paying it back (empty or 0: no clawback)" },
     FieldSpec { name: "taper", kinds: &[P], required: false, meaning: "none (the whole payment is owed back) or monthly (the share of the months not served); map with [codes.taper]" },
-    FieldSpec { name: "region", kinds: &[T], required: true, meaning: "the region the cap applies in" },
+    FieldSpec { name: "region", kinds: &[T], required: false, meaning: "the region the cap applies in (empty or not given: every region)" },
     FieldSpec { name: "cap", kinds: &[T], required: true, meaning: "the most an hour, in pounds (pay with employer NICs and holiday pay)" },
     FieldSpec { name: "swe_no", kinds: &[W], required: true, meaning: "Social Work England registration number" },
     FieldSpec { name: "leaving_date", kinds: &[W], required: true, meaning: "the last day in the permanent post" },
@@ -644,7 +645,7 @@ impl ExportRow<'_> {
             E => &["team"],
             X | V => &["person_id", "date"],
             N => &["vacancy_ref"],
-            T => &["region"],
+            T => &["role_type", "cap"],
             W => &["swe_no"],
             _ => &["person_id"],
         };
@@ -1084,7 +1085,7 @@ impl ExportReader {
                 });
             }
             T => {
-                let region = row.required("region")?;
+                let region = row.text("region").unwrap_or_default();
                 let role =
                     row.coded("role_type")?.ok_or_else(|| row.problem("role_type", "", "required, but empty"))?;
                 let role_type = RoleType::parse(&role).expect("checked by coded()");
@@ -1092,7 +1093,7 @@ impl ExportReader {
                 if cap <= 0.0 {
                     return Err(row.problem("cap", &row.written("cap"), "a cap must be more than 0"));
                 }
-                let from = required_date(row, "start_date")?;
+                let from = row.date("start_date")?.unwrap_or(sightline_core::agency_rules::CAPS_FROM);
                 let to = row.date("end_date")?;
                 if to.is_some_and(|t| t < from) {
                     return Err(row.problem("end_date", &row.written("end_date"), "ends before it starts"));
@@ -1792,7 +1793,8 @@ fixed_term = ["FTC", "Fixed Term*"]
                 + wf.caseloads().len()
                 + wf.establishment().len()
                 + data.development.len()
-                + data.voice.len();
+                + data.voice.len()
+                + data.recruitment.len();
             assert_eq!(facts, sheet.rows.len(), "{name}: one fact a row");
         }
     }

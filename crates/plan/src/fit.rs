@@ -204,9 +204,10 @@ pub struct Fitted {
 
 impl Fitted {
     /// The fit with the recruitment pipeline as its starting point: each
-    /// vacancy with an accepted offer, a first day after `as_of` and neither
-    /// withdrawn nor closed by `as_of` is a known hire in the month of its
-    /// first day, at the stage its route joins at (newly qualified for the
+    /// vacancy with an offer accepted (and made by `as_of`), a first day after
+    /// `as_of` and neither withdrawn nor closed by `as_of` is a known hire in
+    /// the month of its first day (the forecast's first month for a day later
+    /// in `as_of`'s month), at the stage its route joins at (newly qualified for the
     /// newly qualified, Step Up, Frontline and apprenticeship routes;
     /// experienced otherwise).
     pub fn with_pipeline(mut self, vacancies: &[sightline_core::recruitment::Vacancy]) -> Fitted {
@@ -215,14 +216,15 @@ impl Fitted {
         let mut known: std::collections::BTreeMap<(u32, usize), u32> = std::collections::BTreeMap::new();
         for v in vacancies {
             let Some(start) = v.start_date.filter(|s| *s > self.as_of) else { continue };
-            let accepted = v.accepted.is_some_and(|a| a > 0) || v.offer_date.is_some_and(|o| o <= self.as_of);
+            // Accepted, and offered by the date (an offer made later was not known then).
+            let accepted = v.accepted.is_some_and(|a| a > 0) && v.offer_date.is_none_or(|o| o <= self.as_of);
             let ended = v.withdrawn.is_some_and(|w| w <= self.as_of) || v.closed.is_some_and(|c| c <= self.as_of);
             if !accepted || ended {
                 continue;
             }
             let month = crate::scenario::Month::of(start);
-            let offset = (month.year - first.year) * 12 + month.month as i32 - first.month as i32;
-            let Ok(offset) = u32::try_from(offset) else { continue };
+            // A start later in the month of the date joins in the forecast's first month.
+            let offset = ((month.year - first.year) * 12 + month.month as i32 - first.month as i32).max(0) as u32;
             let stage = match v.route {
                 Some(Route::NewlyQualified | Route::StepUp | Route::Frontline | Route::Apprenticeship) => 0,
                 _ => 1,

@@ -756,3 +756,49 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     let o = sightline(&["agency-return", "--db", db, "--quarter", "2025Q3", "--out", out.to_str().unwrap()]);
     assert!(!o.status.success());
 }
+
+/// The quarterly agency return holds one row for each agency spell of the
+/// data folder in place on some day of the quarter, counted here from
+/// `spells.csv` directly; with caps of several regions, pay is judged only
+/// for the region named.
+#[test]
+fn the_agency_return_has_a_row_for_every_assignment_in_place_in_the_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    synth(&data, &["--people", "150", "--years", "2024-2025", "--seed", "3"]);
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let o = sightline(&["import", "--db", db, data.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let spells = std::fs::read_to_string(data.join("spells.csv")).unwrap();
+    let mut lines = spells.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (kind, start, end) = (at("kind"), at("start_date"), at("end_date"));
+    let expected = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[kind] == "agency" && c[start] <= "2025-06-30" && (c[end].is_empty() || c[end] >= "2025-04-01"))
+        .count();
+    assert!(expected > 5, "the synthetic authority uses agency workers: {expected}");
+    let out = dir.path().join("q2.csv");
+    let o = sightline(&["agency-return", "--db", db, "--quarter", "2025Q2", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count() - 1, expected, "{text}");
+
+    // Caps of two regions, one with no region (every region): the named region's and the national apply.
+    let caps = dir.path().join("caps.csv");
+    std::fs::write(
+        &caps,
+        "Region,Role Type,Cap per Hour,From,To\nLondon,Social Worker,£1.00,01/10/2025,\nNorth East,Social Worker,£500.00,01/10/2025,\n",
+    )
+    .unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", "price-caps", caps.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = sightline(&["agency-rules", "--db", db, "--as-of", "2025-12-31", "--format", "json"]);
+    let v = json(&o);
+    assert_eq!(v["regions_held"], serde_json::json!(["London", "North East"]));
+    assert!(v["region"].is_null() && String::from_utf8_lossy(&o.stderr).contains("--region"));
+    let o = sightline(&["agency-rules", "--db", db, "--as-of", "2025-12-31", "--region", "Wales", "--format", "json"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no region `Wales`"));
+}

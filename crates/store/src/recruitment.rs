@@ -49,7 +49,7 @@ pub(crate) fn rows(records: &RecruitmentRecords, wf: &Workforce) -> Result<Vec<R
             person: Some(p.person),
             kind: "payment",
             date: p.paid,
-            key: format!("{who}|{}|{}", p.scheme, p.paid),
+            key: format!("{who}|{}|{}|{}", p.scheme, p.paid, p.amount),
             detail: serde_json::to_string(p)?,
         });
     }

@@ -217,7 +217,7 @@ pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Fi
         Value::Object(map) => map,
         _ => return Err(Error::internal("the recruitment figures are not an object").into()),
     };
-    for name in ["open_vacancies", "advertised", "withdrawals", "starts"] {
+    for name in ["open_vacancies", "advertised", "withdrawals", "starts", "offers_made", "starts_with_offer_date"] {
         if hidden.contains(name) {
             v.insert(name.to_string(), Value::from("c"));
         }
@@ -239,8 +239,21 @@ pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Fi
     hide_in(&mut v, "starts_by_route", "route", &["starts"], "route");
     hide_in(&mut v, "withdrawals_by_reason", "reason", &["count"], "withdrawn");
     if viewer.is_member() {
+        // The reasons are the tracking system's own words: members get the number only.
+        v.insert("withdrawals_by_reason".into(), Value::Array(Vec::new()));
+    }
+    if viewer.is_member() {
         // Hires by route are starts by route; cost is shown only with 5 hires or more.
-        hide_in(&mut v, "cost_per_hire_by_route", "route", &["hires"], "route");
+        let all_cost = ["hires", "costed_hires", "cost", "cost_per_hire"];
+        hide_in(&mut v, "cost_per_hire_by_route", "route", &all_cost, "route");
+        // The hires whose cost is recorded are a count too.
+        let items = v.get_mut("cost_per_hire_by_route").and_then(Value::as_array_mut).into_iter().flatten();
+        for item in items.filter_map(Value::as_object_mut) {
+            let costed = item.get("costed_hires").and_then(Value::as_u64).unwrap_or(0);
+            if (1..5).contains(&costed) {
+                item.insert("costed_hires".into(), Value::from("c"));
+            }
+        }
         hide_in(&mut v, "cost_per_hire_by_route", "route", &["hires", "costed_hires", "cost", "cost_per_hire"], "cost");
     }
     v.insert("period_start".into(), json!(period.start.to_string()));
@@ -256,31 +269,11 @@ pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: F
     let (wf, date) = state.workforce_at(filter.date).await?;
     let records = state.store.load_recruitment(&wf).await?;
     let terms = state.store.load_agency_terms(&wf).await?;
-    let region = crate::pages::recruitment::caps_region(&records.price_caps);
-    let book = sightline_core::agency_rules::RuleBook {
-        caps: if region.is_ok() { &records.price_caps } else { &[] },
-        region: region.as_ref().ok().and_then(|r| r.as_deref()),
-        regional_leavers: &records.regional_leavers,
-    };
+    let region = sightline_core::agency_rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
     let all = sightline_core::agency_rules::assignments(&wf, &terms);
-    let c = sightline_core::agency_rules::compliance(&wf, &book, &all, date);
+    let report = sightline_core::agency_rules::rules_report(&wf, &state.calendar, &records, &all, &region, date);
     state.store.audit(&viewer.user.name, "view agency rules", &format!("API, {date}")).await.map_err(Error::audit)?;
-    use sightline_core::agency_rules::Rule;
-    Ok(Json(json!({
-        "as_of": date.to_string(),
-        "region": region.ok().flatten(),
-        "judged": c.judged,
-        "assignments": c.breaches.iter().map(|b| json!({
-            "reference": b.reference, "rule": b.rule.as_str(), "detail": b.detail, "signed_off_by": b.signed_off_by
-        })).collect::<Vec<_>>(),
-        "over_cap": c.count(Rule::OverCap),
-        "pqe_under_3y": c.count(Rule::PqeUnder3y),
-        "cooling_off": c.count(Rule::CoolingOff),
-        "notice_period": c.count(Rule::NoticePeriod),
-        "cap_not_checked": c.cap_not_checked,
-        "pqe_not_known": c.pqe_not_known,
-    }))
-    .into_response())
+    Ok(Json(report).into_response())
 }
 
 /// Sickness days by month, short- and long-term (the Absence page's figures).

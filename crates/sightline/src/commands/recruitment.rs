@@ -5,10 +5,9 @@
 
 use crate::cli::{parse_date, print_out, runtime};
 use anyhow::{bail, Context, Result};
-use chrono::Datelike;
 use clap::ValueEnum;
 use serde_json::{json, Value};
-use sightline_core::agency_rules::{self as rules, AgencyAssignment, Rule, RuleBook, Severity};
+use sightline_core::agency_rules::{self as rules, AgencyAssignment, Rule, Severity};
 use sightline_core::incentives::incentive_figures;
 use sightline_core::recruitment::{plan_for, recruitment_by_team, recruitment_figures, RecruitmentRecords};
 use sightline_core::{Calendar, Period, Workforce};
@@ -208,26 +207,17 @@ pub struct AgencyRulesArgs {
     format: Format,
 }
 
-/// The region whose caps apply: the one named, else the only one the caps hold.
-fn region_of(caps: &[rules::PriceCap], given: Option<String>) -> Result<Option<String>> {
-    let mut regions: Vec<String> = caps.iter().map(|c| c.region.trim().to_string()).collect();
-    regions.sort_by_key(|r| r.to_lowercase());
-    regions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    match given {
-        Some(r) => {
-            if !caps.is_empty() && !regions.iter().any(|x| x.eq_ignore_ascii_case(r.trim())) {
-                bail!("the price caps hold no region `{r}`; they hold: {}", regions.join(", "));
-            }
-            Ok(Some(r))
-        }
-        None if regions.len() > 1 => {
-            bail!(
-                "the price caps hold several regions ({}): say which is the authority's with --region",
-                regions.join(", ")
-            )
-        }
-        None => Ok(regions.pop()),
+/// The region whose caps judge pay: the one named, else the one the caps
+/// hold; with several and none named, pay is not judged (said on standard error).
+fn region_of(caps: &[rules::PriceCap], given: Option<&str>) -> Result<rules::CapRegion> {
+    let region = rules::cap_region(caps, given).map_err(anyhow::Error::msg)?;
+    if let rules::CapRegion::Several(regions) = &region {
+        eprintln!(
+            "The price caps hold several regions ({}): pay is not judged against them. Say which is the authority's with --region.",
+            regions.join(", ")
+        );
     }
+    Ok(region)
 }
 
 fn permanent_costs(given: &[String]) -> Result<Vec<(rules::RoleType, f64)>> {
@@ -249,23 +239,14 @@ pub fn run_agency_rules(args: AgencyRulesArgs) -> Result<()> {
     let as_of = parse_date(&args.as_of)?;
     let costs = permanent_costs(&args.permanent_cost)?;
     let (wf, records, terms, _) = load(&args.db)?;
-    let region = region_of(&records.price_caps, args.region)?;
-    let book =
-        RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
+    let region = region_of(&records.price_caps, args.region.as_deref())?;
     let all = rules::assignments(&wf, &terms);
-    let c = rules::compliance(&wf, &book, &all, as_of);
-    let calendar = Calendar::england_and_wales();
-    // The 12 calendar months ending with the date's.
-    let from = as_of.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(11))).unwrap_or(as_of);
-    let monthly = rules::monthly_cost(&wf, &calendar, from, as_of, None);
-    let conversions = sightline_core::agency::conversions(&wf, Period::twelve_months_to(as_of)).len();
-    let in_place: Vec<&AgencyAssignment> =
-        all.iter().filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of)).collect();
-    let premium: Vec<Value> = if costs.is_empty() {
-        Vec::new()
-    } else {
-        in_place
+    let report = rules::rules_report(&wf, &Calendar::england_and_wales(), &records, &all, &region, as_of);
+    let mut v = serde_json::to_value(&report)?;
+    if !costs.is_empty() {
+        let premium: Vec<Value> = all
             .iter()
+            .filter(|a| a.start <= as_of && a.end.is_none_or(|e| e >= as_of))
             .map(|a| {
                 let perm = a.role_type.and_then(|r| costs.iter().find(|(x, _)| *x == r).map(|(_, p)| *p));
                 json!({
@@ -276,45 +257,26 @@ pub fn run_agency_rules(args: AgencyRulesArgs) -> Result<()> {
                     "premium_per_hour": round_opt(rules::premium_per_hour(a, perm), 2),
                 })
             })
-            .collect()
-    };
-    let v = json!({
-        "as_of": as_of.to_string(),
-        "region": region,
-        "judged": c.judged,
-        "in_place": in_place.len(),
-        "assignments": c.breaches.iter().map(|b| json!({
-            "reference": b.reference, "rule": b.rule.as_str(), "detail": b.detail, "signed_off_by": b.signed_off_by
-        })).collect::<Vec<_>>(),
-        "over_cap": c.count(Rule::OverCap),
-        "over_cap_signed_off": c.breaches.iter().filter(|b| b.rule == Rule::OverCap && b.signed_off_by.is_some()).count(),
-        "pqe_under_3y": c.count(Rule::PqeUnder3y),
-        "cooling_off": c.count(Rule::CoolingOff),
-        "notice_period": c.count(Rule::NoticePeriod),
-        "cap_not_checked": c.cap_not_checked,
-        "pqe_not_known": c.pqe_not_known,
-        "monthly_cost": monthly.iter().map(|m| json!({
-            "month": m.month, "cost": round(m.cost, 2), "costed_share": round_opt(m.costed_share, 3)
-        })).collect::<Vec<_>>(),
-        "conversions_12m": conversions,
-        "premium": premium,
-    });
+            .collect();
+        v["premium"] = json!(premium);
+    }
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&v)?,
         Format::Table => {
             let mut out = format!(
                 "DfE's agency rules, assignments that began from 31 October 2024 to {as_of}: {} judged{}\n",
-                c.judged,
-                region.as_deref().map(|r| format!(" (caps of {r})")).unwrap_or_default()
+                report.judged,
+                report.region.as_deref().map(|r| format!(" (caps of {r})")).unwrap_or_default()
             );
-            for rule in Rule::ALL {
-                out.push_str(&format!("  {:<48} {:>4}\n", rule.words(), c.count(rule)));
+            let counts = [report.over_cap, report.pqe_under_3y, report.cooling_off, report.notice_period];
+            for (rule, n) in Rule::ALL.iter().zip(counts) {
+                out.push_str(&format!("  {:<48} {:>4}\n", rule.words(), n));
             }
-            for b in &c.breaches {
-                out.push_str(&format!("  {} ({}): {}\n", b.reference, b.rule.as_str(), b.detail));
+            for b in &report.assignments {
+                out.push_str(&format!("  {} ({}): {}\n", b.reference, b.rule, b.detail));
             }
             out.push_str("Cost of agency work by month:\n");
-            for m in &monthly {
+            for m in &report.monthly_cost {
                 out.push_str(&format!("  {}  {:>14}\n", m.month, sightline_core::words::money(m.cost)));
             }
             out.trim_end().to_string()
@@ -377,9 +339,8 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
         bail!("{} already exists; choose another name (nothing was written)", general_path.display());
     }
     let (wf, records, terms, _) = load(&db)?;
-    let region = region_of(&records.price_caps, args.region)?;
-    let book =
-        RuleBook { caps: &records.price_caps, region: region.as_deref(), regional_leavers: &records.regional_leavers };
+    let region = region_of(&records.price_caps, args.region.as_deref())?;
+    let book = records.rule_book(&region);
     let all = rules::assignments(&wf, &terms);
     let rows = rules::return_rows(&wf, &book, &all, quarter);
     let findings = rules::check_return(&rows, Some(quarter));

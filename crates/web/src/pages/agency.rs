@@ -10,7 +10,7 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use sightline_core::agency_rules::{Rule, RuleBook};
+use sightline_core::agency_rules::Rule;
 use sightline_core::words::{long_date, money, money_short};
 use sightline_core::{agency, indicators_by, Grouping, Period};
 use sightline_report::chart::stacked_bars;
@@ -58,12 +58,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // DfE's rules: how many assignments break each (each one is on the Agency rules page, for HR and admin).
     let records = state.store.load_recruitment(&wf).await?;
     let terms = state.store.load_agency_terms(&wf).await?;
-    let region = crate::pages::recruitment::caps_region(&records.price_caps);
-    let book = RuleBook {
-        caps: if region.is_ok() { &records.price_caps } else { &[] },
-        region: region.as_ref().ok().and_then(|r| r.as_deref()),
-        regional_leavers: &records.regional_leavers,
-    };
+    let region = sightline_core::agency_rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
+    let book = records.rule_book(&region);
     let mut judged_assignments = sightline_core::agency_rules::assignments(&wf, &terms);
     if let Some(t) = team {
         judged_assignments.retain(|a| a.team == t);

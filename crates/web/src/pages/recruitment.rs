@@ -9,7 +9,7 @@ use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
-use sightline_core::agency_rules::{self as rules, Rule, RuleBook};
+use sightline_core::agency_rules::{self as rules, CapRegion, Rule};
 use sightline_core::recruitment::{plan_for, recruitment_figures, Route, Vacancy};
 use sightline_core::words::{long_date, money};
 use sightline_core::Period;
@@ -121,7 +121,11 @@ async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) ->
             }
             p.note { "A plan is a target on starts by a route (for example at least 25 international starts by 31 March 2026) dated in these 12 months. Cost per hire: the recorded cost of the vacancies that started, over the starts" @if member { "; shown where at least 5 people started by the route" } "." }
         }
-        @if f.withdrawals > 0 {
+        // The reasons are the tracking system's own words: for members, the number only.
+        @if f.withdrawals > 0 && member {
+            h2 { "Withdrawals" }
+            p { "Vacancies withdrawn in the 12 months to " (when) ": " (shown("withdrawals", f.withdrawals)) "." }
+        } @else if f.withdrawals > 0 {
             h2 { "Withdrawals" }
             table {
                 caption { "Vacancies withdrawn in the 12 months to " (when) ", by reason" }
@@ -138,17 +142,6 @@ async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) ->
     })
 }
 
-/// The region whose price caps apply: the only one the caps hold (several: none, said on the page).
-pub fn caps_region(caps: &[rules::PriceCap]) -> Result<Option<String>, Vec<String>> {
-    let mut regions: Vec<String> = caps.iter().map(|c| c.region.trim().to_string()).collect();
-    regions.sort_by_key(|r| r.to_lowercase());
-    regions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    match regions.len() {
-        0 | 1 => Ok(regions.pop()),
-        _ => Err(regions),
-    }
-}
-
 /// The Agency rules page: HR and admin alone, each view audited.
 pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
     respond(&viewer, "Agency rules", agency_rules_view(&state, &viewer, &filter).await)
@@ -163,12 +156,8 @@ async fn agency_rules_view(state: &AppState, viewer: &Viewer, filter: &Filter) -
     let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let records = state.store.load_recruitment(&wf).await?;
     let terms = state.store.load_agency_terms(&wf).await?;
-    let region = caps_region(&records.price_caps);
-    let book = RuleBook {
-        caps: if region.is_ok() { &records.price_caps } else { &[] },
-        region: region.as_ref().ok().and_then(|r| r.as_deref()),
-        regional_leavers: &records.regional_leavers,
-    };
+    let region = rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
+    let book = records.rule_book(&region);
     let all = rules::assignments(&wf, &terms);
     let c = rules::compliance(&wf, &book, &all, date);
     state
@@ -183,9 +172,10 @@ async fn agency_rules_view(state: &AppState, viewer: &Viewer, filter: &Filter) -
         (crate::filter::date_form("/agency-rules", date))
         p { "DfE's statutory guidance on agency child and family social workers, in force from 31 October 2024, checked for every assignment that began from then to " (long_date(date)) ": " (c.judged) " assignments." }
         @match &region {
-            Ok(Some(r)) => { p { "Price caps: " (r) "." } }
-            Ok(None) => { p.no-data { "No price caps are held, so pay is not checked against them. They come from the region's price-cap export (see the user guide, Agency rules)." } }
-            Err(regions) => { p.no-data { "The price caps held are for several regions (" (regions.join(", ")) "), so pay is not checked against them here. Import your region's caps only, or use `sightline agency-rules --region`." } }
+            _ if records.price_caps.is_empty() => { p.no-data { "No price caps are held, so pay is not checked against them. They come from the region's price-cap export (see the user guide, Agency rules)." } }
+            CapRegion::Judged(Some(r)) => { p { "Price caps: " (r) "." } }
+            CapRegion::Judged(None) => { p { "Price caps: those held, for every region." } }
+            CapRegion::Several(regions) => { p.no-data { "The price caps held are for several regions (" (regions.join(", ")) "), so pay is not checked against them here. Import your region's caps only, or use `sightline agency-rules --region`." } }
         }
         table {
             caption { "Assignments breaking each rule" }

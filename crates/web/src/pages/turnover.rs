@@ -217,7 +217,7 @@ fn incentives_section(
     f: &sightline_core::incentives::IncentiveFigures,
     date: chrono::NaiveDate,
 ) -> Markup {
-    use sightline_core::disclosure::is_disclosive;
+    use sightline_core::disclosure::{is_disclosive, share_publishable};
     use sightline_core::words::money;
     let member = viewer.is_member();
     let hide = |people: u32| member && is_disclosive(people);
@@ -244,13 +244,16 @@ fn incentives_section(
             p { (money(f.clawback_owed_total)) " is owed back by " (f.clawback_owed_people) " people who left inside their payments' terms." }
         }
         @if f.recipients_followed > 0 {
-            @let shown = |n: u32, pct: Option<f64>| if hide(n) { "c".to_string() } else { rate(pct) };
+            // A share of a shown whole gives back the part: both it and the rest must be 5 or more.
+            @let recipients_shown = !member || share_publishable(f.recipients_retained, f.recipients_followed);
+            @let comparison_shown = !member || share_publishable(f.comparison_retained, f.comparison_followed);
             p {
                 "Of the " (count(viewer, f.recipients_followed)) " people followed for a year from their first payment, "
-                (shown(f.recipients_followed, f.recipient_retention_12m_pct)) " were still employed; of people in the same team and stage with no payment, "
-                (shown(f.comparison_followed, f.comparison_retention_12m_pct)) "."
+                @if recipients_shown { (rate(f.recipient_retention_12m_pct)) } @else { "c" }
+                " were still employed; of people in the same team and stage with no payment, "
+                @if comparison_shown { (rate(f.comparison_retention_12m_pct)) } @else { "c" } "."
             }
-            @if let (Some(c), false) = (f.cost_per_retained_year, hide(f.recipients_followed)) {
+            @if let (Some(c), true) = (f.cost_per_retained_year, recipients_shown && comparison_shown) {
                 p { "Each extra year of someone staying cost " (money(c)) " in payments." }
             }
         }
