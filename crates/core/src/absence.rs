@@ -4,8 +4,8 @@
 //! Days lost in a month follow the indicators' rule
 //! ([`crate::indicators::working_days_lost_in`]): the episode's working days
 //! in the month, or the recorded days lost prorated by working days. An
-//! episode is **long-term** when it lasts more than the threshold in working
-//! days (20 by default, a common HR policy), counting the recorded days lost
+//! episode is **long-term** when it lasts the threshold in working days or
+//! more (20 by default, a common HR policy), counting the recorded days lost
 //! when given.
 
 use crate::calendar::{month_end, next_day, Calendar, Date, Period};
@@ -14,7 +14,7 @@ use crate::indicators::working_days_lost_in;
 use crate::model::{Absence, Workforce};
 use chrono::Datelike as _;
 
-/// Working days that make an episode long-term when exceeded, unless the authority sets another.
+/// Working days from which an episode is long-term, unless the authority sets another.
 pub const LONG_TERM_WORKING_DAYS: f64 = 20.0;
 
 /// The episode's length in working days (as recorded, else counted).
@@ -22,9 +22,9 @@ pub fn episode_working_days(a: &Absence, calendar: &Calendar) -> f64 {
     a.days_lost.unwrap_or_else(|| f64::from(calendar.working_days(a.start, a.end)))
 }
 
-/// Whether the episode is long-term under `threshold` working days.
+/// Whether the episode is long-term: `threshold` working days or more.
 pub fn is_long_term(a: &Absence, calendar: &Calendar, threshold: f64) -> bool {
-    episode_working_days(a, calendar) > threshold
+    episode_working_days(a, calendar) >= threshold
 }
 
 /// Sickness days lost in one month.

@@ -153,7 +153,8 @@ impl LeaverDestination {
     }
 }
 
-/// CSWW `ReasonAbsence` codes.
+/// CSWW `ReasonAbsence` codes, and two of Sightline's own for capacity
+/// (never written to or read from a census return).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AbsenceReason {
     /// SIC: sickness. The only reason that counts towards working days lost.
@@ -170,10 +171,14 @@ pub enum AbsenceReason {
     Unauthorised,
     /// UNP: unpaid authorised.
     UnpaidAuthorised,
+    /// SEC: seconded out to another organisation (Sightline's code, not CSWW's).
+    SecondmentOut,
+    /// SUS: suspended (Sightline's code, not CSWW's).
+    Suspension,
 }
 
 impl AbsenceReason {
-    pub const ALL: [AbsenceReason; 7] = [
+    pub const ALL: [AbsenceReason; 9] = [
         AbsenceReason::Sickness,
         AbsenceReason::Maternity,
         AbsenceReason::OtherPaid,
@@ -181,6 +186,8 @@ impl AbsenceReason {
         AbsenceReason::Training,
         AbsenceReason::Unauthorised,
         AbsenceReason::UnpaidAuthorised,
+        AbsenceReason::SecondmentOut,
+        AbsenceReason::Suspension,
     ];
 
     pub fn code(self) -> &'static str {
@@ -192,7 +199,14 @@ impl AbsenceReason {
             AbsenceReason::Training => "TRN",
             AbsenceReason::Unauthorised => "UNA",
             AbsenceReason::UnpaidAuthorised => "UNP",
+            AbsenceReason::SecondmentOut => "SEC",
+            AbsenceReason::Suspension => "SUS",
         }
+    }
+
+    /// Whether the code is one of the census's own (SEC and SUS are Sightline's).
+    pub fn is_csww(self) -> bool {
+        !matches!(self, AbsenceReason::SecondmentOut | AbsenceReason::Suspension)
     }
 
     pub fn from_code(code: &str) -> Option<AbsenceReason> {
@@ -203,12 +217,14 @@ impl AbsenceReason {
     pub fn label(self) -> &'static str {
         match self {
             AbsenceReason::Sickness => "Sickness",
-            AbsenceReason::Maternity => "Maternity, paternity or adoption leave",
+            AbsenceReason::Maternity => "Maternity, paternity, adoption or shared parental leave",
             AbsenceReason::OtherPaid => "Other paid leave",
             AbsenceReason::PublicDuties => "Public duties",
             AbsenceReason::Training => "Training",
             AbsenceReason::Unauthorised => "Unauthorised absence",
             AbsenceReason::UnpaidAuthorised => "Unpaid authorised leave",
+            AbsenceReason::SecondmentOut => "Seconded out",
+            AbsenceReason::Suspension => "Suspended",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod agency;
 pub mod agency_rules;
 pub mod benchmark;
 pub mod calendar;
+pub mod capacity;
 pub mod codes;
 pub mod completeness;
 pub mod coverage;

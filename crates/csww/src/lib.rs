@@ -389,7 +389,9 @@ fn set_worker_item(w: &mut Worker, name: &str, v: &str) -> Result<(), String> {
         "FrontlineGrad" => w.frontline = Some(flag(v)?),
         "Absat30Sept" => w.absent_30_sept.push(flag(v)?),
         "ReasonAbsence" => {
-            w.reason_absence.push(AbsenceReason::from_code(v).ok_or("not MAT, OTH, PUB, SIC, TRN, UNA or UNP")?);
+            w.reason_absence.push(
+                AbsenceReason::from_code(v).filter(|r| r.is_csww()).ok_or("not MAT, OTH, PUB, SIC, TRN, UNA or UNP")?,
+            );
         }
         "CFKSSstatus" => w.cfkss_status.push(code(v, 1..=4)?),
         _ => {}

@@ -205,7 +205,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "date", kinds: &[C, S, D, X, V], required: true, meaning: "date of the caseload snapshot, supervision session, piece of CPD, leaving (exit interviews) or survey answer" },
     FieldSpec { name: "cases", kinds: &[C], required: true, meaning: "cases (children) held, a whole number" },
     FieldSpec { name: "weight", kinds: &[C], required: false, meaning: "complexity-weighted caseload, as the system gives it" },
-    FieldSpec { name: "reason", kinds: &[A], required: true, meaning: "CSWW ReasonAbsence: SIC, MAT, OTH, PUB, TRN, UNA, UNP" },
+    FieldSpec { name: "reason", kinds: &[A], required: true, meaning: "CSWW ReasonAbsence: SIC, MAT (maternity, paternity, adoption or shared parental), OTH, PUB, TRN, UNA, UNP; or Sightline's SEC (seconded out) and SUS (suspended), for capacity" },
     FieldSpec { name: "days_lost", kinds: &[A], required: false, meaning: "working days lost in the episode as the system records it" },
     FieldSpec { name: "programme", kinds: &[Y], required: false, meaning: "asye or ecdp (asye when the export has no column; map with [codes.programme])" },
     FieldSpec { name: "review_3m_date", kinds: &[Y], required: false, meaning: "the day the 3-month review was held" },
@@ -613,7 +613,7 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "project_team" => "use yes or no".into(),
         "route" => "use experienced, newly_qualified, international, step_up, frontline, apprenticeship or agency_conversion".into(),
         "taper" => "use none or monthly".into(),
-        _ => "use a CSWW ReasonAbsence code: SIC, MAT, OTH, PUB, TRN, UNA or UNP".into(),
+        _ => "use a CSWW ReasonAbsence code (SIC, MAT, OTH, PUB, TRN, UNA or UNP), or SEC (seconded out) or SUS (suspended)".into(),
     })
 }
 

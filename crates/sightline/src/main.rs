@@ -18,8 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use commands::{
-    audit, backup, benchmark, census, coverage, data, demo, development, import, indicators, people, plan, profile,
-    recruitment, report, serve, services, synth, targets, teams, tokens, users, voice,
+    audit, backup, benchmark, capacity, census, coverage, data, demo, development, import, indicators, people, plan,
+    profile, recruitment, report, serve, services, synth, targets, teams, tokens, users, voice,
 };
 use std::process::ExitCode;
 
@@ -83,6 +83,15 @@ cost per hire by route. Definitions: docs/indicators.md, part E.\n\nExamples:\n 
 sightline.db --period 2025-04-01..2026-03-31 --format json\n  sightline recruitment --db sightline.db --period \
 2025-04-01..2026-03-31 --by team")]
     Recruitment(recruitment::RecruitmentArgs),
+    /// Who is actually available on a date, by team: in post less those away, plus agency; teams under pressure.
+    #[command(long_about = "Available capacity on a date: FTE in post less the FTE away (maternity, paternity, \
+adoption or shared parental leave; long-term sickness of 20 working days or more; seconded out; suspended), plus \
+agency FTE, for the authority and each team; the same for case-holding posts (case holders and senior \
+practitioners), cases per available case-holding FTE, and pressure: available case-holding FTE below a share of \
+establishment, or cases per available FTE above the safe level. Definitions: docs/indicators.md, part F.\n\n\
+Examples:\n  sightline capacity --db sightline.db --as-of 2025-09-30 --format json\n  sightline capacity --db \
+sightline.db --as-of 2025-09-30 --by team --safe-caseload 20")]
+    Capacity(capacity::CapacityArgs),
     /// Incentive payments: paid by scheme, clawback owed by leavers, retention of recipients against people like them.
     #[command(long_about = "Incentive and market-supplement payments at a date: money paid by scheme, clawback \
 owed by leavers inside their terms (with tapering), and the share of recipients still employed 12 months after \
@@ -235,6 +244,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Voice(args) => voice::run_voice(args),
         Command::Retention(args) => voice::run_retention(args),
         Command::Recruitment(args) => recruitment::run_recruitment(args),
+        Command::Capacity(args) => capacity::run_capacity(args),
         Command::Incentives(args) => recruitment::run_incentives(args),
         Command::AgencyRules(args) => recruitment::run_agency_rules(args),
         Command::AgencyReturn(args) => recruitment::run_agency_return(args),

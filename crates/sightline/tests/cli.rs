@@ -802,3 +802,40 @@ fn the_agency_return_has_a_row_for_every_assignment_in_place_in_the_quarter() {
     let o = sightline(&["agency-rules", "--db", db, "--as-of", "2025-12-31", "--region", "Wales", "--format", "json"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no region `Wales`"));
 }
+
+/// `sightline capacity`: in post less those away plus agency, worked by hand
+/// on the shipped HR and agency examples with two absences.
+#[test]
+fn capacity_counts_who_is_actually_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    for name in ["hr-assignments", "agency-msp"] {
+        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // Amara (senior social worker, full time since April 2023) is off sick for exactly 20 working days
+    // (Monday 2 to Friday 27 September 2024): long-term, as 20 or more is.
+    let absences = dir.path().join("absence.csv");
+    std::fs::write(
+        &absences,
+        "Employee Number,First Day,Last Day,Absence Type,Working Days Lost\n100231,02/09/2024,27/09/2024,Sickness - back,\n",
+    )
+    .unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", "absence-episodes", absences.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&sightline(&["capacity", "--db", db, "--as-of", "2024-09-27", "--format", "json"]));
+    // In post: Amara (1.0). Away: Amara, long-term sick. Agency: Jordan Pike, full time since March 2024.
+    assert_eq!((v["inpost_fte"].as_f64(), v["away_fte"]["long_term_sickness"].as_f64()), (Some(1.0), Some(1.0)));
+    assert_eq!((v["agency_fte"].as_f64(), v["available_fte"].as_f64()), (Some(1.0), Some(1.0)));
+    // Case-holding: the agency social worker (Amara, whatever her role, is away).
+    assert_eq!(v["available_case_holding_fte"], 1.0);
+    assert_eq!(v["pressure"], false);
+    // Under a threshold of 21 working days, her 20 are not long-term.
+    let v = json(&sightline(&["capacity", "--db", db, "--as-of", "2024-09-27", "--long-term-days", "21", "--format", "json"]));
+    assert_eq!((v["away_fte_total"].as_f64(), v["available_fte"].as_f64()), (Some(0.0), Some(2.0)));
+    let teams = json(&sightline(&["capacity", "--db", db, "--as-of", "2024-09-27", "--by", "team", "--format", "json"]));
+    let east = teams.as_array().unwrap().iter().find(|t| t["team"] == "Assessment East").unwrap();
+    assert_eq!((east["inpost_fte"].as_f64(), east["available_fte"].as_f64()), (Some(1.0), Some(1.0)));
+}

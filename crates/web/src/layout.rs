@@ -21,11 +21,12 @@ struct NavPage {
 
 const EVERYONE: fn(Role) -> bool = |_| true;
 
-const NAV: [NavPage; 16] = [
+const NAV: [NavPage; 17] = [
     NavPage { path: "/", label: "Overview", title: "Overview", shown_to: EVERYONE },
     NavPage { path: "/teams", label: "Teams", title: "Teams", shown_to: EVERYONE },
     NavPage { path: "/turnover", label: "Turnover", title: "Turnover and leavers", shown_to: EVERYONE },
     NavPage { path: "/absence", label: "Absence", title: "Absence", shown_to: EVERYONE },
+    NavPage { path: "/capacity", label: "Capacity", title: "Capacity", shown_to: EVERYONE },
     NavPage { path: "/agency", label: "Agency", title: "Agency", shown_to: EVERYONE },
     NavPage {
         path: "/agency-rules",

@@ -34,8 +34,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use pages::{
-    absence, agency, compared, data, development, forecast as forecast_page, glossary, overview, people, recruitment,
-    report, teams, turnover, voice,
+    absence, agency, capacity, compared, data, development, forecast as forecast_page, glossary, overview, people,
+    recruitment, report, teams, turnover, voice,
 };
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
@@ -105,6 +105,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/leaving", get(voice::leaving))
         .route("/voice", get(voice::voice))
         .route("/recruitment", get(recruitment::recruitment))
+        .route("/capacity", get(capacity::capacity_page))
         .route("/agency-rules", get(recruitment::agency_rules))
         .route("/benchmark", get(compared::compared))
         .route("/forecast", get(forecast_page::forecast))

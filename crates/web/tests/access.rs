@@ -1411,3 +1411,48 @@ async fn recruitment_is_for_all_each_assignments_compliance_only_for_hr_and_admi
     let (_, page) = send(&w.app, get(&format!("/recruitment?team={team}"), Some(&meg))).await;
     assert!(page.contains("shown for the whole authority only"), "{page}");
 }
+
+#[tokio::test]
+async fn capacity_names_who_is_away_only_to_those_who_may_see_them() {
+    let w = world().await;
+    let date = w.workforce.latest_date().unwrap();
+    // Two people in post on the last date: one on maternity leave, one seconded out.
+    let in_post: Vec<&str> = w
+        .workforce
+        .spells()
+        .iter()
+        .filter(|s| s.kind.is_employed() && s.in_post_at(date))
+        .map(|s| w.workforce.person(s.person).id.as_str())
+        .collect();
+    let uk = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let from = date - chrono::Days::new(40);
+    let csv = format!(
+        "Employee Number,First Day,Last Day,Absence Type,Working Days Lost\n{},{},{},Maternity leave,\n{},{},{},Secondment to NHS,\n",
+        in_post[0],
+        uk(from),
+        uk(date),
+        in_post[1],
+        uk(from),
+        uk(date)
+    );
+    import_shipped(&w.store, vec![("absence.csv".into(), csv)], &["absence-episodes"]).await;
+    let q = format!(
+        "?day={}&month={}&year={}",
+        chrono::Datelike::day(&date),
+        chrono::Datelike::month(&date),
+        chrono::Datelike::year(&date)
+    );
+    for (name, names) in [("ada", true), ("ann", false), ("meg", false)] {
+        let cookie = log_in(&w.app, name, &format!("{name}-password")).await.unwrap();
+        let (r, page) = send(&w.app, get(&format!("/capacity{q}"), Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}: {page}");
+        assert!(page.contains("Seconded out") && page.contains("Teams under pressure"), "{name}");
+        assert_eq!(page.contains("Who is away"), names, "{name}");
+        assert_eq!(page.contains(in_post[0]), names, "{name}");
+        // FTE by team rests on few people: members see counts only.
+        assert_eq!(page.contains("Available capacity by team"), name != "meg", "{name}");
+    }
+    let audit = w.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "view capacity" && e.user == "ada"));
+    assert!(!audit.iter().any(|e| e.action == "view capacity" && e.user != "ada"));
+}

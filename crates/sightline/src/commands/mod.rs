@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod benchmark;
 pub mod calibrate;
+pub mod capacity;
 pub mod census;
 pub mod coverage;
 pub mod data;

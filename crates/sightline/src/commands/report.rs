@@ -22,7 +22,7 @@ pub struct ReportArgs {
     /// report to edit). By default, from the file's extension.
     #[arg(long, value_parser = parse_format)]
     format: Option<sightline_report::Format>,
-    /// Working days beyond which a sickness episode is long-term.
+    /// Working days from which a sickness episode is long-term (that many or more).
     #[arg(long, default_value_t = sightline_core::absence::LONG_TERM_WORKING_DAYS)]
     long_term_days: f64,
     /// For internal use only: do not suppress small numbers (the report says so).

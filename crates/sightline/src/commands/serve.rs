@@ -27,7 +27,7 @@ pub struct SettingsArgs {
     /// Cases per FTE above which a team's caseload is flagged very high.
     #[arg(long, default_value_t = 22.0)]
     caseload_very_high: f64,
-    /// Working days beyond which a sickness episode counts as long-term.
+    /// Working days from which a sickness episode counts as long-term (that many or more).
     #[arg(long, default_value_t = 20.0)]
     long_term_days: f64,
     /// The authority (name or old LA code), to compare it with its statistical neighbours.

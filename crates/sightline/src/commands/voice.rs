@@ -38,7 +38,7 @@ pub struct VoiceArgs {
     period: String,
     #[arg(long, value_enum)]
     by: Option<VoiceBy>,
-    /// Working days beyond which a sickness episode is long-term (for the casework cross-check).
+    /// Working days from which a sickness episode is long-term (that many or more).(for the casework cross-check).
     #[arg(long, default_value_t = 20.0)]
     long_term_days: f64,
     #[arg(long, value_enum, default_value = "table")]

@@ -85,7 +85,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let (short, long_days): (f64, f64) =
         months.iter().fold((0.0, 0.0), |(s, l), m| (s + m.short_term, l + m.long_term));
     let summary = format!(
-        "In the 12 months to {}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones (over {} working days).",
+        "In the 12 months to {}, {} working days were lost to sickness: {} in short-term episodes and {} in long-term ones ({} working days or more).",
         long_date(date), one(short + long_days), one(short), one(long_days), threshold
     );
     let member = viewer.user.role == Role::Member;

@@ -97,8 +97,8 @@ pub const ENTRIES: &[Entry] = &[
         name: "Working days lost and absence rate",
         meaning: "Working days (Monday to Friday, not bank holidays) lost to sickness in the 12 months by employed \
                   social workers in post on the date, and those days as a share of the working days of their FTE \
-                  (253 working days a year, 254 in a year with 29 February). An episode of more than 20 working \
-                  days (or the number set for the service) is long-term.",
+                  (253 working days a year, 254 in a year with 29 February). An episode of 20 working \
+                  days or more (or the number set for the service) is long-term.",
         dfe: Some("Working days lost to sickness absence, and as a percentage of FTE working days available."),
         source: "HR sickness absence records.",
     },

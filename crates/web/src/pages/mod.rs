@@ -5,6 +5,7 @@
 
 pub mod absence;
 pub mod agency;
+pub mod capacity;
 pub mod compared;
 pub mod data;
 pub mod development;
