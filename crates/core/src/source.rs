@@ -112,6 +112,17 @@ pub fn post_key(spell: &crate::Spell) -> PostKey {
     (spell.person, spell.start, spell.team, spell.org_role, spell.fte.to_bits(), spell.end)
 }
 
+/// A funded post as a staff group names it: team, first day, last day, FTE and reference.
+pub type FundedKey = (TeamId, NaiveDate, Option<NaiveDate>, u64, Option<String>);
+
+/// The key of a funded post.
+pub fn funded_key(e: &crate::Establishment) -> FundedKey {
+    (e.team, e.start, e.end, e.fte.to_bits(), e.post_id.clone())
+}
+
+/// The staff group of a social worker in a CSWW role.
+pub const SOCIAL_WORKER: &str = "social_worker";
+
 /// One export (or canonical folder) read: the facts as a workforce whose
 /// person ids are the source's own, with what else the source said.
 #[derive(Debug)]
@@ -122,6 +133,13 @@ pub struct SourceData {
     pub agency_terms: Vec<AgencyTerms>,
     /// Posts' own references, where the export gives them.
     pub post_refs: Vec<PostRef>,
+    /// The staff group of each post outside social work (a post not here is
+    /// a social worker's), by its key; one entry for each such post.
+    pub staff_groups: Vec<(PostKey, String)>,
+    /// The staff group of each funded post outside social work, likewise.
+    pub funded_groups: Vec<(FundedKey, String)>,
+    /// The directorate of teams (by the team's name in `workforce`), where the export gives it.
+    pub directorates: Vec<(String, String)>,
     /// Complexity-weighted caseloads by person and date.
     pub caseload_weights: Vec<(PersonIdx, NaiveDate, f64)>,
     /// Development records (early careers, supervision, CPD, registration,

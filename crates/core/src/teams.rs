@@ -128,9 +128,26 @@ impl TeamMap {
     /// their posts into today's teams.
     pub fn apply_source(&self, mut data: SourceData, stored: &[String]) -> Result<SourceData, Vec<UnknownTeam>> {
         let mut refs: Vec<(TeamId, Date)> = data.post_refs.iter().map(|r| (r.team, r.start)).collect();
+        let (posts, funded) = (data.staff_groups.len(), data.funded_groups.len());
+        refs.extend(data.staff_groups.iter().map(|(k, _)| (k.2, k.1)));
+        refs.extend(data.funded_groups.iter().map(|(k, _)| (k.0, k.1)));
         data.workforce = self.apply_with(data.workforce, stored, &mut refs)?;
-        for (r, (team, _)) in data.post_refs.iter_mut().zip(refs) {
+        let mut refs = refs.into_iter();
+        for (r, (team, _)) in data.post_refs.iter_mut().zip(refs.by_ref()) {
             r.team = team;
+        }
+        for ((k, _), (team, _)) in data.staff_groups.iter_mut().zip(refs.by_ref().take(posts)) {
+            k.2 = team;
+        }
+        for ((k, _), (team, _)) in data.funded_groups.iter_mut().zip(refs.by_ref().take(funded)) {
+            k.0 = team;
+        }
+        // A directorate follows its team's name into today's (as the map has it on the data's first day).
+        let first = data.workforce.spells().iter().map(|s| s.start).min();
+        for (name, _) in data.directorates.iter_mut() {
+            if let Some(today) = first.and_then(|d| self.team_for(name, d)) {
+                *name = today.to_string();
+            }
         }
         Ok(data)
     }

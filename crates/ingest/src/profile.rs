@@ -14,7 +14,9 @@ use sightline_core::agency_rules::{PriceCap, RegionalLeaver, RoleType};
 use sightline_core::development as dev;
 use sightline_core::incentives;
 use sightline_core::recruitment::{RecruitmentRecords, Route, Vacancy};
-use sightline_core::source::{AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData};
+use sightline_core::source::{
+    funded_key, AgencyTerms, Covering, Mode, PersonDetails, PostRef, RowProblem, SourceData, SOCIAL_WORKER,
+};
 use sightline_core::voice;
 use sightline_core::{
     Absence, AbsenceReason, CaseloadSnapshot, Establishment, Gender, OrgRole, PersonIdx, ReasonLeave, Spell, SpellKind,
@@ -156,6 +158,8 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "team", kinds: &[H, G, E], required: true, meaning: "team name" },
     FieldSpec { name: "team", kinds: &[X, V], required: false, meaning: "team name, for an anonymous row (a named person's team is their post's)" },
     FieldSpec { name: "org_role", kinds: &[H, G, E], required: false, meaning: "CSWW OrgRole 1-6 (map job titles with [codes.org_role]); required but for the establishment" },
+    FieldSpec { name: "staff_group", kinds: &[H, G, E], required: false, meaning: "the staff group: social_worker (a CSWW social work role, the default) or the authority's own group, such as family_support_worker, early_help, personal_adviser, social_work_assistant or business_support (map job titles with [codes.staff_group]); DfE's figures and the census keep to social workers" },
+    FieldSpec { name: "directorate", kinds: &[H, G, E], required: false, meaning: "the directorate the team is in (for figures by directorate)" },
     FieldSpec { name: "post_id", kinds: &[H, G, E], required: false, meaning: "the post's, assignment's or funded post's own reference: it tells posts apart, and keys them in exports of changes" },
     FieldSpec { name: "start_date", kinds: &[H, G, A, E, Y, R, L, Q], required: true, meaning: "first day of the post, assignment, absence, funding, early-career programme, registration, level or ER case" },
     FieldSpec { name: "start_date", kinds: &[T], required: false, meaning: "the first day the cap is in force (1 October 2025, when caps began, when empty or not given)" },
@@ -265,6 +269,7 @@ pub const CODED_FIELDS: &[&str] = &[
     "er_type",
     "role_type",
     "project_team",
+    "staff_group",
     "route",
     "taper",
 ];
@@ -586,6 +591,9 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "project_team" => yes_no(value).is_some(),
         "route" => sightline_core::recruitment::Route::parse(value).is_some(),
         "taper" => matches!(value, "none" | "monthly"),
+        "staff_group" => {
+            !value.is_empty() && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        }
         _ => true,
     };
     if ok {
@@ -613,6 +621,7 @@ fn canonical_value(field: &str, value: &str) -> Result<(), String> {
         "project_team" => "use yes or no".into(),
         "route" => "use experienced, newly_qualified, international, step_up, frontline, apprenticeship or agency_conversion".into(),
         "taper" => "use none or monthly".into(),
+        "staff_group" => "use social_worker or a group's name in lower case with underscores, such as family_support_worker".into(),
         _ => "use a CSWW ReasonAbsence code (SIC, MAT, OTH, PUB, TRN, UNA or UNP), or SEC (seconded out) or SUS (suspended)".into(),
     })
 }
@@ -891,6 +900,9 @@ pub fn read_export(sheet: &Sheet, profile: &Profile, strictness: Strictness) -> 
         details,
         agency_terms: reader.agency_terms,
         post_refs: reader.post_refs,
+        staff_groups: reader.staff_groups,
+        funded_groups: reader.funded_groups,
+        directorates: reader.directorates.into_iter().collect(),
         caseload_weights: reader.weights,
         development: reader.development,
         voice: reader.voice,
@@ -917,6 +929,10 @@ struct ExportReader {
     weights: Vec<(PersonIdx, NaiveDate, f64)>,
     development: dev::DevelopmentRecords,
     recruitment: RecruitmentRecords,
+    staff_groups: Vec<(sightline_core::source::PostKey, String)>,
+    funded_groups: Vec<(sightline_core::source::FundedKey, String)>,
+    /// Team name -> directorate (the last row's).
+    directorates: BTreeMap<String, String>,
     voice: voice::VoiceRecords,
     problems: Vec<RowProblem>,
 }
@@ -1127,8 +1143,16 @@ impl ExportReader {
         }
         let org_role = row.coded("org_role")?.and_then(|r| r.parse::<u8>().ok()).and_then(OrgRole::from_code);
         let post_id = row.text("post_id");
+        let group = row.coded("staff_group")?.filter(|g| g != SOCIAL_WORKER);
+        if let Some(d) = row.text("directorate") {
+            self.directorates.insert(team.clone(), d);
+        }
         let team = self.builder.team(&team);
-        self.builder.add_establishment(Establishment { team, fte, start, end, post_id, org_role });
+        let e = Establishment { team, fte, start, end, post_id, org_role };
+        if let Some(g) = group {
+            self.funded_groups.push((funded_key(&e), g));
+        }
+        self.builder.add_establishment(e);
         Ok(())
     }
 
@@ -1142,8 +1166,14 @@ impl ExportReader {
                     _ => SpellKind::Agency,
                 };
                 let team = row.required("team")?;
-                let role = row.coded("org_role")?.ok_or_else(|| row.problem("org_role", "", "required, but empty"))?;
-                let org_role = role.parse::<u8>().ok().and_then(OrgRole::from_code).expect("checked by coded()");
+                let group = row.coded("staff_group")?.filter(|g| g != SOCIAL_WORKER);
+                let coded_role = if group.is_some() { row.coded("org_role").ok().flatten() } else { row.coded("org_role")? };
+                let org_role = match coded_role {
+                    Some(role) => role.parse::<u8>().ok().and_then(OrgRole::from_code).expect("checked by coded()"),
+                    // Staff outside social work hold no CSWW role: their titles need no mapping.
+                    None if group.is_some() => OrgRole::QualifiedWithoutCases,
+                    None => return Err(row.problem("org_role", "", "required, but empty")),
+                };
                 let start =
                     row.date("start_date")?.ok_or_else(|| row.problem("start_date", "", "required, but empty"))?;
                 let end = row.date("end_date")?;
@@ -1212,6 +1242,8 @@ impl ExportReader {
                     leaver_destination,
                     terms,
                     reference,
+                    group,
+                    directorate: row.text("directorate"),
                 }
             }
             C => {
@@ -1265,12 +1297,20 @@ impl ExportReader {
                 leaver_destination,
                 terms,
                 reference,
+                group,
+                directorate,
             } => {
+                if let Some(d) = directorate {
+                    self.directorates.insert(team.clone(), d);
+                }
                 let team = self.builder.team(&team);
                 if let Some(reference) = reference {
                     self.post_refs.push(PostRef { person, start, team, org_role, fte, end, reference });
                 }
                 let charge_rate = terms.as_ref().and_then(|t| t.charge_rate);
+                if let Some(g) = group {
+                    self.staff_groups.push(((person, start, team, org_role, fte.to_bits(), end), g));
+                }
                 let spell = Spell {
                     person,
                     kind,
@@ -1378,6 +1418,9 @@ enum Fact {
         terms: Option<Terms>,
         /// The post's own reference, where the export gives one.
         reference: Option<String>,
+        /// The staff group, when not a social worker's.
+        group: Option<String>,
+        directorate: Option<String>,
     },
     Caseload {
         date: NaiveDate,

@@ -230,6 +230,22 @@ macro_rules! batches {
                 }
                 let spell_refs: Vec<Option<&str>> =
                     wf.spells().iter().map(|s| by_key.get_mut(&post_key(s)).and_then(Vec::pop)).collect();
+                // Staff groups likewise (a post with none is a social worker's), and funded posts'.
+                let mut group_of: HashMap<PostKey, Vec<&str>> = HashMap::new();
+                for (k, g) in data.staff_groups.iter().rev() {
+                    group_of.entry(*k).or_default().push(g.as_str());
+                }
+                let spell_groups: Vec<Option<&str>> =
+                    wf.spells().iter().map(|s| group_of.get_mut(&post_key(s)).and_then(Vec::pop)).collect();
+                let mut funded_of: HashMap<sightline_core::source::FundedKey, Vec<&str>> = HashMap::new();
+                for (k, g) in data.funded_groups.iter().rev() {
+                    funded_of.entry(k.clone()).or_default().push(g.as_str());
+                }
+                let funded_groups: Vec<Option<&str>> = wf
+                    .establishment()
+                    .iter()
+                    .map(|e| funded_of.get_mut(&sightline_core::source::funded_key(e)).and_then(Vec::pop))
+                    .collect();
                 // The same, as numbers (for statements with binds of their own).
                 let earlier_ids: Vec<i64> = QueryBuilder::<$db>::new("SELECT id FROM import_batch WHERE source = ")
                     .push_bind(&batch.source)
@@ -406,10 +422,22 @@ macro_rules! batches {
                     }
                 }
 
+                // Each team's directorate, as the export gives it (the latest import's stands).
+                for (name, directorate) in &data.directorates {
+                    let Some(t) = wf.team_id(name) else { continue };
+                    QueryBuilder::<$db>::new("INSERT INTO team_directorate (team_id, directorate) ")
+                        .push_values([(team(t), directorate)], |mut b, (id, d)| {
+                            b.push_bind(id).push_bind(d);
+                        })
+                        .push(" ON CONFLICT (team_id) DO UPDATE SET directorate = excluded.directorate")
+                        .build()
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for (n, chunk) in wf.spells().chunks(CHUNK).enumerate() {
                     let offset = n * CHUNK;
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref) ",
+                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref, staff_group) ",
                     )
                     .push_values(chunk.iter().enumerate(), |mut b, (i, s)| {
                         b.push_bind(batch_id)
@@ -423,7 +451,8 @@ macro_rules! batches {
                             .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
                             .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
                             .push_bind(s.charge_rate)
-                            .push_bind(spell_refs[offset + i]);
+                            .push_bind(spell_refs[offset + i])
+                            .push_bind(spell_groups[offset + i]);
                     })
                     .build()
                     .execute(&mut *tx)
@@ -454,18 +483,20 @@ macro_rules! batches {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for chunk in wf.establishment().chunks(CHUNK) {
+                for (n, chunk) in wf.establishment().chunks(CHUNK).enumerate() {
+                    let offset = n * CHUNK;
                     QueryBuilder::<$db>::new(
-                        "INSERT INTO establishment (batch_id, team_id, fte, start_date, end_date, post_id, org_role) ",
+                        "INSERT INTO establishment (batch_id, team_id, fte, start_date, end_date, post_id, org_role, staff_group) ",
                     )
-                    .push_values(chunk, |mut b, e| {
+                    .push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
                         b.push_bind(batch_id)
                             .push_bind(team(e.team))
                             .push_bind(e.fte)
                             .push_bind(e.start)
                             .push_bind(e.end)
                             .push_bind(&e.post_id)
-                            .push_bind(e.org_role.map(|r| i32::from(r.code())));
+                            .push_bind(e.org_role.map(|r| i32::from(r.code())))
+                            .push_bind(funded_groups[offset + i]);
                     })
                     .build()
                     .execute(&mut *tx)

@@ -69,6 +69,7 @@ pub use access::{AuditCheck, AuditEntry, Role, Session, TokenInfo, User};
 pub use authority::SetTarget;
 pub use batches::{Batch, Changes, Identify, Progress, StoredReturn};
 pub use people::{HistoryFact, PersonHistory, PersonSummary, Suggestion};
+pub use workforce::Population;
 
 /// Before a SQLite store that holds data is brought up to a newer version,
 /// a copy of it as it was: `PATH.before-migration-N` (N its version).

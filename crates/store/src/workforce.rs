@@ -12,6 +12,38 @@ use sightline_core::{
 };
 use std::collections::HashMap;
 
+/// Whose posts a workforce holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Population {
+    /// Social workers in CSWW roles: DfE's population, and the default.
+    #[default]
+    SocialWorkers,
+    /// Everyone, social workers and the wider workforce.
+    All,
+    /// One staff group of the wider workforce, by its name (`family_support_worker`).
+    Group(String),
+}
+
+impl Population {
+    /// `social_workers`, `all`, or a group's name.
+    pub fn parse(text: &str) -> Population {
+        match text.trim() {
+            "social_workers" | "social_worker" => Population::SocialWorkers,
+            "all" => Population::All,
+            other => Population::Group(other.to_string()),
+        }
+    }
+
+    /// In words, for pages and output.
+    pub fn words(&self) -> String {
+        match self {
+            Population::SocialWorkers => "social workers in CSWW roles".to_string(),
+            Population::All => "all staff".to_string(),
+            Population::Group(g) => g.replace('_', " "),
+        }
+    }
+}
+
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
 const SNAPSHOT_FORMAT: i32 = 5;
@@ -25,7 +57,19 @@ macro_rules! workforce {
 
             /// The whole workforce, from every source, with the overlaps
             /// between sources settled (see [`sightline_core::resolve`]).
-            pub async fn load(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+            pub async fn load(pool: &$pool, population: &Population) -> Result<(Workforce, Vec<Conflict>), StoreError> {
+                // Whose posts: a condition on the staff group, with its bind.
+                let whose = |q: &mut QueryBuilder<'_, $db>| {
+                    match population {
+                        Population::SocialWorkers => {
+                            q.push(" WHERE staff_group IS NULL");
+                        }
+                        Population::All => {}
+                        Population::Group(g) => {
+                            q.push(" WHERE staff_group = ").push_bind(g.clone());
+                        }
+                    }
+                };
                 let mut b = WorkforceBuilder::new();
                 let corrupt = |what: &str, value: String| StoreError::Corrupt(format!("{what} `{value}`"));
                 let mut people: HashMap<i64, PersonIdx> = HashMap::new();
@@ -63,10 +107,11 @@ macro_rules! workforce {
                 // The large tables are read as streams: rows are turned into
                 // facts as they come, never all held at once.
                 let mut spells = Vec::new();
-                let mut rows = sqlx::query(
+                let mut query = QueryBuilder::<$db>::new(
                     "SELECT person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, batch_id, leaver_destination, charge_rate FROM spell",
-                )
-                .fetch(pool);
+                );
+                whose(&mut query);
+                let mut rows = query.build().fetch(pool);
                 while let Some(r) = rows.try_next().await? {
                     let kind: String = r.try_get(1)?;
                     let reason: Option<i32> = r.try_get(7)?;
@@ -94,10 +139,9 @@ macro_rules! workforce {
                 for spell in spells {
                     b.add_spell(spell);
                 }
-                for r in sqlx::query("SELECT team_id, fte, start_date, end_date, post_id, org_role FROM establishment")
-                    .fetch_all(pool)
-                    .await?
-                {
+                let mut query = QueryBuilder::<$db>::new("SELECT team_id, fte, start_date, end_date, post_id, org_role FROM establishment");
+                whose(&mut query);
+                for r in query.build().fetch_all(pool).await? {
                     let role_code: Option<i32> = r.try_get(5)?;
                     b.add_establishment(Establishment {
                         team: team(r.try_get(0)?)?,
@@ -161,7 +205,7 @@ macro_rules! workforce {
                 if let Some(loaded) = snapshot.and_then(|bytes| postcard::from_bytes(&bytes).ok()) {
                     return Ok(loaded);
                 }
-                let loaded = load(pool).await?;
+                let loaded = load(pool, &Population::SocialWorkers).await?;
                 let bytes = postcard::to_allocvec(&loaded).map_err(|e| StoreError::Corrupt(format!("cannot encode the snapshot: {e}")))?;
                 // Kept in one statement, and never over a newer one; it is
                 // only a cache, so a reader that cannot keep it still reads.
@@ -200,6 +244,36 @@ impl Store {
     /// [`Store::load_with_conflicts`] straight from the fact tables, passing
     /// the snapshot by (for checking the snapshot, and for benchmarks).
     pub async fn load_from_facts(&self) -> Result<(Workforce, Vec<Conflict>), StoreError> {
-        on_backend!(self, pool => b::load(pool).await, b)
+        on_backend!(self, pool => b::load(pool, &Population::SocialWorkers).await, b)
+    }
+
+    /// The workforce of `population`: social workers (as [`Store::load_workforce`]),
+    /// all staff, or one staff group (assembled from the fact tables, not kept).
+    pub async fn load_population(&self, population: &Population) -> Result<Workforce, StoreError> {
+        if *population == Population::SocialWorkers {
+            return self.load_workforce().await;
+        }
+        Ok(on_backend!(self, pool => b::load(pool, population).await, b)?.0)
+    }
+
+    /// The staff groups the store holds beyond social workers, in name order.
+    pub async fn staff_groups(&self) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT DISTINCT staff_group FROM spell WHERE staff_group IS NOT NULL \
+                   UNION SELECT DISTINCT staff_group FROM establishment WHERE staff_group IS NOT NULL ORDER BY 1";
+        Ok(match &self.backend {
+            crate::Backend::Sqlite(p) => sqlx::query_scalar(sql).fetch_all(p).await?,
+            crate::Backend::Postgres(p) => sqlx::query_scalar(sql).fetch_all(p).await?,
+        })
+    }
+
+    /// Each team's directorate, where an export gave it: (team, directorate).
+    pub async fn directorates(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let sql =
+            "SELECT t.name, d.directorate FROM team_directorate d JOIN team t ON t.id = d.team_id ORDER BY t.name";
+        let rows: Vec<(String, String)> = match &self.backend {
+            crate::Backend::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await?,
+            crate::Backend::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await?,
+        };
+        Ok(rows)
     }
 }

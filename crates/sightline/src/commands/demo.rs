@@ -51,6 +51,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         lenient: false,
         calendar: None,
         unrounded: false,
+        population: "social_workers".into(),
     };
     run_indicators(indicators(Some("2019-2025"), None, None))?;
     print_out(&format!(

@@ -5,9 +5,12 @@ use crate::cli::{print_out, runtime};
 use crate::output;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use sightline_core::{indicators_by, indicators_for_periods, monthly_series, Calendar, Grouping, Period};
+use sightline_core::{
+    indicators_by, indicators_by_team_groups, indicators_for_periods, monthly_series, Calendar, Grouping, Period,
+    TeamGroups, Unassigned,
+};
 use sightline_ingest::{read_dir, Strictness};
-use sightline_store::Store;
+use sightline_store::{Population, Store};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -27,6 +30,8 @@ pub enum By {
     /// One set of figures per CSWW organisational role (1 senior manager ... 6 qualified without cases).
     #[value(name = "org_role", alias = "org-role")]
     OrgRole,
+    /// One set of figures per directorate (from the exports' `directorate`), for a year or the 12 months to a date.
+    Directorate,
 }
 
 #[derive(clap::Args)]
@@ -65,6 +70,10 @@ pub struct IndicatorsArgs {
     /// Give figures unrounded instead of to DfE's rounding.
     #[arg(long)]
     pub(crate) unrounded: bool,
+    /// Whose figures: social_workers (CSWW social work roles, DfE's figures: the default), all (every
+    /// staff group), or one staff group by name (e.g. family_support_worker; see `sightline data groups`).
+    #[arg(long, value_name = "POPULATION", default_value = "social_workers")]
+    pub(crate) population: String,
 }
 
 pub fn run_indicators(args: IndicatorsArgs) -> Result<()> {
@@ -76,7 +85,15 @@ pub fn run_indicators(args: IndicatorsArgs) -> Result<()> {
         }
     };
     let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
+    let population = Population::parse(&args.population);
+    let mut directorates: Vec<(String, String)> = Vec::new();
     let workforce = match (&args.data, &args.db) {
+        (Some(_), _) if population != Population::SocialWorkers => {
+            bail!("a data folder holds social workers only: --population needs --db (a store the exports were imported into)")
+        }
+        (Some(_), _) if matches!(args.by, Some(By::Directorate)) => {
+            bail!("directorates come from the exports: --by directorate needs --db")
+        }
         (Some(dir), _) => {
             let loaded = read_dir(dir, strictness)?;
             for problem in &loaded.skipped {
@@ -84,7 +101,20 @@ pub fn run_indicators(args: IndicatorsArgs) -> Result<()> {
             }
             loaded.workforce
         }
-        (None, Some(url)) => runtime()?.block_on(async { Store::open(url).await?.load_workforce().await })?,
+        (None, Some(url)) => runtime()?.block_on(async {
+            let store = Store::open(url).await?;
+            if let Population::Group(g) = &population {
+                let groups = store.staff_groups().await?;
+                if !groups.contains(g) {
+                    bail!(
+                        "the store holds no staff group `{g}`; use social_workers, all{}",
+                        groups.iter().map(|g| format!(", {g}")).collect::<String>()
+                    );
+                }
+            }
+            directorates = store.directorates().await?;
+            anyhow::Ok(store.load_population(&population).await?)
+        })?,
         (None, None) => bail!("say where the data is: --data DIR or --db URL"),
     };
     if workforce.establishment().is_empty() {
@@ -94,12 +124,25 @@ count as 0; add it for true vacancy figures."
         );
     }
     let grouping = match args.by {
-        None => Grouping::Authority,
+        None | Some(By::Directorate) => Grouping::Authority,
         Some(By::Team) => Grouping::Team,
         Some(By::OrgRole) => Grouping::OrgRole,
     };
     let wf = &workforce;
-    let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if let Some(y) = args.year {
+    let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if matches!(args.by, Some(By::Directorate)) {
+        let groups = TeamGroups::by_service(wf.teams(), &directorates, Unassigned::Together("No directorate recorded"));
+        let periods: Vec<Period> = if let Some(y) = args.year {
+            vec![Period::census_year(y)]
+        } else if let Some(ys) = &args.years {
+            parse_years(ys)?.map(Period::census_year).collect()
+        } else if let Some(d) = &args.as_of {
+            vec![Period::twelve_months_to(parse_date(d)?)]
+        } else {
+            bail!("--by directorate goes with --year, --years or --as-of");
+        };
+        let many = periods.len() > 1;
+        (periods.into_iter().map(|p| (p, indicators_by_team_groups(wf, &calendar, p, &groups))).collect(), many)
+    } else if let Some(y) = args.year {
         let p = Period::census_year(y);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)
     } else if let Some(ys) = &args.years {
