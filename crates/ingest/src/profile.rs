@@ -1167,7 +1167,8 @@ impl ExportReader {
                 };
                 let team = row.required("team")?;
                 let group = row.coded("staff_group")?.filter(|g| g != SOCIAL_WORKER);
-                let coded_role = if group.is_some() { row.coded("org_role").ok().flatten() } else { row.coded("org_role")? };
+                let coded_role =
+                    if group.is_some() { row.coded("org_role").ok().flatten() } else { row.coded("org_role")? };
                 let org_role = match coded_role {
                     Some(role) => role.parse::<u8>().ok().and_then(OrgRole::from_code).expect("checked by coded()"),
                     // Staff outside social work hold no CSWW role: their titles need no mapping.

@@ -527,3 +527,24 @@ fn the_forecast_is_laid_out_with_its_calibration() {
     let plain = build(&wf, &calendar, &ReportRequest::new("Without", period()));
     assert!(plain.tables().all(|t| t.name != "Forecast"));
 }
+
+/// The staffing section's available capacity is the core's; a publication
+/// gives the authority's only, and hides what rests on 1 to 4 people away.
+#[test]
+fn available_capacity_is_the_cores_and_published_for_the_authority_only() {
+    use sightline_core::capacity::{capacity, CapacityPolicy};
+    let wf = synthetic();
+    let cal = Calendar::england_and_wales();
+    let internal = build(&wf, &cal, &ReportRequest { publish: false, ..ReportRequest::new("Stability", period()) });
+    let (all, teams) = capacity(&wf, &cal, period().end, &CapacityPolicy::default());
+    let t = table(&internal, "Available capacity");
+    assert!(close(&row(t, "Authority")[0], all.rounded().inpost_fte));
+    assert!(close(&row(t, "Authority")[2], all.rounded().agency_fte));
+    assert_eq!(t.rows.len(), teams.len() + 1, "every team and the authority");
+    let published = build(&wf, &cal, &ReportRequest { publish: true, ..ReportRequest::new("Stability", period()) });
+    let t = table(&published, "Available capacity");
+    assert_eq!(t.rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), ["Authority"]);
+    let away: u32 = all.away_headcount.values().sum();
+    let hidden = matches!(row(t, "Authority")[1], Value::Suppressed);
+    assert_eq!(hidden, (1..5).contains(&away), "{away} people away");
+}

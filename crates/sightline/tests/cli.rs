@@ -899,7 +899,17 @@ F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n",
     let o = sightline(&["import", "--db", db, "--profile", profile.to_str().unwrap(), staff.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let at = |population: &str| {
-        json(&sightline(&["indicators", "--db", db, "--as-of", "2024-09-30", "--population", population, "--format", "json"]))
+        json(&sightline(&[
+            "indicators",
+            "--db",
+            db,
+            "--as-of",
+            "2024-09-30",
+            "--population",
+            population,
+            "--format",
+            "json",
+        ]))
     };
     // Social workers (the default, DfE's): S1 in post, S2 left.
     let sw = at("social_workers");
@@ -916,7 +926,17 @@ F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n",
     let o = sightline(&["indicators", "--db", db, "--as-of", "2024-09-30", "--population", "nurses"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("family_support_worker"));
     let by = json(&sightline(&[
-        "indicators", "--db", db, "--as-of", "2024-09-30", "--population", "all", "--by", "directorate", "--format", "json",
+        "indicators",
+        "--db",
+        db,
+        "--as-of",
+        "2024-09-30",
+        "--population",
+        "all",
+        "--by",
+        "directorate",
+        "--format",
+        "json",
     ]));
     let group = |name: &str| by.as_array().unwrap().iter().find(|g| g["group"] == name).unwrap().clone();
     assert_eq!(group("Children's Services")["inpost_headcount"], 1);

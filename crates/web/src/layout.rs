@@ -122,7 +122,7 @@ pub fn page(title: &str, viewer: Option<&Viewer>, body: Markup) -> Markup {
                         @if let Some(d) = viewer.and_then(|v| v.data_until) {
                             p { "The data goes up to " (long_date(d)) "." }
                         }
-                        p { "Figures follow the Department for Education's definitions. " a href="/glossary" { "What each figure means" } }
+                        p { "Figures are for social workers in CSWW roles, the census's population, unless a table says otherwise (as the Absence page's table of all staff by directorate does), and follow the Department for Education's definitions. " a href="/glossary" { "What each figure means" } }
                     }
                 }
             }

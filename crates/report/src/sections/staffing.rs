@@ -104,5 +104,74 @@ pub(super) fn staffing(cx: &Context) -> Section {
         definition,
         when: cx.at_end.clone(),
     }));
+    blocks.push(Block::Table(capacity_table(cx)));
     Section { heading: format!("Staffing position by team at {}", long_date(cx.end)), blocks }
+}
+
+/// Who was actually available at the date: in post less those away, plus
+/// agency. A publication gives the authority's only (a team's would rest on
+/// a handful of people away), with the FTE away hidden, and what gives it
+/// back, when 1 to 4 people were away.
+fn capacity_table(cx: &Context) -> Table {
+    use sightline_core::capacity::{capacity, CapacityPolicy};
+    let policy = CapacityPolicy { long_term_days: cx.request.long_term_days, ..CapacityPolicy::default() };
+    let (all, teams) = capacity(cx.wf, cx.calendar, cx.end, &policy);
+    let row = |c: &sightline_core::capacity::Capacity, total: bool| {
+        let c = c.rounded();
+        let away_people: u32 = c.away_headcount.values().sum();
+        let hide = cx.publish && sightline_core::disclosure::is_disclosive(away_people);
+        let fte = |v: f64| if hide { Value::Suppressed } else { Value::Number(v) };
+        Row {
+            label: c.team.clone().unwrap_or_else(|| "Authority".to_string()),
+            cells: vec![
+                Value::Number(c.inpost_fte),
+                fte(c.away_fte_total),
+                Value::Number(c.agency_fte),
+                fte(c.available_fte),
+                fte(c.available_case_holding_fte),
+                if hide { Value::Suppressed } else { Value::number(c.cases_per_available_fte) },
+                Value::Text(if c.pressure { "yes" } else { "no" }.to_string()),
+            ],
+            total,
+        }
+    };
+    let mut rows: Vec<Row> = if cx.publish {
+        Vec::new()
+    } else {
+        cx.teams
+            .iter()
+            .filter_map(|&t| {
+                let name = cx.wf.teams().get(t)?;
+                teams.iter().find(|c| c.team.as_ref() == Some(name))
+            })
+            .map(|c| row(c, false))
+            .collect()
+    };
+    rows.push(row(&all, true));
+    Table {
+        name: "Available capacity",
+        caption: "Available capacity (FTE): in post, less those away, plus agency".to_string(),
+        columns: [
+            "Team",
+            "In post",
+            "Away",
+            "Agency",
+            "Available",
+            "Available case-holding",
+            "Cases per available FTE",
+            "Under pressure",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        definition: format!(
+            "Away: employed social workers on maternity, paternity, adoption or shared parental leave, on long-term \
+             sickness ({} working days or more), seconded out or suspended on the date. Case-holding: case holders' \
+             and senior practitioners' posts. Under pressure: available case-holding FTE below 80% of the \
+             case-holding establishment, or more than 18 cases for each available case-holding FTE.{}",
+            cx.request.long_term_days,
+            if cx.publish { " For publication, the authority's figures only." } else { "" }
+        ),
+        when: cx.at_end.clone(),
+    }
 }

@@ -52,6 +52,25 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             )
         })
         .await?;
+    // All staff by directorate, where the exports name directorates (the wider workforce beside social workers).
+    let directorates = state.store.directorates().await?;
+    let by_directorate = if directorates.is_empty() {
+        Vec::new()
+    } else {
+        let everyone = state.store.load_population(&sightline_store::Population::All).await?;
+        let calendar = cal.clone();
+        state
+            .heavy
+            .run(move || {
+                let groups = sightline_core::TeamGroups::by_service(
+                    everyone.teams(),
+                    &directorates,
+                    sightline_core::Unassigned::Together("No directorate recorded"),
+                );
+                sightline_core::indicators_by_team_groups(&everyone, &calendar, period, &groups)
+            })
+            .await?
+    };
     let mut long = sickness::long_term_on(&wf, cal, date, threshold);
     if let Some(t) = team {
         long.retain(|a| wf.spells_of(a.person).iter().any(|s| s.team == t && s.covers(a.start)));
@@ -122,6 +141,30 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                         @if member && g.indicators.inpost_headcount < 5 { td colspan="2" { "c (fewer than 5 people)" } }
                         @else if member && h.contains("working_days_lost_fte") { td { "c" } td { "c" } }
                         @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
+                    }
+                }
+            }
+        }
+        @if !by_directorate.is_empty() {
+            h2 { "All staff by directorate, 12 months to " (long_date(date)) }
+            table {
+                caption { "Working days lost and absence rate of all staff (social workers and the wider workforce) by directorate" }
+                thead { tr { th scope="col" { "Directorate" } th scope="col" { "Staff in post" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
+                @let listed: Vec<_> = by_directorate.iter().filter(|g| g.indicators.inpost_headcount > 0).collect();
+                @let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
+                    listed.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
+                });
+                tbody {
+                    @for (g, h) in listed.iter().zip(&hidden) {
+                        tr {
+                            th scope="row" { (g.group.clone().unwrap_or_default()) }
+                            @if member && g.indicators.inpost_headcount < 5 { td colspan="3" { "c (fewer than 5 people)" } }
+                            @else {
+                                td { (g.indicators.inpost_headcount) }
+                                @if member && h.contains("working_days_lost_fte") { td { "c" } td { "c" } }
+                                @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
+                            }
+                        }
                     }
                 }
             }
