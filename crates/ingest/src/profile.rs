@@ -382,6 +382,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("exit-interviews", include_str!("../profiles/exit-interviews.toml")),
     ("survey-pulse", include_str!("../profiles/survey-pulse.toml")),
     ("er-cases", include_str!("../profiles/er-cases.toml")),
+    ("wider-workforce", include_str!("../profiles/wider-workforce.toml")),
     ("recruitment-ats", include_str!("../profiles/recruitment-ats.toml")),
     ("incentive-payments", include_str!("../profiles/incentive-payments.toml")),
     ("price-caps", include_str!("../profiles/price-caps.toml")),

@@ -46,7 +46,7 @@ impl Population {
 
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
-const SNAPSHOT_FORMAT: i32 = 5;
+const SNAPSHOT_FORMAT: i32 = 6;
 
 macro_rules! workforce {
     ($module:ident, $db:ty, $pool:ty) => {
@@ -54,6 +54,23 @@ macro_rules! workforce {
             use super::*;
             use sqlx::{QueryBuilder, Row};
             use futures_util::TryStreamExt;
+
+            /// The people (store ids) whose posts are all outside `population`:
+            /// they have posts, and none of them in it.
+            async fn outside_ids(pool: &$pool, population: &Population) -> Result<std::collections::HashSet<i64>, StoreError> {
+                if *population == Population::All {
+                    return Ok(Default::default());
+                }
+                let all: Vec<(i64, Option<String>)> =
+                    sqlx::query_as("SELECT DISTINCT person_id, staff_group FROM spell").fetch_all(pool).await?;
+                let is_in = |g: &Option<String>| match population {
+                    Population::SocialWorkers => g.is_none(),
+                    Population::Group(name) => g.as_deref() == Some(name.as_str()),
+                    Population::All => true,
+                };
+                let inside: std::collections::HashSet<i64> = all.iter().filter(|(_, g)| is_in(g)).map(|(p, _)| *p).collect();
+                Ok(all.into_iter().filter(|(p, g)| !is_in(g) && !inside.contains(p)).map(|(p, _)| p).collect())
+            }
 
             /// The whole workforce, from every source, with the overlaps
             /// between sources settled (see [`sightline_core::resolve`]).
@@ -168,6 +185,10 @@ macro_rules! workforce {
                     absences.push((absence, source(r.try_get(5)?)?));
                 }
                 drop(rows);
+                // Staff of other populations only: their absences and caseloads are not this population's.
+                let others: std::collections::HashSet<PersonIdx> =
+                    outside_ids(pool, population).await?.iter().filter_map(|id| people.get(id).copied()).collect();
+                absences.retain(|(a, _): &(Absence, usize)| !others.contains(&a.person));
                 let (absences, mut more) = settle_absences(absences, &sources);
                 conflicts.append(&mut more);
                 b.reserve(0, absences.len(), 0);
@@ -182,6 +203,7 @@ macro_rules! workforce {
                     caseloads.push((snapshot, source(r.try_get(3)?)?));
                 }
                 drop(rows);
+                caseloads.retain(|(c, _): &(CaseloadSnapshot, usize)| !others.contains(&c.person));
                 let (caseloads, mut more) = settle_caseloads(caseloads, &sources);
                 conflicts.append(&mut more);
                 b.add_caseloads(caseloads);

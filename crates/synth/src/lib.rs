@@ -11,6 +11,7 @@ pub mod population;
 pub mod recruitment;
 pub mod targets;
 pub mod voice;
+pub mod wider;
 
 use population::{Detail, Population};
 use rand::{Rng, SeedableRng};

@@ -37,6 +37,7 @@ pub fn run_demo(args: DemoArgs) -> Result<()> {
         development: false,
         voice: false,
         recruitment: false,
+        wider: false,
     })?;
     print_out("\nThe authority, census years 2019 to 2025:\n")?;
     let indicators = |years: Option<&str>, year: Option<i32>, by: Option<By>| IndicatorsArgs {
@@ -88,6 +89,8 @@ fn serve_demo(data: &std::path::Path, db: &std::path::Path, bind: SocketAddr) ->
         files.extend(crate::commands::synth::write_voice(&wf, &data.join("voice"), 1, "demo")?);
         // And recruitment: vacancies, incentive payments, the region's price caps and its list of leavers.
         files.extend(crate::commands::synth::write_recruitment(&wf, &data.join("recruitment"), 1, "demo")?);
+        // And the wider workforce with its directorates, and the social workers' leave (for capacity).
+        files.extend(crate::commands::synth::write_wider(&wf, &data.join("wider"), 1, "demo")?);
         for (profile_path, file) in files {
             let text = std::fs::read_to_string(&profile_path)?;
             let profile = sightline_ingest::Profile::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -165,6 +165,10 @@ count as 0; add it for true vacancy figures."
     let text = match args.format {
         Format::Json => output::json(&rows, many || args.by.is_some())?,
         Format::Csv => output::csv(&rows, args.by.is_some()),
+        // The labels say social workers: other populations are named above the table.
+        Format::Table if population != Population::SocialWorkers => {
+            format!("Figures for {} (--population {}).\n{}", population.words(), args.population, output::table(&rows))
+        }
         Format::Table => output::table(&rows),
     };
     print_out(&text)

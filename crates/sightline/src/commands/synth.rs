@@ -57,6 +57,12 @@ pub struct SynthArgs {
     /// in DIR/recruitment.
     #[arg(long)]
     pub(crate) recruitment: bool,
+    /// Also write the wider workforce beside the social workers (social work
+    /// assistants, family support, early help, personal advisers, business
+    /// support, with directorates and sickness) and the social workers'
+    /// maternity leave, secondments and suspensions, in DIR/wider.
+    #[arg(long)]
+    pub(crate) wider: bool,
 }
 
 pub fn run_synth(args: SynthArgs) -> Result<()> {
@@ -139,16 +145,17 @@ pub fn run_synth(args: SynthArgs) -> Result<()> {
     let more = [
         (args.voice, "voice", "Staff voice"),
         (args.recruitment, "recruitment", "Recruitment, payments, price caps and the regional list of leavers"),
+        (args.wider, "wider", "The wider workforce and the social workers' leave"),
     ];
     for (wanted, folder, what) in more {
         if !wanted {
             continue;
         }
         let dir = args.out.join(folder);
-        let files = if folder == "voice" {
-            write_voice(&synthesis.workforce, &dir, args.seed, "canonical")?
-        } else {
-            write_recruitment(&synthesis.workforce, &dir, args.seed, "canonical")?
+        let files = match folder {
+            "voice" => write_voice(&synthesis.workforce, &dir, args.seed, "canonical")?,
+            "wider" => write_wider(&synthesis.workforce, &dir, args.seed, "canonical")?,
+            _ => write_recruitment(&synthesis.workforce, &dir, args.seed, "canonical")?,
         };
         text.push_str(&format!("\n{what} for the same people is in {}. Import it with:", dir.display()));
         for (profile, file) in files {
@@ -199,6 +206,49 @@ pub fn write_recruitment(
         &sightline_synth::recruitment::EXPORTS,
         people_from,
     )
+}
+
+/// Writes the wider workforce beside `wf`'s social workers (with its
+/// absences) and the social workers' leave (maternity, secondments,
+/// suspensions) into `dir`, each with its profile (the social workers'
+/// leave joined to `people_from`, the wider workforce's absences to its own
+/// source); the (profile, export) paths, in the order to import them.
+pub fn write_wider(
+    wf: &sightline_core::Workforce,
+    dir: &std::path::Path,
+    seed: u64,
+    people_from: &str,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let (from, to) = span(wf)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    let absence = sightline_ingest::shipped("absence-episodes").context("a shipped profile")?;
+    let profiles = [
+        (
+            "wider-workforce.toml",
+            sightline_ingest::shipped("wider-workforce").context("a shipped profile")?.to_string(),
+        ),
+        (
+            "wider-absences.toml",
+            absence
+                .replace("source = \"absence\"", "source = \"wider-absence\"")
+                .replace("xref_source = \"hr\"", "xref_source = \"wider\""),
+        ),
+        (
+            "social-worker-leave.toml",
+            absence
+                .replace("source = \"absence\"", "source = \"leave\"")
+                .replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\"")),
+        ),
+    ];
+    let mut out = Vec::new();
+    for ((file, text), (name, profile)) in sightline_synth::wider::exports(wf, from, to, seed).into_iter().zip(profiles)
+    {
+        let (toml, csv) = (dir.join(name), dir.join(file));
+        std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
+        std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
+        out.push((toml, csv));
+    }
+    Ok(out)
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells
