@@ -1451,6 +1451,7 @@ async fn capacity_names_who_is_away_only_to_those_who_may_see_them() {
         assert_eq!(page.contains(in_post[0]), names, "{name}");
         // FTE by team rests on few people: members see counts only.
         assert_eq!(page.contains("Available capacity by team"), name != "meg", "{name}");
+        assert_eq!(page.contains("Available FTE against establishment, month by month"), name != "meg", "{name}");
     }
     let audit = w.store.audit_log(50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "view capacity" && e.user == "ada"));

@@ -8,7 +8,8 @@ use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::response::Response;
-use maud::{html, Markup};
+use chrono::Datelike as _;
+use maud::{html, Markup, PreEscaped};
 use sightline_core::capacity::{away_on, capacity, AwayReason, CapacityPolicy};
 use sightline_core::words::long_date;
 
@@ -20,9 +21,28 @@ pub async fn capacity_page(State(state): State<Shared>, viewer: Viewer, filter: 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let policy = CapacityPolicy { long_term_days: state.settings.long_term_days, ..CapacityPolicy::default() };
-    let (all, calendar) = (wf.clone(), state.calendar.clone());
-    let (authority, teams) = state.heavy.run(move || capacity(&all, &calendar, date, &policy)).await?;
     let member = viewer.is_member();
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    // The date's capacity, and (not for members: the FTE away rests on a few people) the authority's at
+    // each of the 12 month ends to it, beside the establishment.
+    let ((authority, teams), over_time) = state
+        .heavy
+        .run(move || {
+            let now = capacity(&all, &calendar, date, &policy);
+            let mut months = Vec::new();
+            if !member {
+                let mut end = sightline_core::calendar::month_end(date);
+                for _ in 0..12 {
+                    let at = end.min(date);
+                    months.push((at, capacity(&all, &calendar, at, &policy).0));
+                    let first = end.with_day(1).unwrap_or(end);
+                    end = sightline_core::calendar::previous_day(first);
+                }
+                months.reverse();
+            }
+            (now, months)
+        })
+        .await?;
     // Who is away, for those who may see each person: health data among it, so each view is audited.
     let mut away: Vec<(String, String, &'static str, f64)> = Vec::new();
     if viewer.sees_people() {
@@ -67,6 +87,37 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             ul { @for t in &under { li { (t) } } }
         }
         p.note { "Under pressure: available case-holding FTE below " (format!("{:.0}%", policy.threshold_share * 100.0)) " of the team's case-holding establishment, or more than " (policy.safe_caseload) " cases for each available case-holding FTE. Case-holding posts are case holders' and senior practitioners'." }
+        @if !over_time.is_empty() {
+            @let labels: Vec<String> = over_time.iter().map(|(d, _)| d.format("%b %Y").to_string()).collect();
+            @let establishment: Vec<Option<f64>> = over_time.iter().map(|(_, c)| Some(c.establishment_fte)).collect();
+            @let available: Vec<Option<f64>> = over_time.iter().map(|(_, c)| Some(c.available_fte)).collect();
+            @let in_post: Vec<Option<f64>> = over_time.iter().map(|(_, c)| Some(c.inpost_fte)).collect();
+            h2 { "Over the year" }
+            (PreEscaped(sightline_report::chart::line_chart(
+                "capacity",
+                "Available FTE against establishment, month by month",
+                "The authority's establishment, its social workers in post, and those available (in post less those away, plus agency), at the end of each of the 12 months.",
+                &labels,
+                &[("Establishment", establishment), ("In post", in_post), ("Available", available)],
+                "FTE",
+            )))
+            table.stack {
+                caption { "The authority's capacity at each month end (FTE)" }
+                thead { tr { th scope="col" { "Month end" } th scope="col" { "Establishment" } th scope="col" { "In post" } th scope="col" { "Away" } th scope="col" { "Agency" } th scope="col" { "Available" } } }
+                tbody {
+                    @for (d, c) in &over_time {
+                        tr {
+                            th scope="row" data-label="Month end" { (long_date(*d)) }
+                            td data-label="Establishment" { (one(c.establishment_fte)) }
+                            td data-label="In post" { (one(c.inpost_fte)) }
+                            td data-label="Away" { (one(c.away_fte_total)) }
+                            td data-label="Agency" { (one(c.agency_fte)) }
+                            td data-label="Available" { (one(c.available_fte)) }
+                        }
+                    }
+                }
+            }
+        }
         // FTE by team rests on few people: not for members.
         @if !member {
             h2 { "By team" }
