@@ -16,14 +16,15 @@
 //! - The same for **case-holding** posts: spells whose organisational role
 //!   is case holder or senior practitioner (`available_case_holding_fte`).
 //! - `cases`: cases held on D (each person's latest caseload snapshot in the
-//!   30 days to D, as the indicators read caseloads) by people in post, in
-//!   the team of their largest post; `cases_per_available_fte` = cases ÷
-//!   available case-holding FTE.
+//!   30 days to D, as the indicators read caseloads) by people in case-holding
+//!   posts, in the team of the largest of them; `cases_per_available_fte` =
+//!   cases ÷ available case-holding FTE.
 //! - `pressure`: available case-holding FTE below the threshold share (80%
 //!   by default) of the team's case-holding establishment (its establishment
 //!   rows for those roles, or all its establishment when rows give no role),
 //!   or cases per available case-holding FTE above the safe level (18 by
-//!   default); each reason is named.
+//!   default), or cases held with no case-holding FTE available; each
+//!   reason is named.
 
 use crate::absence::is_long_term;
 use crate::calendar::{Calendar, Date};
@@ -158,6 +159,14 @@ pub fn is_case_holding(role: OrgRole) -> bool {
     matches!(role, OrgRole::CaseHolder | OrgRole::SeniorPractitioner)
 }
 
+/// The largest of `spells` by FTE, the first of equals.
+fn largest<'a>(spells: impl Iterator<Item = &'a Spell>) -> Option<&'a Spell> {
+    spells.fold(None, |best: Option<&Spell>, s| match best {
+        Some(b) if b.fte >= s.fte => Some(b),
+        _ => Some(s),
+    })
+}
+
 /// Why the person of `spell` is away on `date`, if they are.
 pub fn away_on(
     wf: &Workforce,
@@ -250,9 +259,9 @@ pub fn capacity(wf: &Workforce, calendar: &Calendar, date: Date, policy: &Capaci
                 }
             }
         }
-        // Headcounts: a person once, in the team of their largest employed post.
+        // Headcounts: a person once, in the team of their largest employed post (the first of equals, as the indicators).
         if employed_here {
-            if let Some(main) = spells.iter().filter(|s| s.kind.is_employed()).max_by(|a, b| a.fte.total_cmp(&b.fte)) {
+            if let Some(main) = largest(spells.iter().copied().filter(|s| s.kind.is_employed())) {
                 if let Some(c) = by_team.get_mut(main.team.0 as usize) {
                     c.inpost_headcount += 1;
                     if let Some(reason) = away_on(wf, calendar, main, date, policy.long_term_days) {
@@ -261,10 +270,10 @@ pub fn capacity(wf: &Workforce, calendar: &Calendar, date: Date, policy: &Capaci
                 }
             }
         }
-        // Cases: in the team of the largest post of any kind.
+        // Cases held by people in case-holding posts, in the team of the largest of them.
         let cases = wf.cases_held_at(p, date);
         if cases > 0 {
-            if let Some(main) = spells.iter().max_by(|a, b| a.fte.total_cmp(&b.fte)) {
+            if let Some(main) = largest(spells.iter().copied().filter(|s| is_case_holding(s.org_role))) {
                 if let Some(c) = by_team.get_mut(main.team.0 as usize) {
                     c.cases += u64::from(cases);
                 }
@@ -286,6 +295,9 @@ pub fn capacity(wf: &Workforce, calendar: &Calendar, date: Date, policy: &Capaci
         }
         if c.cases_per_available_fte.is_some_and(|r| r > policy.safe_caseload + 1e-9) {
             c.pressure_reasons.push(format!("more than {} cases per available case-holding FTE", policy.safe_caseload));
+        }
+        if c.cases > 0 && holding <= 1e-9 {
+            c.pressure_reasons.push("cases held with no case-holding FTE available".to_string());
         }
         c.pressure = !c.pressure_reasons.is_empty();
     };

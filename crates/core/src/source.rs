@@ -112,12 +112,12 @@ pub fn post_key(spell: &crate::Spell) -> PostKey {
     (spell.person, spell.start, spell.team, spell.org_role, spell.fte.to_bits(), spell.end)
 }
 
-/// A funded post as a staff group names it: team, first day, last day, FTE and reference.
-pub type FundedKey = (TeamId, NaiveDate, Option<NaiveDate>, u64, Option<String>);
+/// A funded post as a staff group names it: team, first day, last day, FTE, reference and role.
+pub type FundedKey = (TeamId, NaiveDate, Option<NaiveDate>, u64, Option<String>, Option<OrgRole>);
 
 /// The key of a funded post.
 pub fn funded_key(e: &crate::Establishment) -> FundedKey {
-    (e.team, e.start, e.end, e.fte.to_bits(), e.post_id.clone())
+    (e.team, e.start, e.end, e.fte.to_bits(), e.post_id.clone(), e.org_role)
 }
 
 /// The staff group of a social worker in a CSWW role.

@@ -142,11 +142,15 @@ impl TeamMap {
         for ((k, _), (team, _)) in data.funded_groups.iter_mut().zip(refs.by_ref().take(funded)) {
             k.0 = team;
         }
-        // A directorate follows its team's name into today's (as the map has it on the data's first day).
-        let first = data.workforce.spells().iter().map(|s| s.start).min();
+        // A directorate follows its team's name into today's (as the map has it on the data's latest day),
+        // spelled as the workforce spells it.
+        let latest = data.workforce.latest_date();
         for (name, _) in data.directorates.iter_mut() {
-            if let Some(today) = first.and_then(|d| self.team_for(name, d)) {
+            if let Some(today) = latest.and_then(|d| self.team_for(name, d)) {
                 *name = today.to_string();
+            }
+            if let Some(spelled) = data.workforce.teams().iter().find(|t| team_key(t) == team_key(name)) {
+                *name = spelled.clone();
             }
         }
         Ok(data)

@@ -893,10 +893,21 @@ S1,Assessment,Social Worker,Children's Services,01/01/2023,,37\n\
 S2,Assessment,Social Worker,Children's Services,01/01/2023,30/06/2024,37\n\
 F1,Family Support,Family Support Worker,Early Help,01/01/2023,,37\n\
 F2,Family Support,Family Support Worker,Early Help,01/01/2023,31/03/2024,37\n\
-F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n",
+F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n\
+M1,Family Support,Family Support Worker,Early Help,01/01/2023,31/12/2023,37\n\
+M1,Assessment,Social Worker,Children's Services,01/01/2024,,37\n",
     )
     .unwrap();
     let o = sightline(&["import", "--db", db, "--profile", profile.to_str().unwrap(), staff.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // M1 was off sick for a week (5 working days) as a family support worker, before becoming a social worker.
+    let absences = dir.path().join("absence.csv");
+    std::fs::write(
+        &absences,
+        "Employee Number,First Day,Last Day,Absence Type,Working Days Lost\nM1,06/11/2023,10/11/2023,Sickness,\n",
+    )
+    .unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", "absence-episodes", absences.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let at = |population: &str| {
         json(&sightline(&[
@@ -911,18 +922,42 @@ F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n",
             "json",
         ]))
     };
-    // Social workers (the default, DfE's): S1 in post, S2 left.
+    // Social workers (the default, DfE's): S1 and M1 in post (M1 a starter), S2 left; M1's week off
+    // was as a family support worker, not a social worker's.
     let sw = at("social_workers");
-    assert_eq!((sw["inpost_headcount"].as_u64(), sw["leavers_headcount"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((sw["inpost_headcount"].as_u64(), sw["leavers_headcount"].as_u64()), (Some(2), Some(1)));
+    assert_eq!((sw["starters_headcount"].as_u64(), sw["working_days_lost_fte"].as_f64()), (Some(1), Some(0.0)));
     let default = json(&sightline(&["indicators", "--db", db, "--as-of", "2024-09-30", "--format", "json"]));
     assert_eq!(default, sw);
-    // Family support workers: F1 and F3 (half time) in post, F2 left, F3 started.
+    // Family support workers: F1 and F3 (half time) in post, F2 and M1 left the group, F3 started.
     let fsw = at("family_support_worker");
     assert_eq!((fsw["inpost_headcount"].as_u64(), fsw["inpost_fte"].as_f64()), (Some(2), Some(1.5)));
-    assert_eq!((fsw["leavers_headcount"].as_u64(), fsw["starters_headcount"].as_u64()), (Some(1), Some(1)));
-    // Everyone.
+    assert_eq!((fsw["leavers_headcount"].as_u64(), fsw["starters_headcount"].as_u64()), (Some(2), Some(1)));
+    // Everyone: M1 moved within the authority (not a leaver), and their week off counts.
     let all = at("all");
-    assert_eq!((all["inpost_headcount"].as_u64(), all["leavers_headcount"].as_u64()), (Some(3), Some(2)));
+    assert_eq!((all["inpost_headcount"].as_u64(), all["leavers_headcount"].as_u64()), (Some(4), Some(2)));
+    assert_eq!(all["working_days_lost_fte"], 5.0);
+    // The social workers' teams only, by default: no row for the family support team.
+    let teams =
+        json(&sightline(&["indicators", "--db", db, "--as-of", "2024-09-30", "--by", "team", "--format", "json"]));
+    assert!(teams.as_array().unwrap().iter().all(|t| t["group"] != "Family Support"), "{teams}");
+    // By staff group: each group as its own authority.
+    let groups = json(&sightline(&[
+        "indicators",
+        "--db",
+        db,
+        "--as-of",
+        "2024-09-30",
+        "--by",
+        "staff_group",
+        "--format",
+        "json",
+    ]));
+    let mut names: Vec<&str> = groups.as_array().unwrap().iter().map(|g| g["group"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["family_support_worker", "social_worker"]);
+    let fsw_row = groups.as_array().unwrap().iter().find(|g| g["group"] == "family_support_worker").unwrap();
+    assert_eq!(fsw_row["inpost_headcount"], 2);
     let o = sightline(&["indicators", "--db", db, "--as-of", "2024-09-30", "--population", "nurses"]);
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("family_support_worker"));
     let by = json(&sightline(&[
@@ -939,6 +974,6 @@ F3,Family Support,Family Support Worker,Early Help,01/05/2024,,18.5\n",
         "json",
     ]));
     let group = |name: &str| by.as_array().unwrap().iter().find(|g| g["group"] == name).unwrap().clone();
-    assert_eq!(group("Children's Services")["inpost_headcount"], 1);
+    assert_eq!(group("Children's Services")["inpost_headcount"], 2);
     assert_eq!(group("Early Help")["inpost_headcount"], 2);
 }

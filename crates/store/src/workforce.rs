@@ -27,10 +27,11 @@ pub enum Population {
 impl Population {
     /// `social_workers`, `all`, or a group's name.
     pub fn parse(text: &str) -> Population {
-        match text.trim() {
+        let text = text.trim().to_lowercase().replace([' ', '-'], "_");
+        match text.as_str() {
             "social_workers" | "social_worker" => Population::SocialWorkers,
             "all" => Population::All,
-            other => Population::Group(other.to_string()),
+            _ => Population::Group(text),
         }
     }
 
@@ -55,21 +56,40 @@ macro_rules! workforce {
             use sqlx::{QueryBuilder, Row};
             use futures_util::TryStreamExt;
 
-            /// The people (store ids) whose posts are all outside `population`:
-            /// they have posts, and none of them in it.
-            async fn outside_ids(pool: &$pool, population: &Population) -> Result<std::collections::HashSet<i64>, StoreError> {
+            /// What lies outside `population`: the people (store ids) with posts
+            /// outside it, and the teams (store ids) only other populations use.
+            async fn outside(
+                pool: &$pool,
+                population: &Population,
+            ) -> Result<(std::collections::HashSet<i64>, std::collections::HashSet<i64>), StoreError> {
                 if *population == Population::All {
                     return Ok(Default::default());
                 }
-                let all: Vec<(i64, Option<String>)> =
-                    sqlx::query_as("SELECT DISTINCT person_id, staff_group FROM spell").fetch_all(pool).await?;
                 let is_in = |g: &Option<String>| match population {
                     Population::SocialWorkers => g.is_none(),
                     Population::Group(name) => g.as_deref() == Some(name.as_str()),
                     Population::All => true,
                 };
-                let inside: std::collections::HashSet<i64> = all.iter().filter(|(_, g)| is_in(g)).map(|(p, _)| *p).collect();
-                Ok(all.into_iter().filter(|(p, g)| !is_in(g) && !inside.contains(p)).map(|(p, _)| p).collect())
+                let posts: Vec<(i64, i64, Option<String>)> =
+                    sqlx::query_as("SELECT DISTINCT person_id, team_id, staff_group FROM spell").fetch_all(pool).await?;
+                let funded: Vec<(i64, Option<String>)> =
+                    sqlx::query_as("SELECT DISTINCT team_id, staff_group FROM establishment").fetch_all(pool).await?;
+                let people = posts.iter().filter(|(_, _, g)| !is_in(g)).map(|(p, _, _)| *p).collect();
+                let teams_in: std::collections::HashSet<i64> = posts
+                    .iter()
+                    .map(|(_, t, g)| (*t, g))
+                    .chain(funded.iter().map(|(t, g)| (*t, g)))
+                    .filter(|(_, g)| is_in(g))
+                    .map(|(t, _)| t)
+                    .collect();
+                let teams = posts
+                    .iter()
+                    .map(|(_, t, g)| (*t, g))
+                    .chain(funded.iter().map(|(t, g)| (*t, g)))
+                    .filter(|(t, g)| !is_in(g) && !teams_in.contains(t))
+                    .map(|(t, _)| t)
+                    .collect();
+                Ok((people, teams))
             }
 
             /// The whole workforce, from every source, with the overlaps
@@ -98,7 +118,12 @@ macro_rules! workforce {
                     people.insert(r.try_get(1)?, idx);
                 }
                 let mut teams: HashMap<i64, TeamId> = HashMap::new();
+                // Teams only other populations use are not this one's.
+                let (outside_people, outside_teams) = outside(pool, population).await?;
                 for r in sqlx::query("SELECT id, name FROM team ORDER BY id").fetch_all(pool).await? {
+                    if outside_teams.contains(&r.try_get::<i64, _>(0)?) {
+                        continue;
+                    }
                     let name: String = r.try_get(1)?;
                     teams.insert(r.try_get(0)?, b.team(&name));
                 }
@@ -151,6 +176,11 @@ macro_rules! workforce {
                     spells.push((spell, source));
                 }
                 drop(rows);
+                // Each person's posts in the population, for their absences and caseloads.
+                let mut own_posts: HashMap<PersonIdx, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+                for (s, _) in &spells {
+                    own_posts.entry(s.person).or_default().push((s.start, s.end));
+                }
                 let (spells, mut conflicts) = settle(spells, &sources);
                 b.reserve(spells.len(), 0, 0);
                 for spell in spells {
@@ -186,9 +216,15 @@ macro_rules! workforce {
                 }
                 drop(rows);
                 // Staff of other populations only: their absences and caseloads are not this population's.
+                // Of people with posts outside the population, only the absences and caseloads of their
+                // time in its posts are its own.
                 let others: std::collections::HashSet<PersonIdx> =
-                    outside_ids(pool, population).await?.iter().filter_map(|id| people.get(id).copied()).collect();
-                absences.retain(|(a, _): &(Absence, usize)| !others.contains(&a.person));
+                    outside_people.iter().filter_map(|id| people.get(id).copied()).collect();
+                let in_post = |p: PersonIdx, from: NaiveDate, to: NaiveDate| {
+                    !others.contains(&p)
+                        || own_posts.get(&p).is_some_and(|spans| spans.iter().any(|(s, e)| *s <= to && e.is_none_or(|e| e >= from)))
+                };
+                absences.retain(|(a, _): &(Absence, usize)| in_post(a.person, a.start, a.end));
                 let (absences, mut more) = settle_absences(absences, &sources);
                 conflicts.append(&mut more);
                 b.reserve(0, absences.len(), 0);
@@ -203,7 +239,7 @@ macro_rules! workforce {
                     caseloads.push((snapshot, source(r.try_get(3)?)?));
                 }
                 drop(rows);
-                caseloads.retain(|(c, _): &(CaseloadSnapshot, usize)| !others.contains(&c.person));
+                caseloads.retain(|(c, _): &(CaseloadSnapshot, usize)| in_post(c.person, c.date, c.date));
                 let (caseloads, mut more) = settle_caseloads(caseloads, &sources);
                 conflicts.append(&mut more);
                 b.add_caseloads(caseloads);

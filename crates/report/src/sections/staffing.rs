@@ -167,9 +167,11 @@ fn capacity_table(cx: &Context) -> Table {
         definition: format!(
             "Away: employed social workers on maternity, paternity, adoption or shared parental leave, on long-term \
              sickness ({} working days or more), seconded out or suspended on the date. Case-holding: case holders' \
-             and senior practitioners' posts. Under pressure: available case-holding FTE below 80% of the \
-             case-holding establishment, or more than 18 cases for each available case-holding FTE.{}",
+             and senior practitioners' posts. Under pressure: available case-holding FTE below {:.0}% of the \
+             case-holding establishment, or more than {} cases for each available case-holding FTE.{}",
             cx.request.long_term_days,
+            policy.threshold_share * 100.0,
+            policy.safe_caseload,
             if cx.publish { " For publication, the authority's figures only." } else { "" }
         ),
         when: cx.at_end.clone(),

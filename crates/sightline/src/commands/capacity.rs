@@ -84,6 +84,8 @@ pub fn run_capacity(args: CapacityArgs) -> Result<()> {
             if let Some(map) = v.as_object_mut() {
                 let under: Vec<&str> = teams.iter().filter(|t| t.pressure).filter_map(|t| t.team.as_deref()).collect();
                 map.insert("teams_under_pressure".into(), json!(under));
+                // Each team's too, as `--by team` gives them.
+                map.insert("teams".into(), json!(teams.iter().map(with_date).collect::<Vec<_>>()));
             }
             serde_json::to_string_pretty(&v)?
         }

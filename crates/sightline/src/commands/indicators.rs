@@ -32,6 +32,10 @@ pub enum By {
     OrgRole,
     /// One set of figures per directorate (from the exports' `directorate`), for a year or the 12 months to a date.
     Directorate,
+    /// One set of figures per staff group (social workers, then each group the store holds), for a year or the
+    /// 12 months to a date.
+    #[value(name = "staff_group", alias = "staff-group", alias = "group")]
+    StaffGroup,
 }
 
 #[derive(clap::Args)]
@@ -87,12 +91,14 @@ pub fn run_indicators(args: IndicatorsArgs) -> Result<()> {
     let strictness = if args.lenient { Strictness::Lenient } else { Strictness::Strict };
     let population = Population::parse(&args.population);
     let mut directorates: Vec<(String, String)> = Vec::new();
+    // With --by staff_group: each group's own workforce, social workers first.
+    let mut by_group: Vec<(String, sightline_core::Workforce)> = Vec::new();
     let workforce = match (&args.data, &args.db) {
         (Some(_), _) if population != Population::SocialWorkers => {
             bail!("a data folder holds social workers only: --population needs --db (a store the exports were imported into)")
         }
-        (Some(_), _) if matches!(args.by, Some(By::Directorate)) => {
-            bail!("directorates come from the exports: --by directorate needs --db")
+        (Some(_), _) if matches!(args.by, Some(By::Directorate | By::StaffGroup)) => {
+            bail!("directorates and staff groups come from the exports: --by directorate or staff_group needs --db")
         }
         (Some(dir), _) => {
             let loaded = read_dir(dir, strictness)?;
@@ -113,6 +119,13 @@ pub fn run_indicators(args: IndicatorsArgs) -> Result<()> {
                 }
             }
             directorates = store.directorates().await?;
+            if matches!(args.by, Some(By::StaffGroup)) {
+                by_group.push(("social_worker".to_string(), store.load_workforce().await?));
+                for g in store.staff_groups().await? {
+                    let wf = store.load_population(&Population::Group(g.clone())).await?;
+                    by_group.push((g, wf));
+                }
+            }
             anyhow::Ok(store.load_population(&population).await?)
         })?,
         (None, None) => bail!("say where the data is: --data DIR or --db URL"),
@@ -124,13 +137,12 @@ count as 0; add it for true vacancy figures."
         );
     }
     let grouping = match args.by {
-        None | Some(By::Directorate) => Grouping::Authority,
+        None | Some(By::Directorate | By::StaffGroup) => Grouping::Authority,
         Some(By::Team) => Grouping::Team,
         Some(By::OrgRole) => Grouping::OrgRole,
     };
     let wf = &workforce;
-    let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if matches!(args.by, Some(By::Directorate)) {
-        let groups = TeamGroups::by_service(wf.teams(), &directorates, Unassigned::Together("No directorate recorded"));
+    let (periods, many): (Vec<(Period, Vec<_>)>, bool) = if matches!(args.by, Some(By::Directorate | By::StaffGroup)) {
         let periods: Vec<Period> = if let Some(y) = args.year {
             vec![Period::census_year(y)]
         } else if let Some(ys) = &args.years {
@@ -138,10 +150,30 @@ count as 0; add it for true vacancy figures."
         } else if let Some(d) = &args.as_of {
             vec![Period::twelve_months_to(parse_date(d)?)]
         } else {
-            bail!("--by directorate goes with --year, --years or --as-of");
+            bail!("--by directorate and --by staff_group go with --year, --years or --as-of");
         };
         let many = periods.len() > 1;
-        (periods.into_iter().map(|p| (p, indicators_by_team_groups(wf, &calendar, p, &groups))).collect(), many)
+        let groups = TeamGroups::by_service(wf.teams(), &directorates, Unassigned::Together("No directorate recorded"));
+        let rows = periods
+            .into_iter()
+            .map(|p| {
+                let figures = if matches!(args.by, Some(By::StaffGroup)) {
+                    // Each group as its own authority: moves between groups are its starters and leavers.
+                    by_group
+                        .iter()
+                        .filter_map(|(name, g)| {
+                            let mut one = indicators_by(g, &calendar, p, Grouping::Authority).into_iter().next()?;
+                            one.group = Some(name.clone());
+                            Some(one)
+                        })
+                        .collect()
+                } else {
+                    indicators_by_team_groups(wf, &calendar, p, &groups)
+                };
+                (p, figures)
+            })
+            .collect();
+        (rows, many)
     } else if let Some(y) = args.year {
         let p = Period::census_year(y);
         (vec![(p, indicators_by(wf, &calendar, p, grouping))], false)

@@ -54,7 +54,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .await?;
     // All staff by directorate, where the exports name directorates (the wider workforce beside social workers).
     let directorates = state.store.directorates().await?;
-    let by_directorate = if directorates.is_empty() {
+    // Not for members: with the social workers' figures elsewhere, a directorate's all-staff figures could
+    // give back a handful of other staff and their sickness.
+    let by_directorate = if directorates.is_empty() || viewer.is_member() {
         Vec::new()
     } else {
         let everyone = state.store.load_population(&sightline_store::Population::All).await?;

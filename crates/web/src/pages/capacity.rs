@@ -20,7 +20,12 @@ pub async fn capacity_page(State(state): State<Shared>, viewer: Viewer, filter: 
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
-    let policy = CapacityPolicy { long_term_days: state.settings.long_term_days, ..CapacityPolicy::default() };
+    // The service's own safe caseload: the level the dashboard flags caseloads as high from.
+    let policy = CapacityPolicy {
+        long_term_days: state.settings.long_term_days,
+        safe_caseload: state.settings.caseload_high,
+        ..CapacityPolicy::default()
+    };
     let member = viewer.is_member();
     let (all, calendar) = (wf.clone(), state.calendar.clone());
     // The date's capacity, and (not for members: the FTE away rests on a few people) the authority's at
@@ -48,7 +53,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     if viewer.sees_people() {
         for s in wf.spells().iter().filter(|s| s.kind.is_employed() && s.in_post_at(date)) {
             let Some(reason) = away_on(&wf, &state.calendar, s, date, policy.long_term_days) else { continue };
-            if viewer.sight_of(&wf, s.person, date).is_some_and(|sight| sight.shows(s.start, s.end)) {
+            // Only someone the viewer may see on the date itself (a manager: in one of their teams then).
+            if viewer.sight_of(&wf, s.person, date).is_some_and(|sight| sight.shows(date, Some(date))) {
                 away.push((wf.person(s.person).id.clone(), wf.team_name(s.team).to_string(), reason.words(), s.fte));
             }
         }
@@ -83,6 +89,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         h2 { "Teams under pressure" }
         @if under.is_empty() {
             p { "No team is under pressure on " (long_date(date)) "." }
+        } @else if member {
+            // A small team named as under pressure could show that someone in it is away: members get the number.
+            p { (under.len()) " of " (teams.len()) " teams are under pressure on " (long_date(date)) "." }
         } @else {
             ul { @for t in &under { li { (t) } } }
         }
