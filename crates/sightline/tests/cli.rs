@@ -16,6 +16,15 @@ fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("JSON output")
 }
 
+/// Imports each shipped profile's example export into the store `db`.
+fn import_examples(db: &str, names: &[&str]) {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
+    for name in names {
+        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
 fn synth(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["synth", "--out", dir.to_str().unwrap()];
     all.extend_from_slice(args);
@@ -491,11 +500,10 @@ fn development_exports_give_the_figures_worked_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let db = db.to_str().unwrap();
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
-    for name in ["hr-assignments", "asye-tracker", "supervision-log", "cpd-learning", "swe-register", "grades-hr"] {
-        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    }
+    import_examples(
+        db,
+        &["hr-assignments", "asye-tracker", "supervision-log", "cpd-learning", "swe-register", "grades-hr"],
+    );
     let o = sightline(&["development", "--db", db, "--as-of", "2023-03-15", "--format", "json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let f = json(&o);
@@ -554,6 +562,7 @@ fn development_exports_give_the_figures_worked_by_hand() {
     assert!(sightline(&["import", "--db", db, "--profile", "supervision-log", log.to_str().unwrap()]).status.success());
     // The HR export imported again (a byte changed) replaces the posts and leaves development records be.
     let hr = dir.path().join("hr.csv");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
     std::fs::write(&hr, std::fs::read_to_string(format!("{examples}/hr-assignments.csv")).unwrap() + "\n").unwrap();
     let o = sightline(&["import", "--db", db, "--profile", "hr-assignments", hr.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -586,11 +595,7 @@ fn staff_voice_and_retention_give_the_figures_worked_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let db = db.to_str().unwrap();
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
-    for name in ["hr-assignments", "absence-episodes", "exit-interviews", "survey-pulse", "er-cases"] {
-        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    }
+    import_examples(db, &["hr-assignments", "absence-episodes", "exit-interviews", "survey-pulse", "er-cases"]);
     let o = sightline(&["voice", "--db", db, "--period", "2023-10-01..2024-09-30", "--format", "json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let f = json(&o);
@@ -647,18 +652,17 @@ fn recruitment_incentives_and_agency_rules_give_the_figures_worked_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let db = db.to_str().unwrap();
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
-    for name in [
-        "hr-assignments",
-        "agency-assignments",
-        "price-caps",
-        "regional-leavers",
-        "recruitment-ats",
-        "incentive-payments",
-    ] {
-        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    }
+    import_examples(
+        db,
+        &[
+            "hr-assignments",
+            "agency-assignments",
+            "price-caps",
+            "regional-leavers",
+            "recruitment-ats",
+            "incentive-payments",
+        ],
+    );
     // A plan: at least 3 international starts in the year to 30 September 2025.
     let o = sightline(&["target", "set", "--db", db, "starts_international", "--at-least", "3", "--by", "2025-09-30"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -810,11 +814,7 @@ fn capacity_counts_who_is_actually_there() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let db = db.to_str().unwrap();
-    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../ingest/profiles/examples");
-    for name in ["hr-assignments", "agency-msp"] {
-        let o = sightline(&["import", "--db", db, "--profile", name, &format!("{examples}/{name}.csv")]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    }
+    import_examples(db, &["hr-assignments", "agency-msp"]);
     // Amara (senior social worker, full time since April 2023) is off sick for exactly 20 working days
     // (Monday 2 to Friday 27 September 2024): long-term, as 20 or more is.
     let absences = dir.path().join("absence.csv");

@@ -220,7 +220,6 @@ pub fn write_wider(
     people_from: &str,
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
     let (from, to) = span(wf)?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
     let absence = sightline_ingest::shipped("absence-episodes").context("a shipped profile")?;
     let profiles = [
         (
@@ -240,15 +239,14 @@ pub fn write_wider(
                 .replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\"")),
         ),
     ];
-    let mut out = Vec::new();
-    for ((file, text), (name, profile)) in sightline_synth::wider::exports(wf, from, to, seed).into_iter().zip(profiles)
-    {
-        let (toml, csv) = (dir.join(name), dir.join(file));
-        std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
-        std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
-        out.push((toml, csv));
-    }
-    Ok(out)
+    let exports = sightline_synth::wider::exports(wf, from, to, seed);
+    write_pairs(
+        dir,
+        exports
+            .into_iter()
+            .zip(profiles)
+            .map(|((file, text), (name, profile))| (file, text, name.to_string(), profile)),
+    )
 }
 
 /// Writes synthetic development exports for `wf` (over the years its spells
@@ -275,12 +273,24 @@ fn write_exports(
     profiles: &[&str],
     people_from: &str,
 ) -> Result<Vec<(PathBuf, PathBuf)>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
-    let mut out = Vec::new();
+    let mut pairs = Vec::new();
     for ((file, text), name) in exports.into_iter().zip(profiles) {
         let profile = sightline_ingest::shipped(name).context("a shipped profile")?;
         let profile = profile.replace("xref_source = \"hr\"", &format!("xref_source = \"{people_from}\""));
-        let (toml, csv) = (dir.join(format!("{name}.toml")), dir.join(file));
+        pairs.push((file, text, format!("{name}.toml"), profile));
+    }
+    write_pairs(dir, pairs)
+}
+
+/// Writes each (export file, its text, profile file, its TOML) into `dir`; the (profile, export) paths.
+fn write_pairs(
+    dir: &std::path::Path,
+    pairs: impl IntoIterator<Item = (String, String, String, String)>,
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    let mut out = Vec::new();
+    for (file, text, name, profile) in pairs {
+        let (toml, csv) = (dir.join(name), dir.join(file));
         std::fs::write(&toml, profile).with_context(|| format!("cannot write {}", toml.display()))?;
         std::fs::write(&csv, text).with_context(|| format!("cannot write {}", csv.display()))?;
         out.push((toml, csv));
