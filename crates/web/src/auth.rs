@@ -190,7 +190,8 @@ fn wait_after(failures: i64, cap: i64) -> i64 {
 /// The seconds to wait before `keys` may try again (0: now).
 async fn wait(state: &AppState, keys: &[(String, i64)]) -> i64 {
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-    let Ok(found) = state.store.login_failures(&names).await else { return 0 };
+    // A count that cannot be read holds the try back: a throttle that fails open is no throttle.
+    let Ok(found) = state.store.login_failures(&names).await else { return 1 };
     let now = Utc::now();
     found
         .iter()

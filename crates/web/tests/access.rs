@@ -1457,3 +1457,73 @@ async fn capacity_names_who_is_away_only_to_those_who_may_see_them() {
     assert!(audit.iter().any(|e| e.action == "view capacity" && e.user == "ada"));
     assert!(!audit.iter().any(|e| e.action == "view capacity" && e.user != "ada"));
 }
+
+/// Two servers on one PostgreSQL store behave as one: a session made on
+/// one is good on the other, a lockout on one holds on the other (the login
+/// form of one is taken by the other), and an import seen by one is seen by
+/// the other at its next request. Runs when `SIGHTLINE_TEST_PG` names a server.
+#[tokio::test]
+async fn two_servers_on_one_postgresql_store_share_sessions_lockouts_and_imports() {
+    use sqlx::Connection as _;
+    let Ok(server) = std::env::var("SIGHTLINE_TEST_PG") else {
+        eprintln!("SIGHTLINE_TEST_PG is not set: the two-server story was not run");
+        return;
+    };
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("SIGHTLINE_TEST_PG is set but cannot be reached");
+    let name = format!("sightline_two_servers_{}", std::process::id());
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let request = SynthRequest::new(Basis::Size { people: 60 }, 2023..=2024, 11);
+    let workforce = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&workforce, &data).unwrap();
+    // Each server with its own connections and its own caches.
+    let (store_a, store_b) = (Store::open(&url).await.unwrap(), Store::open(&url).await.unwrap());
+    store_a.import_canonical(&data, "hr", "tester", Strictness::Strict).await.unwrap();
+    for (user, role) in [("ada", Role::Admin), ("mo", Role::Manager)] {
+        store_a.add_user(user, role, &[], &hash_password(&format!("{user}-password"))).await.unwrap();
+    }
+    let a = app(store_a.clone(), Settings::default()).await.unwrap();
+    let b = app(store_b.clone(), Settings::default()).await.unwrap();
+    // A session made on A is good on B.
+    let session = log_in(&a, "ada", "ada-password").await.unwrap();
+    let (r, body) = send(&b, get("/", Some(&session))).await;
+    assert_eq!(r.status(), StatusCode::OK, "{body}");
+    // The login form from A is taken by B.
+    let (page, _) = send(&a, get("/login", None)).await;
+    let csrf = set_cookie(&page, "sightline_login").unwrap();
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("sightline_login={csrf}"))
+        .body(Body::from(format!("name=ada&password=ada-password&csrf={csrf}&next=%2F")))
+        .unwrap();
+    assert_eq!(send(&b, request).await.0.status(), StatusCode::SEE_OTHER);
+    // Three wrong passwords on A hold the right one back on B.
+    for _ in 0..3 {
+        assert_eq!(log_in(&a, "mo", "wrong").await, Err(StatusCode::UNAUTHORIZED));
+    }
+    assert_eq!(log_in(&b, "mo", "mo-password").await, Err(StatusCode::TOO_MANY_REQUESTS));
+    // An import through A is in B's next answer.
+    let token = token_for(&store_a, "ada").await;
+    let date = workforce.latest_date().unwrap();
+    let uri = format!("/api/v1/indicators?as_of={date}");
+    let (_, before) = send(&b, bearer(&uri, &token)).await;
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let more = dir.path().join("more");
+    let bigger = SynthRequest::new(Basis::Size { people: 90 }, 2023..=2024, 12);
+    let other = synthesize(&bigger, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&other, &more).unwrap();
+    store_a.import_canonical(&more, "hr", "tester", Strictness::Strict).await.unwrap();
+    let (_, after) = send(&b, bearer(&uri, &token)).await;
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    let expected = indicators(&other, &Calendar::england_and_wales(), Period::twelve_months_to(date)).rounded();
+    assert_eq!(after["inpost_headcount"], expected.inpost_headcount, "B answers from the new import: {after}");
+    assert_ne!(before["inpost_headcount"], after["inpost_headcount"]);
+    drop((a, b));
+    store_a.close().await;
+    store_b.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+}
