@@ -68,6 +68,145 @@ pub struct StoredReturn {
     pub xml: String,
 }
 
+/// One value of a row written in bulk.
+pub(crate) enum Cell<'a> {
+    Int(i64),
+    Float(f64),
+    Text(&'a str),
+    Date(NaiveDate),
+    Null,
+}
+
+impl From<Option<f64>> for Cell<'_> {
+    fn from(v: Option<f64>) -> Self {
+        v.map_or(Cell::Null, Cell::Float)
+    }
+}
+
+impl From<Option<NaiveDate>> for Cell<'_> {
+    fn from(v: Option<NaiveDate>) -> Self {
+        v.map_or(Cell::Null, Cell::Date)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Cell<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        v.map_or(Cell::Null, Cell::Text)
+    }
+}
+
+impl From<Option<i64>> for Cell<'_> {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Cell::Null, Cell::Int)
+    }
+}
+
+/// Writing the large fact tables (posts, absences, caseloads) in bulk,
+/// inside the batch's transaction: SQLite by multi-row INSERTs of
+/// [`CHUNK`] rows, PostgreSQL through `COPY ... FROM STDIN`.
+pub(crate) mod bulk {
+    use super::{Cell, CHUNK};
+
+    pub(crate) mod sqlite {
+        use super::*;
+        use sqlx::QueryBuilder;
+
+        pub async fn write(
+            tx: &mut sqlx::SqliteConnection,
+            table: &str,
+            columns: &str,
+            rows: &[Vec<Cell<'_>>],
+            tick: &mut (dyn FnMut(usize) + Send),
+        ) -> Result<(), sqlx::Error> {
+            for chunk in rows.chunks(CHUNK) {
+                QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {table} ({columns}) "))
+                    .push_values(chunk, |mut b, row| {
+                        for cell in row {
+                            match cell {
+                                Cell::Int(v) => b.push_bind(*v),
+                                Cell::Float(v) => b.push_bind(*v),
+                                Cell::Text(v) => b.push_bind(v.to_string()),
+                                Cell::Date(v) => b.push_bind(*v),
+                                Cell::Null => b.push_bind(None::<i64>),
+                            };
+                        }
+                    })
+                    .build()
+                    .execute(&mut *tx)
+                    .await?;
+                tick(chunk.len());
+            }
+            Ok(())
+        }
+    }
+
+    pub(crate) mod postgres {
+        use super::*;
+        use std::fmt::Write as _;
+
+        /// A value in COPY's text format: `\N` for null; backslash, tab, newline and carriage return escaped.
+        fn put(out: &mut String, cell: &Cell<'_>) {
+            match cell {
+                Cell::Int(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                Cell::Float(v) => {
+                    let _ = write!(out, "{v:?}");
+                }
+                Cell::Date(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                Cell::Null => out.push_str("\\N"),
+                Cell::Text(t) => {
+                    for c in t.chars() {
+                        match c {
+                            '\\' => out.push_str("\\\\"),
+                            '\t' => out.push_str("\\t"),
+                            '\n' => out.push_str("\\n"),
+                            '\r' => out.push_str("\\r"),
+                            c => out.push(c),
+                        }
+                    }
+                }
+            }
+        }
+
+        pub async fn write(
+            tx: &mut sqlx::PgConnection,
+            table: &str,
+            columns: &str,
+            rows: &[Vec<Cell<'_>>],
+            tick: &mut (dyn FnMut(usize) + Send),
+        ) -> Result<(), sqlx::Error> {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut copy = tx.copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN")).await?;
+            let mut buffer = String::with_capacity(1 << 20);
+            for chunk in rows.chunks(CHUNK) {
+                for row in chunk {
+                    for (i, cell) in row.iter().enumerate() {
+                        if i > 0 {
+                            buffer.push('\t');
+                        }
+                        put(&mut buffer, cell);
+                    }
+                    buffer.push('\n');
+                }
+                if buffer.len() >= 1 << 20 {
+                    copy.send(std::mem::take(&mut buffer).into_bytes()).await?;
+                }
+                tick(chunk.len());
+            }
+            if !buffer.is_empty() {
+                copy.send(buffer.into_bytes()).await?;
+            }
+            copy.finish().await?;
+            Ok(())
+        }
+    }
+}
+
 macro_rules! batches {
     ($module:ident, $db:ty, $pool:ty) => {
         pub(crate) mod $module {
@@ -434,31 +573,36 @@ macro_rules! batches {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for (n, chunk) in wf.spells().chunks(CHUNK).enumerate() {
-                    let offset = n * CHUNK;
-                    QueryBuilder::<$db>::new(
-                        "INSERT INTO spell (batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref, staff_group) ",
-                    )
-                    .push_values(chunk.iter().enumerate(), |mut b, (i, s)| {
-                        b.push_bind(batch_id)
-                            .push_bind(person(s.person))
-                            .push_bind(s.kind.as_str())
-                            .push_bind(team(s.team))
-                            .push_bind(i32::from(s.org_role.code()))
-                            .push_bind(s.start)
-                            .push_bind(s.end)
-                            .push_bind(s.fte)
-                            .push_bind(s.reason_leave.map(|r| i32::from(r.code())))
-                            .push_bind(s.leaver_destination.map(|d| i32::from(d.code())))
-                            .push_bind(s.charge_rate)
-                            .push_bind(spell_refs[offset + i])
-                            .push_bind(spell_groups[offset + i]);
+                let spell_rows: Vec<Vec<Cell<'_>>> = wf
+                    .spells()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        vec![
+                            Cell::Int(batch_id),
+                            Cell::Int(person(s.person)),
+                            Cell::Text(s.kind.as_str()),
+                            Cell::Int(team(s.team)),
+                            Cell::Int(i64::from(s.org_role.code())),
+                            Cell::Date(s.start),
+                            s.end.into(),
+                            Cell::Float(s.fte),
+                            s.reason_leave.map(|r| i64::from(r.code())).into(),
+                            s.leaver_destination.map(|d| i64::from(d.code())).into(),
+                            s.charge_rate.into(),
+                            spell_refs.get(i).copied().flatten().into(),
+                            spell_groups.get(i).copied().flatten().into(),
+                        ]
                     })
-                    .build()
-                    .execute(&mut *tx)
-                    .await?;
-                    tick(chunk.len());
-                }
+                    .collect();
+                super::bulk::$module::write(
+                    &mut tx,
+                    "spell",
+                    "batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref, staff_group",
+                    &spell_rows,
+                    &mut tick,
+                )
+                .await?;
                 for chunk in data.agency_terms.chunks(CHUNK) {
                     QueryBuilder::<$db>::new(
                         "INSERT INTO agency_assignment (batch_id, person_id, start_date, agency, charge_rate, pay_rate, covering, \
@@ -503,37 +647,39 @@ macro_rules! batches {
                     .await?;
                     tick(chunk.len());
                 }
-                for chunk in wf.absences().chunks(CHUNK) {
-                    QueryBuilder::<$db>::new("INSERT INTO absence (batch_id, person_id, start_date, end_date, reason, days_lost) ")
-                        .push_values(chunk, |mut b, a| {
-                            b.push_bind(batch_id)
-                                .push_bind(person(a.person))
-                                .push_bind(a.start)
-                                .push_bind(a.end)
-                                .push_bind(a.reason.code())
-                                .push_bind(a.days_lost);
-                        })
-                        .build()
-                        .execute(&mut *tx)
-                        .await?;
-                    tick(chunk.len());
-                }
+                let absence_rows: Vec<Vec<Cell<'_>>> = wf
+                    .absences()
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            Cell::Int(batch_id),
+                            Cell::Int(person(a.person)),
+                            Cell::Date(a.start),
+                            Cell::Date(a.end),
+                            Cell::Text(a.reason.code()),
+                            a.days_lost.into(),
+                        ]
+                    })
+                    .collect();
+                super::bulk::$module::write(&mut tx, "absence", "batch_id, person_id, start_date, end_date, reason, days_lost", &absence_rows, &mut tick)
+                    .await?;
                 let weights: HashMap<(PersonIdx, NaiveDate), f64> =
                     data.caseload_weights.iter().map(|(p, d, w)| ((*p, *d), *w)).collect();
-                for chunk in wf.caseloads().chunks(CHUNK) {
-                    QueryBuilder::<$db>::new("INSERT INTO caseload (batch_id, person_id, date, cases, weight) ")
-                        .push_values(chunk, |mut b, c| {
-                            b.push_bind(batch_id)
-                                .push_bind(person(c.person))
-                                .push_bind(c.date)
-                                .push_bind(c.cases as i32)
-                                .push_bind(weights.get(&(c.person, c.date)).copied());
-                        })
-                        .build()
-                        .execute(&mut *tx)
-                        .await?;
-                    tick(chunk.len());
-                }
+                let caseload_rows: Vec<Vec<Cell<'_>>> = wf
+                    .caseloads()
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            Cell::Int(batch_id),
+                            Cell::Int(person(c.person)),
+                            Cell::Date(c.date),
+                            Cell::Int(i64::from(c.cases)),
+                            weights.get(&(c.person, c.date)).copied().into(),
+                        ]
+                    })
+                    .collect();
+                super::bulk::$module::write(&mut tx, "caseload", "batch_id, person_id, date, cases, weight", &caseload_rows, &mut tick)
+                    .await?;
                 for chunk in development.chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO development_record (batch_id, person_id, kind, date, detail) ")
                         .push_values(chunk, |mut b, (p, kind, date, detail)| {
