@@ -111,16 +111,18 @@ pub(crate) mod bulk {
         use super::*;
         use sqlx::QueryBuilder;
 
-        pub async fn write(
+        pub async fn write<'a>(
             tx: &mut sqlx::SqliteConnection,
             table: &str,
             columns: &str,
-            rows: &[Vec<Cell<'_>>],
+            n: usize,
+            row: &(dyn Fn(usize) -> Vec<Cell<'a>> + Sync),
             tick: &mut (dyn FnMut(usize) + Send),
         ) -> Result<(), sqlx::Error> {
-            for chunk in rows.chunks(CHUNK) {
+            for first in (0..n).step_by(CHUNK) {
+                let chunk: Vec<Vec<Cell<'a>>> = (first..(first + CHUNK).min(n)).map(row).collect();
                 QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {table} ({columns}) "))
-                    .push_values(chunk, |mut b, row| {
+                    .push_values(&chunk, |mut b, row| {
                         for cell in row {
                             match cell {
                                 Cell::Int(v) => b.push_bind(*v),
@@ -171,21 +173,23 @@ pub(crate) mod bulk {
             }
         }
 
-        pub async fn write(
+        pub async fn write<'a>(
             tx: &mut sqlx::PgConnection,
             table: &str,
             columns: &str,
-            rows: &[Vec<Cell<'_>>],
+            n: usize,
+            row: &(dyn Fn(usize) -> Vec<Cell<'a>> + Sync),
             tick: &mut (dyn FnMut(usize) + Send),
         ) -> Result<(), sqlx::Error> {
-            if rows.is_empty() {
+            if n == 0 {
                 return Ok(());
             }
             let mut copy = tx.copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN")).await?;
             let mut buffer = String::with_capacity(1 << 20);
-            for chunk in rows.chunks(CHUNK) {
-                for row in chunk {
-                    for (i, cell) in row.iter().enumerate() {
+            for first in (0..n).step_by(CHUNK) {
+                let last = (first + CHUNK).min(n);
+                for k in first..last {
+                    for (i, cell) in row(k).iter().enumerate() {
                         if i > 0 {
                             buffer.push('\t');
                         }
@@ -196,7 +200,7 @@ pub(crate) mod bulk {
                 if buffer.len() >= 1 << 20 {
                     copy.send(std::mem::take(&mut buffer).into_bytes()).await?;
                 }
-                tick(chunk.len());
+                tick(last - first);
             }
             if !buffer.is_empty() {
                 copy.send(buffer.into_bytes()).await?;
@@ -573,11 +577,9 @@ macro_rules! batches {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let spell_rows: Vec<Vec<Cell<'_>>> = wf
-                    .spells()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
+                let spells = wf.spells();
+                let spell_row = |i: usize| -> Vec<Cell<'_>> {
+                    let Some(s) = spells.get(i) else { return Vec::new() };
                         vec![
                             Cell::Int(batch_id),
                             Cell::Int(person(s.person)),
@@ -593,13 +595,13 @@ macro_rules! batches {
                             spell_refs.get(i).copied().flatten().into(),
                             spell_groups.get(i).copied().flatten().into(),
                         ]
-                    })
-                    .collect();
+                };
                 super::bulk::$module::write(
                     &mut tx,
                     "spell",
                     "batch_id, person_id, kind, team_id, org_role, start_date, end_date, fte, reason_leave, leaver_destination, charge_rate, post_ref, staff_group",
-                    &spell_rows,
+                    spells.len(),
+                    &spell_row,
                     &mut tick,
                 )
                 .await?;
@@ -647,10 +649,9 @@ macro_rules! batches {
                     .await?;
                     tick(chunk.len());
                 }
-                let absence_rows: Vec<Vec<Cell<'_>>> = wf
-                    .absences()
-                    .iter()
-                    .map(|a| {
+                let absences = wf.absences();
+                let absence_row = |i: usize| -> Vec<Cell<'_>> {
+                    let Some(a) = absences.get(i) else { return Vec::new() };
                         vec![
                             Cell::Int(batch_id),
                             Cell::Int(person(a.person)),
@@ -659,16 +660,14 @@ macro_rules! batches {
                             Cell::Text(a.reason.code()),
                             a.days_lost.into(),
                         ]
-                    })
-                    .collect();
-                super::bulk::$module::write(&mut tx, "absence", "batch_id, person_id, start_date, end_date, reason, days_lost", &absence_rows, &mut tick)
+                };
+                super::bulk::$module::write(&mut tx, "absence", "batch_id, person_id, start_date, end_date, reason, days_lost", absences.len(), &absence_row, &mut tick)
                     .await?;
                 let weights: HashMap<(PersonIdx, NaiveDate), f64> =
                     data.caseload_weights.iter().map(|(p, d, w)| ((*p, *d), *w)).collect();
-                let caseload_rows: Vec<Vec<Cell<'_>>> = wf
-                    .caseloads()
-                    .iter()
-                    .map(|c| {
+                let caseloads = wf.caseloads();
+                let caseload_row = |i: usize| -> Vec<Cell<'_>> {
+                    let Some(c) = caseloads.get(i) else { return Vec::new() };
                         vec![
                             Cell::Int(batch_id),
                             Cell::Int(person(c.person)),
@@ -676,9 +675,8 @@ macro_rules! batches {
                             Cell::Int(i64::from(c.cases)),
                             weights.get(&(c.person, c.date)).copied().into(),
                         ]
-                    })
-                    .collect();
-                super::bulk::$module::write(&mut tx, "caseload", "batch_id, person_id, date, cases, weight", &caseload_rows, &mut tick)
+                };
+                super::bulk::$module::write(&mut tx, "caseload", "batch_id, person_id, date, cases, weight", caseloads.len(), &caseload_row, &mut tick)
                     .await?;
                 for chunk in development.chunks(CHUNK) {
                     QueryBuilder::<$db>::new("INSERT INTO development_record (batch_id, person_id, kind, date, detail) ")
