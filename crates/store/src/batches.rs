@@ -206,6 +206,29 @@ pub(crate) mod bulk {
                 copy.send(buffer.into_bytes()).await?;
             }
             copy.finish().await?;
+            check(tx, table).await
+        }
+
+        /// The rows of `table` just written name only people, teams and
+        /// batches that exist (the checks the foreign keys made row by row,
+        /// in one pass): else an error, and the transaction is rolled back.
+        async fn check(tx: &mut sqlx::PgConnection, table: &str) -> Result<(), sqlx::Error> {
+            let team = if table == "spell" {
+                " OR (f.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team t WHERE t.id = f.team_id))"
+            } else {
+                ""
+            };
+            let sql = format!(
+                "SELECT COUNT(*) FROM {table} f WHERE f.batch_id = (SELECT MAX(id) FROM import_batch) AND \
+                 (NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.person_id) \
+                 OR NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = f.batch_id){team})"
+            );
+            let broken: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await?;
+            if broken > 0 {
+                return Err(sqlx::Error::Protocol(format!(
+                    "{broken} rows of {table} name a person, team or batch the store does not hold"
+                )));
+            }
             Ok(())
         }
     }
