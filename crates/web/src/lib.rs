@@ -107,6 +107,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/recruitment", get(recruitment::recruitment))
         .route("/capacity", get(capacity::capacity_page))
         .route("/agency-rules", get(recruitment::agency_rules))
+        .route("/agency-rules/return.csv", get(recruitment::agency_return))
         .route("/benchmark", get(compared::compared))
         .route("/forecast", get(forecast_page::forecast))
         .route("/glossary", get(glossary::glossary))

@@ -1527,3 +1527,34 @@ async fn two_servers_on_one_postgresql_store_share_sessions_lockouts_and_imports
     store_b.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_quarterly_agency_return_downloads_for_hr_and_admin_only() {
+    let w = world().await;
+    let date = w.workforce.latest_date().unwrap();
+    let quarter = format!("{}Q{}", chrono::Datelike::year(&date), (chrono::Datelike::month(&date) - 1) / 3 + 1);
+    let period = sightline_core::agency_rules::quarter(&quarter).unwrap();
+    // An independent count: the agency spells in place on some day of the quarter.
+    let expected = w
+        .workforce
+        .spells()
+        .iter()
+        .filter(|s| s.kind == sightline_core::SpellKind::Agency)
+        .filter(|s| s.start <= period.end && s.end.is_none_or(|e| e >= period.start))
+        .count();
+    assert!(expected > 0, "the synthetic authority has agency workers in its last quarter");
+    for (name, may) in [("ada", true), ("mo", false), ("ann", false), ("meg", false)] {
+        let cookie = log_in(&w.app, name, &format!("{name}-password")).await.unwrap();
+        let (r, body) = send(&w.app, get(&format!("/agency-rules/return.csv?quarter={quarter}"), Some(&cookie))).await;
+        assert_eq!(r.status() == StatusCode::OK, may, "{name}: {body}");
+        if may {
+            assert!(body.starts_with("assignment_reference,swe_registration_number,role_type,hourly_pay_rate"));
+            assert_eq!(body.lines().count() - 1, expected, "{body}");
+        }
+    }
+    let ada = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, _) = send(&w.app, get("/agency-rules/return.csv?quarter=2025Q5", Some(&ada))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let audit = w.store.audit_log(50).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "download agency return").count(), 1);
+}

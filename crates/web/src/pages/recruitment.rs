@@ -215,6 +215,72 @@ async fn agency_rules_view(state: &AppState, viewer: &Viewer, filter: &Filter) -
                 }
             }
         }
-        p.note { "Seen by HR and admin only; each view is recorded in the audit log. The quarterly data return for DfE is made with " code { "sightline agency-return" } " (see the user guide, Agency rules)." }
+        h2 { "The quarterly data return" }
+        form.report method="get" action="/agency-rules/return.csv" {
+            div {
+                label for="quarter" { "Quarter" }
+                p.hint id="quarter-hint" { "As DfE names it: the year, Q and the quarter, for example 2025Q3 for July to September 2025." }
+                input #quarter type="text" name="quarter" aria-describedby="quarter-hint" value=(quarter_of(date)) autocomplete="off" spellcheck="false";
+            }
+            button type="submit" { "Download the assignments (CSV)" }
+        }
+        p.note { "One row for each assignment in place in the quarter, with DfE's fields. The general section and the return's checks come with " code { "sightline agency-return" } " (see the user guide, Agency rules)." }
+        p.note { "Seen by HR and admin only; each view and download is recorded in the audit log." }
     })
+}
+
+/// The quarter holding `d`, as DfE names it: `2025Q3`.
+fn quarter_of(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike as _;
+    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReturnQuery {
+    quarter: Option<String>,
+}
+
+/// The quarterly agency data return's assignment rows as CSV: HR and admin alone, audited.
+pub async fn agency_return(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    axum::extract::Query(query): axum::extract::Query<ReturnQuery>,
+) -> Response {
+    match return_csv(&state, &viewer, query).await {
+        Ok(response) => response,
+        Err(e) => respond(&viewer, "Agency rules", Err(e)),
+    }
+}
+
+async fn return_csv(state: &AppState, viewer: &Viewer, query: ReturnQuery) -> Result<Response, Error> {
+    use axum::http::header;
+    use axum::response::IntoResponse as _;
+    if !sees_agency_rules(viewer) {
+        return Err(Error::forbidden("The agency data return is for HR and admin."));
+    }
+    let text = query.quarter.unwrap_or_default();
+    let quarter = rules::quarter(&text).ok_or_else(|| {
+        Error::bad_request(format!("`{text}` is not a quarter: write the year, Q and the quarter, as in 2025Q3"))
+    })?;
+    let wf = state.workforce().await?;
+    let records = state.store.load_recruitment(&wf).await?;
+    let terms = state.store.load_agency_terms(&wf).await?;
+    let region = rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
+    let all = rules::assignments(&wf, &terms);
+    let rows = rules::return_rows(&wf, &records.rule_book(&region), &all, quarter);
+    state
+        .store
+        .audit(&viewer.user.name, "download agency return", &format!("{text}: {} assignments", rows.len()))
+        .await
+        .map_err(Error::audit)?;
+    let name = format!("agency-return-{}.csv", text.trim().to_ascii_uppercase());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        rules::return_csv(&rows),
+    )
+        .into_response())
 }
