@@ -973,6 +973,19 @@ M1,Assessment,Social Worker,Children's Services,01/01/2024,,37\n",
         "--format",
         "json",
     ]));
+    // Capacity of a population: the family support workers in post on the date (F1 full time, F3 half time).
+    let cap = json(&sightline(&[
+        "capacity",
+        "--db",
+        db,
+        "--as-of",
+        "2024-09-30",
+        "--population",
+        "family_support_worker",
+        "--format",
+        "json",
+    ]));
+    assert_eq!((cap["inpost_fte"].as_f64(), cap["inpost_headcount"].as_u64()), (Some(1.5), Some(2)));
     let group = |name: &str| by.as_array().unwrap().iter().find(|g| g["group"] == name).unwrap().clone();
     assert_eq!(group("Children's Services")["inpost_headcount"], 2);
     assert_eq!(group("Early Help")["inpost_headcount"], 2);

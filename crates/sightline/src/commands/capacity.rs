@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use serde_json::json;
 use sightline_core::capacity::{capacity, AwayReason, Capacity, CapacityPolicy};
 use sightline_core::Calendar;
-use sightline_store::Store;
+use sightline_store::{Population, Store};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -43,6 +43,9 @@ pub struct CapacityArgs {
     /// A team is under pressure when its cases per available case-holding FTE are above this.
     #[arg(long, default_value_t = 18.0)]
     safe_caseload: f64,
+    /// Whose capacity: social_workers (the default), all, or one staff group by name.
+    #[arg(long, value_name = "POPULATION", default_value = "social_workers")]
+    population: String,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -57,7 +60,16 @@ pub fn run_capacity(args: CapacityArgs) -> Result<()> {
     if !(args.safe_caseload > 0.0 && args.safe_caseload.is_finite()) {
         bail!("--safe-caseload must be more than 0");
     }
-    let wf = runtime()?.block_on(async { anyhow::Ok(Store::open(&args.db).await?.load_workforce().await?) })?;
+    let population = Population::parse(&args.population);
+    let wf = runtime()?.block_on(async {
+        let store = Store::open(&args.db).await?;
+        if let Population::Group(g) = &population {
+            if !store.staff_groups().await?.contains(g) {
+                bail!("the store holds no staff group `{g}` (see `sightline indicators --by staff_group`)");
+            }
+        }
+        anyhow::Ok(store.load_population(&population).await?)
+    })?;
     let as_of = match &args.as_of {
         Some(d) => parse_date(d)?,
         None => match wf.latest_date() {
