@@ -760,6 +760,37 @@ pub fn return_csv(rows: &[ReturnRow]) -> String {
     out
 }
 
+/// The return's general section as CSV (`section,item,value,explanation`):
+/// compliance by rule for the quarter's assignments with explanations, each
+/// breach with what the records show (and who signed it off), and the cost
+/// by month.
+pub fn return_general_csv(c: &Compliance, monthly: &[MonthCost]) -> String {
+    let f = csv_field;
+    let mut out = String::from("section,item,value,explanation\n");
+    out.push_str(&format!(
+        "compliance,assignments judged,{},{}\n",
+        c.judged,
+        f("assignments in place in the quarter that began on or after 31 October 2024, when the guidance came into force")
+    ));
+    for rule in Rule::ALL {
+        out.push_str(&format!("compliance,{},{},{}\n", rule.as_str(), c.count(rule), f(rule.words())));
+    }
+    out.push_str(&format!(
+        "compliance,cap not checked,{},{}\n",
+        c.cap_not_checked,
+        f("no pay rate, role type or price cap in force on the first day")
+    ));
+    for b in &c.breaches {
+        out.push_str(&format!("breach,{},{},{}\n", f(&b.reference), b.rule.as_str(), f(&b.detail)));
+    }
+    for m in monthly {
+        let share =
+            m.costed_share.map_or(String::new(), |s| format!("charge recorded for {:.0}% of agency time", s * 100.0));
+        out.push_str(&format!("monthly cost,{},{:.2},{}\n", m.month, m.cost, f(&share)));
+    }
+    out
+}
+
 /// How serious a finding of the return's checks is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {

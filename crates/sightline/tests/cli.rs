@@ -990,3 +990,33 @@ M1,Assessment,Social Worker,Children's Services,01/01/2024,,37\n",
     assert_eq!(group("Children's Services")["inpost_headcount"], 2);
     assert_eq!(group("Early Help")["inpost_headcount"], 2);
 }
+
+/// An export of changes replaces a vacancy by its reference and adds the new ones, keeping the rest.
+#[test]
+fn an_export_of_vacancy_changes_replaces_by_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    import_examples(db, &["recruitment-ats"]);
+    let shipped = std::process::Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args(["profile", "show", "recruitment-ats"])
+        .output()
+        .unwrap();
+    let profile = dir.path().join("changes.toml");
+    std::fs::write(&profile, stdout(&shipped).replace("mode = \"full\"", "mode = \"changes\"")).unwrap();
+    let csv = dir.path().join("changes.csv");
+    std::fs::write(
+        &csv,
+        "Vacancy Ref,Team,Job Title,Route,Advert Date,Applications,Shortlisted,Interviewed,Offers,Accepted,Offer Date,Start Date,Withdrawn Date,Withdrawal Reason,Closed Date,Cost,Campaign\n\
+V-101,Assessment East,Social Worker,Experienced,07/04/2025,100,5,4,1,1,28/04/2025,02/06/2025,,,,\"£1,200\",\n\
+V-200,MASH,Social Worker,Experienced,01/08/2025,3,,,,,,,,,,,\n",
+    )
+    .unwrap();
+    let o = sightline(&["import", "--db", db, "--profile", profile.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = json(&sightline(&["recruitment", "--db", db, "--period", "2025-04-01..2025-09-30", "--format", "json"]));
+    // V-101 replaced (12 applications become 100), V-200 added, the other six kept.
+    assert_eq!(r["advertised"], 7);
+    assert_eq!(r["stage_conversion"][0]["count"], 46 - 12 + 100 + 3);
+    assert_eq!(r["open_vacancies"], 2);
+}

@@ -68,6 +68,14 @@ pub struct StoredReturn {
     pub xml: String,
 }
 
+/// What an export of changes replaces a kept record by: its day (staff
+/// voice) or its own key (recruitment records).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RecordKey<'a> {
+    Date(NaiveDate),
+    Text(&'a str),
+}
+
 /// One value of a row written in bulk.
 pub(crate) enum Cell<'a> {
     Int(i64),
@@ -250,6 +258,45 @@ macro_rules! batches {
                 Ok(row.map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1))))
             }
 
+            /// Deletes earlier batches' records of `kind` from a table of
+            /// records kept beside the workforce: all of them (a full export),
+            /// or those whose `column` holds one of `keys` (an export of changes).
+            async fn replace_records(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                table: &str,
+                earlier_ref: &str,
+                kind: &str,
+                mode: Mode,
+                column: &str,
+                mut keys: Vec<RecordKey<'_>>,
+            ) -> Result<u64, sqlx::Error> {
+                let delete = || {
+                    let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE {earlier_ref} AND kind = "));
+                    q.push_bind(kind.to_string());
+                    q
+                };
+                if mode == Mode::Full {
+                    return Ok(delete().build().execute(&mut **tx).await?.rows_affected());
+                }
+                keys.sort();
+                keys.dedup();
+                let mut replaced = 0;
+                for chunk in keys.chunks(CHUNK) {
+                    let mut q = delete();
+                    q.push(format!(" AND {column} IN ("));
+                    let mut list = q.separated(", ");
+                    for k in chunk {
+                        match k {
+                            RecordKey::Date(d) => list.push_bind(*d),
+                            RecordKey::Text(t) => list.push_bind(t.to_string()),
+                        };
+                    }
+                    q.push(")");
+                    replaced += q.build().execute(&mut **tx).await?.rows_affected();
+                }
+                Ok(replaced)
+            }
+
             /// Writes a whole batch in one transaction: facts of earlier
             /// batches from the same source are replaced by this one's.
             pub async fn import(
@@ -429,62 +476,18 @@ macro_rules! batches {
                 // Staff-voice exports likewise, in their own table: a full
                 // export replaces its kind; an export of changes the same
                 // kind's records of the days it gives.
-                if let Some(kind) = crate::voice::record_kind(&batch.kind) {
-                    match data.mode {
-                        Mode::Full => {
-                            changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM voice_record WHERE {earlier_ref} AND kind = "))
-                                .push_bind(kind)
-                                .build()
-                                .execute(&mut *tx)
-                                .await?
-                                .rows_affected();
-                        }
-                        Mode::Changes => {
-                            let mut days: Vec<NaiveDate> = voice.iter().map(|(_, _, d, _)| *d).collect();
-                            days.sort();
-                            days.dedup();
-                            for chunk in days.chunks(CHUNK) {
-                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM voice_record WHERE {earlier_ref} AND kind = "));
-                                q.push_bind(kind).push(" AND date IN (");
-                                let mut list = q.separated(", ");
-                                for d in chunk {
-                                    list.push_bind(*d);
-                                }
-                                q.push(")");
-                                changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
-                            }
-                        }
-                    }
-                }
                 // Recruitment, payments, price caps and regional lists of
-                // leavers likewise: a full export replaces its kind; an
-                // export of changes the same kind's records of the keys it gives.
+                // leavers likewise, by the keys they give.
+                if let Some(kind) = crate::voice::record_kind(&batch.kind) {
+                    let days = voice.iter().map(|(_, _, d, _)| RecordKey::Date(*d)).collect();
+                    changes.rows_replaced +=
+                        replace_records(&mut tx, "voice_record", &earlier_ref, kind, data.mode, "date", days).await?;
+                }
                 if let Some(kind) = crate::recruitment::record_kind(&batch.kind) {
-                    match data.mode {
-                        Mode::Full => {
-                            changes.rows_replaced += QueryBuilder::<$db>::new(format!("DELETE FROM recruitment_record WHERE {earlier_ref} AND kind = "))
-                                .push_bind(kind)
-                                .build()
-                                .execute(&mut *tx)
-                                .await?
-                                .rows_affected();
-                        }
-                        Mode::Changes => {
-                            let mut keys: Vec<&str> = recruitment.iter().map(|r| r.key.as_str()).collect();
-                            keys.sort();
-                            keys.dedup();
-                            for chunk in keys.chunks(CHUNK) {
-                                let mut q = QueryBuilder::<$db>::new(format!("DELETE FROM recruitment_record WHERE {earlier_ref} AND kind = "));
-                                q.push_bind(kind).push(" AND record_key IN (");
-                                let mut list = q.separated(", ");
-                                for k in chunk {
-                                    list.push_bind(*k);
-                                }
-                                q.push(")");
-                                changes.rows_replaced += q.build().execute(&mut *tx).await?.rows_affected();
-                            }
-                        }
-                    }
+                    let keys = recruitment.iter().map(|r| RecordKey::Text(r.key.as_str())).collect();
+                    changes.rows_replaced +=
+                        replace_records(&mut tx, "recruitment_record", &earlier_ref, kind, data.mode, "record_key", keys)
+                            .await?;
                 }
                 let record_kind = crate::development::record_kind(&batch.kind);
                 let voice_batch = crate::voice::record_kind(&batch.kind).is_some()

@@ -81,7 +81,7 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
                 Route::AgencyConversion => rng.gen_range(0..1_500),
                 _ => rng.gen_range(300..2_000),
             };
-            out.vacancies.push(Vacancy {
+            let filled = Vacancy {
                 reference: format!("V{n:05}"),
                 team: Some(wf.team_name(s.team).to_string()),
                 role: Some(s.org_role.label().to_string()),
@@ -99,7 +99,7 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
                 closed: None,
                 cost: Some(f64::from(cost)),
                 campaign: (route == Route::International).then(|| format!("International cohort {}", s.start.year())),
-            });
+            };
             // One in six falls through first: a withdrawn vacancy before the one that filled the post.
             if rng.gen_bool(1.0 / 6.0) {
                 n += 1;
@@ -126,9 +126,10 @@ pub fn recruitment(wf: &Workforce, from: Date, to: Date, seed: u64) -> Recruitme
                     cost: Some(f64::from(rng.gen_range(300..1_200))),
                     campaign: None,
                     route: Some(Route::Experienced),
-                    ..out.vacancies.last().cloned().unwrap_or_else(|| unreachable!("one was just pushed"))
+                    ..filled.clone()
                 });
             }
+            out.vacancies.push(filled);
             // A recruitment incentive for half the starters from 2021, paid on the first day.
             if s.start.year() >= 2021 && rng.gen_bool(0.5) {
                 out.payments.push(Payment {

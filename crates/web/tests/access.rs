@@ -1453,6 +1453,23 @@ async fn capacity_names_who_is_away_only_to_those_who_may_see_them() {
         assert_eq!(page.contains("Available capacity by team"), name != "meg", "{name}");
         assert_eq!(page.contains("Available FTE against establishment, month by month"), name != "meg", "{name}");
     }
+    // Staff beside the social workers, with directorates: the Absence page's all-staff table, never a member's.
+    let wider = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ingest/profiles/examples/wider-workforce.csv"
+    ))
+    .unwrap();
+    import_shipped(&w.store, vec![("wider.csv".into(), wider)], &["wider-workforce"]).await;
+    for (name, sees) in [("ada", true), ("meg", false)] {
+        let cookie = log_in(&w.app, name, &format!("{name}-password")).await.unwrap();
+        let (r, page) = send(&w.app, get(&format!("/absence{q}"), Some(&cookie))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{name}");
+        assert_eq!(page.contains("All staff by directorate"), sees, "{name}");
+        assert!(
+            !page.contains("Business Support</option>"),
+            "{name}: a wider-only team among the social workers' teams"
+        );
+    }
     let audit = w.store.audit_log(50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "view capacity" && e.user == "ada"));
     assert!(!audit.iter().any(|e| e.action == "view capacity" && e.user != "ada"));

@@ -348,29 +348,7 @@ pub fn run_agency_return(args: AgencyReturnArgs) -> Result<()> {
     let in_quarter: Vec<&AgencyAssignment> = all.iter().filter(|a| a.overlaps(quarter)).collect();
     let c = rules::compliance_of(&wf, &book, &in_quarter);
     let monthly = rules::monthly_cost(&wf, &Calendar::england_and_wales(), quarter.start, quarter.end, None);
-    let f = rules::csv_field;
-    let mut general = String::from("section,item,value,explanation\n");
-    general.push_str(&format!(
-        "compliance,assignments judged,{},{}\n",
-        c.judged,
-        f("assignments in place in the quarter that began on or after 31 October 2024, when the guidance came into force")
-    ));
-    for rule in Rule::ALL {
-        general.push_str(&format!("compliance,{},{},{}\n", rule.as_str(), c.count(rule), f(rule.words())));
-    }
-    general.push_str(&format!(
-        "compliance,cap not checked,{},{}\n",
-        c.cap_not_checked,
-        f("no pay rate, role type or price cap in force on the first day")
-    ));
-    for b in &c.breaches {
-        general.push_str(&format!("breach,{},{},{}\n", f(&b.reference), b.rule.as_str(), f(&b.detail)));
-    }
-    for m in &monthly {
-        let share =
-            m.costed_share.map_or(String::new(), |s| format!("charge recorded for {:.0}% of agency time", s * 100.0));
-        general.push_str(&format!("monthly cost,{},{:.2},{}\n", m.month, m.cost, f(&share)));
-    }
+    let general = rules::return_general_csv(&c, &monthly);
     crate::output::write_new_file(&out, rules::return_csv(&rows).as_bytes())?;
     crate::output::write_new_file(&general_path, general.as_bytes())?;
     let (text, _) = findings_text(&findings, rows.len(), &out.display().to_string());

@@ -152,20 +152,14 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             table {
                 caption { "Working days lost and absence rate of all staff (social workers and the wider workforce) by directorate" }
                 thead { tr { th scope="col" { "Directorate" } th scope="col" { "Staff in post" } th scope="col" { "Days lost" } th scope="col" { "Absence rate (FTE) %" } } }
-                @let listed: Vec<_> = by_directorate.iter().filter(|g| g.indicators.inpost_headcount > 0).collect();
-                @let hidden = sightline_core::disclosure::hidden_figures(listed.len(), |g, f| {
-                    listed.get(g).and_then(|x| x.indicators.field(f)).unwrap_or(0.0) as u32
-                });
+                // Never a member's (see above): no figure of it is hidden.
                 tbody {
-                    @for (g, h) in listed.iter().zip(&hidden) {
+                    @for g in by_directorate.iter().filter(|g| g.indicators.inpost_headcount > 0) {
                         tr {
                             th scope="row" { (g.group.clone().unwrap_or_default()) }
-                            @if member && g.indicators.inpost_headcount < 5 { td colspan="3" { "c (fewer than 5 people)" } }
-                            @else {
-                                td { (g.indicators.inpost_headcount) }
-                                @if member && h.contains("working_days_lost_fte") { td { "c" } td { "c" } }
-                                @else { td { (one(g.indicators.working_days_lost_fte)) } td { (rate(g.indicators.absence_rate_fte)) } }
-                            }
+                            td { (g.indicators.inpost_headcount) }
+                            td { (one(g.indicators.working_days_lost_fte)) }
+                            td { (rate(g.indicators.absence_rate_fte)) }
                         }
                     }
                 }
