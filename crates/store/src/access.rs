@@ -131,6 +131,40 @@ fn chain_hash(previous: &str, at: &str, user: &str, action: &str, detail: &str) 
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// An entry for the audit log, its fields cleaned: control characters
+/// written out, and none of unbounded length.
+pub(crate) struct Entry {
+    user: String,
+    action: String,
+    detail: String,
+}
+
+impl Entry {
+    fn new(user: &str, action: &str, detail: &str) -> Entry {
+        let clean = |text: &str, most: usize| -> String {
+            let text = escape_control(text);
+            match text.char_indices().nth(most) {
+                Some((at, _)) => format!("{}... ({} characters)", &text[..at], text.chars().count()),
+                None => text.into_owned(),
+            }
+        };
+        Entry { user: clean(user, 100), action: clean(action, 100), detail: clean(detail, 2000) }
+    }
+}
+
+type Reply = tokio::sync::oneshot::Sender<Result<(), String>>;
+
+/// Audit entries waiting to be written, and the right to write them: a group
+/// commit. Each caller queues its entry and waits for the writer; whoever
+/// holds it writes everything queued so far in one transaction and tells
+/// each waiting caller whether its entry is in the log. A caller returns only
+/// once its own entry is committed, or with the error that kept it out.
+#[derive(Default)]
+pub(crate) struct AuditQueue {
+    waiting: std::sync::Mutex<Vec<(Entry, Reply)>>,
+    writer: tokio::sync::Mutex<()>,
+}
+
 macro_rules! access {
     ($module:ident, $db:ty, $pool:ty) => {
         mod $module {
@@ -381,47 +415,39 @@ macro_rules! access {
                 Ok(())
             }
 
-            pub async fn audit(pool: &$pool, user: &str, action: &str, detail: &str) -> Result<(), StoreError> {
-                // Control characters written out, and no field of unbounded length.
-                let clean = |text: &str, most: usize| -> String {
-                    let text = escape_control(text);
-                    match text.char_indices().nth(most) {
-                        Some((at, _)) => format!("{}... ({} characters)", &text[..at], text.chars().count()),
-                        None => text.into_owned(),
-                    }
-                };
-                let (user, action, detail) = (clean(user, 100), clean(action, 100), clean(detail, 2000));
+            /// Writes entries to the audit log in one transaction, chained
+            /// in the order given: all of them, or none.
+            pub async fn audit_entries(pool: &$pool, entries: &[super::Entry]) -> Result<(), StoreError> {
+                if entries.is_empty() {
+                    return Ok(());
+                }
                 // One writer at a time, so that each entry chains to the one before.
                 let sqlite = stringify!($module) == "sqlite";
                 let mut tx = pool.begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
-                append_audit(&mut tx, sqlite, &user, &action, &detail).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn append_audit(
-                conn: &mut sqlx::Transaction<'static, $db>,
-                sqlite: bool,
-                user: &str,
-                action: &str,
-                detail: &str,
-            ) -> Result<(), StoreError> {
                 if !sqlite {
-                    sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut **conn).await?;
+                    sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
                 }
-                let previous: Option<String> =
+                let mut previous: String =
                     sqlx::query_scalar("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")
-                        .fetch_optional(&mut **conn)
-                        .await?;
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .unwrap_or_default();
                 let at = Utc::now().to_rfc3339();
-                let hash = chain_hash(previous.as_deref().unwrap_or(""), &at, user, action, detail);
-                QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail, hash) ")
-                    .push_values([()], |mut b, ()| {
-                        b.push_bind(&at).push_bind(user).push_bind(action).push_bind(detail).push_bind(&hash);
-                    })
-                    .build()
-                    .execute(&mut **conn)
-                    .await?;
+                // Five bound values a row: well under both backends' limits.
+                for chunk in entries.chunks(crate::CHUNK / 5) {
+                    let mut insert = QueryBuilder::<$db>::new("INSERT INTO audit_log (at, user_name, action, detail, hash) ");
+                    insert.push_values(chunk, |mut b, e| {
+                        let hash = chain_hash(&previous, &at, &e.user, &e.action, &e.detail);
+                        b.push_bind(at.clone())
+                            .push_bind(e.user.clone())
+                            .push_bind(e.action.clone())
+                            .push_bind(e.detail.clone())
+                            .push_bind(hash.clone());
+                        previous = hash;
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -606,9 +632,48 @@ impl Store {
         on_backend!(self, pool => a::revoke_token(pool, id).await, a)
     }
 
-    /// Writes an entry to the audit log. There is no way to change or remove one.
+    /// Writes an entry to the audit log, and returns once it is committed.
+    /// There is no way to change or remove one. Entries that arrive while
+    /// another batch is being written are written together in the next
+    /// transaction ([`AuditQueue`]), so many requests at once cost a few
+    /// commits, not one each.
     pub async fn audit(&self, user: &str, action: &str, detail: &str) -> Result<(), StoreError> {
-        on_backend!(self, pool => a::audit(pool, user, action, detail).await, a)
+        use tokio::sync::oneshot::error::TryRecvError;
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        let queue = &self.audit_queue;
+        queue
+            .waiting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((Entry::new(user, action, detail), reply));
+        let writer = queue.writer.lock().await;
+        // The writer before us may have written our entry with its batch.
+        match answer.try_recv() {
+            Ok(result) => return result.map_err(StoreError::Audit),
+            Err(TryRecvError::Closed) => return Err(StoreError::Audit("the entry was dropped unwritten".into())),
+            Err(TryRecvError::Empty) => {}
+        }
+        let batch = std::mem::take(&mut *queue.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        if !batch.is_empty() {
+            // Written by a task of its own, so that a caller that goes away
+            // (a closed connection) leaves the others' entries written.
+            let store = self.clone();
+            let write = tokio::spawn(async move {
+                let (entries, replies): (Vec<Entry>, Vec<Reply>) = batch.into_iter().unzip();
+                let result =
+                    on_backend!(store, pool => a::audit_entries(pool, &entries).await, a).map_err(|e| e.to_string());
+                for reply in replies {
+                    let _ = reply.send(result.clone());
+                }
+            });
+            // A panic drops the replies, which the waiters see below.
+            let _ = write.await;
+        }
+        drop(writer);
+        match answer.await {
+            Ok(result) => result.map_err(StoreError::Audit),
+            Err(_) => Err(StoreError::Audit("the entry was dropped unwritten".into())),
+        }
     }
 
     /// The latest `limit` entries of the audit log, newest first.

@@ -22,6 +22,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Backup(String),
+    #[error("cannot write to the audit log: {0}")]
+    Audit(String),
 }
 
 #[derive(Clone)]
@@ -34,6 +36,7 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    audit_queue: std::sync::Arc<access::AuditQueue>,
 }
 
 /// Rows in one multi-row INSERT: well under both backends' limits on bound values.
@@ -185,7 +188,7 @@ impl Store {
             owner_only(path, true).map_err(|e| open_error(sqlx::Error::Io(e)))?;
             Backend::Sqlite(pool)
         };
-        Ok(Store { backend })
+        Ok(Store { backend, audit_queue: Default::default() })
     }
 
     /// A consistent copy of the store in `out` (a new file), taken while it

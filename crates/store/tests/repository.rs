@@ -166,6 +166,49 @@ async fn a_changed_or_removed_audit_entry_breaks_the_chain() {
     assert_eq!((check.chained, check.broken), (20, None));
 }
 
+/// Many requests audited at once: each call returns only once its own entry
+/// is committed, the entries arrive together in a few transactions (one
+/// timestamp each) rather than one commit apiece, and an entry that cannot be
+/// written fails its caller and is not in the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_entries_written_at_once_are_committed_before_each_call_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+    let tasks: Vec<_> = (0..200)
+        .map(|n| {
+            let (store, raw) = (store.clone(), raw.clone());
+            tokio::spawn(async move {
+                store.audit("mo", "view people", &format!("request {n}")).await.unwrap();
+                let there: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE detail = ?")
+                    .bind(format!("request {n}"))
+                    .fetch_one(&raw)
+                    .await
+                    .unwrap();
+                assert_eq!(there, 1, "request {n} returned before its entry was committed");
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let check = store.verify_audit().await.unwrap();
+    assert_eq!((check.chained, check.broken), (200, None));
+    let commits: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT at) FROM audit_log").fetch_one(&raw).await.unwrap();
+    assert!(commits < 100, "{commits} transactions for 200 entries");
+    // A write the database refuses fails its callers, and the log goes on.
+    sqlx::query("CREATE TRIGGER refuse BEFORE INSERT ON audit_log WHEN NEW.detail = 'refused' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        .execute(&raw)
+        .await
+        .unwrap();
+    let error = store.audit("mo", "view people", "refused").await.unwrap_err();
+    assert!(error.to_string().starts_with("cannot write to the audit log"), "{error}");
+    store.audit("mo", "view people", "after").await.unwrap();
+    let check = store.verify_audit().await.unwrap();
+    assert_eq!((check.chained, check.broken), (201, None));
+}
+
 /// Before a store is brought up to a newer version, a copy of it is kept.
 #[tokio::test]
 async fn a_store_is_copied_before_its_tables_are_brought_up_to_date() {
