@@ -88,49 +88,85 @@ pub async fn people(State(state): State<Shared>, viewer: Viewer, filter: Result<
         Ok(f) => f,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    let (wf, date) = state.workforce_at(filter.date).await?;
-    let analyst = viewer.user.role == Role::Analyst;
-    let mut out = Vec::new();
-    for p in wf.person_indices() {
-        let spells = wf.spells_of(p);
-        let sight = if analyst { Some(crate::viewer::Sight::All) } else { viewer.sight_of(&wf, p, date) };
-        let Some(sight) = sight else { continue };
-        let person = wf.person(p);
-        let current: Vec<Value> = spells
-            .iter()
-            .filter(|s| s.covers(date) && sight.shows(s.start, s.end))
-            .map(|s| {
-                json!({
-                    "kind": s.kind.as_str(),
-                    "team": wf.team_name(s.team),
-                    "org_role": s.org_role.code(),
-                    "fte": s.fte,
-                    "start_date": s.start.to_string(),
-                    "end_date": s.end.map(|e| e.to_string()),
-                })
-            })
-            .collect();
-        if analyst {
-            let digest = Sha256::digest(format!("{}:{}", state.pseudonym_key, person.id).as_bytes());
-            let pseudonym: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-            out.push(json!({ "pseudonym": pseudonym, "posts": current }));
-        } else {
-            out.push(json!({
-                "id": person.id,
-                "swe_no": person.swe_no,
-                "birth_date": person.birth_date.map(|d| d.to_string()),
-                "posts": current,
-            }));
-        }
-    }
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    // The same answer for everyone who may see the same people: written once per change of the data.
+    let key = format!("people {date} {} {:?}", viewer.user.role, viewer.user.teams);
+    let (who, all, pseudonym_key) = (viewer.clone(), wf.clone(), state.pseudonym_key.clone());
+    let kept = state.kept(generation, key, move || people_json(&who, &all, date, &pseudonym_key)).await?;
+    let (records, body) = (kept.0, kept.1.clone());
+    let body = body.map_err(|e| Error::internal(format!("cannot write the people as JSON: {e}")))?;
     let detail = format!(
-        "GET /api/v1/people date={date}: {} records{}",
-        out.len(),
-        if analyst { " (pseudonymised)" } else { "" }
+        "GET /api/v1/people date={date}: {records} records{}",
+        if viewer.user.role == Role::Analyst { " (pseudonymised)" } else { "" }
     );
     // Personal data is not shown unless its viewing is recorded.
     state.store.audit(&viewer.user.name, "view people", &detail).await.map_err(Error::audit)?;
-    Ok(Json(json!({ "date": date.to_string(), "people": out })).into_response())
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `/api/v1/people`'s answer for `viewer` at `date`: how many records, and the JSON.
+fn people_json(
+    viewer: &Viewer,
+    wf: &sightline_core::Workforce,
+    date: chrono::NaiveDate,
+    pseudonym_key: &str,
+) -> (usize, Result<axum::body::Bytes, String>) {
+    let analyst = viewer.user.role == Role::Analyst;
+    // Written straight from typed rows (no JSON tree first), with the keys
+    // in the order a JSON object sorted by key gives.
+    #[derive(serde::Serialize)]
+    struct Post<'a> {
+        end_date: Option<String>,
+        fte: f64,
+        kind: &'a str,
+        org_role: u8,
+        start_date: String,
+        team: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Record<'a> {
+        Named { birth_date: Option<String>, id: &'a str, posts: Vec<Post<'a>>, swe_no: &'a Option<String> },
+        Pseudonymised { posts: Vec<Post<'a>>, pseudonym: String },
+    }
+    let mut out = Vec::new();
+    for p in wf.person_indices() {
+        let spells = wf.spells_of(p);
+        let sight = if analyst { Some(crate::viewer::Sight::All) } else { viewer.sight_of(wf, p, date) };
+        let Some(sight) = sight else { continue };
+        let person = wf.person(p);
+        let posts: Vec<Post<'_>> = spells
+            .iter()
+            .filter(|s| s.covers(date) && sight.shows(s.start, s.end))
+            .map(|s| Post {
+                kind: s.kind.as_str(),
+                team: wf.team_name(s.team),
+                org_role: s.org_role.code(),
+                fte: s.fte,
+                start_date: s.start.to_string(),
+                end_date: s.end.map(|e| e.to_string()),
+            })
+            .collect();
+        if analyst {
+            let digest = Sha256::digest(format!("{}:{}", pseudonym_key, person.id).as_bytes());
+            let pseudonym: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            out.push(Record::Pseudonymised { pseudonym, posts });
+        } else {
+            out.push(Record::Named {
+                id: &person.id,
+                swe_no: &person.swe_no,
+                birth_date: person.birth_date.map(|d| d.to_string()),
+                posts,
+            });
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        date: String,
+        people: &'a [Record<'a>],
+    }
+    let json = serde_json::to_vec(&Answer { date: date.to_string(), people: &out });
+    (out.len(), json.map(axum::body::Bytes::from).map_err(|e| e.to_string()))
 }
 
 /// A count as the viewer may see it.
@@ -193,7 +229,7 @@ pub async fn agency(State(state): State<Shared>, viewer: Viewer, filter: Filter)
 /// Recruitment in the 12 months to a date (the fields of `sightline recruitment --format json`);
 /// a member's counts of 1 to 4, and what rests on them, are `c`.
 pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
     let team = match filter.scope(wf.teams(), &[])? {
         crate::filter::Scope::Team(t) => Some(t.to_string()),
         _ => None,
@@ -201,10 +237,10 @@ pub async fn recruitment(State(state): State<Shared>, viewer: Viewer, filter: Fi
     if viewer.is_member() && team.is_some() {
         return Err(Error::forbidden("members see these figures for the whole authority only").into());
     }
-    let records = state.store.load_recruitment(&wf).await?;
+    let records = state.recruitment(generation, &wf).await?;
     let period = Period::twelve_months_to(date);
     let vacancies: Vec<_> =
-        records.vacancies.into_iter().filter(|v| team.is_none() || v.team.as_deref() == team.as_deref()).collect();
+        records.vacancies.iter().filter(|&v| team.is_none() || v.team.as_deref() == team.as_deref()).cloned().collect();
     let plan = if team.is_none() {
         let targets: Vec<_> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
         sightline_core::recruitment::plan_for(&targets, period)
@@ -266,14 +302,10 @@ pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: F
     if !crate::pages::recruitment::sees_agency_rules(&viewer) {
         return Err(Error::forbidden("each assignment's compliance is for HR and admin").into());
     }
-    let (wf, date) = state.workforce_at(filter.date).await?;
-    let records = state.store.load_recruitment(&wf).await?;
-    let terms = state.store.load_agency_terms(&wf).await?;
-    let region = sightline_core::agency_rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
-    let all = sightline_core::agency_rules::assignments(&wf, &terms);
-    let report = sightline_core::agency_rules::rules_report(&wf, &state.calendar, &records, &all, &region, date);
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
+    let report = crate::pages::recruitment::rules_report(&state, generation, &wf, date).await?;
     state.store.audit(&viewer.user.name, "view agency rules", &format!("API, {date}")).await.map_err(Error::audit)?;
-    Ok(Json(report).into_response())
+    Ok(Json(&*report).into_response())
 }
 
 /// Sickness days by month, short- and long-term (the Absence page's figures).
@@ -307,16 +339,8 @@ pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Fi
     if viewer.is_member() && team.is_some() {
         return Err(crate::error::Error::forbidden("members see these figures for the whole authority only").into());
     }
-    let policy = sightline_core::development::Policy::default();
-    let (all, records) = (wf.clone(), dev.clone());
-    let (figures, groups) = state
-        .heavy
-        .run(move || {
-            let f = sightline_core::development::development_figures(&all, &records, &policy, date, team);
-            let by_team = sightline_core::development::development_by_team(&all, &records, &policy, date);
-            (f, by_team)
-        })
-        .await?;
+    let kept = crate::pages::development::kept_development(&state, generation, &wf, &dev, date, team).await?;
+    let (figures, groups) = (&kept.0, &kept.1);
     let hidden = if viewer.is_member() {
         // The figure's own rule, and no lone hidden figure among the teams.
         let mut all: Vec<_> = groups.iter().map(|(_, g)| g.clone()).collect();
@@ -358,7 +382,7 @@ pub async fn development(State(state): State<Shared>, viewer: Viewer, filter: Fi
 /// Why people leave and Staff voice pages' figures): ER casework only for
 /// HR and admin; for a member, `c` for a count of 1 to 4 and what rests on it.
 pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> ApiResult {
-    let (wf, date) = state.workforce_at(filter.date).await?;
+    let (generation, wf, date) = state.generation_workforce_at(filter.date).await?;
     let team = match filter.scope(wf.teams(), &[])? {
         crate::filter::Scope::Team(t) => Some(t.to_string()),
         _ => None,
@@ -367,22 +391,8 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
         return Err(crate::error::Error::forbidden("members see these figures for the whole authority only").into());
     }
     let er = crate::pages::voice::sees_er(&viewer);
-    let records = state.store.load_voice(&wf, er).await?;
-    let (all, calendar, days, wanted) =
-        (wf.clone(), state.calendar.clone(), state.settings.long_term_days, team.clone());
-    let f = state
-        .heavy
-        .run(move || {
-            sightline_core::voice::voice_figures(
-                &all,
-                &records,
-                &calendar,
-                Period::twelve_months_to(date),
-                wanted.as_deref(),
-                days,
-            )
-        })
-        .await?;
+    let kept = crate::pages::voice::kept_voice(&state, generation, &wf, date, team.clone(), er).await?;
+    let f = &kept.1;
     if er {
         state
             .store

@@ -12,34 +12,24 @@ use std::sync::Arc;
 pub(crate) type Pair = (Forecast, Option<Forecast>);
 
 /// The forecasts of `scenario` beside its baseline for the store's current
-/// data, made once per store generation and question.
+/// data, made once per store generation and question (thousands of runs,
+/// off the server's own threads, a few at a time).
 async fn forecasts(
     state: &AppState,
     generation: i64,
-    fitted: sightline_plan::Fitted,
+    fitted: Arc<Fitted>,
     scenario: Option<Scenario>,
     targets: Vec<ForecastTarget>,
     options: Options,
 ) -> Result<Arc<Pair>, Error> {
-    let key = (generation, format!("{scenario:?}{targets:?}{options:?}"));
-    if let Some(found) = state.forecasts.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Ok(found.clone());
-    }
-    // Thousands of runs: off the server's own threads, a few at a time.
-    let pair = state.heavy.run(move || with_baseline(&fitted, scenario.as_ref(), &targets, &options)).await?;
-    let pair = Arc::new(pair);
-    let mut memo = state.forecasts.lock().unwrap_or_else(|e| e.into_inner());
-    if memo.len() >= 32 {
-        memo.clear();
-    }
-    memo.insert(key, pair.clone());
-    Ok(pair)
+    let key = format!("forecast {scenario:?}{targets:?}{options:?}");
+    state.kept(generation, key, move || with_baseline(&fitted, scenario.as_ref(), &targets, &options)).await
 }
 
 /// A baseline and (when asked) a scenario, with what they were fitted on;
 /// no forecast when no one is employed at the start.
 pub struct Forecasted {
-    pub fitted: Fitted,
+    pub fitted: Arc<Fitted>,
     pub pair: Option<Arc<Pair>>,
 }
 
@@ -69,10 +59,12 @@ impl AppState {
         // Stages from the career levels where the development records give them.
         let levels = self.development(generation, &wf).await?;
         // The recruitment pipeline as the starting point: offers accepted for later start dates.
-        let vacancies = self.store.load_recruitment(&wf).await?.vacancies;
+        let vacancies = self.recruitment(generation, &wf).await?.vacancies.clone();
+        let key = format!("fitted {as_of} {window:?}");
         let fitted = self
-            .heavy
-            .run(move || fit_with_levels(&wf, &calendar, as_of, window, &levels).with_pipeline(&vacancies))
+            .kept(generation, key, move || {
+                fit_with_levels(&wf, &calendar, as_of, window, &levels).with_pipeline(&vacancies)
+            })
             .await?;
         if fitted.headcount() == 0 {
             return Ok(Forecasted { fitted, pair: None });

@@ -40,9 +40,8 @@ use pages::{
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
 use state::{latest_date, AppState, Shared};
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::RwLock;
 
 /// Choices the authority makes about what the pages show.
@@ -88,10 +87,9 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         cache: RwLock::new(None),
         development: RwLock::new(None),
         pseudonym_key,
-        turnover_series: state::Memo::new(),
         gaps: state::Memo::new(),
-        forecasts: Mutex::new(HashMap::new()),
         heavy: state::Heavy::new(),
+        kept: state::Kept::new(),
         published,
         neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
     });

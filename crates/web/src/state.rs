@@ -22,20 +22,52 @@ pub struct AppState {
     /// Failed logins by user name, for rate limiting.
     /// The key that pseudonymises people for analysts.
     pub(crate) pseudonym_key: String,
-    /// Rolling monthly turnover by (generation, date): dozens of 12-month
-    /// periods a page, worth computing once per change of the data.
-    pub(crate) turnover_series: Memo<TurnoverSeries>,
     /// What makes the figures at a date doubtful (`core::completeness`), by generation and date.
     pub(crate) gaps: Memo<Vec<sightline_core::completeness::Finding>>,
     /// DfE's published figures: the latest release loaded into the store, else the shipped file.
     pub(crate) published: sightline_core::published::Published,
     pub(crate) neighbours: sightline_core::benchmark::NeighbourModel,
-    /// Forecasts (baseline, scenario) by store generation and what they were
-    /// asked (the scenario and targets, written out): thousands of runs,
-    /// worth making once per change.
-    pub(crate) forecasts: Mutex<HashMap<(i64, String), Arc<crate::forecast::Pair>>>,
     /// Heavy work (reports, forecasts) runs here, a few at a time.
     pub(crate) heavy: Heavy,
+    /// What pages work out from the data, kept per store generation.
+    pub(crate) kept: Kept,
+}
+
+type KeptValue = Arc<dyn std::any::Any + Send + Sync>;
+/// A value being worked out or worked out: those who ask for it meanwhile wait on it.
+type KeptCell = Arc<tokio::sync::OnceCell<KeptValue>>;
+
+/// What pages work out from the data of one store generation (figures by
+/// team, a year of absences, the rules' checks), kept until the data changes,
+/// so that a page viewed again, by anyone who may see the same, costs only
+/// its rendering. Each value is worked out once, however many ask for it at
+/// once: the others wait for it rather than doing it again. At most
+/// [`Kept::MOST`] values are kept; beyond that the oldest generation's go.
+pub(crate) struct Kept {
+    cells: Mutex<HashMap<(i64, String), KeptCell>>,
+}
+
+impl Kept {
+    const MOST: usize = 512;
+
+    pub(crate) fn new() -> Kept {
+        Kept { cells: Mutex::new(HashMap::new()) }
+    }
+
+    fn cell(&self, generation: i64, key: &str) -> KeptCell {
+        let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cell) = cells.get(&(generation, key.to_string())) {
+            return cell.clone();
+        }
+        if cells.len() >= Self::MOST {
+            // Values of older generations are of data no longer there.
+            cells.retain(|(g, _), _| *g >= generation);
+            if cells.len() >= Self::MOST {
+                cells.clear();
+            }
+        }
+        cells.entry((generation, key.to_string())).or_default().clone()
+    }
 }
 
 /// Heavy work off the server's own threads, at most [`Heavy::RUNNING`] at
@@ -122,11 +154,83 @@ impl AppState {
         date: NaiveDate,
         compute: impl FnOnce() -> TurnoverSeries + Send + 'static,
     ) -> Result<Arc<TurnoverSeries>, crate::error::Error> {
-        if let Some(found) = self.turnover_series.get((generation, date)) {
-            return Ok(found);
-        }
-        let value = self.heavy.run(compute).await?;
-        Ok(self.turnover_series.get_or((generation, date), || value))
+        self.kept(generation, format!("rolling turnover {date}"), compute).await
+    }
+
+    /// `work`'s value for the data of `generation`: worked out once (as heavy
+    /// work, off the server's threads) and kept until the data changes.
+    /// `key` must name everything the value depends on besides the data of
+    /// that generation: the page, the date, the scope, and what the viewer's
+    /// role lets them see.
+    pub(crate) async fn kept<T: Send + Sync + 'static>(
+        &self,
+        generation: i64,
+        key: String,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<Arc<T>, crate::error::Error> {
+        self.kept_from(generation, key, async { self.heavy.run(work).await }).await
+    }
+
+    /// Every team's figures for `period`, kept per generation: the pages of
+    /// one date share them.
+    pub(crate) async fn by_team(
+        &self,
+        generation: i64,
+        wf: &Arc<Workforce>,
+        period: sightline_core::Period,
+    ) -> Result<Arc<Vec<sightline_core::GroupIndicators>>, crate::error::Error> {
+        let (all, calendar) = (wf.clone(), self.calendar.clone());
+        self.kept(generation, format!("by team {} to {}", period.start, period.end), move || {
+            sightline_core::indicators_by(&all, &calendar, period, sightline_core::Grouping::Team)
+        })
+        .await
+    }
+
+    /// The recruitment records (vacancies, payments, price caps, regional
+    /// leavers) of the workforce of `generation`, read once per generation.
+    pub(crate) async fn recruitment(
+        &self,
+        generation: i64,
+        wf: &Workforce,
+    ) -> Result<Arc<sightline_core::recruitment::RecruitmentRecords>, crate::error::Error> {
+        self.kept_from(generation, "recruitment records".into(), async { Ok(self.store.load_recruitment(wf).await?) })
+            .await
+    }
+
+    /// The agency assignments' terms of the workforce of `generation`, read once per generation.
+    pub(crate) async fn agency_terms(
+        &self,
+        generation: i64,
+        wf: &Workforce,
+    ) -> Result<Arc<Vec<sightline_core::source::AgencyTerms>>, crate::error::Error> {
+        self.kept_from(generation, "agency terms".into(), async { Ok(self.store.load_agency_terms(wf).await?) }).await
+    }
+
+    /// The staff-voice records of the workforce of `generation`, with ER
+    /// cases or without, read once per generation.
+    pub(crate) async fn voice(
+        &self,
+        generation: i64,
+        wf: &Workforce,
+        er: bool,
+    ) -> Result<Arc<sightline_core::voice::VoiceRecords>, crate::error::Error> {
+        self.kept_from(generation, format!("voice records ER {er}"), async { Ok(self.store.load_voice(wf, er).await?) })
+            .await
+    }
+
+    /// As [`AppState::kept`], for work that reads the store as well.
+    pub(crate) async fn kept_from<T: Send + Sync + 'static>(
+        &self,
+        generation: i64,
+        key: String,
+        work: impl std::future::Future<Output = Result<T, crate::error::Error>>,
+    ) -> Result<Arc<T>, crate::error::Error> {
+        let cell = self.kept.cell(generation, &key);
+        let value = cell
+            .get_or_try_init(|| async { Ok::<KeptValue, crate::error::Error>(Arc::new(work.await?)) })
+            .await?
+            .clone();
+        value.downcast::<T>().map_err(|_| crate::error::Error::internal("a kept value of another kind"))
     }
 
     /// The completeness findings at `date`, computed once per generation and date.
@@ -146,10 +250,6 @@ pub(crate) struct Memo<V>(Mutex<HashMap<(i64, NaiveDate), Arc<V>>>);
 impl<V> Memo<V> {
     pub(crate) fn new() -> Memo<V> {
         Memo(Mutex::new(HashMap::new()))
-    }
-
-    fn get(&self, key: (i64, NaiveDate)) -> Option<Arc<V>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
     }
 
     fn get_or(&self, key: (i64, NaiveDate), compute: impl FnOnce() -> V) -> Arc<V> {

@@ -1575,3 +1575,39 @@ async fn the_quarterly_agency_return_downloads_for_hr_and_admin_only() {
     let audit = w.store.audit_log(50).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "download agency return").count(), 1);
 }
+
+/// Many views at once of pages whose figures take work (more than the heavy
+/// work that may wait): every one is answered, every view of personal data
+/// is in the audit log, and what pages keep is of the data as it is now, so
+/// an import shows at the next view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_views_at_once_are_all_answered_and_audited_and_an_import_shows_next_time() {
+    let w = world().await;
+    let token = token_for(&w.store, "ada").await;
+    let paths = ["/absence?date=2024-09-30", "/agency?date=2024-09-30", "/api/v1/people?date=2024-09-30", "/voice"];
+    let requests: Vec<_> = (0..120)
+        .map(|n| {
+            let (app, request) = (w.app.clone(), bearer(paths[n % paths.len()], &token));
+            tokio::spawn(async move { send(&app, request).await.0.status() })
+        })
+        .collect();
+    for r in requests {
+        assert_eq!(r.await.unwrap(), StatusCode::OK);
+    }
+    let audited = w.store.audit_page(Some("ada"), Some("view people"), None, 1000).await.unwrap();
+    assert_eq!(audited.len(), 30, "one entry for each answer with people in it");
+    let people =
+        |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap()["people"].as_array().unwrap().len();
+    let (_, before) = send(&w.app, bearer("/api/v1/people?date=2024-09-30", &token)).await;
+    assert_eq!(people(&before), w.workforce.person_indices().count());
+    // Another source's people, imported while the server runs.
+    let dir = tempfile::tempdir().unwrap();
+    let request = SynthRequest::new(Basis::Size { people: 30 }, 2023..=2024, 9);
+    let more = synthesize(&request, &Calendar::england_and_wales()).unwrap().workforce;
+    write_dir(&more, dir.path()).unwrap();
+    w.store.import_canonical(dir.path(), "payroll", "tester", Strictness::Strict).await.unwrap();
+    let now = w.store.load_workforce().await.unwrap().person_indices().count();
+    assert!(now > w.workforce.person_indices().count(), "the import adds people");
+    let (_, after) = send(&w.app, bearer("/api/v1/people?date=2024-09-30", &token)).await;
+    assert_eq!(people(&after), now);
+}

@@ -40,18 +40,19 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         _ => None,
     };
     let (all, calendar) = (wf.clone(), cal.clone());
-    let (months, by_team) = state
-        .heavy
-        .run(move || {
+    let kept = state
+        .kept(generation, format!("absence {date} {team:?} {threshold}"), move || {
             (
                 match team {
                     Some(t) => sickness::team_sickness_by_month(&all, &calendar, period.start, date, threshold, t),
                     None => sickness::sickness_by_month(&all, &calendar, period.start, date, threshold),
                 },
                 indicators_by(&all, &calendar, period, Grouping::Team),
+                sickness::long_term_on(&all, &calendar, date, threshold).into_iter().cloned().collect::<Vec<_>>(),
             )
         })
         .await?;
+    let (months, by_team, long) = &*kept;
     // All staff by directorate, where the exports name directorates (the wider workforce beside social workers).
     let directorates = state.store.directorates().await?;
     // Not for members: with the social workers' figures elsewhere, a directorate's all-staff figures could
@@ -59,24 +60,28 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let by_directorate = if directorates.is_empty() || viewer.is_member() {
         Vec::new()
     } else {
-        let everyone = state.store.load_population(&sightline_store::Population::All).await?;
+        let key = format!("absence of all staff {date} {directorates:?}");
         let calendar = cal.clone();
-        state
-            .heavy
-            .run(move || {
-                let groups = sightline_core::TeamGroups::by_service(
-                    everyone.teams(),
-                    &directorates,
-                    sightline_core::Unassigned::Together("No directorate recorded"),
-                );
-                sightline_core::indicators_by_team_groups(&everyone, &calendar, period, &groups)
-            })
-            .await?
+        let work = async {
+            let everyone = state.store.load_population(&sightline_store::Population::All).await?;
+            state
+                .heavy
+                .run(move || {
+                    let groups = sightline_core::TeamGroups::by_service(
+                        everyone.teams(),
+                        &directorates,
+                        sightline_core::Unassigned::Together("No directorate recorded"),
+                    );
+                    sightline_core::indicators_by_team_groups(&everyone, &calendar, period, &groups)
+                })
+                .await
+        };
+        state.kept_from(generation, key, work).await?.to_vec()
     };
-    let mut long = sickness::long_term_on(&wf, cal, date, threshold);
-    if let Some(t) = team {
-        long.retain(|a| wf.spells_of(a.person).iter().any(|s| s.team == t && s.covers(a.start)));
-    }
+    let long: Vec<_> = long
+        .iter()
+        .filter(|a| team.is_none_or(|t| wf.spells_of(a.person).iter().any(|s| s.team == t && s.covers(a.start))))
+        .collect();
     // For a member, one team's months rest on how many are in post there:
     // hidden where the core's rule hides the team's days lost among all teams.
     let months_hidden = viewer.is_member()
@@ -122,7 +127,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             table {
                 caption { (title) }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Short-term" } th scope="col" { "Long-term" } } }
-                tbody { @for m in &months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
+                tbody { @for m in months { tr { th scope="row" { (m.month.format("%B %Y")) } td { (one(m.short_term)) } td { (one(m.long_term)) } } } }
             }
         }
         h2 { "By team, 12 months to " (long_date(date)) }

@@ -44,34 +44,43 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         Scope::Team(t) => wf.team_id(t),
         _ => None,
     };
-    // Cost by team for the 12 months and by month for the authority, where charge rates are known.
+    // Cost by team for the 12 months and by month for the authority, where
+    // charge rates are known; DfE's rules: how many assignments break each
+    // (each one is on the Agency rules page, for HR and admin). Worked out
+    // once per change of the data.
     let (all, calendar) = (wf.clone(), state.calendar.clone());
-    let (costs, monthly) = state
-        .heavy
-        .run(move || {
-            let costs = agency::cost_by_team(&all, &calendar, period);
-            let monthly = sightline_core::agency_rules::monthly_cost(&all, &calendar, period.start, period.end, team);
-            (costs, monthly)
-        })
-        .await?;
+    let work = async {
+        let records = state.recruitment(generation, &wf).await?;
+        let terms = state.agency_terms(generation, &wf).await?;
+        state
+            .heavy
+            .run(move || {
+                let costs = agency::cost_by_team(&all, &calendar, period);
+                let monthly =
+                    sightline_core::agency_rules::monthly_cost(&all, &calendar, period.start, period.end, team);
+                let region = sightline_core::agency_rules::cap_region(&records.price_caps, None)?;
+                let book = records.rule_book(&region);
+                let mut judged = sightline_core::agency_rules::assignments(&all, &terms);
+                if let Some(t) = team {
+                    judged.retain(|a| a.team == t);
+                }
+                let compliance = sightline_core::agency_rules::compliance(&all, &book, &judged, date);
+                let by_team = indicators_by(&all, &calendar, period, Grouping::Team);
+                let mut assignments = agency::assignments_at(&all, date);
+                if let Some(t) = team {
+                    assignments.retain(|a| a.team == t);
+                }
+                let bands = agency::count_by_band(&assignments);
+                let conversions = agency::conversions(&all, period).len() as u32;
+                Ok::<_, String>((costs, monthly, compliance, by_team, assignments, bands, conversions))
+            })
+            .await?
+            .map_err(Error::internal)
+    };
+    let kept = state.kept_from(generation, format!("agency {date} {team:?}"), work).await?;
+    let (costs, monthly, compliance, by_team, assignments, bands, conversions) = &*kept;
+    let (bands, conversions) = (*bands, *conversions);
     let any_cost = costs.iter().any(|c| c.costed_fte_days > 0.0);
-    // DfE's rules: how many assignments break each (each one is on the Agency rules page, for HR and admin).
-    let records = state.store.load_recruitment(&wf).await?;
-    let terms = state.store.load_agency_terms(&wf).await?;
-    let region = sightline_core::agency_rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
-    let book = records.rule_book(&region);
-    let mut judged_assignments = sightline_core::agency_rules::assignments(&wf, &terms);
-    if let Some(t) = team {
-        judged_assignments.retain(|a| a.team == t);
-    }
-    let compliance = sightline_core::agency_rules::compliance(&wf, &book, &judged_assignments, date);
-    let by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
-    let mut assignments = agency::assignments_at(&wf, date);
-    if let Some(t) = team {
-        assignments.retain(|a| a.team == t);
-    }
-    let bands = agency::count_by_band(&assignments);
-    let conversions = agency::conversions(&wf, period).len() as u32;
     let member = viewer.user.role == Role::Member;
     let listed: Vec<_> =
         by_team.iter().filter(|g| g.indicators.agency_headcount + g.indicators.inpost_headcount > 0).collect();
@@ -182,7 +191,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 caption { "Agency cost by month, " @if let Scope::Team(t) = scope { (t) } @else { "all teams" } }
                 thead { tr { th scope="col" { "Month" } th scope="col" { "Cost" } th scope="col" { "Agency time with a known charge" } } }
                 tbody {
-                    @for m in &monthly {
+                    @for m in monthly {
                         tr { th scope="row" { (month_words(&m.month)) } td { (money(m.cost)) } td { (rate(m.costed_share.map(|v| v * 100.0))) } }
                     }
                 }

@@ -19,7 +19,7 @@ pub async fn capacity_page(State(state): State<Shared>, viewer: Viewer, filter: 
 }
 
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let (generation, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     // The service's own safe caseload: the level the dashboard flags caseloads as high from.
     let policy = CapacityPolicy {
         long_term_days: state.settings.long_term_days,
@@ -30,9 +30,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let (all, calendar) = (wf.clone(), state.calendar.clone());
     // The date's capacity, and (not for members: the FTE away rests on a few people) the authority's at
     // each of the 12 month ends to it, beside the establishment.
-    let ((authority, teams), over_time) = state
-        .heavy
-        .run(move || {
+    let key = format!("capacity {date} member {member} {policy:?}");
+    let kept = state
+        .kept(generation, key, move || {
             let now = capacity(&all, &calendar, date, &policy);
             let mut months = Vec::new();
             if !member {
@@ -48,6 +48,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             (now, months)
         })
         .await?;
+    let ((authority, teams), over_time) = &*kept;
     // Who is away, for those who may see each person: health data among it, so each view is audited.
     let mut away: Vec<(String, String, &'static str, f64)> = Vec::new();
     if viewer.sees_people() {
@@ -114,7 +115,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 caption { "The authority's capacity at each month end (FTE)" }
                 thead { tr { th scope="col" { "Month end" } th scope="col" { "Establishment" } th scope="col" { "In post" } th scope="col" { "Away" } th scope="col" { "Agency" } th scope="col" { "Available" } } }
                 tbody {
-                    @for (d, c) in &over_time {
+                    @for (d, c) in over_time {
                         tr {
                             th scope="row" data-label="Month end" { (long_date(*d)) }
                             td data-label="Establishment" { (one(c.establishment_fte)) }

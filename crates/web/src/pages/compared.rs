@@ -46,14 +46,29 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     let model = &state.neighbours;
     let latest = published.authority(la).iter().map(|r| r.time_period).max();
     let year = latest.ok_or_else(|| Error::not_found(format!("No published figures for {la}")))?;
-    let b = benchmark(published, model, la, year).map_err(Error::not_found)?;
     // The authority's own figures beside the published ones only for 12
     // months its employment records cover whole.
-    let (own, gaps) = match state.covered_workforce_at(None).await {
-        Ok((generation, wf, date, coverage)) if coverage.gap_for_year(Period::twelve_months_to(date)).is_none() => (
-            Some((date, indicators(&wf, &state.calendar, Period::twelve_months_to(date)).rounded())),
-            gaps_banner(viewer, &state.gaps(generation, &wf, date), date),
-        ),
+    let covered = state.covered_workforce_at(None).await;
+    // The published figures are the server's for as long as it runs: the
+    // comparison and its charts are worked out once (kept with the data's generation).
+    let generation = covered.as_ref().map_or(0, |c| c.0);
+    let work = async {
+        let b = benchmark(published, model, la, year).map_err(Error::not_found)?;
+        let charts = turnover_charts(state, la, &b);
+        Ok((b, charts))
+    };
+    let kept = state.kept_from(generation, format!("benchmark {la} {year}"), work).await?;
+    let (b, charts) = (&kept.0, &kept.1);
+    let (own, gaps) = match covered {
+        Ok((generation, wf, date, coverage)) if coverage.gap_for_year(Period::twelve_months_to(date)).is_none() => {
+            let (all, calendar) = (wf.clone(), state.calendar.clone());
+            let own = state
+                .kept(generation, format!("authority {date}"), move || {
+                    indicators(&all, &calendar, Period::twelve_months_to(date)).rounded()
+                })
+                .await?;
+            (Some((date, own)), gaps_banner(viewer, &state.gaps(generation, &wf, date), date))
+        }
         _ => (None, html! {}),
     };
     let entry = |f: &str| b.entries.iter().find(|e| e.field == f);
@@ -88,9 +103,9 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                 }
             }
         }
-        (turnover_charts(state, la, &b))
+        (charts)
         @if let Some((date, figures)) = &own {
-            @let targets = sightline_core::benchmark::to_reach_median(&b, Some((*date, figures)));
+            @let targets = sightline_core::benchmark::to_reach_median(b, Some((*date, figures)));
             @if !targets.is_empty() {
                 h2 { "To reach the neighbours' median" }
                 table {
@@ -100,7 +115,7 @@ async fn view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                 }
             }
         }
-        (neighbours(&b))
+        (neighbours(b))
         @for note in &b.notes { p.note { (note) } }
     })
 }

@@ -53,6 +53,40 @@ impl Shown<'_> {
     }
 }
 
+/// What [`kept_development`] keeps: the figures, every team's, the trend (month
+/// end, on time %, on time, all) and the cohorts.
+pub(crate) type Developed = (
+    DevelopmentFigures,
+    Vec<(String, DevelopmentFigures)>,
+    Vec<(chrono::NaiveDate, Option<f64>, u32, u32)>,
+    Vec<sightline_core::development::Cohort>,
+);
+
+/// The development figures at `date` (for the authority or a team), every
+/// team's, the supervision trend and the cohorts: worked out once per change
+/// of the data.
+pub(crate) async fn kept_development(
+    state: &AppState,
+    generation: i64,
+    wf: &std::sync::Arc<sightline_core::Workforce>,
+    dev: &std::sync::Arc<sightline_core::development::Development>,
+    date: chrono::NaiveDate,
+    team: Option<sightline_core::TeamId>,
+) -> Result<std::sync::Arc<Developed>, Error> {
+    let p = Policy::default();
+    let (all, records) = (wf.clone(), dev.clone());
+    state
+        .kept(generation, format!("development {date} {team:?}"), move || {
+            (
+                development_figures(&all, &records, &p, date, team),
+                development_by_team(&all, &records, &p, date),
+                supervision_trend(&all, &records, &p, date, team),
+                cohorts(&all, &records, date, team),
+            )
+        })
+        .await
+}
+
 async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
     let (generation, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let gaps = state.gaps(generation, &wf, date);
@@ -66,18 +100,9 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         return Ok(crate::pages::voice::members_see_the_authority("Development", "/development", date, &wf, scope));
     }
     let policy = Policy::default();
-    let (all, records, p) = (wf.clone(), dev.clone(), policy.clone());
-    let (f, mut by_team, trend, cohorts) = state
-        .heavy
-        .run(move || {
-            (
-                development_figures(&all, &records, &p, date, team),
-                development_by_team(&all, &records, &p, date),
-                supervision_trend(&all, &records, &p, date, team),
-                cohorts(&all, &records, date, team),
-            )
-        })
-        .await?;
+    let kept = kept_development(state, generation, &wf, &dev, date, team).await?;
+    let (f, by_team, trend, cohorts) = &*kept;
+    let mut by_team = by_team.clone();
     let is_member = viewer.is_member();
     // Small numbers are hidden for a member (who sees the authority's
     // figures only) and for a manager looking at a team not their own.
@@ -140,19 +165,19 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         .map(|t| t.target)
         .filter(|t| sightline_core::development::is_field(&t.figure))
         .collect();
-    let show = Shown { figures: &f, hidden: &own };
+    let show = Shown { figures: f, hidden: &own };
     // The trend: a member sees a month only where neither those on time nor those overdue are 1 to 4.
     // (month end, on time, hidden from a member)
     let trend: Vec<(chrono::NaiveDate, Option<f64>, bool)> = trend
-        .into_iter()
-        .map(|(day, pct, on, all)| {
+        .iter()
+        .map(|&(day, pct, on, all)| {
             let hidden = member && pct.is_some() && !sightline_core::disclosure::share_publishable(on, all);
             (day, pct.filter(|_| !hidden), hidden)
         })
         .collect();
     // Cohorts, the last 24 months': for a member, small counts hidden as a publication hides them.
     // Members see none: a month's cohort is a handful of people.
-    let cohorts: Vec<_> = if is_member { Vec::new() } else { cohorts.into_iter().take(24).collect() };
+    let cohorts: Vec<_> = if is_member { Vec::new() } else { cohorts.iter().take(24).collect() };
     let grid: Vec<Vec<u32>> =
         cohorts.iter().map(|c| vec![c.started, c.in_programme, c.passed, c.failed, c.withdrawn, c.employed]).collect();
     let cells: Vec<Vec<Option<u32>>> = if member {

@@ -135,10 +135,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         Scope::Team(t) => (1, t.to_string()),
         Scope::Service(s) => (2, s.to_string()),
     };
+    let key = format!(
+        "overview {date} {owned:?} member {member} years {years:?} services {:?} {:?}",
+        groups.names, groups.of_team
+    );
     let (all, calendar, by, for_years) = (wf.clone(), state.calendar.clone(), groups.clone(), years.clone());
-    let ((now, now_hidden), (then, then_hidden), yearly) = state
-        .heavy
-        .run(move || {
+    let kept = state
+        .kept(generation, key, move || {
             let scope = match owned.0 {
                 1 => Scope::Team(&owned.1),
                 2 => Scope::Service(&owned.1),
@@ -150,6 +153,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             (at(Period::twelve_months_to(date)), at(Period::twelve_months_to(before)), yearly)
         })
         .await?;
+    let ((now, now_hidden), (then, then_hidden), yearly) = &*kept;
     // Targets on development figures are shown on the Development page, plans of starts on the Recruitment page.
     let mut targets = state.store.targets().await.unwrap_or_default();
     targets.retain(|t| {
@@ -173,7 +177,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         }
         (scope_form("/", date, wf.teams(), &service_names, scope))
         (gaps_banner(viewer, &gaps, date))
-        (targets_table(&targets, &now, &now_hidden, date))
+        (targets_table(&targets, now, now_hidden, date))
         h2 { "The 12 months to " (long_date(date)) ", and a year before" }
         table {
             caption { "Headline figures, as DfE defines them (FTE unless stated)" }
@@ -182,13 +186,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                 @for f in HEADLINES {
                     tr {
                         th scope="row" { a href=(glossary_link(f)) { (field_label(f)) } }
-                        td { (shown(&now, &now_hidden, f, gap_now(f).as_ref())) }
-                        td { (shown(&then, &then_hidden, f, gap_then(f).as_ref())) }
+                        td { (shown(now, now_hidden, f, gap_now(f).as_ref())) }
+                        td { (shown(then, then_hidden, f, gap_then(f).as_ref())) }
                     }
                 }
                 @for f in COUNTS {
                     @let n = |i: &Indicators, h: &BTreeSet<&'static str>, gap: Option<Gap>| if gap.is_some() { "no data".to_string() } else if h.contains(f) { "c".to_string() } else { count(viewer, i.field(f).unwrap_or(0.0) as u32) };
-                    tr { th scope="row" { a href=(glossary_link(f)) { (field_label(f)) } } td { (n(&now, &now_hidden, gap_now(f))) } td { (n(&then, &then_hidden, gap_then(f))) } }
+                    tr { th scope="row" { a href=(glossary_link(f)) { (field_label(f)) } } td { (n(now, now_hidden, gap_now(f))) } td { (n(then, then_hidden, gap_then(f))) } }
                 }
             }
         }
@@ -205,7 +209,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             h2 { "Trend by census year" }
             p.no-data { "No census year (1 October to 30 September) is covered whole by the employment records yet, so there is no trend to draw." }
         } @else {
-            (trend(&years, &yearly, &coverage))
+            (trend(&years, yearly, &coverage))
         }
     })
 }

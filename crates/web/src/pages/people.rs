@@ -185,7 +185,7 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
     if !viewer.sees_people() {
         return Err(Error::forbidden(ONLY_AGGREGATES));
     }
-    let wf = state.workforce().await?;
+    let (generation, wf) = state.workforce_and_generation().await?;
     let date = latest_date(&wf);
     // Only someone the viewer may see, and of them only what they may see.
     let sight = wf.person_indices().find(|p| wf.person(*p).id == key).and_then(|p| viewer.sight_of(&wf, p, date));
@@ -193,7 +193,11 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
     let Some(sight) = sight else {
         return Err(nobody());
     };
-    let mut history = state.store.person_history(key).await?.ok_or_else(nobody)?;
+    // Read once per change of the data.
+    let kept = state
+        .kept_from(generation, format!("person {key}"), async { Ok(state.store.person_history(key).await?) })
+        .await?;
+    let mut history = kept.as_ref().clone().ok_or_else(nobody)?;
     history.facts.retain(|f| sight.shows(f.start, f.end));
     state.store.audit(&viewer.user.name, "view person", &format!("`{key}`")).await.map_err(Error::audit)?;
     let s = &history.summary;

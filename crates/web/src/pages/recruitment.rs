@@ -34,13 +34,13 @@ fn days(v: Option<f64>) -> String {
 }
 
 async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let (generation, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let scope = filter.scope(wf.teams(), &[])?;
     let member = viewer.is_member();
     if member && matches!(scope, Scope::Team(_)) {
         return Ok(crate::pages::voice::members_see_the_authority("Recruitment", "/recruitment", date, &wf, scope));
     }
-    let records = state.store.load_recruitment(&wf).await?;
+    let records = state.recruitment(generation, &wf).await?;
     let targets: Vec<sightline_core::Target> = state.store.targets().await?.into_iter().map(|t| t.target).collect();
     let period = Period::twelve_months_to(date);
     let vacancies: Vec<Vacancy> = match scope {
@@ -143,6 +143,46 @@ async fn recruitment_view(state: &AppState, viewer: &Viewer, filter: &Filter) ->
 }
 
 /// The Agency rules page: HR and admin alone, each view audited.
+/// Every agency assignment, and their compliance with DfE's rules at `date`
+/// judged by the region's caps: worked out once per change of the data.
+async fn judged(
+    state: &AppState,
+    generation: i64,
+    wf: &std::sync::Arc<sightline_core::Workforce>,
+    date: chrono::NaiveDate,
+) -> Result<std::sync::Arc<(Vec<rules::AgencyAssignment>, rules::Compliance, CapRegion)>, Error> {
+    let records = state.recruitment(generation, wf).await?;
+    let terms = state.agency_terms(generation, wf).await?;
+    let all = wf.clone();
+    let work = move || {
+        let region = rules::cap_region(&records.price_caps, None)?;
+        let assignments = rules::assignments(&all, &terms);
+        let c = rules::compliance(&all, &records.rule_book(&region), &assignments, date);
+        Ok::<_, String>((assignments, c, region))
+    };
+    let work = async { state.heavy.run(work).await?.map_err(Error::internal) };
+    state.kept_from(generation, format!("agency rules {date}"), work).await
+}
+
+/// What `sightline agency-rules --format json` says at `date`: worked out once per change of the data.
+pub(crate) async fn rules_report(
+    state: &AppState,
+    generation: i64,
+    wf: &std::sync::Arc<sightline_core::Workforce>,
+    date: chrono::NaiveDate,
+) -> Result<std::sync::Arc<rules::RulesReport>, Error> {
+    let records = state.recruitment(generation, wf).await?;
+    let terms = state.agency_terms(generation, wf).await?;
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let work = move || {
+        let region = rules::cap_region(&records.price_caps, None)?;
+        let assignments = rules::assignments(&all, &terms);
+        Ok::<_, String>(rules::rules_report(&all, &calendar, &records, &assignments, &region, date))
+    };
+    let work = async { state.heavy.run(work).await?.map_err(Error::internal) };
+    state.kept_from(generation, format!("agency rules report {date}"), work).await
+}
+
 pub async fn agency_rules(State(state): State<Shared>, viewer: Viewer, filter: Filter) -> Response {
     respond(&viewer, "Agency rules", agency_rules_view(&state, &viewer, &filter).await)
 }
@@ -153,13 +193,10 @@ async fn agency_rules_view(state: &AppState, viewer: &Viewer, filter: &Filter) -
             "Each assignment's compliance is for HR and admin. The Agency page shows how many assignments break each rule.",
         ));
     }
-    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
-    let records = state.store.load_recruitment(&wf).await?;
-    let terms = state.store.load_agency_terms(&wf).await?;
-    let region = rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
-    let book = records.rule_book(&region);
-    let all = rules::assignments(&wf, &terms);
-    let c = rules::compliance(&wf, &book, &all, date);
+    let (generation, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let records = state.recruitment(generation, &wf).await?;
+    let judged = judged(state, generation, &wf, date).await?;
+    let (all, c, region) = (&judged.0, &judged.1, &judged.2);
     state
         .store
         .audit(&viewer.user.name, "view agency rules", &format!("agency assignments' compliance on {date}"))
@@ -262,9 +299,9 @@ async fn return_csv(state: &AppState, viewer: &Viewer, query: ReturnQuery) -> Re
     let quarter = rules::quarter(&text).ok_or_else(|| {
         Error::bad_request(format!("`{text}` is not a quarter: write the year, Q and the quarter, as in 2025Q3"))
     })?;
-    let wf = state.workforce().await?;
-    let records = state.store.load_recruitment(&wf).await?;
-    let terms = state.store.load_agency_terms(&wf).await?;
+    let (generation, wf) = state.workforce_and_generation().await?;
+    let records = state.recruitment(generation, &wf).await?;
+    let terms = state.agency_terms(generation, &wf).await?;
     let region = rules::cap_region(&records.price_caps, None).map_err(Error::internal)?;
     let all = rules::assignments(&wf, &terms);
     let rows = rules::return_rows(&wf, &records.rule_book(&region), &all, quarter);

@@ -28,9 +28,8 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     let est_gap = coverage.gap_for(Period::twelve_months_to(date), "vacancy_fte");
     // Twelve months by team: heavy work, off the server's threads.
     let (all, calendar) = (wf.clone(), state.calendar.clone());
-    let (staffing, asyes, by_team) = state
-        .heavy
-        .run(move || {
+    let kept = state
+        .kept(generation, format!("teams {date}"), move || {
             (
                 staffing_by_team(&all, date),
                 sightline_core::asyes_at(&all, date),
@@ -38,11 +37,12 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             )
         })
         .await?;
+    let (staffing, asyes, by_team) = &*kept;
     let member = viewer.user.role == Role::Member;
     let settings = &state.settings;
     let shown: Vec<_> = staffing
         .iter()
-        .zip(&by_team)
+        .zip(by_team)
         .filter(|(s, _)| s.establishment_fte > 0.0 || s.employed_fte() + s.agency_fte > 0.0)
         .collect();
     // For members, the FTE of permanent, fixed-term or agency staff in a

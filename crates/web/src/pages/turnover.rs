@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::words::long_date;
-use sightline_core::{indicators_by, leavers, Grouping, Period};
+use sightline_core::{leavers, Grouping, Period};
 use sightline_report::chart::line_chart;
 
 /// Bands of whole years, for length of service and time since qualifying.
@@ -58,13 +58,16 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         })
         .await?;
     // Incentive and retention payments (the whole authority's).
-    let payments = state.store.load_recruitment(&wf).await?.payments;
-    let incentives = if payments.is_empty() {
-        None
-    } else {
+    let work = async {
+        let payments = state.recruitment(generation, &wf).await?.payments.clone();
+        if payments.is_empty() {
+            return Ok(None);
+        }
         let all = wf.clone();
-        Some(state.heavy.run(move || sightline_core::incentives::incentive_figures(&all, &payments, date)).await?)
+        Ok(Some(state.heavy.run(move || sightline_core::incentives::incentive_figures(&all, &payments, date)).await?))
     };
+    let incentives = state.kept_from(generation, format!("incentives {date}"), work).await?;
+    let incentives = incentives.as_ref().as_ref();
     let scope = filter.scope(wf.teams(), &[])?;
     let team = match scope {
         Scope::Team(t) => wf.team_id(t),
@@ -77,8 +80,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             let (all, calendar, member) = (wf.clone(), state.calendar.clone(), viewer.is_member());
             Some(
                 state
-                    .heavy
-                    .run(move || {
+                    .kept(generation, format!("turnover of team {id:?} {from} {date} member {member}"), move || {
                         let by_team = sightline_core::monthly_series(&all, &calendar, from, date, Grouping::Team);
                         by_team
                             .iter()
@@ -105,7 +107,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         }
         _ => None,
     };
-    let (x, values) = (&series.0, team_series.as_ref().unwrap_or(&series.1));
+    let (x, values): (&Vec<String>, &Vec<Option<f64>>) = (&series.0, team_series.as_deref().unwrap_or(&series.1));
     let mut leavers = leavers::leavers_in(&wf, period);
     if let Some(id) = team {
         leavers.retain(|l| l.team == id);
@@ -126,7 +128,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             qualified_known += 1;
         }
     }
-    let mut by_team = indicators_by(&wf, &state.calendar, period, Grouping::Team);
+    let mut by_team: Vec<_> = state.by_team(generation, &wf, period).await?.to_vec();
     if let Scope::Team(t) = scope {
         by_team.retain(|g| g.group.as_deref() == Some(t));
     }

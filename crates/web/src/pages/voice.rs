@@ -31,22 +31,44 @@ struct Heard {
     date: chrono::NaiveDate,
     team: Option<String>,
     wf: std::sync::Arc<sightline_core::Workforce>,
+    generation: i64,
 }
 
 async fn figures(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Heard, Error> {
-    let (_, wf, date, _) = state.covered_workforce_at(filter.date).await?;
+    let (generation, wf, date, _) = state.covered_workforce_at(filter.date).await?;
     let team = match filter.scope(wf.teams(), &[])? {
         Scope::Team(t) => Some(t.to_string()),
         _ => None,
     };
-    let records = std::sync::Arc::new(state.store.load_voice(&wf, sees_er(viewer)).await?);
-    let (all, calendar, wanted, days, read) =
-        (wf.clone(), state.calendar.clone(), team.clone(), state.settings.long_term_days, records.clone());
-    let f = state
-        .heavy
-        .run(move || voice_figures(&all, &read, &calendar, Period::twelve_months_to(date), wanted.as_deref(), days))
-        .await?;
-    Ok(Heard { f, records, date, team, wf })
+    let kept = kept_voice(state, generation, &wf, date, team.clone(), sees_er(viewer)).await?;
+    let (records, f) = (kept.0.clone(), kept.1.clone());
+    Ok(Heard { f, records, date, team, wf, generation })
+}
+
+/// The staff-voice records (with ER cases or without) and their figures for
+/// the 12 months to `date`, for the authority or a team: worked out once per
+/// change of the data.
+pub(crate) async fn kept_voice(
+    state: &AppState,
+    generation: i64,
+    wf: &std::sync::Arc<sightline_core::Workforce>,
+    date: chrono::NaiveDate,
+    team: Option<String>,
+    er: bool,
+) -> Result<std::sync::Arc<(std::sync::Arc<sightline_core::voice::VoiceRecords>, VoiceFigures)>, Error> {
+    let days = state.settings.long_term_days;
+    let key = format!("voice {date} {team:?} ER {er} {days}");
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let work = async {
+        let records = state.voice(generation, wf, er).await?;
+        let read = records.clone();
+        let f = state
+            .heavy
+            .run(move || voice_figures(&all, &read, &calendar, Period::twelve_months_to(date), team.as_deref(), days))
+            .await?;
+        Ok((records, f))
+    };
+    state.kept_from(generation, key, work).await
 }
 
 /// A count as the viewer may see it.
@@ -78,7 +100,7 @@ pub async fn leaving(State(state): State<Shared>, viewer: Viewer, filter: Filter
 }
 
 async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let Heard { f, date, team, wf, .. } = figures(state, viewer, filter).await?;
+    let Heard { f, date, team, wf, generation, .. } = figures(state, viewer, filter).await?;
     let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
     let member = viewer.is_member();
     if member && team.is_some() {
@@ -91,8 +113,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
         let all = wf.clone();
         Some(
             state
-                .heavy
-                .run(move || {
+                .kept(generation, format!("retention {date}"), move || {
                     let (survival, hazard) = retention(&all, date, RetentionBy::YearsSinceQualifying);
                     let back = returners(&all, &employments(&all, date), 3);
                     (survival, hazard, back)
@@ -106,15 +127,12 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
     let turnover = match &team {
         None => sightline_core::indicators(&wf, &state.calendar, Period::twelve_months_to(date)).turnover_rate_fte,
         Some(_) if member => None,
-        Some(t) => sightline_core::indicators_by(
-            &wf,
-            &state.calendar,
-            Period::twelve_months_to(date),
-            sightline_core::Grouping::Team,
-        )
-        .into_iter()
-        .find(|g| g.group.as_deref() == Some(t.as_str()))
-        .and_then(|g| g.indicators.turnover_rate_fte),
+        Some(t) => state
+            .by_team(generation, &wf, Period::twelve_months_to(date))
+            .await?
+            .iter()
+            .find(|g| g.group.as_deref() == Some(t.as_str()))
+            .and_then(|g| g.indicators.turnover_rate_fte),
     };
     Ok(html! {
         h1 { "Why people leave" }
@@ -145,7 +163,7 @@ async fn leaving_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Res
             }
             p.note { "Share: of the interviews that gave any reason, the share giving this one. What leavers said in their own words is kept for HR and is not shown here." }
         }
-        @if let Some((survival, hazard, back)) = &analysis {
+        @if let Some((survival, hazard, back)) = analysis.as_deref() {
             h2 { "How long employments last (the whole authority)" }
             p { "Every unbroken employment since the records begin, followed to " (when) ", by years since qualifying when it began (Kaplan-Meier: those still employed are counted for as long as they have been)." }
             @let groups: Vec<String> = {
@@ -215,15 +233,20 @@ pub async fn voice(State(state): State<Shared>, viewer: Viewer, filter: Filter) 
 }
 
 async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Markup, Error> {
-    let Heard { f, records, date, team, wf } = figures(state, viewer, filter).await?;
+    let Heard { f, records, date, team, wf, generation } = figures(state, viewer, filter).await?;
     if viewer.is_member() && team.is_some() {
         let scope = team.as_deref().map_or(Scope::Authority, Scope::Team);
         return Ok(members_see_the_authority("Staff voice", "/voice", date, &wf, scope));
     }
-    let waves = sightline_core::voice::themes_by_wave(&wf, &records, date, team.as_deref(), 6);
+    let (all, read, wanted) = (wf.clone(), records.clone(), team.clone());
+    let key = format!("survey waves {date} {team:?} ER {}", sees_er(viewer));
+    let waves = state
+        .kept(generation, key, move || sightline_core::voice::themes_by_wave(&all, &read, date, wanted.as_deref(), 6))
+        .await?;
+    let waves: &Vec<_> = &waves;
     let wave_names: Vec<String> = {
         let mut seen: Vec<String> = Vec::new();
-        for w in &waves {
+        for w in waves {
             if !seen.contains(&w.0) {
                 seen.push(w.0.clone());
             }
@@ -240,9 +263,9 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
         Vec::new()
     } else {
         let (all, calendar, days) = (wf.clone(), state.calendar.clone(), state.settings.long_term_days);
+        let key = format!("voice by team {date} ER {} {days}", sees_er(viewer));
         state
-            .heavy
-            .run(move || {
+            .kept(generation, key, move || {
                 let period = Period::twelve_months_to(date);
                 let indicators = sightline_core::indicators_by(&all, &calendar, period, sightline_core::Grouping::Team);
                 let mut rows: Vec<_> = indicators
@@ -260,6 +283,7 @@ async fn voice_view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Resul
                 rows
             })
             .await?
+            .to_vec()
     };
     let er = sees_er(viewer);
     if er {
