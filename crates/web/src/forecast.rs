@@ -22,7 +22,8 @@ async fn forecasts(
     targets: Vec<ForecastTarget>,
     options: Options,
 ) -> Result<Arc<Pair>, Error> {
-    let key = format!("forecast {scenario:?}{targets:?}{options:?}");
+    // From the fitted start and window too: the start moves with today when the data runs past it.
+    let key = format!("forecast {} {:?} {scenario:?}{targets:?}{options:?}", fitted.as_of, fitted.window);
     state.kept(generation, key, move || with_baseline(&fitted, scenario.as_ref(), &targets, &options)).await
 }
 

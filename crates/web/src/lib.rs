@@ -88,7 +88,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         development: RwLock::new(None),
         pseudonym_key,
         gaps: state::Memo::new(),
-        heavy: state::Heavy::new(),
+        heavy: Arc::new(state::Heavy::new()),
         kept: state::Kept::new(),
         published,
         neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),

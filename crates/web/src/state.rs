@@ -28,7 +28,7 @@ pub struct AppState {
     pub(crate) published: sightline_core::published::Published,
     pub(crate) neighbours: sightline_core::benchmark::NeighbourModel,
     /// Heavy work (reports, forecasts) runs here, a few at a time.
-    pub(crate) heavy: Heavy,
+    pub(crate) heavy: Arc<Heavy>,
     /// What pages work out from the data, kept per store generation.
     pub(crate) kept: Kept,
 }
@@ -97,10 +97,18 @@ impl Heavy {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(crate::error::Error::busy());
         }
+        // Counted out however this ends: a request that goes away while it
+        // waits (a closed connection, the time limit) must not hold a place.
+        struct Leaving<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Leaving<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let _leaving = Leaving(&self.waiting);
         let permit = self.permits.acquire().await;
         let out = tokio::task::spawn_blocking(work).await;
         drop(permit);
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
         out.map_err(|_| crate::error::Error::internal("the work was stopped"))
     }
 }
@@ -117,16 +125,36 @@ impl AppState {
     }
 
     /// The workforce and the store generation it is of.
+    ///
+    /// A workforce is only ever filed under the generation it is of: what
+    /// pages keep per generation holds people and teams by their place in it.
+    /// When the data changes while it is read, it is read again.
     pub(crate) async fn workforce_and_generation(&self) -> Result<(i64, Arc<Workforce>), StoreError> {
-        let generation = self.store.generation().await?;
-        if let Some((g, wf)) = self.cache.read().await.as_ref() {
-            if *g == generation {
-                return Ok((generation, wf.clone()));
+        let mut tries = 0;
+        loop {
+            let generation = self.store.generation().await?;
+            if let Some((g, wf)) = self.cache.read().await.as_ref() {
+                if *g == generation {
+                    return Ok((generation, wf.clone()));
+                }
+            }
+            let wf = Arc::new(self.store.load_workforce().await?);
+            // Every change bumps the generation in its own transaction: the
+            // same generation after the read means no change came between.
+            if self.store.generation().await? == generation {
+                let mut cache = self.cache.write().await;
+                if cache.as_ref().is_none_or(|(g, _)| *g <= generation) {
+                    *cache = Some((generation, wf.clone()));
+                }
+                return Ok((generation, wf));
+            }
+            tries += 1;
+            if tries == 5 {
+                return Err(StoreError::NotFound(
+                    "the data changed five times while it was being read: try again in a moment".into(),
+                ));
             }
         }
-        let wf = Arc::new(self.store.load_workforce().await?);
-        *self.cache.write().await = Some((generation, wf.clone()));
-        Ok((generation, wf))
     }
 
     /// The development records of the workforce of `generation` (read once per generation).
@@ -168,7 +196,24 @@ impl AppState {
         key: String,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<Arc<T>, crate::error::Error> {
-        self.kept_from(generation, key, async { self.heavy.run(work).await }).await
+        let cell = self.kept.cell(generation, &key);
+        let value = match cell.get() {
+            Some(value) => value.clone(),
+            None => {
+                // Worked out by a task of its own, so that those waiting for
+                // it get it even when the request that began it goes away.
+                let heavy = self.heavy.clone();
+                let fill = tokio::spawn(async move {
+                    cell.get_or_try_init(|| async {
+                        Ok::<KeptValue, crate::error::Error>(Arc::new(heavy.run(work).await?))
+                    })
+                    .await
+                    .cloned()
+                });
+                fill.await.map_err(|_| crate::error::Error::internal("the work was stopped"))??
+            }
+        };
+        value.downcast::<T>().map_err(|_| crate::error::Error::internal("a kept value of another kind"))
     }
 
     /// Every team's figures for `period`, kept per generation: the pages of
@@ -303,5 +348,37 @@ mod tests {
             assert!(t.await.unwrap().unwrap());
         }
         assert!(heavy.run(|| true).await.unwrap(), "room again once the work is done");
+    }
+
+    /// Requests that go away while their work waits (closed connections)
+    /// give their places back: the server does not turn into "busy" for good.
+    #[tokio::test]
+    async fn work_whose_request_goes_away_gives_its_place_back() {
+        let heavy = Arc::new(Heavy::new());
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let gate = Arc::new(std::sync::Mutex::new(gate));
+        // Both places to run taken, then requests that wait and are dropped.
+        let mut running = Vec::new();
+        for _ in 0..Heavy::RUNNING {
+            let (heavy, gate) = (heavy.clone(), gate.clone());
+            running.push(tokio::spawn(async move {
+                heavy.run(move || gate.lock().expect("not poisoned").recv().is_ok()).await
+            }));
+        }
+        for _ in 0..3 * (Heavy::RUNNING + Heavy::WAITING) {
+            let heavy = heavy.clone();
+            let waiting = tokio::spawn(async move { heavy.run(|| true).await });
+            tokio::task::yield_now().await;
+            waiting.abort();
+            let _ = waiting.await;
+        }
+        for _ in 0..Heavy::RUNNING {
+            release.send(()).unwrap();
+        }
+        for t in running {
+            assert!(t.await.unwrap().unwrap());
+        }
+        assert_eq!(heavy.waiting.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert!(heavy.run(|| true).await.unwrap(), "room for new work");
     }
 }
