@@ -22,7 +22,7 @@ if [ -z "$db" ]; then
   "$bin" demo --out "$work/demo" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
   db="$work/demo/sightline-demo.db"
 else
-  printf 'a long bench password\n' | "$bin" users add --db "$db" bench --role admin > /dev/null 2>&1 || true
+  printf 'a long bench password\n' | "$bin" user add --db "$db" bench --role admin > /dev/null 2>&1 || true
   "$bin" serve --db "$db" --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 fi
 for _ in $(seq 600); do

@@ -9,7 +9,7 @@ use crate::filter::{Filter, FilterRejection};
 use crate::forecast::Forecasted;
 use crate::pages::forecast::PAGE_RUNS;
 use crate::viewer::Viewer;
-use crate::{latest_date, Shared};
+use crate::Shared;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -49,11 +49,11 @@ fn suppress_for_members(rows: &mut [Value]) {
 /// The indicators for a census year or the 12 months to a date, for the
 /// authority or by team or role.
 pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Query<IndicatorQuery>) -> ApiResult {
-    let wf = state.workforce().await?;
+    let (generation, wf) = state.workforce_and_generation().await?;
     let period = match (q.year, q.as_of.as_deref()) {
         (Some(y), None) if crate::filter::YEARS.contains(&y) => Period::census_year(y),
         (None, Some(d)) => Period::twelve_months_to(crate::filter::request_date(d)?),
-        (None, None) => Period::twelve_months_to(latest_date(&wf)),
+        (None, None) => Period::twelve_months_to(state.latest_date(generation, &wf)),
         _ => return Err(Error::bad_request("give year=YYYY or as_of=YYYY-MM-DD, not both").into()),
     };
     let grouping = match q.by.as_deref() {
@@ -62,8 +62,11 @@ pub async fn indicators(State(state): State<Shared>, viewer: Viewer, Query(q): Q
         Some("org_role") => Grouping::OrgRole,
         Some(other) => return Err(Error::bad_request(format!("by={other}: use team or org_role")).into()),
     };
-    let groups = indicators_by(&wf, &state.calendar, period, grouping);
-    let rows = indicator_rows(&[(period, groups)], true);
+    // The same for everyone (members' figures are hidden below): worked out once per change of the data.
+    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let key = format!("indicators {} to {} {grouping:?}", period.start, period.end);
+    let groups = state.kept(generation, key, move || indicators_by(&all, &calendar, period, grouping)).await?;
+    let rows = indicator_rows(&[(period, groups.to_vec())], true);
     let mut value =
         if grouping == Grouping::Authority { serde_json::to_value(rows.first()) } else { serde_json::to_value(&rows) }
             .map_err(|e| Error::internal(format!("the figures could not be written as JSON: {e}")))?;

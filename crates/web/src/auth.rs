@@ -71,7 +71,8 @@ pub async fn require_viewer(State(state): State<Shared>, mut request: Request, n
         Some(mut v) => {
             // Pages say in their footer how far the data goes.
             if !request.uri().path().starts_with("/api/") {
-                v.data_until = state.workforce().await.ok().and_then(|wf| wf.latest_date());
+                v.data_until =
+                    state.workforce_and_generation().await.ok().and_then(|(g, wf)| state.latest_known(g, &wf));
             }
             request.extensions_mut().insert(v);
             next.run(request).await

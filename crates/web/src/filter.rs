@@ -184,7 +184,7 @@ impl AppState {
         date: Option<NaiveDate>,
     ) -> Result<(i64, Arc<Workforce>, NaiveDate, Coverage), Error> {
         let (generation, wf, date) = self.generation_workforce_at(date).await?;
-        let coverage = self.coverage(&wf).await;
+        let coverage = self.coverage(generation, &wf).await;
         let day = sightline_core::Period { start: date, end: date };
         if let Some(gap) = coverage.gap(day, &[(Records::Employment, Need::Day)]) {
             let when = sightline_core::words::long_date(date);
@@ -205,10 +205,18 @@ impl AppState {
 
     /// The records' coverage: from when each kind is complete (declared, or
     /// its first record) and the last date the data speaks of.
-    pub async fn coverage(&self, wf: &Workforce) -> Coverage {
-        // A store that cannot say what was declared still has the records' own dates.
-        let declared = self.store.complete_from().await.unwrap_or_default();
-        Coverage::of(wf, &declared)
+    /// What the records of `generation` cover (declared dates change the
+    /// generation too): worked out once per generation.
+    pub async fn coverage(&self, generation: i64, wf: &Workforce) -> Coverage {
+        let work = async {
+            // A store that cannot say what was declared still has the records' own dates.
+            let declared = self.store.complete_from().await.unwrap_or_default();
+            Ok(Coverage::of(wf, &declared))
+        };
+        match self.kept_from(generation, "coverage".into(), work).await {
+            Ok(coverage) => coverage.as_ref().clone(),
+            Err(_) => Coverage::of(wf, &Default::default()),
+        }
     }
 
     /// [`AppState::workforce_at`] with the store generation it is of, for what is kept per generation.
@@ -217,7 +225,7 @@ impl AppState {
         date: Option<NaiveDate>,
     ) -> Result<(i64, Arc<Workforce>, NaiveDate), Error> {
         let (generation, wf) = self.workforce_and_generation().await?;
-        let date = date.unwrap_or_else(|| crate::latest_date(&wf));
+        let date = date.unwrap_or_else(|| self.latest_date(generation, &wf));
         Ok((generation, wf, date))
     }
 }

@@ -4,7 +4,7 @@
 //! kept per store generation and question.
 
 use crate::error::Error;
-use crate::{latest_date, AppState};
+use crate::AppState;
 use sightline_plan::{fit_with_levels, with_baseline, Fitted, Forecast, ForecastTarget, Options, Scenario};
 use std::sync::Arc;
 
@@ -52,8 +52,8 @@ impl AppState {
             self.store.targets().await?.iter().filter_map(|t| ForecastTarget::set(&t.target)).collect();
         // Fitted only on months the employment records cover whole: rates
         // from a time whose leavers are not all recorded would be too low.
-        let as_of = latest_date(&wf);
-        let coverage = self.coverage(&wf).await;
+        let as_of = self.latest_date(generation, &wf);
+        let coverage = self.coverage(generation, &wf).await;
         let window = sightline_plan::window_for(&coverage, as_of, None)
             .map_err(|e| Error::unprocessable(format!("{}.", sightline_core::words::upper_first(&e))))?;
         let calendar = self.calendar.clone();

@@ -39,7 +39,7 @@ use pages::{
 };
 use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
-use state::{latest_date, AppState, Shared};
+use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::RwLock;
@@ -88,6 +88,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         development: RwLock::new(None),
         pseudonym_key,
         gaps: state::Memo::new(),
+        latest: state::Memo::new(),
         heavy: Arc::new(state::Heavy::new()),
         kept: state::Kept::new(),
         published,

@@ -24,6 +24,9 @@ pub struct AppState {
     pub(crate) pseudonym_key: String,
     /// What makes the figures at a date doubtful (`core::completeness`), by generation and date.
     pub(crate) gaps: Memo<Vec<sightline_core::completeness::Finding>>,
+    /// The last date the data of a generation speaks of (a pass over every
+    /// record: worked out once, not on every page's footer).
+    pub(crate) latest: Memo<Option<NaiveDate>>,
     /// DfE's published figures: the latest release loaded into the store, else the shipped file.
     pub(crate) published: sightline_core::published::Published,
     pub(crate) neighbours: sightline_core::benchmark::NeighbourModel,
@@ -119,11 +122,6 @@ pub(crate) type TurnoverSeries = (Vec<String>, Vec<Option<f64>>);
 pub(crate) type Shared = Arc<AppState>;
 
 impl AppState {
-    /// The workforce as the store holds it now.
-    pub(crate) async fn workforce(&self) -> Result<Arc<Workforce>, StoreError> {
-        Ok(self.workforce_and_generation().await?.1)
-    }
-
     /// The workforce and the store generation it is of.
     ///
     /// A workforce is only ever filed under the generation it is of: what
@@ -183,6 +181,18 @@ impl AppState {
         compute: impl FnOnce() -> TurnoverSeries + Send + 'static,
     ) -> Result<Arc<TurnoverSeries>, crate::error::Error> {
         self.kept(generation, format!("rolling turnover {date}"), compute).await
+    }
+
+    /// The last date the data of `generation` speaks of, if any.
+    pub(crate) fn latest_known(&self, generation: i64, wf: &Workforce) -> Option<NaiveDate> {
+        *self.latest.get_or((generation, NaiveDate::MIN), || wf.latest_date())
+    }
+
+    /// The last date the data of `generation` speaks of, and no later than
+    /// today: the date pages show unless one is chosen.
+    pub(crate) fn latest_date(&self, generation: i64, wf: &Workforce) -> NaiveDate {
+        let today = chrono::Utc::now().date_naive();
+        self.latest_known(generation, wf).map_or(today, |d| d.min(today))
     }
 
     /// `work`'s value for the data of `generation`: worked out once (as heavy
@@ -309,13 +319,6 @@ impl<V> Memo<V> {
         memo.insert(key, value.clone());
         value
     }
-}
-
-/// The last date the data speaks of, and no later than today: the date
-/// pages show unless one is chosen.
-pub(crate) fn latest_date(wf: &Workforce) -> NaiveDate {
-    let today = chrono::Utc::now().date_naive();
-    wf.latest_date().map_or(today, |d| d.min(today))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::filter::Query;
 use crate::layout::respond;
 use crate::viewer::Viewer;
-use crate::{latest_date, AppState, Shared};
+use crate::{AppState, Shared};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Datelike as _;
@@ -39,45 +39,66 @@ pub async fn people(State(state): State<Shared>, viewer: Viewer, Query(search): 
     respond(&viewer, "People", people_view(&state, &viewer, search).await)
 }
 
+/// One person on the People page, as the viewer may see them.
+struct Listed {
+    id: String,
+    swe: String,
+    latest_team: String,
+    in_post: bool,
+    /// The kind of the post now, else of the latest.
+    kind: Option<&'static str>,
+    status: String,
+}
+
+/// Everyone `viewer` may see at `date`, in the order of the workforce.
+fn listed_people(viewer: &Viewer, wf: &sightline_core::Workforce, date: chrono::NaiveDate) -> Vec<Listed> {
+    let mut out = Vec::new();
+    for p in wf.person_indices() {
+        let Some(sight) = viewer.sight_of(wf, p, date) else { continue };
+        let spells: Vec<&sightline_core::Spell> =
+            wf.spells_of(p).iter().filter(|s| sight.shows(s.start, s.end)).collect();
+        let person = wf.person(p);
+        let latest = spells.last().copied();
+        let now = spells.iter().find(|s| s.covers(date)).copied();
+        out.push(Listed {
+            id: person.id.clone(),
+            swe: person.swe_no.clone().unwrap_or_default(),
+            latest_team: latest.map(|s| wf.team_name(s.team).to_string()).unwrap_or_default(),
+            in_post: now.is_some(),
+            kind: now.or(latest).map(|s| s.kind.as_str()),
+            status: now.map_or("Not in post".to_string(), |s| format!("In post, {}", s.kind.label().to_lowercase())),
+        });
+    }
+    out
+}
+
 async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Result<Markup, Error> {
     if !viewer.sees_people() {
         return Err(Error::forbidden(ONLY_AGGREGATES));
     }
-    let wf = state.workforce().await?;
-    let date = latest_date(&wf);
+    let (generation, wf) = state.workforce_and_generation().await?;
+    let date = state.latest_date(generation, &wf);
     let q = search.q.unwrap_or_default().trim().to_lowercase();
     let team = search.team.filter(|t| !t.is_empty());
     let status = search.status.filter(|s| s == "in-post" || s == "left");
     let contract = search.contract.filter(|c| sightline_core::SpellKind::parse(c).is_some());
-    let mut rows = Vec::new();
-    let mut teams_seen = std::collections::BTreeSet::new();
-    for p in wf.person_indices() {
-        let spells = wf.spells_of(p);
-        let Some(sight) = viewer.sight_of(&wf, p, date) else { continue };
-        let spells: Vec<&sightline_core::Spell> = spells.iter().filter(|s| sight.shows(s.start, s.end)).collect();
-        let person = wf.person(p);
-        let swe = person.swe_no.clone().unwrap_or_default();
-        let latest = spells.last().copied();
-        let now = spells.iter().find(|s| s.covers(date));
-        let latest_team = latest.map(|s| wf.team_name(s.team).to_string()).unwrap_or_default();
-        teams_seen.insert(latest_team.clone());
-        if !q.is_empty() && !person.id.to_lowercase().contains(&q) && !swe.to_lowercase().contains(&q) {
-            continue;
-        }
-        if team.as_ref().is_some_and(|t| *t != latest_team)
-            || status.as_deref() == Some("in-post") && now.is_none()
-            || status.as_deref() == Some("left") && now.is_some()
-            || contract.as_ref().is_some_and(|c| now.copied().or(latest).is_none_or(|s| s.kind.as_str() != c))
-        {
-            continue;
-        }
-        rows.push((
-            person.id.clone(),
-            swe,
-            latest_team,
-            now.map_or("Not in post".to_string(), |s| format!("In post, {}", s.kind.label().to_lowercase())),
-        ));
-    }
+    // Everyone the viewer may see, with what the filters ask of them: the
+    // same for everyone who may see the same people, made once per change of the data.
+    let key = format!("people list {date} {} {:?}", viewer.user.role, viewer.user.teams);
+    let (who, all) = (viewer.clone(), wf.clone());
+    let listed = state.kept(generation, key, move || listed_people(&who, &all, date)).await?;
+    let teams_seen: std::collections::BTreeSet<&str> = listed.iter().map(|r| r.latest_team.as_str()).collect();
+    let rows: Vec<_> = listed
+        .iter()
+        .filter(|r| q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q))
+        .filter(|r| {
+            !(team.as_ref().is_some_and(|t| *t != r.latest_team)
+                || status.as_deref() == Some("in-post") && !r.in_post
+                || status.as_deref() == Some("left") && r.in_post
+                || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
+        })
+        .map(|r| (r.id.clone(), r.swe.clone(), r.latest_team.clone(), r.status.clone()))
+        .collect();
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page = search.page.unwrap_or(1).clamp(1, pages);
     let shown = rows.get((page - 1) * PAGE_SIZE..rows.len().min(page * PAGE_SIZE)).unwrap_or_default();
@@ -126,7 +147,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
                 label for="team" { "Team" }
                 select #team name="team" {
                     option value="" { "All teams" }
-                    @for t in teams_seen.iter().filter(|t| !t.is_empty()) { option value=(t) selected[team.as_deref() == Some(t.as_str())] { (t) } }
+                    @for t in teams_seen.iter().filter(|t| !t.is_empty()) { option value=(t) selected[team.as_deref() == Some(*t)] { (t) } }
                 }
             }
             div {
@@ -186,7 +207,7 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
         return Err(Error::forbidden(ONLY_AGGREGATES));
     }
     let (generation, wf) = state.workforce_and_generation().await?;
-    let date = latest_date(&wf);
+    let date = state.latest_date(generation, &wf);
     // Only someone the viewer may see, and of them only what they may see.
     let sight = wf.person_indices().find(|p| wf.person(*p).id == key).and_then(|p| viewer.sight_of(&wf, p, date));
     let nobody = || Error::not_found(format!("There is no one called {key} whom you may see."));

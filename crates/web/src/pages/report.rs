@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::filter::Query;
 use crate::layout::respond_headed;
 use crate::viewer::Viewer;
-use crate::{latest_date, AppState, Shared};
+use crate::{AppState, Shared};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -41,8 +41,8 @@ pub async fn form(State(state): State<Shared>, viewer: Viewer) -> Response {
 }
 
 async fn form_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
-    let wf = state.workforce().await?;
-    let period = Period::twelve_months_to(latest_date(&wf));
+    let (generation, wf) = state.workforce_and_generation().await?;
+    let period = Period::twelve_months_to(state.latest_date(generation, &wf));
     Ok(html! {
         h1 { "Committee report" }
         p { "A workforce stability report for a committee or scrutiny panel: staffing by team, turnover against \
@@ -121,7 +121,7 @@ async fn made(state: &AppState, viewer: &Viewer, query: ReportQuery) -> Result<R
     };
     let forecast = state.forecast(None, options).await.ok().and_then(|f| f.pair);
     // No report of a period the employment records do not cover whole.
-    let coverage = state.coverage(&wf).await;
+    let coverage = state.coverage(generation, &wf).await;
     if let Some(gap) = coverage.gap(period, &[(Records::Employment, Need::Period)]) {
         return Err(Error::unprocessable(format!(
             "No report for {} to {}: {}. Choose a period the records cover.",
