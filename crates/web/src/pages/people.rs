@@ -86,8 +86,14 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
     // same for everyone who may see the same people, made once per change of the data.
     let key = format!("people list {date} {} {:?}", viewer.user.role, viewer.user.teams);
     let (who, all) = (viewer.clone(), wf.clone());
-    let listed = state.kept(generation, key, move || listed_people(&who, &all, date)).await?;
-    let teams_seen: std::collections::BTreeSet<&str> = listed.iter().map(|r| r.latest_team.as_str()).collect();
+    let kept = state
+        .kept(generation, key, move || {
+            let listed = listed_people(&who, &all, date);
+            let teams: std::collections::BTreeSet<String> = listed.iter().map(|r| r.latest_team.clone()).collect();
+            (listed, teams)
+        })
+        .await?;
+    let (listed, teams_seen) = (&kept.0, &kept.1);
     let rows: Vec<_> = listed
         .iter()
         .filter(|r| q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q))
@@ -97,7 +103,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
                 || status.as_deref() == Some("left") && r.in_post
                 || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
         })
-        .map(|r| (r.id.clone(), r.swe.clone(), r.latest_team.clone(), r.status.clone()))
+        .map(|r| (&r.id, &r.swe, &r.latest_team, &r.status))
         .collect();
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page = search.page.unwrap_or(1).clamp(1, pages);
@@ -147,7 +153,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
                 label for="team" { "Team" }
                 select #team name="team" {
                     option value="" { "All teams" }
-                    @for t in teams_seen.iter().filter(|t| !t.is_empty()) { option value=(t) selected[team.as_deref() == Some(*t)] { (t) } }
+                    @for t in teams_seen.iter().filter(|t| !t.is_empty()) { option value=(t) selected[team.as_deref() == Some(t.as_str())] { (t) } }
                 }
             }
             div {

@@ -108,10 +108,10 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         _ => None,
     };
     let (x, values): (&Vec<String>, &Vec<Option<f64>>) = (&series.0, team_series.as_deref().unwrap_or(&series.1));
-    let mut leavers = leavers::leavers_in(&wf, period);
-    if let Some(id) = team {
-        leavers.retain(|l| l.team == id);
-    }
+    let all = wf.clone();
+    let everyone = state.kept(generation, format!("leavers {date}"), move || leavers::leavers_in(&all, period)).await?;
+    let leavers: Vec<leavers::Leaver> =
+        everyone.iter().filter(|l| team.is_none_or(|id| l.team == id)).cloned().collect();
     let reasons = leavers::count_by_reason(&leavers);
     let destinations = leavers::count_by_destination(&leavers);
     let mut service = [0u32; YEAR_BANDS.len()];
