@@ -94,20 +94,31 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
         })
         .await?;
     let (listed, teams_seen) = (&kept.0, &kept.1);
-    let rows: Vec<_> = listed
-        .iter()
-        .filter(|r| q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q))
-        .filter(|r| {
-            !(team.as_ref().is_some_and(|t| *t != r.latest_team)
-                || status.as_deref() == Some("in-post") && !r.in_post
-                || status.as_deref() == Some("left") && r.in_post
-                || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
-        })
-        .map(|r| (&r.id, &r.swe, &r.latest_team, &r.status))
-        .collect();
-    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    // With no filter the page is a slice of the list; with one, the list is read through.
+    let unfiltered = q.is_empty() && team.is_none() && status.is_none() && contract.is_none();
+    let matching: Vec<&Listed> = if unfiltered {
+        Vec::new()
+    } else {
+        listed
+            .iter()
+            .filter(|r| q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q))
+            .filter(|r| {
+                !(team.as_ref().is_some_and(|t| *t != r.latest_team)
+                    || status.as_deref() == Some("in-post") && !r.in_post
+                    || status.as_deref() == Some("left") && r.in_post
+                    || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
+            })
+            .collect()
+    };
+    let found = if unfiltered { listed.len() } else { matching.len() };
+    let pages = found.div_ceil(PAGE_SIZE).max(1);
     let page = search.page.unwrap_or(1).clamp(1, pages);
-    let shown = rows.get((page - 1) * PAGE_SIZE..rows.len().min(page * PAGE_SIZE)).unwrap_or_default();
+    let range = (page - 1) * PAGE_SIZE..found.min(page * PAGE_SIZE);
+    let shown: Vec<_> = if unfiltered {
+        listed.get(range).unwrap_or_default().iter().map(|r| (&r.id, &r.swe, &r.latest_team, &r.status)).collect()
+    } else {
+        matching.get(range).unwrap_or_default().iter().map(|r| (&r.id, &r.swe, &r.latest_team, &r.status)).collect()
+    };
     // What was asked, as far as anything was: no empty filters in the log.
     let mut asked: Vec<String> = Vec::new();
     for (what, value) in [
@@ -125,7 +136,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
         if asked.is_empty() { "" } else { ", " },
         asked.join(", "),
         shown.len(),
-        rows.len()
+        found
     );
     state.store.audit(&viewer.user.name, "view people", &detail).await.map_err(Error::audit)?;
     let link = |n: usize| {
@@ -174,7 +185,7 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
             button type="submit" { "Search" }
         }
         table.stack {
-            caption { (rows.len()) " people; status on " (long_date(date)) @if pages > 1 { "; page " (page) " of " (pages) } }
+            caption { (found) " people; status on " (long_date(date)) @if pages > 1 { "; page " (page) " of " (pages) } }
             thead { tr { th scope="col" { "Person" } th scope="col" { "SWE number" } th scope="col" { "Latest team" } th scope="col" { "On " (long_date(date)) } } }
             tbody {
                 @for (id, swe, team, status) in shown {
