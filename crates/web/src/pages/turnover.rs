@@ -108,30 +108,43 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
         _ => None,
     };
     let (x, values): (&Vec<String>, &Vec<Option<f64>>) = (&series.0, team_series.as_deref().unwrap_or(&series.1));
+    // The year's leavers counted (in the scope), once per change of the data.
     let all = wf.clone();
-    let everyone = state.kept(generation, format!("leavers {date}"), move || leavers::leavers_in(&all, period)).await?;
-    let leavers: Vec<leavers::Leaver> =
-        everyone.iter().filter(|l| team.is_none_or(|id| l.team == id)).cloned().collect();
-    let reasons = leavers::count_by_reason(&leavers);
-    let destinations = leavers::count_by_destination(&leavers);
-    let mut service = [0u32; YEAR_BANDS.len()];
-    let mut qualified = [0u32; YEAR_BANDS.len()];
-    let mut qualified_known = 0;
-    for l in &leavers {
-        if let Some(n) = service.get_mut(year_band(l.years_of_service())) {
-            *n += 1;
-        }
-        if let Some(q) = wf.person(l.person).qualification_date {
-            if let Some(n) = qualified.get_mut(year_band(leavers::whole_years(q, l.date))) {
-                *n += 1;
+    let counted = state
+        .kept(generation, format!("leavers counted {date} {team:?}"), move || {
+            let mut leavers = leavers::leavers_in(&all, period);
+            if let Some(id) = team {
+                leavers.retain(|l| l.team == id);
             }
-            qualified_known += 1;
-        }
-    }
-    let mut by_team: Vec<_> = state.by_team(generation, &wf, period).await?.to_vec();
-    if let Scope::Team(t) = scope {
-        by_team.retain(|g| g.group.as_deref() == Some(t));
-    }
+            let mut service = [0u32; YEAR_BANDS.len()];
+            let mut qualified = [0u32; YEAR_BANDS.len()];
+            let mut qualified_known = 0;
+            for l in &leavers {
+                if let Some(n) = service.get_mut(year_band(l.years_of_service())) {
+                    *n += 1;
+                }
+                if let Some(q) = all.person(l.person).qualification_date {
+                    if let Some(n) = qualified.get_mut(year_band(leavers::whole_years(q, l.date))) {
+                        *n += 1;
+                    }
+                    qualified_known += 1;
+                }
+            }
+            let reasons = leavers::count_by_reason(&leavers);
+            let destinations = leavers::count_by_destination(&leavers);
+            (leavers.len(), reasons, destinations, service, qualified, qualified_known)
+        })
+        .await?;
+    let (leaver_count, reasons, destinations, service, qualified, qualified_known) = &*counted;
+    let (service, qualified, qualified_known) = (*service, *qualified, *qualified_known);
+    let every_team = state.by_team(generation, &wf, period).await?;
+    let by_team: Vec<_> = every_team
+        .iter()
+        .filter(|g| match scope {
+            Scope::Team(t) => g.group.as_deref() == Some(t),
+            _ => true,
+        })
+        .collect();
     let moves: u32 = by_team.iter().map(|g| g.moves.moves_out_headcount).sum();
     let summary = match (values.first().copied().flatten(), values.last().copied().flatten()) {
         (Some(a), Some(b)) => {
@@ -159,7 +172,7 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
             p.no-data { "No data: " (gap.words()) ", so the leavers of the 12 months to " (long_date(date)) " are not all known. Choose a later date." }
         } @else {
         p {
-            (sightline_core::words::upper_first(&how_many(viewer, leavers.len() as u32, "person", "people")))
+            (sightline_core::words::upper_first(&how_many(viewer, *leaver_count as u32, "person", "people")))
             @if let Scope::Team(t) = scope { " left the authority's employment from " (t) ". " } @else { " left the authority's employment. " }
             (sightline_core::words::upper_first(&how_many(viewer, moves, "move", "moves"))) " between teams, not leavers, are counted apart."
         }
