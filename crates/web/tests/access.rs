@@ -1611,3 +1611,29 @@ async fn many_views_at_once_are_all_answered_and_audited_and_an_import_shows_nex
     let (_, after) = send(&w.app, bearer("/api/v1/people?date=2024-09-30", &token)).await;
     assert_eq!(people(&after), now);
 }
+
+/// The People page's filters give the people the records say: those in
+/// post on the date, those not, and one found by their identifier.
+#[tokio::test]
+async fn the_people_page_filters_by_status_and_finds_a_person() {
+    let w = world().await;
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let wf = &w.workforce;
+    let date = wf.latest_date().unwrap().min(chrono::Utc::now().date_naive());
+    let in_post = wf.person_indices().filter(|p| wf.spells_of(*p).iter().any(|s| s.covers(date))).count();
+    let everyone = wf.person_indices().count();
+    let found = |page: &str| -> usize {
+        let at = page.find(" people; status on").expect("the list's caption");
+        page[..at].rsplit(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+    };
+    for (query, expected) in [("", everyone), ("?status=in-post", in_post), ("?status=left", everyone - in_post)] {
+        let (r, page) = send(&w.app, get(&format!("/people{query}"), Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(found(&page), expected, "/people{query}");
+    }
+    assert!(in_post > 0 && in_post < everyone, "both kinds are there to find");
+    let someone = &wf.person(wf.person_indices().nth(7).unwrap()).id;
+    let (_, page) = send(&w.app, get(&format!("/people?q={}", someone.to_lowercase()), Some(&admin))).await;
+    assert_eq!(found(&page), 1);
+    assert!(page.contains(&format!("/people/{someone}")), "{page}");
+}

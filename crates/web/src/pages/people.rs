@@ -94,31 +94,47 @@ async fn people_view(state: &AppState, viewer: &Viewer, search: Search) -> Resul
         })
         .await?;
     let (listed, teams_seen) = (&kept.0, &kept.1);
-    // With no filter the page is a slice of the list; with one, the list is read through.
+    // With no filter the page is a slice of the list; with one, the list is
+    // read through once per change of the data and filter, and kept.
     let unfiltered = q.is_empty() && team.is_none() && status.is_none() && contract.is_none();
-    let matching: Vec<&Listed> = if unfiltered {
-        Vec::new()
+    let matching: std::sync::Arc<Vec<usize>> = if unfiltered {
+        std::sync::Arc::new(Vec::new())
     } else {
-        listed
-            .iter()
-            .filter(|r| q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q))
-            .filter(|r| {
-                !(team.as_ref().is_some_and(|t| *t != r.latest_team)
-                    || status.as_deref() == Some("in-post") && !r.in_post
-                    || status.as_deref() == Some("left") && r.in_post
-                    || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
+        let key = format!(
+            "people matching {date} {} {:?} {q:?} {team:?} {status:?} {contract:?}",
+            viewer.user.role, viewer.user.teams
+        );
+        let (kept, q, team, status, contract) =
+            (kept.clone(), q.clone(), team.clone(), status.clone(), contract.clone());
+        state
+            .kept(generation, key, move || {
+                kept.0
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        q.is_empty() || r.id.to_lowercase().contains(&q) || r.swe.to_lowercase().contains(&q)
+                    })
+                    .filter(|(_, r)| {
+                        !(team.as_ref().is_some_and(|t| *t != r.latest_team)
+                            || status.as_deref() == Some("in-post") && !r.in_post
+                            || status.as_deref() == Some("left") && r.in_post
+                            || contract.as_ref().is_some_and(|c| r.kind != Some(c.as_str())))
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
             })
-            .collect()
+            .await?
     };
     let found = if unfiltered { listed.len() } else { matching.len() };
     let pages = found.div_ceil(PAGE_SIZE).max(1);
     let page = search.page.unwrap_or(1).clamp(1, pages);
     let range = (page - 1) * PAGE_SIZE..found.min(page * PAGE_SIZE);
     let shown: Vec<_> = if unfiltered {
-        listed.get(range).unwrap_or_default().iter().map(|r| (&r.id, &r.swe, &r.latest_team, &r.status)).collect()
+        listed.get(range).unwrap_or_default().iter().collect()
     } else {
-        matching.get(range).unwrap_or_default().iter().map(|r| (&r.id, &r.swe, &r.latest_team, &r.status)).collect()
+        matching.get(range).unwrap_or_default().iter().filter_map(|i| listed.get(*i)).collect()
     };
+    let shown: Vec<_> = shown.into_iter().map(|r| (&r.id, &r.swe, &r.latest_team, &r.status)).collect();
     // What was asked, as far as anything was: no empty filters in the log.
     let mut asked: Vec<String> = Vec::new();
     for (what, value) in [
