@@ -11,7 +11,7 @@ use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::absence as sickness;
 use sightline_core::words::long_date;
-use sightline_core::{indicators_by, Grouping, Period};
+use sightline_core::Period;
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
 
@@ -47,12 +47,13 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                     Some(t) => sickness::team_sickness_by_month(&all, &calendar, period.start, date, threshold, t),
                     None => sickness::sickness_by_month(&all, &calendar, period.start, date, threshold),
                 },
-                indicators_by(&all, &calendar, period, Grouping::Team),
                 sickness::long_term_on(&all, &calendar, date, threshold).into_iter().cloned().collect::<Vec<_>>(),
             )
         })
         .await?;
-    let (months, by_team, long) = &*kept;
+    let (months, long) = &*kept;
+    // Every team's figures, shared with the other pages of the date.
+    let by_team = state.by_team(generation, &wf, period).await?;
     // All staff by directorate, where the exports name directorates (the wider workforce beside social workers).
     let directorates = state.store.directorates().await?;
     // Not for members: with the social workers' figures elsewhere, a directorate's all-staff figures could

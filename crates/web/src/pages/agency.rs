@@ -12,7 +12,7 @@ use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::agency_rules::Rule;
 use sightline_core::words::{long_date, money, money_short};
-use sightline_core::{agency, indicators_by, Grouping, Period};
+use sightline_core::{agency, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
 
@@ -65,20 +65,21 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
                     judged.retain(|a| a.team == t);
                 }
                 let compliance = sightline_core::agency_rules::compliance(&all, &book, &judged, date);
-                let by_team = indicators_by(&all, &calendar, period, Grouping::Team);
                 let mut assignments = agency::assignments_at(&all, date);
                 if let Some(t) = team {
                     assignments.retain(|a| a.team == t);
                 }
                 let bands = agency::count_by_band(&assignments);
                 let conversions = agency::conversions(&all, period).len() as u32;
-                Ok::<_, String>((costs, monthly, compliance, by_team, assignments, bands, conversions))
+                Ok::<_, String>((costs, monthly, compliance, assignments, bands, conversions))
             })
             .await?
             .map_err(Error::internal)
     };
     let kept = state.kept_from(generation, format!("agency {date} {team:?}"), work).await?;
-    let (costs, monthly, compliance, by_team, assignments, bands, conversions) = &*kept;
+    let (costs, monthly, compliance, assignments, bands, conversions) = &*kept;
+    // Every team's figures, shared with the other pages of the date.
+    let by_team = state.by_team(generation, &wf, period).await?;
     let (bands, conversions) = (*bands, *conversions);
     let any_cost = costs.iter().any(|c| c.costed_fte_days > 0.0);
     let member = viewer.user.role == Role::Member;

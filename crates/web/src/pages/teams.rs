@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
 use sightline_core::words::long_date;
-use sightline_core::{indicators_by, staffing_by_team, Grouping, Period};
+use sightline_core::{staffing_by_team, Period};
 use sightline_report::chart::stacked_bars;
 use sightline_store::Role;
 
@@ -27,17 +27,15 @@ async fn view(state: &AppState, viewer: &Viewer, filter: &Filter) -> Result<Mark
     // Funded posts not recorded on the date: no establishment or vacancies, never 0.
     let est_gap = coverage.gap_for(Period::twelve_months_to(date), "vacancy_fte");
     // Twelve months by team: heavy work, off the server's threads.
-    let (all, calendar) = (wf.clone(), state.calendar.clone());
+    let all = wf.clone();
     let kept = state
         .kept(generation, format!("teams {date}"), move || {
-            (
-                staffing_by_team(&all, date),
-                sightline_core::asyes_at(&all, date),
-                indicators_by(&all, &calendar, Period::twelve_months_to(date), Grouping::Team),
-            )
+            (staffing_by_team(&all, date), sightline_core::asyes_at(&all, date))
         })
         .await?;
-    let (staffing, asyes, by_team) = &*kept;
+    let (staffing, asyes) = &*kept;
+    // Every team's figures, shared with the other pages of the date.
+    let by_team = &*state.by_team(generation, &wf, Period::twelve_months_to(date)).await?;
     let member = viewer.user.role == Role::Member;
     let settings = &state.settings;
     let shown: Vec<_> = staffing
