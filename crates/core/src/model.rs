@@ -301,6 +301,12 @@ impl WorkforceBuilder {
         p
     }
 
+    /// The person with identifier `id`, if one has been added.
+    pub fn find_person(&self, id: &str) -> Option<PersonIdx> {
+        let persons = &self.wf.persons;
+        self.person_index.find(hash_id(id), |p| persons[p.0 as usize].id == id).copied()
+    }
+
     /// The details of a person, for filling in attributes. The identifier
     /// is the person's key: replace the details, keep the `id`.
     pub fn person_mut(&mut self, p: PersonIdx) -> &mut Person {
@@ -313,6 +319,13 @@ impl WorkforceBuilder {
         self.wf.spells.reserve(spells);
         self.wf.absences.reserve(absences);
         self.wf.caseloads.reserve(caseloads);
+    }
+
+    /// Room for this many more people.
+    pub fn reserve_people(&mut self, people: usize) {
+        self.wf.persons.reserve(people);
+        let persons = &self.wf.persons;
+        self.person_index.reserve(people, |q| hash_id(&persons[q.0 as usize].id));
     }
 
     pub fn add_spell(&mut self, spell: Spell) {

@@ -7,9 +7,10 @@
 //! unknown columns ignored.
 
 use crate::read::{ReadError, Strictness};
-use crate::table::{read_table, Part, Row};
+use crate::table::{read_table, read_table_lean, Lean, Part, Row};
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::source::RowProblem;
 use sightline_core::source::{Mode, PersonDetails, SourceData};
@@ -18,6 +19,7 @@ use sightline_core::{
     PersonIdx, QualificationRoute, ReasonLeave, Spell, SpellKind, TeamId, Workforce, WorkforceBuilder,
 };
 use std::fs;
+use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::Path;
 
@@ -51,43 +53,47 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
     let establishment = read(ESTABLISHMENT, false)?;
     let absences = read(ABSENCES, false)?;
     let caseloads = read(CASELOADS, false)?;
-    // The files are parsed side by side (large ones in parts); each file's
-    // rows are joined on people and teams, in file order, as soon as it is
-    // parsed, while the later files are still being parsed.
+    // The files are parsed side by side (large ones in parts) and joined on
+    // people and teams in file order: spells, people and establishment
+    // first; then absences and caseloads, whose people are looked up among
+    // those already known, while the spells are checked for duplicates.
     std::thread::scope(|scope| {
         let people = scope.spawn(|| people.as_deref().map(parse_people));
         let establishment = scope.spawn(|| establishment.as_deref().map(parse_establishment));
-        let absences = scope.spawn(|| absences.as_deref().map(parse_absences));
-        let caseloads = scope.spawn(|| caseloads.as_deref().map(parse_caseloads));
         let spells = parse_spells(&spells);
         let join = "a reader thread finishes";
-        assemble(
-            strictness,
-            spells,
-            || people.join().expect(join),
-            || establishment.join().expect(join),
-            || absences.join().expect(join),
-            || caseloads.join().expect(join),
-        )
+        let first =
+            First { spells, people: people.join().expect(join), establishment: establishment.join().expect(join) };
+        assemble(strictness, first, absences.as_deref(), caseloads.as_deref())
     })
 }
 
+/// The files read first: those that name people and teams.
+struct First {
+    spells: Parts<(u64, Spell), SpellIds>,
+    people: Option<Parts<(u64, Person)>>,
+    establishment: Option<Parts<(u64, (String, Establishment))>>,
+}
+
 /// Joins the parsed files into a workforce, in file order, checking the
-/// rules that span rows (duplicates, overlaps, SWE numbers).
-#[allow(clippy::expect_used)] // a check thread's panic is passed on (the checks do not panic: tests/hostile.rs)
+/// rules that span rows (duplicates, overlaps, SWE numbers); absences and
+/// caseloads are parsed here, once the people of the first files are known.
+#[allow(clippy::expect_used)] // a reader or check thread's panic is passed on (they do not panic: tests/hostile.rs)
 fn assemble(
     strictness: Strictness,
-    spells: Parts<(u64, Spell), SpellIds>,
-    people: impl FnOnce() -> Option<Parts<(u64, Person)>>,
-    establishment: impl FnOnce() -> Option<Parts<(u64, (String, Establishment))>>,
-    absences: impl FnOnce() -> Option<Parts<(u64, (u32, Absence)), PersonIds>>,
-    caseloads: impl FnOnce() -> Option<Parts<CaseloadSnapshot, PersonIds>>,
+    first: First,
+    absences: Option<&[u8]>,
+    caseloads: Option<&[u8]>,
 ) -> Result<Loaded, ReadError> {
     let mut builder = WorkforceBuilder::new();
     let mut problems = Vec::new();
     let mut interned: Vec<(u64, Spell)> = Vec::new();
     let mut swe_lines: FxHashMap<PersonIdx, u64> = FxHashMap::default();
-    for part in spells? {
+    let spells = first.spells?;
+    let named = spells.iter().map(|p| p.state.ids.names.len()).sum();
+    builder.reserve_people(named);
+    swe_lines.reserve(named);
+    for part in spells {
         problems.extend(part.problems);
         let names = part.state;
         let persons = names.ids.resolve(&mut builder);
@@ -97,22 +103,19 @@ fn assemble(
                 continue;
             };
             let line = names.swe_lines[local];
-            match builder.person_mut(person).swe_no.clone() {
+            let known = builder.person_mut(person);
+            match &known.swe_no {
                 None => {
-                    builder.person_mut(person).swe_no = Some(swe);
+                    known.swe_no = Some(swe);
                     swe_lines.insert(person, line);
                 }
-                Some(other) if other != swe => {
+                Some(other) if *other != swe => {
                     problems.push(RowProblem {
                         file: SPELLS.to_string(),
                         line,
                         column: "swe_no".into(),
                         value: swe,
-                        rule: format!(
-                            "person `{}` has SWE number `{other}` on line {}",
-                            builder.person_mut(person).id,
-                            swe_lines[&person]
-                        ),
+                        rule: format!("person `{}` has SWE number `{other}` on line {}", known.id, swe_lines[&person]),
                     });
                 }
                 Some(_) => {}
@@ -123,7 +126,7 @@ fn assemble(
         }));
     }
     // The checks across rows (duplicates, overlaps) sort whole files: they
-    // run beside the joining of the files after them.
+    // run beside the reading and joining of the files after them.
     std::thread::scope(|scope| -> Result<(), ReadError> {
         let spell_check = scope.spawn(move || {
             let repeated = repeated_rows(
@@ -139,31 +142,42 @@ fn assemble(
             );
             (interned, repeated)
         });
-        let absence_check =
-            join_people_establishment_absences(&mut builder, &mut problems, people, establishment, absences)?.map(
-                |mut interned| {
-                    scope.spawn(move || {
-                        let repeated = repeated_rows(
-                            ABSENCES,
-                            &mut interned,
-                            |a| (a.person.0, a.start),
-                            |a, b| a == b,
-                            None,
-                            |a| ("start_date".into(), a.start.to_string()),
-                        );
-                        (interned, repeated)
-                    })
-                },
-            );
-        if let Some(parts) = caseloads().transpose()? {
-            // Several rows for one person and date add up (cases held in several teams).
-            builder.reserve(0, 0, parts.iter().map(|p| p.rows.len()).sum());
-            for mut part in parts {
-                problems.extend(part.problems);
-                let persons = part.state.resolve(&mut builder);
-                for c in &mut part.rows {
-                    c.person = persons[c.person.0 as usize];
+        join_people_establishment(&mut builder, &mut problems, first.people, first.establishment)?;
+        let join = "a reader thread finishes";
+        let (absences, caseloads) = std::thread::scope(|inner| {
+            let known = &builder;
+            let absences = inner.spawn(move || absences.map(|b| parse_absences(b, known)));
+            let caseloads = caseloads.map(|b| parse_caseloads(b, known));
+            (absences.join().expect(join), caseloads)
+        });
+        let absence_check = match absences.transpose()? {
+            None => None,
+            Some(mut parts) => {
+                resolve_new(&mut builder, &mut parts, |(_, a)| &mut a.person);
+                let mut interned: Vec<(u64, Absence)> = Vec::with_capacity(parts.iter().map(|p| p.rows.len()).sum());
+                for part in parts {
+                    problems.extend(part.problems);
+                    interned.extend(part.rows);
                 }
+                Some(scope.spawn(move || {
+                    let repeated = repeated_rows(
+                        ABSENCES,
+                        &mut interned,
+                        |a| (a.person.0, a.start),
+                        |a, b| a == b,
+                        None,
+                        |a| ("start_date".into(), a.start.to_string()),
+                    );
+                    (interned, repeated)
+                }))
+            }
+        };
+        if let Some(mut parts) = caseloads.transpose()? {
+            // Several rows for one person and date add up (cases held in several teams).
+            resolve_new(&mut builder, &mut parts, |c| &mut c.person);
+            builder.reserve(0, 0, parts.iter().map(|p| p.rows.len()).sum());
+            for part in parts {
+                problems.extend(part.problems);
                 builder.add_caseloads(part.rows);
             }
         }
@@ -187,16 +201,14 @@ fn assemble(
     Ok(Loaded { workforce: builder.build(), skipped: problems })
 }
 
-/// Joins in people and establishment, and the absences' people; returns the
-/// absences, still to be checked for duplicates.
-fn join_people_establishment_absences(
+/// Joins in people and establishment.
+fn join_people_establishment(
     builder: &mut WorkforceBuilder,
     problems: &mut Vec<RowProblem>,
-    people: impl FnOnce() -> Option<Parts<(u64, Person)>>,
-    establishment: impl FnOnce() -> Option<Parts<(u64, (String, Establishment))>>,
-    absences: impl FnOnce() -> Option<Parts<(u64, (u32, Absence)), PersonIds>>,
-) -> Result<Option<Vec<(u64, Absence)>>, ReadError> {
-    if let Some(parts) = people().transpose()? {
+    people: Option<Parts<(u64, Person)>>,
+    establishment: Option<Parts<(u64, (String, Establishment))>>,
+) -> Result<(), ReadError> {
+    if let Some(parts) = people.transpose()? {
         for part in parts {
             problems.extend(part.problems);
             for (_, mut row) in part.rows {
@@ -209,7 +221,7 @@ fn join_people_establishment_absences(
             }
         }
     }
-    if let Some(parts) = establishment().transpose()? {
+    if let Some(parts) = establishment.transpose()? {
         let mut interned: Vec<(u64, Establishment)> = Vec::new();
         for part in parts {
             problems.extend(part.problems);
@@ -228,18 +240,7 @@ fn join_people_establishment_absences(
         problems.extend(repeated);
         keep_valid(interned, problems, ESTABLISHMENT, |e| builder.add_establishment(e));
     }
-    if let Some(parts) = absences().transpose()? {
-        let mut interned: Vec<(u64, Absence)> = Vec::new();
-        for part in parts {
-            problems.extend(part.problems);
-            let persons = part.state.resolve(builder);
-            interned.extend(
-                part.rows.into_iter().map(|(line, (id, a))| (line, Absence { person: persons[id as usize], ..a })),
-            );
-        }
-        return Ok(Some(interned));
-    }
-    Ok(None)
+    Ok(())
 }
 
 /// Hands every row of `file` whose line has no problem to `add`.
@@ -363,7 +364,8 @@ type Parts<T, S = ()> = Result<Vec<Part<T, S>>, ReadError>;
 /// first sight, so that its rows carry a number rather than a copy of the text.
 #[derive(Default)]
 struct PersonIds {
-    index: FxHashMap<Box<[u8]>, u32>,
+    /// Local numbers, found by the hash of the identifier's bytes.
+    index: HashTable<u32>,
     names: Vec<String>,
 }
 
@@ -372,19 +374,126 @@ impl PersonIds {
     /// are matched by their bytes; each is checked as text once, when first seen.
     fn intern(&mut self, row: &Row<'_>, k: usize) -> Result<u32, RowProblem> {
         let raw = row.raw(k);
-        if let Some(i) = self.index.get(raw) {
+        let hash = FxBuildHasher.hash_one(raw);
+        let names = &self.names;
+        if let Some(i) = self.index.find(hash, |i| names[*i as usize].as_bytes() == raw) {
             return Ok(*i);
         }
         let id = row.required(k)?;
         let i = self.names.len() as u32;
         self.names.push(id.to_string());
-        self.index.insert(raw.into(), i);
+        let names = &self.names;
+        self.index.insert_unique(hash, i, |i| FxBuildHasher.hash_one(names[*i as usize].as_bytes()));
         Ok(i)
     }
 
     /// The workforce's index for each local number.
     fn resolve(&self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
         self.names.iter().map(|n| builder.person(n)).collect()
+    }
+}
+
+/// The people of a part of the absences or caseloads file: each found
+/// among the people already known from the spells and people files
+/// (identifiers interned once, across files); one not known there is
+/// numbered locally, with [`KnownPersons::NEW`] set, until [`resolve_new`]
+/// adds it to the workforce.
+struct KnownPersons<'b> {
+    known: &'b WorkforceBuilder,
+    /// The identifier of the row before and its person: rows of one person
+    /// often follow each other.
+    last: Vec<u8>,
+    last_person: Option<PersonIdx>,
+    new: PersonIds,
+    dates: DateCache,
+}
+
+/// Dates met in a part, by their ten bytes: most dates in a file repeat.
+struct DateCache {
+    /// Direct-mapped: each slot holds the last date whose bytes hash to it
+    /// (all zero bytes: none yet; a date's bytes are never zero).
+    slots: Vec<(u64, u16, Date)>,
+}
+
+impl DateCache {
+    const SLOT_BITS: u32 = 12;
+
+    fn new() -> Self {
+        DateCache { slots: vec![(0, 0, Date::MIN); 1 << Self::SLOT_BITS] }
+    }
+
+    /// [`parse_date_bytes`] of exactly ten bytes.
+    fn parse(&mut self, b: &[u8; 10]) -> Option<Date> {
+        let head = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        let tail = u16::from_le_bytes([b[8], b[9]]);
+        let mixed = (head ^ (u64::from(tail) << 48)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (mixed >> (64 - Self::SLOT_BITS)) as usize;
+        let (h, t, date) = self.slots[slot];
+        if (h, t) == (head, tail) {
+            return Some(date);
+        }
+        let date = parse_date_bytes(b)?;
+        self.slots[slot] = (head, tail, date);
+        Some(date)
+    }
+}
+
+impl<'b> KnownPersons<'b> {
+    /// Marks a person numbered within the part rather than known.
+    const NEW: u32 = 1 << 31;
+
+    fn new(known: &'b WorkforceBuilder) -> Self {
+        KnownPersons { known, last: Vec::new(), last_person: None, new: PersonIds::default(), dates: DateCache::new() }
+    }
+
+    /// The person known by exactly these bytes, if any (for a lean reader:
+    /// it reads only rows of known people).
+    fn known(&mut self, raw: &[u8]) -> Option<PersonIdx> {
+        if let Some(p) = self.last_person.filter(|_| raw == self.last.as_slice()) {
+            return (p.0 & Self::NEW == 0).then_some(p);
+        }
+        let p = std::str::from_utf8(raw).ok().and_then(|id| self.known.find_person(id)).filter(|p| p.0 < Self::NEW)?;
+        self.last.clear();
+        self.last.extend_from_slice(raw);
+        self.last_person = Some(p);
+        Some(p)
+    }
+
+    fn person(&mut self, row: &Row<'_>, k: usize) -> Result<PersonIdx, RowProblem> {
+        let raw = row.raw(k);
+        if let Some(p) = self.last_person.filter(|_| raw == self.last.as_slice()) {
+            return Ok(p);
+        }
+        let known = std::str::from_utf8(raw).ok().and_then(|id| self.known.find_person(id));
+        let person = match known {
+            Some(p) if p.0 < Self::NEW => p,
+            _ => PersonIdx(self.new.intern(row, k)? | Self::NEW),
+        };
+        self.last.clear();
+        self.last.extend_from_slice(raw);
+        self.last_person = Some(person);
+        Ok(person)
+    }
+}
+
+/// Adds the people first met in these parts to the workforce, in order of
+/// parts and of first sight, and gives their rows the workforce's index.
+fn resolve_new<T>(
+    builder: &mut WorkforceBuilder,
+    parts: &mut [Part<T, PersonIds>],
+    person: impl Fn(&mut T) -> &mut PersonIdx,
+) {
+    for part in parts {
+        if part.state.names.is_empty() {
+            continue;
+        }
+        let persons = part.state.resolve(builder);
+        for row in &mut part.rows {
+            let p = person(row);
+            if p.0 & KnownPersons::NEW != 0 {
+                *p = persons[(p.0 & !KnownPersons::NEW) as usize];
+            }
+        }
     }
 }
 
@@ -414,7 +523,7 @@ impl SpellIds {
 fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
     let optional = ["swe_no", "end_date", "reason_leave", "leaver_destination", "charge_rate"];
-    read_table(SPELLS, bytes, &required, &optional, |names: &mut SpellIds, row| {
+    read_table(SPELLS, bytes, &required, &optional, SpellIds::default, |names: &mut SpellIds, row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
         let kind = SpellKind::parse(kind_text)
@@ -539,13 +648,19 @@ fn spans_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
 
 fn parse_people(bytes: &[u8]) -> Parts<(u64, Person)> {
     let optional = ["swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"];
-    read_table(PEOPLE, bytes, &["person_id"], &optional, |_: &mut (), row| {
-        let ethnicity = row.code(
-            4,
-            |t| ETHNICITY_CODES.contains(&t).then(|| t.to_string()),
-            "unknown CSWW Ethnicity code (see docs/data-formats.md)",
-        )?;
-        Ok((
+    read_table(
+        PEOPLE,
+        bytes,
+        &["person_id"],
+        &optional,
+        || (),
+        |_: &mut (), row| {
+            let ethnicity = row.code(
+                4,
+                |t| ETHNICITY_CODES.contains(&t).then(|| t.to_string()),
+                "unknown CSWW Ethnicity code (see docs/data-formats.md)",
+            )?;
+            Ok((
             row.line,
             Person {
                 id: row.required(0)?.to_string(),
@@ -565,68 +680,163 @@ fn parse_people(bytes: &[u8]) -> Parts<(u64, Person)> {
                 )?,
             },
         ))
-    })
+        },
+    )
 }
 
 fn parse_establishment(bytes: &[u8]) -> Parts<(u64, (String, Establishment))> {
     let optional = ["end_date", "post_id", "org_role"];
-    read_table(ESTABLISHMENT, bytes, &["team", "fte", "start_date"], &optional, |_: &mut (), row| {
-        let team = row.required(0)?.to_string();
-        let fte_text = row.required(1)?;
-        let fte = row.number(1, fte_text)?;
-        if fte <= 0.0 {
-            return Err(row.problem("fte", fte_text, "funded FTE must be greater than 0"));
-        }
-        let start = row.date(2)?;
-        let end = row.optional_date(3)?;
-        row.end_not_before_start(start, end, 3)?;
-        let org_role =
-            row.code(5, |t| code_number(t).and_then(OrgRole::from_code), "unknown CSWW OrgRole code: use 1 to 6")?;
-        let post_id = row.optional(4)?.map(str::to_string);
-        Ok((row.line, (team, Establishment { team: TeamId(0), fte, start, end, post_id, org_role })))
-    })
-}
-
-fn parse_absences(bytes: &[u8]) -> Parts<(u64, (u32, Absence)), PersonIds> {
-    let required = ["person_id", "start_date", "end_date", "reason"];
-    read_table(ABSENCES, bytes, &required, &["days_lost"], |ids: &mut PersonIds, row| {
-        let id = ids.intern(row, 0)?;
-        let start = row.date(1)?;
-        let end = row.date(2)?;
-        row.end_not_before_start(start, Some(end), 2)?;
-        let reason_text = row.required(3)?;
-        let reason = AbsenceReason::from_code(reason_text).ok_or_else(|| {
-            row.problem(
-                "reason",
-                reason_text,
-                "unknown CSWW ReasonAbsence code: use SIC, MAT, OTH, PUB, TRN, UNA or UNP",
-            )
-        })?;
-        let days_lost = match row.optional(4)? {
-            None => None,
-            Some(t) => {
-                let d = row.number(4, t)?;
-                if d < 0.0 {
-                    return Err(row.problem("days_lost", t, "days lost cannot be negative"));
-                }
-                Some(d)
+    read_table(
+        ESTABLISHMENT,
+        bytes,
+        &["team", "fte", "start_date"],
+        &optional,
+        || (),
+        |_: &mut (), row| {
+            let team = row.required(0)?.to_string();
+            let fte_text = row.required(1)?;
+            let fte = row.number(1, fte_text)?;
+            if fte <= 0.0 {
+                return Err(row.problem("fte", fte_text, "funded FTE must be greater than 0"));
             }
-        };
-        Ok((row.line, (id, Absence { person: PersonIdx(0), start, end, reason, days_lost })))
-    })
+            let start = row.date(2)?;
+            let end = row.optional_date(3)?;
+            row.end_not_before_start(start, end, 3)?;
+            let org_role =
+                row.code(5, |t| code_number(t).and_then(OrgRole::from_code), "unknown CSWW OrgRole code: use 1 to 6")?;
+            let post_id = row.optional(4)?.map(str::to_string);
+            Ok((row.line, (team, Establishment { team: TeamId(0), fte, start, end, post_id, org_role })))
+        },
+    )
 }
 
-/// Caseload snapshots, each `person` a number local to its part (see [`PersonIds`]).
-fn parse_caseloads(bytes: &[u8]) -> Parts<CaseloadSnapshot, PersonIds> {
-    read_table(CASELOADS, bytes, &["person_id", "date", "cases"], &[], |ids: &mut PersonIds, row| {
-        let person = ids.intern(row, 0)?;
-        let date = row.date(1)?;
-        let raw = row.raw(2);
-        let cases = parse_count(raw).ok_or_else(|| {
-            row.problem("cases", &String::from_utf8_lossy(raw), "cases must be a whole number, 0 or more")
-        })?;
-        Ok(CaseloadSnapshot { person: PersonIdx(person), date, cases })
-    })
+fn parse_absences(bytes: &[u8], known: &WorkforceBuilder) -> Parts<(u64, Absence), PersonIds> {
+    let required = ["person_id", "start_date", "end_date", "reason"];
+    let new_state = || KnownPersons::new(known);
+    let lean: &Lean<(u64, Absence), KnownPersons> = &lean_absence;
+    let parts = read_table_lean(
+        ABSENCES,
+        bytes,
+        &required,
+        &["days_lost"],
+        new_state,
+        Some(lean),
+        |ids: &mut KnownPersons, row| {
+            let person = ids.person(row, 0)?;
+            let start = row.date(1)?;
+            let end = row.date(2)?;
+            row.end_not_before_start(start, Some(end), 2)?;
+            let reason_text = row.required(3)?;
+            let reason = AbsenceReason::from_code(reason_text).ok_or_else(|| {
+                row.problem(
+                    "reason",
+                    reason_text,
+                    "unknown CSWW ReasonAbsence code: use SIC, MAT, OTH, PUB, TRN, UNA or UNP",
+                )
+            })?;
+            let days_lost = match row.optional(4)? {
+                None => None,
+                Some(t) => {
+                    let d = row.number(4, t)?;
+                    if d < 0.0 {
+                        return Err(row.problem("days_lost", t, "days lost cannot be negative"));
+                    }
+                    Some(d)
+                }
+            };
+            Ok((row.line, Absence { person, start, end, reason, days_lost }))
+        },
+    );
+    new_people(parts)
+}
+
+/// Caseload snapshots, people as [`KnownPersons`] gives them.
+fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnapshot, PersonIds> {
+    let new_state = || KnownPersons::new(known);
+    let lean: &Lean<CaseloadSnapshot, KnownPersons> = &lean_caseload;
+    let columns = ["person_id", "date", "cases"];
+    let parts =
+        read_table_lean(CASELOADS, bytes, &columns, &[], new_state, Some(lean), |ids: &mut KnownPersons, row| {
+            let person = ids.person(row, 0)?;
+            let date = row.date(1)?;
+            let raw = row.raw(2);
+            let cases = parse_count(raw).ok_or_else(|| {
+                row.problem("cases", &String::from_utf8_lossy(raw), "cases must be a whole number, 0 or more")
+            })?;
+            Ok(CaseloadSnapshot { person, date, cases })
+        });
+    new_people(parts)
+}
+
+// The lean readers of the two largest files: rows laid out exactly as
+// Sightline writes them, of people already known. Any other row (spaces,
+// quotes, other codes or number forms, a new person, a problem) is left to
+// the full reader, which gives the same row or names the problem.
+
+/// The bytes before the first comma (within the longest field allowed) and those after it.
+fn until_comma(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let within = &b[..b.len().min(crate::read::MAX_FIELD_BYTES + 1)];
+    let i = memchr::memchr(b',', within)?;
+    Some((&b[..i], &b[i + 1..]))
+}
+
+/// A date of exactly `YYYY-MM-DD` followed by a comma, and the bytes after it.
+fn lean_date<'b>(dates: &mut DateCache, b: &'b [u8]) -> Option<(Date, &'b [u8])> {
+    let (date, rest) = b.split_first_chunk::<10>()?;
+    let rest = rest.strip_prefix(b",")?;
+    Some((dates.parse(date)?, rest))
+}
+
+/// How many bytes the line end at the start of `b` takes (LF or CR LF),
+/// 0 at the end of the part; None if the line goes on.
+fn line_end(b: &[u8]) -> Option<usize> {
+    match b {
+        [] => Some(0),
+        [b'\n', ..] => Some(1),
+        [b'\r', b'\n', ..] => Some(2),
+        _ => None,
+    }
+}
+
+/// `person_id,date,cases`.
+fn lean_caseload(ids: &mut KnownPersons<'_>, b: &[u8], _line: u64) -> Option<(CaseloadSnapshot, usize)> {
+    let (id, rest) = until_comma(b)?;
+    let person = ids.known(id)?;
+    let (date, rest) = lean_date(&mut ids.dates, rest)?;
+    let digits = rest.iter().take(10).take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    let cases = rest[..digits].iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+    let used = b.len() - rest.len() + digits + line_end(&rest[digits..])?;
+    Some((CaseloadSnapshot { person, date, cases }, used))
+}
+
+/// `person_id,start_date,end_date,reason,days_lost`.
+fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64, Absence), usize)> {
+    let (id, rest) = until_comma(b)?;
+    let person = ids.known(id)?;
+    let (start, rest) = lean_date(&mut ids.dates, rest)?;
+    let (end, rest) = lean_date(&mut ids.dates, rest)?;
+    if end < start || rest.get(3) != Some(&b',') {
+        return None;
+    }
+    let reason = AbsenceReason::from_code(std::str::from_utf8(&rest[..3]).ok()?)?;
+    let rest = &rest[4..];
+    // Days lost: empty, or digits and points (at most 32: always finite).
+    let n = rest.iter().take(33).take_while(|c| c.is_ascii_digit() || **c == b'.').count();
+    let days_lost = match n {
+        0 => None,
+        1..=32 => Some(std::str::from_utf8(&rest[..n]).ok()?.parse::<f64>().ok()?),
+        _ => return None,
+    };
+    let used = b.len() - rest.len() + n + line_end(&rest[n..])?;
+    Some(((line, Absence { person, start, end, reason, days_lost }), used))
+}
+
+/// Parts that keep, of the people they met, only those not known before.
+fn new_people<T>(parts: Parts<T, KnownPersons<'_>>) -> Parts<T, PersonIds> {
+    Ok(parts?.into_iter().map(|p| Part { rows: p.rows, problems: p.problems, state: p.state.new }).collect())
 }
 
 // ---------------------------------------------------------------------------

@@ -41,10 +41,12 @@ impl Columns {
 }
 
 /// The fields of a row: text already checked as UTF-8 (the whole part at
-/// once), or bytes to check field by field.
+/// once), text known to be printable ASCII (its part holds nothing else
+/// but line ends), or bytes to check field by field.
 #[derive(Clone, Copy)]
 enum Fields<'r> {
     Text(&'r [&'r str]),
+    Printable(&'r [&'r str]),
     Bytes(&'r [&'r [u8]]),
 }
 
@@ -80,14 +82,20 @@ impl<'r> Row<'r> {
             return b"";
         };
         match self.fields {
-            Fields::Text(f) => f.get(i).map_or(&b""[..], |s| s.as_bytes()).trim_ascii(),
+            Fields::Text(f) | Fields::Printable(f) => f.get(i).map_or(&b""[..], |s| s.as_bytes()).trim_ascii(),
             Fields::Bytes(f) => f.get(i).copied().unwrap_or(b"").trim_ascii(),
         }
     }
 
     /// The text of wanted column `k`, "" when absent.
     pub fn text(&self, k: usize) -> Result<&'r str, RowProblem> {
-        let text = if let (Fields::Text(f), Some(i)) = (self.fields, self.cols.index[k]) {
+        let text = if let (Fields::Printable(f), Some(i)) = (self.fields, self.cols.index[k]) {
+            let text = f.get(i).copied().unwrap_or("").trim_ascii();
+            if text.len() <= crate::read::MAX_FIELD_BYTES {
+                return Ok(text);
+            }
+            text
+        } else if let (Fields::Text(f), Some(i)) = (self.fields, self.cols.index[k]) {
             f.get(i).copied().unwrap_or("").trim_ascii()
         } else {
             let bytes = self.raw(k);
@@ -118,12 +126,34 @@ const MIN_PART: usize = 1 << 20;
 
 /// Reads a table, handing each row to `parse_row` with a per-part state.
 /// The parts come back in file order.
-#[allow(clippy::expect_used)] // the bounds start with 0 and the line numbers with 2; a part reader's panic is passed on (readers do not panic: tests/hostile.rs)
-pub(crate) fn read_table<T: Send, S: Default + Send>(
+pub(crate) fn read_table<T: Send, S: Send>(
     file: &'static str,
     bytes: &[u8],
     required: &[&'static str],
     optional: &[&'static str],
+    new_state: impl Fn() -> S + Sync,
+    parse_row: impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync,
+) -> Result<Vec<Part<T, S>>, ReadError> {
+    read_table_lean(file, bytes, required, optional, new_state, None::<&Lean<T, S>>, parse_row)
+}
+
+/// A lean reader of one row of a file whose columns are exactly the wanted
+/// ones, in order: given the bytes from the row's start to the end of its
+/// part and the row's line number, it gives the row and the bytes it took (through its line end), or
+/// None when the row is anything but plain, which `parse_row` then reads.
+/// Where it gives a row, that row must be the one `parse_row` would give.
+pub(crate) type Lean<T, S> = dyn Fn(&mut S, &[u8], u64) -> Option<(T, usize)> + Sync;
+
+/// [`read_table`], with a lean reader for the rows of a file laid out as
+/// Sightline writes it.
+#[allow(clippy::expect_used)] // the bounds start with 0 and the line numbers with 2; a part reader's panic is passed on (readers do not panic: tests/hostile.rs)
+pub(crate) fn read_table_lean<T: Send, S: Send>(
+    file: &'static str,
+    bytes: &[u8],
+    required: &[&'static str],
+    optional: &[&'static str],
+    new_state: impl Fn() -> S + Sync,
+    lean: Option<&Lean<T, S>>,
     parse_row: impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync,
 ) -> Result<Vec<Part<T, S>>, ReadError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -131,11 +161,13 @@ pub(crate) fn read_table<T: Send, S: Default + Send>(
     if memchr::memchr(b'"', bytes).is_some()
         || (memchr::memchr(b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_some())
     {
-        return read_quoted(file, bytes, required, optional, &names, &parse_row).map(|p| vec![p]);
+        return read_quoted(file, bytes, required, optional, &names, new_state(), &parse_row).map(|p| vec![p]);
     }
     let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     let header: Vec<&[u8]> = strip_cr(&bytes[..header_end]).split(|b| *b == b',').collect();
     let cols = Columns::new(file, &header, required, optional)?;
+    let exact = header.len() == names.len() && cols.index.iter().enumerate().all(|(k, i)| *i == Some(k));
+    let lean = lean.filter(|_| exact);
     let body = &bytes[header_end..];
 
     // Split the body at line ends into about equal parts, one per core.
@@ -156,7 +188,10 @@ pub(crate) fn read_table<T: Send, S: Default + Send>(
         let lines = memchr::memchr_iter(b'\n', &body[w[0]..w[1]]).count() as u64;
         first_lines.push(first_lines.last().expect("a line") + lines);
     }
-    let work = |k: usize| read_plain(file, &body[bounds[k]..bounds[k + 1]], first_lines[k], &cols, &names, &parse_row);
+    let work = |k: usize| {
+        let plain = Plain { file, cols: &cols, names: &names };
+        plain.read(&body[bounds[k]..bounds[k + 1]], first_lines[k], new_state(), lean, &parse_row)
+    };
     if bounds.len() == 2 {
         return Ok(vec![work(0)]);
     }
@@ -177,48 +212,97 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Rows of a part with no quotes: split at line ends and commas.
-fn read_plain<T, S: Default>(
+/// What every part of a file with no quotes shares.
+struct Plain<'c> {
     file: &'static str,
-    part: &[u8],
-    first_line: u64,
-    cols: &Columns,
-    names: &[&'static str],
-    parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
-) -> Part<T, S> {
-    let mut out = Part { rows: Vec::with_capacity(part.len() / 40), problems: Vec::new(), state: S::default() };
-    // Checked as UTF-8 once; cut at ASCII commas and line ends, every field
-    // is then text. A part that is not UTF-8 is checked field by field.
-    let text = std::str::from_utf8(part).ok();
-    let mut text_fields: Vec<&str> = Vec::with_capacity(16);
-    let mut byte_fields: Vec<&[u8]> = Vec::with_capacity(16);
-    let mut line_start = 0;
-    let ends = memchr::memchr_iter(b'\n', part).chain((part.last() != Some(&b'\n')).then_some(part.len()));
-    for (k, end) in ends.enumerate() {
-        let (from, line) = (line_start, strip_cr(&part[line_start..end]));
-        line_start = end + 1;
-        if is_blank(line) {
-            continue;
+    cols: &'c Columns,
+    names: &'c [&'static str],
+}
+
+impl Plain<'_> {
+    /// Rows of a part: each by the lean reader if there is one and it takes
+    /// the row, otherwise cut at commas and handed to `parse_row`.
+    fn read<T, S>(
+        &self,
+        part: &[u8],
+        first_line: u64,
+        state: S,
+        lean: Option<&Lean<T, S>>,
+        parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
+    ) -> Part<T, S> {
+        let lines = memchr::memchr_iter(b'\n', part).count() + 1;
+        let mut out = Part { rows: Vec::with_capacity(lines), problems: Vec::new(), state };
+        // Checked once, when the first row is not taken by the lean reader:
+        // as UTF-8 (cut at ASCII commas and line ends, every field is then
+        // text; a part that is not UTF-8 is checked field by field), and
+        // whether it holds only printable ASCII and line feeds.
+        let mut checked: Option<(Option<&str>, bool)> = None;
+        let mut fields = Cut { text_fields: Vec::with_capacity(16), byte_fields: Vec::with_capacity(16) };
+        let (mut at, mut k) = (0, 0u64);
+        while at < part.len() {
+            if let Some((row, used)) = lean.and_then(|lean| lean(&mut out.state, &part[at..], first_line + k)) {
+                out.rows.push(row);
+                (at, k) = (at + used, k + 1);
+                continue;
+            }
+            let end = memchr::memchr(b'\n', &part[at..]).map_or(part.len(), |i| at + i);
+            let text = *checked.get_or_insert_with(|| {
+                let printable = part.iter().fold(true, |ok, b| ok & ((b.wrapping_sub(0x20) < 0x5f) | (*b == b'\n')));
+                (std::str::from_utf8(part).ok(), printable)
+            });
+            self.line(part, text, at, end, first_line + k, &mut fields, &mut out, parse_row);
+            (at, k) = (end + 1, k + 1);
         }
-        text_fields.clear();
-        byte_fields.clear();
-        let mut field_start = 0;
-        let cuts = memchr::memchr_iter(b',', line).chain(std::iter::once(line.len()));
-        for cut in cuts {
+        out
+    }
+
+    /// The row on `part[start..end]` (its line end excluded), through `parse_row`.
+    #[allow(clippy::too_many_arguments)] // the one line's place in its part and what it goes into
+    fn line<'p, T, S>(
+        &self,
+        part: &'p [u8],
+        (text, printable): (Option<&'p str>, bool),
+        start: usize,
+        end: usize,
+        line: u64,
+        fields: &mut Cut<'p>,
+        out: &mut Part<T, S>,
+        parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
+    ) {
+        // A line may end in CR LF: the CR is not part of its last field.
+        let end = if end > start && part[end - 1] == b'\r' { end - 1 } else { end };
+        let bytes = &part[start..end];
+        if is_blank(bytes) {
+            return;
+        }
+        fields.text_fields.clear();
+        fields.byte_fields.clear();
+        let mut field_start = start;
+        let commas = bytes.iter().enumerate().filter(|(_, b)| **b == b',').map(|(i, _)| start + i);
+        for cut in commas.chain(std::iter::once(end)) {
             match text {
-                Some(t) => text_fields.push(&t[from + field_start..from + cut]),
-                None => byte_fields.push(&line[field_start..cut]),
+                Some(t) => fields.text_fields.push(&t[field_start..cut]),
+                None => fields.byte_fields.push(&part[field_start..cut]),
             }
             field_start = cut + 1;
         }
-        let fields = if text.is_some() { Fields::Text(&text_fields) } else { Fields::Bytes(&byte_fields) };
-        let row = Row { file, line: first_line + k as u64, fields, cols, names };
+        let cut = match (text, printable) {
+            (Some(_), true) => Fields::Printable(&fields.text_fields),
+            (Some(_), false) => Fields::Text(&fields.text_fields),
+            (None, _) => Fields::Bytes(&fields.byte_fields),
+        };
+        let row = Row { file: self.file, line, fields: cut, cols: self.cols, names: self.names };
         match parse_row(&mut out.state, &row) {
             Ok(t) => out.rows.push(t),
             Err(p) => out.problems.push(p),
         }
     }
-    out
+}
+
+/// The fields of the line being read (buffers kept from line to line).
+struct Cut<'a> {
+    text_fields: Vec<&'a str>,
+    byte_fields: Vec<&'a [u8]>,
 }
 
 /// Rows of a file with quotes, through the `csv` crate.
@@ -252,12 +336,13 @@ impl LineCounter {
     }
 }
 
-fn read_quoted<T, S: Default>(
+fn read_quoted<T, S>(
     file: &'static str,
     bytes: &[u8],
     required: &[&'static str],
     optional: &[&'static str],
     names: &[&'static str],
+    state: S,
     parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
 ) -> Result<Part<T, S>, ReadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
@@ -265,7 +350,7 @@ fn read_quoted<T, S: Default>(
         reader.byte_headers().map_err(|e| ReadError::Malformed { file, line: 1, message: e.to_string() })?.clone();
     let header: Vec<&[u8]> = header.iter().collect();
     let cols = Columns::new(file, &header, required, optional)?;
-    let mut out = Part { rows: Vec::new(), problems: Vec::new(), state: S::default() };
+    let mut out = Part { rows: Vec::new(), problems: Vec::new(), state };
     let mut record = csv::ByteRecord::new();
     let mut lines = LineCounter::default();
     loop {
@@ -297,9 +382,14 @@ mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<(u64, String)> {
-        let parts = read_table("t.csv", text.as_bytes(), &["a"], &["b"], |_: &mut (), row| {
-            Ok((row.line, format!("{}|{}", row.text(0)?, row.text(1)?)))
-        })
+        let parts = read_table(
+            "t.csv",
+            text.as_bytes(),
+            &["a"],
+            &["b"],
+            || (),
+            |_: &mut (), row| Ok((row.line, format!("{}|{}", row.text(0)?, row.text(1)?))),
+        )
         .unwrap();
         parts.into_iter().flat_map(|p| p.rows).collect()
     }
@@ -315,9 +405,14 @@ mod tests {
 
     #[test]
     fn text_that_is_not_utf8_is_reported_at_its_field() {
-        let parts = read_table("t.csv", b"a,b\n1,ok\n2,bad\xff\n", &["a"], &["b"], |_: &mut (), row| {
-            Ok(row.text(1)?.to_string())
-        })
+        let parts = read_table(
+            "t.csv",
+            b"a,b\n1,ok\n2,bad\xff\n",
+            &["a"],
+            &["b"],
+            || (),
+            |_: &mut (), row| Ok(row.text(1)?.to_string()),
+        )
         .unwrap();
         let part = &parts[0];
         assert_eq!(part.rows, ["ok"]);
