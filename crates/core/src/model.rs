@@ -341,6 +341,24 @@ impl WorkforceBuilder {
         self.wf.caseloads.push(c);
     }
 
+    /// Many spells at once (moved in, not copied, when they are the first).
+    pub fn add_spells(&mut self, mut spells: Vec<Spell>) {
+        if self.wf.spells.is_empty() {
+            self.wf.spells = spells;
+        } else {
+            self.wf.spells.append(&mut spells);
+        }
+    }
+
+    /// Many absences at once (moved in, not copied, when they are the first).
+    pub fn add_absences(&mut self, mut absences: Vec<Absence>) {
+        if self.wf.absences.is_empty() {
+            self.wf.absences = absences;
+        } else {
+            self.wf.absences.append(&mut absences);
+        }
+    }
+
     /// Many caseload snapshots at once (moved in, not copied, when they are the first).
     pub fn add_caseloads(&mut self, mut snapshots: Vec<CaseloadSnapshot>) {
         if self.wf.caseloads.is_empty() {

@@ -90,6 +90,7 @@ fn assemble(
     let mut interned: Vec<(u64, Spell)> = Vec::new();
     let mut swe_lines: FxHashMap<PersonIdx, u64> = FxHashMap::default();
     let spells = first.spells?;
+    interned.reserve(spells.iter().map(|p| p.rows.len()).sum());
     let named = spells.iter().map(|p| p.state.ids.names.len()).sum();
     builder.reserve_people(named);
     swe_lines.reserve(named);
@@ -183,14 +184,12 @@ fn assemble(
         }
         let join = "a check thread finishes";
         let (spells, repeated) = spell_check.join().expect(join);
-        builder.reserve(spells.len(), 0, 0);
         problems.extend(repeated);
-        keep_valid(spells, &problems, SPELLS, |s| builder.add_spell(s));
+        builder.add_spells(keep_valid(spells, &problems, SPELLS));
         if let Some(check) = absence_check {
             let (absences, repeated) = check.join().expect(join);
-            builder.reserve(0, absences.len(), 0);
             problems.extend(repeated);
-            keep_valid(absences, &problems, ABSENCES, |a| builder.add_absence(a));
+            builder.add_absences(keep_valid(absences, &problems, ABSENCES));
         }
         Ok(())
     })?;
@@ -238,19 +237,15 @@ fn join_people_establishment(
             |e| ("start_date".into(), e.start.to_string()),
         );
         problems.extend(repeated);
-        keep_valid(interned, problems, ESTABLISHMENT, |e| builder.add_establishment(e));
+        keep_valid(interned, problems, ESTABLISHMENT).into_iter().for_each(|e| builder.add_establishment(e));
     }
     Ok(())
 }
 
-/// Hands every row of `file` whose line has no problem to `add`.
-fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], file: &str, mut add: impl FnMut(T)) {
+/// The rows of `file` whose line has no problem (in the rows' own memory).
+fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], file: &str) -> Vec<T> {
     let bad: std::collections::HashSet<u64> = problems.iter().filter(|p| p.file == file).map(|p| p.line).collect();
-    for (line, t) in rows {
-        if bad.is_empty() || !bad.contains(&line) {
-            add(t);
-        }
-    }
+    rows.into_iter().filter(|(line, _)| bad.is_empty() || !bad.contains(line)).map(|(_, t)| t).collect()
 }
 
 // ---------------------------------------------------------------------------
