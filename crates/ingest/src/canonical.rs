@@ -29,6 +29,22 @@ pub const ABSENCES: &str = "absences.csv";
 pub const CASELOADS: &str = "caseloads.csv";
 pub const PEOPLE: &str = "people.csv";
 
+/// The columns of the spells and absences files, in the order Sightline writes them.
+const SPELL_COLUMNS: [&str; 11] = [
+    "person_id",
+    "swe_no",
+    "kind",
+    "team",
+    "org_role",
+    "start_date",
+    "end_date",
+    "fte",
+    "reason_leave",
+    "leaver_destination",
+    "charge_rate",
+];
+const ABSENCE_COLUMNS: [&str; 5] = ["person_id", "start_date", "end_date", "reason", "days_lost"];
+
 /// A dataset read from a directory, with the rows skipped in lenient mode.
 #[derive(Debug)]
 pub struct Loaded {
@@ -368,13 +384,22 @@ impl PersonIds {
     /// The number of the person named in column `k` of `row`. Identifiers
     /// are matched by their bytes; each is checked as text once, when first seen.
     fn intern(&mut self, row: &Row<'_>, k: usize) -> Result<u32, RowProblem> {
-        let raw = row.raw(k);
+        self.intern_with(row.raw(k), || row.required(k))
+    }
+
+    /// The number of the person whose identifier has the bytes `raw`;
+    /// `text` gives it as checked text, when it is first seen.
+    fn intern_with<'t>(
+        &mut self,
+        raw: &[u8],
+        text: impl FnOnce() -> Result<&'t str, RowProblem>,
+    ) -> Result<u32, RowProblem> {
         let hash = FxBuildHasher.hash_one(raw);
         let names = &self.names;
         if let Some(i) = self.index.find(hash, |i| names[*i as usize].as_bytes() == raw) {
             return Ok(*i);
         }
-        let id = row.required(k)?;
+        let id = text()?;
         let i = self.names.len() as u32;
         self.names.push(id.to_string());
         let names = &self.names;
@@ -405,8 +430,9 @@ struct KnownPersons<'b> {
 
 /// Dates met in a part, by their ten bytes: most dates in a file repeat.
 struct DateCache {
-    /// Direct-mapped: each slot holds the last date whose bytes hash to it
-    /// (all zero bytes: none yet; a date's bytes are never zero).
+    /// Direct-mapped: each slot holds the last date whose bytes hash to it,
+    /// as its bytes (the first eight and the last two) and the date; every
+    /// slot starts with a real date, so a match is always right.
     slots: Vec<(u64, u16, Date)>,
 }
 
@@ -414,13 +440,18 @@ impl DateCache {
     const SLOT_BITS: u32 = 12;
 
     fn new() -> Self {
-        DateCache { slots: vec![(0, 0, Date::MIN); 1 << Self::SLOT_BITS] }
+        let (head, tail) = Self::key(b"1970-01-01");
+        let date = Date::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        DateCache { slots: vec![(head, tail, date); 1 << Self::SLOT_BITS] }
+    }
+
+    fn key(b: &[u8; 10]) -> (u64, u16) {
+        (u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]), u16::from_le_bytes([b[8], b[9]]))
     }
 
     /// [`parse_date_bytes`] of exactly ten bytes.
     fn parse(&mut self, b: &[u8; 10]) -> Option<Date> {
-        let head = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-        let tail = u16::from_le_bytes([b[8], b[9]]);
+        let (head, tail) = Self::key(b);
         let mixed = (head ^ (u64::from(tail) << 48)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = (mixed >> (64 - Self::SLOT_BITS)) as usize;
         let (h, t, date) = self.slots[slot];
@@ -518,7 +549,9 @@ impl SpellIds {
 fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
     let required = ["person_id", "kind", "team", "org_role", "start_date", "fte"];
     let optional = ["swe_no", "end_date", "reason_leave", "leaver_destination", "charge_rate"];
-    read_table(SPELLS, bytes, &required, &optional, SpellIds::default, |names: &mut SpellIds, row| {
+    let lean: &Lean<(u64, Spell), SpellIds> = &lean_spell;
+    let lean = Some((&SPELL_COLUMNS[..], lean));
+    read_table_lean(SPELLS, bytes, &required, &optional, SpellIds::default, lean, |names: &mut SpellIds, row| {
         let person_id = row.required(0)?;
         let kind_text = row.required(1)?;
         let kind = SpellKind::parse(kind_text)
@@ -706,16 +739,16 @@ fn parse_establishment(bytes: &[u8]) -> Parts<(u64, (String, Establishment))> {
 }
 
 fn parse_absences(bytes: &[u8], known: &WorkforceBuilder) -> Parts<(u64, Absence), PersonIds> {
-    let required = ["person_id", "start_date", "end_date", "reason"];
+    let required = &ABSENCE_COLUMNS[..4];
     let new_state = || KnownPersons::new(known);
     let lean: &Lean<(u64, Absence), KnownPersons> = &lean_absence;
     let parts = read_table_lean(
         ABSENCES,
         bytes,
-        &required,
-        &["days_lost"],
+        required,
+        &ABSENCE_COLUMNS[4..],
         new_state,
-        Some(lean),
+        Some((&ABSENCE_COLUMNS, lean)),
         |ids: &mut KnownPersons, row| {
             let person = ids.person(row, 0)?;
             let start = row.date(1)?;
@@ -750,8 +783,14 @@ fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnap
     let new_state = || KnownPersons::new(known);
     let lean: &Lean<CaseloadSnapshot, KnownPersons> = &lean_caseload;
     let columns = ["person_id", "date", "cases"];
-    let parts =
-        read_table_lean(CASELOADS, bytes, &columns, &[], new_state, Some(lean), |ids: &mut KnownPersons, row| {
+    let parts = read_table_lean(
+        CASELOADS,
+        bytes,
+        &columns,
+        &[],
+        new_state,
+        Some((&columns, lean)),
+        |ids: &mut KnownPersons, row| {
             let person = ids.person(row, 0)?;
             let date = row.date(1)?;
             let raw = row.raw(2);
@@ -759,7 +798,8 @@ fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnap
                 row.problem("cases", &String::from_utf8_lossy(raw), "cases must be a whole number, 0 or more")
             })?;
             Ok(CaseloadSnapshot { person, date, cases })
-        });
+        },
+    );
     new_people(parts)
 }
 
@@ -827,6 +867,77 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
     };
     let used = b.len() - rest.len() + n + line_end(&rest[n..])?;
     Some(((line, Absence { person, start, end, reason, days_lost }), used))
+}
+
+/// A spell in the columns of [`SPELL_COLUMNS`], on a line of printable
+/// ASCII of at most 1,000 bytes, with every value valid and the person's SWE
+/// number, if given, the one the part already has for them (or the first).
+fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell), usize)> {
+    let max = crate::read::MAX_FIELD_BYTES;
+    let (end, used) = match memchr::memchr(b'\n', &b[..b.len().min(max + 1)]) {
+        Some(i) => (i, i + 1),
+        None if b.len() <= max => (b.len(), b.len()),
+        None => return None,
+    };
+    let bytes = b[..end].strip_suffix(b"\r").unwrap_or(&b[..end]);
+    if !bytes.iter().all(|c| (0x20..0x7f).contains(c)) {
+        return None;
+    }
+    let mut fields = std::str::from_utf8(bytes).ok()?.split(',').map(str::trim_ascii);
+    let mut field = || fields.next();
+    let [id, swe, kind, team, role, start, end, fte, reason, destination, rate] = [(); 11].map(|_| field());
+    if field().is_some() {
+        return None;
+    }
+    let (id, team) = (id.filter(|t| !t.is_empty())?, team.filter(|t| !t.is_empty())?);
+    let kind = SpellKind::parse(kind?)?;
+    let org_role = code_number(role?).and_then(OrgRole::from_code)?;
+    let start = parse_date(start?)?;
+    let fte = fte?.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1.0)?;
+    let swe = match swe? {
+        "" => None,
+        s if is_swe_number(s) => Some(s),
+        _ => return None,
+    };
+    let end = match end? {
+        "" => None,
+        e => Some(parse_date(e).filter(|e| *e >= start)?),
+    };
+    /// An optional code: None when not valid, Some(None) when empty.
+    fn code<T>(t: &str, parse: fn(u8) -> Option<T>) -> Option<Option<T>> {
+        if t.is_empty() {
+            Some(None)
+        } else {
+            code_number(t).and_then(parse).map(Some)
+        }
+    }
+    let reason_leave = code(reason?, ReasonLeave::from_code)?;
+    let leaver_destination = code(destination?, LeaverDestination::from_code)?;
+    let charge_rate = match rate? {
+        "" => None,
+        _ if kind != SpellKind::Agency => return None,
+        r => Some(r.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)?),
+    };
+    // As the full reader does, in its order: the person, their SWE number, the team.
+    let person = names.ids.intern_with(id.as_bytes(), || Ok(id)).ok()? as usize;
+    if names.swe_numbers.len() <= person {
+        names.swe_numbers.push(None);
+        names.swe_lines.push(0);
+    }
+    if let Some(swe) = swe {
+        match &names.swe_numbers[person] {
+            Some(other) if other != swe => return None,
+            Some(_) => {}
+            None => {
+                names.swe_numbers[person] = Some(swe.to_string());
+                names.swe_lines[person] = line;
+            }
+        }
+    }
+    let team = TeamId(names.team(team));
+    let person = PersonIdx(person as u32);
+    let spell = Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination, charge_rate };
+    Some(((line, spell), used))
 }
 
 /// Parts that keep, of the people they met, only those not known before.

@@ -13,6 +13,8 @@ use sightline_core::source::RowProblem;
 /// then the optional ones (None when the file does not have them).
 pub(crate) struct Columns {
     index: Vec<Option<usize>>,
+    /// The file's header, trimmed and in lower case.
+    header: Vec<String>,
 }
 
 impl Columns {
@@ -36,13 +38,13 @@ impl Columns {
         for column in optional {
             index.push(names.iter().position(|n| n == column));
         }
-        Ok(Columns { index })
+        Ok(Columns { index, header: names })
     }
 }
 
 /// The fields of a row: text already checked as UTF-8 (the whole part at
 /// once), text known to be printable ASCII (its part holds nothing else
-/// but line ends), or bytes to check field by field.
+/// but line feeds), or bytes to check field by field.
 #[derive(Clone, Copy)]
 enum Fields<'r> {
     Text(&'r [&'r str]),
@@ -134,11 +136,11 @@ pub(crate) fn read_table<T: Send, S: Send>(
     new_state: impl Fn() -> S + Sync,
     parse_row: impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync,
 ) -> Result<Vec<Part<T, S>>, ReadError> {
-    read_table_lean(file, bytes, required, optional, new_state, None::<&Lean<T, S>>, parse_row)
+    read_table_lean(file, bytes, required, optional, new_state, None, parse_row)
 }
 
-/// A lean reader of one row of a file whose columns are exactly the wanted
-/// ones, in order: given the bytes from the row's start to the end of its
+/// A lean reader of one row of a file whose header is exactly the one it
+/// is written for: given the bytes from the row's start to the end of its
 /// part and the row's line number, it gives the row and the bytes it took (through its line end), or
 /// None when the row is anything but plain, which `parse_row` then reads.
 /// Where it gives a row, that row must be the one `parse_row` would give.
@@ -153,7 +155,7 @@ pub(crate) fn read_table_lean<T: Send, S: Send>(
     required: &[&'static str],
     optional: &[&'static str],
     new_state: impl Fn() -> S + Sync,
-    lean: Option<&Lean<T, S>>,
+    lean: Option<(&[&str], &Lean<T, S>)>,
     parse_row: impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync,
 ) -> Result<Vec<Part<T, S>>, ReadError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -166,8 +168,7 @@ pub(crate) fn read_table_lean<T: Send, S: Send>(
     let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     let header: Vec<&[u8]> = strip_cr(&bytes[..header_end]).split(|b| *b == b',').collect();
     let cols = Columns::new(file, &header, required, optional)?;
-    let exact = header.len() == names.len() && cols.index.iter().enumerate().all(|(k, i)| *i == Some(k));
-    let lean = lean.filter(|_| exact);
+    let lean = lean.filter(|(layout, _)| cols.header.iter().eq(layout.iter())).map(|(_, lean)| lean);
     let body = &bytes[header_end..];
 
     // Split the body at line ends into about equal parts, one per core.
@@ -230,7 +231,9 @@ impl Plain<'_> {
         lean: Option<&Lean<T, S>>,
         parse_row: &(impl Fn(&mut S, &Row<'_>) -> Result<T, RowProblem> + Sync),
     ) -> Part<T, S> {
-        let lines = memchr::memchr_iter(b'\n', part).count() + 1;
+        // Room for every line, but no more than a row for every 16 bytes
+        // (a file of empty lines has no rows).
+        let lines = (memchr::memchr_iter(b'\n', part).count() + 1).min(part.len() / 16 + 1);
         let mut out = Part { rows: Vec::with_capacity(lines), problems: Vec::new(), state };
         // Checked once, when the first row is not taken by the lean reader:
         // as UTF-8 (cut at ASCII commas and line ends, every field is then
