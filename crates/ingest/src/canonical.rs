@@ -29,7 +29,8 @@ pub const ABSENCES: &str = "absences.csv";
 pub const CASELOADS: &str = "caseloads.csv";
 pub const PEOPLE: &str = "people.csv";
 
-/// The columns of the spells and absences files, in the order Sightline writes them.
+/// The columns of the spells, absences and caseloads files, in the order
+/// Sightline writes them (and its lean readers read them).
 const SPELL_COLUMNS: [&str; 11] = [
     "person_id",
     "swe_no",
@@ -44,6 +45,7 @@ const SPELL_COLUMNS: [&str; 11] = [
     "charge_rate",
 ];
 const ABSENCE_COLUMNS: [&str; 5] = ["person_id", "start_date", "end_date", "reason", "days_lost"];
+const CASELOAD_COLUMNS: [&str; 3] = ["person_id", "date", "cases"];
 
 /// A dataset read from a directory, with the rows skipped in lenient mode.
 #[derive(Debug)]
@@ -782,7 +784,7 @@ fn parse_absences(bytes: &[u8], known: &WorkforceBuilder) -> Parts<(u64, Absence
 fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnapshot, PersonIds> {
     let new_state = || KnownPersons::new(known);
     let lean: &Lean<CaseloadSnapshot, KnownPersons> = &lean_caseload;
-    let columns = ["person_id", "date", "cases"];
+    let columns = CASELOAD_COLUMNS;
     let parts = read_table_lean(
         CASELOADS,
         bytes,
@@ -965,42 +967,25 @@ fn opt_date(d: Option<Date>) -> String {
 pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
     let person_id = |p: PersonIdx| workforce.person(p).id.as_str();
-    write_file(
-        dir,
-        SPELLS,
-        &[
-            "person_id",
-            "swe_no",
-            "kind",
-            "team",
-            "org_role",
-            "start_date",
-            "end_date",
-            "fte",
-            "reason_leave",
-            "leaver_destination",
-            "charge_rate",
-        ],
-        |w| {
-            for s in workforce.spells() {
-                let person = workforce.person(s.person);
-                w.write_record([
-                    person.id.as_str(),
-                    person.swe_no.as_deref().unwrap_or(""),
-                    s.kind.as_str(),
-                    workforce.team_name(s.team),
-                    &s.org_role.code().to_string(),
-                    &s.start.to_string(),
-                    &opt_date(s.end),
-                    &decimal(s.fte),
-                    &s.reason_leave.map(|r| r.code().to_string()).unwrap_or_default(),
-                    &s.leaver_destination.map(|d| d.code().to_string()).unwrap_or_default(),
-                    &s.charge_rate.map(decimal).unwrap_or_default(),
-                ])?;
-            }
-            Ok(())
-        },
-    )?;
+    write_file(dir, SPELLS, &SPELL_COLUMNS, |w| {
+        for s in workforce.spells() {
+            let person = workforce.person(s.person);
+            w.write_record([
+                person.id.as_str(),
+                person.swe_no.as_deref().unwrap_or(""),
+                s.kind.as_str(),
+                workforce.team_name(s.team),
+                &s.org_role.code().to_string(),
+                &s.start.to_string(),
+                &opt_date(s.end),
+                &decimal(s.fte),
+                &s.reason_leave.map(|r| r.code().to_string()).unwrap_or_default(),
+                &s.leaver_destination.map(|d| d.code().to_string()).unwrap_or_default(),
+                &s.charge_rate.map(decimal).unwrap_or_default(),
+            ])?;
+        }
+        Ok(())
+    })?;
     write_file(
         dir,
         PEOPLE,
@@ -1033,7 +1018,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
         }
         Ok(())
     })?;
-    write_file(dir, ABSENCES, &["person_id", "start_date", "end_date", "reason", "days_lost"], |w| {
+    write_file(dir, ABSENCES, &ABSENCE_COLUMNS, |w| {
         for a in workforce.absences() {
             w.write_record([
                 person_id(a.person),
@@ -1045,7 +1030,7 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
         }
         Ok(())
     })?;
-    write_file(dir, CASELOADS, &["person_id", "date", "cases"], |w| {
+    write_file(dir, CASELOADS, &CASELOAD_COLUMNS, |w| {
         for c in workforce.caseloads() {
             w.write_record([person_id(c.person), &c.date.to_string(), &c.cases.to_string()])?;
         }
