@@ -29,7 +29,7 @@ pub const ABSENCES: &str = "absences.csv";
 pub const CASELOADS: &str = "caseloads.csv";
 pub const PEOPLE: &str = "people.csv";
 
-/// The columns of the spells, absences and caseloads files, in the order
+/// The columns of the spells, absences, caseloads and people files, in the order
 /// Sightline writes them (and its lean readers read them).
 const SPELL_COLUMNS: [&str; 11] = [
     "person_id",
@@ -46,6 +46,8 @@ const SPELL_COLUMNS: [&str; 11] = [
 ];
 const ABSENCE_COLUMNS: [&str; 5] = ["person_id", "start_date", "end_date", "reason", "days_lost"];
 const CASELOAD_COLUMNS: [&str; 3] = ["person_id", "date", "cases"];
+const PEOPLE_COLUMNS: [&str; 7] =
+    ["person_id", "swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"];
 
 /// A dataset read from a directory, with the rows skipped in lenient mode.
 #[derive(Debug)]
@@ -677,13 +679,14 @@ fn spans_overlap(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
 }
 
 fn parse_people(bytes: &[u8]) -> Parts<(u64, Person)> {
-    let optional = ["swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"];
-    read_table(
+    let lean: &Lean<(u64, Person), ()> = &lean_person;
+    read_table_lean(
         PEOPLE,
         bytes,
-        &["person_id"],
-        &optional,
+        &PEOPLE_COLUMNS[..1],
+        &PEOPLE_COLUMNS[1..],
         || (),
+        Some((&PEOPLE_COLUMNS, lean)),
         |_: &mut (), row| {
             let ethnicity = row.code(
                 4,
@@ -871,10 +874,10 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
     Some(((line, Absence { person, start, end, reason, days_lost }), used))
 }
 
-/// A spell in the columns of [`SPELL_COLUMNS`], on a line of printable
-/// ASCII of at most 1,000 bytes, with every value valid and the person's SWE
-/// number, if given, the one the part already has for them (or the first).
-fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell), usize)> {
+/// The fields of a plain row for a lean reader, and the bytes its line
+/// takes: a line of printable ASCII of at most 1,000 bytes (so that every
+/// field is text fit to keep), of exactly `N` fields, each trimmed.
+fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
     let max = crate::read::MAX_FIELD_BYTES;
     let (end, used) = match memchr::memchr(b'\n', &b[..b.len().min(max + 1)]) {
         Some(i) => (i, i + 1),
@@ -886,36 +889,57 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
         return None;
     }
     let mut fields = std::str::from_utf8(bytes).ok()?.split(',').map(str::trim_ascii);
-    let mut field = || fields.next();
-    let [id, swe, kind, team, role, start, end, fte, reason, destination, rate] = [(); 11].map(|_| field());
-    if field().is_some() {
+    let mut out = [""; N];
+    for field in &mut out {
+        *field = fields.next()?;
+    }
+    fields.next().is_none().then_some((out, used))
+}
+
+/// An optional value of a plain row: Some(None) when empty, None when not valid.
+fn optional<'t, T>(text: &'t str, parse: impl FnOnce(&'t str) -> Option<T>) -> Option<Option<T>> {
+    if text.is_empty() {
+        Some(None)
+    } else {
+        parse(text).map(Some)
+    }
+}
+
+/// A person in the columns of [`PEOPLE_COLUMNS`], every value valid.
+fn lean_person(_: &mut (), b: &[u8], line: u64) -> Option<((u64, Person), usize)> {
+    let ([id, swe, birth, gender, ethnicity, qualified, route], used) = plain_fields::<7>(b)?;
+    if id.is_empty() {
         return None;
     }
-    let (id, team) = (id.filter(|t| !t.is_empty())?, team.filter(|t| !t.is_empty())?);
-    let kind = SpellKind::parse(kind?)?;
-    let org_role = code_number(role?).and_then(OrgRole::from_code)?;
-    let start = parse_date(start?)?;
-    let fte = fte?.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1.0)?;
-    let swe = match swe? {
-        "" => None,
-        s if is_swe_number(s) => Some(s),
-        _ => return None,
+    let person = Person {
+        id: id.to_string(),
+        swe_no: optional(swe, |s| is_swe_number(s).then(|| s.to_string()))?,
+        birth_date: optional(birth, parse_date)?,
+        gender: optional(gender, |t| code_number(t).and_then(Gender::from_code))?,
+        ethnicity: optional(ethnicity, |t| ETHNICITY_CODES.contains(&t).then(|| t.to_string()))?,
+        qualification_date: optional(qualified, parse_date)?,
+        qualification_route: optional(route, QualificationRoute::parse)?,
     };
-    let end = match end? {
-        "" => None,
-        e => Some(parse_date(e).filter(|e| *e >= start)?),
-    };
-    /// An optional code: None when not valid, Some(None) when empty.
-    fn code<T>(t: &str, parse: fn(u8) -> Option<T>) -> Option<Option<T>> {
-        if t.is_empty() {
-            Some(None)
-        } else {
-            code_number(t).and_then(parse).map(Some)
-        }
+    Some(((line, person), used))
+}
+
+/// A spell in the columns of [`SPELL_COLUMNS`], every value valid and the
+/// person's SWE number, if given, the one the part already has for them
+/// (or the first).
+fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell), usize)> {
+    let ([id, swe, kind, team, role, start, end, fte, reason, destination, rate], used) = plain_fields::<11>(b)?;
+    if id.is_empty() || team.is_empty() {
+        return None;
     }
-    let reason_leave = code(reason?, ReasonLeave::from_code)?;
-    let leaver_destination = code(destination?, LeaverDestination::from_code)?;
-    let charge_rate = match rate? {
+    let kind = SpellKind::parse(kind)?;
+    let org_role = code_number(role).and_then(OrgRole::from_code)?;
+    let start = parse_date(start)?;
+    let fte = fte.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1.0)?;
+    let swe = optional(swe, |s| is_swe_number(s).then_some(s))?;
+    let end = optional(end, |e| parse_date(e).filter(|e| *e >= start))?;
+    let reason_leave = optional(reason, |t| code_number(t).and_then(ReasonLeave::from_code))?;
+    let leaver_destination = optional(destination, |t| code_number(t).and_then(LeaverDestination::from_code))?;
+    let charge_rate = match rate {
         "" => None,
         _ if kind != SpellKind::Agency => return None,
         r => Some(r.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)?),
@@ -986,25 +1010,20 @@ pub fn write_dir(workforce: &Workforce, dir: &Path) -> std::io::Result<()> {
         }
         Ok(())
     })?;
-    write_file(
-        dir,
-        PEOPLE,
-        &["person_id", "swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"],
-        |w| {
-            for p in workforce.persons() {
-                w.write_record([
-                    p.id.as_str(),
-                    p.swe_no.as_deref().unwrap_or(""),
-                    &opt_date(p.birth_date),
-                    &p.gender.map(|g| g.code().to_string()).unwrap_or_default(),
-                    p.ethnicity.as_deref().unwrap_or(""),
-                    &opt_date(p.qualification_date),
-                    p.qualification_route.map(|r| r.as_str()).unwrap_or(""),
-                ])?;
-            }
-            Ok(())
-        },
-    )?;
+    write_file(dir, PEOPLE, &PEOPLE_COLUMNS, |w| {
+        for p in workforce.persons() {
+            w.write_record([
+                p.id.as_str(),
+                p.swe_no.as_deref().unwrap_or(""),
+                &opt_date(p.birth_date),
+                &p.gender.map(|g| g.code().to_string()).unwrap_or_default(),
+                p.ethnicity.as_deref().unwrap_or(""),
+                &opt_date(p.qualification_date),
+                p.qualification_route.map(|r| r.as_str()).unwrap_or(""),
+            ])?;
+        }
+        Ok(())
+    })?;
     write_file(dir, ESTABLISHMENT, &["team", "fte", "start_date", "end_date", "post_id", "org_role"], |w| {
         for e in workforce.establishment() {
             w.write_record([

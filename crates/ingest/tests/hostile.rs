@@ -132,7 +132,7 @@ fn mostly(valid: &'static [&'static str], awkward: &'static [&'static str]) -> B
     .boxed()
 }
 
-/// Rows of the three largest canonical files, nearly as Sightline writes
+/// Rows of the four largest canonical files, nearly as Sightline writes
 /// them: known and unknown people, awkward dates, codes and numbers, SWE
 /// numbers that agree or not. Each row is its fields in the canonical column
 /// order, and whether it ends in CR LF.
@@ -152,6 +152,15 @@ fn near_canonical_rows(file: &'static str) -> impl Strategy<Value = Vec<(Vec<Str
                 &["1.2.3", ".", "1.", ".5", "1e3", "-1", " 4", "99999999999999999999999999999999999999"],
             );
             (id, date(), date(), reason, days).prop_map(|(a, b, c, d, e)| vec![a, b, c, d, e]).boxed()
+        }
+        "people.csv" => {
+            let swe = mostly(&["", "SW123", "SW124"], &["S1", " SW123", "sw9"]);
+            let gender = mostly(&["", "1", "2", "9"], &["3", "x", "1.0", " 1"]);
+            let ethnicity = mostly(&["", "WBRI", "OOTH"], &["wbri", "XXXX", " WBRI"]);
+            let route = mostly(&["", "postgraduate", "frontline"], &["Frontline", "x"]);
+            (id, swe, date(), gender, ethnicity, date(), route)
+                .prop_map(|(a, b, c, d, e, f, g)| vec![a, b, c, d, e, f, g])
+                .boxed()
         }
         "caseloads.csv" => {
             let cases = mostly(&["0", "12", "007", "999999999"], &["3.0", "1234567890", "-1", "", " 5", "x"]);
@@ -199,13 +208,14 @@ fn folder_with(file: &str, header: &[&str], rows: &[(Vec<String>, bool)], shuffl
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
-    /// The lean readers of spells, absences and caseloads (used when a
+    /// The lean readers of spells, people, absences and caseloads (used when a
     /// file's columns are exactly as Sightline writes them) give the same
     /// people, rows and named problems as the full reader (used for any
     /// other order).
     #[test]
     fn the_lean_readers_read_as_the_full_reader_does(
         spells in near_canonical_rows("spells.csv"),
+        people in near_canonical_rows("people.csv"),
         absences in near_canonical_rows("absences.csv"),
         caseloads in near_canonical_rows("caseloads.csv"),
     ) {
@@ -215,6 +225,11 @@ proptest! {
         ];
         for (file, header, rows) in [
             ("spells.csv", &spell_columns[..], &spells),
+            (
+                "people.csv",
+                &["person_id", "swe_no", "birth_date", "gender", "ethnicity", "qualification_date", "qualification_route"][..],
+                &people,
+            ),
             ("absences.csv", &["person_id", "start_date", "end_date", "reason", "days_lost"][..], &absences),
             ("caseloads.csv", &["person_id", "date", "cases"][..], &caseloads),
         ] {
