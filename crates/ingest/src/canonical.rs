@@ -476,33 +476,36 @@ impl<'b> KnownPersons<'b> {
         KnownPersons { known, last: Vec::new(), last_person: None, new: PersonIds::default(), dates: DateCache::new() }
     }
 
-    /// The person known by exactly these bytes, if any (for a lean reader:
-    /// it reads only rows of known people).
-    fn known(&mut self, raw: &[u8]) -> Option<PersonIdx> {
-        if let Some(p) = self.last_person.filter(|_| raw == self.last.as_slice()) {
-            return (p.0 & Self::NEW == 0).then_some(p);
-        }
-        let p = std::str::from_utf8(raw).ok().and_then(|id| self.known.find_person(id)).filter(|p| p.0 < Self::NEW)?;
-        self.last.clear();
-        self.last.extend_from_slice(raw);
-        self.last_person = Some(p);
-        Some(p)
+    /// The person named by exactly these bytes on the row before, if any.
+    fn cached(&self, raw: &[u8]) -> Option<PersonIdx> {
+        self.last_person.filter(|_| raw == self.last.as_slice())
     }
 
-    fn person(&mut self, row: &Row<'_>, k: usize) -> Result<PersonIdx, RowProblem> {
-        let raw = row.raw(k);
-        if let Some(p) = self.last_person.filter(|_| raw == self.last.as_slice()) {
-            return Ok(p);
-        }
-        let known = std::str::from_utf8(raw).ok().and_then(|id| self.known.find_person(id));
-        let person = match known {
-            Some(p) if p.0 < Self::NEW => p,
-            _ => PersonIdx(self.new.intern(row, k)? | Self::NEW),
-        };
+    fn remember(&mut self, raw: &[u8], person: PersonIdx) -> PersonIdx {
         self.last.clear();
         self.last.extend_from_slice(raw);
         self.last_person = Some(person);
-        Ok(person)
+        person
+    }
+
+    /// The person known by exactly these bytes, if any (for a lean reader:
+    /// it reads only rows of known people).
+    fn known(&mut self, raw: &[u8]) -> Option<PersonIdx> {
+        if let Some(p) = self.cached(raw) {
+            return (p.0 & Self::NEW == 0).then_some(p);
+        }
+        let p = std::str::from_utf8(raw).ok().and_then(|id| self.known.find_person(id)).filter(|p| p.0 < Self::NEW)?;
+        Some(self.remember(raw, p))
+    }
+
+    /// The person named in column `k` of `row`: known, or numbered here.
+    fn person(&mut self, row: &Row<'_>, k: usize) -> Result<PersonIdx, RowProblem> {
+        let raw = row.raw(k);
+        if let Some(p) = self.known(raw).or_else(|| self.cached(raw)) {
+            return Ok(p);
+        }
+        let person = PersonIdx(self.new.intern(row, k)? | Self::NEW);
+        Ok(self.remember(raw, person))
     }
 }
 
@@ -568,7 +571,7 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
         let start = row.date(4)?;
         let fte_text = row.required(5)?;
         let fte = row.number(5, fte_text)?;
-        if !(fte > 0.0 && fte <= 1.0) {
+        if !fte_in_range(fte) {
             return Err(row.problem("fte", fte_text, "FTE must be greater than 0 and at most 1"));
         }
         let swe_no = row.swe_number(6)?;
@@ -623,6 +626,11 @@ fn parse_spells(bytes: &[u8]) -> Parts<(u64, Spell), SpellIds> {
             Spell { person, kind, team, org_role, start, end, fte, reason_leave, leaver_destination, charge_rate },
         ))
     })
+}
+
+/// Whether a spell's FTE may be taken: greater than 0 and at most 1.
+fn fte_in_range(fte: f64) -> bool {
+    fte > 0.0 && fte <= 1.0
 }
 
 /// Whether two rows that must not overlap in time do.
@@ -787,14 +795,13 @@ fn parse_absences(bytes: &[u8], known: &WorkforceBuilder) -> Parts<(u64, Absence
 fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnapshot, PersonIds> {
     let new_state = || KnownPersons::new(known);
     let lean: &Lean<CaseloadSnapshot, KnownPersons> = &lean_caseload;
-    let columns = CASELOAD_COLUMNS;
     let parts = read_table_lean(
         CASELOADS,
         bytes,
-        &columns,
+        &CASELOAD_COLUMNS,
         &[],
         new_state,
-        Some((&columns, lean)),
+        Some((&CASELOAD_COLUMNS, lean)),
         |ids: &mut KnownPersons, row| {
             let person = ids.person(row, 0)?;
             let date = row.date(1)?;
@@ -808,8 +815,8 @@ fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnap
     new_people(parts)
 }
 
-// The lean readers of the two largest files: rows laid out exactly as
-// Sightline writes them, of people already known. Any other row (spaces,
+// The lean readers: rows laid out exactly as Sightline writes them (in
+// absences and caseloads, of people already known). Any other row (spaces,
 // quotes, other codes or number forms, a new person, a problem) is left to
 // the full reader, which gives the same row or names the problem.
 
@@ -885,7 +892,7 @@ fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
         None => return None,
     };
     let bytes = b[..end].strip_suffix(b"\r").unwrap_or(&b[..end]);
-    if !bytes.iter().all(|c| (0x20..0x7f).contains(c)) {
+    if !bytes.iter().copied().all(crate::read::printable_ascii) {
         return None;
     }
     let mut fields = std::str::from_utf8(bytes).ok()?.split(',').map(str::trim_ascii);
@@ -934,7 +941,7 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
     let kind = SpellKind::parse(kind)?;
     let org_role = code_number(role).and_then(OrgRole::from_code)?;
     let start = parse_date(start)?;
-    let fte = fte.parse::<f64>().ok().filter(|x| x.is_finite() && *x > 0.0 && *x <= 1.0)?;
+    let fte = fte.parse::<f64>().ok().filter(|x| x.is_finite() && fte_in_range(*x))?;
     let swe = optional(swe, |s| is_swe_number(s).then_some(s))?;
     let end = optional(end, |e| parse_date(e).filter(|e| *e >= start))?;
     let reason_leave = optional(reason, |t| code_number(t).and_then(ReasonLeave::from_code))?;

@@ -48,13 +48,19 @@ pub enum Strictness {
 /// far shorter; a longer one is a broken or hostile file.
 pub const MAX_FIELD_BYTES: usize = 1000;
 
+/// Whether a byte is printable ASCII (a space to a tilde): text made only
+/// of these is fit to keep, if not too long.
+pub(crate) fn printable_ascii(b: u8) -> bool {
+    (0x20..0x7f).contains(&b)
+}
+
 /// Why a field's text cannot be taken, if it cannot: a control character
 /// (NUL, escape codes, line breaks; they would show as something they are
 /// not), or more than [`MAX_FIELD_BYTES`].
 pub(crate) fn unfit_text(text: &str) -> Option<&'static str> {
     if text.len() > MAX_FIELD_BYTES {
         Some("longer than 1,000 characters")
-    } else if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    } else if text.bytes().all(printable_ascii) {
         // Printable ASCII, as nearly every field is: checked in one pass.
         None
     } else if text.bytes().any(|b| b < 0x20 || b == 0x7f) || text.chars().any(char::is_control) {

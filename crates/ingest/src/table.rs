@@ -141,9 +141,10 @@ pub(crate) fn read_table<T: Send, S: Send>(
 
 /// A lean reader of one row of a file whose header is exactly the one it
 /// is written for: given the bytes from the row's start to the end of its
-/// part and the row's line number, it gives the row and the bytes it took (through its line end), or
-/// None when the row is anything but plain, which `parse_row` then reads.
-/// Where it gives a row, that row must be the one `parse_row` would give.
+/// part and the row's line number, it gives the row and the bytes it took
+/// (through its line end), or None when the row is anything but plain,
+/// which `parse_row` then reads. Where it gives a row, that row must be
+/// the one `parse_row` would give.
 pub(crate) type Lean<T, S> = dyn Fn(&mut S, &[u8], u64) -> Option<(T, usize)> + Sync;
 
 /// [`read_table`], with a lean reader for the rows of a file laid out as
@@ -250,7 +251,7 @@ impl Plain<'_> {
             }
             let end = memchr::memchr(b'\n', &part[at..]).map_or(part.len(), |i| at + i);
             let text = *checked.get_or_insert_with(|| {
-                let printable = part.iter().fold(true, |ok, b| ok & ((b.wrapping_sub(0x20) < 0x5f) | (*b == b'\n')));
+                let printable = part.iter().fold(true, |ok, b| ok & (crate::read::printable_ascii(*b) | (*b == b'\n')));
                 (std::str::from_utf8(part).ok(), printable)
             });
             self.line(part, text, at, end, first_line + k, &mut fields, &mut out, parse_row);
