@@ -109,7 +109,8 @@ impl From<Option<i64>> for Cell<'_> {
     }
 }
 
-/// Writing the large fact tables (posts, absences, caseloads) in bulk,
+/// Writing the large tables (people and their identifiers, posts,
+/// absences, caseloads) in bulk,
 /// inside the batch's transaction: SQLite by multi-row INSERTs of
 /// [`CHUNK`] rows, PostgreSQL through `COPY ... FROM STDIN`.
 pub(crate) mod bulk {
@@ -146,6 +147,12 @@ pub(crate) mod bulk {
                     .await?;
                 tick(chunk.len());
             }
+            Ok(())
+        }
+
+        /// SQLite's foreign keys check each row as it is written: nothing
+        /// is left to check at the end of a batch.
+        pub async fn check_named(_: &mut sqlx::SqliteConnection, _: &[i64], _: &[i64]) -> Result<(), sqlx::Error> {
             Ok(())
         }
     }
@@ -214,28 +221,30 @@ pub(crate) mod bulk {
                 copy.send(buffer.into_bytes()).await?;
             }
             copy.finish().await?;
-            check(tx, table).await
+            Ok(())
         }
 
-        /// The rows of `table` just written name only people, teams and
-        /// batches that exist (the checks the foreign keys made row by row,
-        /// in one pass): else an error, and the transaction is rolled back.
-        async fn check(tx: &mut sqlx::PgConnection, table: &str) -> Result<(), sqlx::Error> {
-            let team = if table == "spell" {
-                " OR (f.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team t WHERE t.id = f.team_id))"
-            } else {
-                ""
+        /// Every person and team that the batch's rows name exists: the
+        /// checks that the foreign keys of the tables written by `COPY` made
+        /// row by row (migrations 0020 and 0022), made once for the batch.
+        /// Every row the batch wrote names its person and team through
+        /// these lists, so checking them checks the rows. Else an error, and
+        /// the transaction is rolled back.
+        pub async fn check_named(
+            tx: &mut sqlx::PgConnection,
+            persons: &[i64],
+            teams: &[i64],
+        ) -> Result<(), sqlx::Error> {
+            let missing = |table: &str| {
+                format!("SELECT COUNT(*) FROM unnest($1::bigint[]) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = u.id)")
             };
-            let sql = format!(
-                "SELECT COUNT(*) FROM {table} f WHERE f.batch_id = (SELECT MAX(id) FROM import_batch) AND \
-                 (NOT EXISTS (SELECT 1 FROM person p WHERE p.id = f.person_id) \
-                 OR NOT EXISTS (SELECT 1 FROM import_batch b WHERE b.id = f.batch_id){team})"
-            );
-            let broken: i64 = sqlx::query_scalar(&sql).fetch_one(&mut *tx).await?;
-            if broken > 0 {
-                return Err(sqlx::Error::Protocol(format!(
-                    "{broken} rows of {table} name a person, team or batch the store does not hold"
-                )));
+            for (table, ids) in [("person", persons), ("team", teams)] {
+                let broken: i64 = sqlx::query_scalar(&missing(table)).bind(ids).fetch_one(&mut *tx).await?;
+                if broken > 0 {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "the batch names {broken} {table} identifiers that the store does not hold"
+                    )));
+                }
             }
             Ok(())
         }
@@ -739,6 +748,7 @@ macro_rules! batches {
                         .await?;
                     tick(chunk.len());
                 }
+                super::bulk::$module::check_named(&mut tx, &person_ids, &team_ids).await?;
                 changes.rows_added = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
                     + development.len() + voice.len() + recruitment.len()) as u64;
                 if dry_run {
@@ -876,34 +886,37 @@ macro_rules! batches {
                 for (id, k) in &plan.changed {
                     crate::people::$module::update_person(&mut **tx, *id, k).await?;
                 }
-                for chunk in plan.new_people.chunks(CHUNK) {
-                    QueryBuilder::<$db>::new(format!("INSERT INTO person ({PERSON_COLUMNS}) "))
-                        .push_values(chunk, |mut b, (id, k)| {
-                            let p = &k.person;
-                            b.push_bind(&p.id)
-                                .push_bind(*id)
-                                .push_bind(&p.swe_no)
-                                .push_bind(p.birth_date)
-                                .push_bind(p.gender.map(|g| i32::from(g.code())))
-                                .push_bind(&p.ethnicity)
-                                .push_bind(p.qualification_date)
-                                .push_bind(p.qualification_route.map(|r| r.as_str()))
-                                .push_bind(&k.details.given_name)
-                                .push_bind(&k.details.family_name);
-                        })
-                        .build()
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                for chunk in plan.new_identifiers.chunks(CHUNK) {
-                    QueryBuilder::<$db>::new("INSERT INTO person_identifier (source, source_key, person_id) ")
-                        .push_values(chunk, |mut b, ((source, key), id)| {
-                            b.push_bind(source).push_bind(key).push_bind(*id);
-                        })
-                        .build()
-                        .execute(&mut **tx)
-                        .await?;
-                }
+                let person_row = |i: usize| -> Vec<Cell<'_>> {
+                    let Some((id, k)) = plan.new_people.get(i) else { return Vec::new() };
+                    let p = &k.person;
+                    vec![
+                        Cell::Text(&p.id),
+                        Cell::Int(*id),
+                        p.swe_no.as_deref().into(),
+                        p.birth_date.into(),
+                        p.gender.map(|g| i64::from(g.code())).into(),
+                        p.ethnicity.as_deref().into(),
+                        p.qualification_date.into(),
+                        p.qualification_route.map(|r| r.as_str()).into(),
+                        k.details.given_name.as_deref().into(),
+                        k.details.family_name.as_deref().into(),
+                    ]
+                };
+                super::bulk::$module::write(&mut **tx, "person", PERSON_COLUMNS, plan.new_people.len(), &person_row, &mut |_| {})
+                    .await?;
+                let identifier_row = |i: usize| -> Vec<Cell<'_>> {
+                    let Some(((source, key), id)) = plan.new_identifiers.get(i) else { return Vec::new() };
+                    vec![Cell::Text(source), Cell::Text(key), Cell::Int(*id)]
+                };
+                super::bulk::$module::write(
+                    &mut **tx,
+                    "person_identifier",
+                    "source, source_key, person_id",
+                    plan.new_identifiers.len(),
+                    &identifier_row,
+                    &mut |_| {},
+                )
+                .await?;
                 let mut next_suggestion: i64 =
                     sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM match_suggestion").fetch_one(&mut **tx).await?;
                 for chunk in plan.suggestions.chunks(CHUNK) {

@@ -164,8 +164,17 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let open_error = |source| StoreError::Open { url: url.to_string(), source };
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool =
-                sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(url).await.map_err(open_error)?;
+            // No JIT compilation: Sightline's statements are short or read
+            // whole tables, and on a table just written (no statistics yet)
+            // the planner's estimates made PostgreSQL compile each of an
+            // import's checks, 0.3 s apiece, to run them once.
+            let options =
+                url.parse::<sqlx::postgres::PgConnectOptions>().map_err(open_error)?.options([("jit", "off")]);
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(open_error)?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Backend::Postgres(pool)
         } else {

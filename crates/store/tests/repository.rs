@@ -242,3 +242,45 @@ async fn a_store_is_copied_before_its_tables_are_brought_up_to_date() {
     let check = store.verify_audit().await.unwrap();
     assert_eq!((check.before_chain, check.broken), (1, None), "the entry from before the chain is counted apart");
 }
+
+/// A plan that numbers a person the store does not hold (here: no new
+/// people at all) is refused whole, on both backends: SQLite's foreign keys
+/// refuse the rows, and PostgreSQL, whose large tables are written by `COPY`
+/// without row-by-row foreign keys, checks the batch's people at the end.
+#[tokio::test]
+async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = vec![dir.path().join("s.db").display().to_string()];
+    let pg = match std::env::var("SIGHTLINE_TEST_PG") {
+        Ok(server) => {
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&server)
+                .await
+                .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
+            let name = format!("sightline_refused_{}", std::process::id());
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+            urls.push(format!("{base}/{name}"));
+            Some((admin, name))
+        }
+        Err(_) => {
+            eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL half was not run");
+            None
+        }
+    };
+    let data = source();
+    let batch = batch(&data);
+    // Both people are numbered 7, whom nobody added.
+    let identify = |_| IdentityPlan { ids: vec![7, 7], ..IdentityPlan::default() };
+    for url in &urls {
+        let store = Store::open(url).await.unwrap();
+        let refused = store.write_batch(&batch, &data, None, &identify, false, None).await;
+        assert!(refused.is_err(), "{url}: a batch naming an unknown person was written");
+        assert!(store.batches().await.unwrap().is_empty(), "{url}: a refused batch left its record");
+        assert!(store.load_workforce().await.unwrap().spells().is_empty(), "{url}: a refused batch left rows");
+    }
+    if let Some((mut admin, name)) = pg {
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+    }
+}
