@@ -428,7 +428,7 @@ macro_rules! batches {
                         .await?;
                 }
 
-                let person_ids = people(&mut tx, batch_id, identify, &mut changes).await?;
+                let (person_ids, named) = people(&mut tx, batch_id, identify, &mut changes).await?;
                 if person_ids.len() != wf.persons().len() {
                     // Dropping the transaction rolls everything back.
                     return Err(sqlx::Error::Protocol(format!(
@@ -748,7 +748,7 @@ macro_rules! batches {
                         .await?;
                     tick(chunk.len());
                 }
-                super::bulk::$module::check_named(&mut tx, &person_ids, &team_ids).await?;
+                super::bulk::$module::check_named(&mut tx, &named, &team_ids).await?;
                 changes.rows_added = (wf.spells().len() + wf.establishment().len() + wf.absences().len() + wf.caseloads().len()
                     + development.len() + voice.len() + recruitment.len()) as u64;
                 if dry_run {
@@ -866,7 +866,7 @@ macro_rules! batches {
                 batch_id: i64,
                 identify: Identify<'_>,
                 changes: &mut Changes,
-            ) -> Result<Vec<i64>, sqlx::Error> {
+            ) -> Result<(Vec<i64>, Vec<i64>), sqlx::Error> {
                 let mut directory = Directory::default();
                 for r in sqlx::query("SELECT source, source_key, person_id FROM person_identifier").fetch_all(&mut **tx).await? {
                     directory.identifiers.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
@@ -934,7 +934,12 @@ macro_rules! batches {
                         .execute(&mut **tx)
                         .await?;
                 }
-                Ok(plan.ids)
+                // Every person a row of the batch names: the batch's people
+                // and those its new identifiers name.
+                let mut named: Vec<i64> = plan.ids.iter().chain(plan.new_identifiers.iter().map(|(_, id)| id)).copied().collect();
+                named.sort_unstable();
+                named.dedup();
+                Ok((plan.ids, named))
             }
 
             pub async fn rejected_rows(pool: &$pool, batch: i64) -> Result<Vec<RowProblem>, sqlx::Error> {

@@ -149,6 +149,13 @@ macro_rules! people {
             /// Accepts (merging the newer record into the earlier) or rejects a suggestion.
             pub async fn decide(pool: &$pool, id: i64, accept: bool, by: &str) -> Result<(), StoreError> {
                 let mut tx = pool.begin_with(if stringify!($module) == "sqlite" { "BEGIN IMMEDIATE" } else { "BEGIN" }).await?;
+                // The store's generation is taken first: an import holds it
+                // from before it reads the people until it commits, so a
+                // merge waits for an import (and then moves its rows too) or
+                // an import for a merge. Without this, on PostgreSQL (whose
+                // fact and identifier tables have no foreign keys) a merge
+                // could delete a person whose rows an import was writing.
+                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
                 let row = QueryBuilder::<$db>::new("SELECT person_id, candidate_id, status FROM match_suggestion WHERE id = ")
                     .push_bind(id)
                     .build()
@@ -190,7 +197,6 @@ macro_rules! people {
                     update_person(&mut *tx, candidate, &merged).await?;
                     QueryBuilder::<$db>::new("DELETE FROM person WHERE id = ").push_bind(person).build().execute(&mut *tx).await?;
                 }
-                sqlx::query("UPDATE store_state SET generation = generation + 1").execute(&mut *tx).await?;
                 QueryBuilder::<$db>::new("UPDATE match_suggestion SET status = ")
                     .push_bind(if accept { "accepted" } else { "rejected" })
                     .push(", decided_by = ")

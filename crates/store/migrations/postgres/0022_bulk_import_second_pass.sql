@@ -9,9 +9,12 @@
 --   person_id stay B-trees: a person's page reads a few rows by them.
 -- * The foreign key from person_identifier to person was checked row by row
 --   by a trigger: 0.6 s of 1 s for 60,670 identifiers. Each import now checks
---   in one pass that every identifier names a person (batches.rs), as 0020 did
---   for the fact tables; merging two people moves identifiers before the
---   person goes (people.rs).
+--   once, at its end, that every person and team its rows and identifiers
+--   name exists (batches.rs, `check_named`; this also replaces 0020's check
+--   of each fact table, which read the tables whole). Merging two people
+--   moves identifiers before the person goes, and takes the store's
+--   generation first, so that a merge and an import wait for each other
+--   (people.rs).
 -- * The assembled workforce (about 23 MB for 60,000 people) was compressed
 --   with pglz on every write, about 0.8 s, and decompressed on every read. It
 --   is now stored as it is.
