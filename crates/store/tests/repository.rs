@@ -70,6 +70,16 @@ fn batch(data: &SourceData) -> Batch {
     }
 }
 
+/// Every person of the source new, numbered from 10 in order.
+fn all_new(data: &SourceData) -> Vec<(i64, Known)> {
+    data.workforce
+        .persons()
+        .iter()
+        .zip(10..)
+        .map(|(p, id)| (id, Known { person: p.clone(), details: PersonDetails::default() }))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_batch_is_written_as_planned_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -79,13 +89,7 @@ async fn a_batch_is_written_as_planned_and_read_back() {
     // Every person new, numbered 10 and 11: the store keeps the plan's numbers.
     let identify = |directory: sightline_core::identity::Directory| {
         assert!(directory.people.is_empty(), "an empty store knows no one");
-        let new_people: Vec<(i64, Known)> = data
-            .workforce
-            .persons()
-            .iter()
-            .zip(10..)
-            .map(|(p, id)| (id, Known { person: p.clone(), details: PersonDetails::default() }))
-            .collect();
+        let new_people = all_new(&data);
         IdentityPlan {
             ids: vec![10, 11],
             new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
@@ -275,13 +279,7 @@ async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
     // but an identifier naming 12, whom nobody added either.
     let unknown_person = |_| IdentityPlan { ids: vec![7, 7], ..IdentityPlan::default() };
     let unknown_identifier = |_| {
-        let new_people: Vec<(i64, Known)> = data
-            .workforce
-            .persons()
-            .iter()
-            .zip(10..)
-            .map(|(p, id)| (id, Known { person: p.clone(), details: PersonDetails::default() }))
-            .collect();
+        let new_people = all_new(&data);
         IdentityPlan {
             ids: vec![10, 11],
             new_identifiers: vec![
