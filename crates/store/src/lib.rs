@@ -167,12 +167,18 @@ impl Store {
             // No JIT compilation: Sightline's statements are short or read
             // whole tables, and on a table just written (no statistics yet)
             // the planner's estimates made PostgreSQL compile each of an
-            // import's checks, 0.3 s apiece, to run them once.
-            let options =
-                url.parse::<sqlx::postgres::PgConnectOptions>().map_err(open_error)?.options([("jit", "off")]);
+            // import's checks, 0.3 s apiece, to run them once. Set by a
+            // statement rather than a startup option, which a connection
+            // pooler such as PgBouncer may refuse.
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(4)
-                .connect_with(options)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::Executor::execute(conn, "SET jit = off").await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
                 .await
                 .map_err(open_error)?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
