@@ -98,6 +98,9 @@ pub struct AuditEntry {
 }
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.teams, u.created_at";
+/// The store's generation, read in the same statement as a session or token:
+/// a request learns who asks and which data it sees in one round trip.
+const GENERATION: &str = "(SELECT generation FROM store_state)";
 
 /// What `sightline audit verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -335,9 +338,9 @@ macro_rules! access {
                 Ok(())
             }
 
-            pub async fn session(pool: &$pool, token_hash: &str) -> Result<Option<Session>, StoreError> {
+            pub async fn session(pool: &$pool, token_hash: &str) -> Result<Option<(Session, i64)>, StoreError> {
                 let Some(r) = QueryBuilder::<$db>::new(format!(
-                    "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = "
+                    "SELECT {USER_COLUMNS}, s.csrf, s.expires_at, {GENERATION} FROM app_session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = "
                 ))
                 .push_bind(token_hash)
                 .build()
@@ -354,7 +357,7 @@ macro_rules! access {
                     end_session(pool, token_hash).await?;
                     return Ok(None);
                 }
-                Ok(Some(Session { user: user_from_row(&r)?, csrf: r.try_get(5)?, expires_at }))
+                Ok(Some((Session { user: user_from_row(&r)?, csrf: r.try_get(5)?, expires_at }, r.try_get(7)?)))
             }
 
             pub async fn end_session(pool: &$pool, token_hash: &str) -> Result<(), StoreError> {
@@ -377,15 +380,15 @@ macro_rules! access {
                 Ok(r.try_get(0)?)
             }
 
-            pub async fn token_user(pool: &$pool, token_hash: &str) -> Result<Option<User>, StoreError> {
+            pub async fn token_user(pool: &$pool, token_hash: &str) -> Result<Option<(User, i64)>, StoreError> {
                 QueryBuilder::<$db>::new(format!(
-                    "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.revoked_at IS NULL AND t.token_hash = "
+                    "SELECT {USER_COLUMNS}, {GENERATION} FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.revoked_at IS NULL AND t.token_hash = "
                 ))
                 .push_bind(token_hash)
                 .build()
                 .fetch_optional(pool)
                 .await?
-                .map(|r| user_from_row(&r))
+                .map(|r| Ok((user_from_row(&r)?, r.try_get(5)?)))
                 .transpose()
             }
 
@@ -589,7 +592,6 @@ impl Store {
         on_backend!(self, pool => a::create_session(pool, user, token_hash, csrf, expires).await, a)
     }
 
-    /// The session whose token has this digest, unless it has expired (then it is removed).
     /// The failed logins recorded under each of `keys`: (key, failures, when the last was, RFC 3339).
     pub async fn login_failures(&self, keys: &[String]) -> Result<Vec<(String, i64, String)>, StoreError> {
         on_backend!(self, pool => a::login_failures(pool, keys).await, a)
@@ -606,7 +608,14 @@ impl Store {
         on_backend!(self, pool => a::clear_login_failures(pool, keys, name).await, a)
     }
 
+    /// The session whose token has this digest, unless it has expired (then it is removed).
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        Ok(self.session_and_generation(token_hash).await?.map(|(session, _)| session))
+    }
+
+    /// [`Store::session`], and the store's generation ([`Store::generation`])
+    /// read in the same statement.
+    pub async fn session_and_generation(&self, token_hash: &str) -> Result<Option<(Session, i64)>, StoreError> {
         on_backend!(self, pool => a::session(pool, token_hash).await, a)
     }
 
@@ -621,6 +630,11 @@ impl Store {
 
     /// The user of a valid (not revoked) token.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.token_user_and_generation(token_hash).await?.map(|(user, _)| user))
+    }
+
+    /// [`Store::token_user`], and the store's generation read in the same statement.
+    pub async fn token_user_and_generation(&self, token_hash: &str) -> Result<Option<(User, i64)>, StoreError> {
         on_backend!(self, pool => a::token_user(pool, token_hash).await, a)
     }
 

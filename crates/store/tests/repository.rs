@@ -247,32 +247,54 @@ async fn a_store_is_copied_before_its_tables_are_brought_up_to_date() {
     assert_eq!((check.before_chain, check.broken), (1, None), "the entry from before the chain is counted apart");
 }
 
+/// A new SQLite store, and a new PostgreSQL database on the server that
+/// `SIGHTLINE_TEST_PG` names when it is set.
+struct Backends {
+    urls: Vec<String>,
+    pg: Option<(sqlx::PgConnection, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Backends {
+    async fn new(test: &str) -> Backends {
+        let dir = tempfile::tempdir().unwrap();
+        let mut urls = vec![dir.path().join("s.db").display().to_string()];
+        let pg = match std::env::var("SIGHTLINE_TEST_PG") {
+            Ok(server) => {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&server)
+                    .await
+                    .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
+                let name = format!("sightline_{test}_{}", std::process::id());
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+                let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+                urls.push(format!("{base}/{name}"));
+                Some((admin, name))
+            }
+            Err(_) => {
+                eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL half was not run");
+                None
+            }
+        };
+        Backends { urls, pg, _dir: dir }
+    }
+
+    /// Drops the PostgreSQL database.
+    async fn drop(self) {
+        if let Some((mut admin, name)) = self.pg {
+            sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
+        }
+    }
+}
+
 /// A plan that numbers a person the store does not hold (here: no new
 /// people at all) is refused whole, on both backends: SQLite's foreign keys
 /// refuse the rows, and PostgreSQL, whose large tables are written by `COPY`
 /// without row-by-row foreign keys, checks the batch's people at the end.
 #[tokio::test]
 async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut urls = vec![dir.path().join("s.db").display().to_string()];
-    let pg = match std::env::var("SIGHTLINE_TEST_PG") {
-        Ok(server) => {
-            use sqlx::Connection;
-            let mut admin = sqlx::PgConnection::connect(&server)
-                .await
-                .unwrap_or_else(|e| panic!("SIGHTLINE_TEST_PG is set but {server} cannot be reached: {e}"));
-            let name = format!("sightline_refused_{}", std::process::id());
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut admin).await.unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
-            let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
-            urls.push(format!("{base}/{name}"));
-            Some((admin, name))
-        }
-        Err(_) => {
-            eprintln!("SIGHTLINE_TEST_PG is not set: the PostgreSQL half was not run");
-            None
-        }
-    };
+    let stores = Backends::new("refused").await;
     let data = source();
     let batch = batch(&data);
     // Both people numbered 7, whom nobody added; or both added (10 and 11)
@@ -293,7 +315,7 @@ async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
     let plans: [(&str, sightline_store::Identify<'_>); 2] =
         [("an unknown person", &unknown_person), ("an identifier of an unknown person", &unknown_identifier)];
     let mut outcome = Ok(());
-    for url in &urls {
+    for url in &stores.urls {
         let store = Store::open(url).await.unwrap();
         for (what, identify) in plans {
             let refused = store.write_batch(&batch, &data, None, identify, false, None).await;
@@ -305,8 +327,58 @@ async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
         }
     }
     // The database goes whatever the outcome.
-    if let Some((mut admin, name)) = pg {
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).await.unwrap();
-    }
+    stores.drop().await;
     outcome.unwrap();
+}
+
+/// A request learns who asks and which data it sees from one statement:
+/// the store's generation comes with the session or token, and it is the
+/// generation after the latest import, not before.
+#[tokio::test]
+async fn a_session_or_token_is_read_with_the_generation_of_the_data() {
+    let stores = Backends::new("generation").await;
+    let mut outcome = Ok(());
+    for url in &stores.urls {
+        if let Err(e) = session_and_generation(url).await {
+            outcome = Err(format!("{url}: {e}"));
+        }
+    }
+    // The database goes whatever the outcome.
+    stores.drop().await;
+    outcome.unwrap();
+}
+
+async fn session_and_generation(url: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use chrono::{Duration, Utc};
+    use sightline_store::Role;
+    let store = Store::open(url).await?;
+    let user = store.add_user("lead", Role::Admin, &[], "not a real hash").await?;
+    store.create_session(user.id, "live", "csrf1", Utc::now() + Duration::hours(1)).await?;
+    store.create_session(user.id, "ended", "csrf2", Utc::now() - Duration::seconds(1)).await?;
+    let token = store.create_token("lead", "tok", "test").await?;
+    let before = store.generation().await?;
+    let data = source();
+    let plan = |_| {
+        let new_people = all_new(&data);
+        IdentityPlan {
+            ids: vec![10, 11],
+            new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
+            new_people,
+            ..IdentityPlan::default()
+        }
+    };
+    store.write_batch(&batch(&data), &data, None, &plan, false, None).await?;
+    let after = store.generation().await?;
+    let session = store.session_and_generation("live").await?.map(|(s, g)| (s.user.name, s.csrf, g));
+    let by_token = store.token_user_and_generation("tok").await?.map(|(u, g)| (u.name, g));
+    let ended = store.session_and_generation("ended").await?.is_some();
+    store.revoke_token(token).await?;
+    let revoked = store.token_user_and_generation("tok").await?.is_some();
+    let seen = (session, by_token, ended, revoked);
+    let expected =
+        (Some(("lead".to_string(), "csrf1".to_string(), after)), Some(("lead".to_string(), after)), false, false);
+    if after == before || seen != expected {
+        return Err(format!("generation {before} then {after}; read {seen:?}").into());
+    }
+    Ok(())
 }

@@ -20,7 +20,7 @@ use crate::layout::page;
 use crate::viewer::Viewer;
 use crate::{AppState, Shared};
 use axum::extract::{Form, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
@@ -52,30 +52,40 @@ fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
         .expect("cookie text is ASCII")
 }
 
-async fn viewer(state: &AppState, headers: &HeaderMap) -> Option<Viewer> {
+/// Who asks, and the store generation read with their session or token.
+async fn viewer(state: &AppState, headers: &HeaderMap) -> Option<(Viewer, i64)> {
     if let Some(token) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
-        let user = state.store.token_user(&token_digest(token.trim())).await.ok()??;
-        return Some(Viewer { user, csrf: None, data_until: None });
+        let (user, generation) = state.store.token_user_and_generation(&token_digest(token.trim())).await.ok()??;
+        return Some((Viewer { user, csrf: None, data_until: None }, generation));
     }
     let token = cookie(headers, SESSION_COOKIE)?;
-    let session = state.store.session(&token_digest(token)).await.ok()??;
-    Some(Viewer { user: session.user, csrf: Some(session.csrf), data_until: None })
+    let (session, generation) = state.store.session_and_generation(&token_digest(token)).await.ok()??;
+    Some((Viewer { user: session.user, csrf: Some(session.csrf), data_until: None }, generation))
 }
 
 /// Lets a request through with its [`Viewer`], or turns it away: pages to
 /// the login page, the API with 401.
+///
+/// A request that only reads (`GET`, `HEAD`) sees the store generation read
+/// with its session ([`crate::state::REQUEST_GENERATION`]): one statement
+/// instead of one for the session and one more for each read of the data.
 pub async fn require_viewer(State(state): State<Shared>, mut request: Request, next: Next) -> Response {
     match viewer(&state, request.headers()).await {
-        Some(mut v) => {
+        Some((mut v, generation)) => {
+            let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+            let known = reads.then_some(generation);
             // Pages say in their footer how far the data goes.
             if !request.uri().path().starts_with("/api/") {
-                v.data_until =
-                    state.workforce_and_generation().await.ok().and_then(|(g, wf)| state.latest_known(g, &wf));
+                v.data_until = crate::state::REQUEST_GENERATION
+                    .scope(known, state.workforce_and_generation())
+                    .await
+                    .ok()
+                    .and_then(|(g, wf)| state.latest_known(g, &wf));
             }
             request.extensions_mut().insert(v);
-            next.run(request).await
+            crate::state::REQUEST_GENERATION.scope(known, next.run(request)).await
         }
         None if request.uri().path().starts_with("/api/") => {
             (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "log in, or send a bearer token\n")

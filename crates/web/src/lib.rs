@@ -37,12 +37,10 @@ use pages::{
     absence, agency, capacity, compared, data, development, forecast as forecast_page, glossary, overview, people,
     recruitment, report, teams, turnover, voice,
 };
-use sightline_core::Calendar;
 use sightline_store::{Store, StoreError};
 use state::{AppState, Shared};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::RwLock;
 
 /// Choices the authority makes about what the pages show.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,22 +76,7 @@ impl Default for Settings {
 
 /// The whole application.
 pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError> {
-    let pseudonym_key = store.secret("pseudonym_key", &new_token()).await?;
-    let published = store.published().await?;
-    let state: Shared = Arc::new(AppState {
-        store,
-        calendar: Calendar::england_and_wales(),
-        settings,
-        cache: RwLock::new(None),
-        development: RwLock::new(None),
-        pseudonym_key,
-        gaps: state::Memo::new(),
-        latest: state::Memo::new(),
-        heavy: Arc::new(state::Heavy::new()),
-        kept: state::Kept::new(),
-        published,
-        neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),
-    });
+    let state: Shared = Arc::new(AppState::new(store, settings).await?);
     let protected = Router::new()
         .route("/", get(overview::overview))
         .route("/teams", get(teams::teams))
