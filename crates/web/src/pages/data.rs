@@ -24,16 +24,21 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     if !matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst) {
         return Err(Error::forbidden("Your role does not see the data's provenance."));
     }
-    let batches = state.store.batches().await?;
     let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
     // The rejected rows' values may be personal data: every view is recorded.
     let detail = if values { "provenance, with rejected rows' values" } else { "provenance" };
     state.store.audit(&viewer.user.name, "view data", detail).await.map_err(Error::audit)?;
+    let (generation, wf, date) = state.generation_workforce_at(None).await?;
+    // Batches are written only with a new generation of the data: listed
+    // once per generation. (An import that commits while the list is read is
+    // in it a moment early, as it was when the list was read on each view.)
+    // The rows they left out may be personal data: read on each view, not kept.
+    let batches =
+        state.kept_from(generation, "import batches".into(), async { Ok(state.store.batches().await?) }).await?;
     let mut rejected = Vec::new();
     for b in batches.iter().filter(|b| b.rows_rejected > 0) {
         rejected.push((b.id, state.store.rejected_rows(b.id).await?));
     }
-    let (generation, wf, date) = state.generation_workforce_at(None).await?;
     let mut gaps = state.gaps(generation, &wf, date).to_vec();
     let imports = batches.iter().filter_map(|b| Some((b.source.as_str(), b.imported_on()?)));
     gaps.extend(stale_sources(imports, chrono::Utc::now().date_naive(), STALE_AFTER_DAYS));
