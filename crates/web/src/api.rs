@@ -493,7 +493,7 @@ pub async fn forecast(State(state): State<Shared>, Query(query): Query<ApiForeca
     }
     let scenario = query.scenario.as_deref().map(|key| state.scenario(key)).transpose()?;
     let options = Options { months, runs, seed: query.seed.unwrap_or(1) };
-    let Forecasted { fitted, pair } = state.forecast(scenario, options).await?;
+    let Forecasted { fitted, pair, .. } = state.forecast(scenario, options).await?;
     let pair = pair.ok_or_else(|| Error::unprocessable(format!("no one is employed at {}", fitted.as_of)))?;
     Ok(Json(comparison_json(&pair.0, pair.1.as_ref(), fitted.as_of)).into_response())
 }

@@ -21,10 +21,13 @@ async fn forecasts(
     scenario: Option<Scenario>,
     targets: Vec<ForecastTarget>,
     options: Options,
-) -> Result<Arc<Pair>, Error> {
+) -> Result<(String, Arc<Pair>), Error> {
     // From the fitted start and window too: the start moves with today when the data runs past it.
     let key = format!("forecast {} {:?} {scenario:?}{targets:?}{options:?}", fitted.as_of, fitted.window);
-    state.kept(generation, key, move || with_baseline(&fitted, scenario.as_ref(), &targets, &options)).await
+    let pair = state
+        .kept(generation, key.clone(), move || with_baseline(&fitted, scenario.as_ref(), &targets, &options))
+        .await?;
+    Ok((key, pair))
 }
 
 /// A baseline and (when asked) a scenario, with what they were fitted on;
@@ -32,6 +35,9 @@ async fn forecasts(
 pub struct Forecasted {
     pub fitted: Arc<Fitted>,
     pub pair: Option<Arc<Pair>>,
+    /// The store generation the forecast is of, and the key it is kept
+    /// under in it: what is worked out from the pair can be kept beside it.
+    pub kept_as: (i64, String),
 }
 
 impl AppState {
@@ -68,10 +74,10 @@ impl AppState {
             })
             .await?;
         if fitted.headcount() == 0 {
-            return Ok(Forecasted { fitted, pair: None });
+            return Ok(Forecasted { fitted, pair: None, kept_as: (generation, String::new()) });
         }
-        let pair = forecasts(self, generation, fitted.clone(), scenario, targets, options).await?;
-        Ok(Forecasted { fitted, pair: Some(pair) })
+        let (key, pair) = forecasts(self, generation, fitted.clone(), scenario, targets, options).await?;
+        Ok(Forecasted { fitted, pair: Some(pair), kept_as: (generation, key) })
     }
 }
 

@@ -67,6 +67,27 @@ fn column(f: &Forecast, prefix: &str, targets: &[ForecastTarget], scale: &[f64; 
     }
 }
 
+/// A baseline's and a scenario's fan charts (on shared scales), their costs
+/// and the difference in cost, run by run.
+struct Drawn {
+    columns: (Markup, Markup),
+    costs: (Quantiles, Quantiles),
+    difference: Quantiles,
+}
+
+impl Drawn {
+    fn of((base, levers): &crate::forecast::Pair) -> Option<Drawn> {
+        let levers = levers.as_ref()?;
+        let targets: Vec<ForecastTarget> = levers.targets.iter().map(|t| t.target.clone()).collect();
+        let scale = scales(base, levers);
+        Some(Drawn {
+            columns: (column(base, "base", &targets, &scale), column(levers, "levers", &targets, &scale)),
+            costs: (base.total_cost(), levers.total_cost()),
+            difference: levers.cost_against(base),
+        })
+    }
+}
+
 /// What the forecast stands on: the fitted rates with the data behind each.
 /// For members, counts of 1 to 4 (leavers of a band, starters,
 /// conversions), and the rates worked out from them, are `c`.
@@ -120,7 +141,8 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
     let scenario = state.scenario(&key)?;
     let description = scenario.description.clone();
     let options = Options { months: PAGE_MONTHS, runs: PAGE_RUNS, seed: 1 };
-    let Forecasted { fitted, pair } = state.forecast(Some(scenario), options).await?;
+    let Forecasted { fitted, pair, kept_as: (generation, key_of_pair) } =
+        state.forecast(Some(scenario), options).await?;
     let Some(pair) = pair else {
         return Ok(
             html! { h1 { "Forecast" } p { "No one is employed on " (long_date(fitted.as_of)) ": there is nothing to forecast from." } },
@@ -132,7 +154,16 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
     let (base, Some(levers)) = &*pair else {
         return Err(Error::internal("the forecast could not be made"));
     };
-    let difference = levers.cost_against(base);
+    // The charts and the costs (sorted runs) are the same for every view of
+    // the pair: drawn once and kept beside it.
+    let drawn = {
+        let pair = pair.clone();
+        state.kept(generation, format!("drawn {key_of_pair}"), move || Drawn::of(&pair)).await?
+    };
+    let Some(drawn) = drawn.as_ref() else {
+        return Err(Error::internal("the forecast could not be made"));
+    };
+    let difference = drawn.difference;
     let last = |f: &Forecast, figure: &str| f.months.last().and_then(|m| m.figure(figure)).unwrap_or_default();
     Ok(html! {
         h1 { "Forecast" }
@@ -160,7 +191,7 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
                     tr { th scope="row" { (label) } td { (q(last(base, figure))) } td { (q(last(levers, figure))) } }
                 }
                 tr { th scope="row" { "Agency FTE" } td { (q(last(base, "agency_fte"))) } td { (q(last(levers, "agency_fte"))) } }
-                tr { th scope="row" { "Cost over the forecast" } td { (money_short(base.total_cost().p50)) } td { (money_short(levers.total_cost().p50)) } }
+                tr { th scope="row" { "Cost over the forecast" } td { (money_short(drawn.costs.0.p50)) } td { (money_short(drawn.costs.1.p50)) } }
                 tr { th scope="row" { "Cost against doing nothing" } td { "-" } td { (cost_words(difference.p50)) " (8 in 10 runs: from " (cost_words(difference.p10)) " to " (cost_words(difference.p90)) ")" } }
                 @for (a, b) in base.targets.iter().zip(&levers.targets) {
                     tr {
@@ -171,11 +202,9 @@ async fn view(state: &AppState, viewer: &Viewer, query: ForecastQuery) -> Result
                 }
             }
         }
-        @let targets: Vec<ForecastTarget> = levers.targets.iter().map(|t| t.target.clone()).collect();
-        @let scale = scales(base, levers);
         div.side-by-side {
-            (column(base, "base", &targets, &scale))
-            (column(levers, "levers", &targets, &scale))
+            (drawn.columns.0)
+            (drawn.columns.1)
         }
         (basis)
         (crate::layout::c_note(viewer))
