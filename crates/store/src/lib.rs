@@ -191,7 +191,12 @@ impl Store {
                 .create_if_missing(true)
                 .foreign_keys(true)
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                // Rows come from each connection's own thread through a
+                // channel of this many; when it is full that thread waits
+                // for the request's task to take some (sqlx's default, 50,
+                // made a page of the audit log switch threads several times).
+                .row_buffer_size(1024);
             let pool = sqlx::sqlite::SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
