@@ -80,6 +80,18 @@ fn all_new(data: &SourceData) -> Vec<(i64, Known)> {
         .collect()
 }
 
+/// The plan that adds every person of the source (10 and 11), each with
+/// their identifier in the `hr` source.
+fn all_new_plan(data: &SourceData) -> IdentityPlan {
+    let new_people = all_new(data);
+    IdentityPlan {
+        ids: vec![10, 11],
+        new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
+        new_people,
+        ..IdentityPlan::default()
+    }
+}
+
 #[tokio::test]
 async fn a_batch_is_written_as_planned_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,13 +101,7 @@ async fn a_batch_is_written_as_planned_and_read_back() {
     // Every person new, numbered 10 and 11: the store keeps the plan's numbers.
     let identify = |directory: sightline_core::identity::Directory| {
         assert!(directory.people.is_empty(), "an empty store knows no one");
-        let new_people = all_new(&data);
-        IdentityPlan {
-            ids: vec![10, 11],
-            new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
-            new_people,
-            ..IdentityPlan::default()
-        }
+        all_new_plan(&data)
     };
 
     let (_, would) = store.write_batch(&batch, &data, None, &identify, true, None).await.unwrap();
@@ -358,15 +364,7 @@ async fn session_and_generation(url: &str) -> Result<(), Box<dyn std::error::Err
     let token = store.create_token("lead", "tok", "test").await?;
     let before = store.generation().await?;
     let data = source();
-    let plan = |_| {
-        let new_people = all_new(&data);
-        IdentityPlan {
-            ids: vec![10, 11],
-            new_identifiers: new_people.iter().map(|(id, k)| (("hr".to_string(), k.person.id.clone()), *id)).collect(),
-            new_people,
-            ..IdentityPlan::default()
-        }
-    };
+    let plan = |_| all_new_plan(&data);
     store.write_batch(&batch(&data), &data, None, &plan, false, None).await?;
     let after = store.generation().await?;
     let session = store.session_and_generation("live").await?.map(|(s, g)| (s.user.name, s.csrf, g));
