@@ -942,11 +942,13 @@ macro_rules! batches {
                 Ok((plan.ids, named))
             }
 
-            pub async fn rejected_rows(pool: &$pool, batch: i64) -> Result<Vec<RowProblem>, sqlx::Error> {
-                QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ")
-                    .push_bind(batch)
-                    .push(" ORDER BY file_name, line")
-                    .build()
+            pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<i64>) -> Result<Vec<RowProblem>, sqlx::Error> {
+                let mut q = QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ");
+                q.push_bind(batch).push(" ORDER BY file_name, line");
+                if let Some(most) = most {
+                    q.push(" LIMIT ").push_bind(most);
+                }
+                q.build()
                     .fetch_all(pool)
                     .await?
                     .into_iter()
@@ -1045,7 +1047,12 @@ impl Store {
 
     /// The rows an import batch left out, with why.
     pub async fn rejected_rows(&self, batch: i64) -> Result<Vec<RowProblem>, StoreError> {
-        Ok(on_backend!(self, pool => b::rejected_rows(pool, batch).await?, b))
+        Ok(on_backend!(self, pool => b::rejected_rows(pool, batch, None).await?, b))
+    }
+
+    /// The first `most` rows an import batch left out (by file and line).
+    pub async fn first_rejected_rows(&self, batch: i64, most: i64) -> Result<Vec<RowProblem>, StoreError> {
+        Ok(on_backend!(self, pool => b::rejected_rows(pool, batch, Some(most)).await?, b))
     }
 
     /// Every import batch, oldest first.

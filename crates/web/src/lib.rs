@@ -98,6 +98,7 @@ pub async fn app(store: Store, settings: Settings) -> Result<Router, StoreError>
         .route("/people", get(people::people))
         .route("/people/{key}", get(people::person))
         .route("/data", get(data::data))
+        .route("/data/rejected/{batch}", get(data::rejected_csv))
         .route("/audit", get(data::audit))
         .route("/logout", post(auth::logout))
         .route("/api/v1/indicators", get(api::indicators))

@@ -1637,3 +1637,78 @@ async fn the_people_page_filters_by_status_and_finds_a_person() {
     assert_eq!(found(&page), 1);
     assert!(page.contains(&format!("/people/{someone}")), "{page}");
 }
+
+/// A batch that left many rows out: the Data page shows the first 100 of
+/// them (bounded work per view) and links to all of them as CSV, with the
+/// values for admin and HR, hidden for analysts, refused to members, and
+/// each download in the audit log.
+#[tokio::test]
+async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(&w.workforce, dir.path()).unwrap();
+    let person = &w.workforce.persons()[0].id;
+    let mut absences = std::fs::read_to_string(dir.path().join("absences.csv")).unwrap_or_default();
+    if absences.is_empty() {
+        absences = "person_id,start_date,end_date,reason,days_lost\n".into();
+    }
+    for day in 1..=150 {
+        absences.push_str(&format!("{person},2024-01-{day:03},2024-01-02,SIC,1\n"));
+    }
+    std::fs::write(dir.path().join("absences.csv"), absences).unwrap();
+    w.store.import_canonical(dir.path(), "hr", "tester", Strictness::Lenient).await.unwrap();
+    let batch = w
+        .store
+        .batches()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.rows_rejected >= 150)
+        .expect("a batch with rows left out");
+    let id = batch.id;
+
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    let (r, page) = send(&w.app, get("/data", Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let total = batch.rows_rejected;
+    assert!(page.contains(&format!("Rows batch {id} left out: the first 100 of {total}")), "{page}");
+    assert_eq!(page.matches("2024-01-").count(), 100, "a hundred of the bad values on the page");
+    assert!(page.contains(&format!("href=\"/data/rejected/{id}\"")), "{page}");
+
+    let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&admin))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert_eq!(csv.lines().next(), Some("file,line,column,value,rule"));
+    assert_eq!(csv.lines().count() as i64, total + 1, "every row left out, and the heading");
+    assert_eq!(csv.matches("2024-01-").count(), 150, "{csv}");
+
+    let analyst = log_in(&w.app, "ann", "ann-password").await.unwrap();
+    let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&analyst))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(csv.lines().count() as i64, total + 1);
+    assert!(!csv.contains("2024-01-") && csv.contains("(hidden)"), "{csv}");
+
+    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
+    assert_eq!(
+        send(&w.app, get(&format!("/data/rejected/{id}"), Some(&member))).await.0.status(),
+        StatusCode::FORBIDDEN
+    );
+    for missing in ["999", "x", "1"] {
+        assert_eq!(
+            send(&w.app, get(&format!("/data/rejected/{missing}"), Some(&admin))).await.0.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    let log = w.store.audit_log(100).await.unwrap();
+    let downloads: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.action == "download rejected rows")
+        .map(|e| (e.user.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(downloads.len(), 2, "{downloads:?}");
+    assert!(
+        downloads.contains(&("ada", format!("batch {id}, with values").as_str()))
+            && downloads.contains(&("ann", format!("batch {id}").as_str()))
+    );
+}

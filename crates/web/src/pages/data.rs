@@ -35,9 +35,11 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
     // The rows they left out may be personal data: read on each view, not kept.
     let batches =
         state.kept_from(generation, "import batches".into(), async { Ok(state.store.batches().await?) }).await?;
+    // A page's worth of each of the newest batches' left-out rows; every
+    // batch's are a download away (`rejected_csv`).
     let mut rejected = Vec::new();
-    for b in batches.iter().filter(|b| b.rows_rejected > 0) {
-        rejected.push((b.id, state.store.rejected_rows(b.id).await?));
+    for b in batches.iter().rev().filter(|b| b.rows_rejected > 0).take(BATCHES_SHOWN) {
+        rejected.push((b.id, b.rows_rejected, state.store.first_rejected_rows(b.id, ROWS_SHOWN).await?));
     }
     let mut gaps = state.gaps(generation, &wf, date).to_vec();
     let imports = batches.iter().filter_map(|b| Some((b.source.as_str(), b.imported_on()?)));
@@ -58,13 +60,24 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
             thead { tr { th scope="col" { "Batch" } th scope="col" { "Source" } th scope="col" { "Kind" } th scope="col" { "Imported" } th scope="col" { "By" } th scope="col" { "Rows read" } th scope="col" { "Rejected" } } }
             tbody {
                 @for b in batches.iter().rev() {
-                    tr { td { (b.id) } td { (b.source) } td { (b.kind) } td { (crate::layout::time_words(&b.imported_at)) } td { (b.imported_by) } td { (crate::layout::whole(b.rows_read as u64)) } td { (crate::layout::whole(b.rows_rejected as u64)) } }
+                    tr {
+                        td { (b.id) } td { (b.source) } td { (b.kind) } td { (crate::layout::time_words(&b.imported_at)) } td { (b.imported_by) } td { (crate::layout::whole(b.rows_read as u64)) }
+                        td {
+                            @if b.rows_rejected > 0 {
+                                @let n = crate::layout::whole(b.rows_rejected as u64);
+                                a href=(format!("/data/rejected/{}", b.id)) download aria-label=(format!("{n} rows left out by batch {}, as CSV", b.id)) { (n) }
+                            } @else { "0" }
+                        }
+                    }
                 }
             }
         }
-        @for (id, rows) in &rejected {
+        @for (id, total, rows) in &rejected {
             table {
-                caption { "Rows batch " (id) " left out" }
+                caption {
+                    "Rows batch " (id) " left out"
+                    @if *total > rows.len() as i64 { ": the first " (rows.len()) " of " (crate::layout::whole(*total as u64)) }
+                }
                 thead { tr { th scope="col" { "File" } th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Rule" } } }
                 tbody {
                     @for r in rows {
@@ -72,8 +85,60 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                     }
                 }
             }
+            p { a href=(format!("/data/rejected/{id}")) download { "Download all " (crate::layout::whole(*total as u64)) " rows batch " (id) " left out (CSV)" } }
         }
     })
+}
+
+/// Left-out rows shown on the Data page for each batch, and the batches
+/// (the newest with any) whose rows are shown; the rest are downloads.
+const ROWS_SHOWN: i64 = 100;
+const BATCHES_SHOWN: usize = 10;
+
+/// `/data/rejected/{batch}`: every row an import batch left out, as CSV:
+/// the values for admin and HR, `(hidden)` for analysts; each download audited.
+pub async fn rejected_csv(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    axum::extract::Path(batch): axum::extract::Path<String>,
+) -> Response {
+    match rejected_csv_of(&state, &viewer, &batch).await {
+        Ok(response) => response,
+        Err(e) => respond(&viewer, "Data", Err(e)),
+    }
+}
+
+async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Result<Response, Error> {
+    use axum::http::header;
+    use axum::response::IntoResponse as _;
+    if !matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst) {
+        return Err(Error::forbidden("Your role does not see the data's provenance."));
+    }
+    let not_found = || Error::not_found(format!("There is no import batch {batch} with rows left out."));
+    let id: i64 = batch.parse().map_err(|_| not_found())?;
+    let known = state.store.batches().await?.into_iter().any(|b| b.id == id && b.rows_rejected > 0);
+    if !known {
+        return Err(not_found());
+    }
+    let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
+    let detail = format!("batch {id}{}", if values { ", with values" } else { "" });
+    state.store.audit(&viewer.user.name, "download rejected rows", &detail).await.map_err(Error::audit)?;
+    let rows = state.store.rejected_rows(id).await?;
+    let field = sightline_core::agency_rules::csv_field;
+    let mut out = String::from("file,line,column,value,rule\n");
+    for r in &rows {
+        let value = if values { field(&r.value) } else { "(hidden)".to_string() };
+        out.push_str(&format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&r.rule)));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"batch-{id}-rows-left-out.csv\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        out,
+    )
+        .into_response())
 }
 
 /// Which entries of the audit log to show.
