@@ -942,11 +942,11 @@ macro_rules! batches {
                 Ok((plan.ids, named))
             }
 
-            pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<i64>) -> Result<Vec<RowProblem>, sqlx::Error> {
+            pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<u32>) -> Result<Vec<RowProblem>, sqlx::Error> {
                 let mut q = QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ");
-                q.push_bind(batch).push(" ORDER BY file_name, line");
+                q.push_bind(batch).push(" ORDER BY file_name, line, column_name");
                 if let Some(most) = most {
-                    q.push(" LIMIT ").push_bind(most);
+                    q.push(" LIMIT ").push_bind(i64::from(most));
                 }
                 q.build()
                     .fetch_all(pool)
@@ -1051,8 +1051,29 @@ impl Store {
     }
 
     /// The first `most` rows an import batch left out (by file and line).
-    pub async fn first_rejected_rows(&self, batch: i64, most: i64) -> Result<Vec<RowProblem>, StoreError> {
+    pub async fn first_rejected_rows(&self, batch: i64, most: u32) -> Result<Vec<RowProblem>, StoreError> {
         Ok(on_backend!(self, pool => b::rejected_rows(pool, batch, Some(most)).await?, b))
+    }
+
+    /// How many rows import batch `batch` left out, if there is such a batch.
+    pub async fn rows_rejected(&self, batch: i64) -> Result<Option<i64>, StoreError> {
+        let sql = "SELECT rows_rejected FROM import_batch WHERE id = ";
+        Ok(match &self.backend {
+            crate::Backend::Sqlite(p) => {
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new(sql)
+                    .push_bind(batch)
+                    .build_query_scalar()
+                    .fetch_optional(p)
+                    .await?
+            }
+            crate::Backend::Postgres(p) => {
+                sqlx::QueryBuilder::<sqlx::Postgres>::new(sql)
+                    .push_bind(batch)
+                    .build_query_scalar()
+                    .fetch_optional(p)
+                    .await?
+            }
+        })
     }
 
     /// Every import batch, oldest first.

@@ -1655,6 +1655,8 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     for day in 1..=150 {
         absences.push_str(&format!("{person},2024-01-{day:03},2024-01-02,SIC,1\n"));
     }
+    // A value a spreadsheet would read as a formula.
+    absences.push_str(&format!("{person},=1+2,2024-01-02,SIC,1\n"));
     std::fs::write(dir.path().join("absences.csv"), absences).unwrap();
     w.store.import_canonical(dir.path(), "hr", "tester", Strictness::Lenient).await.unwrap();
     let batch = w
@@ -1673,7 +1675,8 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     let total = batch.rows_rejected;
     assert!(page.contains(&format!("Rows batch {id} left out: the first 100 of {total}")), "{page}");
     assert_eq!(page.matches("2024-01-").count(), 100, "a hundred of the bad values on the page");
-    assert!(page.contains(&format!("href=\"/data/rejected/{id}\"")), "{page}");
+    assert!(page.contains(&format!("aria-label=\"{total} rows left out of batch {id} (CSV)\"")), "{page}");
+    assert!(page.contains(&format!("Download the {total} rows left out of batch {id} (CSV)")), "{page}");
 
     let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -1681,6 +1684,7 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     assert_eq!(csv.lines().next(), Some("file,line,column,value,rule"));
     assert_eq!(csv.lines().count() as i64, total + 1, "every row left out, and the heading");
     assert_eq!(csv.matches("2024-01-").count(), 150, "{csv}");
+    assert!(csv.contains(",'=1+2,") && !csv.contains(",=1+2,"), "a formula is neutralised: {csv}");
 
     let analyst = log_in(&w.app, "ann", "ann-password").await.unwrap();
     let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&analyst))).await;
@@ -1688,12 +1692,15 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     assert_eq!(csv.lines().count() as i64, total + 1);
     assert!(!csv.contains("2024-01-") && csv.contains("(hidden)"), "{csv}");
 
-    let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
-    assert_eq!(
-        send(&w.app, get(&format!("/data/rejected/{id}"), Some(&member))).await.0.status(),
-        StatusCode::FORBIDDEN
-    );
-    for missing in ["999", "x", "1"] {
+    for (name, password) in [("meg", "meg-password"), ("mo", "mo-password")] {
+        let refused = log_in(&w.app, name, password).await.unwrap();
+        assert_eq!(
+            send(&w.app, get(&format!("/data/rejected/{id}"), Some(&refused))).await.0.status(),
+            StatusCode::FORBIDDEN,
+            "{name}"
+        );
+    }
+    for missing in ["999", "x", "1", "-1", "99999999999999999999"] {
         assert_eq!(
             send(&w.app, get(&format!("/data/rejected/{missing}"), Some(&admin))).await.0.status(),
             StatusCode::NOT_FOUND,

@@ -65,7 +65,7 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                         td {
                             @if b.rows_rejected > 0 {
                                 @let n = crate::layout::whole(b.rows_rejected as u64);
-                                a href=(format!("/data/rejected/{}", b.id)) download aria-label=(format!("{n} rows left out by batch {}, as CSV", b.id)) { (n) }
+                                a href=(format!("/data/rejected/{}", b.id)) aria-label=(format!("{n} {} left out of batch {} (CSV)", rows_word(b.rows_rejected), b.id)) { (n) }
                             } @else { "0" }
                         }
                     }
@@ -85,15 +85,23 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                     }
                 }
             }
-            p { a href=(format!("/data/rejected/{id}")) download { "Download all " (crate::layout::whole(*total as u64)) " rows batch " (id) " left out (CSV)" } }
+            p { a href=(format!("/data/rejected/{id}")) { "Download the " (crate::layout::whole(*total as u64)) " " (rows_word(*total)) " left out of batch " (id) " (CSV)" } }
         }
     })
 }
 
 /// Left-out rows shown on the Data page for each batch, and the batches
 /// (the newest with any) whose rows are shown; the rest are downloads.
-const ROWS_SHOWN: i64 = 100;
+const ROWS_SHOWN: u32 = 100;
 const BATCHES_SHOWN: usize = 10;
+
+fn rows_word(n: i64) -> &'static str {
+    if n == 1 {
+        "row"
+    } else {
+        "rows"
+    }
+}
 
 /// `/data/rejected/{batch}`: every row an import batch left out, as CSV:
 /// the values for admin and HR, `(hidden)` for analysts; each download audited.
@@ -116,8 +124,7 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     }
     let not_found = || Error::not_found(format!("There is no import batch {batch} with rows left out."));
     let id: i64 = batch.parse().map_err(|_| not_found())?;
-    let known = state.store.batches().await?.into_iter().any(|b| b.id == id && b.rows_rejected > 0);
-    if !known {
+    if state.store.rows_rejected(id).await?.is_none_or(|n| n <= 0) {
         return Err(not_found());
     }
     let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
