@@ -304,6 +304,14 @@ async fn the_people_pages_follow_the_same_rules() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(page.contains("History"), "{page}");
     assert_eq!(send(&w.app, get(&format!("/people/{other}"), Some(&manager))).await.0.status(), StatusCode::NOT_FOUND);
+    // Everyone, found by key: the first, the last, and a key nobody has.
+    let admin = log_in(&w.app, "ada", "ada-password").await.unwrap();
+    for p in [wf.persons().first().unwrap(), wf.persons().last().unwrap()] {
+        let (r, page) = send(&w.app, get(&format!("/people/{}", p.id), Some(&admin))).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", p.id);
+        assert!(page.contains(&format!("<dd>{}</dd>", p.id)), "{page}");
+    }
+    assert_eq!(send(&w.app, get("/people/NOBODY", Some(&admin))).await.0.status(), StatusCode::NOT_FOUND);
     let member = log_in(&w.app, "meg", "meg-password").await.unwrap();
     assert_eq!(send(&w.app, get("/people", Some(&member))).await.0.status(), StatusCode::FORBIDDEN);
     assert_eq!(send(&w.app, get(&format!("/people/{mine}"), Some(&member))).await.0.status(), StatusCode::FORBIDDEN);

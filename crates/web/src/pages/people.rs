@@ -242,9 +242,10 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
     let (generation, wf) = state.workforce_and_generation().await?;
     let date = state.latest_date(generation, &wf);
     // Only someone the viewer may see, and of them only what they may see.
-    let sight = wf.person_indices().find(|p| wf.person(*p).id == key).and_then(|p| viewer.sight_of(&wf, p, date));
+    let found = state.find_person(generation, &wf, key).await?;
+    let sight = found.and_then(|p| viewer.sight_of(&wf, p, date).map(|sight| (p, sight)));
     let nobody = || Error::not_found(format!("There is no one called {key} whom you may see."));
-    let Some(sight) = sight else {
+    let Some((person, sight)) = sight else {
         return Err(nobody());
     };
     // Read once per change of the data.
@@ -260,7 +261,7 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let summary = summary_of(state, &wf, key, &sight, date);
+    let summary = summary_of(state, &wf, person, &sight, date);
     Ok(html! {
         h1 { @if name.is_empty() { "Person " (key) } @else { (name) } }
         h2 { "Summary on " (long_date(date)) }
@@ -282,11 +283,10 @@ async fn person_view(state: &AppState, viewer: &Viewer, key: &str) -> Result<Mar
 fn summary_of(
     state: &AppState,
     wf: &sightline_core::Workforce,
-    key: &str,
+    p: sightline_core::PersonIdx,
     sight: &crate::viewer::Sight,
     date: chrono::NaiveDate,
 ) -> Vec<(&'static str, String)> {
-    let Some(p) = wf.person_indices().find(|p| wf.person(*p).id == key) else { return Vec::new() };
     let posts: Vec<_> = wf.spells_of(p).iter().filter(|s| s.covers(date) && sight.shows(s.start, s.end)).collect();
     let mut out = Vec::new();
     let current = if posts.is_empty() {
