@@ -10,7 +10,7 @@
 # a temporary folder. Prints a Markdown table: median, 99th percentile and
 # requests a second for each path. Needs wrk (Debian's package).
 # SIGHTLINE_BENCH_SECONDS sets each path's seconds (10), SIGHTLINE_BENCH_PATHS
-# the paths ("{person}" stands for a person's key).
+# the paths ("{person}" stands for the first person's key, "{last}" for the last's).
 set -euo pipefail
 bin=${1:-target/release/sightline}
 db=${2:-}
@@ -35,16 +35,20 @@ if [ -n "${2:-}" ]; then user=bench; fi
 token=$("$bin" token create --db "$db" --user "$user" --label bench | tail -1)
 auth="Authorization: Bearer $token"
 base="http://127.0.0.1:$port"
-# A person's page: the first person the API lists.
-person=$(curl -s -H "$auth" "$base/api/v1/people" | grep -o -m1 '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)
+# A person's page: the first and the last person the API lists (finding a
+# person late in a long list is its own cost).
+ids=$(curl -s -H "$auth" "$base/api/v1/people" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 || true)
+person=${ids%%$'\n'*}
+last=${ids##*$'\n'}
 paths=(/ /teams /agency /turnover /absence /development /leaving /voice /recruitment /capacity
-  /agency-rules /benchmark /forecast /glossary /report /people "/people/$person" /data /audit
+  /agency-rules /benchmark /forecast /glossary /report /people "/people/$person" "/people/$last" /data /audit
   "/api/v1/indicators?year=2025" /api/v1/people /api/v1/staffing /api/v1/agency /api/v1/absence
   /api/v1/development /api/v1/voice /api/v1/recruitment /api/v1/agency-rules /api/v1/leavers
   /api/v1/forecast)
 # SIGHTLINE_BENCH_PATHS="/ /people" measures those paths only.
 if [ -n "${SIGHTLINE_BENCH_PATHS:-}" ]; then
-  read -r -a paths <<< "${SIGHTLINE_BENCH_PATHS//\{person\}/$person}"
+  chosen=${SIGHTLINE_BENCH_PATHS//\{person\}/$person}
+  read -r -a paths <<< "${chosen//\{last\}/$last}"
 fi
 echo "| path | median | 99th percentile | requests/s | not 200 |"
 echo "|---|---|---|---|---|"

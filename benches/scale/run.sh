@@ -44,7 +44,7 @@ for f in $factors; do
     "$(timed "$bin" indicators --db "$pg/$name" --years 2017-2025 --format csv)"
   for store in "$db" "$pg/$name"; do
     SIGHTLINE_BENCH_SECONDS=${SIGHTLINE_BENCH_SECONDS:-5} \
-      SIGHTLINE_BENCH_PATHS=${SIGHTLINE_BENCH_PATHS:-"/ /teams /turnover /absence /people /people/{person} /api/v1/indicators?year=2025"} \
+      SIGHTLINE_BENCH_PATHS=${SIGHTLINE_BENCH_PATHS:-"/ /teams /turnover /absence /people /people/{person} /people/{last} /api/v1/indicators?year=2025"} \
       "$here/../pages/run.sh" "$bin" "$store" | tail -n +3 | sed "s/^/| ${f}x | $(basename "$store") /" >> "$pages"
   done
 done
