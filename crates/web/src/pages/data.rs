@@ -21,10 +21,7 @@ pub async fn data(State(state): State<Shared>, viewer: Viewer) -> Response {
 }
 
 async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
-    if !matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst) {
-        return Err(Error::forbidden("Your role does not see the data's provenance."));
-    }
-    let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
+    let values = rejected_values(viewer)?;
     // The rejected rows' values may be personal data: every view is recorded.
     let detail = if values { "provenance, with rejected rows' values" } else { "provenance" };
     state.store.audit(&viewer.user.name, "view data", detail).await.map_err(Error::audit)?;
@@ -73,7 +70,7 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
             }
         }
         @for (id, total, rows) in &rejected {
-            table {
+            table.stack {
                 caption {
                     "Rows batch " (id) " left out"
                     @if *total > rows.len() as i64 { ": the first " (rows.len()) " of " (crate::layout::whole(*total as u64)) }
@@ -81,13 +78,24 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                 thead { tr { th scope="col" { "File" } th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Rule" } } }
                 tbody {
                     @for r in rows {
-                        tr { td { (r.file) } td { (r.line) } td { (r.column) } td { @if values { (r.value) } @else { "(hidden)" } } td { (r.rule) } }
+                        tr { td data-label="File" { (r.file) } td data-label="Line" { (r.line) } td data-label="Column" { (r.column) } td data-label="Value" { @if values { (r.value) } @else { "(hidden)" } } td data-label="Rule" { (r.rule) } }
                     }
                 }
             }
             p { a href=(format!("/data/rejected/{id}")) { "Download the " (crate::layout::whole(*total as u64)) " " (rows_word(*total)) " left out of batch " (id) " (CSV)" } }
         }
     })
+}
+
+/// Whether the viewer sees the values of rows imports left out (admin and
+/// HR; they may be personal data), or only where they were (analysts); other
+/// roles do not see the data's provenance at all.
+fn rejected_values(viewer: &Viewer) -> Result<bool, Error> {
+    match viewer.user.role {
+        Role::Admin | Role::Hr => Ok(true),
+        Role::Analyst => Ok(false),
+        Role::Manager | Role::Member => Err(Error::forbidden("Your role does not see the data's provenance.")),
+    }
 }
 
 /// Left-out rows shown on the Data page for each batch, and the batches
@@ -119,15 +127,12 @@ pub async fn rejected_csv(
 async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Result<Response, Error> {
     use axum::http::header;
     use axum::response::IntoResponse as _;
-    if !matches!(viewer.user.role, Role::Admin | Role::Hr | Role::Analyst) {
-        return Err(Error::forbidden("Your role does not see the data's provenance."));
-    }
+    let values = rejected_values(viewer)?;
     let not_found = || Error::not_found(format!("There is no import batch {batch} with rows left out."));
     let id: i64 = batch.parse().map_err(|_| not_found())?;
     if state.store.rows_rejected(id).await?.is_none_or(|n| n <= 0) {
         return Err(not_found());
     }
-    let values = matches!(viewer.user.role, Role::Admin | Role::Hr);
     let detail = format!("batch {id}{}", if values { ", with values" } else { "" });
     state.store.audit(&viewer.user.name, "download rejected rows", &detail).await.map_err(Error::audit)?;
     let rows = state.store.rejected_rows(id).await?;
