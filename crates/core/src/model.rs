@@ -289,22 +289,38 @@ impl WorkforceBuilder {
 
     /// The person with identifier `id`, added on first use.
     pub fn person(&mut self, id: &str) -> PersonIdx {
-        let persons = &self.wf.persons;
         let hash = hash_id(id);
-        if let Some(p) = self.person_index.find(hash, |p| persons[p.0 as usize].id == id) {
-            return *p;
-        }
-        let p = PersonIdx(persons.len() as u32);
-        self.wf.persons.push(Person { id: id.to_string(), ..Person::default() });
+        self.find_hashed(hash, id).unwrap_or_else(|| self.add_person(hash, id.to_string()))
+    }
+
+    /// [`WorkforceBuilder::person`] for an identifier the caller owns: a
+    /// new person keeps it rather than a copy.
+    pub fn person_from(&mut self, id: String) -> PersonIdx {
+        let hash = hash_id(&id);
+        self.find_hashed(hash, &id).unwrap_or_else(|| self.add_person(hash, id))
+    }
+
+    fn find_hashed(&self, hash: u64, id: &str) -> Option<PersonIdx> {
+        let persons = &self.wf.persons;
+        self.person_index.find(hash, |p| persons[p.0 as usize].id == id).copied()
+    }
+
+    fn add_person(&mut self, hash: u64, id: String) -> PersonIdx {
+        let p = PersonIdx(self.wf.persons.len() as u32);
+        self.wf.persons.push(Person { id, ..Person::default() });
         let persons = &self.wf.persons;
         self.person_index.insert_unique(hash, p, |q| hash_id(&persons[q.0 as usize].id));
         p
     }
 
+    /// How many people have been added.
+    pub fn people(&self) -> usize {
+        self.wf.persons.len()
+    }
+
     /// The person with identifier `id`, if one has been added.
     pub fn find_person(&self, id: &str) -> Option<PersonIdx> {
-        let persons = &self.wf.persons;
-        self.person_index.find(hash_id(id), |p| persons[p.0 as usize].id == id).copied()
+        self.find_hashed(hash_id(id), id)
     }
 
     /// The details of a person, for filling in attributes. The identifier

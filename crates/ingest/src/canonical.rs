@@ -10,7 +10,7 @@ use crate::read::{ReadError, Strictness};
 use crate::table::{read_table, read_table_lean, Lean, Part, Row};
 use chrono::NaiveDate;
 use hashbrown::HashTable;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxBuildHasher;
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::source::RowProblem;
 use sightline_core::source::{Mode, PersonDetails, SourceData};
@@ -69,21 +69,23 @@ pub fn read_dir(dir: &Path, strictness: Strictness) -> Result<Loaded, ReadError>
         }
     };
     let spells = read(SPELLS, true)?.expect("a required file is read or an error");
-    let people = read(PEOPLE, false)?;
-    let establishment = read(ESTABLISHMENT, false)?;
-    let absences = read(ABSENCES, false)?;
-    let caseloads = read(CASELOADS, false)?;
     // The files are parsed side by side (large ones in parts) and joined on
     // people and teams in file order: spells, people and establishment
     // first; then absences and caseloads, whose people are looked up among
     // those already known, while the spells are checked for duplicates.
+    // The later files are read while the spells are parsed; an error in
+    // reading any file is given before any problem in its rows, in file order.
     std::thread::scope(|scope| {
-        let people = scope.spawn(|| people.as_deref().map(parse_people));
-        let establishment = scope.spawn(|| establishment.as_deref().map(parse_establishment));
+        let people = scope.spawn(|| Ok::<_, ReadError>(read(PEOPLE, false)?.as_deref().map(parse_people)));
+        let establishment =
+            scope.spawn(|| Ok::<_, ReadError>(read(ESTABLISHMENT, false)?.as_deref().map(parse_establishment)));
+        let later = scope.spawn(|| Ok::<_, ReadError>((read(ABSENCES, false)?, read(CASELOADS, false)?)));
         let spells = parse_spells(&spells);
         let join = "a reader thread finishes";
-        let first =
-            First { spells, people: people.join().expect(join), establishment: establishment.join().expect(join) };
+        let people = people.join().expect(join)?;
+        let establishment = establishment.join().expect(join)?;
+        let (absences, caseloads) = later.join().expect(join)?;
+        let first = First { spells, people, establishment };
         assemble(strictness, first, absences.as_deref(), caseloads.as_deref())
     })
 }
@@ -108,7 +110,8 @@ fn assemble(
     let mut builder = WorkforceBuilder::new();
     let mut problems = Vec::new();
     let mut interned: Vec<(u64, Spell)> = Vec::new();
-    let mut swe_lines: FxHashMap<PersonIdx, u64> = FxHashMap::default();
+    // The line that gave each person their SWE number, by person.
+    let mut swe_lines: Vec<u64> = Vec::new();
     let spells = first.spells?;
     interned.reserve(spells.iter().map(|p| p.rows.len()).sum());
     let named = spells.iter().map(|p| p.state.ids.names.len()).sum();
@@ -116,8 +119,9 @@ fn assemble(
     swe_lines.reserve(named);
     for part in spells {
         problems.extend(part.problems);
-        let names = part.state;
-        let persons = names.ids.resolve(&mut builder);
+        let mut names = part.state;
+        let persons = names.ids.move_into(&mut builder);
+        swe_lines.resize(builder.people(), 0);
         let teams: Vec<TeamId> = names.teams.iter().map(|t| builder.team(t)).collect();
         for (local, swe) in names.swe_numbers.into_iter().enumerate() {
             let (Some(swe), person) = (swe, persons[local]) else {
@@ -128,7 +132,7 @@ fn assemble(
             match &known.swe_no {
                 None => {
                     known.swe_no = Some(swe);
-                    swe_lines.insert(person, line);
+                    swe_lines[person.0 as usize] = line;
                 }
                 Some(other) if *other != swe => {
                     problems.push(RowProblem {
@@ -136,7 +140,10 @@ fn assemble(
                         line,
                         column: "swe_no".into(),
                         value: swe,
-                        rule: format!("person `{}` has SWE number `{other}` on line {}", known.id, swe_lines[&person]),
+                        rule: format!(
+                            "person `{}` has SWE number `{other}` on line {}",
+                            known.id, swe_lines[person.0 as usize]
+                        ),
                     });
                 }
                 Some(_) => {}
@@ -400,7 +407,7 @@ impl PersonIds {
     ) -> Result<u32, RowProblem> {
         let hash = FxBuildHasher.hash_one(raw);
         let names = &self.names;
-        if let Some(i) = self.index.find(hash, |i| names[*i as usize].as_bytes() == raw) {
+        if let Some(i) = self.index.find(hash, |i| same_bytes(names[*i as usize].as_bytes(), raw)) {
             return Ok(*i);
         }
         let id = text()?;
@@ -415,6 +422,11 @@ impl PersonIds {
     fn resolve(&self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
         self.names.iter().map(|n| builder.person(n)).collect()
     }
+
+    /// [`PersonIds::resolve`], the identifiers moved into the workforce.
+    fn move_into(&mut self, builder: &mut WorkforceBuilder) -> Vec<PersonIdx> {
+        std::mem::take(&mut self.names).into_iter().map(|n| builder.person_from(n)).collect()
+    }
 }
 
 /// The people of a part of the absences or caseloads file: each found
@@ -426,7 +438,9 @@ struct KnownPersons<'b> {
     known: &'b WorkforceBuilder,
     /// The identifier of the row before and its person: rows of one person
     /// often follow each other.
-    last: Vec<u8>,
+    last: IdKey,
+    /// The bytes of a long identifier on the row before (see [`IdKey`]).
+    last_long: Vec<u8>,
     last_person: Option<PersonIdx>,
     new: PersonIds,
     dates: DateCache,
@@ -473,17 +487,28 @@ impl<'b> KnownPersons<'b> {
     const NEW: u32 = 1 << 31;
 
     fn new(known: &'b WorkforceBuilder) -> Self {
-        KnownPersons { known, last: Vec::new(), last_person: None, new: PersonIds::default(), dates: DateCache::new() }
+        KnownPersons {
+            known,
+            last: IdKey::of(b""),
+            last_long: Vec::new(),
+            last_person: None,
+            new: PersonIds::default(),
+            dates: DateCache::new(),
+        }
     }
 
     /// The person named by exactly these bytes on the row before, if any.
     fn cached(&self, raw: &[u8]) -> Option<PersonIdx> {
-        self.last_person.filter(|_| raw == self.last.as_slice())
+        let same = IdKey::of(raw) == self.last && (raw.len() <= IdKey::WHOLE || raw == self.last_long.as_slice());
+        self.last_person.filter(|_| same)
     }
 
     fn remember(&mut self, raw: &[u8], person: PersonIdx) -> PersonIdx {
-        self.last.clear();
-        self.last.extend_from_slice(raw);
+        self.last = IdKey::of(raw);
+        if raw.len() > IdKey::WHOLE {
+            self.last_long.clear();
+            self.last_long.extend_from_slice(raw);
+        }
         self.last_person = Some(person);
         person
     }
@@ -507,6 +532,37 @@ impl<'b> KnownPersons<'b> {
         let person = PersonIdx(self.new.intern(row, k)? | Self::NEW);
         Ok(self.remember(raw, person))
     }
+}
+
+/// An identifier's length and its first and last eight bytes (fewer, for
+/// a short one), read as numbers: equal for two identifiers of at most
+/// [`IdKey::WHOLE`] bytes exactly when their bytes are, and compared in a
+/// few instructions rather than through a call to `memcmp`. Identifiers
+/// are compared at every row of the largest files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct IdKey(u64, u64, usize);
+
+impl IdKey {
+    /// The longest identifier whose key holds all of its bytes.
+    const WHOLE: usize = 16;
+
+    fn of(b: &[u8]) -> IdKey {
+        let n = b.len();
+        let (head, tail) = match (b.first_chunk::<8>(), b.last_chunk::<8>(), b.first_chunk::<4>(), b.last_chunk::<4>())
+        {
+            (Some(head), Some(tail), _, _) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            (_, _, Some(head), Some(tail)) => {
+                (u64::from(u32::from_le_bytes(*head)), u64::from(u32::from_le_bytes(*tail)))
+            }
+            _ => (b.iter().fold(0, |k, c| (k << 8) | u64::from(*c)), 0),
+        };
+        IdKey(head, tail, n)
+    }
+}
+
+/// Whether two identifiers have the same bytes (see [`IdKey`]).
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    IdKey::of(a) == IdKey::of(b) && (a.len() <= IdKey::WHOLE || a == b)
 }
 
 /// Adds the people first met in these parts to the workforce, in order of
@@ -541,6 +597,13 @@ struct SpellIds {
 }
 
 impl SpellIds {
+    fn reserve(&mut self, people: usize) {
+        self.ids.index.reserve(people, |_| 0);
+        self.ids.names.reserve(people);
+        self.swe_numbers.reserve(people);
+        self.swe_lines.reserve(people);
+    }
+
     fn team(&mut self, name: &str) -> u32 {
         match self.teams.iter().position(|t| t == name) {
             Some(i) => i as u32,
@@ -823,7 +886,13 @@ fn parse_caseloads(bytes: &[u8], known: &WorkforceBuilder) -> Parts<CaseloadSnap
 /// The bytes before the first comma (within the longest field allowed) and those after it.
 fn until_comma(b: &[u8]) -> Option<(&[u8], &[u8])> {
     let within = &b[..b.len().min(crate::read::MAX_FIELD_BYTES + 1)];
-    let i = memchr::memchr(b',', within)?;
+    // Identifiers are short: a plain loop finds their end sooner than a
+    // call to `memchr`, which is kept for longer fields.
+    let short = &within[..within.len().min(32)];
+    let i = match short.iter().position(|c| *c == b',') {
+        Some(i) => i,
+        None => short.len() + memchr::memchr(b',', &within[short.len()..])?,
+    };
     Some((&b[..i], &b[i + 1..]))
 }
 
@@ -868,22 +937,54 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
     if end < start || rest.get(3) != Some(&b',') {
         return None;
     }
-    let reason = AbsenceReason::from_code(std::str::from_utf8(&rest[..3]).ok()?)?;
+    let code = rest.first_chunk::<3>()?;
+    let reason = AbsenceReason::ALL.into_iter().find(|r| r.code().as_bytes() == code.as_slice())?;
     let rest = &rest[4..];
     // Days lost: empty, or digits and points (at most 32: always finite).
     let n = rest.iter().take(33).take_while(|c| c.is_ascii_digit() || **c == b'.').count();
     let days_lost = match n {
         0 => None,
-        1..=32 => Some(std::str::from_utf8(&rest[..n]).ok()?.parse::<f64>().ok()?),
+        1..=32 => Some(match short_decimal(&rest[..n]) {
+            Some(x) => x,
+            None => std::str::from_utf8(&rest[..n]).ok()?.parse::<f64>().ok()?,
+        }),
         _ => return None,
     };
     let used = b.len() - rest.len() + n + line_end(&rest[n..])?;
     Some(((line, Absence { person, start, end, reason, days_lost }), used))
 }
 
+/// A number of digits with at most one point inside them and at most 15
+/// digits in all (such as `3` or `2.5`), as `str::parse::<f64>` gives it:
+/// the digits as a whole number divided by a power of ten, both exact in
+/// an `f64`, so that the one rounding of the division gives the nearest
+/// `f64` to the decimal, as parsing does. None for any other form.
+fn short_decimal(b: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let (whole, fraction) = match b.iter().position(|c| *c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[b.len()..]),
+    };
+    let digits = whole.len() + fraction.len();
+    if whole.is_empty() || (fraction.is_empty() && whole.len() < b.len()) || digits > 15 {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for c in whole.iter().chain(fraction) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(c - b'0');
+    }
+    Some(m as f64 / POWERS[fraction.len()])
+}
+
 /// The fields of a plain row for a lean reader, and the bytes its line
 /// takes: a line of printable ASCII of at most 1,000 bytes (so that every
 /// field is text fit to keep), of exactly `N` fields, each trimmed.
+///
+/// One pass over the line's bytes finds its commas and its end and checks
+/// each byte; the line is then text, cut at the commas.
 fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
     let max = crate::read::MAX_FIELD_BYTES;
     let (end, used) = match memchr::memchr(b'\n', &b[..b.len().min(max + 1)]) {
@@ -891,16 +992,29 @@ fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
         None if b.len() <= max => (b.len(), b.len()),
         None => return None,
     };
-    let bytes = b[..end].strip_suffix(b"\r").unwrap_or(&b[..end]);
-    if !bytes.iter().copied().all(crate::read::printable_ascii) {
+    let line = b[..end].strip_suffix(b"\r").unwrap_or(&b[..end]);
+    // Every byte checked, without stopping at the first bad one (the loop
+    // then runs many bytes at a time).
+    if !line.iter().fold(true, |ok, c| ok & crate::read::printable_ascii(*c)) {
         return None;
     }
-    let mut fields = std::str::from_utf8(bytes).ok()?.split(',').map(str::trim_ascii);
-    let mut out = [""; N];
-    for field in &mut out {
-        *field = fields.next()?;
+    // Where each field ends: at its comma, the last at the line's end.
+    let mut cuts = [line.len(); N];
+    let mut commas = memchr::memchr_iter(b',', line);
+    for cut in cuts.iter_mut().take(N - 1) {
+        *cut = commas.next()?;
     }
-    fields.next().is_none().then_some((out, used))
+    if commas.next().is_some() {
+        return None;
+    }
+    let line = std::str::from_utf8(line).ok()?;
+    let mut out = [""; N];
+    let mut start = 0;
+    for (field, cut) in out.iter_mut().zip(cuts) {
+        *field = line.get(start..cut)?.trim_ascii();
+        start = cut + 1;
+    }
+    Some((out, used))
 }
 
 /// An optional value of a plain row: Some(None) when empty, None when not valid.
@@ -934,6 +1048,11 @@ fn lean_person(_: &mut (), b: &[u8], line: u64) -> Option<((u64, Person), usize)
 /// person's SWE number, if given, the one the part already has for them
 /// (or the first).
 fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell), usize)> {
+    if names.ids.names.is_empty() {
+        // At the part's first row: room for the people of a part of this
+        // size, at about one person for every 100 bytes of spells.
+        names.reserve(b.len() / 100);
+    }
     let ([id, swe, kind, team, role, start, end, fte, reason, destination, rate], used) = plain_fields::<11>(b)?;
     if id.is_empty() || team.is_empty() {
         return None;
@@ -1141,6 +1260,62 @@ impl From<Loaded> for SourceData {
             skipped: loaded.skipped,
             rows_read,
             mode: Mode::Full,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{same_bytes, short_decimal, until_comma};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Identifiers compared by their keys are equal exactly when their
+        /// bytes are: of every length, differing in any one byte, or one a
+        /// prefix of the other with zeros after it.
+        #[test]
+        fn identifiers_are_the_same_exactly_when_their_bytes_are(
+            a in proptest::collection::vec(any::<u8>(), 0..40),
+            at in any::<usize>(),
+            flip in 1u8..,
+            zeros in 1usize..4,
+        ) {
+            prop_assert!(same_bytes(&a, &a.clone()));
+            if !a.is_empty() {
+                let mut b = a.clone();
+                b[at % a.len()] ^= flip;
+                prop_assert!(!same_bytes(&a, &b));
+                prop_assert!(!same_bytes(&b, &a));
+            }
+            let mut longer = a.clone();
+            longer.extend(std::iter::repeat_n(0, zeros));
+            prop_assert!(!same_bytes(&a, &longer));
+        }
+
+        /// A short decimal is the number `str::parse` gives for its text, to the bit.
+        #[test]
+        fn short_decimals_are_read_as_parsing_reads_them(text in "[0-9.]{1,18}") {
+            if let Some(x) = short_decimal(text.as_bytes()) {
+                prop_assert_eq!(Some(x.to_bits()), text.parse::<f64>().ok().map(f64::to_bits), "{}", text);
+            }
+        }
+
+        /// The field before the first comma, at any length up to the longest allowed.
+        #[test]
+        fn a_field_ends_at_its_first_comma(field in "[A-Z0-9]{0,1100}", rest in "[a-z,]{0,5}") {
+            let line = format!("{field},{rest}");
+            let expected = (field.len() <= crate::read::MAX_FIELD_BYTES).then_some((field.as_bytes(), rest.as_bytes()));
+            prop_assert_eq!(until_comma(line.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn short_decimals_take_only_digits_with_one_point_inside() {
+        for (text, value) in [("3", Some(3.0)), ("2.5", Some(2.5)), ("0012", Some(12.0)), ("0.1", Some(0.1))] {
+            assert_eq!(short_decimal(text.as_bytes()), value, "{text}");
+        }
+        for text in ["", ".", "1.", ".5", "1.2.3", "1234567890123456", "1e3", "-1"] {
+            assert_eq!(short_decimal(text.as_bytes()), None, "{text}");
         }
     }
 }

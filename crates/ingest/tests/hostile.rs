@@ -137,7 +137,10 @@ fn mostly(valid: &'static [&'static str], awkward: &'static [&'static str]) -> B
 /// numbers that agree or not. Each row is its fields in the canonical column
 /// order, and whether it ends in CR LF.
 fn near_canonical_rows(file: &'static str) -> impl Strategy<Value = Vec<(Vec<String>, bool)>> {
-    let id = mostly(&["P1", "P2", "P1", "P2", "Q9"], &[" P1", "P2 ", "", "P\u{1}1", "P\u{85}1"]);
+    let id = mostly(
+        &["P1", "P2", "P1", "P2", "Q9", "P0000123", "PERSON-000000000000000000000000000000001"],
+        &[" P1", "P2 ", "", "P\u{1}1", "P\u{85}1", "PERSON-000000000000000000000000000000002", "P0000124"],
+    );
     let date = || {
         mostly(
             &["2024-01-31", "2024-03-01", "2023-06-30", "1970-01-01"],
@@ -185,11 +188,12 @@ fn near_canonical_rows(file: &'static str) -> impl Strategy<Value = Vec<(Vec<Str
     proptest::collection::vec((fields, any::<bool>()), 0..40)
 }
 
-/// A folder with known people P1 and P2, and `rows` in `file`, with its
+/// A folder with known people P1, P2 and two with longer identifiers, and `rows` in `file`, with its
 /// columns in the canonical order or, `shuffled`, in another order.
 fn folder_with(file: &str, header: &[&str], rows: &[(Vec<String>, bool)], shuffled: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let spells = "person_id,kind,team,org_role,start_date,fte\nP1,permanent,MASH,5,2020-01-01,1\nP2,agency,MASH,5,2020-01-01,1\n";
+    let spells = "person_id,kind,team,org_role,start_date,fte\nP1,permanent,MASH,5,2020-01-01,1\nP2,agency,MASH,5,2020-01-01,1\n\
+        P0000123,permanent,MASH,5,2020-01-01,1\nPERSON-000000000000000000000000000000001,agency,MASH,5,2020-01-01,1\n";
     std::fs::write(dir.path().join("spells.csv"), spells).unwrap();
     let order: Vec<usize> = if shuffled { (0..header.len()).rev().collect() } else { (0..header.len()).collect() };
     let line = |fields: Vec<&str>| order.iter().map(|i| fields[*i]).collect::<Vec<_>>().join(",");
