@@ -7,6 +7,7 @@
 //! [`PersonIdx`] or [`TeamId`] as further dated fact tables beside these.
 
 use crate::calendar::Date;
+use chrono::Datelike;
 use crate::codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
@@ -243,7 +244,7 @@ impl Workforce {
         let Some(latest) = after.checked_sub(1).map(|i| snaps[i].date) else {
             return 0;
         };
-        if (r - latest).num_days() > 30 {
+        if r.num_days_from_ce() - latest.num_days_from_ce() > 30 {
             return 0;
         }
         snaps[..after].iter().rev().take_while(|s| s.date == latest).map(|s| s.cases).sum()
