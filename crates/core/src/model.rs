@@ -7,8 +7,8 @@
 //! [`PersonIdx`] or [`TeamId`] as further dated fact tables beside these.
 
 use crate::calendar::Date;
-use chrono::Datelike;
 use crate::codes::{AbsenceReason, Gender, LeaverDestination, OrgRole, QualificationRoute, ReasonLeave, SpellKind};
+use chrono::Datelike;
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};

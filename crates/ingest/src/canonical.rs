@@ -954,6 +954,11 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
     Some(((line, Absence { person, start, end, reason, days_lost }), used))
 }
 
+/// A number as `str::parse::<f64>` reads it: a short decimal directly.
+fn number(text: &str) -> Option<f64> {
+    short_decimal(text.as_bytes()).or_else(|| text.parse::<f64>().ok())
+}
+
 /// A number of digits with at most one point inside them and at most 15
 /// digits in all (such as `3` or `2.5`), as `str::parse::<f64>` gives it:
 /// the digits as a whole number divided by a power of ten, both exact in
@@ -999,12 +1004,17 @@ fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
         return None;
     }
     // Where each field ends: at its comma, the last at the line's end.
+    // Fields are short: a plain loop finds their commas sooner than a
+    // call to `memchr` for each.
     let mut cuts = [line.len(); N];
-    let mut commas = memchr::memchr_iter(b',', line);
-    for cut in cuts.iter_mut().take(N - 1) {
-        *cut = commas.next()?;
+    let mut found = 0;
+    for (i, c) in line.iter().enumerate() {
+        if *c == b',' {
+            *cuts.get_mut(found)? = i;
+            found += 1;
+        }
     }
-    if commas.next().is_some() {
+    if found != N - 1 {
         return None;
     }
     let line = std::str::from_utf8(line).ok()?;
@@ -1060,7 +1070,8 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
     let kind = SpellKind::parse(kind)?;
     let org_role = code_number(role).and_then(OrgRole::from_code)?;
     let start = parse_date(start)?;
-    let fte = fte.parse::<f64>().ok().filter(|x| x.is_finite() && fte_in_range(*x))?;
+    let fte = number(fte)?;
+    let fte = Some(fte).filter(|x| x.is_finite() && fte_in_range(*x))?;
     let swe = optional(swe, |s| is_swe_number(s).then_some(s))?;
     let end = optional(end, |e| parse_date(e).filter(|e| *e >= start))?;
     let reason_leave = optional(reason, |t| code_number(t).and_then(ReasonLeave::from_code))?;
@@ -1068,7 +1079,7 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
     let charge_rate = match rate {
         "" => None,
         _ if kind != SpellKind::Agency => return None,
-        r => Some(r.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)?),
+        r => Some(Some(number(r)?).filter(|x| x.is_finite() && *x >= 0.0)?),
     };
     // As the full reader does, in its order: the person, their SWE number, the team.
     let person = names.ids.intern_with(id.as_bytes(), || Ok(id)).ok()? as usize;
