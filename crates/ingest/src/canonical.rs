@@ -10,7 +10,7 @@ use crate::read::{ReadError, Strictness};
 use crate::table::{read_table, read_table_lean, Lean, Part, Row};
 use chrono::NaiveDate;
 use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashSet};
 use sightline_core::codes::ETHNICITY_CODES;
 use sightline_core::source::RowProblem;
 use sightline_core::source::{Mode, PersonDetails, SourceData};
@@ -155,7 +155,10 @@ fn assemble(
     }
     // The checks across rows (duplicates, overlaps) sort whole files: they
     // run beside the reading and joining of the files after them.
+    // Each check thread also leaves out the rows with a problem: the
+    // problems of its file are all known by the time it starts.
     std::thread::scope(|scope| -> Result<(), ReadError> {
+        let bad_spells = lines_of(&problems, SPELLS);
         let spell_check = scope.spawn(move || {
             let repeated = repeated_rows(
                 SPELLS,
@@ -168,7 +171,7 @@ fn assemble(
                 }),
                 |s| ("start_date".into(), s.start.to_string()),
             );
-            (interned, repeated)
+            (keep_valid(interned, bad_spells, &repeated), repeated)
         });
         join_people_establishment(&mut builder, &mut problems, first.people, first.establishment)?;
         let join = "a reader thread finishes";
@@ -187,6 +190,7 @@ fn assemble(
                     problems.extend(part.problems);
                     interned.extend(part.rows);
                 }
+                let bad_absences = lines_of(&problems, ABSENCES);
                 Some(scope.spawn(move || {
                     let repeated = repeated_rows(
                         ABSENCES,
@@ -196,7 +200,7 @@ fn assemble(
                         None,
                         |a| ("start_date".into(), a.start.to_string()),
                     );
-                    (interned, repeated)
+                    (keep_valid(interned, bad_absences, &repeated), repeated)
                 }))
             }
         };
@@ -212,11 +216,11 @@ fn assemble(
         let join = "a check thread finishes";
         let (spells, repeated) = spell_check.join().expect(join);
         problems.extend(repeated);
-        builder.add_spells(keep_valid(spells, &problems, SPELLS));
+        builder.add_spells(spells);
         if let Some(check) = absence_check {
             let (absences, repeated) = check.join().expect(join);
             problems.extend(repeated);
-            builder.add_absences(keep_valid(absences, &problems, ABSENCES));
+            builder.add_absences(absences);
         }
         Ok(())
     })?;
@@ -264,15 +268,22 @@ fn join_people_establishment(
             |e| ("start_date".into(), e.start.to_string()),
         );
         problems.extend(repeated);
-        keep_valid(interned, problems, ESTABLISHMENT).into_iter().for_each(|e| builder.add_establishment(e));
+        let bad = lines_of(problems, ESTABLISHMENT);
+        keep_valid(interned, bad, &[]).into_iter().for_each(|e| builder.add_establishment(e));
     }
     Ok(())
 }
 
-/// The rows of `file` whose line has no problem (in the rows' own memory).
-fn keep_valid<T>(rows: Vec<(u64, T)>, problems: &[RowProblem], file: &str) -> Vec<T> {
-    let bad: std::collections::HashSet<u64> = problems.iter().filter(|p| p.file == file).map(|p| p.line).collect();
+/// The rows of a file whose line is neither `bad` nor that of one of `more`
+/// (the file's own problems), in the rows' own memory.
+fn keep_valid<T>(rows: Vec<(u64, T)>, mut bad: FxHashSet<u64>, more: &[RowProblem]) -> Vec<T> {
+    bad.extend(more.iter().map(|p| p.line));
     rows.into_iter().filter(|(line, _)| bad.is_empty() || !bad.contains(line)).map(|(_, t)| t).collect()
+}
+
+/// The lines of `file` with a problem.
+fn lines_of(problems: &[RowProblem], file: &str) -> FxHashSet<u64> {
+    problems.iter().filter(|p| p.file == file).map(|p| p.line).collect()
 }
 
 // ---------------------------------------------------------------------------
