@@ -942,21 +942,39 @@ macro_rules! batches {
                 Ok((plan.ids, named))
             }
 
-            pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<u32>) -> Result<Vec<RowProblem>, sqlx::Error> {
+            fn rejected_rows_query(batch: i64, most: Option<u32>) -> QueryBuilder<'static, $db> {
                 let mut q = QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ");
                 q.push_bind(batch).push(" ORDER BY file_name, line, column_name");
                 if let Some(most) = most {
                     q.push(" LIMIT ").push_bind(i64::from(most));
                 }
-                q.build()
-                    .fetch_all(pool)
-                    .await?
-                    .into_iter()
-                    .map(|r| {
-                        let line: i64 = r.try_get(1)?;
-                        Ok(RowProblem { file: r.try_get(0)?, line: line as u64, column: r.try_get(2)?, value: r.try_get(3)?, rule: r.try_get(4)? })
-                    })
-                    .collect()
+                q
+            }
+
+            fn rejected_row(r: &<$db as sqlx::Database>::Row) -> Result<RowProblem, sqlx::Error> {
+                let line: i64 = r.try_get(1)?;
+                Ok(RowProblem { file: r.try_get(0)?, line: line as u64, column: r.try_get(2)?, value: r.try_get(3)?, rule: r.try_get(4)? })
+            }
+
+            pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<u32>) -> Result<Vec<RowProblem>, sqlx::Error> {
+                rejected_rows_query(batch, most).build().fetch_all(pool).await?.iter().map(rejected_row).collect()
+            }
+
+            pub async fn send_rejected_rows(
+                pool: &$pool,
+                batch: i64,
+                to: &tokio::sync::mpsc::Sender<RowProblem>,
+            ) -> Result<(), sqlx::Error> {
+                use futures_util::TryStreamExt as _;
+                let mut q = rejected_rows_query(batch, None);
+                let mut rows = q.build().fetch(pool);
+                while let Some(r) = rows.try_next().await? {
+                    if to.send(rejected_row(&r)?).await.is_err() {
+                        // The reader has gone (the download was stopped).
+                        break;
+                    }
+                }
+                Ok(())
             }
 
             pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
@@ -1048,6 +1066,19 @@ impl Store {
     /// The rows an import batch left out, with why.
     pub async fn rejected_rows(&self, batch: i64) -> Result<Vec<RowProblem>, StoreError> {
         Ok(on_backend!(self, pool => b::rejected_rows(pool, batch, None).await?, b))
+    }
+
+    /// Every row import batch `batch` left out, in the order of
+    /// [`Store::rejected_rows`], sent to `to` as they are read: a batch of any
+    /// size is never held in memory whole. Stops, without an error, when
+    /// `to` is closed.
+    pub async fn send_rejected_rows(
+        &self,
+        batch: i64,
+        to: &tokio::sync::mpsc::Sender<RowProblem>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => b::send_rejected_rows(pool, batch, to).await?, b);
+        Ok(())
     }
 
     /// The first `most` rows an import batch left out (by file and line).

@@ -380,3 +380,64 @@ async fn session_and_generation(url: &str) -> Result<(), Box<dyn std::error::Err
     }
     Ok(())
 }
+
+/// The rows a batch left out are sent one at a time as they are read, in
+/// the order the store lists them (ties on file, line and column kept), on
+/// both backends; sending stops, without an error, when the reader goes.
+#[tokio::test]
+async fn the_rows_a_batch_left_out_are_sent_as_they_are_read() {
+    let stores = Backends::new("sent").await;
+    let mut outcome = Ok(());
+    for url in &stores.urls {
+        if let Err(e) = rows_sent(url).await {
+            outcome = Err(format!("{url}: {e}"));
+        }
+    }
+    // The database goes whatever the outcome.
+    stores.drop().await;
+    outcome.unwrap();
+}
+
+async fn rows_sent(url: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Store::open(url).await?;
+    let mut data = source();
+    let problem = |file: &str, line: u64, value: &str| RowProblem {
+        file: file.into(),
+        line,
+        column: "fte".into(),
+        value: value.into(),
+        rule: "not a number".into(),
+    };
+    // Out of order, two on one line and column, and more than one file.
+    data.skipped = vec![
+        problem("hr.csv", 9, "y"),
+        problem("agency.csv", 3, "a"),
+        problem("hr.csv", 4, "x"),
+        problem("hr.csv", 4, "z"),
+        problem("hr.csv", 12, "w"),
+    ];
+    let (id, _) = store.write_batch(&batch(&data), &data, None, &|_| all_new_plan(&data), false, None).await?;
+    let listed = store.rejected_rows(id).await?;
+    let (to, mut from) = tokio::sync::mpsc::channel(1);
+    let reading = tokio::spawn(async move {
+        let mut got = Vec::new();
+        while let Some(r) = from.recv().await {
+            got.push(r);
+        }
+        got
+    });
+    store.send_rejected_rows(id, &to).await?;
+    drop(to);
+    let sent = reading.await?;
+    if sent != listed || sent.len() != 5 || sent[0].file != "agency.csv" {
+        return Err(format!("sent {sent:?}, listed {listed:?}").into());
+    }
+    // A reader who stops after one row: the rest is not sent, and no error.
+    let (to, mut from) = tokio::sync::mpsc::channel(1);
+    let first = tokio::spawn(async move { from.recv().await });
+    store.send_rejected_rows(id, &to).await?;
+    if first.await?.as_ref() != Some(&listed[0]) {
+        return Err("the first row was not sent first".into());
+    }
+    Ok(())
+}

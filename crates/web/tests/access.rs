@@ -1660,8 +1660,9 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     if absences.is_empty() {
         absences = "person_id,start_date,end_date,reason,days_lost\n".into();
     }
-    for day in 1..=150 {
-        absences.push_str(&format!("{person},2024-01-{day:03},2024-01-02,SIC,1\n"));
+    // Enough rows (about 150 KB of CSV) for the download to go out in several parts.
+    for day in 1..=1500 {
+        absences.push_str(&format!("{person},2024-01-{day:04},2024-01-02,SIC,1\n"));
     }
     // A value a spreadsheet would read as a formula.
     absences.push_str(&format!("{person},=1+2,2024-01-02,SIC,1\n"));
@@ -1673,7 +1674,7 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
         .await
         .unwrap()
         .into_iter()
-        .find(|b| b.rows_rejected >= 150)
+        .find(|b| b.rows_rejected >= 1500)
         .expect("a batch with rows left out");
     let id = batch.id;
 
@@ -1681,18 +1682,22 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     let (r, page) = send(&w.app, get("/data", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
     let total = batch.rows_rejected;
-    assert!(page.contains(&format!("Rows batch {id} left out: the first 100 of {total}")), "{page}");
+    assert_eq!(total, 1501, "the 1,500 bad dates and the formula");
+    let shown = "1,501";
+    assert!(page.contains(&format!("Rows batch {id} left out: the first 100 of {shown}")), "{page}");
     assert_eq!(page.matches("2024-01-").count(), 100, "a hundred of the bad values on the page");
-    assert!(page.contains(&format!("aria-label=\"{total} rows left out of batch {id} (CSV)\"")), "{page}");
-    assert!(page.contains(&format!("Download the {total} rows left out of batch {id} (CSV)")), "{page}");
+    assert!(page.contains(&format!("aria-label=\"{shown} rows left out of batch {id} (CSV)\"")), "{page}");
+    assert!(page.contains(&format!("Download the {shown} rows left out of batch {id} (CSV)")), "{page}");
 
     let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     assert_eq!(csv.lines().next(), Some("file,line,column,value,rule"));
     assert_eq!(csv.lines().count() as i64, total + 1, "every row left out, and the heading");
-    assert_eq!(csv.matches("2024-01-").count(), 150, "{csv}");
-    assert!(csv.contains(",'=1+2,") && !csv.contains(",=1+2,"), "a formula is neutralised: {csv}");
+    assert_eq!(csv.matches("2024-01-").count(), 1500);
+    let lines: Vec<u64> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in order of line, none twice");
+    assert!(csv.contains(",'=1+2,") && !csv.contains(",=1+2,"), "a formula is neutralised");
 
     let analyst = log_in(&w.app, "ann", "ann-password").await.unwrap();
     let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&analyst))).await;

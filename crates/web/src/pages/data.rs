@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 use sightline_core::completeness::{stale_sources, STALE_AFTER_DAYS};
+use sightline_core::source::RowProblem;
 use sightline_core::words::escape_control;
 use sightline_core::words::long_date;
 use sightline_store::Role;
@@ -135,20 +136,48 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     }
     let detail = format!("batch {id}{}", if values { ", with values" } else { "" });
     state.store.audit(&viewer.user.name, "download rejected rows", &detail).await.map_err(Error::audit)?;
-    let rows = state.store.rejected_rows(id).await?;
-    let field = sightline_core::agency_rules::csv_field;
-    let mut out = String::from("file,line,column,value,rule\n");
-    for r in &rows {
+    // The rows go out as they are read from the store, in parts of about
+    // 64 KB: a batch of a million bad rows is never held whole. Should the
+    // store fail part way, the body ends in an error, so that the download
+    // fails rather than ending short as if complete.
+    let (to, rows) = tokio::sync::mpsc::channel::<RowProblem>(1024);
+    let (failed_to, failed) = tokio::sync::oneshot::channel::<String>();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store.send_rejected_rows(id, &to).await {
+            let _ = failed_to.send(e.to_string());
+        }
+    });
+    let line = move |r: &RowProblem| {
+        let field = sightline_core::agency_rules::csv_field;
         let value = if values { field(&r.value) } else { "(hidden)".to_string() };
-        out.push_str(&format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&r.rule)));
-    }
+        format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&r.rule))
+    };
+    let header = futures_util::stream::iter([Ok::<_, std::io::Error>(String::from("file,line,column,value,rule\n"))]);
+    let parts = futures_util::stream::unfold((rows, Some(failed)), move |(mut rows, mut failed)| async move {
+        let mut part = match rows.recv().await {
+            Some(r) => line(&r),
+            // Every row sent, or the store failed: which, the sender tells.
+            None => {
+                let error = failed.take()?.await.ok()?;
+                return Some((Err(std::io::Error::other(error)), (rows, None)));
+            }
+        };
+        while part.len() < 64 * 1024 {
+            match rows.try_recv() {
+                Ok(r) => part.push_str(&line(&r)),
+                Err(_) => break,
+            }
+        }
+        Some((Ok(part), (rows, failed)))
+    });
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"batch-{id}-rows-left-out.csv\"")),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        out,
+        axum::body::Body::from_stream(futures_util::StreamExt::chain(header, parts)),
     )
         .into_response())
 }
