@@ -52,6 +52,15 @@ impl Error {
         )
     }
 
+    /// A download that holds a store connection while it goes out is under
+    /// way already: try again shortly.
+    pub fn download_busy() -> Error {
+        Error::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Another download of rows left out is under way. Please try again in a minute.",
+        )
+    }
+
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }

@@ -34,6 +34,9 @@ pub struct AppState {
     pub(crate) heavy: Arc<Heavy>,
     /// What pages work out from the data, kept per store generation.
     pub(crate) kept: Kept,
+    /// Downloads of the rows imports left out, one at a time: each holds a
+    /// store connection while it goes out.
+    pub(crate) downloads: Arc<tokio::sync::Semaphore>,
 }
 
 type KeptValue = Arc<dyn std::any::Any + Send + Sync>;
@@ -144,6 +147,7 @@ impl AppState {
             gaps: Memo::new(),
             latest: Memo::new(),
             heavy: Arc::new(Heavy::new()),
+            downloads: Arc::new(tokio::sync::Semaphore::new(1)),
             kept: Kept::new(),
             published,
             neighbours: sightline_core::benchmark::NeighbourModel::shipped_2025(),

@@ -1667,6 +1667,14 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     // A value a spreadsheet would read as a formula.
     absences.push_str(&format!("{person},=1+2,2024-01-02,SIC,1\n"));
     std::fs::write(dir.path().join("absences.csv"), absences).unwrap();
+    // A spell giving a person who has a SWE number another one: its rule
+    // quotes the person's identifier and both numbers.
+    let mut spells = std::fs::read_to_string(dir.path().join("spells.csv")).unwrap();
+    let with_swe = spells.lines().skip(1).find(|l| !l.split(',').nth(1).unwrap_or("").is_empty()).unwrap().to_string();
+    let mut fields: Vec<&str> = with_swe.split(',').collect();
+    fields[1] = "SW9999999999";
+    spells.push_str(&(fields.join(",") + "\n"));
+    std::fs::write(dir.path().join("spells.csv"), spells).unwrap();
     w.store.import_canonical(dir.path(), "hr", "tester", Strictness::Lenient).await.unwrap();
     let batch = w
         .store
@@ -1682,8 +1690,8 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     let (r, page) = send(&w.app, get("/data", Some(&admin))).await;
     assert_eq!(r.status(), StatusCode::OK);
     let total = batch.rows_rejected;
-    assert_eq!(total, 1501, "the 1,500 bad dates and the formula");
-    let shown = "1,501";
+    assert_eq!(total, 1502, "the 1,500 bad dates, the formula and the SWE number");
+    let shown = "1,502";
     assert!(page.contains(&format!("Rows batch {id} left out: the first 100 of {shown}")), "{page}");
     assert_eq!(page.matches("2024-01-").count(), 100, "a hundred of the bad values on the page");
     assert!(page.contains(&format!("aria-label=\"{shown} rows left out of batch {id} (CSV)\"")), "{page}");
@@ -1695,15 +1703,42 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     assert_eq!(csv.lines().next(), Some("file,line,column,value,rule"));
     assert_eq!(csv.lines().count() as i64, total + 1, "every row left out, and the heading");
     assert_eq!(csv.matches("2024-01-").count(), 1500);
-    let lines: Vec<u64> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
-    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in order of line, none twice");
+    assert!(csv.contains("SW9999999999"), "the rule quotes the numbers for admin and HR");
+    let places: Vec<(&str, u64)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split(',');
+            (f.next().unwrap(), f.next().unwrap().parse().unwrap())
+        })
+        .collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "in order of file and line, none twice");
     assert!(csv.contains(",'=1+2,") && !csv.contains(",=1+2,"), "a formula is neutralised");
 
+    // One download at a time (each holds a store connection while it goes
+    // out): one left unread keeps the next waiting, until its reader goes.
+    let unread = w.app.clone().oneshot(get(&format!("/data/rejected/{id}"), Some(&admin))).await.unwrap();
+    assert_eq!(unread.status(), StatusCode::OK);
+    let (busy, _) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&admin))).await;
+    assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE, "a second download at once is turned away");
+    drop(unread);
     let analyst = log_in(&w.app, "ann", "ann-password").await.unwrap();
-    let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&analyst))).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    let mut tries = 0;
+    let (r, csv) = loop {
+        let (r, csv) = send(&w.app, get(&format!("/data/rejected/{id}"), Some(&analyst))).await;
+        tries += 1;
+        if r.status() != StatusCode::SERVICE_UNAVAILABLE || tries == 100 {
+            break (r, csv);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    assert_eq!(r.status(), StatusCode::OK, "the download left unread ends when its reader goes");
     assert_eq!(csv.lines().count() as i64, total + 1);
     assert!(!csv.contains("2024-01-") && csv.contains("(hidden)"), "{csv}");
+    assert!(
+        !csv.contains("SW9999999999") && csv.contains("person (hidden) has SWE number (hidden)"),
+        "nor does its rule show an analyst the person or the numbers: {csv}"
+    );
 
     for (name, password) in [("meg", "meg-password"), ("mo", "mo-password")] {
         let refused = log_in(&w.app, name, password).await.unwrap();
@@ -1726,7 +1761,7 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
         .filter(|e| e.action == "download rejected rows")
         .map(|e| (e.user.as_str(), e.detail.as_str()))
         .collect();
-    assert_eq!(downloads.len(), 2, "{downloads:?}");
+    assert_eq!(downloads.len(), 3, "the two by ada and ann's, not the one turned away: {downloads:?}");
     assert!(
         downloads.contains(&("ada", format!("batch {id}, with values").as_str()))
             && downloads.contains(&("ann", format!("batch {id}").as_str()))

@@ -79,7 +79,7 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                 thead { tr { th scope="col" { "File" } th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Rule" } } }
                 tbody {
                     @for r in rows {
-                        tr { td data-label="File" { (r.file) } td data-label="Line" { (r.line) } td data-label="Column" { (r.column) } td data-label="Value" { @if values { (r.value) } @else { "(hidden)" } } td data-label="Rule" { (r.rule) } }
+                        tr { td data-label="File" { (r.file) } td data-label="Line" { (r.line) } td data-label="Column" { (r.column) } td data-label="Value" { @if values { (r.value) } @else { "(hidden)" } } td data-label="Rule" { (rule_shown(&r.rule, values)) } }
                     }
                 }
             }
@@ -97,6 +97,19 @@ fn rejected_values(viewer: &Viewer) -> Result<bool, Error> {
         Role::Analyst => Ok(false),
         Role::Manager | Role::Member => Err(Error::forbidden("Your role does not see the data's provenance.")),
     }
+}
+
+/// How long a download of left-out rows may take, start to end.
+const DOWNLOAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A rule as a viewer may see it: for one who does not see values, what
+/// the rule quotes between backticks (such as a person's identifier and SWE
+/// number) is hidden too.
+fn rule_shown(rule: &str, values: bool) -> std::borrow::Cow<'_, str> {
+    if values || !rule.contains('`') {
+        return rule.into();
+    }
+    rule.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "(hidden)" } else { part }).collect::<String>().into()
 }
 
 /// Left-out rows shown on the Data page for each batch, and the batches
@@ -134,6 +147,9 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     if state.store.rows_rejected(id).await?.is_none_or(|n| n <= 0) {
         return Err(not_found());
     }
+    // One download at a time, for at most DOWNLOAD_LIMIT: each holds one of
+    // the store's few connections while its rows go out.
+    let permit = state.downloads.clone().try_acquire_owned().map_err(|_| Error::download_busy())?;
     let detail = format!("batch {id}{}", if values { ", with values" } else { "" });
     state.store.audit(&viewer.user.name, "download rejected rows", &detail).await.map_err(Error::audit)?;
     // The rows go out as they are read from the store, in parts of about
@@ -144,14 +160,18 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     let (failed_to, failed) = tokio::sync::oneshot::channel::<String>();
     let store = state.store.clone();
     tokio::spawn(async move {
-        if let Err(e) = store.send_rejected_rows(id, &to).await {
-            let _ = failed_to.send(e.to_string());
-        }
+        let _permit = permit;
+        let failure = match tokio::time::timeout(DOWNLOAD_LIMIT, store.send_rejected_rows(id, &to)).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "the download took longer than two minutes and was stopped".to_string(),
+        };
+        let _ = failed_to.send(failure);
     });
     let line = move |r: &RowProblem| {
         let field = sightline_core::agency_rules::csv_field;
         let value = if values { field(&r.value) } else { "(hidden)".to_string() };
-        format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&r.rule))
+        format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&rule_shown(&r.rule, values)))
     };
     let header = futures_util::stream::iter([Ok::<_, std::io::Error>(String::from("file,line,column,value,rule\n"))]);
     let parts = futures_util::stream::unfold((rows, Some(failed)), move |(mut rows, mut failed)| async move {
@@ -236,4 +256,19 @@ async fn audit_view(state: &AppState, viewer: &Viewer, query: AuditQuery) -> Res
         }
         p.note { "Each entry holds a SHA-256 over the one before: " code { "sightline audit verify" } " names the first entry changed or removed." }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_shown;
+
+    #[test]
+    fn what_a_rule_quotes_is_hidden_from_those_who_do_not_see_values() {
+        let rule = "person `P1` has SWE number `SW123` on line 4";
+        assert_eq!(rule_shown(rule, true), rule);
+        assert_eq!(rule_shown(rule, false), "person (hidden) has SWE number (hidden) on line 4");
+        assert_eq!(rule_shown("duplicate of the row on line 3", false), "duplicate of the row on line 3");
+        // An unmatched backtick hides the rest.
+        assert_eq!(rule_shown("odd `rule", false), "odd (hidden)");
+    }
 }
