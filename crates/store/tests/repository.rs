@@ -342,14 +342,25 @@ async fn a_batch_naming_a_person_the_store_does_not_hold_is_refused_whole() {
 /// generation after the latest import, not before.
 #[tokio::test]
 async fn a_session_or_token_is_read_with_the_generation_of_the_data() {
-    let stores = Backends::new("generation").await;
+    on_each_backend("generation", |url| async move { session_and_generation(&url).await }).await;
+}
+
+type Checked = Result<(), Box<dyn std::error::Error>>;
+
+/// Runs `check` on a store of each backend; the PostgreSQL database goes
+/// whatever the outcome.
+async fn on_each_backend<F, Fut>(test: &str, check: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Checked>,
+{
+    let stores = Backends::new(test).await;
     let mut outcome = Ok(());
     for url in &stores.urls {
-        if let Err(e) = session_and_generation(url).await {
+        if let Err(e) = check(url.clone()).await {
             outcome = Err(format!("{url}: {e}"));
         }
     }
-    // The database goes whatever the outcome.
     stores.drop().await;
     outcome.unwrap();
 }
@@ -386,19 +397,10 @@ async fn session_and_generation(url: &str) -> Result<(), Box<dyn std::error::Err
 /// without an error, when the reader goes.
 #[tokio::test]
 async fn the_rows_a_batch_left_out_are_sent_as_they_are_read() {
-    let stores = Backends::new("sent").await;
-    let mut outcome = Ok(());
-    for url in &stores.urls {
-        if let Err(e) = rows_sent(url).await {
-            outcome = Err(format!("{url}: {e}"));
-        }
-    }
-    // The database goes whatever the outcome.
-    stores.drop().await;
-    outcome.unwrap();
+    on_each_backend("sent", |url| async move { rows_sent(&url).await }).await;
 }
 
-async fn rows_sent(url: &str) -> Result<(), Box<dyn std::error::Error>> {
+async fn rows_sent(url: &str) -> Checked {
     let store = Store::open(url).await?;
     let mut data = source();
     let problem = |file: &str, line: u64, value: &str| RowProblem {
