@@ -964,17 +964,18 @@ macro_rules! batches {
                 pool: &$pool,
                 batch: i64,
                 to: &tokio::sync::mpsc::Sender<RowProblem>,
-            ) -> Result<(), sqlx::Error> {
+                stall: std::time::Duration,
+            ) -> Result<bool, sqlx::Error> {
                 use futures_util::TryStreamExt as _;
                 let mut q = rejected_rows_query(batch, None);
                 let mut rows = q.build().fetch(pool);
                 while let Some(r) = rows.try_next().await? {
-                    if to.send(rejected_row(&r)?).await.is_err() {
-                        // The reader has gone (the download was stopped).
-                        break;
+                    if to.send_timeout(rejected_row(&r)?, stall).await.is_err() {
+                        // The reader has gone, or took no row for `stall`.
+                        return Ok(false);
                     }
                 }
-                Ok(())
+                Ok(true)
             }
 
             pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
@@ -1070,15 +1071,16 @@ impl Store {
 
     /// Every row import batch `batch` left out, in the order of
     /// [`Store::rejected_rows`], sent to `to` as they are read: a batch of any
-    /// size is never held in memory whole. Stops, without an error, when
-    /// `to` is closed.
+    /// size is never held in memory whole. Whether every row was sent: not
+    /// when `to` is closed or takes no row for `stall` (the store's
+    /// connection is not held for a reader who has stopped reading).
     pub async fn send_rejected_rows(
         &self,
         batch: i64,
         to: &tokio::sync::mpsc::Sender<RowProblem>,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, pool => b::send_rejected_rows(pool, batch, to).await?, b);
-        Ok(())
+        stall: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        Ok(on_backend!(self, pool => b::send_rejected_rows(pool, batch, to, stall).await?, b))
     }
 
     /// The first `most` rows an import batch left out (by file and line).

@@ -394,7 +394,7 @@ async fn session_and_generation(url: &str) -> Result<(), Box<dyn std::error::Err
 
 /// The rows a batch left out are sent one at a time as they are read, in
 /// order of file and line, every one once, on both backends; sending stops,
-/// without an error, when the reader goes.
+/// without an error, when the reader goes or takes nothing for a while.
 #[tokio::test]
 async fn the_rows_a_batch_left_out_are_sent_as_they_are_read() {
     on_each_backend("sent", |url| async move { rows_sent(&url).await }).await;
@@ -428,9 +428,13 @@ async fn rows_sent(url: &str) -> Checked {
         }
         got
     });
-    store.send_rejected_rows(id, &to).await?;
+    let wait = std::time::Duration::from_secs(10);
+    let whole = store.send_rejected_rows(id, &to, wait).await?;
     drop(to);
     let sent = reading.await?;
+    if !whole {
+        return Err("every row was read, but the sender says not".into());
+    }
     // Rows that tie on file, line and column may come in either order.
     let key = |r: &RowProblem| (r.file.clone(), r.line, r.column.clone(), r.value.clone());
     let (mut all_sent, mut all_listed) = (sent.clone(), listed.clone());
@@ -440,12 +444,21 @@ async fn rows_sent(url: &str) -> Checked {
     if all_sent != all_listed || sent.len() != 5 || !in_order {
         return Err(format!("sent {sent:?}, listed {listed:?}").into());
     }
-    // A reader who stops after one row: the rest is not sent, and no error.
+    // A reader who stops after one row: the rest is not sent, no error,
+    // and the sender says the rows were not all sent.
     let (to, mut from) = tokio::sync::mpsc::channel(1);
     let first = tokio::spawn(async move { from.recv().await });
-    store.send_rejected_rows(id, &to).await?;
-    if first.await?.map(|r| r.file) != Some("agency.csv".to_string()) {
-        return Err("the first row was not sent first".into());
+    let whole = store.send_rejected_rows(id, &to, wait).await?;
+    if whole || first.await?.map(|r| r.file) != Some("agency.csv".to_string()) {
+        return Err("the first row was not sent first, or the sender says all were".into());
+    }
+    // A reader who is there but takes nothing: the sender gives up after
+    // the wait, rather than holding its connection.
+    let (to, _idle) = tokio::sync::mpsc::channel(1);
+    let began = std::time::Instant::now();
+    let whole = store.send_rejected_rows(id, &to, std::time::Duration::from_millis(50)).await?;
+    if whole || began.elapsed() > std::time::Duration::from_secs(5) {
+        return Err("a reader who takes nothing held the sender".into());
     }
     Ok(())
 }

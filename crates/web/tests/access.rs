@@ -1736,8 +1736,8 @@ async fn the_rows_a_batch_left_out_are_shown_in_part_and_downloaded_whole() {
     assert_eq!(csv.lines().count() as i64, total + 1);
     assert!(!csv.contains("2024-01-") && csv.contains("(hidden)"), "{csv}");
     assert!(
-        !csv.contains("SW9999999999") && csv.contains("person (hidden) has SWE number (hidden)"),
-        "nor does its rule show an analyst the person or the numbers: {csv}"
+        !csv.contains("SW9999999999") && csv.lines().skip(1).all(|l| l.ends_with(",(hidden),(hidden)")),
+        "nor the rules, which quote values (here a person and their SWE numbers): {csv}"
     );
 
     for (name, password) in [("meg", "meg-password"), ("mo", "mo-password")] {

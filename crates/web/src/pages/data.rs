@@ -79,7 +79,7 @@ async fn data_view(state: &AppState, viewer: &Viewer) -> Result<Markup, Error> {
                 thead { tr { th scope="col" { "File" } th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "Value" } th scope="col" { "Rule" } } }
                 tbody {
                     @for r in rows {
-                        tr { td data-label="File" { (r.file) } td data-label="Line" { (r.line) } td data-label="Column" { (r.column) } td data-label="Value" { @if values { (r.value) } @else { "(hidden)" } } td data-label="Rule" { (rule_shown(&r.rule, values)) } }
+                        tr { td data-label="File" { (r.file) } td data-label="Line" { (r.line) } td data-label="Column" { (r.column) } td data-label="Value" { @if values { (r.value) } @else { (HIDDEN) } } td data-label="Rule" { @if values { (r.rule) } @else { (HIDDEN) } } }
                     }
                 }
             }
@@ -99,18 +99,15 @@ fn rejected_values(viewer: &Viewer) -> Result<bool, Error> {
     }
 }
 
-/// How long a download of left-out rows may take, start to end.
+/// How long a download of left-out rows may take, start to end, and how
+/// long it waits for a reader who takes no rows.
 const DOWNLOAD_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+const DOWNLOAD_STALL: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// A rule as a viewer may see it: for one who does not see values, what
-/// the rule quotes between backticks (such as a person's identifier and SWE
-/// number) is hidden too.
-fn rule_shown(rule: &str, values: bool) -> std::borrow::Cow<'_, str> {
-    if values || !rule.contains('`') {
-        return rule.into();
-    }
-    rule.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "(hidden)" } else { part }).collect::<String>().into()
-}
+/// What those who do not see values see in their place, and in place of
+/// the rules, which can quote values (a date of birth, an identifier, a SWE
+/// number).
+const HIDDEN: &str = "(hidden)";
 
 /// Left-out rows shown on the Data page for each batch, and the batches
 /// (the newest with any) whose rows are shown; the rest are downloads.
@@ -157,29 +154,38 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     // store fail part way, the body ends in an error, so that the download
     // fails rather than ending short as if complete.
     let (to, rows) = tokio::sync::mpsc::channel::<RowProblem>(1024);
-    let (failed_to, failed) = tokio::sync::oneshot::channel::<String>();
+    // How the sending ended, told before the rows' channel closes: the body
+    // ends cleanly only when every row was sent (not when the sender stopped,
+    // failed or vanished).
+    let (ended_to, ended) = tokio::sync::oneshot::channel::<Result<(), String>>();
     let store = state.store.clone();
     tokio::spawn(async move {
         let _permit = permit;
-        let failure = match tokio::time::timeout(DOWNLOAD_LIMIT, store.send_rejected_rows(id, &to)).await {
-            Ok(Ok(())) => return,
-            Ok(Err(e)) => e.to_string(),
-            Err(_) => "the download took longer than two minutes and was stopped".to_string(),
+        let sending = store.send_rejected_rows(id, &to, DOWNLOAD_STALL);
+        let end = match tokio::time::timeout(DOWNLOAD_LIMIT, sending).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err("the download was not read for ten seconds and was stopped".to_string()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the download took longer than two minutes and was stopped".to_string()),
         };
-        let _ = failed_to.send(failure);
+        let _ = ended_to.send(end);
     });
     let line = move |r: &RowProblem| {
         let field = sightline_core::agency_rules::csv_field;
-        let value = if values { field(&r.value) } else { "(hidden)".to_string() };
-        format!("{},{},{},{value},{}\n", field(&r.file), r.line, field(&r.column), field(&rule_shown(&r.rule, values)))
+        let (value, rule) = if values { (field(&r.value), field(&r.rule)) } else { (HIDDEN.into(), HIDDEN.into()) };
+        format!("{},{},{},{value},{rule}\n", field(&r.file), r.line, field(&r.column))
     };
     let header = futures_util::stream::iter([Ok::<_, std::io::Error>(String::from("file,line,column,value,rule\n"))]);
-    let parts = futures_util::stream::unfold((rows, Some(failed)), move |(mut rows, mut failed)| async move {
+    let parts = futures_util::stream::unfold((rows, Some(ended)), move |(mut rows, mut ended)| async move {
         let mut part = match rows.recv().await {
             Some(r) => line(&r),
-            // Every row sent, or the store failed: which, the sender tells.
+            // No more rows: the end, if the sender says every row was sent.
             None => {
-                let error = failed.take()?.await.ok()?;
+                let error = match ended.take()?.await {
+                    Ok(Ok(())) => return None,
+                    Ok(Err(e)) => e,
+                    Err(_) => "the download stopped unexpectedly".to_string(),
+                };
                 return Some((Err(std::io::Error::other(error)), (rows, None)));
             }
         };
@@ -189,7 +195,7 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
                 Err(_) => break,
             }
         }
-        Some((Ok(part), (rows, failed)))
+        Some((Ok(part), (rows, ended)))
     });
     Ok((
         [
@@ -256,19 +262,4 @@ async fn audit_view(state: &AppState, viewer: &Viewer, query: AuditQuery) -> Res
         }
         p.note { "Each entry holds a SHA-256 over the one before: " code { "sightline audit verify" } " names the first entry changed or removed." }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rule_shown;
-
-    #[test]
-    fn what_a_rule_quotes_is_hidden_from_those_who_do_not_see_values() {
-        let rule = "person `P1` has SWE number `SW123` on line 4";
-        assert_eq!(rule_shown(rule, true), rule);
-        assert_eq!(rule_shown(rule, false), "person (hidden) has SWE number (hidden) on line 4");
-        assert_eq!(rule_shown("duplicate of the row on line 3", false), "duplicate of the row on line 3");
-        // An unmatched backtick hides the rest.
-        assert_eq!(rule_shown("odd `rule", false), "odd (hidden)");
-    }
 }
