@@ -955,10 +955,7 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
     let n = rest.iter().take(33).take_while(|c| c.is_ascii_digit() || **c == b'.').count();
     let days_lost = match n {
         0 => None,
-        1..=32 => Some(match short_decimal(&rest[..n]) {
-            Some(x) => x,
-            None => std::str::from_utf8(&rest[..n]).ok()?.parse::<f64>().ok()?,
-        }),
+        1..=32 => Some(number(&rest[..n])?),
         _ => return None,
     };
     let used = b.len() - rest.len() + n + line_end(&rest[n..])?;
@@ -966,8 +963,8 @@ fn lean_absence(ids: &mut KnownPersons<'_>, b: &[u8], line: u64) -> Option<((u64
 }
 
 /// A number as `str::parse::<f64>` reads it: a short decimal directly.
-fn number(text: &str) -> Option<f64> {
-    short_decimal(text.as_bytes()).or_else(|| text.parse::<f64>().ok())
+fn number(b: &[u8]) -> Option<f64> {
+    short_decimal(b).or_else(|| std::str::from_utf8(b).ok()?.parse::<f64>().ok())
 }
 
 /// A number of digits with at most one point inside them and at most 15
@@ -998,9 +995,6 @@ fn short_decimal(b: &[u8]) -> Option<f64> {
 /// The fields of a plain row for a lean reader, and the bytes its line
 /// takes: a line of printable ASCII of at most 1,000 bytes (so that every
 /// field is text fit to keep), of exactly `N` fields, each trimmed.
-///
-/// One pass over the line's bytes finds its commas and its end and checks
-/// each byte; the line is then text, cut at the commas.
 fn plain_fields<const N: usize>(b: &[u8]) -> Option<([&str; N], usize)> {
     let max = crate::read::MAX_FIELD_BYTES;
     let (end, used) = match memchr::memchr(b'\n', &b[..b.len().min(max + 1)]) {
@@ -1081,8 +1075,7 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
     let kind = SpellKind::parse(kind)?;
     let org_role = code_number(role).and_then(OrgRole::from_code)?;
     let start = parse_date(start)?;
-    let fte = number(fte)?;
-    let fte = Some(fte).filter(|x| x.is_finite() && fte_in_range(*x))?;
+    let fte = number(fte.as_bytes()).filter(|x| x.is_finite() && fte_in_range(*x))?;
     let swe = optional(swe, |s| is_swe_number(s).then_some(s))?;
     let end = optional(end, |e| parse_date(e).filter(|e| *e >= start))?;
     let reason_leave = optional(reason, |t| code_number(t).and_then(ReasonLeave::from_code))?;
@@ -1090,7 +1083,7 @@ fn lean_spell(names: &mut SpellIds, b: &[u8], line: u64) -> Option<((u64, Spell)
     let charge_rate = match rate {
         "" => None,
         _ if kind != SpellKind::Agency => return None,
-        r => Some(Some(number(r)?).filter(|x| x.is_finite() && *x >= 0.0)?),
+        r => Some(number(r.as_bytes()).filter(|x| x.is_finite() && *x >= 0.0)?),
     };
     // As the full reader does, in its order: the person, their SWE number, the team.
     let person = names.ids.intern_with(id.as_bytes(), || Ok(id)).ok()? as usize;

@@ -960,6 +960,14 @@ macro_rules! batches {
                 rejected_rows_query(batch, most).build().fetch_all(pool).await?.iter().map(rejected_row).collect()
             }
 
+            pub async fn rows_rejected(pool: &$pool, batch: i64) -> Result<Option<i64>, sqlx::Error> {
+                QueryBuilder::<$db>::new("SELECT rows_rejected FROM import_batch WHERE id = ")
+                    .push_bind(batch)
+                    .build_query_scalar()
+                    .fetch_optional(pool)
+                    .await
+            }
+
             pub async fn send_rejected_rows(
                 pool: &$pool,
                 batch: i64,
@@ -1090,23 +1098,7 @@ impl Store {
 
     /// How many rows import batch `batch` left out, if there is such a batch.
     pub async fn rows_rejected(&self, batch: i64) -> Result<Option<i64>, StoreError> {
-        let sql = "SELECT rows_rejected FROM import_batch WHERE id = ";
-        Ok(match &self.backend {
-            crate::Backend::Sqlite(p) => {
-                sqlx::QueryBuilder::<sqlx::Sqlite>::new(sql)
-                    .push_bind(batch)
-                    .build_query_scalar()
-                    .fetch_optional(p)
-                    .await?
-            }
-            crate::Backend::Postgres(p) => {
-                sqlx::QueryBuilder::<sqlx::Postgres>::new(sql)
-                    .push_bind(batch)
-                    .build_query_scalar()
-                    .fetch_optional(p)
-                    .await?
-            }
-        })
+        Ok(on_backend!(self, pool => b::rows_rejected(pool, batch).await?, b))
     }
 
     /// Every import batch, oldest first.
