@@ -45,6 +45,41 @@ impl Population {
     }
 }
 
+/// The workforce's people by their store ids. The ids are the person
+/// table's integer keys, handed out in turn, so they are looked up in a list
+/// by id (each fact row costs one read from memory, in order, however many
+/// people there are); a store whose ids are far more spread out than its
+/// people (more than twice as many ids as people) uses a hash map instead.
+struct PersonIds {
+    dense: Vec<Option<PersonIdx>>,
+    sparse: HashMap<i64, PersonIdx>,
+}
+
+impl PersonIds {
+    /// From (store id, person) in any order.
+    fn new(people: Vec<(i64, PersonIdx)>) -> PersonIds {
+        let most = people.iter().map(|(id, _)| *id).max().unwrap_or(0);
+        let fits = usize::try_from(most).is_ok_and(|m| m <= people.len().saturating_mul(2).saturating_add(1024))
+            && people.iter().all(|(id, _)| *id >= 0);
+        if fits {
+            let mut dense = vec![None; most as usize + 1];
+            for (id, idx) in people {
+                dense[id as usize] = Some(idx);
+            }
+            PersonIds { dense, sparse: HashMap::new() }
+        } else {
+            PersonIds { dense: Vec::new(), sparse: people.into_iter().collect() }
+        }
+    }
+
+    fn get(&self, id: &i64) -> Option<PersonIdx> {
+        match usize::try_from(*id).ok().and_then(|i| self.dense.get(i)) {
+            Some(found) => *found,
+            None => self.sparse.get(id).copied(),
+        }
+    }
+}
+
 /// The layout of the workforce snapshot: bump it whenever the model's
 /// fields change, so that an old snapshot is rebuilt rather than misread.
 const SNAPSHOT_FORMAT: i32 = 6;
@@ -109,14 +144,16 @@ macro_rules! workforce {
                 };
                 let mut b = WorkforceBuilder::new();
                 let corrupt = |what: &str, value: String| StoreError::Corrupt(format!("{what} `{value}`"));
-                let mut people: HashMap<i64, PersonIdx> = HashMap::new();
                 let rows = sqlx::query(&format!("SELECT {PERSON_COLUMNS} FROM person ORDER BY id")).fetch_all(pool).await?;
+                let mut ids = Vec::with_capacity(rows.len());
                 for r in &rows {
                     let p = crate::people::$module::person_from_row(r)?;
                     let idx = b.person(&p.id);
                     *b.person_mut(idx) = p;
-                    people.insert(r.try_get(1)?, idx);
+                    ids.push((r.try_get(1)?, idx));
                 }
+                drop(rows);
+                let people = PersonIds::new(ids);
                 let mut teams: HashMap<i64, TeamId> = HashMap::new();
                 // Teams only other populations use are not this one's.
                 let (outside_people, outside_teams) = outside(pool, population).await?;
@@ -127,7 +164,7 @@ macro_rules! workforce {
                     let name: String = r.try_get(1)?;
                     teams.insert(r.try_get(0)?, b.team(&name));
                 }
-                let person = |id: i64| people.get(&id).copied().ok_or_else(|| corrupt("person id", id.to_string()));
+                let person = |id: i64| people.get(&id).ok_or_else(|| corrupt("person id", id.to_string()));
                 let team = |id: i64| teams.get(&id).copied().ok_or_else(|| corrupt("team id", id.to_string()));
                 let role = |code: i32| OrgRole::from_code(code as u8).ok_or_else(|| corrupt("org role", code.to_string()));
                 // Each source's standing, for settling what two sources say of one person.
@@ -176,9 +213,13 @@ macro_rules! workforce {
                     spells.push((spell, source));
                 }
                 drop(rows);
-                // Each person's posts in the population, for their absences and caseloads.
+                // Staff of other populations only: their absences and caseloads are not this population's.
+                // Of people with posts outside the population, only the absences and caseloads of their
+                // time in its posts are its own (their posts in it, kept for them alone).
+                let others: std::collections::HashSet<PersonIdx> =
+                    outside_people.iter().filter_map(|id| people.get(id)).collect();
                 let mut own_posts: HashMap<PersonIdx, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
-                for (s, _) in &spells {
+                for (s, _) in spells.iter().filter(|(s, _)| others.contains(&s.person)) {
                     own_posts.entry(s.person).or_default().push((s.start, s.end));
                 }
                 let (spells, mut conflicts) = settle(spells, &sources);
@@ -215,11 +256,6 @@ macro_rules! workforce {
                     absences.push((absence, source(r.try_get(5)?)?));
                 }
                 drop(rows);
-                // Staff of other populations only: their absences and caseloads are not this population's.
-                // Of people with posts outside the population, only the absences and caseloads of their
-                // time in its posts are its own.
-                let others: std::collections::HashSet<PersonIdx> =
-                    outside_people.iter().filter_map(|id| people.get(id).copied()).collect();
                 let in_post = |p: PersonIdx, from: NaiveDate, to: NaiveDate| {
                     !others.contains(&p)
                         || own_posts.get(&p).is_some_and(|spans| spans.iter().any(|(s, e)| *s <= to && e.is_none_or(|e| e >= from)))
@@ -250,18 +286,21 @@ macro_rules! workforce {
             /// assembled from the fact tables (and kept as the new snapshot).
             pub async fn load_cached(pool: &$pool) -> Result<(Workforce, Vec<Conflict>), StoreError> {
                 let generation: i64 = sqlx::query_scalar("SELECT generation FROM store_state").fetch_one(pool).await?;
-                let snapshot: Option<Vec<u8>> = QueryBuilder::<$db>::new("SELECT data FROM workforce_snapshot WHERE generation = ")
+                let snapshot = QueryBuilder::<$db>::new("SELECT data FROM workforce_snapshot WHERE generation = ")
                     .push_bind(generation)
                     .push(" AND format = ")
                     .push_bind(SNAPSHOT_FORMAT)
                     .build()
                     .fetch_optional(pool)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
-                // A snapshot that cannot be read is only a cache: build anew.
-                if let Some(loaded) = snapshot.and_then(|bytes| postcard::from_bytes(&bytes).ok()) {
-                    return Ok(loaded);
+                    .await?;
+                // Read from the row's own bytes, not a copy of them: the
+                // snapshot is a quarter of a gigabyte at 600,000 people.
+                if let Some(row) = snapshot {
+                    let bytes: &[u8] = row.try_get(0)?;
+                    // A snapshot that cannot be read is only a cache: build anew.
+                    if let Ok(loaded) = postcard::from_bytes(bytes) {
+                        return Ok(loaded);
+                    }
                 }
                 let loaded = load(pool, &Population::SocialWorkers).await?;
                 let bytes = postcard::to_allocvec(&loaded).map_err(|e| StoreError::Corrupt(format!("cannot encode the snapshot: {e}")))?;
@@ -333,5 +372,36 @@ impl Store {
             crate::Backend::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await?,
         };
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PersonIds;
+    use sightline_core::PersonIdx;
+
+    #[test]
+    fn people_are_found_by_store_id_whether_the_ids_are_close_or_spread_out() {
+        // Ids handed out in turn, with a gap where two people were merged.
+        let close = PersonIds::new(vec![(3, PersonIdx(0)), (1, PersonIdx(1)), (4, PersonIdx(2))]);
+        assert!(!close.dense.is_empty());
+        assert_eq!(close.get(&1), Some(PersonIdx(1)));
+        assert_eq!(close.get(&3), Some(PersonIdx(0)));
+        assert_eq!(close.get(&4), Some(PersonIdx(2)));
+        for missing in [0, 2, 5, 1_000_000, -1, i64::MIN, i64::MAX] {
+            assert_eq!(close.get(&missing), None, "id {missing}");
+        }
+        // A store whose ids are far apart (or below zero) is not laid out
+        // as a list as long as its largest id.
+        let spread = PersonIds::new(vec![(7, PersonIdx(0)), (i64::MAX, PersonIdx(1)), (-5, PersonIdx(2))]);
+        assert!(spread.dense.is_empty());
+        assert_eq!(spread.get(&7), Some(PersonIdx(0)));
+        assert_eq!(spread.get(&i64::MAX), Some(PersonIdx(1)));
+        assert_eq!(spread.get(&-5), Some(PersonIdx(2)));
+        assert_eq!(spread.get(&8), None);
+        let negative = PersonIds::new(vec![(-1, PersonIdx(0)), (2, PersonIdx(1))]);
+        assert!(negative.dense.is_empty());
+        assert_eq!(negative.get(&-1), Some(PersonIdx(0)));
+        assert_eq!(PersonIds::new(Vec::new()).get(&0), None);
     }
 }
