@@ -10,6 +10,9 @@ use sightline_core::source::{post_key, Mode, PostKey, RowProblem, SourceData};
 use sightline_core::{PersonIdx, TeamId};
 use std::collections::HashMap;
 
+/// Rows of a batch's left-out rows read at a time for a download.
+const REJECTED_PAGE: usize = 1000;
+
 /// What an import changes in the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
@@ -974,16 +977,43 @@ macro_rules! batches {
                 to: &tokio::sync::mpsc::Sender<RowProblem>,
                 stall: std::time::Duration,
             ) -> Result<bool, sqlx::Error> {
-                use futures_util::TryStreamExt as _;
-                let mut q = rejected_rows_query(batch, None);
-                let mut rows = q.build().fetch(pool);
-                while let Some(r) = rows.try_next().await? {
-                    if to.send_timeout(rejected_row(&r)?, stall).await.is_err() {
-                        // The reader has gone, or took no row for `stall`.
-                        return Ok(false);
+                // Read a page at a time, each page after the last row sent,
+                // so that no connection is held while the reader reads (nor
+                // a query left open for the pool to drain when the reader
+                // goes). Rows that tie on file, line and column are told
+                // apart by their row number.
+                let key = if stringify!($module) == "sqlite" { "rowid" } else { "id" };
+                let mut after: Option<(String, i64, String, i64)> = None;
+                loop {
+                    let mut q = QueryBuilder::<$db>::new(format!(
+                        "SELECT file_name, line, column_name, value, rule, {key} FROM rejected_row WHERE batch_id = "
+                    ));
+                    q.push_bind(batch);
+                    if let Some((file, line, column, id)) = after.take() {
+                        q.push(format!(" AND (file_name, line, column_name, {key}) > ("))
+                            .push_bind(file)
+                            .push(", ")
+                            .push_bind(line)
+                            .push(", ")
+                            .push_bind(column)
+                            .push(", ")
+                            .push_bind(id)
+                            .push(")");
+                    }
+                    q.push(format!(" ORDER BY file_name, line, column_name, {key} LIMIT {REJECTED_PAGE}"));
+                    let rows = q.build().fetch_all(pool).await?;
+                    for r in &rows {
+                        let problem = rejected_row(r)?;
+                        after = Some((problem.file.clone(), problem.line as i64, problem.column.clone(), r.try_get(5)?));
+                        if to.send_timeout(problem, stall).await.is_err() {
+                            // The reader has gone, or took no row for `stall`.
+                            return Ok(false);
+                        }
+                    }
+                    if rows.len() < REJECTED_PAGE {
+                        return Ok(true);
                     }
                 }
-                Ok(true)
             }
 
             pub async fn census_returns(pool: &$pool, source: &str) -> Result<Vec<StoredReturn>, sqlx::Error> {
@@ -1078,10 +1108,11 @@ impl Store {
     }
 
     /// Every row import batch `batch` left out, in the order of
-    /// [`Store::rejected_rows`], sent to `to` as they are read: a batch of any
-    /// size is never held in memory whole. Whether every row was sent: not
-    /// when `to` is closed or takes no row for `stall` (the store's
-    /// connection is not held for a reader who has stopped reading).
+    /// [`Store::rejected_rows`], sent to `to` as they are read a page of
+    /// 1,000 at a time: a batch of any size is never held in memory whole,
+    /// and a connection is held only while a page is read, never while the
+    /// reader reads. Whether every row was sent: not when `to` is closed or
+    /// takes no row for `stall`.
     pub async fn send_rejected_rows(
         &self,
         batch: i64,

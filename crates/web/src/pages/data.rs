@@ -144,8 +144,9 @@ async fn rejected_csv_of(state: &AppState, viewer: &Viewer, batch: &str) -> Resu
     if state.store.rows_rejected(id).await?.is_none_or(|n| n <= 0) {
         return Err(not_found());
     }
-    // One download at a time, for at most DOWNLOAD_LIMIT: each holds one of
-    // the store's few connections while its rows go out.
+    // One download at a time, for at most DOWNLOAD_LIMIT: each is work on
+    // the store (its rows are read a page at a time, so a connection is
+    // held only while a page is read, not while the rows go out).
     let permit = state.downloads.clone().try_acquire_owned().map_err(|_| Error::download_busy())?;
     let detail = format!("batch {id}{}", if values { ", with values" } else { "" });
     state.store.audit(&viewer.user.name, "download rejected rows", &detail).await.map_err(Error::audit)?;
