@@ -418,6 +418,10 @@ async fn rows_sent(url: &str) -> Checked {
         problem("hr.csv", 4, "z"),
         problem("hr.csv", 12, "w"),
     ];
+    // Columns that sort apart on one line, in mixed case.
+    for column in ["team", "FTE", "End date"] {
+        data.skipped.push(RowProblem { column: column.into(), ..problem("hr.csv", 9, "v") });
+    }
     // More rows than a page (1,000), most of them tying on file, line and
     // column across the pages' edges.
     data.skipped.extend((0..2_005).map(|i| problem("big.csv", if i < 1_990 { 7 } else { i }, &i.to_string())));
@@ -443,8 +447,12 @@ async fn rows_sent(url: &str) -> Checked {
     let (mut all_sent, mut all_listed) = (sent.clone(), listed.clone());
     all_sent.sort_by_key(key);
     all_listed.sort_by_key(key);
-    let in_order = sent.windows(2).all(|w| (&w[0].file, w[0].line) <= (&w[1].file, w[1].line));
-    if all_sent != all_listed || sent.len() != 2_010 || !in_order {
+    // In the listing's order of file, line and column (which the store
+    // sorts, as text, on either backend).
+    let place =
+        |rows: &[RowProblem]| rows.iter().map(|r| (r.file.clone(), r.line, r.column.clone())).collect::<Vec<_>>();
+    let in_order = place(&sent) == place(&listed);
+    if all_sent != all_listed || sent.len() != 2_013 || !in_order {
         return Err(format!("sent {} rows, listed {}, in order {in_order}", sent.len(), listed.len()).into());
     }
     // Each of the big file's rows sent once.
