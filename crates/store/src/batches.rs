@@ -11,7 +11,7 @@ use sightline_core::{PersonIdx, TeamId};
 use std::collections::HashMap;
 
 /// Rows of a batch's left-out rows read at a time for a download.
-const REJECTED_PAGE: usize = 1000;
+const REJECTED_PAGE: u32 = 1000;
 
 /// What an import changes in the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -945,9 +945,32 @@ macro_rules! batches {
                 Ok((plan.ids, named))
             }
 
-            fn rejected_rows_query(batch: i64, most: Option<u32>) -> QueryBuilder<'static, $db> {
-                let mut q = QueryBuilder::<$db>::new("SELECT file_name, line, column_name, value, rule FROM rejected_row WHERE batch_id = ");
-                q.push_bind(batch).push(" ORDER BY file_name, line, column_name");
+            /// A batch's left-out rows in order of file, line, column and
+            /// row number (rowid on SQLite, `id` on PostgreSQL: it tells
+            /// apart rows that tie), from just after `after` (file, line,
+            /// column, row number) when given, at most `most` of them.
+            fn rejected_rows_query(
+                batch: i64,
+                after: Option<(String, i64, String, i64)>,
+                most: Option<u32>,
+            ) -> QueryBuilder<'static, $db> {
+                let key = if stringify!($module) == "sqlite" { "rowid" } else { "id" };
+                let mut q = QueryBuilder::<$db>::new(format!(
+                    "SELECT file_name, line, column_name, value, rule, {key} FROM rejected_row WHERE batch_id = "
+                ));
+                q.push_bind(batch);
+                if let Some((file, line, column, id)) = after {
+                    q.push(format!(" AND (file_name, line, column_name, {key}) > ("))
+                        .push_bind(file)
+                        .push(", ")
+                        .push_bind(line)
+                        .push(", ")
+                        .push_bind(column)
+                        .push(", ")
+                        .push_bind(id)
+                        .push(")");
+                }
+                q.push(format!(" ORDER BY file_name, line, column_name, {key}"));
                 if let Some(most) = most {
                     q.push(" LIMIT ").push_bind(i64::from(most));
                 }
@@ -960,7 +983,7 @@ macro_rules! batches {
             }
 
             pub async fn rejected_rows(pool: &$pool, batch: i64, most: Option<u32>) -> Result<Vec<RowProblem>, sqlx::Error> {
-                rejected_rows_query(batch, most).build().fetch_all(pool).await?.iter().map(rejected_row).collect()
+                rejected_rows_query(batch, None, most).build().fetch_all(pool).await?.iter().map(rejected_row).collect()
             }
 
             pub async fn rows_rejected(pool: &$pool, batch: i64) -> Result<Option<i64>, sqlx::Error> {
@@ -980,27 +1003,10 @@ macro_rules! batches {
                 // Read a page at a time, each page after the last row sent,
                 // so that no connection is held while the reader reads (nor
                 // a query left open for the pool to drain when the reader
-                // goes). Rows that tie on file, line and column are told
-                // apart by their row number.
-                let key = if stringify!($module) == "sqlite" { "rowid" } else { "id" };
+                // goes).
                 let mut after: Option<(String, i64, String, i64)> = None;
                 loop {
-                    let mut q = QueryBuilder::<$db>::new(format!(
-                        "SELECT file_name, line, column_name, value, rule, {key} FROM rejected_row WHERE batch_id = "
-                    ));
-                    q.push_bind(batch);
-                    if let Some((file, line, column, id)) = after.take() {
-                        q.push(format!(" AND (file_name, line, column_name, {key}) > ("))
-                            .push_bind(file)
-                            .push(", ")
-                            .push_bind(line)
-                            .push(", ")
-                            .push_bind(column)
-                            .push(", ")
-                            .push_bind(id)
-                            .push(")");
-                    }
-                    q.push(format!(" ORDER BY file_name, line, column_name, {key} LIMIT {REJECTED_PAGE}"));
+                    let mut q = rejected_rows_query(batch, after.take(), Some(REJECTED_PAGE));
                     let rows = q.build().fetch_all(pool).await?;
                     for r in &rows {
                         let problem = rejected_row(r)?;
@@ -1010,7 +1016,7 @@ macro_rules! batches {
                             return Ok(false);
                         }
                     }
-                    if rows.len() < REJECTED_PAGE {
+                    if rows.len() < REJECTED_PAGE as usize {
                         return Ok(true);
                     }
                 }
