@@ -199,7 +199,9 @@ fn draw_rates(fitted: &Fitted, rng: &mut ChaCha8Rng) -> Rates {
         let band_rate = band.mean().unwrap_or(overall);
         for s in 0..STAGES.len() {
             let cell = fitted.leaving[s][b];
-            leaving[s][b] = draw(rng, cell.events + PRIOR_MONTHS * band_rate, cell.exposure + PRIOR_MONTHS).min(1.0);
+            leaving[s][b] = (draw(rng, cell.events + PRIOR_MONTHS * band_rate, cell.exposure + PRIOR_MONTHS)
+                * fitted.turnover_pull.scale)
+                .min(1.0);
         }
     }
     let progression = [
@@ -480,8 +482,38 @@ fn all_runs(
     (values, run_costs, vacancies)
 }
 
+/// Runs of the baseline that set the scale of leaving (see [`TurnoverPull`]).
+const PILOT_RUNS: u32 = 500;
+
+/// `fitted` with its leaving scaled so that the baseline's median turnover
+/// a year ahead is the pull's target (`fitted` as it is without one).
+fn pulled(fitted: &Fitted, options: &Options) -> Option<Fitted> {
+    let target = fitted.turnover_pull.target?;
+    let mut unscaled = fitted.clone();
+    unscaled.turnover_pull.scale = 1.0;
+    let baseline = Scenario::baseline();
+    let plan = Plan {
+        scenario: &baseline,
+        start: Month::of(fitted.as_of).plus(1),
+        salary_month: [0.0; 4],
+        agency_month_per_fte: 0.0,
+    };
+    let pilot = Options { months: 12, runs: PILOT_RUNS, seed: options.seed ^ 0x5eed_0f7a_11ed };
+    let (values, _, _) = all_runs(&unscaled, &plan, &pilot, None);
+    let width = 12 * FIGURES.len();
+    let mut turnover: Vec<f64> = (0..PILOT_RUNS as usize).map(|r| values[r * width + 11 * FIGURES.len() + 4]).collect();
+    let median = Quantiles::of(&mut turnover).p50;
+    if median.is_nan() || median <= 0.0 {
+        return None;
+    }
+    unscaled.turnover_pull.scale = (target / median).clamp(0.25, 4.0);
+    Some(unscaled)
+}
+
 /// Forecasts `scenario` from `fitted`, month by month from the month after `fitted.as_of`.
 pub fn forecast(fitted: &Fitted, scenario: &Scenario, options: &Options) -> Forecast {
+    let pulled = pulled(fitted, options);
+    let fitted = pulled.as_ref().unwrap_or(fitted);
     let start = Month::of(fitted.as_of).plus(1);
     let costs = &scenario.costs;
     let charge = costs.agency_charge_per_hour.or(fitted.charge_per_hour).unwrap_or(DEFAULT_CHARGE_PER_HOUR);
@@ -596,6 +628,7 @@ mod tests {
             structural_vacancy_fte: 0.0,
             agency_cover: 1.0,
             leaving_volatility: 0.0,
+            turnover_pull: crate::fit::TurnoverPull::NONE,
             hiring_volatility: 0.0,
             establishment_volatility: 0.0,
             agency_volatility: 0.0,
@@ -676,6 +709,38 @@ mod tests {
         // with no wander and no lever it stays where it is.
         assert_eq!(f.months[35].figure("agency_fte").unwrap().p50, 50.0);
         assert!(f.months[35].figure("vacancy_rate_fte").unwrap().p50 > 40.0);
+    }
+
+    #[test]
+    fn the_median_turnover_a_year_ahead_is_the_pulls_target_for_a_scenario_too() {
+        let mut fitted = still();
+        fitted.leaving = [[Rate { events: 0.02 * 1e7, exposure: 1e7 }; 5]; 4];
+        let options = Options { months: 24, runs: 2000, seed: 5 };
+        // Unpulled: 2% a month with no hiring, 200 x (1 - 0.98^12) leavers
+        // over the 200 x 0.98^12 left, 27.5%.
+        let unpulled = forecast(&fitted, &Scenario::baseline(), &options);
+        let q = 0.98f64.powi(12);
+        let turnover = |f: &Forecast| f.months[11].figure("turnover_rate_fte").unwrap().p50;
+        assert!((turnover(&unpulled) - 100.0 * (1.0 - q) / q).abs() <= 1.0, "{}", turnover(&unpulled));
+        fitted.turnover_pull = crate::fit::TurnoverPull::of(Some(27.5), Some(10.0), Some((2024, 10.0)));
+        let target = fitted.turnover_pull.target.unwrap();
+        assert!((target - 17.0).abs() < 1e-9);
+        let pulled = forecast(&fitted, &Scenario::baseline(), &options);
+        assert!((turnover(&pulled) - target).abs() <= 1.0, "{} against {target}", turnover(&pulled));
+        // The leaving rate the target implies holds on into the second year:
+        // (1 - x)^12 = 1 / 1.17 a year, so 200 / 1.17^2 in post after two.
+        let second = pulled.months[23].figure("inpost_fte").unwrap().p50;
+        assert!((second - 200.0 / 1.17f64.powi(2)).abs() <= 3.0, "{second}");
+        // A scenario is pulled as its baseline is: keeping half the
+        // leavers halves them against the same scale.
+        let kept = Scenario::parse(
+            "name = \"half stay\"\n[[retention]]\nfrom = \"2025-04\"\nstages = [\"experienced\"]\nleaving_change = -0.5\n",
+        )
+        .unwrap();
+        let s = forecast(&fitted, &kept, &options);
+        let kept_in_post = s.months[11].figure("inpost_fte").unwrap().p50;
+        let expected = 200.0 * (1.0 - 0.5 * (1.0 - 1.0 / 1.17f64.powf(1.0 / 12.0))).powi(12);
+        assert!((kept_in_post - expected).abs() <= 2.0, "{kept_in_post} against {expected:.1}");
     }
 
     #[test]

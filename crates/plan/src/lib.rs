@@ -30,9 +30,10 @@ mod scenario;
 
 pub use backtest::{backtest, Backtest, BacktestFigure};
 pub use fit::{
-    calibration_in_words, fit, fit_weighted, fit_with_levels, window_for, Fitted, Rate, Stage, AGENCY_VOLATILITY,
-    BANDS, ESTABLISHMENT_VOLATILITY, HIRING_BALANCE, HIRING_VOLATILITY, LEAVING_VOLATILITY,
-    MEASURED_IN_BAND_A_YEAR_AHEAD, MIN_WINDOW_MONTHS, QUALIFIED_BANDS, STAGES, WINDOW_MONTHS,
+    calibration_in_words, england_turnover_at, fit, fit_weighted, fit_with_levels, window_for, Fitted, Rate, Stage,
+    TurnoverPull, AGENCY_VOLATILITY, BANDS, ESTABLISHMENT_VOLATILITY, HIRING_BALANCE, HIRING_VOLATILITY,
+    LEAVING_VOLATILITY, MEASURED_IN_BAND_A_YEAR_AHEAD, MIN_WINDOW_MONTHS, QUALIFIED_BANDS, STAGES, TURNOVER_WEIGHTS,
+    WINDOW_MONTHS,
 };
 pub use forecast::{forecast, with_baseline, Forecast, ForecastMonth, Options, Quantiles, TargetOutcome, FIGURES};
 pub use scenario::{Costs, ForecastTarget, Month, Route, Scenario, ScenarioError, SHIPPED};

@@ -30,8 +30,8 @@ const FIRST_YEAR: i32 = 2017;
 
 #[derive(clap::Args)]
 pub struct CalibrateArgs {
-    /// `all`, or how many authorities (the first N by old LA code, of those
-    /// with every figure published for the years needed).
+    /// `all`, or how many authorities: N picked at random (by `--seed`) from
+    /// those with every figure published for the years needed.
     #[arg(long, default_value = "all")]
     authorities: String,
     /// Cut-offs: 30 September dates, comma-separated.
@@ -53,6 +53,22 @@ pub struct CalibrateArgs {
     /// `table` or `json`.
     #[arg(long, default_value = "table")]
     format: String,
+}
+
+/// `n` of the codes picked at random by `seed` (the same seed, the same
+/// pick), in code order; all of them when there are no more than `n`.
+fn pick(mut codes: Vec<u16>, n: usize, seed: u64) -> Vec<u16> {
+    // SplitMix64 of the seed and the code: a fixed, well-mixed order.
+    let key = |code: u16| {
+        let mut z = seed.wrapping_add(u64::from(code).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    codes.sort_by_key(|c| (key(*c), *c));
+    codes.truncate(n);
+    codes.sort_unstable();
+    codes
 }
 
 /// One forecast of one figure set beside what was published.
@@ -128,7 +144,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
     let mut chosen: Vec<u16> = codes.into_iter().filter(|c| needed(&published.authority(&c.to_string()))).collect();
     if args.authorities != "all" {
         let n: usize = args.authorities.parse().context("--authorities is `all` or a number")?;
-        chosen.truncate(n);
+        chosen = pick(chosen, n, args.seed);
     }
     if chosen.is_empty() {
         bail!("no authority has the published figures the cut-offs need");
@@ -337,6 +353,22 @@ mod tests {
             carried,
             neighbours_trend: (published > 6.0).then_some(carried - 1.0),
         }
+    }
+
+    #[test]
+    fn a_number_of_authorities_is_a_random_pick_from_all_of_them_not_the_first() {
+        let all: Vec<u16> = (201..=938).step_by(5).collect();
+        let a = pick(all.clone(), 40, 1);
+        assert_eq!(a.len(), 40);
+        assert!(a.windows(2).all(|w| w[0] < w[1]), "in code order, no repeats");
+        assert!(a.iter().all(|c| all.contains(c)));
+        assert_eq!(a, pick(all.clone(), 40, 1), "the same seed, the same pick");
+        assert_ne!(a, pick(all.clone(), 40, 2), "another seed, another pick");
+        // Not the first 40 by code (London's): spread over the codes.
+        assert_ne!(a, all[..40].to_vec());
+        assert!(a.iter().filter(|c| **c >= 800).count() >= 2, "{a:?}");
+        assert!(a.iter().filter(|c| **c < 400).count() >= 2, "{a:?}");
+        assert_eq!(pick(all.clone(), 1000, 1), all, "more than there are: all");
     }
 
     #[test]

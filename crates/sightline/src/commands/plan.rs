@@ -171,6 +171,21 @@ fn fit_table(f: &Fitted) -> String {
         let r = sightline_plan::Rate { events: e, exposure: x };
         let _ = writeln!(out, "  {:<24} {e:>5} leavers in {x:>6} person-months: {}", stage.name(), pct(r.mean()));
     }
+    let pull = f.turnover_pull;
+    if let Some(target) = pull.target {
+        let [own, last, england] = sightline_plan::TURNOVER_WEIGHTS;
+        let figure = |v: Option<f64>| v.map_or("not known".to_string(), |v| format!("{v:.1}%"));
+        let _ = writeln!(
+            out,
+            "\nTurnover a year ahead (the forecast's median): {target:.1}%, of\n  {own} x the window's years ({}), {last} x \
+             the last 12 months ({}), {england} x England's {}\n  (a figure not known gives its weight to the window's years)",
+            figure(pull.own),
+            figure(pull.last_year),
+            pull.england.map_or("(not published for the date)".to_string(), |(y, e)| format!(
+                "for the year to 30 September {y} ({e:.1}%)"
+            )),
+        );
+    }
     for (name, r) in
         [("Experienced to senior practitioner", f.progression[0]), ("Senior practitioner to manager", f.progression[1])]
     {

@@ -117,6 +117,20 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
                 }
             }
         }
+        @if let Some(target) = f.turnover_pull.target {
+            p {
+                "Turnover a year ahead is drawn towards the service's last year and England's. The middle run's is "
+                (format!("{target:.1}%")) ": four tenths the service's own over the months above"
+                @if let (false, Some(own)) = (member, f.turnover_pull.own) { " (" (format!("{own:.1}%")) ")" }
+                ", three tenths its last 12 months"
+                @if let (false, Some(last)) = (member, f.turnover_pull.last_year) { " (" (format!("{last:.1}%")) ")" }
+                ", and three tenths England's"
+                @if let Some((year, england)) = f.turnover_pull.england {
+                    " for the year to " (long_date(chrono::NaiveDate::from_ymd_opt(year, 9, 30).unwrap_or(f.as_of))) " (" (format!("{england:.1}%")) ")"
+                }
+                ". In one service a year's turnover moves by chance as much as by anything lasting; England's carries what moves every service at once."
+            }
+        }
         p {
             "Hiring: " (or_c(alone(f.hiring.events), f.hiring.events.to_string())) " employed social workers started while posts stood vacant (" (format!("{:.0}", f.hiring.exposure)) " months of vacant full-time posts, added up), so about "
             (or_c(alone(f.hiring.events), pct(&f.hiring))) " of a vacant post is filled each month."
