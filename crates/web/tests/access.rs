@@ -569,8 +569,16 @@ async fn the_forecast_page_sets_a_scenario_beside_the_baseline() {
         "the authority's own target"
     );
     assert!(body.contains("Cost against doing nothing"));
+    let at =
+        body.find("Turnover a year ahead in the middle run is set to a blend, about ").expect("the blend, in words");
+    let words = &body[at..at + body[at..].find("</p>").unwrap()];
     assert!(
-        body.contains("79 in 100 of the turnover rates, 79 in 100 of the agency rates and 81 in 100 of the vacancy rates a year ahead fell inside the shaded band"),
+        words.contains("four tenths the service's own over the months above (")
+            && words.contains("the latest DfE had published"),
+        "{words}"
+    );
+    assert!(
+        body.contains("80 in 100 of the turnover rates, 79 in 100 of the agency rates and 80 in 100 of the vacancy rates a year ahead fell inside the shaded band"),
         "the measured calibration, in words"
     );
     let (r, _) = send(&w.app, get("/forecast?scenario=no-such-plan", Some(&ada))).await;
@@ -843,6 +851,13 @@ async fn a_members_forecast_page_shows_no_count_of_leavers_under_5() {
             assert_eq!(leavers, "c");
         }
     }
+    // The turnover blend: England's figure, none of the service's own nor
+    // the blend (from which they could be worked back out).
+    let at = page.find("Turnover a year ahead in the middle run is set to a blend").expect("the blend, in words");
+    let words = &page[at..at + page[at..].find("</p>").unwrap()];
+    assert!(words.contains("England's for the year to 30 September"), "{words}");
+    assert_eq!(words.matches('%').count(), 1, "England's alone: {words}");
+    assert!(!words.contains("about"), "{words}");
 }
 
 #[tokio::test]

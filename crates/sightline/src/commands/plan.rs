@@ -173,12 +173,13 @@ fn fit_table(f: &Fitted) -> String {
     }
     let pull = f.turnover_pull;
     if let Some(target) = pull.target {
-        let [own, last, england] = sightline_plan::TURNOVER_WEIGHTS;
+        let [own, last, england] = pull.weights();
         let figure = |v: Option<f64>| v.map_or("not known".to_string(), |v| format!("{v:.1}%"));
         let _ = writeln!(
             out,
-            "\nTurnover a year ahead (the forecast's median): {target:.1}%, of\n  {own} x the window's years ({}), {last} x \
-             the last 12 months ({}), {england} x England's {}\n  (a figure not known gives its weight to the window's years)",
+            "\nTurnover a year ahead (about the forecast's median): {target:.1}%, of\n  {own:.1} x the window's years ({}), \
+             {last:.1} x the last 12 months ({}), {england:.1} x England's {}\n  (a figure not known gives its weight to the \
+             window's years; England's is the latest DfE had published by the date)",
             figure(pull.own),
             figure(pull.last_year),
             pull.england.map_or("(not published for the date)".to_string(), |(y, e)| format!(

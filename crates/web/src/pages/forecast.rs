@@ -118,18 +118,7 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
             }
         }
         @if let Some(target) = f.turnover_pull.target {
-            p {
-                "Turnover a year ahead is drawn towards the service's last year and England's. The middle run's is "
-                (format!("{target:.1}%")) ": four tenths the service's own over the months above"
-                @if let (false, Some(own)) = (member, f.turnover_pull.own) { " (" (format!("{own:.1}%")) ")" }
-                ", three tenths its last 12 months"
-                @if let (false, Some(last)) = (member, f.turnover_pull.last_year) { " (" (format!("{last:.1}%")) ")" }
-                ", and three tenths England's"
-                @if let Some((year, england)) = f.turnover_pull.england {
-                    " for the year to " (long_date(chrono::NaiveDate::from_ymd_opt(year, 9, 30).unwrap_or(f.as_of))) " (" (format!("{england:.1}%")) ")"
-                }
-                ". In one service a year's turnover moves by chance as much as by anything lasting; England's carries what moves every service at once."
-            }
+            p { (turnover_pull_words(&f.turnover_pull, target, member)) }
         }
         p {
             "Hiring: " (or_c(alone(f.hiring.events), f.hiring.events.to_string())) " employed social workers started while posts stood vacant (" (format!("{:.0}", f.hiring.exposure)) " months of vacant full-time posts, added up), so about "
@@ -140,6 +129,43 @@ fn stands_on(f: &sightline_plan::Fitted, member: bool) -> Markup {
             (f.conversion.exposure) " months of agency work, added up. Today agency workers cover " (format!("{:.2}", f.agency_cover)) " full-time posts for each vacant one."
         }
     }
+}
+
+/// What the forecast's turnover a year ahead is drawn towards, in words.
+/// For members, none of the service's own figures (nor the result, from
+/// which they could be worked back out): England's alone.
+fn turnover_pull_words(pull: &sightline_plan::TurnoverPull, target: f64, member: bool) -> String {
+    let tenths = |w: f64| match (w * 10.0).round() as u32 {
+        1 => "one tenth".to_string(),
+        10 => "all".to_string(),
+        n => {
+            let words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+            format!("{} tenths", words.get(n as usize).copied().unwrap_or("some"))
+        }
+    };
+    let shown =
+        |v: Option<f64>| if member { String::new() } else { v.map_or(String::new(), |v| format!(" ({v:.1}%)")) };
+    let [w_own, w_last, w_england] = pull.weights();
+    let mut parts = vec![format!("{} the service's own over the months above{}", tenths(w_own), shown(pull.own))];
+    if w_last > 0.0 {
+        parts.push(format!("{} its last 12 months{}", tenths(w_last), shown(pull.last_year)));
+    }
+    if let (true, Some((year, england))) = (w_england > 0.0, pull.england) {
+        let end = chrono::NaiveDate::from_ymd_opt(year, 9, 30).map(long_date).unwrap_or_default();
+        parts.push(format!(
+            "{} England's for the year to {end} ({england:.1}%, the latest DfE had published)",
+            tenths(w_england)
+        ));
+    }
+    let parts = match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    };
+    let result = if member { String::new() } else { format!(", about {target:.1}%") };
+    format!(
+        "Turnover a year ahead in the middle run is set to a blend{result}: {parts}. In one service a year's turnover \
+         moves by chance as much as by anything lasting; England's carries what moves every service at once."
+    )
 }
 
 /// The Forecast page: a scenario (the first shipped one unless chosen) beside the baseline.
