@@ -277,7 +277,7 @@ pub struct TurnoverPull {
     /// The turnover rate (FTE) of the 12 months to `as_of`.
     pub last_year: Option<f64>,
     /// England's published turnover rate (FTE) and its census year: the
-    /// latest year ending on or before `as_of`.
+    /// latest year DfE had published by `as_of` ([`england_turnover_at`]).
     pub england: Option<(i32, f64)>,
     /// The turnover rate (FTE) a year ahead the forecast's median is set to:
     /// the figures weighed by [`TURNOVER_WEIGHTS`], none without `own`.
@@ -399,14 +399,15 @@ pub fn calibration_in_words(band: &str) -> String {
     format!(
         "In tests on the published histories of 138 English councils, forecast from 2021, 2022 and 2023, {shares} a \
          year ahead fell inside {band}. The middle line beat assuming next year is the same as this year for \
-         turnover (its error was a fifth smaller); for agency and vacancy rates it did about as well as that, and no \
+         turnover (its error was a sixth smaller); for agency and vacancy rates it did about as well as that, and no \
          better."
     )
 }
 
 /// The most months the rates are fitted on, when the records cover them:
 /// with 60, a forecast's median turnover a year ahead was 20% nearer what
-/// DfE published than carrying the last year forward (16% with 36), and its
+/// DfE published than carrying the last year forward (16% with 36; both
+/// before turnover was drawn towards its last year and England's), and its
 /// bands held as well (`sightline plan calibrate --window N`).
 pub const WINDOW_MONTHS: u32 = 60;
 /// The fewest covered months a forecast is fitted on.
