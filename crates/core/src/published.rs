@@ -153,6 +153,19 @@ impl PublishedRow {
     }
 }
 
+/// The latest census year DfE had published by `day`. DfE publishes the
+/// census year to 30 September Y at the end of February Y+1 (27 February
+/// 2025 for 2024), taken here as from 1 March: at 30 September Y the latest
+/// known is Y-1.
+pub fn latest_published_year(day: crate::Date) -> i32 {
+    use chrono::Datelike;
+    if day.month() >= 3 {
+        day.year() - 1
+    } else {
+        day.year() - 2
+    }
+}
+
 /// The published indicators.
 #[derive(Debug, Clone)]
 pub struct Published {
@@ -255,6 +268,18 @@ impl Published {
         near
     }
 
+    /// England's `field` as it was known on `day`: the latest year of these
+    /// figures that DfE had published by then ([`latest_published_year`]),
+    /// with its census year; none before the first.
+    pub fn england_known_on(&self, field: &str, day: crate::Date) -> Option<(i32, f64)> {
+        let latest = latest_published_year(day);
+        self.rows
+            .iter()
+            .filter(|r| r.level == Level::National && r.time_period <= latest)
+            .max_by_key(|r| r.time_period)
+            .and_then(|r| Some((r.time_period, r.number(field)?)))
+    }
+
     /// Local authority rows matching a name (case-insensitive) or an old LA code.
     pub fn authority(&self, name_or_code: &str) -> Vec<&PublishedRow> {
         let wanted = name_or_code.trim();
@@ -288,6 +313,25 @@ mod tests {
         let sunderland = p.authority("394").into_iter().find(|r| r.time_period == 2025).unwrap();
         assert_eq!(sunderland.cell("agency_fte"), Cell::Low);
         assert_eq!(sunderland.number("agency_fte"), None);
+    }
+
+    #[test]
+    fn englands_figure_is_the_latest_year_published_by_the_date() {
+        let d = |s: &str| s.parse::<crate::Date>().unwrap();
+        let p = Published::shipped();
+        let turnover = |day: &str| p.england_known_on("turnover_rate_fte", d(day));
+        // DfE's 2024 figure came out at the end of February 2025: not yet
+        // known at the end of the census year it describes.
+        assert_eq!(turnover("2025-09-30"), Some((2024, 13.9)));
+        assert_eq!(turnover("2026-02-28"), Some((2024, 13.9)));
+        assert_eq!(turnover("2026-03-01"), Some((2025, 11.8)));
+        assert_eq!(turnover("2024-03-31"), Some((2023, 15.9)));
+        assert_eq!(turnover("2024-02-29"), Some((2022, 17.2)));
+        assert_eq!(turnover("2018-03-01"), Some((2017, 13.4)));
+        assert_eq!(turnover("2018-02-28"), None);
+        // After the last shipped year, the last.
+        assert_eq!(turnover("2031-06-30"), Some((2025, 11.8)));
+        assert_eq!(p.england_known_on("agency_rate_fte", d("2025-09-30")), Some((2024, 16.2)));
     }
 
     #[test]

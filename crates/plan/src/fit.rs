@@ -327,31 +327,18 @@ impl TurnoverPull {
 /// table). Any weights near these did about as well.
 pub const TURNOVER_WEIGHTS: [f64; 3] = [0.4, 0.3, 0.3];
 
-/// England's published turnover rate (FTE) by census year, from the DfE
-/// figures Sightline ships.
-fn england_turnover() -> &'static [(i32, f64)] {
-    static ENGLAND: std::sync::OnceLock<Vec<(i32, f64)>> = std::sync::OnceLock::new();
-    ENGLAND.get_or_init(|| {
-        let published = sightline_core::published::Published::shipped();
-        let mut rows: Vec<(i32, f64)> = published
-            .rows
-            .iter()
-            .filter(|r| r.level == sightline_core::published::Level::National)
-            .filter_map(|r| Some((r.time_period, r.number("turnover_rate_fte")?)))
-            .collect();
-        rows.sort_by_key(|r| r.0);
-        rows
-    })
-}
-
-/// England's turnover as it was known on `day`: DfE publishes the census
-/// year to 30 September Y at the end of February Y+1 (27 February 2025 for
-/// 2024), so the latest year published by `day`, taken as from 1 March.
-/// None when that year is more than two years older than the latest that
-/// could have been (the shipped figures have not been updated for long).
+/// England's turnover as it was known on `day` (the latest year DfE had
+/// published by then), or none when that year is more than two years older
+/// than the latest that could have been (the shipped figures have not been
+/// updated for long).
 pub fn england_turnover_at(day: Date) -> Option<(i32, f64)> {
-    let latest = if day.month() >= 3 { day.year() - 1 } else { day.year() - 2 };
-    england_turnover().iter().rev().find(|(y, _)| *y <= latest).filter(|(y, _)| *y >= latest - 2).copied()
+    use sightline_core::published::{latest_published_year, Published};
+    static SHIPPED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
+    let latest = latest_published_year(day);
+    SHIPPED
+        .get_or_init(Published::shipped)
+        .england_known_on("turnover_rate_fte", day)
+        .filter(|(year, _)| *year >= latest - 2)
 }
 
 /// The monthly wander of the level of leaving that the calibration chose:
@@ -698,21 +685,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn englands_turnover_is_the_latest_published_year_ended_by_the_date() {
+    fn englands_turnover_is_left_out_when_the_shipped_figures_are_stale() {
         let d = |s: &str| s.parse::<Date>().unwrap();
-        // DfE's 2024 figure came out at the end of February 2025: not yet
-        // known at the end of the census year it describes.
         assert_eq!(england_turnover_at(d("2025-09-30")), Some((2024, 13.9)));
-        assert_eq!(england_turnover_at(d("2026-02-28")), Some((2024, 13.9)));
-        assert_eq!(england_turnover_at(d("2026-03-01")), Some((2025, 11.8)));
-        assert_eq!(england_turnover_at(d("2024-03-31")), Some((2023, 15.9)));
-        assert_eq!(england_turnover_at(d("2024-02-29")), Some((2022, 17.2)));
-        assert_eq!(england_turnover_at(d("2018-03-01")), Some((2017, 13.4)));
-        assert_eq!(england_turnover_at(d("2018-02-28")), None);
-        // After the last shipped year, the last while it is at most two
-        // years older than the latest that could be known; then none.
+        // The last shipped year while it is at most two years older than
+        // the latest that could be known; then none.
         assert_eq!(england_turnover_at(d("2028-12-31")), Some((2025, 11.8)));
         assert_eq!(england_turnover_at(d("2029-03-01")), None);
+        assert_eq!(england_turnover_at(d("2018-02-28")), None);
     }
 
     #[test]
